@@ -1,0 +1,67 @@
+package io.discs.audit.impl;
+
+import io.discs.platform.audit.AuditEntry;
+import io.discs.platform.audit.AuditQuery;
+import io.discs.platform.events.DomainEvent;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The audit log's SQL. Rows are only ever inserted: there is no update or delete here. */
+final class AuditRepository {
+  private static final String INSERT = """
+      INSERT INTO audit_events (at, type, actor, resource, outcome, source_ip, details)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)
+      """;
+  private static final String SELECT = """
+      SELECT id, at, type, actor, resource, outcome, source_ip, details FROM audit_events
+      WHERE ($1::text IS NULL OR actor = $1)
+        AND ($2::text IS NULL OR type = $2)
+        AND ($3::timestamptz IS NULL OR at >= $3)
+        AND ($4::bigint IS NULL OR id < $4)
+      ORDER BY id DESC
+      LIMIT $5
+      """;
+
+  private final Pool pool;
+
+  AuditRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Void> append(DomainEvent event) {
+    return pool.preparedQuery(INSERT)
+        .execute(Tuple.of(OffsetDateTime.ofInstant(event.at(), ZoneOffset.UTC), event.type(), event.actor(),
+            event.resource(), event.outcome().name().toLowerCase(), event.sourceIp(), event.details()))
+        .mapEmpty();
+  }
+
+  Future<List<AuditEntry>> query(AuditQuery query) {
+    OffsetDateTime since = query.since() == null ? null : OffsetDateTime.ofInstant(query.since(), ZoneOffset.UTC);
+    return pool.preparedQuery(SELECT)
+        .execute(Tuple.of(query.actor(), query.type(), since, query.beforeId(), query.limit()))
+        .map(rows -> {
+          List<AuditEntry> entries = new ArrayList<>();
+          rows.forEach(row -> entries.add(toEntry(row)));
+          return entries;
+        });
+  }
+
+  private static AuditEntry toEntry(Row row) {
+    return new AuditEntry(new JsonObject()
+        .put("id", row.getLong("id"))
+        .put("at", row.getOffsetDateTime("at").toInstant())
+        .put("type", row.getString("type"))
+        .put("actor", row.getString("actor"))
+        .put("resource", row.getString("resource"))
+        .put("outcome", row.getString("outcome"))
+        .put("sourceIp", row.getString("source_ip"))
+        .put("details", (JsonObject) row.getJson("details")));
+  }
+}

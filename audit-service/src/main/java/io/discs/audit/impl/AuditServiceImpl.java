@@ -1,0 +1,21 @@
+package io.discs.audit.impl;
+
+import io.discs.platform.audit.AuditEntry;
+import io.discs.platform.audit.AuditQuery;
+import io.discs.platform.audit.AuditService;
+import io.vertx.core.Future;
+import java.util.List;
+
+/** Answers audit queries from the database. */
+final class AuditServiceImpl implements AuditService {
+  private final AuditRepository repository;
+
+  AuditServiceImpl(AuditRepository repository) {
+    this.repository = repository;
+  }
+
+  @Override
+  public Future<List<AuditEntry>> query(AuditQuery query) {
+    return repository.query(query);
+  }
+}

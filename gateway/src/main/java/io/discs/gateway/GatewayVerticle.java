@@ -1,0 +1,57 @@
+package io.discs.gateway;
+
+import io.discs.platform.launch.ServiceContext;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.ResponseTimeHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP front door: operations routes, the OpenAPI document and {@code /api/v1}. */
+public final class GatewayVerticle extends VerticleBase {
+  public static final String NAME = "gateway";
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  private static final long REQUEST_TIMEOUT_MS = 60_000;
+
+  private final ServiceContext context;
+  private HttpServer server;
+
+  public GatewayVerticle(ServiceContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router root = Router.router(vertx);
+    root.route().handler(SecurityHeaders::apply);
+    root.route().handler(ResponseTimeHandler.create());
+    OperationsRoutes.mount(root, new Readiness(vertx, context.pool()), context.metrics().registry());
+    root.get(ApiRoutes.BASE + "/openapi.yaml").handler(OpenApiDocument.handler());
+    root.route(ApiRoutes.BASE + "/*").handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
+    root.route(ApiRoutes.BASE + "/*").subRouter(new ApiRoutes(vertx, context.config()).router(vertx));
+    root.route().failureHandler(Problems::handleFailure);
+    root.errorHandler(404, Problems::handleFailure);
+    root.errorHandler(405, Problems::handleFailure);
+    root.errorHandler(500, Problems::handleFailure);
+
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(context.config().httpHost())
+        .setPort(context.config().httpPort())
+        .setMaxHeaderSize(16 * 1024)
+        .setMaxInitialLineLength(8 * 1024)
+        .setCompressionSupported(false);
+    return vertx.createHttpServer(options).requestHandler(root).listen().onSuccess(s -> {
+      server = s;
+      LOG.debug("gateway listening on {}:{}", context.config().httpHost(), s.actualPort());
+    });
+  }
+
+  /** The port really bound, for callers that asked for port 0. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

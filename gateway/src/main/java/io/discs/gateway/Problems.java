@@ -1,0 +1,59 @@
+package io.discs.gateway;
+
+import io.discs.platform.error.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes every error as application/problem+json; the one place where failures meet HTTP. */
+final class Problems {
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
+  private Problems() {
+  }
+
+  static Future<Void> send(RoutingContext ctx, Problem problem) {
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      // Too late for a status: the client sees a cut-short body, which is the honest answer.
+      response.reset();
+      return Future.succeededFuture();
+    }
+    return response.setStatusCode(problem.status())
+        .putHeader("Content-Type", Problem.MEDIA_TYPE)
+        .end(problem.toJson().encode());
+  }
+
+  /** Router-level failure handler: a status set by vertx-web, or an exception from a handler. */
+  static void handleFailure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    Problem problem;
+    if (failure == null) {
+      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      problem = Problem.of(status, defaultDetail(status));
+    } else if (failure instanceof io.vertx.ext.web.handler.HttpException http) {
+      problem = Problem.of(http.getStatusCode(), http.getPayload() != null ? http.getPayload() : defaultDetail(
+          http.getStatusCode()));
+    } else {
+      problem = Problem.from(failure);
+      if (problem.status() >= 500) {
+        LOG.error("{} {} failed", ctx.request().method(), ctx.normalizedPath(), failure);
+      }
+    }
+    send(ctx, problem);
+  }
+
+  static String defaultDetail(int status) {
+    return switch (status) {
+      case 401 -> "a valid bearer token is required";
+      case 403 -> "your role does not allow this";
+      case 404 -> "no such resource";
+      case 405 -> "method not allowed on this resource";
+      case 413 -> "the request body is too large";
+      case 415 -> "unsupported content type";
+      default -> status >= 500 ? "the server could not complete the request" : "the request is not valid";
+    };
+  }
+}

@@ -1,0 +1,14 @@
+package io.discs.platform.audit;
+
+import io.vertx.codegen.annotations.ProxyGen;
+import io.vertx.codegen.annotations.VertxGen;
+import io.vertx.core.Future;
+import java.util.List;
+
+/** The append-only audit log, fed by domain events. */
+@ProxyGen
+@VertxGen
+public interface AuditService {
+
+  Future<List<AuditEntry>> query(AuditQuery query);
+}

@@ -1,0 +1,149 @@
+package io.discs.platform.config;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The whole configuration, read once at start and validated; nothing else reads the environment.
+ *
+ * @param dbUrl null when discs runs its own embedded PostgreSQL
+ * @param adminPassword null when a random one is generated at first start
+ */
+public record DiscsConfig(
+    int httpPort,
+    String httpHost,
+    Path dataDir,
+    DatabaseUrl dbUrl,
+    int dbPoolSize,
+    IscsiBackendKind iscsiBackend,
+    HostPort iscsiPortal,
+    HostPort iscsiListen,
+    String iqnAuthority,
+    String adminPassword,
+    int leaseSeconds,
+    int heartbeatSeconds,
+    long maxImageBytes,
+    int maxSessionsPerUser,
+    boolean cluster,
+    List<String> clusterMembers,
+    String clusterName,
+    String clusterHost,
+    int clusterPort) {
+
+  private static final Pattern IQN_AUTHORITY =
+      Pattern.compile("iqn\\.\\d{4}-(0[1-9]|1[0-2])\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+  private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,255}");
+
+  public DiscsConfig {
+    clusterMembers = List.copyOf(clusterMembers);
+  }
+
+  public static DiscsConfig fromProcess() {
+    return from(ConfigSources.fromProcess());
+  }
+
+  public static DiscsConfig from(Map<String, String> values) {
+    SettingReader in = new SettingReader(values);
+    int httpPort = in.integer(Setting.HTTP_PORT, 1, 65535);
+    String httpHost = in.string(Setting.HTTP_HOST);
+    Path dataDir = in.path(Setting.DATA_DIR);
+    DatabaseUrl dbUrl = in.optional(Setting.DB_URL, DatabaseUrl::parse).orElse(null);
+    int poolSize = in.integer(Setting.DB_POOL_SIZE, 1, 200);
+    IscsiBackendKind backend = in.enumValue(Setting.ISCSI_BACKEND, IscsiBackendKind.class);
+    HostPort portal = in.optional(Setting.ISCSI_PORTAL, HostPort::parse)
+        .orElseGet(() -> new HostPort(firstNonLoopbackAddress(), 3260));
+    HostPort listen = in.optional(Setting.ISCSI_LISTEN, HostPort::parse)
+        .orElseGet(() -> new HostPort("0.0.0.0", portal.port()));
+    String authority = in.string(Setting.IQN_AUTHORITY);
+    if (!IQN_AUTHORITY.matcher(authority).matches() || authority.length() > 150) {
+      throw SettingReader.invalid(Setting.IQN_AUTHORITY, authority);
+    }
+    String adminPassword = in.raw(Setting.ADMIN_PASSWORD).orElse(null);
+    if (adminPassword != null && adminPassword.length() < 12) {
+      throw SettingReader.invalid(Setting.ADMIN_PASSWORD, adminPassword);
+    }
+    int lease = in.integer(Setting.LEASE_SECONDS, 10, 86_400);
+    int heartbeat = in.integer(Setting.HEARTBEAT_SECONDS, 1, 3_600);
+    if (heartbeat >= lease) {
+      throw SettingReader.invalid(Setting.HEARTBEAT_SECONDS, String.valueOf(heartbeat));
+    }
+    long maxImage = in.longValue(Setting.MAX_IMAGE_BYTES, 65_536, Long.MAX_VALUE);
+    int maxSessions = in.integer(Setting.MAX_SESSIONS_PER_USER, 1, 1_000);
+    boolean cluster = in.bool(Setting.CLUSTER);
+    List<String> members = in.parse(Setting.CLUSTER_MEMBERS, in.string(Setting.CLUSTER_MEMBERS), DiscsConfig::members);
+    String clusterName = in.string(Setting.CLUSTER_NAME);
+    if (!CLUSTER_NAME.matcher(clusterName).matches()) {
+      throw SettingReader.invalid(Setting.CLUSTER_NAME, clusterName);
+    }
+    String clusterHost = in.string(Setting.CLUSTER_HOST);
+    int clusterPort = in.integer(Setting.CLUSTER_PORT, 1, 65535);
+    return new DiscsConfig(httpPort, httpHost, dataDir, dbUrl, poolSize, backend, portal, listen, authority,
+        adminPassword, lease, heartbeat, maxImage, maxSessions, cluster, members, clusterName, clusterHost,
+        clusterPort);
+  }
+
+  public Optional<DatabaseUrl> externalDatabase() {
+    return Optional.ofNullable(dbUrl);
+  }
+
+  public Optional<String> configuredAdminPassword() {
+    return Optional.ofNullable(adminPassword);
+  }
+
+  /** A copy with another database, for the launcher that starts an embedded one. */
+  public DiscsConfig withDatabase(DatabaseUrl url) {
+    return new DiscsConfig(httpPort, httpHost, dataDir, url, dbPoolSize, iscsiBackend, iscsiPortal, iscsiListen,
+        iqnAuthority, adminPassword, leaseSeconds, heartbeatSeconds, maxImageBytes, maxSessionsPerUser, cluster,
+        clusterMembers, clusterName, clusterHost, clusterPort);
+  }
+
+  /** A copy with another HTTP port, for tests that take a free one. */
+  public DiscsConfig withHttpPort(int port) {
+    return new DiscsConfig(port, httpHost, dataDir, dbUrl, dbPoolSize, iscsiBackend, iscsiPortal, iscsiListen,
+        iqnAuthority, adminPassword, leaseSeconds, heartbeatSeconds, maxImageBytes, maxSessionsPerUser, cluster,
+        clusterMembers, clusterName, clusterHost, clusterPort);
+  }
+
+  private static List<String> members(String text) {
+    List<String> members = Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    if (members.isEmpty() || !members.stream().allMatch(m -> MEMBER.matcher(m).matches())) {
+      throw new IllegalArgumentException("bad member list");
+    }
+    return members;
+  }
+
+  private static String firstNonLoopbackAddress() {
+    try {
+      for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!nic.isUp() || nic.isLoopback()) {
+          continue;
+        }
+        for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+          if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
+            return address.getHostAddress();
+          }
+        }
+      }
+    } catch (SocketException e) {
+      // No usable interface list: the loopback portal below still works for local clients.
+    }
+    return "127.0.0.1";
+  }
+
+  @Override
+  public String toString() {
+    return "DiscsConfig[httpPort=" + httpPort + ", dataDir=" + dataDir + ", db="
+        + (dbUrl == null ? "embedded" : dbUrl) + ", iscsiBackend=" + iscsiBackend + ", portal=" + iscsiPortal
+        + ", cluster=" + cluster + "]";
+  }
+}

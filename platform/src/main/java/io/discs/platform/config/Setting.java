@@ -1,0 +1,53 @@
+package io.discs.platform.config;
+
+import java.util.Arrays;
+
+/** Every setting discs reads, with its default and what it accepts; the README table mirrors this. */
+public enum Setting {
+  HTTP_PORT("DISCS_HTTP_PORT", "8080", "a port number from 1 to 65535"),
+  HTTP_HOST("DISCS_HTTP_HOST", "0.0.0.0", "an address to bind the HTTP API to"),
+  DATA_DIR("DISCS_DATA_DIR", "./data", "a directory path"),
+  DB_URL("DISCS_DB_URL", null, "postgresql://user:password@host:port/database"),
+  DB_POOL_SIZE("DISCS_DB_POOL_SIZE", "8", "a number from 1 to 200"),
+  ISCSI_BACKEND("DISCS_ISCSI_BACKEND", "embedded", "one of embedded, tgt, lio"),
+  ISCSI_PORTAL("DISCS_ISCSI_PORTAL", null, "host:port"),
+  ISCSI_LISTEN("DISCS_ISCSI_LISTEN", null, "host:port"),
+  IQN_AUTHORITY("DISCS_IQN_AUTHORITY", "iqn.2026-01.io.discs", "iqn.YYYY-MM.reversed.domain in lowercase"),
+  ADMIN_PASSWORD("DISCS_ADMIN_PASSWORD", null, "a password of at least 12 characters"),
+  LEASE_SECONDS("DISCS_LEASE_SECONDS", "90", "a number of seconds from 10 to 86400"),
+  HEARTBEAT_SECONDS("DISCS_HEARTBEAT_SECONDS", "30", "a number of seconds from 1 to 3600, less than the lease"),
+  MAX_IMAGE_BYTES("DISCS_MAX_IMAGE_BYTES", "17179869184", "a number of bytes from 65536 up"),
+  MAX_SESSIONS_PER_USER("DISCS_MAX_SESSIONS_PER_USER", "4", "a number from 1 to 1000"),
+  CLUSTER("DISCS_CLUSTER", "false", "true or false"),
+  CLUSTER_MEMBERS("DISCS_CLUSTER_MEMBERS", "127.0.0.1", "a comma-separated list of host or host:port"),
+  CLUSTER_NAME("DISCS_CLUSTER_NAME", "discs", "letters, digits, '-', '_' and '.'"),
+  CLUSTER_HOST("DISCS_CLUSTER_HOST", "127.0.0.1", "the address this node binds and advertises"),
+  CLUSTER_PORT("DISCS_CLUSTER_PORT", "5701", "a port number from 1 to 65535"),
+  CONFIG_FILE(ConfigSources.CONFIG_FILE, null, "a properties file with DISCS_* keys");
+
+  private final String variable;
+  private final String defaultValue;
+  private final String accepts;
+
+  Setting(String variable, String defaultValue, String accepts) {
+    this.variable = variable;
+    this.defaultValue = defaultValue;
+    this.accepts = accepts;
+  }
+
+  public String variable() {
+    return variable;
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String accepts() {
+    return accepts;
+  }
+
+  static boolean isKnown(String variable) {
+    return Arrays.stream(values()).anyMatch(s -> s.variable.equals(variable));
+  }
+}

@@ -1,0 +1,44 @@
+package io.discs.platform.error;
+
+import io.vertx.serviceproxy.ServiceException;
+
+/**
+ * The failures a service may answer with. Codes are HTTP status codes, so the gateway maps a
+ * failure to a response without a translation table that could drift.
+ */
+public final class DomainErrors {
+  public static final int BAD_REQUEST = 400;
+  public static final int NOT_FOUND = 404;
+  public static final int CONFLICT = 409;
+  public static final int GONE = 410;
+  public static final int TOO_MANY = 429;
+  public static final int NOT_IMPLEMENTED = 501;
+  public static final int UNAVAILABLE = 503;
+
+  private DomainErrors() {
+  }
+
+  public static ServiceException badRequest(String detail) {
+    return new ServiceException(BAD_REQUEST, detail);
+  }
+
+  public static ServiceException notFound(String detail) {
+    return new ServiceException(NOT_FOUND, detail);
+  }
+
+  public static ServiceException conflict(String detail) {
+    return new ServiceException(CONFLICT, detail);
+  }
+
+  public static ServiceException gone(String detail) {
+    return new ServiceException(GONE, detail);
+  }
+
+  public static ServiceException notImplemented(String what) {
+    return new ServiceException(NOT_IMPLEMENTED, what + " is not available in this version of discs");
+  }
+
+  public static ServiceException unavailable(String detail) {
+    return new ServiceException(UNAVAILABLE, detail);
+  }
+}

@@ -1,0 +1,10 @@
+package io.discs.platform.launch;
+
+import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.events.EventPublisher;
+import io.discs.platform.metrics.Metrics;
+import io.vertx.sqlclient.Pool;
+
+/** What a service verticle is built from; made once per process by its launcher. */
+public record ServiceContext(DiscsConfig config, Pool pool, EventPublisher events, Metrics metrics) {
+}

@@ -1,0 +1,62 @@
+package io.discs.platform.launch;
+
+import io.discs.platform.config.ConfigException;
+import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.db.Database;
+import io.discs.platform.events.EventPublisher;
+import io.discs.platform.metrics.Metrics;
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one service as a process of its own, the cluster way: clustered event bus, an external
+ * PostgreSQL, migrations, then the service's verticle. A bad configuration stops it with one line.
+ */
+public final class ServiceLauncher {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceLauncher.class);
+
+  private ServiceLauncher() {
+  }
+
+  public static void run(String service, Function<ServiceContext, Deployable> verticle) {
+    DiscsConfig config;
+    try {
+      config = DiscsConfig.fromProcess();
+      if (config.externalDatabase().isEmpty()) {
+        throw new ConfigException("DISCS_DB_URL must name a PostgreSQL server when a service runs on its own");
+      }
+    } catch (ConfigException e) {
+      System.err.println("discs " + service + ": " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Metrics metrics = Metrics.create();
+    DiscsConfig cfg = config;
+    Future<Vertx> started = VertxFactory.create(cfg, metrics).compose(vertx ->
+        Database.migrate(vertx, cfg.dbUrl())
+            .compose(v -> {
+              var pool = Database.pool(vertx, cfg.dbUrl(), cfg.dbPoolSize());
+              var context = new ServiceContext(cfg, pool, new EventPublisher(vertx.eventBus()), metrics);
+              return vertx.deployVerticle(verticle.apply(context));
+            })
+            .map(id -> vertx));
+    started.onSuccess(vertx -> {
+      LOG.info("discs {} started (cluster={}, db={})", service, cfg.cluster(), cfg.dbUrl());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx), "discs-shutdown"));
+    }).onFailure(failure -> {
+      LOG.error("discs {} failed to start: {}", service, failure.getMessage());
+      System.exit(1);
+    });
+  }
+
+  private static void closeQuietly(Vertx vertx) {
+    if (!MainThread.awaitCompletion(vertx.close(), Duration.ofSeconds(10))) {
+      LOG.warn("Vert.x did not close within 10 s");
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.discs.platform.launch;
+
+import io.discs.platform.cluster.HazelcastConfigs;
+import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.metrics.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/** Builds the process's Vert.x: local event bus for one JVM, Hazelcast for a cluster; metrics either way. */
+public final class VertxFactory {
+  private VertxFactory() {
+  }
+
+  public static Future<Vertx> create(DiscsConfig config, Metrics metrics) {
+    VertxOptions options = new VertxOptions().setMetricsOptions(metrics.vertxOptions());
+    var builder = Vertx.builder().with(options).withMetrics(metrics.vertxFactory());
+    if (!config.cluster()) {
+      return Future.succeededFuture(builder.build());
+    }
+    options.getEventBusOptions().setHost(config.clusterHost()).setClusterPublicHost(config.clusterHost());
+    var hazelcast = HazelcastConfigs.tcpIp(config.clusterName(), config.clusterHost(), config.clusterPort(),
+        config.clusterMembers());
+    return builder.withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
+  }
+}

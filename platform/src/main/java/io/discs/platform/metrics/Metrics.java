@@ -1,0 +1,49 @@
+package io.discs.platform.metrics;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+
+/** One Prometheus registry per process, fed by the JVM binders and by Vert.x itself. */
+public final class Metrics {
+  private final PrometheusMeterRegistry registry;
+
+  private Metrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public static Metrics create() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    return new Metrics(registry);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public MicrometerMetricsFactory vertxFactory() {
+    return new MicrometerMetricsFactory(registry);
+  }
+
+  /** Vert.x series: HTTP server (with the route label, off by default), event bus and pools. */
+  public MicrometerMetricsOptions vertxOptions() {
+    MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true);
+    options.addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_ADDRESS, Label.POOL_TYPE,
+        Label.POOL_NAME);
+    return options;
+  }
+}

@@ -1,0 +1,78 @@
+package io.discs.standalone;
+
+import io.discs.platform.config.ConfigException;
+import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.metrics.Metrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar discs-standalone.jar}: the whole system in one JVM. This runs on the main
+ * thread, never an event loop, so it may wait for start-up and shutdown.
+ */
+public final class StandaloneMain {
+  private static final Logger LOG = LoggerFactory.getLogger(StandaloneMain.class);
+  private static final long START_TIMEOUT_SECONDS = 120;
+  private static final long STOP_TIMEOUT_SECONDS = 10;
+
+  private StandaloneMain() {
+  }
+
+  public static void main(String[] args) {
+    long began = System.nanoTime();
+    DiscsConfig config;
+    try {
+      config = DiscsConfig.fromProcess();
+    } catch (ConfigException e) {
+      System.err.println("discs: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    EmbeddedDatabase embedded = null;
+    try {
+      Files.createDirectories(config.dataDir());
+      if (config.externalDatabase().isEmpty()) {
+        embedded = EmbeddedDatabase.start(config.dataDir().resolve("postgres"));
+        config = config.withDatabase(embedded.url());
+      }
+      Discs discs = Discs.start(config, Metrics.create()).toCompletionStage().toCompletableFuture()
+          .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      EmbeddedDatabase database = embedded;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(discs, database), "discs-shutdown"));
+      String host = "0.0.0.0".equals(config.httpHost()) ? "localhost" : config.httpHost();
+      LOG.info("discs is serving http://{}:{} (ready in {} ms, data in {}, database {})", host, discs.httpPort(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), config.dataDir(),
+          embedded == null ? config.dbUrl() : "embedded");
+    } catch (IOException | ExecutionException | TimeoutException e) {
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      System.err.println("discs: cannot start: " + cause.getMessage());
+      stop(null, embedded);
+      System.exit(1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop(null, embedded);
+      System.exit(1);
+    }
+  }
+
+  /** One hook, in order: the services let go of the database before it stops. */
+  private static void stop(Discs discs, EmbeddedDatabase database) {
+    if (discs != null && !discs.stop(Duration.ofSeconds(STOP_TIMEOUT_SECONDS))) {
+      LOG.warn("discs services did not stop within {} s", STOP_TIMEOUT_SECONDS);
+    }
+    if (database != null) {
+      try {
+        database.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+      }
+    }
+    LOG.info("discs stopped");
+  }
+}

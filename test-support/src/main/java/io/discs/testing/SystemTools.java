@@ -1,0 +1,40 @@
+package io.discs.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Finds an external tool a test needs. Missing, the test is skipped with the Debian package to
+ * install, except under {@code CI=true}, where a missing tool fails the test.
+ */
+public final class SystemTools {
+  private static final String[] PATH_DIRS = {"/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/bin"};
+
+  private SystemTools() {
+  }
+
+  public static Path require(String tool, String debianPackage) {
+    Optional<Path> found = find(tool);
+    if (found.isEmpty()) {
+      String message = tool + " not found: install the Debian package " + debianPackage;
+      if ("true".equals(System.getenv("CI"))) {
+        Assertions.fail(message);
+      }
+      Assumptions.abort(message);
+    }
+    return found.get();
+  }
+
+  public static Optional<Path> find(String tool) {
+    for (String dir : PATH_DIRS) {
+      Path candidate = Path.of(dir, tool);
+      if (Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+}
