@@ -38,8 +38,11 @@ final class Problems {
           http.getStatusCode()));
     } else {
       problem = Problem.from(failure);
-      if (problem.status() >= 500) {
+      if (problem.status() == 500) {
         LOG.error("{} {} failed", ctx.request().method(), ctx.normalizedPath(), failure);
+      } else if (problem.status() > 500) {
+        LOG.warn("{} {} answered {}: {}", ctx.request().method(), ctx.normalizedPath(), problem.status(),
+            failure.getMessage());
       }
     }
     send(ctx, problem);

@@ -1,0 +1,77 @@
+package io.discs.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.discs.platform.launch.ServiceContext;
+import io.discs.testing.TestContexts;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.VertxExtension;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The gateway with no services behind it: alive, not ready, and every error still problem+json. */
+@ExtendWith(VertxExtension.class)
+class GatewayAloneTest {
+  private WebClient client;
+
+  @BeforeEach
+  void deploy(Vertx vertx) throws Exception {
+    ServiceContext context = TestContexts.fresh(vertx).await(30, TimeUnit.SECONDS);
+    vertx.deployVerticle(new GatewayVerticle(context)).await(10, TimeUnit.SECONDS);
+    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(context.config().httpPort()));
+  }
+
+  @Test
+  void isAliveButNotReadyWhileNoServiceAnswers() throws Exception {
+    assertThat(get("/health").bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "UP"));
+
+    HttpResponse<Buffer> ready = get("/ready");
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(ready.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    JsonObject checks = ready.bodyAsJsonObject().getJsonObject("checks");
+    assertThat(checks.getString("database")).isEqualTo("UP");
+    assertThat(checks.getString("image-service")).isEqualTo("DOWN");
+  }
+
+  @Test
+  void answersACallToAnAbsentServiceWithA503Problem() throws Exception {
+    HttpResponse<Buffer> response = get("/api/v1/images");
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(response.bodyAsJsonObject().getString("detail")).doesNotContain("discs.image-service");
+  }
+
+  @Test
+  void answersUnknownRoutesAndWrongMethodsWithProblems() throws Exception {
+    HttpResponse<Buffer> missing = get("/api/v1/no-such-thing");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.bodyAsJsonObject().fieldNames()).contains("type", "title", "status", "detail");
+
+    HttpResponse<Buffer> wrongMethod = client.put("/api/v1/images").send().await(10, TimeUnit.SECONDS);
+    assertThat(wrongMethod.statusCode()).isEqualTo(405);
+    assertThat(wrongMethod.getHeader("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  @Test
+  void servesTheOpenApiDocumentAndSecurityHeaders() throws Exception {
+    HttpResponse<Buffer> response = get("/api/v1/openapi.yaml");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.bodyAsString()).startsWith("openapi: 3.1.0").contains("/api/v1/sessions/{id}/heartbeat:");
+    assertThat(response.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
+    assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
+  }
+
+  private HttpResponse<Buffer> get(String path) throws Exception {
+    return client.get(path).send().await(10, TimeUnit.SECONDS);
+  }
+}

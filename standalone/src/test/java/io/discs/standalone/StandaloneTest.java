@@ -1,0 +1,146 @@
+package io.discs.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.metrics.Metrics;
+import io.discs.testing.FreePorts;
+import io.discs.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The whole system in one JVM, driven over HTTP as an operator's tools would. */
+class StandaloneTest {
+  private static Discs discs;
+  private static Vertx clientVertx;
+  private static WebClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    DiscsConfig config = DiscsConfig.from(Map.of(
+        "DISCS_HTTP_PORT", String.valueOf(FreePorts.next()),
+        "DISCS_HTTP_HOST", "127.0.0.1",
+        "DISCS_ISCSI_PORTAL", "127.0.0.1:3260")).withDatabase(TestDatabase.freshDatabase());
+    discs = Discs.start(config, Metrics.create()).await(60, TimeUnit.SECONDS);
+    clientVertx = Vertx.vertx();
+    client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(discs.httpPort()));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    clientVertx.close().await(10, TimeUnit.SECONDS);
+    assertThat(discs.stop(Duration.ofSeconds(10))).isTrue();
+  }
+
+  @Test
+  void isReadyWhenTheDatabaseAndEveryServiceAnswer() throws Exception {
+    HttpResponse<Buffer> ready = send(HttpMethod.GET, "/ready");
+
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.bodyAsJsonObject().getJsonObject("checks").getMap()).containsOnlyKeys("database",
+        "image-service", "target-service", "session-service", "audit-service").allSatisfy((k, v) ->
+        assertThat(v).isEqualTo("UP"));
+  }
+
+  @Test
+  void exposesJvmVertxHttpEventBusAndPoolMetrics() throws Exception {
+    send(HttpMethod.GET, "/api/v1/images");
+
+    String metrics = send(HttpMethod.GET, "/metrics").bodyAsString();
+
+    assertThat(metrics).contains("jvm_memory_used_bytes", "jvm_gc_", "vertx_http_server_requests_total",
+        "vertx_eventbus_", "vertx_pool_");
+  }
+
+  @Test
+  void routesEveryOperationInTheOpenApiDocument() throws Exception {
+    List<String[]> operations = operations();
+    assertThat(operations).hasSizeGreaterThan(20);
+
+    for (String[] operation : operations) {
+      HttpMethod method = HttpMethod.valueOf(operation[0].toUpperCase());
+      String path = operation[1].replace("{id}", UUID.randomUUID().toString()).replace("{name}", "nobody");
+      HttpResponse<Buffer> response = client.request(method, path).putHeader("Content-Type", "application/json")
+          .sendBuffer(Buffer.buffer("{}")).await(10, TimeUnit.SECONDS);
+      String what = method + " " + path + " answered " + response.statusCode() + " " + response.bodyAsString();
+      assertThat(response.statusCode()).as(what).isNotIn(405, 500);
+      if (response.statusCode() == 404) {
+        assertThat(response.bodyAsJsonObject().getString("detail")).as(what).isNotEqualTo("no such resource");
+      }
+      if (response.statusCode() >= 400) {
+        assertThat(response.getHeader("Content-Type")).as(what).isEqualTo("application/problem+json");
+      }
+    }
+  }
+
+  @Test
+  void turnsMalformedInputIntoBadRequestProblems() throws Exception {
+    HttpResponse<Buffer> badLimit = send(HttpMethod.GET, "/api/v1/images?limit=lots");
+    assertThat(badLimit.statusCode()).isEqualTo(400);
+    assertThat(badLimit.bodyAsJsonObject().getString("detail")).contains("limit");
+
+    HttpResponse<Buffer> badSince = send(HttpMethod.GET, "/api/v1/audit?since=yesterday");
+    assertThat(badSince.statusCode()).isEqualTo(400);
+
+    HttpResponse<Buffer> notJson = client.post("/api/v1/targets").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer("{not json")).await(10, TimeUnit.SECONDS);
+    assertThat(notJson.statusCode()).isEqualTo(400);
+    assertThat(notJson.getHeader("Content-Type")).isEqualTo("application/problem+json");
+
+    HttpResponse<Buffer> tooBig = client.post("/api/v1/targets").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"pad\":\"" + "x".repeat(100_000) + "\"}")).await(10, TimeUnit.SECONDS);
+    assertThat(tooBig.statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void listsDiscoveryWithTheConfiguredPortal() throws Exception {
+    HttpResponse<Buffer> discovery = send(HttpMethod.GET, "/api/v1/discovery");
+
+    assertThat(discovery.statusCode()).isEqualTo(200);
+    assertThat(discovery.bodyAsJsonObject().getJsonArray("portals").getList()).containsExactly("127.0.0.1:3260");
+  }
+
+  private static HttpResponse<Buffer> send(HttpMethod method, String path) throws Exception {
+    return client.request(method, path).send().await(10, TimeUnit.SECONDS);
+  }
+
+  /** [method, path] of every operation, read from the served document's layout (paths at two spaces, methods at four). */
+  private static List<String[]> operations() throws IOException {
+    String yaml;
+    try (InputStream in = StandaloneTest.class.getResourceAsStream("/io/discs/gateway/openapi.yaml")) {
+      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String paths = yaml.substring(yaml.indexOf("\npaths:\n"));
+    Matcher matcher = Pattern.compile("^  (/\\S+):$|^    (get|post|put|delete|patch|head):", Pattern.MULTILINE)
+        .matcher(paths);
+    List<String[]> operations = new ArrayList<>();
+    String current = null;
+    while (matcher.find()) {
+      if (matcher.group(1) != null) {
+        current = matcher.group(1);
+      } else {
+        operations.add(new String[] {matcher.group(2), current});
+      }
+    }
+    return operations;
+  }
+}
