@@ -1,5 +1,7 @@
 package io.discs.gateway;
 
+import io.discs.gateway.auth.AccessControl;
+import io.discs.gateway.auth.AuthRoutes;
 import io.discs.platform.Addresses;
 import io.discs.platform.audit.AuditQuery;
 import io.discs.platform.audit.AuditService;
@@ -10,34 +12,44 @@ import io.discs.platform.session.SessionService;
 import io.discs.platform.target.TargetRequest;
 import io.discs.platform.target.TargetService;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
-/** The {@code /api/v1} routes of API.md, each a thin call through a service proxy. */
+/** The handlers of every {@link Operation}, each a thin call through a service proxy. */
 final class ApiRoutes {
   static final String BASE = "/api/v1";
   private static final long JSON_BODY_LIMIT = 64 * 1024;
+  /** Operations whose body is JSON; the upload streams its body and never gets a BodyHandler. */
+  private static final List<Operation> JSON_BODY = List.of(Operation.ISSUE_TOKEN, Operation.CREATE_USER,
+      Operation.CHANGE_OWN_PASSWORD, Operation.CREATE_TARGET, Operation.START_SESSION);
 
   private final DiscsConfig config;
+  private final AccessControl access;
+  private final AuthRoutes auth;
   private final ImageService images;
   private final TargetService targets;
   private final SessionService sessions;
   private final AuditService audit;
 
-  ApiRoutes(Vertx vertx, DiscsConfig config) {
+  ApiRoutes(Vertx vertx, DiscsConfig config, AccessControl access, AuthRoutes auth) {
     this.config = config;
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(30_000);
-    ServiceProxyBuilder builder = new ServiceProxyBuilder(vertx).setOptions(delivery);
+    this.access = access;
+    this.auth = auth;
+    ServiceProxyBuilder builder = new ServiceProxyBuilder(vertx).setOptions(new DeliveryOptions().setSendTimeout(30_000));
     this.images = builder.setAddress(Addresses.IMAGE_SERVICE).build(ImageService.class);
     this.targets = builder.setAddress(Addresses.TARGET_SERVICE).build(TargetService.class);
     this.sessions = builder.setAddress(Addresses.SESSION_SERVICE).build(SessionService.class);
@@ -45,49 +57,67 @@ final class ApiRoutes {
   }
 
   Router router(Vertx vertx) {
+    Map<Operation, Handler<RoutingContext>> handlers = handlers();
     Router api = Router.router(vertx);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(JSON_BODY_LIMIT);
+    for (Operation operation : Operation.values()) {
+      Handler<RoutingContext> handler = handlers.get(operation);
+      if (handler == null) {
+        throw new IllegalStateException("no handler for " + operation);
+      }
+      Route route = api.route(operation.method(), operation.path());
+      if (JSON_BODY.contains(operation)) {
+        // vertx-web wants body handling before any user handler; the limit keeps it cheap.
+        route.handler(json);
+      }
+      route.handler(access.require(operation.permission())).handler(handler);
+    }
+    return api;
+  }
 
-    api.post("/auth/token").handler(ctx -> ctx.fail(DomainErrors.notImplemented("token issue")));
-    api.post("/users").handler(ctx -> ctx.fail(DomainErrors.notImplemented("user management")));
-    api.get("/users").handler(ctx -> ctx.fail(DomainErrors.notImplemented("user management")));
-    api.delete("/users/:name").handler(ctx -> ctx.fail(DomainErrors.notImplemented("user management")));
+  private Map<Operation, Handler<RoutingContext>> handlers() {
+    Map<Operation, Handler<RoutingContext>> h = new EnumMap<>(Operation.class);
+    h.put(Operation.ISSUE_TOKEN, ctx -> auth.issueToken(ctx, Requests.jsonBody(ctx)));
+    h.put(Operation.LIST_USERS, auth::listUsers);
+    h.put(Operation.CREATE_USER, ctx -> auth.createUser(ctx, Requests.jsonBody(ctx)));
+    h.put(Operation.DELETE_USER, auth::deleteUser);
+    h.put(Operation.CHANGE_OWN_PASSWORD, ctx -> auth.changeOwnPassword(ctx, Requests.jsonBody(ctx)));
 
-    api.post("/images").handler(ctx -> ctx.fail(DomainErrors.notImplemented("image upload")));
-    api.get("/images").handler(ctx -> respond(ctx, 200, images.list(ctx.request().getParam("name"),
+    h.put(Operation.LIST_IMAGES, ctx -> respond(ctx, 200, images.list(ctx.request().getParam("name"),
         Requests.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE),
         Requests.intParam(ctx, "limit", 100, 1, ImageService.MAX_PAGE)).map(items(i -> i.toJson()))));
-    api.get("/images/:id").handler(ctx -> respond(ctx, 200, images.get(ctx.pathParam("id")).map(i -> i.toJson())));
-    api.delete("/images/:id").handler(ctx -> noContent(ctx, images.delete(ctx.pathParam("id"),
-        Requests.caller(ctx))));
-    api.get("/images/:id/content").handler(ctx -> ctx.fail(DomainErrors.notImplemented("image download")));
+    h.put(Operation.UPLOAD_IMAGE, ctx -> ctx.fail(DomainErrors.notImplemented("image upload")));
+    h.put(Operation.GET_IMAGE, ctx -> respond(ctx, 200, images.get(ctx.pathParam("id")).map(i -> i.toJson())));
+    h.put(Operation.DELETE_IMAGE, ctx -> noContent(ctx, images.delete(ctx.pathParam("id"), caller(ctx))));
+    h.put(Operation.GET_IMAGE_CONTENT, ctx -> ctx.fail(DomainErrors.notImplemented("image download")));
 
-    api.post("/targets").handler(json).handler(ctx -> respond(ctx, 201,
-        targets.create(new TargetRequest(Requests.jsonBody(ctx)), Requests.caller(ctx)).map(t -> t.toJson())));
-    api.get("/targets").handler(ctx -> respond(ctx, 200, targets.list().map(items(t -> t.toJson()))));
-    api.get("/targets/:id").handler(ctx -> respond(ctx, 200, targets.get(ctx.pathParam("id")).map(t -> t.toJson())));
-    api.delete("/targets/:id").handler(ctx -> noContent(ctx, targets.delete(ctx.pathParam("id"),
-        Requests.caller(ctx))));
+    h.put(Operation.CREATE_TARGET, ctx -> respond(ctx, 201,
+        targets.create(new TargetRequest(Requests.jsonBody(ctx)), caller(ctx)).map(t -> t.toJson())));
+    h.put(Operation.LIST_TARGETS, ctx -> respond(ctx, 200, targets.list().map(items(t -> t.toJson()))));
+    h.put(Operation.GET_TARGET, ctx -> respond(ctx, 200, targets.get(ctx.pathParam("id")).map(t -> t.toJson())));
+    h.put(Operation.DELETE_TARGET, ctx -> noContent(ctx, targets.delete(ctx.pathParam("id"), caller(ctx))));
 
-    api.get("/discovery").handler(ctx -> respond(ctx, 200, images.list(null, 0, ImageService.MAX_PAGE)
+    h.put(Operation.DISCOVERY, ctx -> respond(ctx, 200, images.list(null, 0, ImageService.MAX_PAGE)
         .map(list -> new JsonObject()
             .put("portals", new JsonArray().add(config.iscsiPortal().toString()))
             .put("images", new JsonArray(list.stream().map(i -> i.toJson()).toList())))));
-
-    api.post("/sessions").handler(json).handler(ctx -> {
+    h.put(Operation.START_SESSION, ctx -> {
       JsonObject body = Requests.jsonBody(ctx);
       respond(ctx, 201, sessions.start(body.getString("imageId"), body.getString("initiatorIqn"),
-          body.getString("deviceType"), Requests.caller(ctx)).map(s -> s.toJson()));
+          body.getString("deviceType"), caller(ctx)).map(s -> s.toJson()));
     });
-    api.get("/sessions").handler(ctx -> respond(ctx, 200,
-        sessions.list(Requests.caller(ctx)).map(items(s -> s.toJson()))));
-    api.post("/sessions/:id/heartbeat").handler(ctx -> respond(ctx, 200,
-        sessions.heartbeat(ctx.pathParam("id"), Requests.caller(ctx)).map(s -> s.toJson())));
-    api.delete("/sessions/:id").handler(ctx -> noContent(ctx, sessions.end(ctx.pathParam("id"),
-        Requests.caller(ctx))));
+    h.put(Operation.LIST_SESSIONS, ctx -> respond(ctx, 200, sessions.list(caller(ctx)).map(items(s -> s.toJson()))));
+    h.put(Operation.HEARTBEAT, ctx -> respond(ctx, 200,
+        sessions.heartbeat(ctx.pathParam("id"), caller(ctx)).map(s -> s.toJson())));
+    h.put(Operation.END_SESSION, ctx -> noContent(ctx, sessions.end(ctx.pathParam("id"), caller(ctx))));
 
-    api.get("/audit").handler(ctx -> respond(ctx, 200, audit.query(auditQuery(ctx)).map(items(e -> e.toJson()))));
-    return api;
+    h.put(Operation.QUERY_AUDIT, ctx -> respond(ctx, 200, audit.query(auditQuery(ctx)).map(items(e -> e.toJson()))));
+    h.put(Operation.VERIFY_AUDIT, ctx -> respond(ctx, 200, audit.verify().map(v -> v.toJson())));
+    return h;
+  }
+
+  private static io.discs.platform.Caller caller(RoutingContext ctx) {
+    return AccessControl.caller(ctx);
   }
 
   private static AuditQuery auditQuery(RoutingContext ctx) {
@@ -99,7 +129,10 @@ final class ApiRoutes {
       throw DomainErrors.badRequest("query parameter 'since' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
     }
     int limit = Requests.intParam(ctx, "limit", AuditQuery.DEFAULT_LIMIT, 1, AuditQuery.MAX_LIMIT);
-    return AuditQuery.of(ctx.request().getParam("actor"), ctx.request().getParam("type"), sinceInstant, null, limit);
+    Integer before = ctx.request().getParam("before") == null ? null
+        : Requests.intParam(ctx, "before", 0, 1, Integer.MAX_VALUE);
+    return AuditQuery.of(ctx.request().getParam("actor"), ctx.request().getParam("type"), sinceInstant,
+        before == null ? null : before.longValue(), limit);
   }
 
   private static <T> Function<List<T>, JsonObject> items(Function<T, JsonObject> toJson) {

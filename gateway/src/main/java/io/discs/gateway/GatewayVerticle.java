@@ -1,6 +1,15 @@
 package io.discs.gateway;
 
+import io.discs.gateway.auth.AccessControl;
+import io.discs.gateway.auth.AdminBootstrap;
+import io.discs.gateway.auth.AuthRoutes;
+import io.discs.gateway.auth.LoginThrottle;
+import io.discs.gateway.auth.PasswordHasher;
+import io.discs.gateway.auth.SigningKeys;
+import io.discs.gateway.auth.TokenService;
+import io.discs.gateway.auth.UserStore;
 import io.discs.platform.launch.ServiceContext;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -18,6 +27,7 @@ public final class GatewayVerticle extends VerticleBase {
   private static final long REQUEST_TIMEOUT_MS = 60_000;
 
   private final ServiceContext context;
+  private WorkerExecutor hashing;
   private HttpServer server;
 
   public GatewayVerticle(ServiceContext context) {
@@ -26,13 +36,38 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    hashing = vertx.createSharedWorkerExecutor("discs-password-hashing", 2);
+    UserStore users = new UserStore(context.pool());
+    var security = context.config().security();
+    // Key files and the first (deliberately slow) hash are blocking work.
+    return vertx.executeBlocking(() -> new Security(SigningKeys.loadOrGenerate(security, context.config().dataDir()),
+            new PasswordHasher()), false)
+        .compose(loaded -> AdminBootstrap.ensureAdmin(users, loaded.hasher(), hashing, security).map(loaded))
+        .compose(loaded -> {
+          TokenService tokens = new TokenService(vertx, loaded.keys(), security);
+          AccessControl access = new AccessControl(tokens, context.events());
+          LoginThrottle throttle = new LoginThrottle(vertx, security.loginMaxFailures(), security.loginLockSeconds());
+          AuthRoutes auth = new AuthRoutes(vertx, users, tokens, throttle, context.events(), loaded.hasher(), hashing);
+          return listen(new ApiRoutes(vertx, context.config(), access, auth));
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return hashing == null ? Future.succeededFuture() : hashing.close();
+  }
+
+  private record Security(SigningKeys keys, PasswordHasher hasher) {
+  }
+
+  private Future<HttpServer> listen(ApiRoutes api) {
     Router root = Router.router(vertx);
     root.route().handler(SecurityHeaders::apply);
     root.route().handler(ResponseTimeHandler.create());
     OperationsRoutes.mount(root, new Readiness(vertx, context.pool()), context.metrics().registry());
     root.get(ApiRoutes.BASE + "/openapi.yaml").handler(OpenApiDocument.handler());
     root.route(ApiRoutes.BASE + "/*").handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
-    root.route(ApiRoutes.BASE + "/*").subRouter(new ApiRoutes(vertx, context.config()).router(vertx));
+    root.route(ApiRoutes.BASE + "/*").subRouter(api.router(vertx));
     root.route().failureHandler(Problems::handleFailure);
     root.errorHandler(404, Problems::handleFailure);
     root.errorHandler(405, Problems::handleFailure);

@@ -40,7 +40,7 @@ final class Problems {
       problem = Problem.from(failure);
       if (problem.status() == 500) {
         LOG.error("{} {} failed", ctx.request().method(), ctx.normalizedPath(), failure);
-      } else if (problem.status() > 500) {
+      } else if (problem.status() > 501) {
         LOG.warn("{} {} answered {}: {}", ctx.request().method(), ctx.normalizedPath(), problem.status(),
             failure.getMessage());
       }

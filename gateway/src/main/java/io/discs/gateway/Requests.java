@@ -1,23 +1,13 @@
 package io.discs.gateway;
 
-import io.discs.platform.Caller;
 import io.discs.platform.error.DomainErrors;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 
 /** Reads what a request carries, turning anything malformed into a 400 instead of an exception. */
 final class Requests {
   private Requests() {
-  }
-
-  /**
-   * The caller of this request. Until the gateway security issue lands there is no token check and
-   * every caller is treated as an administrator; the audit log still records the address.
-   */
-  static Caller caller(RoutingContext ctx) {
-    return new Caller("anonymous", List.of("admin"), ctx.request().remoteAddress().hostAddress());
   }
 
   static int intParam(RoutingContext ctx, String name, int defaultValue, int min, int max) {

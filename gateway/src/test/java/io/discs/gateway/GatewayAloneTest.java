@@ -11,6 +11,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,11 +20,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The gateway with no services behind it: alive, not ready, and every error still problem+json. */
 @ExtendWith(VertxExtension.class)
 class GatewayAloneTest {
+  private static final String ADMIN_PASSWORD = "gateway-alone-admin";
   private WebClient client;
 
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
-    ServiceContext context = TestContexts.fresh(vertx).await(30, TimeUnit.SECONDS);
+    ServiceContext context = TestContexts.fresh(vertx, Map.of("DISCS_ADMIN_PASSWORD", ADMIN_PASSWORD))
+        .await(30, TimeUnit.SECONDS);
     vertx.deployVerticle(new GatewayVerticle(context)).await(10, TimeUnit.SECONDS);
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(context.config().httpPort()));
@@ -43,7 +46,12 @@ class GatewayAloneTest {
 
   @Test
   void answersACallToAnAbsentServiceWithA503Problem() throws Exception {
-    HttpResponse<Buffer> response = get("/api/v1/images");
+    String token = client.post("/api/v1/auth/token")
+        .sendJsonObject(new JsonObject().put("username", "admin").put("password", ADMIN_PASSWORD))
+        .await(30, TimeUnit.SECONDS).bodyAsJsonObject().getString("access_token");
+
+    HttpResponse<Buffer> response = client.get("/api/v1/images").bearerTokenAuthentication(token).send()
+        .await(10, TimeUnit.SECONDS);
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");

@@ -46,7 +46,11 @@ public final class Discs {
                   vertx.deployVerticle(new SessionVerticle(context)))
               .compose(services -> vertx.deployVerticle(gateway))
               .map(id -> new Discs(vertx, pool, gateway));
-        }).recover(failure -> vertx.close().transform(closed -> Future.failedFuture(failure))));
+        }).recover(failure -> {
+          // Not composed on close(): its completion is delivered to an event loop that close stops.
+          vertx.close();
+          return Future.failedFuture(failure);
+        }));
   }
 
   public Vertx vertx() {

@@ -2,20 +2,13 @@ package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.discs.platform.config.DiscsConfig;
-import io.discs.platform.metrics.Metrics;
-import io.discs.testing.FreePorts;
-import io.discs.testing.TestDatabase;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,26 +22,20 @@ import org.junit.jupiter.api.Test;
 
 /** The whole system in one JVM, driven over HTTP as an operator's tools would. */
 class StandaloneTest {
-  private static Discs discs;
-  private static Vertx clientVertx;
+  private static TestSystem system;
   private static WebClient client;
+  private static String admin;
 
   @BeforeAll
   static void start() throws Exception {
-    DiscsConfig config = DiscsConfig.from(Map.of(
-        "DISCS_HTTP_PORT", String.valueOf(FreePorts.next()),
-        "DISCS_HTTP_HOST", "127.0.0.1",
-        "DISCS_ISCSI_PORTAL", "127.0.0.1:3260")).withDatabase(TestDatabase.freshDatabase());
-    discs = Discs.start(config, Metrics.create()).await(60, TimeUnit.SECONDS);
-    clientVertx = Vertx.vertx();
-    client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(discs.httpPort()));
+    system = TestSystem.start(Map.of());
+    client = system.client;
+    admin = system.adminToken();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    clientVertx.close().await(10, TimeUnit.SECONDS);
-    assertThat(discs.stop(Duration.ofSeconds(10))).isTrue();
+    system.close();
   }
 
   @Test
@@ -80,9 +67,9 @@ class StandaloneTest {
       HttpMethod method = HttpMethod.valueOf(operation[0].toUpperCase());
       String path = operation[1].replace("{id}", UUID.randomUUID().toString()).replace("{name}", "nobody");
       HttpResponse<Buffer> response = client.request(method, path).putHeader("Content-Type", "application/json")
-          .sendBuffer(Buffer.buffer("{}")).await(10, TimeUnit.SECONDS);
+          .bearerTokenAuthentication(admin).sendBuffer(Buffer.buffer("{}")).await(10, TimeUnit.SECONDS);
       String what = method + " " + path + " answered " + response.statusCode() + " " + response.bodyAsString();
-      assertThat(response.statusCode()).as(what).isNotIn(405, 500);
+      assertThat(response.statusCode()).as(what).isNotIn(401, 403, 405, 500);
       if (response.statusCode() == 404) {
         assertThat(response.bodyAsJsonObject().getString("detail")).as(what).isNotEqualTo("no such resource");
       }
@@ -101,12 +88,12 @@ class StandaloneTest {
     HttpResponse<Buffer> badSince = send(HttpMethod.GET, "/api/v1/audit?since=yesterday");
     assertThat(badSince.statusCode()).isEqualTo(400);
 
-    HttpResponse<Buffer> notJson = client.post("/api/v1/targets").putHeader("Content-Type", "application/json")
+    HttpResponse<Buffer> notJson = client.post("/api/v1/targets").bearerTokenAuthentication(admin).putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer("{not json")).await(10, TimeUnit.SECONDS);
     assertThat(notJson.statusCode()).isEqualTo(400);
     assertThat(notJson.getHeader("Content-Type")).isEqualTo("application/problem+json");
 
-    HttpResponse<Buffer> tooBig = client.post("/api/v1/targets").putHeader("Content-Type", "application/json")
+    HttpResponse<Buffer> tooBig = client.post("/api/v1/targets").bearerTokenAuthentication(admin).putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer("{\"pad\":\"" + "x".repeat(100_000) + "\"}")).await(10, TimeUnit.SECONDS);
     assertThat(tooBig.statusCode()).isEqualTo(413);
   }
@@ -120,11 +107,11 @@ class StandaloneTest {
   }
 
   private static HttpResponse<Buffer> send(HttpMethod method, String path) throws Exception {
-    return client.request(method, path).send().await(10, TimeUnit.SECONDS);
+    return client.request(method, path).bearerTokenAuthentication(admin).send().await(10, TimeUnit.SECONDS);
   }
 
   /** [method, path] of every operation, read from the served document's layout (paths at two spaces, methods at four). */
-  private static List<String[]> operations() throws IOException {
+  static List<String[]> operations() throws IOException {
     String yaml;
     try (InputStream in = StandaloneTest.class.getResourceAsStream("/io/discs/gateway/openapi.yaml")) {
       yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -27,6 +27,7 @@ public final class TestContexts {
     values.put("DISCS_HTTP_PORT", String.valueOf(FreePorts.next()));
     values.put("DISCS_HTTP_HOST", "127.0.0.1");
     values.put("DISCS_ISCSI_PORTAL", "127.0.0.1:3260");
+    values.put("DISCS_DATA_DIR", TempDirs.create("discs-data").toString());
     values.putAll(settings);
     DiscsConfig config = DiscsConfig.from(values).withDatabase(url);
     return Database.migrate(vertx, url).map(v -> new ServiceContext(config,

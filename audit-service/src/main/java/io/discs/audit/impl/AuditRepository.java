@@ -2,6 +2,7 @@ package io.discs.audit.impl;
 
 import io.discs.platform.audit.AuditEntry;
 import io.discs.platform.audit.AuditQuery;
+import io.discs.platform.audit.AuditVerification;
 import io.discs.platform.events.DomainEvent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -29,6 +30,18 @@ final class AuditRepository {
       LIMIT $5
       """;
 
+  private static final String VERIFY = """
+      WITH chain AS (
+        SELECT id, hash, prev_hash,
+               audit_row_hash(id, at, type, actor, resource, outcome, source_ip, details, prev_hash) AS expected,
+               coalesce(lag(hash) OVER (ORDER BY id), repeat('0', 64)) AS previous
+        FROM audit_events)
+      SELECT (SELECT count(*) FROM chain) AS checked, id, hash <> expected AS content_changed
+      FROM chain WHERE hash <> expected OR prev_hash <> previous
+      ORDER BY id LIMIT 1
+      """;
+  private static final String COUNT = "SELECT count(*) AS checked FROM audit_events";
+
   private final Pool pool;
 
   AuditRepository(Pool pool) {
@@ -51,6 +64,19 @@ final class AuditRepository {
           rows.forEach(row -> entries.add(toEntry(row)));
           return entries;
         });
+  }
+
+  Future<AuditVerification> verify() {
+    return pool.query(VERIFY).execute().compose(rows -> {
+      if (rows.rowCount() == 0) {
+        return pool.query(COUNT).execute().map(count -> AuditVerification.intact(count.iterator().next().getLong(0)));
+      }
+      Row broken = rows.iterator().next();
+      String reason = broken.getBoolean("content_changed")
+          ? "its content does not match its hash"
+          : "it does not link to the row before it (a row was removed or re-hashed)";
+      return Future.succeededFuture(AuditVerification.broken(broken.getLong("checked"), broken.getLong("id"), reason));
+    });
   }
 
   private static AuditEntry toEntry(Row row) {

@@ -3,6 +3,7 @@ package io.discs.audit.impl;
 import io.discs.platform.audit.AuditEntry;
 import io.discs.platform.audit.AuditQuery;
 import io.discs.platform.audit.AuditService;
+import io.discs.platform.audit.AuditVerification;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -17,5 +18,10 @@ final class AuditServiceImpl implements AuditService {
   @Override
   public Future<List<AuditEntry>> query(AuditQuery query) {
     return repository.query(query);
+  }
+
+  @Override
+  public Future<AuditVerification> verify() {
+    return repository.verify();
   }
 }

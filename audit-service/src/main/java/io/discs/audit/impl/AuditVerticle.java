@@ -18,6 +18,7 @@ public final class AuditVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AuditVerticle.class);
 
   private final ServiceContext context;
+  private Future<Void> tail = Future.succeededFuture();
 
   public AuditVerticle(ServiceContext context) {
     this.context = context;
@@ -28,8 +29,11 @@ public final class AuditVerticle extends VerticleBase {
     AuditRepository repository = new AuditRepository(context.pool());
     MessageConsumer<JsonObject> events = vertx.eventBus().consumer(Addresses.EVENTS, message -> {
       DomainEvent event = DomainEvent.fromJson(message.body());
-      repository.append(event).onFailure(failure ->
-          LOG.error("audit event {} for {} not recorded: {}", event.type(), event.resource(), failure.getMessage()));
+      // One append at a time, so the log keeps the order in which the events arrived.
+      tail = tail.compose(v -> repository.append(event)).otherwise(failure -> {
+        LOG.error("audit event {} for {} not recorded: {}", event.type(), event.resource(), failure.getMessage());
+        return null;
+      });
     });
     return Future.all(events.completion(), ServiceBindings.bind(vertx, NAME, Addresses.AUDIT_SERVICE,
         AuditService.class, new AuditServiceImpl(repository), context.pool()));

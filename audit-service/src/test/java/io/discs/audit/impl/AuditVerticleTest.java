@@ -1,11 +1,13 @@
 package io.discs.audit.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.discs.platform.Addresses;
 import io.discs.platform.audit.AuditEntry;
 import io.discs.platform.audit.AuditQuery;
 import io.discs.platform.audit.AuditService;
+import io.discs.platform.audit.AuditVerification;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.launch.ServiceContext;
@@ -63,6 +65,67 @@ class AuditVerticleTest {
 
     assertThat(aliceFailures).hasSize(1);
     assertThat(aliceFailures.get(0).actor()).isEqualTo("alice");
+  }
+
+  @Test
+  void keepsTheOrderOfArrivalAndAnIntactChain(Vertx vertx) throws Exception {
+    for (int i = 0; i < 30; i++) {
+      context.events().publish(DomainEvent.of("step." + i, "alice", null, Outcome.SUCCESS, null, null));
+    }
+    List<AuditEntry> entries = eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 100)), 30);
+
+    assertThat(entries).extracting(AuditEntry::type).first().isEqualTo("step.29");
+    assertThat(entries).extracting(AuditEntry::type).last().isEqualTo("step.0");
+    AuditVerification verification = audit.verify().await(10, TimeUnit.SECONDS);
+    assertThat(verification.isIntact()).isTrue();
+    assertThat(verification.toJson().getLong("checked")).isEqualTo(30L);
+  }
+
+  @Test
+  void refusesToUpdateOrDeleteRows(Vertx vertx) throws Exception {
+    context.events().publish(DomainEvent.of("image.deleted", "alice", "image/1", Outcome.SUCCESS, null, null));
+    eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), 1);
+
+    assertThatThrownBy(() -> context.pool().query("UPDATE audit_events SET actor = 'mallory'").execute()
+        .await(10, TimeUnit.SECONDS)).hasMessageContaining("append-only");
+    assertThatThrownBy(() -> context.pool().query("DELETE FROM audit_events").execute()
+        .await(10, TimeUnit.SECONDS)).hasMessageContaining("append-only");
+    assertThatThrownBy(() -> context.pool().query("TRUNCATE audit_events").execute()
+        .await(10, TimeUnit.SECONDS)).hasMessageContaining("append-only");
+  }
+
+  @Test
+  void verificationNamesTheFirstRowEditedBehindItsBack(Vertx vertx) throws Exception {
+    for (int i = 0; i < 5; i++) {
+      context.events().publish(DomainEvent.of("login." + i, "alice", null, Outcome.SUCCESS, "192.0.2.1", null));
+    }
+    List<AuditEntry> entries = eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), 5);
+    long third = entries.get(2).id();
+
+    // Someone with database superuser rights switches the guard off and rewrites history.
+    context.pool().query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_immutable").execute()
+        .compose(v -> context.pool().query("UPDATE audit_events SET actor = 'mallory' WHERE id = " + third).execute())
+        .await(10, TimeUnit.SECONDS);
+
+    AuditVerification verification = audit.verify().await(10, TimeUnit.SECONDS);
+    assertThat(verification.isIntact()).isFalse();
+    assertThat(verification.firstBrokenId()).isEqualTo(third);
+  }
+
+  @Test
+  void verificationNoticesARemovedRow(Vertx vertx) throws Exception {
+    for (int i = 0; i < 4; i++) {
+      context.events().publish(DomainEvent.of("login." + i, "alice", null, Outcome.SUCCESS, null, null));
+    }
+    List<AuditEntry> entries = eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), 4);
+    long second = entries.get(2).id();
+    long third = entries.get(1).id();
+
+    context.pool().query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_immutable").execute()
+        .compose(v -> context.pool().query("DELETE FROM audit_events WHERE id = " + second).execute())
+        .await(10, TimeUnit.SECONDS);
+
+    assertThat(audit.verify().await(10, TimeUnit.SECONDS).firstBrokenId()).isEqualTo(third);
   }
 
   /** Events are recorded asynchronously: poll until {@code count} rows are there or time runs out. */

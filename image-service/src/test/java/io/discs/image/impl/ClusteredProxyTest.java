@@ -4,21 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.discs.platform.Addresses;
-import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.image.Image;
 import io.discs.platform.image.ImageService;
-import io.discs.platform.launch.VertxFactory;
-import io.discs.platform.metrics.Metrics;
-import io.discs.testing.FreePorts;
+import io.discs.testing.TestCluster;
 import io.discs.testing.TestContexts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.serviceproxy.ServiceException;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -27,23 +22,18 @@ import org.junit.jupiter.api.Test;
 
 /** Two clustered nodes on loopback: the service lives on one, the caller on the other. */
 class ClusteredProxyTest {
-  private final List<Vertx> nodes = new ArrayList<>();
+  private TestCluster cluster;
 
   @AfterEach
   void closeNodes() throws Exception {
-    for (Vertx node : nodes) {
-      node.close().await(20, TimeUnit.SECONDS);
-    }
+    cluster.close();
   }
 
   @Test
   void aServiceDeployedOnOneNodeAnswersThroughItsProxyOnAnother() throws Exception {
-    String clusterName = "discs-test-" + UUID.randomUUID();
-    int portA = FreePorts.next();
-    int portB = FreePorts.next();
-    String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-    Vertx serviceNode = node(clusterName, portA, members);
-    Vertx callerNode = node(clusterName, portB, members);
+    cluster = TestCluster.start(2);
+    Vertx serviceNode = cluster.node(0);
+    Vertx callerNode = cluster.node(1);
 
     TestContexts.fresh(serviceNode)
         .compose(context -> serviceNode.deployVerticle(new ImageVerticle(context)))
@@ -56,18 +46,6 @@ class ClusteredProxyTest {
     assertThatThrownBy(() -> proxy.get(UUID.randomUUID().toString()).await(10, TimeUnit.SECONDS))
         .isInstanceOf(ServiceException.class)
         .satisfies(e -> assertThat(((ServiceException) e).failureCode()).isEqualTo(DomainErrors.NOT_FOUND));
-  }
-
-  private Vertx node(String clusterName, int port, String members) throws Exception {
-    DiscsConfig config = DiscsConfig.from(Map.of(
-        "DISCS_CLUSTER", "true",
-        "DISCS_CLUSTER_NAME", clusterName,
-        "DISCS_CLUSTER_HOST", "127.0.0.1",
-        "DISCS_CLUSTER_PORT", String.valueOf(port),
-        "DISCS_CLUSTER_MEMBERS", members));
-    Vertx vertx = VertxFactory.create(config, Metrics.create()).await(60, TimeUnit.SECONDS);
-    nodes.add(vertx);
-    return vertx;
   }
 
   /** Cluster subscriptions propagate asynchronously; retry while the address has no handler yet. */

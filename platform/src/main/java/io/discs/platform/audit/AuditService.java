@@ -11,4 +11,7 @@ import java.util.List;
 public interface AuditService {
 
   Future<List<AuditEntry>> query(AuditQuery query);
+
+  /** Recomputes every row's hash and link; names the first row that does not match. */
+  Future<AuditVerification> verify();
 }

@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
  * The whole configuration, read once at start and validated; nothing else reads the environment.
  *
  * @param dbUrl null when discs runs its own embedded PostgreSQL
- * @param adminPassword null when a random one is generated at first start
  */
 public record DiscsConfig(
     int httpPort,
@@ -28,7 +27,7 @@ public record DiscsConfig(
     HostPort iscsiPortal,
     HostPort iscsiListen,
     String iqnAuthority,
-    String adminPassword,
+    SecurityConfig security,
     int leaseSeconds,
     int heartbeatSeconds,
     long maxImageBytes,
@@ -68,10 +67,7 @@ public record DiscsConfig(
     if (!IQN_AUTHORITY.matcher(authority).matches() || authority.length() > 150) {
       throw SettingReader.invalid(Setting.IQN_AUTHORITY, authority);
     }
-    String adminPassword = in.raw(Setting.ADMIN_PASSWORD).orElse(null);
-    if (adminPassword != null && adminPassword.length() < 12) {
-      throw SettingReader.invalid(Setting.ADMIN_PASSWORD, adminPassword);
-    }
+    SecurityConfig security = security(in);
     int lease = in.integer(Setting.LEASE_SECONDS, 10, 86_400);
     int heartbeat = in.integer(Setting.HEARTBEAT_SECONDS, 1, 3_600);
     if (heartbeat >= lease) {
@@ -88,7 +84,7 @@ public record DiscsConfig(
     String clusterHost = in.string(Setting.CLUSTER_HOST);
     int clusterPort = in.integer(Setting.CLUSTER_PORT, 1, 65535);
     return new DiscsConfig(httpPort, httpHost, dataDir, dbUrl, poolSize, backend, portal, listen, authority,
-        adminPassword, lease, heartbeat, maxImage, maxSessions, cluster, members, clusterName, clusterHost,
+        security, lease, heartbeat, maxImage, maxSessions, cluster, members, clusterName, clusterHost,
         clusterPort);
   }
 
@@ -96,21 +92,41 @@ public record DiscsConfig(
     return Optional.ofNullable(dbUrl);
   }
 
-  public Optional<String> configuredAdminPassword() {
-    return Optional.ofNullable(adminPassword);
+  private static SecurityConfig security(SettingReader in) {
+    String adminPassword = in.raw(Setting.ADMIN_PASSWORD).orElse(null);
+    if (adminPassword != null && adminPassword.length() < 12) {
+      throw SettingReader.invalid(Setting.ADMIN_PASSWORD, adminPassword);
+    }
+    Path privateKey = in.raw(Setting.JWT_PRIVATE_KEY).map(t -> in.path(Setting.JWT_PRIVATE_KEY)).orElse(null);
+    Path publicKey = in.raw(Setting.JWT_PUBLIC_KEY).map(t -> in.path(Setting.JWT_PUBLIC_KEY)).orElse(null);
+    if ((privateKey == null) != (publicKey == null)) {
+      Setting missing = privateKey == null ? Setting.JWT_PRIVATE_KEY : Setting.JWT_PUBLIC_KEY;
+      throw new ConfigException(missing.variable() + " must be set together with the other JWT key file");
+    }
+    return new SecurityConfig(privateKey, publicKey, name(in, Setting.JWT_ISSUER), name(in, Setting.JWT_AUDIENCE),
+        in.integer(Setting.TOKEN_MINUTES, 1, 1_440), in.integer(Setting.LOGIN_MAX_FAILURES, 1, 100),
+        in.integer(Setting.LOGIN_LOCK_SECONDS, 1, 86_400), adminPassword);
+  }
+
+  private static String name(SettingReader in, Setting setting) {
+    String value = in.string(setting);
+    if (value.length() > 200 || value.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+      throw SettingReader.invalid(setting, value);
+    }
+    return value;
   }
 
   /** A copy with another database, for the launcher that starts an embedded one. */
   public DiscsConfig withDatabase(DatabaseUrl url) {
     return new DiscsConfig(httpPort, httpHost, dataDir, url, dbPoolSize, iscsiBackend, iscsiPortal, iscsiListen,
-        iqnAuthority, adminPassword, leaseSeconds, heartbeatSeconds, maxImageBytes, maxSessionsPerUser, cluster,
+        iqnAuthority, security, leaseSeconds, heartbeatSeconds, maxImageBytes, maxSessionsPerUser, cluster,
         clusterMembers, clusterName, clusterHost, clusterPort);
   }
 
   /** A copy with another HTTP port, for tests that take a free one. */
   public DiscsConfig withHttpPort(int port) {
     return new DiscsConfig(port, httpHost, dataDir, dbUrl, dbPoolSize, iscsiBackend, iscsiPortal, iscsiListen,
-        iqnAuthority, adminPassword, leaseSeconds, heartbeatSeconds, maxImageBytes, maxSessionsPerUser, cluster,
+        iqnAuthority, security, leaseSeconds, heartbeatSeconds, maxImageBytes, maxSessionsPerUser, cluster,
         clusterMembers, clusterName, clusterHost, clusterPort);
   }
 

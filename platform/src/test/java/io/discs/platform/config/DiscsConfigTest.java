@@ -24,7 +24,9 @@ class DiscsConfigTest {
     assertThat(config.iscsiPortal().port()).isEqualTo(3260);
     assertThat(config.iscsiListen()).isEqualTo(new HostPort("0.0.0.0", 3260));
     assertThat(config.iqnAuthority()).isEqualTo("iqn.2026-01.io.discs");
-    assertThat(config.configuredAdminPassword()).isEmpty();
+    assertThat(config.security().configuredAdminPassword()).isEmpty();
+    assertThat(config.security().tokenMinutes()).isEqualTo(15);
+    assertThat(config.security().jwtPrivateKey()).isNull();
     assertThat(config.leaseSeconds()).isEqualTo(90);
     assertThat(config.heartbeatSeconds()).isEqualTo(30);
     assertThat(config.maxImageBytes()).isEqualTo(17_179_869_184L);
@@ -55,7 +57,7 @@ class DiscsConfigTest {
     assertThat(config.iscsiPortal()).isEqualTo(new HostPort("192.0.2.10", 3261));
     assertThat(config.iscsiListen()).isEqualTo(new HostPort("0.0.0.0", 3261));
     assertThat(config.iqnAuthority()).isEqualTo("iqn.2025-12.org.example");
-    assertThat(config.adminPassword()).isEqualTo("correct horse battery");
+    assertThat(config.security().adminPassword()).isEqualTo("correct horse battery");
     assertThat(config.leaseSeconds()).isEqualTo(120);
     assertThat(config.heartbeatSeconds()).isEqualTo(20);
     assertThat(config.maxImageBytes()).isEqualTo(1_048_576L);
@@ -138,5 +140,11 @@ class DiscsConfigTest {
     String missing = dir.resolve("absent.properties").toString();
     assertThatThrownBy(() -> ConfigSources.merge(Map.of("DISCS_CONFIG_FILE", missing), new Properties()))
         .hasMessageStartingWith("DISCS_CONFIG_FILE: cannot read");
+  }
+
+  @Test
+  void wantsBothJwtKeyFilesOrNeither() {
+    assertThatThrownBy(() -> DiscsConfig.from(Map.of("DISCS_JWT_PRIVATE_KEY", "/etc/discs/jwt.pem")))
+        .hasMessageStartingWith("DISCS_JWT_PUBLIC_KEY ");
   }
 }

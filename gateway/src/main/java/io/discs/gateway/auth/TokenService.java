@@ -1,0 +1,123 @@
+package io.discs.gateway.auth;
+
+import io.discs.platform.config.SecurityConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Issues and checks ES256 access tokens. Checking pins everything before and after the signature:
+ * the header must say ES256 (no {@code none}, no HMAC), and issuer, audience, subject, roles,
+ * expiry and issue time must all be present and right, with a small allowance for clock skew.
+ */
+public final class TokenService {
+  public static final String ALGORITHM = "ES256";
+  static final int LEEWAY_SECONDS = 30;
+
+  private final JWTAuth jwt;
+  private final SecurityConfig security;
+
+  public TokenService(Vertx vertx, SigningKeys keys, SecurityConfig security) {
+    this.security = security;
+    JWTAuthOptions options = new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(keys.privatePem()))
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(keys.publicPem()))
+        .setJWTOptions(new JWTOptions().setIssuer(security.issuer()).setAudience(List.of(security.audience()))
+            .setLeeway(LEEWAY_SECONDS));
+    this.jwt = JWTAuth.create(vertx, options);
+  }
+
+  public String issue(String username, List<Role> roles) {
+    JsonObject claims = new JsonObject()
+        .put("sub", username)
+        .put("roles", new JsonArray(roles.stream().map(Role::wireName).toList()))
+        .put("jti", UUID.randomUUID().toString());
+    return jwt.generateToken(claims, new JWTOptions()
+        .setAlgorithm(ALGORITHM)
+        .setIssuer(security.issuer())
+        .setAudience(List.of(security.audience()))
+        .setExpiresInSeconds(expiresInSeconds()));
+  }
+
+  public int expiresInSeconds() {
+    return security.tokenMinutes() * 60;
+  }
+
+  /** The verified identity in the token, or a failed future for any token that is not exactly right. */
+  public Future<Identity> verify(String token) {
+    if (!hasPinnedHeader(token)) {
+      return Future.failedFuture(new InvalidToken());
+    }
+    return jwt.authenticate(new TokenCredentials(token))
+        .recover(failure -> Future.failedFuture(new InvalidToken()))
+        // The verified payload, with iat and exp, is kept under attributes, not the principal.
+        .compose(user -> checkClaims(user.attributes().getJsonObject("accessToken", new JsonObject())));
+  }
+
+  private Future<Identity> checkClaims(JsonObject claims) {
+    long now = Instant.now().getEpochSecond();
+    Long exp = claims.getLong("exp");
+    Long iat = claims.getLong("iat");
+    Object aud = claims.getValue("aud");
+    boolean audienceOk = security.audience().equals(aud)
+        || (aud instanceof JsonArray array && array.contains(security.audience()));
+    String subject = claims.getString("sub");
+    Object roleClaim = claims.getValue("roles");
+    if (exp == null || iat == null || exp + LEEWAY_SECONDS < now || iat - LEEWAY_SECONDS > now
+        || !security.issuer().equals(claims.getString("iss")) || !audienceOk
+        || subject == null || subject.isEmpty() || claims.getString("jti") == null
+        || !(roleClaim instanceof JsonArray roleArray)) {
+      return Future.failedFuture(new InvalidToken());
+    }
+    List<Role> roles = new ArrayList<>();
+    for (Object name : roleArray) {
+      roles.add(Role.fromWire(String.valueOf(name)).orElse(null));
+    }
+    if (roles.isEmpty() || roles.contains(null)) {
+      return Future.failedFuture(new InvalidToken());
+    }
+    return Future.succeededFuture(new Identity(subject, roles));
+  }
+
+  private static boolean hasPinnedHeader(String token) {
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3 || parts[2].isEmpty()) {
+      return false;
+    }
+    try {
+      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
+      Object typ = header.getValue("typ");
+      return ALGORITHM.equals(header.getString("alg")) && (typ == null || "JWT".equals(typ))
+          && header.getValue("crit") == null;
+    } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
+      return false;
+    }
+  }
+
+  /** Who a valid token speaks for. */
+  public record Identity(String username, List<Role> roles) {
+    public Identity {
+      roles = List.copyOf(roles);
+    }
+  }
+
+  /** Deliberately says nothing about why: the client only learns that the token is not accepted. */
+  public static final class InvalidToken extends RuntimeException {
+    InvalidToken() {
+      super("invalid token", null, false, false);
+    }
+  }
+}

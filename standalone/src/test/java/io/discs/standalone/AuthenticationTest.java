@@ -1,0 +1,173 @@
+package io.discs.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Logins, users, throttling and the audit trail they leave, through the API. */
+class AuthenticationTest {
+  private static final String PASSWORD = "alice-has-a-long-one";
+  private TestSystem system;
+
+  @BeforeEach
+  void start() throws Exception {
+    system = TestSystem.start(Map.of("DISCS_LOGIN_MAX_FAILURES", "3", "DISCS_LOGIN_LOCK_SECONDS", "2"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    system.close();
+  }
+
+  @Test
+  void answersTheTokenShapeOfTheContract() throws Exception {
+    JsonObject body = system.login("admin", TestSystem.ADMIN_PASSWORD).bodyAsJsonObject();
+
+    assertThat(body.getString("token_type")).isEqualTo("Bearer");
+    assertThat(body.getInteger("expires_in")).isEqualTo(900);
+    assertThat(body.getString("access_token")).matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
+  }
+
+  @Test
+  void refusesAWrongPasswordAndAnUnknownUserAlike() throws Exception {
+    HttpResponse<Buffer> wrong = system.login("admin", "not-the-password");
+    HttpResponse<Buffer> unknown = system.login("nobody-here", "not-the-password");
+
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(unknown.statusCode()).isEqualTo(401);
+    assertThat(wrong.bodyAsJsonObject().getString("detail")).isEqualTo(unknown.bodyAsJsonObject().getString("detail"));
+  }
+
+  @Test
+  void locksAUserAfterRepeatedFailuresAndLetsThemInAfterTheLock() throws Exception {
+    String admin = system.adminToken();
+    system.createUser(admin, "alice", PASSWORD, "user");
+    for (int i = 0; i < 3; i++) {
+      assertThat(system.login("alice", "wrong-password-" + i).statusCode()).isEqualTo(401);
+    }
+
+    HttpResponse<Buffer> locked = system.login("alice", PASSWORD);
+    assertThat(locked.statusCode()).isEqualTo(429);
+    assertThat(locked.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(Integer.parseInt(locked.getHeader("Retry-After"))).isBetween(1, 2);
+
+    Thread.sleep(2_500);
+    assertThat(system.login("alice", PASSWORD).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void createsListsAndDeletesUsersButNeverTheLastAdmin() throws Exception {
+    String admin = system.adminToken();
+    system.createUser(admin, "bob", PASSWORD, "operator", "auditor");
+
+    HttpResponse<Buffer> duplicate = system.client.post("/api/v1/users").bearerTokenAuthentication(admin)
+        .sendJsonObject(new JsonObject().put("username", "bob").put("password", PASSWORD)
+            .put("roles", new JsonArray().add("user"))).await(30, TimeUnit.SECONDS);
+    assertThat(duplicate.statusCode()).isEqualTo(409);
+
+    for (JsonObject bad : List.of(
+        new JsonObject().put("username", "../etc").put("password", PASSWORD).put("roles", new JsonArray().add("user")),
+        new JsonObject().put("username", "carol").put("password", "short").put("roles", new JsonArray().add("user")),
+        new JsonObject().put("username", "carol").put("password", PASSWORD).put("roles", new JsonArray().add("root")))) {
+      HttpResponse<Buffer> response = system.client.post("/api/v1/users").bearerTokenAuthentication(admin)
+          .sendJsonObject(bad).await(30, TimeUnit.SECONDS);
+      assertThat(response.statusCode()).as(bad.encode()).isEqualTo(400);
+    }
+
+    JsonArray users = system.get("/api/v1/users", admin).bodyAsJsonObject().getJsonArray("items");
+    assertThat(users.stream().map(u -> ((JsonObject) u).getString("username"))).containsExactly("admin", "bob");
+    assertThat(users.encode()).doesNotContain("pbkdf2");
+
+    assertThat(system.client.delete("/api/v1/users/admin").bearerTokenAuthentication(admin).send()
+        .await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(409);
+    assertThat(system.client.delete("/api/v1/users/bob").bearerTokenAuthentication(admin).send()
+        .await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
+    assertThat(system.login("bob", PASSWORD).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void letsAUserChangeTheirOwnPasswordOnlyWithTheCurrentOne() throws Exception {
+    system.createUser(system.adminToken(), "dave", PASSWORD, "user");
+    String dave = system.token("dave", PASSWORD);
+
+    HttpResponse<Buffer> wrongCurrent = changePassword(dave, "not-my-password", "a-brand-new-password");
+    assertThat(wrongCurrent.statusCode()).isEqualTo(403);
+    assertThat(changePassword(dave, PASSWORD, "a-brand-new-password").statusCode()).isEqualTo(204);
+
+    assertThat(system.login("dave", PASSWORD).statusCode()).isEqualTo(401);
+    assertThat(system.login("dave", "a-brand-new-password").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void keepsTheGeneratedSigningKeyReadableOnlyByItsOwner() throws Exception {
+    Path key = system.config.dataDir().resolve("keys/jwt-es256-private.pem");
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+    assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
+  }
+
+  @Test
+  void auditsLoginsDenialsAndUserChangesInOrderWithActorAndAddress() throws Exception {
+    String admin = system.adminToken();
+    system.login("admin", "wrong-password-here");
+    system.createUser(admin, "erin", PASSWORD, "user");
+    String erin = system.token("erin", PASSWORD);
+    assertThat(system.get("/api/v1/audit", erin).statusCode()).isEqualTo(403);
+    system.client.delete("/api/v1/users/erin").bearerTokenAuthentication(admin).send().await(10, TimeUnit.SECONDS);
+
+    List<JsonObject> entries = auditUntil(admin, 6);
+    List<String> story = entries.stream().map(e -> e.getString("type") + " " + e.getString("actor")).toList();
+    assertThat(story).containsSubsequence(
+        "auth.login.succeeded admin",
+        "auth.login.failed admin",
+        "user.created admin",
+        "auth.login.succeeded erin",
+        "authz.denied erin",
+        "user.deleted admin");
+    JsonObject denied = entries.stream().filter(e -> e.getString("type").equals("authz.denied")).findFirst()
+        .orElseThrow();
+    assertThat(denied.getString("outcome")).isEqualTo("denied");
+    assertThat(denied.getString("sourceIp")).isEqualTo("127.0.0.1");
+    assertThat(denied.getString("resource")).isEqualTo("GET /api/v1/audit");
+
+    JsonObject verification = system.get("/api/v1/audit/verify", admin).bodyAsJsonObject();
+    assertThat(verification.getBoolean("intact")).isTrue();
+  }
+
+  private HttpResponse<Buffer> changePassword(String token, String current, String next) throws Exception {
+    return system.client.post("/api/v1/users/me/password").bearerTokenAuthentication(token)
+        .sendJsonObject(new JsonObject().put("currentPassword", current).put("newPassword", next))
+        .await(30, TimeUnit.SECONDS);
+  }
+
+  /** Oldest first, once at least {@code count} rows are there (events are recorded asynchronously). */
+  private List<JsonObject> auditUntil(String token, int count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<JsonObject> entries = List.of();
+    while (System.nanoTime() < deadline) {
+      JsonArray items = system.get("/api/v1/audit?limit=100", token).bodyAsJsonObject().getJsonArray("items");
+      List<JsonObject> oldestFirst = new ArrayList<>(items.stream().map(o -> (JsonObject) o).toList());
+      Collections.reverse(oldestFirst);
+      entries = oldestFirst;
+      if (entries.size() >= count) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    return entries;
+  }
+}

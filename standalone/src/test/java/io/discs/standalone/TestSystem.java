@@ -1,0 +1,87 @@
+package io.discs.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.metrics.Metrics;
+import io.discs.testing.FreePorts;
+import io.discs.testing.TempDirs;
+import io.discs.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The whole system on a fresh database and data directory, with an HTTP client and an admin. */
+final class TestSystem implements AutoCloseable {
+  static final String ADMIN_PASSWORD = "admin-password-for-tests";
+
+  final DiscsConfig config;
+  final Discs discs;
+  final WebClient client;
+  private final Vertx clientVertx;
+
+  private TestSystem(DiscsConfig config, Discs discs, Vertx clientVertx, WebClient client) {
+    this.config = config;
+    this.discs = discs;
+    this.clientVertx = clientVertx;
+    this.client = client;
+  }
+
+  static TestSystem start(Map<String, String> settings) throws Exception {
+    Map<String, String> values = new HashMap<>();
+    values.put("DISCS_HTTP_PORT", String.valueOf(FreePorts.next()));
+    values.put("DISCS_HTTP_HOST", "127.0.0.1");
+    values.put("DISCS_ISCSI_PORTAL", "127.0.0.1:3260");
+    values.put("DISCS_DATA_DIR", TempDirs.create("discs-system").toString());
+    values.put("DISCS_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    values.putAll(settings);
+    DiscsConfig config = DiscsConfig.from(values).withDatabase(TestDatabase.freshDatabase());
+    Discs discs = Discs.start(config, Metrics.create()).await(60, TimeUnit.SECONDS);
+    Vertx clientVertx = Vertx.vertx();
+    WebClient client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(discs.httpPort()));
+    return new TestSystem(config, discs, clientVertx, client);
+  }
+
+  HttpResponse<Buffer> login(String username, String password) throws Exception {
+    return client.post("/api/v1/auth/token")
+        .sendJsonObject(new JsonObject().put("username", username).put("password", password))
+        .await(30, TimeUnit.SECONDS);
+  }
+
+  String token(String username, String password) throws Exception {
+    HttpResponse<Buffer> response = login(username, password);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    return response.bodyAsJsonObject().getString("access_token");
+  }
+
+  String adminToken() throws Exception {
+    return token("admin", ADMIN_PASSWORD);
+  }
+
+  void createUser(String adminToken, String username, String password, String... roles) throws Exception {
+    HttpResponse<Buffer> response = client.post("/api/v1/users").bearerTokenAuthentication(adminToken)
+        .sendJsonObject(new JsonObject().put("username", username).put("password", password)
+            .put("roles", new JsonArray(java.util.List.of(roles))))
+        .await(30, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
+  }
+
+  HttpResponse<Buffer> get(String path, String token) throws Exception {
+    return client.get(path).bearerTokenAuthentication(token).send().await(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    clientVertx.close().await(10, TimeUnit.SECONDS);
+    assertThat(discs.stop(Duration.ofSeconds(10))).isTrue();
+  }
+}
