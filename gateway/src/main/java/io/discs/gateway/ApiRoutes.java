@@ -2,6 +2,7 @@ package io.discs.gateway;
 
 import io.discs.gateway.auth.AccessControl;
 import io.discs.gateway.auth.AuthRoutes;
+import io.discs.gateway.images.ImageRoutes;
 import io.discs.platform.Addresses;
 import io.discs.platform.audit.AuditQuery;
 import io.discs.platform.audit.AuditService;
@@ -44,6 +45,7 @@ final class ApiRoutes {
   private final TargetService targets;
   private final SessionService sessions;
   private final AuditService audit;
+  private final ImageRoutes imageBytes;
 
   ApiRoutes(Vertx vertx, DiscsConfig config, AccessControl access, AuthRoutes auth) {
     this.config = config;
@@ -54,6 +56,7 @@ final class ApiRoutes {
     this.targets = builder.setAddress(Addresses.TARGET_SERVICE).build(TargetService.class);
     this.sessions = builder.setAddress(Addresses.SESSION_SERVICE).build(SessionService.class);
     this.audit = builder.setAddress(Addresses.AUDIT_SERVICE).build(AuditService.class);
+    this.imageBytes = new ImageRoutes(vertx);
   }
 
   Router router(Vertx vertx) {
@@ -66,6 +69,9 @@ final class ApiRoutes {
         throw new IllegalStateException("no handler for " + operation);
       }
       Route route = api.route(operation.method(), operation.path());
+      if (operation == Operation.UPLOAD_IMAGE) {
+        route.handler(ImageRoutes::holdBody);
+      }
       if (JSON_BODY.contains(operation)) {
         // vertx-web wants body handling before any user handler; the limit keeps it cheap.
         route.handler(json);
@@ -86,10 +92,11 @@ final class ApiRoutes {
     h.put(Operation.LIST_IMAGES, ctx -> respond(ctx, 200, images.list(ctx.request().getParam("name"),
         Requests.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE),
         Requests.intParam(ctx, "limit", 100, 1, ImageService.MAX_PAGE)).map(items(i -> i.toJson()))));
-    h.put(Operation.UPLOAD_IMAGE, ctx -> ctx.fail(DomainErrors.notImplemented("image upload")));
+    h.put(Operation.UPLOAD_IMAGE, imageBytes::upload);
     h.put(Operation.GET_IMAGE, ctx -> respond(ctx, 200, images.get(ctx.pathParam("id")).map(i -> i.toJson())));
     h.put(Operation.DELETE_IMAGE, ctx -> noContent(ctx, images.delete(ctx.pathParam("id"), caller(ctx))));
-    h.put(Operation.GET_IMAGE_CONTENT, ctx -> ctx.fail(DomainErrors.notImplemented("image download")));
+    h.put(Operation.GET_IMAGE_CONTENT, imageBytes::content);
+    h.put(Operation.HEAD_IMAGE_CONTENT, imageBytes::content);
 
     h.put(Operation.CREATE_TARGET, ctx -> respond(ctx, 201,
         targets.create(new TargetRequest(Requests.jsonBody(ctx)), caller(ctx)).map(t -> t.toJson())));

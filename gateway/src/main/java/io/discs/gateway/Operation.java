@@ -19,6 +19,7 @@ public enum Operation {
   GET_IMAGE(HttpMethod.GET, "/images/:id", Permission.IMAGES_READ),
   DELETE_IMAGE(HttpMethod.DELETE, "/images/:id", Permission.IMAGES_WRITE),
   GET_IMAGE_CONTENT(HttpMethod.GET, "/images/:id/content", Permission.IMAGES_READ),
+  HEAD_IMAGE_CONTENT(HttpMethod.HEAD, "/images/:id/content", Permission.IMAGES_READ),
 
   CREATE_TARGET(HttpMethod.POST, "/targets", Permission.TARGETS),
   LIST_TARGETS(HttpMethod.GET, "/targets", Permission.TARGETS),

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 /** Writes every error as application/problem+json; the one place where failures meet HTTP. */
 final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  private static final long LINGER_MS = 2_000;
 
   private Problems() {
   }
@@ -21,9 +22,34 @@ final class Problems {
       response.reset();
       return Future.succeededFuture();
     }
-    return response.setStatusCode(problem.status())
+    boolean unreadBody = !ctx.request().isEnded();
+    if (unreadBody) {
+      response.putHeader("Connection", "close");
+    }
+    Future<Void> sent = response.setStatusCode(problem.status())
         .putHeader("Content-Type", Problem.MEDIA_TYPE)
         .end(problem.toJson().encode());
+    if (unreadBody) {
+      lingeringClose(ctx);
+    }
+    return sent;
+  }
+
+  /**
+   * The rest of a refused upload is not worth storing, but a client still sending would miss the
+   * answer if the connection closed at once: discard what arrives for a moment, then close.
+   */
+  private static void lingeringClose(RoutingContext ctx) {
+    var request = ctx.request();
+    var connection = request.connection();
+    long timer = ctx.vertx().setTimer(LINGER_MS, id -> connection.close());
+    request.handler(ignored -> { });
+    request.endHandler(v -> {
+      ctx.vertx().cancelTimer(timer);
+      connection.close();
+    });
+    request.exceptionHandler(ignored -> { });
+    request.resume();
   }
 
   /** Router-level failure handler: a status set by vertx-web, or an exception from a handler. */
@@ -33,6 +59,8 @@ final class Problems {
     if (failure == null) {
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
       problem = Problem.of(status, defaultDetail(status));
+    } else if (ctx.statusCode() == 416) {
+      problem = Problem.of(416, failure.getMessage());
     } else if (failure instanceof io.vertx.ext.web.handler.HttpException http) {
       problem = Problem.of(http.getStatusCode(), http.getPayload() != null ? http.getPayload() : defaultDetail(
           http.getStatusCode()));

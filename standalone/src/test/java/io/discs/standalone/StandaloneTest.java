@@ -70,6 +70,9 @@ class StandaloneTest {
           .bearerTokenAuthentication(admin).sendBuffer(Buffer.buffer("{}")).await(10, TimeUnit.SECONDS);
       String what = method + " " + path + " answered " + response.statusCode() + " " + response.bodyAsString();
       assertThat(response.statusCode()).as(what).isNotIn(401, 403, 405, 500);
+      if (method == HttpMethod.HEAD) {
+        continue;
+      }
       if (response.statusCode() == 404) {
         assertThat(response.bodyAsJsonObject().getString("detail")).as(what).isNotEqualTo("no such resource");
       }

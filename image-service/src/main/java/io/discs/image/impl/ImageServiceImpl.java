@@ -8,17 +8,24 @@ import io.discs.platform.events.EventPublisher;
 import io.discs.platform.image.Image;
 import io.discs.platform.image.ImageService;
 import io.discs.platform.ids.Ids;
+import io.discs.image.impl.store.ImageStore;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.UUID;
 
-/** Image metadata operations; uploads arrive in the Image management issue. */
+/** Image metadata operations; the bytes go through {@link LocalImageBlobs}. */
 final class ImageServiceImpl implements ImageService {
+  private final Vertx vertx;
   private final ImageRepository repository;
+  private final ImageStore store;
   private final EventPublisher events;
 
-  ImageServiceImpl(ImageRepository repository, EventPublisher events) {
+  ImageServiceImpl(Vertx vertx, ImageRepository repository, ImageStore store, EventPublisher events) {
+    this.vertx = vertx;
     this.repository = repository;
+    this.store = store;
     this.events = events;
   }
 
@@ -38,16 +45,19 @@ final class ImageServiceImpl implements ImageService {
             .orElseGet(() -> Future.failedFuture(DomainErrors.notFound("no image " + id))));
   }
 
+  /** The row goes first; the blob follows, since no other image can share its digest. */
   @Override
   public Future<Void> delete(String id, Caller caller) {
-    return Ids.parse(id, "image").compose(repository::deleteUnlessInUse).compose(outcome -> switch (outcome) {
-      case NOT_FOUND -> Future.failedFuture(DomainErrors.notFound("no image " + id));
-      case IN_USE -> Future.failedFuture(DomainErrors.conflict("image " + id + " is used by a target or session"));
-      case DELETED -> {
-        events.publish(DomainEvent.of("image.deleted", caller.username(), "image/" + id, Outcome.SUCCESS,
-            caller.sourceIp(), new JsonObject()));
-        yield Future.<Void>succeededFuture();
-      }
-    });
+    return get(id).compose(image -> repository.deleteUnlessInUse(UUID.fromString(image.id()))
+        .compose(outcome -> switch (outcome) {
+          case NOT_FOUND -> Future.<Void>failedFuture(DomainErrors.notFound("no image " + id));
+          case IN_USE -> Future.<Void>failedFuture(
+              DomainErrors.conflict("image " + id + " is used by a target or session"));
+          case DELETED -> vertx.<Void>executeBlocking(() -> {
+            store.delete(image.sha256());
+            return null;
+          }, false).onSuccess(v -> events.publish(DomainEvent.of("image.deleted", caller.username(), "image/" + id,
+              Outcome.SUCCESS, caller.sourceIp(), new JsonObject().put("sha256", image.sha256()))));
+        }));
   }
 }

@@ -1,15 +1,26 @@
 package io.discs.image.impl;
 
+import io.discs.image.impl.store.ImageStore;
+import io.discs.image.impl.store.LocalImageStore;
+import io.discs.image.impl.upload.ImageIngestor;
 import io.discs.platform.Addresses;
+import io.discs.platform.LocalServices;
+import io.discs.platform.image.ImageBlobs;
 import io.discs.platform.image.ImageService;
 import io.discs.platform.launch.ServiceBindings;
 import io.discs.platform.launch.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** image-service's front door: binds {@link ImageService} on the event bus. */
+/**
+ * image-service's front door: binds {@link ImageService} on the event bus and offers
+ * {@link ImageBlobs} to a gateway in the same process, after clearing what interrupted uploads left.
+ */
 public final class ImageVerticle extends VerticleBase {
   public static final String NAME = "image-service";
+  private static final Logger LOG = LoggerFactory.getLogger(ImageVerticle.class);
 
   private final ServiceContext context;
 
@@ -19,8 +30,25 @@ public final class ImageVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    var service = new ImageServiceImpl(new ImageRepository(context.pool()), context.events());
-    return ServiceBindings.bind(vertx, NAME, Addresses.IMAGE_SERVICE, ImageService.class, service,
-        context.pool());
+    ImageStore store = new LocalImageStore(context.config().dataDir().resolve("images"));
+    ImageRepository repository = new ImageRepository(context.pool());
+    ImageServiceImpl service = new ImageServiceImpl(vertx, repository, store, context.events());
+    ImageIngestor ingestor = new ImageIngestor(vertx, store, repository, context.events(),
+        context.config().maxImageBytes(), context.metrics().registry());
+    return vertx.executeBlocking(store::removeLeftovers, false)
+        .onSuccess(removed -> {
+          if (removed > 0) {
+            LOG.info("removed {} temporary files left by interrupted uploads", removed);
+          }
+        })
+        .compose(removed -> ServiceBindings.bind(vertx, NAME, Addresses.IMAGE_SERVICE, ImageService.class, service,
+            context.pool()))
+        .onSuccess(v -> LocalServices.register(vertx, ImageBlobs.class, new LocalImageBlobs(ingestor, service, store)));
+  }
+
+  @Override
+  public Future<?> stop() {
+    LocalServices.unregister(vertx, ImageBlobs.class);
+    return Future.succeededFuture();
   }
 }

@@ -11,6 +11,10 @@ public final class DomainErrors {
   public static final int NOT_FOUND = 404;
   public static final int CONFLICT = 409;
   public static final int GONE = 410;
+  public static final int TOO_LARGE = 413;
+  public static final int UNSUPPORTED_MEDIA = 415;
+  public static final int UNPROCESSABLE = 422;
+  public static final int INSUFFICIENT_STORAGE = 507;
   public static final int TOO_MANY = 429;
   public static final int NOT_IMPLEMENTED = 501;
   public static final int UNAVAILABLE = 503;
@@ -32,6 +36,22 @@ public final class DomainErrors {
 
   public static ServiceException gone(String detail) {
     return new ServiceException(GONE, detail);
+  }
+
+  public static ServiceException tooLarge(String detail) {
+    return new ServiceException(TOO_LARGE, detail);
+  }
+
+  public static ServiceException unsupportedMedia(String detail) {
+    return new ServiceException(UNSUPPORTED_MEDIA, detail);
+  }
+
+  public static ServiceException unprocessable(String detail) {
+    return new ServiceException(UNPROCESSABLE, detail);
+  }
+
+  public static ServiceException insufficientStorage(String detail) {
+    return new ServiceException(INSUFFICIENT_STORAGE, detail);
   }
 
   public static ServiceException notImplemented(String what) {
