@@ -78,6 +78,8 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(context.config().httpPort())
         .setMaxHeaderSize(16 * 1024)
         .setMaxInitialLineLength(8 * 1024)
+        // Fewer, larger body chunks: uploads run at disk speed instead of event-loop speed.
+        .setMaxChunkSize(64 * 1024)
         .setCompressionSupported(false);
     return vertx.createHttpServer(options).requestHandler(root).listen().onSuccess(s -> {
       server = s;

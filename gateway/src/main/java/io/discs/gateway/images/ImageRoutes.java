@@ -43,6 +43,10 @@ public final class ImageRoutes {
     Future<ReadStream<Buffer>> body;
     Future<String> name;
     Long declared = multipart ? null : contentLength(request);
+    if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+      // Authenticated and authorised by now: invite the client to send the body.
+      ctx.response().writeContinue();
+    }
     if (multipart) {
       Future<HttpServerFileUpload> part = filePart(request);
       body = part.map(upload -> upload);

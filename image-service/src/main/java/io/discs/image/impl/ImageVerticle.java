@@ -11,6 +11,7 @@ import io.discs.platform.launch.ServiceBindings;
 import io.discs.platform.launch.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ public final class ImageVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ImageVerticle.class);
 
   private final ServiceContext context;
+  private WorkerExecutor io;
 
   public ImageVerticle(ServiceContext context) {
     this.context = context;
@@ -33,7 +35,8 @@ public final class ImageVerticle extends VerticleBase {
     ImageStore store = new LocalImageStore(context.config().dataDir().resolve("images"));
     ImageRepository repository = new ImageRepository(context.pool());
     ImageServiceImpl service = new ImageServiceImpl(vertx, repository, store, context.events());
-    ImageIngestor ingestor = new ImageIngestor(vertx, store, repository, context.events(),
+    io = vertx.createSharedWorkerExecutor("discs-image-io", 4);
+    ImageIngestor ingestor = new ImageIngestor(vertx, io, store, repository, context.events(),
         context.config().maxImageBytes(), context.metrics().registry());
     return vertx.executeBlocking(store::removeLeftovers, false)
         .onSuccess(removed -> {
@@ -49,6 +52,6 @@ public final class ImageVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     LocalServices.unregister(vertx, ImageBlobs.class);
-    return Future.succeededFuture();
+    return io == null ? Future.succeededFuture() : io.close();
   }
 }

@@ -15,7 +15,7 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.OpenOptions;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.serviceproxy.ServiceException;
@@ -42,10 +42,12 @@ public final class ImageIngestor {
   private final Counter bytesUploaded;
   private final Timer uploadTime;
   private final MeterRegistry registry;
+  private final WorkerExecutor io;
 
-  public ImageIngestor(Vertx vertx, ImageStore store, ImageRecords records, EventPublisher events, long maxBytes,
-      MeterRegistry registry) {
+  public ImageIngestor(Vertx vertx, WorkerExecutor io, ImageStore store, ImageRecords records, EventPublisher events,
+      long maxBytes, MeterRegistry registry) {
     this.vertx = vertx;
+    this.io = io;
     this.store = store;
     this.records = records;
     this.events = events;
@@ -68,9 +70,8 @@ public final class ImageIngestor {
       return rejected(request, e);
     }
     return vertx.executeBlocking(store::newTempFile, false)
-        .compose(temp -> vertx.fileSystem().open(temp.toString(), new OpenOptions().setWrite(true).setCreate(false))
-            .compose(file -> {
-              UploadSink sink = new UploadSink(file, maxBytes);
+        .compose(temp -> UploadSink.open(io, temp, maxBytes)
+            .compose(sink -> {
               return body.pipeTo(sink)
                   .recover(failure -> {
                     ServiceException error = sink.exceededLimit() ? sink.tooLargeError() : translate(failure);
