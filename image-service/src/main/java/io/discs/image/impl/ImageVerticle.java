@@ -5,6 +5,7 @@ import io.discs.image.impl.store.LocalImageStore;
 import io.discs.image.impl.upload.ImageIngestor;
 import io.discs.platform.Addresses;
 import io.discs.platform.LocalServices;
+import io.discs.platform.image.BlobLayout;
 import io.discs.platform.image.ImageBlobs;
 import io.discs.platform.image.ImageService;
 import io.discs.platform.launch.ServiceBindings;
@@ -32,7 +33,7 @@ public final class ImageVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ImageStore store = new LocalImageStore(context.config().dataDir().resolve("images"));
+    ImageStore store = new LocalImageStore(BlobLayout.imagesRoot(context.config().dataDir()));
     ImageRepository repository = new ImageRepository(context.pool());
     ImageServiceImpl service = new ImageServiceImpl(vertx, repository, store, context.events());
     io = vertx.createSharedWorkerExecutor("discs-image-io", 4);

@@ -26,6 +26,8 @@ public record DiscsConfig(
     IscsiBackendKind iscsiBackend,
     HostPort iscsiPortal,
     HostPort iscsiListen,
+    Integer tgtControlPort,
+    int reconcileSeconds,
     String iqnAuthority,
     SecurityConfig security,
     int leaseSeconds,
@@ -63,6 +65,9 @@ public record DiscsConfig(
         .orElseGet(() -> new HostPort(firstNonLoopbackAddress(), 3260));
     HostPort listen = in.optional(Setting.ISCSI_LISTEN, HostPort::parse)
         .orElseGet(() -> new HostPort("0.0.0.0", portal.port()));
+    Integer tgtControlPort = in.raw(Setting.TGT_CONTROL_PORT).isPresent()
+        ? in.integer(Setting.TGT_CONTROL_PORT, 0, 65535) : null;
+    int reconcileSeconds = in.integer(Setting.RECONCILE_SECONDS, 1, 3_600);
     String authority = in.string(Setting.IQN_AUTHORITY);
     if (!IQN_AUTHORITY.matcher(authority).matches() || authority.length() > 150) {
       throw SettingReader.invalid(Setting.IQN_AUTHORITY, authority);
@@ -83,7 +88,8 @@ public record DiscsConfig(
     }
     String clusterHost = in.string(Setting.CLUSTER_HOST);
     int clusterPort = in.integer(Setting.CLUSTER_PORT, 1, 65535);
-    return new DiscsConfig(httpPort, httpHost, dataDir, dbUrl, poolSize, backend, portal, listen, authority,
+    return new DiscsConfig(httpPort, httpHost, dataDir, dbUrl, poolSize, backend, portal, listen, tgtControlPort,
+        reconcileSeconds, authority,
         security, lease, heartbeat, maxImage, maxSessions, cluster, members, clusterName, clusterHost,
         clusterPort);
   }
@@ -119,14 +125,14 @@ public record DiscsConfig(
   /** A copy with another database, for the launcher that starts an embedded one. */
   public DiscsConfig withDatabase(DatabaseUrl url) {
     return new DiscsConfig(httpPort, httpHost, dataDir, url, dbPoolSize, iscsiBackend, iscsiPortal, iscsiListen,
-        iqnAuthority, security, leaseSeconds, heartbeatSeconds, maxImageBytes, maxSessionsPerUser, cluster,
+        tgtControlPort, reconcileSeconds, iqnAuthority, security, leaseSeconds, heartbeatSeconds, maxImageBytes, maxSessionsPerUser, cluster,
         clusterMembers, clusterName, clusterHost, clusterPort);
   }
 
   /** A copy with another HTTP port, for tests that take a free one. */
   public DiscsConfig withHttpPort(int port) {
     return new DiscsConfig(port, httpHost, dataDir, dbUrl, dbPoolSize, iscsiBackend, iscsiPortal, iscsiListen,
-        iqnAuthority, security, leaseSeconds, heartbeatSeconds, maxImageBytes, maxSessionsPerUser, cluster,
+        tgtControlPort, reconcileSeconds, iqnAuthority, security, leaseSeconds, heartbeatSeconds, maxImageBytes, maxSessionsPerUser, cluster,
         clusterMembers, clusterName, clusterHost, clusterPort);
   }
 

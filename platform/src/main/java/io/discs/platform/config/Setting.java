@@ -12,6 +12,8 @@ public enum Setting {
   ISCSI_BACKEND("DISCS_ISCSI_BACKEND", "embedded", "one of embedded, tgt, lio"),
   ISCSI_PORTAL("DISCS_ISCSI_PORTAL", null, "host:port"),
   ISCSI_LISTEN("DISCS_ISCSI_LISTEN", null, "host:port"),
+  TGT_CONTROL_PORT("DISCS_TGT_CONTROL_PORT", null, "tgtd's management port (tgtd -C), a number from 0 to 65535"),
+  RECONCILE_SECONDS("DISCS_RECONCILE_SECONDS", "60", "a number of seconds from 1 to 3600"),
   IQN_AUTHORITY("DISCS_IQN_AUTHORITY", "iqn.2026-01.io.discs", "iqn.YYYY-MM.reversed.domain in lowercase"),
   ADMIN_PASSWORD("DISCS_ADMIN_PASSWORD", null, "a password of at least 12 characters"),
   JWT_PRIVATE_KEY("DISCS_JWT_PRIVATE_KEY", null, "a readable PKCS#8 PEM file with a P-256 private key"),

@@ -1,5 +1,6 @@
 package io.discs.image.impl.store;
 
+import io.discs.platform.image.BlobLayout;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -11,14 +12,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Blobs on a local filesystem: {@code <root>/sha256/<2 hex>/<64 hex>}, read-only once stored;
  * uploads land in {@code <root>/tmp} first so that the final rename is atomic.
  */
 public final class LocalImageStore implements ImageStore {
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final String PART = ".part";
 
   private final Path root;
@@ -60,10 +59,7 @@ public final class LocalImageStore implements ImageStore {
 
   @Override
   public Path pathFor(String sha256) {
-    if (!SHA256.matcher(sha256).matches()) {
-      throw new IllegalArgumentException("not a SHA-256 in lowercase hex");
-    }
-    return root.resolve("sha256").resolve(sha256.substring(0, 2)).resolve(sha256);
+    return BlobLayout.blob(root, sha256);
   }
 
   @Override
