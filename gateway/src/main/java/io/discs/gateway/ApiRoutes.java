@@ -110,8 +110,9 @@ final class ApiRoutes {
             .put("images", new JsonArray(list.stream().map(i -> i.toJson()).toList())))));
     h.put(Operation.START_SESSION, ctx -> {
       JsonObject body = Requests.jsonBody(ctx);
-      respond(ctx, 201, sessions.start(body.getString("imageId"), body.getString("initiatorIqn"),
-          body.getString("deviceType"), caller(ctx)).map(s -> s.toJson()));
+      respond(ctx, 201, sessions.start(Requests.optionalString(body, "imageId"),
+          Requests.optionalString(body, "initiatorIqn"), Requests.optionalString(body, "deviceType"), caller(ctx))
+          .map(s -> s.toJson()));
     });
     h.put(Operation.LIST_SESSIONS, ctx -> respond(ctx, 200, sessions.list(caller(ctx)).map(items(s -> s.toJson()))));
     h.put(Operation.HEARTBEAT, ctx -> respond(ctx, 200,

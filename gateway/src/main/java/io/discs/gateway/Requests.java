@@ -37,4 +37,13 @@ final class Requests {
       throw DomainErrors.badRequest("the body is not a JSON object");
     }
   }
+
+  /** A field that must be a string when present. */
+  static String optionalString(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value != null && !(value instanceof String)) {
+      throw DomainErrors.badRequest("'" + field + "' must be a string");
+    }
+    return (String) value;
+  }
 }

@@ -36,14 +36,29 @@ final class TestSystem implements AutoCloseable {
   }
 
   static TestSystem start(Map<String, String> settings) throws Exception {
+    return start(settings, null, null);
+  }
+
+  /**
+   * Stops this system as a crash would leave it (shared data gone, database and data directory
+   * kept) and starts a new one on the same database and data directory.
+   */
+  TestSystem restart(Map<String, String> settings) throws Exception {
+    close();
+    return start(settings, config.dbUrl(), config.dataDir());
+  }
+
+  private static TestSystem start(Map<String, String> settings, io.discs.platform.config.DatabaseUrl database,
+      java.nio.file.Path dataDir) throws Exception {
     Map<String, String> values = new HashMap<>();
     values.put("DISCS_HTTP_PORT", String.valueOf(FreePorts.next()));
     values.put("DISCS_HTTP_HOST", "127.0.0.1");
     values.put("DISCS_ISCSI_PORTAL", "127.0.0.1:3260");
-    values.put("DISCS_DATA_DIR", TempDirs.create("discs-system").toString());
+    values.put("DISCS_DATA_DIR", (dataDir == null ? TempDirs.create("discs-system") : dataDir).toString());
     values.put("DISCS_ADMIN_PASSWORD", ADMIN_PASSWORD);
     values.putAll(settings);
-    DiscsConfig config = DiscsConfig.from(values).withDatabase(TestDatabase.freshDatabase());
+    DiscsConfig config = DiscsConfig.from(values)
+        .withDatabase(database == null ? TestDatabase.freshDatabase() : database);
     Discs discs = Discs.start(config, Metrics.create()).await(60, TimeUnit.SECONDS);
     Vertx clientVertx = Vertx.vertx();
     WebClient client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")

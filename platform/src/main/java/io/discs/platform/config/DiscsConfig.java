@@ -32,6 +32,7 @@ public record DiscsConfig(
     SecurityConfig security,
     int leaseSeconds,
     int heartbeatSeconds,
+    int reaperSeconds,
     long maxImageBytes,
     int maxSessionsPerUser,
     boolean cluster,
@@ -78,6 +79,7 @@ public record DiscsConfig(
     if (heartbeat >= lease) {
       throw SettingReader.invalid(Setting.HEARTBEAT_SECONDS, String.valueOf(heartbeat));
     }
+    int reaper = in.integer(Setting.REAPER_SECONDS, 1, 3_600);
     long maxImage = in.longValue(Setting.MAX_IMAGE_BYTES, 65_536, Long.MAX_VALUE);
     int maxSessions = in.integer(Setting.MAX_SESSIONS_PER_USER, 1, 1_000);
     boolean cluster = in.bool(Setting.CLUSTER);
@@ -90,7 +92,7 @@ public record DiscsConfig(
     int clusterPort = in.integer(Setting.CLUSTER_PORT, 1, 65535);
     return new DiscsConfig(httpPort, httpHost, dataDir, dbUrl, poolSize, backend, portal, listen, tgtControlPort,
         reconcileSeconds, authority,
-        security, lease, heartbeat, maxImage, maxSessions, cluster, members, clusterName, clusterHost,
+        security, lease, heartbeat, reaper, maxImage, maxSessions, cluster, members, clusterName, clusterHost,
         clusterPort);
   }
 
@@ -125,14 +127,14 @@ public record DiscsConfig(
   /** A copy with another database, for the launcher that starts an embedded one. */
   public DiscsConfig withDatabase(DatabaseUrl url) {
     return new DiscsConfig(httpPort, httpHost, dataDir, url, dbPoolSize, iscsiBackend, iscsiPortal, iscsiListen,
-        tgtControlPort, reconcileSeconds, iqnAuthority, security, leaseSeconds, heartbeatSeconds, maxImageBytes, maxSessionsPerUser, cluster,
+        tgtControlPort, reconcileSeconds, iqnAuthority, security, leaseSeconds, heartbeatSeconds, reaperSeconds, maxImageBytes, maxSessionsPerUser, cluster,
         clusterMembers, clusterName, clusterHost, clusterPort);
   }
 
   /** A copy with another HTTP port, for tests that take a free one. */
   public DiscsConfig withHttpPort(int port) {
     return new DiscsConfig(port, httpHost, dataDir, dbUrl, dbPoolSize, iscsiBackend, iscsiPortal, iscsiListen,
-        tgtControlPort, reconcileSeconds, iqnAuthority, security, leaseSeconds, heartbeatSeconds, maxImageBytes, maxSessionsPerUser, cluster,
+        tgtControlPort, reconcileSeconds, iqnAuthority, security, leaseSeconds, heartbeatSeconds, reaperSeconds, maxImageBytes, maxSessionsPerUser, cluster,
         clusterMembers, clusterName, clusterHost, clusterPort);
   }
 

@@ -25,6 +25,7 @@ public enum Setting {
   LOGIN_LOCK_SECONDS("DISCS_LOGIN_LOCK_SECONDS", "300", "a number of seconds from 1 to 86400"),
   LEASE_SECONDS("DISCS_LEASE_SECONDS", "90", "a number of seconds from 10 to 86400"),
   HEARTBEAT_SECONDS("DISCS_HEARTBEAT_SECONDS", "30", "a number of seconds from 1 to 3600, less than the lease"),
+  REAPER_SECONDS("DISCS_REAPER_SECONDS", "15", "a number of seconds from 1 to 3600"),
   MAX_IMAGE_BYTES("DISCS_MAX_IMAGE_BYTES", "17179869184", "a number of bytes from 65536 up"),
   MAX_SESSIONS_PER_USER("DISCS_MAX_SESSIONS_PER_USER", "4", "a number from 1 to 1000"),
   CLUSTER("DISCS_CLUSTER", "false", "true or false"),

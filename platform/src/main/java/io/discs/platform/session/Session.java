@@ -25,6 +25,10 @@ public final class Session extends JsonDataObject {
     return SessionState.valueOf(json.getString("state"));
   }
 
+  public String targetId() {
+    return json.getString("targetId");
+  }
+
   public String owner() {
     return json.getString("owner");
   }

@@ -1,0 +1,236 @@
+package io.discs.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.discs.testing.DiscImages;
+import io.discs.testing.Processes;
+import io.discs.testing.SystemTools;
+import io.discs.testing.TgtDaemon;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The mount flow end to end: a user mounts, reads, keeps the lease, walks away, and nothing stays. */
+class MountSessionsTest {
+  private static final int LEASE = 10;
+  private static final String INITIATOR = "iqn.2026-01.test.discs:laptop";
+  private static TgtDaemon tgtd;
+  private static TestSystem system;
+  private static String admin;
+  private static String user;
+  private static JsonObject image;
+
+  @TempDir
+  static Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    tgtd = TgtDaemon.start();
+    system = TestSystem.start(settings());
+    admin = system.adminToken();
+    system.createUser(admin, "olga", "operator-password", "operator");
+    system.createUser(admin, "uma", "user-password-long", "user");
+    Path iso = DiscImages.iso9660(dir.resolve("mount.iso"), "MOUNT_ME", 4 << 20, false, 77);
+    image = system.client.post("/api/v1/images").addQueryParam("name", "mount.iso")
+        .bearerTokenAuthentication(system.token("olga", "operator-password"))
+        .sendBuffer(Buffer.buffer(Files.readAllBytes(iso))).await(60, TimeUnit.SECONDS).bodyAsJsonObject();
+    user = system.token("uma", "user-password-long");
+  }
+
+  private static Map<String, String> settings() {
+    return Map.of("DISCS_ISCSI_BACKEND", "tgt", "DISCS_TGT_CONTROL_PORT", String.valueOf(tgtd.controlPort()),
+        "DISCS_ISCSI_PORTAL", tgtd.portal(), "DISCS_LEASE_SECONDS", String.valueOf(LEASE),
+        "DISCS_HEARTBEAT_SECONDS", "3", "DISCS_REAPER_SECONDS", "1", "DISCS_MAX_SESSIONS_PER_USER", "3");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (system != null) {
+      system.close();
+    }
+    if (tgtd != null) {
+      tgtd.close();
+    }
+  }
+
+  @Test
+  void aSessionLivesOnHeartbeatsAndExpiresWhenTheyStop() throws Exception {
+    JsonObject discovery = system.get("/api/v1/discovery", user).bodyAsJsonObject();
+    assertThat(discovery.getJsonArray("portals").getList()).containsExactly(tgtd.portal());
+    assertThat(discovery.getJsonArray("images").stream().map(i -> ((JsonObject) i).getString("id")))
+        .contains(image.getString("id"));
+
+    JsonObject session = startSession(user, INITIATOR);
+    String id = session.getString("id");
+    assertThat(session.getString("state")).isEqualTo("ACTIVE");
+    assertThat(session.getInteger("heartbeatIntervalSeconds")).isEqualTo(3);
+    String iqn = session.getJsonObject("target").getString("iqn");
+    JsonObject chap = session.getJsonObject("chap");
+
+    Path copy = dir.resolve("session.raw");
+    Processes.Result read = Processes.run(List.of(SystemTools.require("qemu-img", "qemu-utils").toString(), "convert",
+        "--image-opts", qemu(iqn, INITIATOR, chap), "-O", "raw", copy.toString()));
+    assertThat(read.exitCode()).as(read.output()).isZero();
+    assertThat(DiscImages.sha256(copy)).isEqualTo(image.getString("sha256"));
+    assertThat(Processes.run(List.of(SystemTools.require("qemu-img", "qemu-utils").toString(), "info", "--image-opts",
+        qemu(iqn, "iqn.2026-01.test.discs:someone-else", chap))).exitCode()).isNotZero();
+
+    long aliveUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2L * LEASE + 2);
+    while (System.nanoTime() < aliveUntil) {
+      HttpResponse<Buffer> beat = heartbeat(id, user);
+      assertThat(beat.statusCode()).as(beat.bodyAsString()).isEqualTo(200);
+      assertThat(beat.bodyAsJsonObject().getString("state")).isEqualTo("ACTIVE");
+      Thread.sleep(3_000);
+    }
+    assertThat(state(id)).isEqualTo("ACTIVE");
+    assertThat(tgtd.show()).contains(iqn);
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEASE + 5);
+    while (System.nanoTime() < deadline && !"EXPIRED".equals(state(id))) {
+      Thread.sleep(500);
+    }
+    assertThat(state(id)).isEqualTo("EXPIRED");
+    assertThat(tgtd.show()).doesNotContain(iqn);
+    assertThat(Processes.run(List.of(SystemTools.require("iscsi-ls", "libiscsi-bin").toString(), "-s", "-i", INITIATOR,
+        "iscsi://" + chap.getString("username") + "%" + chap.getString("secret") + "@" + tgtd.portal())).output())
+        .doesNotContain(iqn);
+    HttpResponse<Buffer> late = heartbeat(id, user);
+    assertThat(late.statusCode()).isEqualTo(410);
+    assertThat(late.getHeader("Content-Type")).isEqualTo("application/problem+json");
+
+    List<String> story = auditTypesFor(id, iqn);
+    assertThat(story).containsSubsequence("target.created", "session.started", "target.deleted", "session.expired");
+  }
+
+  @Test
+  void endingASessionRemovesItsTargetAndOthersCannotTouchIt() throws Exception {
+    JsonObject session = startSession(user, "iqn.2026-01.test.discs:ending");
+    String id = session.getString("id");
+    String iqn = session.getJsonObject("target").getString("iqn");
+    system.createUser(admin, "vera", "another-user-password", "user");
+    String other = system.token("vera", "another-user-password");
+
+    assertThat(heartbeat(id, other).statusCode()).isEqualTo(404);
+    assertThat(system.client.delete("/api/v1/sessions/" + id).bearerTokenAuthentication(other).send()
+        .await(30, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
+    assertThat(system.get("/api/v1/sessions", other).bodyAsJsonObject().getJsonArray("items")).isEmpty();
+
+    assertThat(system.client.delete("/api/v1/sessions/" + id).bearerTokenAuthentication(user).send()
+        .await(30, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
+    assertThat(state(id)).isEqualTo("ENDED");
+    assertThat(tgtd.show()).doesNotContain(iqn);
+    assertThat(heartbeat(id, user).statusCode()).isEqualTo(410);
+  }
+
+  @Test
+  void limitsActiveSessionsPerUserAndMarksFailedStarts() throws Exception {
+    List<String> started = new ArrayList<>();
+    try {
+      system.createUser(admin, "wade", "wade-user-password", "user");
+      String wade = system.token("wade", "wade-user-password");
+      for (int i = 0; i < 3; i++) {
+        started.add(startSessionAs(wade, "iqn.2026-01.test.discs:limit-" + i).getString("id"));
+      }
+      HttpResponse<Buffer> fourth = system.client.post("/api/v1/sessions").bearerTokenAuthentication(wade)
+          .sendJsonObject(new JsonObject().put("imageId", image.getString("id"))
+              .put("initiatorIqn", "iqn.2026-01.test.discs:limit-3")).await(30, TimeUnit.SECONDS);
+      assertThat(fourth.statusCode()).isEqualTo(429);
+
+      HttpResponse<Buffer> badName = system.client.post("/api/v1/sessions").bearerTokenAuthentication(user)
+          .sendJsonObject(new JsonObject().put("imageId", image.getString("id")).put("initiatorIqn", "$(reboot)"))
+          .await(30, TimeUnit.SECONDS);
+      assertThat(badName.statusCode()).isEqualTo(400);
+      for (String id : started) {
+        system.client.delete("/api/v1/sessions/" + id).bearerTokenAuthentication(wade).send()
+            .await(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      assertThat(tgtd.show()).doesNotContain("limit-");
+    }
+  }
+
+  @Test
+  void liveLeasesSurviveARestartOfTheServicesAndLapsedOnesAreReaped() throws Exception {
+    JsonObject live = startSession(user, "iqn.2026-01.test.discs:restart-live");
+    JsonObject lapsed = startSession(user, "iqn.2026-01.test.discs:restart-lapsed");
+    String liveIqn = live.getJsonObject("target").getString("iqn");
+    String lapsedIqn = lapsed.getJsonObject("target").getString("iqn");
+
+    TestSystem restarted = system.restart(settings());
+    try {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEASE + 6);
+      String token = restarted.token("uma", "user-password-long");
+      while (System.nanoTime() < until) {
+        assertThat(restarted.client.post("/api/v1/sessions/" + live.getString("id") + "/heartbeat")
+            .bearerTokenAuthentication(token).send().await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        Thread.sleep(2_000);
+      }
+      JsonArray sessions = restarted.get("/api/v1/sessions", token).bodyAsJsonObject().getJsonArray("items");
+      assertThat(stateIn(sessions, live.getString("id"))).isEqualTo("ACTIVE");
+      assertThat(stateIn(sessions, lapsed.getString("id"))).isEqualTo("EXPIRED");
+      assertThat(tgtd.show()).contains(liveIqn).doesNotContain(lapsedIqn);
+      restarted.client.delete("/api/v1/sessions/" + live.getString("id")).bearerTokenAuthentication(token).send()
+          .await(30, TimeUnit.SECONDS);
+    } finally {
+      system = restarted;
+      admin = system.adminToken();
+      user = system.token("uma", "user-password-long");
+    }
+  }
+
+  private static JsonObject startSession(String token, String initiator) throws Exception {
+    return startSessionAs(token, initiator);
+  }
+
+  private static JsonObject startSessionAs(String token, String initiator) throws Exception {
+    HttpResponse<Buffer> response = system.client.post("/api/v1/sessions").bearerTokenAuthentication(token)
+        .sendJsonObject(new JsonObject().put("imageId", image.getString("id")).put("initiatorIqn", initiator))
+        .await(60, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
+    return response.bodyAsJsonObject();
+  }
+
+  private static HttpResponse<Buffer> heartbeat(String id, String token) throws Exception {
+    return system.client.post("/api/v1/sessions/" + id + "/heartbeat").bearerTokenAuthentication(token).send()
+        .await(10, TimeUnit.SECONDS);
+  }
+
+  private static String state(String id) throws Exception {
+    return stateIn(system.get("/api/v1/sessions", admin).bodyAsJsonObject().getJsonArray("items"), id);
+  }
+
+  private static String stateIn(JsonArray sessions, String id) {
+    return sessions.stream().map(o -> (JsonObject) o).filter(s -> s.getString("id").equals(id)).findFirst()
+        .map(s -> s.getString("state")).orElse("MISSING");
+  }
+
+  /** Oldest first: the audit entries that name this session or its target. */
+  private static List<String> auditTypesFor(String sessionId, String iqn) throws Exception {
+    List<String> types = new ArrayList<>();
+    for (Object o : system.get("/api/v1/audit?limit=1000", admin).bodyAsJsonObject().getJsonArray("items")) {
+      JsonObject entry = (JsonObject) o;
+      if (entry.encode().contains(sessionId) || entry.encode().contains(iqn)) {
+        types.add(entry.getString("type"));
+      }
+    }
+    Collections.reverse(types);
+    return types;
+  }
+
+  private static String qemu(String iqn, String initiator, JsonObject chap) {
+    return "driver=iscsi,transport=tcp,portal=" + tgtd.portal() + ",target=" + iqn + ",lun=1,user="
+        + chap.getString("username") + ",password=" + chap.getString("secret") + ",initiator-name=" + initiator;
+  }
+}
