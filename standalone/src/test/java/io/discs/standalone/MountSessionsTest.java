@@ -87,6 +87,25 @@ class MountSessionsTest {
     assertThat(Processes.run(List.of(SystemTools.require("qemu-img", "qemu-utils").toString(), "info", "--image-opts",
         qemu(iqn, "iqn.2026-01.test.discs:someone-else", chap))).exitCode()).isNotZero();
 
+    Process connected = new ProcessBuilder(SystemTools.require("qemu-io", "qemu-utils").toString(), "-r",
+        "--image-opts", qemu(iqn, INITIATOR, chap), "-c", "sleep 8000").redirectErrorStream(true).start();
+    try {
+      JsonArray connections = new JsonArray();
+      long seenBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+      while (System.nanoTime() < seenBy && connections.isEmpty()) {
+        Thread.sleep(250);
+        connections = system.get("/api/v1/sessions", user).bodyAsJsonObject().getJsonArray("items").stream()
+            .map(o -> (JsonObject) o).filter(s -> s.getString("id").equals(id)).findFirst().orElseThrow()
+            .getJsonArray("connections");
+      }
+      assertThat(connections).hasSize(1);
+      assertThat(connections.getJsonObject(0).getString("initiatorIqn")).isEqualTo(INITIATOR);
+      assertThat(connections.getJsonObject(0).getString("address")).isEqualTo("127.0.0.1");
+      assertThat(connections.getJsonObject(0).getString("connectedSince")).isNotBlank();
+    } finally {
+      connected.destroyForcibly();
+    }
+
     long aliveUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2L * LEASE + 2);
     while (System.nanoTime() < aliveUntil) {
       HttpResponse<Buffer> beat = heartbeat(id, user);
@@ -188,6 +207,50 @@ class MountSessionsTest {
       admin = system.adminToken();
       user = system.token("uma", "user-password-long");
     }
+  }
+
+  @Test
+  void theCompanionLogsInMountsWithoutAttachingAndUnmountsAtTheEnd() throws Exception {
+    Path config = dir.resolve("companion");
+    java.io.InputStream stdin = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream("user-password-long\n".getBytes()));
+      assertThat(companion(new java.io.StringWriter(), "--config-dir", config.toString(), "login", "--server",
+          "http://127.0.0.1:" + system.discs.httpPort(), "--user", "uma", "--password-stdin")).isZero();
+    } finally {
+      System.setIn(stdin);
+    }
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(config.resolve("credentials.json")))).isEqualTo("rw-------");
+
+    java.io.StringWriter images = new java.io.StringWriter();
+    assertThat(companion(images, "--config-dir", config.toString(), "images")).isZero();
+    assertThat(images.toString()).contains("mount.iso");
+
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.util.concurrent.CompletableFuture<Integer> mount = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        companion(out, "--config-dir", config.toString(), "mount", "mount.iso", "--attach", "none", "--json",
+            "--initiator-iqn", "iqn.2026-01.test.discs:companion", "--heartbeats", "2"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline && !out.toString().contains("\n")) {
+      Thread.sleep(100);
+    }
+    JsonObject details = new JsonObject(out.toString().lines().findFirst().orElseThrow());
+    Path copy = dir.resolve("companion.raw");
+    Processes.Result read = Processes.run(List.of(SystemTools.require("qemu-img", "qemu-utils").toString(),
+        "convert", "--image-opts", qemu(details.getString("iqn"), "iqn.2026-01.test.discs:companion",
+            details.getJsonObject("chap")), "-O", "raw", copy.toString()));
+    assertThat(read.exitCode()).as(read.output()).isZero();
+    assertThat(DiscImages.sha256(copy)).isEqualTo(image.getString("sha256"));
+
+    assertThat(mount.get(60, TimeUnit.SECONDS)).isZero();
+    assertThat(state(details.getString("sessionId"))).isEqualTo("ENDED");
+    assertThat(tgtd.show()).doesNotContain(details.getString("iqn"));
+  }
+
+  private static int companion(java.io.StringWriter out, String... args) {
+    return io.discs.companion.Companion.commandLine(new java.io.PrintWriter(out, true),
+        new java.io.PrintWriter(System.err, true)).execute(args);
   }
 
   private static JsonObject startSession(String token, String initiator) throws Exception {

@@ -15,6 +15,7 @@ import io.discs.platform.target.TargetRequest;
 import io.discs.platform.target.TargetService;
 import io.discs.session.impl.SessionRepository.StoredSession;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import java.time.Instant;
@@ -107,11 +108,12 @@ final class SessionServiceImpl implements SessionService {
 
   @Override
   public Future<List<Session>> list(Caller caller) {
+    Future<JsonObject> connections = targets.connections().recover(failure -> Future.succeededFuture(new JsonObject()));
     return repository.list(caller.hasRole("admin") ? null : caller.username())
-        .compose(rows -> {
-          List<Future<Session>> described = rows.stream().map(this::withLease).toList();
+        .compose(rows -> connections.compose(byTarget -> {
+          List<Future<Session>> described = rows.stream().map(row -> withLease(row, byTarget)).toList();
           return Future.all(described).map(all -> described.stream().map(Future::result).toList());
-        });
+        }));
   }
 
   /** Ends a session: its target goes first, so nothing can log in to a session that is over. */
@@ -143,10 +145,13 @@ final class SessionServiceImpl implements SessionService {
         .orElseGet(() -> Future.failedFuture(DomainErrors.notFound("no session " + id))));
   }
 
-  private Future<Session> withLease(StoredSession row) {
+  /** The row, its live lease, and who the backend says is connected to its target. */
+  private Future<Session> withLease(StoredSession row, JsonObject connectionsByTarget) {
     Future<Instant> expires = row.state() != SessionState.ACTIVE ? Future.succeededFuture(row.leaseExpiresAt())
         : leases.find(row.id().toString()).map(lease -> lease.map(Leases.Lease::expiresAt).orElse(row.leaseExpiresAt()));
-    return expires.map(at -> new Session(describe(row).put("leaseExpiresAt", at)));
+    JsonArray connections = row.targetId() == null || row.state() != SessionState.ACTIVE ? new JsonArray()
+        : connectionsByTarget.getJsonArray(row.targetId().toString(), new JsonArray());
+    return expires.map(at -> new Session(describe(row).put("leaseExpiresAt", at).put("connections", connections)));
   }
 
   private JsonObject describe(StoredSession row) {

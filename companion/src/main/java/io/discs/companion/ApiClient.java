@@ -1,0 +1,103 @@
+package io.discs.companion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/** The gateway's HTTP API, with every failure turned into one readable line. */
+final class ApiClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final String server;
+  private final String token;
+
+  ApiClient(String server, String token) {
+    this.server = server.replaceAll("/+$", "");
+    this.token = token;
+  }
+
+  JsonNode get(String path) {
+    return send(request(path).GET());
+  }
+
+  JsonNode post(String path, Object body) {
+    try {
+      return send(request(path).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : JSON.writeValueAsString(body))));
+    } catch (IOException e) {
+      throw new CompanionException("cannot encode the request: " + e.getMessage());
+    }
+  }
+
+  void delete(String path) {
+    send(request(path).DELETE());
+  }
+
+  private HttpRequest.Builder request(String path) {
+    URI uri;
+    try {
+      uri = URI.create(server + path);
+    } catch (IllegalArgumentException e) {
+      throw new CompanionException("the server URL '" + server + "' is not valid", 2);
+    }
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60));
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    return builder;
+  }
+
+  private JsonNode send(HttpRequest.Builder builder) {
+    HttpResponse<String> response;
+    try {
+      response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (ConnectException | HttpConnectTimeoutException e) {
+      throw new CompanionException("server unreachable at " + server + " (is discs running there?)", 3);
+    } catch (HttpTimeoutException e) {
+      throw new CompanionException("the server at " + server + " did not answer in time", 3);
+    } catch (IOException e) {
+      throw new CompanionException("talking to " + server + " failed: " + e.getMessage(), 3);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompanionException("interrupted", 130);
+    }
+    int status = response.statusCode();
+    if (status >= 200 && status < 300) {
+      try {
+        return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
+      } catch (IOException e) {
+        throw new CompanionException("the server answered something that is not JSON");
+      }
+    }
+    throw new CompanionException(explain(status, detail(response.body())), status == 401 ? 4 : 1);
+  }
+
+  private static String detail(String body) {
+    try {
+      return JSON.readTree(body).path("detail").asText("");
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  static String explain(int status, String detail) {
+    String why = detail.isEmpty() ? "" : ": " + detail;
+    return switch (status) {
+      case 401 -> "not logged in, or the token expired: run 'discs-companion login' again";
+      case 403 -> "your account may not do this" + why;
+      case 404 -> "not found" + why;
+      case 409 -> "conflict" + why;
+      case 410 -> "the session is over (ended or expired)" + why;
+      case 429 -> "too many at once" + why;
+      default -> "the server answered " + status + why;
+    };
+  }
+}

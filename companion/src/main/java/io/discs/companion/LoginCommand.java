@@ -1,0 +1,59 @@
+package io.discs.companion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "login", description = "Log in and keep the token in the config directory (mode 0600).")
+final class LoginCommand implements Callable<Integer> {
+  @ParentCommand
+  private Companion companion;
+
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--server", required = true, description = "The discs server, e.g. https://discs.example:8080")
+  private String server;
+
+  @Option(names = "--user", required = true)
+  private String user;
+
+  @Option(names = "--password-stdin", description = "Read the password from standard input.")
+  private boolean passwordFromStdin;
+
+  @Override
+  public Integer call() throws IOException {
+    String password = passwordFromStdin ? readStdin() : prompt();
+    JsonNode token = new ApiClient(server, null).post("/api/v1/auth/token",
+        Map.of("username", user, "password", password));
+    new Credentials(server, user, token.path("access_token").asText()).save(companion.configDir());
+    spec.commandLine().getOut().println("logged in to " + server + " as " + user);
+    return 0;
+  }
+
+  private static String readStdin() throws IOException {
+    String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+    if (line == null || line.isEmpty()) {
+      throw new CompanionException("no password on standard input", 2);
+    }
+    return line;
+  }
+
+  private static String prompt() {
+    Console console = System.console();
+    if (console == null) {
+      throw new CompanionException("no terminal to ask for the password: use --password-stdin", 2);
+    }
+    char[] password = console.readPassword("password: ");
+    return password == null ? "" : new String(password);
+  }
+}
