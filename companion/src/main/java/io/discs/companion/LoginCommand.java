@@ -8,18 +8,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
-@Command(name = "login", description = "Log in and keep the token in the config directory (mode 0600).")
-final class LoginCommand implements Callable<Integer> {
-  @ParentCommand
-  private Companion companion;
-
-  @CommandLine.Spec
-  private CommandLine.Model.CommandSpec spec;
+@Command(name = "login", mixinStandardHelpOptions = true, description = "Log in and keep the token in the config directory (mode 0600).")
+final class LoginCommand extends Subcommand implements Callable<Integer> {
 
   @Option(names = "--server", required = true, description = "The discs server, e.g. https://discs.example:8080")
   private String server;
@@ -36,7 +29,7 @@ final class LoginCommand implements Callable<Integer> {
     JsonNode token = new ApiClient(server, null).post("/api/v1/auth/token",
         Map.of("username", user, "password", password));
     new Credentials(server, user, token.path("access_token").asText()).save(companion.configDir());
-    spec.commandLine().getOut().println("logged in to " + server + " as " + user);
+    out().println("logged in to " + server + " as " + user);
     return 0;
   }
 

@@ -3,30 +3,22 @@ package io.discs.companion;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * Starts a session, attaches it (or prints how to), then keeps it alive until Ctrl-C, an
  * {@code unmount} from elsewhere, or the server ending it; then detaches and ends the session.
  */
-@Command(name = "mount", description = "Mount a disc: start a session, attach it, keep it alive until Ctrl-C.")
-final class MountCommand implements Callable<Integer> {
+@Command(name = "mount", mixinStandardHelpOptions = true, description = "Mount a disc: start a session, attach it, keep it alive until Ctrl-C.")
+final class MountCommand extends Subcommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @ParentCommand
-  private Companion companion;
-
-  @CommandLine.Spec
-  private CommandLine.Model.CommandSpec spec;
 
   @Parameters(paramLabel = "IMAGE", description = "The image's id or its exact name.")
   private String image;
@@ -184,13 +176,6 @@ final class MountCommand implements Callable<Integer> {
     }
   }
 
-  private PrintWriter out() {
-    return spec.commandLine().getOut();
-  }
-
-  private PrintWriter err() {
-    return spec.commandLine().getErr();
-  }
 
   private static void awaitQuietly(CountDownLatch latch) {
     try {

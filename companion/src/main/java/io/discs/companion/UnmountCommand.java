@@ -1,18 +1,11 @@
 package io.discs.companion;
 
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
-@Command(name = "unmount", description = "End a session; its target is removed (a running mount then detaches).")
-final class UnmountCommand implements Callable<Integer> {
-  @ParentCommand
-  private Companion companion;
-
-  @CommandLine.Spec
-  private CommandLine.Model.CommandSpec spec;
+@Command(name = "unmount", mixinStandardHelpOptions = true, description = "End a session; its target is removed (a running mount then detaches).")
+final class UnmountCommand extends Subcommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "SESSION")
   private String session;
@@ -20,7 +13,7 @@ final class UnmountCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     companion.client().delete("/api/v1/sessions/" + session);
-    spec.commandLine().getOut().println("session " + session + " ended");
+    out().println("session " + session + " ended");
     return 0;
   }
 }
