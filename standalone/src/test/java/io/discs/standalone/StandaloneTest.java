@@ -106,7 +106,8 @@ class StandaloneTest {
     HttpResponse<Buffer> discovery = send(HttpMethod.GET, "/api/v1/discovery");
 
     assertThat(discovery.statusCode()).isEqualTo(200);
-    assertThat(discovery.bodyAsJsonObject().getJsonArray("portals").getList()).containsExactly("127.0.0.1:3260");
+    assertThat(discovery.bodyAsJsonObject().getJsonArray("portals").getList())
+        .containsExactly(system.config.iscsiPortal().toString());
   }
 
   private static HttpResponse<Buffer> send(HttpMethod method, String path) throws Exception {

@@ -53,7 +53,9 @@ final class TestSystem implements AutoCloseable {
     Map<String, String> values = new HashMap<>();
     values.put("DISCS_HTTP_PORT", String.valueOf(FreePorts.next()));
     values.put("DISCS_HTTP_HOST", "127.0.0.1");
-    values.put("DISCS_ISCSI_PORTAL", "127.0.0.1:3260");
+    int iscsiPort = FreePorts.next();
+    values.put("DISCS_ISCSI_PORTAL", "127.0.0.1:" + iscsiPort);
+    values.put("DISCS_ISCSI_LISTEN", "127.0.0.1:" + iscsiPort);
     values.put("DISCS_DATA_DIR", (dataDir == null ? TempDirs.create("discs-system") : dataDir).toString());
     values.put("DISCS_ADMIN_PASSWORD", ADMIN_PASSWORD);
     values.putAll(settings);

@@ -26,7 +26,9 @@ public final class TestContexts {
     Map<String, String> values = new HashMap<>();
     values.put("DISCS_HTTP_PORT", String.valueOf(FreePorts.next()));
     values.put("DISCS_HTTP_HOST", "127.0.0.1");
-    values.put("DISCS_ISCSI_PORTAL", "127.0.0.1:3260");
+    int iscsiPort = FreePorts.next();
+    values.put("DISCS_ISCSI_PORTAL", "127.0.0.1:" + iscsiPort);
+    values.put("DISCS_ISCSI_LISTEN", "127.0.0.1:" + iscsiPort);
     values.put("DISCS_DATA_DIR", TempDirs.create("discs-data").toString());
     values.putAll(settings);
     DiscsConfig config = DiscsConfig.from(values).withDatabase(url);

@@ -1,0 +1,208 @@
+package io.discs.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.discs.testing.DiscImages;
+import io.discs.testing.Processes;
+import io.discs.testing.SystemTools;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded target (the default backend) driven by real initiators: libiscsi and QEMU. */
+class EmbeddedTargetTest {
+  private static final String INITIATOR = "iqn.2026-01.test.discs:embedded-client";
+  private static int initiators;
+  /**
+   * libiscsi SCSI tests this target fails by design: persistent reservations (it offers none: no
+   * initiator may write, so none needs to reserve; libiscsi asserts after its own "not implemented"
+   * skip) and WRITE AND VERIFY with DPO (libiscsi asserts before it checks for support).
+   */
+  private static final Set<String> KNOWN_SCSI_FAILURES = Set.of("PrinReadKeys.Truncate", "ProutRegister.Simple",
+      "ProutReserve.Simple", "ProutReserve.AccessEA", "ProutReserve.AccessWE", "ProutReserve.AccessEARO",
+      "ProutReserve.AccessWERO", "ProutReserve.AccessEAAR", "ProutReserve.AccessWEAR", "ProutReserve.OwnershipEA",
+      "ProutReserve.OwnershipWE", "ProutReserve.OwnershipEARO", "ProutReserve.OwnershipWERO",
+      "ProutReserve.OwnershipEAAR", "ProutReserve.OwnershipWEAR", "WriteVerify10.Dpo", "WriteVerify12.Dpo",
+      "WriteVerify16.Dpo");
+  private static TestSystem system;
+  private static String operator;
+  private static JsonObject image;
+
+  @TempDir
+  static Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    system = TestSystem.start(Map.of());
+    String admin = system.adminToken();
+    system.createUser(admin, "emil", "operator-password", "operator");
+    operator = system.token("emil", "operator-password");
+    Path iso = DiscImages.iso9660(dir.resolve("embedded.iso"), "EMBEDDED", 8 << 20, true, 99);
+    image = system.client.post("/api/v1/images").addQueryParam("name", "embedded.iso")
+        .bearerTokenAuthentication(operator).sendBuffer(Buffer.buffer(Files.readAllBytes(iso)))
+        .await(60, TimeUnit.SECONDS).bodyAsJsonObject();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    system.close();
+  }
+
+  @Test
+  void libiscsiAndQemuReadTheWholeImageWithChapAndWritesAreRefused() throws Exception {
+    for (String deviceType : List.of("disk", "cdrom")) {
+      JsonObject target = createTarget(deviceType);
+      String initiator = target.getString("initiatorIqn");
+      String url = url(target, initiator);
+      assertThat(target.getInteger("lun")).isZero();
+
+      Processes.Result ls = run("iscsi-ls", "-s", "-i", initiator, "iscsi://" + credentials(target) + portal());
+      assertThat(ls.output()).contains(target.getString("iqn"));
+      Processes.Result inq = run("iscsi-inq", "-i", initiator, url);
+      assertThat(inq.exitCode()).as(inq.output()).isZero();
+      assertThat(inq.output()).contains(deviceType.equals("disk") ? "DIRECT_ACCESS" : "MMC");
+      Processes.Result capacity = run("iscsi-readcapacity16", "-i", initiator, url);
+      assertThat(capacity.exitCode()).as(capacity.output()).isZero();
+      assertThat(capacity.output()).contains("Total size:" + (8 << 20));
+
+      Path copy = dir.resolve(deviceType + ".raw");
+      Processes.Result convert = Processes.run(List.of(tool("qemu-img", "qemu-utils"), "convert", "--image-opts",
+          qemu(target, initiator), "-O", "raw", copy.toString()));
+      assertThat(convert.exitCode()).as(convert.output()).isZero();
+      assertThat(DiscImages.sha256(copy)).isEqualTo(image.getString("sha256"));
+
+      Processes.Result write = Processes.run(List.of(tool("qemu-io", "qemu-utils"), "--image-opts",
+          qemu(target, initiator), "-c", "write 0 512"));
+      // A disk is opened read-only up front (WP in MODE SENSE); an optical LUN refuses the WRITE itself.
+      assertThat(write.output().toLowerCase()).containsAnyOf("write protected", "write_protected");
+      assertThat(write.output()).doesNotContain("wrote 512/512 bytes");
+    }
+  }
+
+  @Test
+  void refusesOtherInitiatorsWrongSecretsAndHidesTargetsFromThem() throws Exception {
+    JsonObject target = createTarget("disk");
+    String initiator = target.getString("initiatorIqn");
+    String intruder = "iqn.2026-01.test.discs:intruder";
+
+    assertThat(run("iscsi-ls", "-s", "-i", intruder, "iscsi://" + credentials(target) + portal()).output())
+        .doesNotContain(target.getString("iqn"));
+    assertThat(Processes.run(List.of(tool("qemu-img", "qemu-utils"), "info", "--image-opts", qemu(target, intruder)))
+        .exitCode()).isNotZero();
+    JsonObject wrong = target.copy();
+    wrong.getJsonObject("chap").put("secret", "WrongSecret1234");
+    Processes.Result denied = run("iscsi-inq", "-i", initiator, url(wrong, initiator));
+    assertThat(denied.exitCode()).isNotZero();
+    assertThat(denied.output()).contains("Authentication failure");
+  }
+
+  @Test
+  void passesLibiscsiConformanceButForWhatItDoesNotOffer() throws Exception {
+    JsonObject target = createTarget("disk");
+    String initiator = target.getString("initiatorIqn");
+    String url = url(target, initiator);
+    String testCu = tool("iscsi-test-cu", "libiscsi-bin");
+
+    List<String> iscsiFailures = failures(Processes.run(List.of(testCu, "-i", initiator, "-I", initiator,
+        "--test=iSCSI.*", url)));
+    List<String> readOnlyFailures = failures(Processes.run(List.of(testCu, "-i", initiator, "--dataloss",
+        "--test=SCSI.ReadOnly.*", url)));
+    List<String> scsiFailures = failures(Processes.run(List.of(testCu, "-i", initiator, "-I", initiator,
+        "--test=SCSI.*", url)));
+
+    assertThat(iscsiFailures).isEmpty();
+    assertThat(readOnlyFailures).isEmpty();
+    assertThat(KNOWN_SCSI_FAILURES).containsAll(scsiFailures);
+  }
+
+  @Test
+  void deletingATargetEndsItsSessions() throws Exception {
+    JsonObject target = createTarget("disk");
+    String initiator = target.getString("initiatorIqn");
+    Process reader = new ProcessBuilder(tool("qemu-io", "qemu-utils"), "-r", "--image-opts", qemu(target, initiator),
+        "-c", "sleep 10000").redirectErrorStream(true).start();
+    try {
+      Thread.sleep(1_500);
+      assertThat(system.client.delete("/api/v1/targets/" + target.getString("id")).bearerTokenAuthentication(operator)
+          .send().await(30, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
+      assertThat(run("iscsi-ls", "-s", "-i", initiator, "iscsi://" + credentials(target) + portal()).output())
+          .doesNotContain(target.getString("iqn"));
+    } finally {
+      reader.destroyForcibly();
+    }
+  }
+
+  /** Suite.Test names that iscsi-test-cu reported as failed. */
+  private static List<String> failures(Processes.Result result) {
+    List<String> failed = new ArrayList<>();
+    String suite = null;
+    String test = null;
+    Matcher suiteLine = Pattern.compile("^Suite: (\\S+)").matcher("");
+    Matcher testLine = Pattern.compile("^\\s*Test: (\\S+)").matcher("");
+    for (String line : result.output().split("\n")) {
+      if (suiteLine.reset(line).find()) {
+        suite = suiteLine.group(1);
+      }
+      if (testLine.reset(line).find()) {
+        test = testLine.group(1);
+      }
+      if ((line.contains("FAILED") || line.contains("CU_ASSERT")) && !failed.contains(suite + "." + test)) {
+        failed.add(suite + "." + test);
+      }
+    }
+    assertThat(result.output()).contains("Run Summary");
+    return failed;
+  }
+
+  private static JsonObject createTarget(String deviceType) throws Exception {
+    HttpResponse<Buffer> response = system.client.post("/api/v1/targets").bearerTokenAuthentication(operator)
+        .sendJsonObject(new JsonObject().put("imageId", image.getString("id"))
+            .put("initiatorIqn", INITIATOR + "-" + (++initiators))
+            .put("deviceType", deviceType))
+        .await(30, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
+    return response.bodyAsJsonObject();
+  }
+
+  private static Processes.Result run(String tool, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(tool(tool, "libiscsi-bin")));
+    command.addAll(List.of(args));
+    return Processes.run(command);
+  }
+
+  private static String tool(String name, String debianPackage) {
+    return SystemTools.require(name, debianPackage).toString();
+  }
+
+  private static String portal() {
+    return system.config.iscsiPortal().toString();
+  }
+
+  private static String credentials(JsonObject target) {
+    JsonObject chap = target.getJsonObject("chap");
+    return chap.getString("username") + "%" + chap.getString("secret") + "@";
+  }
+
+  private static String url(JsonObject target, String initiator) {
+    return "iscsi://" + credentials(target) + portal() + "/" + target.getString("iqn") + "/0";
+  }
+
+  private static String qemu(JsonObject target, String initiator) {
+    JsonObject chap = target.getJsonObject("chap");
+    return "driver=iscsi,transport=tcp,portal=" + portal() + ",target=" + target.getString("iqn") + ",lun=0,user="
+        + chap.getString("username") + ",password=" + chap.getString("secret") + ",initiator-name=" + initiator;
+  }
+}
