@@ -145,6 +145,95 @@ class EmbeddedTargetTest {
     }
   }
 
+  @Test
+  void survivesAHundredThousandRandomAndMutatedPdusWhileAGoodSessionReads() throws Exception {
+    JsonObject target = createTarget("disk");
+    String initiator = target.getString("initiatorIqn");
+    Path copy = dir.resolve("during-fuzz.raw");
+    Process reader = new ProcessBuilder(tool("qemu-img", "qemu-utils"), "convert", "--image-opts",
+        qemu(target, initiator), "-O", "raw", copy.toString()).redirectErrorStream(true).start();
+
+    java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    List<Thread> fuzzers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      long seed = t;
+      Thread fuzzer = new Thread(() -> fuzz(new java.util.Random(seed), sent, 25_000));
+      fuzzers.add(fuzzer);
+      fuzzer.start();
+    }
+    for (Thread fuzzer : fuzzers) {
+      fuzzer.join(TimeUnit.MINUTES.toMillis(3));
+    }
+    assertThat(reader.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(sent.get()).isGreaterThanOrEqualTo(100_000);
+    assertThat(reader.exitValue()).isZero();
+    assertThat(DiscImages.sha256(copy)).isEqualTo(image.getString("sha256"));
+    Processes.Result after = run("iscsi-inq", "-i", initiator, url(target, initiator));
+    assertThat(after.exitCode()).as(after.output()).isZero();
+  }
+
+  /**
+   * Connections that half the time first log in to a discovery session properly, then send PDUs
+   * that are random, mutated from valid ones, truncated or oversized, until {@code count} are out.
+   */
+  private static void fuzz(java.util.Random random, java.util.concurrent.atomic.AtomicLong sent, int count) {
+    int mine = 0;
+    String[] host = portal().split(":");
+    while (mine < count) {
+      try (java.net.Socket socket = new java.net.Socket(host[0], Integer.parseInt(host[1]))) {
+        socket.setSoTimeout(2_000);
+        java.io.OutputStream out = socket.getOutputStream();
+        if (random.nextBoolean()) {
+          out.write(discoveryLogin());
+        }
+        for (int i = 0; i < 50 && mine < count; i++, mine++) {
+          out.write(randomPdu(random));
+          sent.incrementAndGet();
+        }
+        out.flush();
+      } catch (java.io.IOException closedByTheTarget) {
+        // The target may close a connection that misbehaves; the next one starts fresh.
+        mine++;
+        sent.incrementAndGet();
+      }
+    }
+  }
+
+  private static byte[] discoveryLogin() {
+    byte[] data = "InitiatorName=iqn.2026-01.test.discs:fuzzer\0SessionType=Discovery\0AuthMethod=None\0"
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    int padded = (data.length + 3) & ~3;
+    java.nio.ByteBuffer pdu = java.nio.ByteBuffer.allocate(48 + padded);
+    pdu.put(0, (byte) 0x43); // immediate Login Request
+    pdu.put(1, (byte) 0x83); // transit from security negotiation (0) straight to full feature (3)
+    pdu.putInt(4, data.length);
+    pdu.put(8, (byte) 0x40);
+    pdu.position(48);
+    pdu.put(data);
+    return pdu.array();
+  }
+
+  private static byte[] randomPdu(java.util.Random random) {
+    int kind = random.nextInt(4);
+    int dataLength = kind == 3 ? 16_000_000 + random.nextInt(1000) : random.nextInt(600);
+    int[] opcodes = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x10, 0x1c, 0x3f, random.nextInt(64)};
+    byte[] header = new byte[48];
+    random.nextBytes(header);
+    header[0] = (byte) opcodes[random.nextInt(opcodes.length)];
+    header[4] = (byte) (kind == 2 ? random.nextInt(256) : 0);
+    header[5] = (byte) (dataLength >>> 16);
+    header[6] = (byte) (dataLength >>> 8);
+    header[7] = (byte) dataLength;
+    int body = kind == 3 ? 64 : (dataLength + 3) & ~3;
+    byte[] pdu = new byte[48 + (kind == 1 ? random.nextInt(48) : body)];
+    System.arraycopy(header, 0, pdu, 0, 48);
+    for (int i = 48; i < pdu.length; i++) {
+      pdu[i] = (byte) (random.nextBoolean() ? 'A' + random.nextInt(26) : random.nextInt(256));
+    }
+    return kind == 1 ? java.util.Arrays.copyOf(pdu, 48 + random.nextInt(48)) : pdu;
+  }
+
   /** Suite.Test names that iscsi-test-cu reported as failed. */
   private static List<String> failures(Processes.Result result) {
     List<String> failed = new ArrayList<>();
