@@ -138,11 +138,7 @@ public final class LioBackend implements IscsiService {
   }
 
   private Future<Void> runAll(List<Command> steps) {
-    Future<Void> chain = Future.succeededFuture();
-    for (Command step : steps) {
-      chain = chain.compose(v -> runner.run(step).compose(LioBackend::checked).mapEmpty());
-    }
-    return chain;
+    return runner.runInOrder(steps, LioBackend::checked);
   }
 
   private static Arg backstoreName(String iqn) {

@@ -137,16 +137,12 @@ public final class TgtBackend implements IscsiService {
   }
 
   private Future<Void> runAll(List<Command> steps) {
-    Future<Void> chain = Future.succeededFuture();
-    for (Command step : steps) {
-      chain = chain.compose(v -> runner.run(step).compose(TgtBackend::checked));
-    }
-    return chain;
+    return runner.runInOrder(steps, TgtBackend::checked);
   }
 
   private Future<List<TgtShow.Target>> show() {
     return runner.run(tgtadm().option("--mode", "target").option("--op", "show").build())
-        .compose(TgtBackend::checked0)
+        .compose(TgtBackend::checked)
         .map(result -> TgtShow.parse(result.stdout()));
   }
 
@@ -158,12 +154,8 @@ public final class TgtBackend implements IscsiService {
     return builder.option("--lld", "iscsi");
   }
 
-  private static Future<Void> checked(CommandResult result) {
-    return checked0(result).mapEmpty();
-  }
-
   /** tgtadm exits 22 for every daemon-side error: only its message tells the harmless ones apart. */
-  private static Future<CommandResult> checked0(CommandResult result) {
+  private static Future<CommandResult> checked(CommandResult result) {
     String stderr = result.stderr();
     if (result.succeeded() || stderr.contains("can't find") || stderr.contains("already exists")) {
       return Future.succeededFuture(result);

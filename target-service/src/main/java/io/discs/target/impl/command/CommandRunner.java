@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,18 @@ public final class CommandRunner {
       return Future.failedFuture(new CommandException(command.executable() + " is not an allowed, installed program"));
     }
     return workers.executeBlocking(() -> execute(executable, command), false);
+  }
+
+  /**
+   * Runs the commands one after another, each only if the one before succeeded by {@code check}
+   * (which knows the tool's harmless failures); the first real failure ends the sequence.
+   */
+  public Future<Void> runInOrder(List<Command> steps, Function<CommandResult, Future<CommandResult>> check) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Command step : steps) {
+      chain = chain.compose(v -> run(step).compose(check).mapEmpty());
+    }
+    return chain;
   }
 
   private CommandResult execute(Path executable, Command command) throws IOException, InterruptedException {
