@@ -93,6 +93,21 @@ class EmbeddedTargetTest {
   }
 
   @Test
+  void servesInitiatorsThatAskForCrc32cHeaderDigests() throws Exception {
+    JsonObject target = createTarget("disk");
+    String initiator = target.getString("initiatorIqn");
+    Path copy = dir.resolve("digests.raw");
+
+    Processes.Result convert = Processes.run(List.of(tool("qemu-img", "qemu-utils"), "convert", "--image-opts",
+        qemu(target, initiator) + ",header-digest=crc32c", "-O", "raw", copy.toString()));
+
+    assertThat(convert.exitCode()).as(convert.output()).isZero();
+    assertThat(DiscImages.sha256(copy)).isEqualTo(image.getString("sha256"));
+    String metrics = system.client.get("/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString();
+    assertThat(metrics).contains("header_digest=\"crc32c\"");
+  }
+
+  @Test
   void refusesOtherInitiatorsWrongSecretsAndHidesTargetsFromThem() throws Exception {
     JsonObject target = createTarget("disk");
     String initiator = target.getString("initiatorIqn");

@@ -46,6 +46,8 @@ final class IscsiConnection {
   private int theirMaxRecv = 8192;
   private int maxBurst = 262_144;
   private int tsih;
+  private boolean headerDigest;
+  private boolean dataDigest;
   private byte[] isid = new byte[6];
 
   IscsiConnection(NetSocket socket, Function<String, Optional<EmbeddedTarget>> targets,
@@ -56,7 +58,7 @@ final class IscsiConnection {
     this.visibleTo = visibleTo;
     this.portal = portal;
     this.metrics = metrics;
-    this.framer = new PduFramer(OUR_MAX_RECV, this::receive, this::protocolViolation);
+    this.framer = new PduFramer(OUR_MAX_RECV, this::receive, this::protocolViolation, pdu -> reject(pdu, 0x02));
     socket.handler(framer);
     socket.closeHandler(v -> closed());
     socket.exceptionHandler(e -> close());
@@ -172,10 +174,12 @@ final class IscsiConnection {
     socket.write(Pdu.encode(header, TextKeys.encode(answer)));
     if (moving && nsg == 3) {
       phase = Phase.FULL_FEATURE;
+      framer.useDigests(headerDigest, dataDigest);
       if (target != null) {
         target.attach(this);
       }
-      metrics.counter("discs.embedded.logins", "type", discovery ? "discovery" : "normal").increment();
+      metrics.counter("discs.embedded.logins", "type", discovery ? "discovery" : "normal",
+          "header_digest", headerDigest ? "crc32c" : "none", "data_digest", dataDigest ? "crc32c" : "none").increment();
     }
   }
 
@@ -286,7 +290,17 @@ final class IscsiConnection {
   private void negotiate(Map<String, String> keys, Map<String, String> answer) {
     keys.forEach((key, value) -> {
       switch (key) {
-        case "HeaderDigest", "DataDigest" -> answer.put(key, "None");
+        case "HeaderDigest", "DataDigest" -> {
+          // The initiator's first choice that this target offers: None or CRC32C.
+          String chosen = java.util.Arrays.stream(value.split(",")).map(String::trim)
+              .filter(v -> v.equals("None") || v.equals("CRC32C")).findFirst().orElse("Reject");
+          answer.put(key, chosen);
+          if (key.equals("HeaderDigest")) {
+            headerDigest = chosen.equals("CRC32C");
+          } else {
+            dataDigest = chosen.equals("CRC32C");
+          }
+        }
         case "MaxConnections" -> answer.put(key, "1");
         case "InitialR2T" -> answer.put(key, "Yes");
         case "ImmediateData" -> answer.put(key, "Yes".equals(value) ? "Yes" : "No");
@@ -490,7 +504,10 @@ final class IscsiConnection {
     Buffer header = Pdu.header(0x26, 0x80);
     header.setInt(16, pdu.itt());
     stamp(header, true);
-    socket.write(Pdu.encode(header, null)).onComplete(v -> close());
+    send(header, null);
+    phase = Phase.CLOSED;
+    framer.fail();
+    socket.end(); // flushes the response, then closes
   }
 
   private void reject(Pdu pdu, int reason) {
@@ -523,15 +540,21 @@ final class IscsiConnection {
       return;
     }
     int length = data == null ? 0 : data.length();
-    if (length == 0) {
-      socket.write(Pdu.encode(header, null));
-    } else {
-      Pdu.setDataLength(header, length);
-      socket.write(header);
-      socket.write(data);
+    Pdu.setDataLength(header, length);
+    socket.write(header);
+    if (headerDigest) {
+      socket.write(Digests.of(header));
+    }
+    if (length > 0) {
       int pad = (4 - length % 4) % 4;
-      if (pad > 0) {
-        socket.write(Buffer.buffer(new byte[pad]));
+      Buffer padding = pad > 0 ? Buffer.buffer(new byte[pad]) : null;
+      socket.write(data);
+      if (padding != null) {
+        socket.write(padding);
+      }
+      if (dataDigest) {
+        // The data digest covers the padding too.
+        socket.write(Digests.of(padding == null ? data : Buffer.buffer().appendBuffer(data).appendBuffer(padding)));
       }
     }
     if (socket.writeQueueFull()) {

@@ -11,13 +11,23 @@ final class PduFramer implements Handler<Buffer> {
   private final int maxDataSegment;
   private final Handler<Pdu> pdus;
   private final Handler<String> violations;
+  private final Handler<Pdu> badDataDigest;
   private Buffer pending = Buffer.buffer();
   private boolean failed;
+  private boolean headerDigest;
+  private boolean dataDigest;
 
-  PduFramer(int maxDataSegment, Handler<Pdu> pdus, Handler<String> violations) {
+  PduFramer(int maxDataSegment, Handler<Pdu> pdus, Handler<String> violations, Handler<Pdu> badDataDigest) {
     this.maxDataSegment = maxDataSegment;
     this.pdus = pdus;
     this.violations = violations;
+    this.badDataDigest = badDataDigest;
+  }
+
+  /** Digests apply from the first PDU after login (RFC 7143 section 13.1). */
+  void useDigests(boolean header, boolean data) {
+    this.headerDigest = header;
+    this.dataDigest = data;
   }
 
   @Override
@@ -37,14 +47,27 @@ final class PduFramer implements Handler<Buffer> {
         return;
       }
       int padded = (dataLength + 3) & ~3;
-      int total = Pdu.BHS + ahs + padded;
+      int headerEnd = at + Pdu.BHS + ahs;
+      int dataStart = headerEnd + (headerDigest ? 4 : 0);
+      int total = dataStart - at + padded + (dataDigest && dataLength > 0 ? 4 : 0);
       if (pending.length() - at < total) {
         break;
       }
+      if (headerDigest && Digests.crc32c(pending, at, headerEnd) != pending.getIntLE(headerEnd)) {
+        failed = true;
+        violations.handle("header digest mismatch");
+        return;
+      }
       Buffer bhs = pending.getBuffer(at, at + Pdu.BHS);
-      Buffer data = pending.getBuffer(at + Pdu.BHS + ahs, at + Pdu.BHS + ahs + dataLength);
+      Buffer data = pending.getBuffer(dataStart, dataStart + dataLength);
+      boolean dataIntact = !(dataDigest && dataLength > 0)
+          || Digests.crc32c(pending, dataStart, dataStart + padded) == pending.getIntLE(dataStart + padded);
       at += total;
-      pdus.handle(new Pdu(bhs, data));
+      if (dataIntact) {
+        pdus.handle(new Pdu(bhs, data));
+      } else {
+        badDataDigest.handle(new Pdu(bhs, data));
+      }
       if (failed) {
         return;
       }
