@@ -84,7 +84,9 @@ public final class GatewayVerticle extends VerticleBase {
     return vertx.createHttpServer(options).requestHandler(root).listen().onSuccess(s -> {
       server = s;
       LOG.debug("gateway listening on {}:{}", context.config().httpHost(), s.actualPort());
-    });
+    }).recover(failure -> Future.failedFuture(new IllegalStateException("the HTTP API cannot listen on "
+        + context.config().httpHost() + ":" + context.config().httpPort() + " (" + failure.getMessage()
+        + "); set DISCS_HTTP_PORT")));
   }
 
   /** The port really bound, for callers that asked for port 0. */

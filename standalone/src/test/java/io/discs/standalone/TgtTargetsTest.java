@@ -153,18 +153,20 @@ class TgtTargetsTest {
     tgtd.tgtadm("--mode", "target", "--op", "new", "--tid", "90", "--targetname", "iqn.2026-01.io.discs:stray.0001");
     tgtd.tgtadm("--mode", "target", "--op", "new", "--tid", "91", "--targetname", "iqn.2001-04.com.example:foreign");
 
+    // Restored means usable again: the ACL is bound last, so wait until the initiator sees it.
+    JsonObject chap = target.getJsonObject("chap");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     String show = tgtd.show();
-    while (System.nanoTime() < deadline && (!show.contains(target.getString("iqn")) || show.contains("stray.0001"))) {
+    String listing = "";
+    while (System.nanoTime() < deadline && (!listing.contains(target.getString("iqn")) || show.contains("stray.0001"))) {
       Thread.sleep(250);
       show = tgtd.show();
+      listing = iscsiLs(INITIATOR, chap.getString("username"), chap.getString("secret")).output();
     }
 
     assertThat(show).contains(target.getString("iqn")).doesNotContain("stray.0001")
         .contains("iqn.2001-04.com.example:foreign");
-    JsonObject chap = target.getJsonObject("chap");
-    assertThat(iscsiLs(INITIATOR, chap.getString("username"), chap.getString("secret")).output())
-        .contains(target.getString("iqn"));
+    assertThat(listing).contains(target.getString("iqn"));
   }
 
   @Test

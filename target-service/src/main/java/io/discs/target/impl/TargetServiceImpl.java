@@ -92,12 +92,16 @@ final class TargetServiceImpl implements TargetService {
             .put("reason", failure.getMessage()))));
   }
 
+  /**
+   * The row goes first: the database is the truth, so a reconciliation pass running meanwhile
+   * removes the target rather than bringing it back. If the backend then fails, the next pass
+   * finishes the removal.
+   */
   @Override
   public Future<Void> delete(String id, Caller caller) {
-    return find(id).compose(stored -> backend.delete(stored.iqn())
-        .compose(v -> repository.delete(stored.id()))
-        .onSuccess(v -> events.publish(event("target.deleted", caller, stored, Outcome.SUCCESS)))
-        .mapEmpty());
+    return find(id).compose(stored -> repository.delete(stored.id())
+        .compose(v -> backend.delete(stored.iqn()))
+        .onSuccess(v -> events.publish(event("target.deleted", caller, stored, Outcome.SUCCESS))));
   }
 
   @Override

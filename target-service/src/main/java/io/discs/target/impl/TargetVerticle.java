@@ -54,7 +54,10 @@ public final class TargetVerticle extends VerticleBase {
         .register(context.metrics().registry());
     Future<Void> listening = embedded == null ? Future.succeededFuture() : embedded.start()
         .onSuccess(v -> LOG.info("embedded iSCSI target listening on {} (portal {})", config.iscsiListen(),
-            config.iscsiPortal()));
+            config.iscsiPortal()))
+        .recover(failure -> Future.failedFuture(new IllegalStateException("the embedded iSCSI target cannot listen on "
+            + config.iscsiListen() + " (" + failure.getMessage() + "); set DISCS_ISCSI_LISTEN and DISCS_ISCSI_PORTAL, "
+            + "or another DISCS_ISCSI_BACKEND")));
     return listening.compose(v -> ServiceBindings.bind(vertx, NAME, Addresses.TARGET_SERVICE, TargetService.class,
             service, context.pool()))
         .onSuccess(v -> {
