@@ -10,6 +10,7 @@ import io.discs.gateway.auth.TokenService;
 import io.discs.gateway.auth.UserStore;
 import io.discs.platform.launch.ServiceContext;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -41,14 +42,14 @@ public final class GatewayVerticle extends VerticleBase {
     var security = context.config().security();
     // Key files and the first (deliberately slow) hash are blocking work.
     return vertx.executeBlocking(() -> new Security(SigningKeys.loadOrGenerate(security, context.config().dataDir()),
-            new PasswordHasher()), false)
+            new PasswordHasher(), OpenApiDocument.load()), false)
         .compose(loaded -> AdminBootstrap.ensureAdmin(users, loaded.hasher(), hashing, security).map(loaded))
         .compose(loaded -> {
           TokenService tokens = new TokenService(vertx, loaded.keys(), security);
           AccessControl access = new AccessControl(tokens, context.events());
           LoginThrottle throttle = new LoginThrottle(vertx, security.loginMaxFailures(), security.loginLockSeconds());
           AuthRoutes auth = new AuthRoutes(vertx, users, tokens, throttle, context.events(), loaded.hasher(), hashing);
-          return listen(new ApiRoutes(vertx, context.config(), access, auth));
+          return listen(new ApiRoutes(vertx, context.config(), access, auth), loaded.openApi());
         });
   }
 
@@ -57,15 +58,15 @@ public final class GatewayVerticle extends VerticleBase {
     return hashing == null ? Future.succeededFuture() : hashing.close();
   }
 
-  private record Security(SigningKeys keys, PasswordHasher hasher) {
+  private record Security(SigningKeys keys, PasswordHasher hasher, Buffer openApi) {
   }
 
-  private Future<HttpServer> listen(ApiRoutes api) {
+  private Future<HttpServer> listen(ApiRoutes api, Buffer openApi) {
     Router root = Router.router(vertx);
     root.route().handler(SecurityHeaders::apply);
     root.route().handler(ResponseTimeHandler.create());
     OperationsRoutes.mount(root, new Readiness(vertx, context.pool()), context.metrics().registry());
-    root.get(ApiRoutes.BASE + "/openapi.yaml").handler(OpenApiDocument.handler());
+    root.get(ApiRoutes.BASE + "/openapi.yaml").handler(OpenApiDocument.handler(openApi));
     root.route(ApiRoutes.BASE + "/*").handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
     root.route(ApiRoutes.BASE + "/*").subRouter(api.router(vertx));
     root.route().failureHandler(Problems::handleFailure);

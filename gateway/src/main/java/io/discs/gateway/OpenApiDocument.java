@@ -7,18 +7,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** Serves the OpenAPI document bundled in the jar; read once at class load, not per request. */
+/** Serves the OpenAPI document bundled in the jar; read once, on a worker, when the gateway starts. */
 final class OpenApiDocument {
   static final String RESOURCE = "/io/discs/gateway/openapi.yaml";
-  private static final Buffer DOCUMENT = load();
 
   private OpenApiDocument() {
   }
 
-  static Handler<RoutingContext> handler() {
-    return ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(DOCUMENT);
+  static Handler<RoutingContext> handler(Buffer document) {
+    return ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(document);
   }
 
+  /** Blocking: reads the jar. */
   static Buffer load() {
     try (InputStream in = OpenApiDocument.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {

@@ -49,7 +49,7 @@ public final class StandaloneMain {
       LOG.info("discs is serving http://{}:{} (ready in {} ms, data in {}, database {})", host, discs.httpPort(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), config.dataDir(),
           embedded == null ? config.dbUrl() : "embedded");
-    } catch (IOException | ExecutionException | TimeoutException e) {
+    } catch (IOException | ExecutionException | TimeoutException | RuntimeException e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       System.err.println("discs: cannot start: " + cause.getMessage());
       stop(null, embedded);

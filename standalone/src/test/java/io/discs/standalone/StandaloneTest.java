@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
@@ -95,6 +96,15 @@ class StandaloneTest {
         .sendBuffer(Buffer.buffer("{not json")).await(10, TimeUnit.SECONDS);
     assertThat(notJson.statusCode()).isEqualTo(400);
     assertThat(notJson.getHeader("Content-Type")).isEqualTo("application/problem+json");
+
+    for (JsonObject wrongTypes : List.of(new JsonObject().put("imageId", 42).put("initiatorIqn", "iqn.2026-01.a:b"),
+        new JsonObject().put("imageId", "x").put("initiatorIqn", List.of("iqn.2026-01.a:b")),
+        new JsonObject().put("imageId", "x").put("initiatorIqn", "iqn.2026-01.a:b").put("mutualChap", "yes"))) {
+      HttpResponse<Buffer> response = client.post("/api/v1/targets").bearerTokenAuthentication(admin)
+          .sendJsonObject(wrongTypes).await(10, TimeUnit.SECONDS);
+      assertThat(response.statusCode()).as(wrongTypes.encode()).isEqualTo(400);
+      assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    }
 
     HttpResponse<Buffer> tooBig = client.post("/api/v1/targets").bearerTokenAuthentication(admin).putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer("{\"pad\":\"" + "x".repeat(100_000) + "\"}")).await(10, TimeUnit.SECONDS);

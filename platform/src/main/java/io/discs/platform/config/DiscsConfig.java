@@ -131,12 +131,6 @@ public record DiscsConfig(
         clusterMembers, clusterName, clusterHost, clusterPort);
   }
 
-  /** A copy with another HTTP port, for tests that take a free one. */
-  public DiscsConfig withHttpPort(int port) {
-    return new DiscsConfig(port, httpHost, dataDir, dbUrl, dbPoolSize, iscsiBackend, iscsiPortal, iscsiListen,
-        tgtControlPort, reconcileSeconds, iqnAuthority, security, leaseSeconds, heartbeatSeconds, reaperSeconds, maxImageBytes, maxSessionsPerUser, cluster,
-        clusterMembers, clusterName, clusterHost, clusterPort);
-  }
 
   private static List<String> members(String text) {
     List<String> members = Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();

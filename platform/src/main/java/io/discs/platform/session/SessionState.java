@@ -2,9 +2,5 @@ package io.discs.platform.session;
 
 /** ACTIVE until the owner ends it, its lease lapses, or its target could not be made. */
 public enum SessionState {
-  ACTIVE, ENDED, EXPIRED, FAILED;
-
-  public boolean isFinal() {
-    return this != ACTIVE;
-  }
+  ACTIVE, ENDED, EXPIRED, FAILED
 }

@@ -58,10 +58,12 @@ final class TargetServiceImpl implements TargetService {
   @Override
   public Future<Target> create(TargetRequest request, Caller caller) {
     String initiator;
+    String imageIdText;
     TargetSpec.DeviceType deviceType;
     boolean wantsMutualChap;
     try {
       JsonObject body = request.toJson();
+      imageIdText = text(body, "imageId");
       initiator = IscsiNames.initiator(text(body, "initiatorIqn"));
       deviceType = TargetSpec.DeviceType.fromWire(text(body, "deviceType"));
       Object mutual = body.getValue("mutualChap");
@@ -74,7 +76,7 @@ final class TargetServiceImpl implements TargetService {
     } catch (ServiceException e) {
       return Future.failedFuture(e);
     }
-    return Ids.parse(request.imageId(), "image").compose(imageId -> images.get(imageId.toString()).compose(image -> {
+    return Ids.parse(imageIdText, "image").compose(imageId -> images.get(imageId.toString()).compose(image -> {
       UUID id = UUID.randomUUID();
       TargetSpec.Chap chap = secrets.initiatorChap();
       TargetSpec.Chap mutual = wantsMutualChap ? secrets.mutualChap(chap) : null;
@@ -88,7 +90,7 @@ final class TargetServiceImpl implements TargetService {
             return toTarget(stored, true);
           });
     })).onFailure(failure -> events.publish(DomainEvent.of("target.created", caller.username(), "target/new",
-        Outcome.FAILURE, caller.sourceIp(), new JsonObject().put("imageId", request.imageId())
+        Outcome.FAILURE, caller.sourceIp(), new JsonObject().put("imageId", imageIdText)
             .put("reason", failure.getMessage()))));
   }
 

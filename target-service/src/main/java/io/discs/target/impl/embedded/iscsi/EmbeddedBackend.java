@@ -60,14 +60,10 @@ public final class EmbeddedBackend implements IscsiService {
   }
 
   public Future<Void> stop() {
-    targets.values().forEach(EmbeddedTarget::close);
+    List<Future<Void>> retired = targets.values().stream().map(this::retire).toList();
     targets.clear();
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.compose(v -> io.close());
-  }
-
-  public int port() {
-    return server == null ? listen.port() : server.actualPort();
+    return Future.join(retired).transform(v -> closed).compose(v -> io.close());
   }
 
   @Override
@@ -99,7 +95,7 @@ public final class EmbeddedBackend implements IscsiService {
       EmbeddedTarget created = new EmbeddedTarget(spec, source, new ScsiDevice(kind, source.size(), serial, naa));
       EmbeddedTarget replaced = targets.put(spec.iqn(), created);
       if (replaced != null) {
-        replaced.close();
+        retire(replaced);
       }
       return Future.<Void>succeededFuture();
     }).recover(failure -> failure instanceof io.vertx.serviceproxy.ServiceException ? Future.failedFuture(failure)
@@ -110,10 +106,7 @@ public final class EmbeddedBackend implements IscsiService {
   @Override
   public Future<Void> delete(String iqn) {
     EmbeddedTarget removed = targets.remove(iqn);
-    if (removed != null) {
-      removed.close();
-    }
-    return Future.succeededFuture();
+    return removed == null ? Future.succeededFuture() : retire(removed);
   }
 
   @Override
@@ -126,6 +119,15 @@ public final class EmbeddedBackend implements IscsiService {
   public Future<List<InitiatorSession>> sessions(String iqn) {
     return Future.succeededFuture(Optional.ofNullable(targets.get(iqn)).map(EmbeddedTarget::sessions)
         .orElse(List.of()));
+  }
+
+  /** Ends the target's sessions now; closes its file on a worker. */
+  private Future<Void> retire(EmbeddedTarget target) {
+    target.endSessions();
+    return io.executeBlocking(() -> {
+      target.source().close();
+      return null;
+    }, false);
   }
 
   private Optional<EmbeddedTarget> find(String iqn) {

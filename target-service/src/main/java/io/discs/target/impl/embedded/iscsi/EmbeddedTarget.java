@@ -49,9 +49,8 @@ final class EmbeddedTarget {
     return connections.stream().map(c -> new InitiatorSession(c.initiatorName(), c.remoteAddress())).toList();
   }
 
-  /** Deleting a target ends its sessions and releases its file. */
-  void close() {
+  /** Deleting a target ends its sessions at once; the caller releases the file off the event loop. */
+  void endSessions() {
     connections.forEach(IscsiConnection::close);
-    source.close();
   }
 }

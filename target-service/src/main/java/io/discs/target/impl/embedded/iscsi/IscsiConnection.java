@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,6 @@ final class IscsiConnection {
 
   private final NetSocket socket;
   private final Function<String, Optional<EmbeddedTarget>> targets;
-  private final Supplier<Map<String, String>> discoverable;
   private final Function<String, java.util.List<String>> visibleTo;
   private final String portal;
   private final MeterRegistry metrics;
@@ -54,7 +52,6 @@ final class IscsiConnection {
       Function<String, java.util.List<String>> visibleTo, String portal, MeterRegistry metrics) {
     this.socket = socket;
     this.targets = targets;
-    this.discoverable = Map::of;
     this.visibleTo = visibleTo;
     this.portal = portal;
     this.metrics = metrics;
