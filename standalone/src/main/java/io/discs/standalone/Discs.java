@@ -1,8 +1,8 @@
 package io.discs.standalone;
 
-import io.discs.audit.impl.AuditVerticle;
+import io.discs.audit.AuditVerticle;
 import io.discs.gateway.GatewayVerticle;
-import io.discs.image.impl.ImageVerticle;
+import io.discs.images.ImageVerticle;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.db.Database;
 import io.discs.platform.events.EventPublisher;
@@ -10,8 +10,8 @@ import io.discs.platform.launch.MainThread;
 import io.discs.platform.launch.ServiceContext;
 import io.discs.platform.launch.VertxFactory;
 import io.discs.platform.metrics.Metrics;
-import io.discs.session.impl.SessionVerticle;
-import io.discs.target.impl.TargetVerticle;
+import io.discs.sessions.SessionVerticle;
+import io.discs.targets.TargetVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;

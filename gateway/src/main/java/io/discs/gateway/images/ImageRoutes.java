@@ -3,7 +3,7 @@ package io.discs.gateway.images;
 import io.discs.gateway.auth.AccessControl;
 import io.discs.platform.LocalServices;
 import io.discs.platform.error.DomainErrors;
-import io.discs.platform.image.ImageBlobs;
+import io.discs.platform.images.ImageBlobs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

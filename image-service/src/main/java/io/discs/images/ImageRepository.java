@@ -1,0 +1,114 @@
+package io.discs.images;
+
+import io.discs.images.inspect.Inspection;
+import io.discs.images.upload.ImageRecords;
+import io.discs.platform.images.Image;
+import io.discs.platform.images.ImageBlobs;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Image metadata in PostgreSQL. */
+final class ImageRepository implements ImageRecords {
+  private static final String COLUMNS =
+      "id, name, size_bytes, sha256, format, volume_id, bootable, details, created_at, created_by";
+  private static final String LIST = "SELECT " + COLUMNS + " FROM images"
+      + " WHERE ($1::text IS NULL OR strpos(lower(name), lower($1)) > 0)"
+      + " ORDER BY created_at, id OFFSET $2 LIMIT $3";
+  private static final String GET = "SELECT " + COLUMNS + " FROM images WHERE id = $1";
+  private static final String IN_USE = """
+      SELECT EXISTS (SELECT 1 FROM targets WHERE image_id = $1)
+          OR EXISTS (SELECT 1 FROM sessions WHERE image_id = $1 AND state = 'ACTIVE') AS in_use
+      """;
+  private static final String DELETE = "DELETE FROM images WHERE id = $1 RETURNING sha256";
+  private static final String BY_SHA = "SELECT " + COLUMNS + " FROM images WHERE sha256 = $1";
+  private static final String INSERT = "INSERT INTO images"
+      + " (id, name, size_bytes, sha256, format, volume_id, bootable, details, created_by)"
+      + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (sha256) DO NOTHING RETURNING " + COLUMNS;
+
+  private final Pool pool;
+
+  ImageRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<List<Image>> list(String nameContains, int offset, int limit) {
+    return pool.preparedQuery(LIST).execute(Tuple.of(nameContains, offset, limit)).map(rows -> {
+      List<Image> images = new ArrayList<>();
+      rows.forEach(row -> images.add(toImage(row)));
+      return images;
+    });
+  }
+
+  Future<Optional<Image>> get(UUID id) {
+    return pool.preparedQuery(GET).execute(Tuple.of(id)).map(ImageRepository::first);
+  }
+
+  @Override
+  public Future<Optional<Image>> findBySha256(String sha256) {
+    return pool.preparedQuery(BY_SHA).execute(Tuple.of(sha256)).map(ImageRepository::first);
+  }
+
+  @Override
+  public Future<ImageBlobs.IngestResult> insert(String name, long sizeBytes, String sha256, Inspection.Disc disc,
+      String createdBy) {
+    JsonObject details = new JsonObject()
+        .put("volumeSpaceSize", disc.volumeSpaceSize())
+        .put("logicalBlockSize", disc.logicalBlockSize())
+        .put("volumeCreatedAt", disc.volumeCreatedAt() == null ? null : disc.volumeCreatedAt().toString());
+    Tuple row = Tuple.tuple().addUUID(UUID.randomUUID()).addString(name).addLong(sizeBytes).addString(sha256)
+        .addString(disc.format()).addString(disc.volumeId()).addBoolean(disc.bootable()).addValue(details)
+        .addString(createdBy);
+    return pool.preparedQuery(INSERT).execute(row).compose(rows -> {
+      Optional<Image> inserted = first(rows);
+      if (inserted.isPresent()) {
+        return Future.succeededFuture(new ImageBlobs.IngestResult(inserted.get(), true));
+      }
+      return findBySha256(sha256).map(existing -> new ImageBlobs.IngestResult(existing.orElseThrow(), false));
+    });
+  }
+
+  private static Optional<Image> first(RowSet<Row> rows) {
+    return rows.iterator().hasNext() ? Optional.of(toImage(rows.iterator().next())) : Optional.empty();
+  }
+
+  /** Deletes in one transaction with the in-use check, so a target made meanwhile cannot lose its image. */
+  Future<DeleteOutcome> deleteUnlessInUse(UUID id) {
+    return pool.withTransaction(connection -> connection.preparedQuery("SELECT id FROM images WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(id))
+        .compose(found -> {
+          if (found.rowCount() == 0) {
+            return Future.succeededFuture(DeleteOutcome.NOT_FOUND);
+          }
+          return connection.preparedQuery(IN_USE).execute(Tuple.of(id)).compose(use -> {
+            if (use.iterator().next().getBoolean("in_use")) {
+              return Future.succeededFuture(DeleteOutcome.IN_USE);
+            }
+            return connection.preparedQuery(DELETE).execute(Tuple.of(id)).map(DeleteOutcome.DELETED);
+          });
+        }));
+  }
+
+  enum DeleteOutcome {
+    DELETED, NOT_FOUND, IN_USE
+  }
+
+  /** The listed columns, then what inspection learned (block size, volume size, creation date). */
+  private static Image toImage(Row row) {
+    JsonObject json = Image.of(row.getUUID("id").toString(), row.getString("name"), row.getLong("size_bytes"),
+        row.getString("sha256"), row.getString("format"), row.getString("volume_id"), row.getBoolean("bootable"),
+        row.getOffsetDateTime("created_at").toInstant(), row.getString("created_by")).toJson();
+    Object details = row.getJson("details");
+    if (details instanceof JsonObject extra) {
+      extra.forEach(entry -> json.put(entry.getKey(), entry.getValue()));
+    }
+    return new Image(json);
+  }
+}

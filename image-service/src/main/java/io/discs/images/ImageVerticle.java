@@ -1,0 +1,58 @@
+package io.discs.images;
+
+import io.discs.images.store.ImageStore;
+import io.discs.images.store.LocalImageStore;
+import io.discs.images.upload.ImageIngestor;
+import io.discs.platform.Addresses;
+import io.discs.platform.LocalServices;
+import io.discs.platform.images.BlobLayout;
+import io.discs.platform.images.ImageBlobs;
+import io.discs.platform.images.ImageService;
+import io.discs.platform.launch.ServiceBindings;
+import io.discs.platform.launch.ServiceContext;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * image-service's front door: binds {@link ImageService} on the event bus and offers
+ * {@link ImageBlobs} to a gateway in the same process, after clearing what interrupted uploads left.
+ */
+public final class ImageVerticle extends VerticleBase {
+  public static final String NAME = "image-service";
+  private static final Logger LOG = LoggerFactory.getLogger(ImageVerticle.class);
+
+  private final ServiceContext context;
+  private WorkerExecutor io;
+
+  public ImageVerticle(ServiceContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Future<?> start() {
+    ImageStore store = new LocalImageStore(BlobLayout.imagesRoot(context.config().dataDir()));
+    ImageRepository repository = new ImageRepository(context.pool());
+    ImageServiceImpl service = new ImageServiceImpl(vertx, repository, store, context.events());
+    io = vertx.createSharedWorkerExecutor("discs-image-io", 4);
+    ImageIngestor ingestor = new ImageIngestor(vertx, io, store, repository, context.events(),
+        context.config().maxImageBytes(), context.metrics().registry());
+    return vertx.executeBlocking(store::removeLeftovers, false)
+        .onSuccess(removed -> {
+          if (removed > 0) {
+            LOG.info("removed {} temporary files left by interrupted uploads", removed);
+          }
+        })
+        .compose(removed -> ServiceBindings.bind(vertx, NAME, Addresses.IMAGE_SERVICE, ImageService.class, service,
+            context.pool()))
+        .onSuccess(v -> LocalServices.register(vertx, ImageBlobs.class, new LocalImageBlobs(ingestor, service, store)));
+  }
+
+  @Override
+  public Future<?> stop() {
+    LocalServices.unregister(vertx, ImageBlobs.class);
+    return io == null ? Future.succeededFuture() : io.close();
+  }
+}

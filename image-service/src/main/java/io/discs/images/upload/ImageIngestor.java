@@ -1,0 +1,170 @@
+package io.discs.images.upload;
+
+import io.discs.images.inspect.DiscInspector;
+import io.discs.images.inspect.Inspection;
+import io.discs.images.store.ImageStore;
+import io.discs.platform.error.DomainErrors;
+import io.discs.platform.events.DomainEvent;
+import io.discs.platform.events.DomainEvent.Outcome;
+import io.discs.platform.events.EventPublisher;
+import io.discs.platform.images.Image;
+import io.discs.platform.images.ImageBlobs;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.serviceproxy.ServiceException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Streams an upload into the store: hash, inspect and count while the bytes arrive, then accept
+ * (rename into place, insert the row) or reject (remove the temporary file). An image exists only
+ * when all of it succeeded.
+ */
+public final class ImageIngestor {
+  private static final int MAX_NAME_BYTES = 255;
+
+  private final Vertx vertx;
+  private final ImageStore store;
+  private final ImageRecords records;
+  private final EventPublisher events;
+  private final long maxBytes;
+  private final Counter bytesUploaded;
+  private final Timer uploadTime;
+  private final MeterRegistry registry;
+  private final WorkerExecutor io;
+
+  public ImageIngestor(Vertx vertx, WorkerExecutor io, ImageStore store, ImageRecords records, EventPublisher events,
+      long maxBytes, MeterRegistry registry) {
+    this.vertx = vertx;
+    this.io = io;
+    this.store = store;
+    this.records = records;
+    this.events = events;
+    this.maxBytes = maxBytes;
+    this.registry = registry;
+    this.bytesUploaded = Counter.builder("discs.image.upload.bytes").description("bytes of accepted uploads")
+        .baseUnit("bytes").register(registry);
+    this.uploadTime = Timer.builder("discs.image.upload.duration").description("time to receive and store an upload")
+        .register(registry);
+  }
+
+  public Future<ImageBlobs.IngestResult> ingest(ReadStream<Buffer> body, ImageBlobs.IngestRequest request) {
+    Timer.Sample timing = Timer.start(registry);
+    try {
+      checkName(request.name());
+      if (request.declaredLength() != null && request.declaredLength() > maxBytes) {
+        throw DomainErrors.tooLarge("the image is larger than the limit of " + maxBytes + " bytes");
+      }
+    } catch (ServiceException e) {
+      return rejected(request, e);
+    }
+    return vertx.executeBlocking(store::newTempFile, false)
+        .compose(temp -> UploadSink.open(io, temp, maxBytes)
+            .compose(sink -> {
+              return body.pipeTo(sink)
+                  .recover(failure -> {
+                    ServiceException error = sink.exceededLimit() ? sink.tooLargeError() : translate(failure);
+                    return sink.abandon().transform(v -> Future.failedFuture(error));
+                  })
+                  .compose(v -> accept(temp, sink, request));
+            })
+            .recover(failure -> vertx.executeBlocking(() -> Files.deleteIfExists(temp), false)
+                .transform(v -> Future.failedFuture(failure))))
+        .onSuccess(result -> {
+          timing.stop(uploadTime);
+          if (result.created()) {
+            bytesUploaded.increment(result.image().sizeBytes());
+          }
+          events.publish(DomainEvent.of("image.uploaded", request.caller().username(), "image/" + result.image().id(),
+              Outcome.SUCCESS, request.caller().sourceIp(), new JsonObject()
+                  .put("name", result.image().name()).put("sha256", result.image().sha256())
+                  .put("sizeBytes", result.image().sizeBytes()).put("alreadyStored", !result.created())));
+        })
+        .recover(failure -> rejected(request, failure));
+  }
+
+  private Future<ImageBlobs.IngestResult> accept(Path temp, UploadSink sink, ImageBlobs.IngestRequest request) {
+    String sha256 = sink.sha256Hex();
+    if (request.expectedSha256() != null && !request.expectedSha256().equals(sha256)) {
+      return Future.failedFuture(DomainErrors.unprocessable("the body's SHA-256 is " + sha256
+          + ", not the " + request.expectedSha256() + " its digest header announced"));
+    }
+    Inspection inspection = DiscInspector.inspect(sink.prefix(), sink.size());
+    if (inspection instanceof Inspection.NotADisc notADisc) {
+      return Future.failedFuture(DomainErrors.unsupportedMedia("not an ISO 9660 or UDF image: " + notADisc.reason()));
+    }
+    Inspection.Disc disc = (Inspection.Disc) inspection;
+    return records.findBySha256(sha256).compose(existing -> {
+      if (existing.isPresent()) {
+        return vertx.executeBlocking(() -> Files.deleteIfExists(temp), false)
+            .map(v -> new ImageBlobs.IngestResult(existing.get(), false));
+      }
+      return vertx.executeBlocking(() -> store.commit(temp, sha256), false)
+          .compose(path -> records.insert(request.name(), sink.size(), sha256, disc, request.caller().username()));
+    });
+  }
+
+  private Future<ImageBlobs.IngestResult> rejected(ImageBlobs.IngestRequest request, Throwable failure) {
+    ServiceException error = translate(failure);
+    registry.counter("discs.image.rejected", "reason", reason(error.failureCode())).increment();
+    events.publish(DomainEvent.of("image.rejected", request.caller().username(), "image/upload", Outcome.FAILURE,
+        request.caller().sourceIp(), new JsonObject().put("name", request.name()).put("status", error.failureCode())
+            .put("reason", error.getMessage())));
+    return Future.failedFuture(error);
+  }
+
+  /** Our own errors may arrive wrapped (a pipe wraps what its destination refused). */
+  private static ServiceException translate(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ServiceException service) {
+        return service;
+      }
+    }
+    if (isDiskFull(failure)) {
+      return DomainErrors.insufficientStorage("the image store is full");
+    }
+    return new ServiceException(400, "the upload did not complete: the client stopped sending");
+  }
+
+  private static boolean isDiskFull(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+      if ((t instanceof IOException || t instanceof FileSystemException || t.getClass().getName().contains("FileSystem"))
+          && (message.contains("no space left") || message.contains("disk quota"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 400 -> "bad_request";
+      case 413 -> "too_large";
+      case 415 -> "not_a_disc";
+      case 422 -> "digest_mismatch";
+      case 507 -> "disk_full";
+      default -> "other";
+    };
+  }
+
+  private static void checkName(String name) {
+    if (name == null || name.isBlank()) {
+      throw DomainErrors.badRequest("query parameter 'name' is required");
+    }
+    if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES || name.indexOf('\0') >= 0) {
+      throw DomainErrors.badRequest("'name' must be at most " + MAX_NAME_BYTES + " bytes of UTF-8 without NUL");
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.discs.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.discs.platform.Addresses;
+import io.discs.platform.Caller;
+import io.discs.platform.error.DomainErrors;
+import io.discs.platform.images.Image;
+import io.discs.platform.images.ImageService;
+import io.discs.platform.launch.ServiceContext;
+import io.discs.testing.TestContexts;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.serviceproxy.ServiceException;
+import io.vertx.serviceproxy.ServiceProxyBuilder;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class ImageServiceTest {
+  private ServiceContext context;
+  private ImageService images;
+
+  @BeforeEach
+  void deploy(Vertx vertx) throws Exception {
+    context = TestContexts.fresh(vertx)
+        .compose(ctx -> vertx.deployVerticle(new ImageVerticle(ctx)).map(id -> ctx))
+        .await(30, TimeUnit.SECONDS);
+    images = new ServiceProxyBuilder(vertx).setAddress(Addresses.IMAGE_SERVICE).build(ImageService.class);
+  }
+
+  @Test
+  void listsImagesFilteredByNameAndPaged() throws Exception {
+    insertImage("Debian 12 netinst", "a");
+    insertImage("debian-live", "b");
+    insertImage("FreeDOS", "c");
+
+    assertThat(images.list("DEBIAN", 0, 10).await(10, TimeUnit.SECONDS)).extracting(Image::name)
+        .containsExactly("Debian 12 netinst", "debian-live");
+    assertThat(images.list(null, 1, 1).await(10, TimeUnit.SECONDS)).extracting(Image::name)
+        .containsExactly("debian-live");
+  }
+
+  @Test
+  void refusesAPageSizeOutsideItsBounds() {
+    assertFails(() -> images.list(null, 0, ImageService.MAX_PAGE + 1).await(10, TimeUnit.SECONDS),
+        DomainErrors.BAD_REQUEST);
+    assertFails(() -> images.list(null, -1, 10).await(10, TimeUnit.SECONDS), DomainErrors.BAD_REQUEST);
+  }
+
+  @Test
+  void answersNotFoundForUnknownAndMalformedIds() {
+    assertFails(() -> images.get(UUID.randomUUID().toString()).await(10, TimeUnit.SECONDS), DomainErrors.NOT_FOUND);
+    assertFails(() -> images.get("../../etc/passwd").await(10, TimeUnit.SECONDS), DomainErrors.NOT_FOUND);
+  }
+
+  @Test
+  void deletesAnUnusedImageButNotOneATargetUses() throws Exception {
+    UUID unused = insertImage("unused", "d");
+    UUID used = insertImage("used", "e");
+    context.pool().preparedQuery("""
+        INSERT INTO targets (id, iqn, image_id, initiator_iqn, device_type, chap_user, chap_secret, created_by)
+        VALUES ($1, 'iqn.2026-01.io.discs:x.y', $2, 'iqn.1993-08.org.debian:01:abc', 'disk', 'u', 's', 'test')
+        """).execute(Tuple.of(UUID.randomUUID(), used)).await(10, TimeUnit.SECONDS);
+
+    images.delete(unused.toString(), Caller.system()).await(10, TimeUnit.SECONDS);
+
+    assertFails(() -> images.get(unused.toString()).await(10, TimeUnit.SECONDS), DomainErrors.NOT_FOUND);
+    assertFails(() -> images.delete(used.toString(), Caller.system()).await(10, TimeUnit.SECONDS),
+        DomainErrors.CONFLICT);
+    assertThat(images.get(used.toString()).await(10, TimeUnit.SECONDS).name()).isEqualTo("used");
+  }
+
+  private UUID insertImage(String name, String digestChar) throws Exception {
+    UUID id = UUID.randomUUID();
+    context.pool().preparedQuery("""
+        INSERT INTO images (id, name, size_bytes, sha256, format, volume_id, bootable, created_by)
+        VALUES ($1, $2, 2048, $3, 'iso9660', 'VOL', false, 'test')
+        """).execute(Tuple.of(id, name, digestChar.repeat(64))).await(10, TimeUnit.SECONDS);
+    Thread.sleep(5); // distinct created_at, so the order is the insertion order
+    return id;
+  }
+
+  private static void assertFails(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, int code) {
+    assertThatThrownBy(call).isInstanceOf(ServiceException.class)
+        .satisfies(e -> assertThat(((ServiceException) e).failureCode()).isEqualTo(code));
+  }
+}

@@ -1,0 +1,72 @@
+package io.discs.images.inspect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.discs.testing.DiscImages;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DiscInspectorTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void readsTheVolumeOfAnIso9660Image() throws Exception {
+    Path iso = DiscImages.iso9660(dir.resolve("a.iso"), "DEBIAN_12", 1 << 20, false, 1);
+
+    Inspection.Disc disc = (Inspection.Disc) inspect(iso);
+
+    assertThat(disc.format()).isEqualTo("iso9660");
+    assertThat(disc.volumeId()).isEqualTo("DEBIAN_12");
+    assertThat(disc.volumeSpaceSize()).isEqualTo(512);
+    assertThat(disc.logicalBlockSize()).isEqualTo(2048);
+    assertThat(disc.volumeCreatedAt()).isEqualTo(OffsetDateTime.of(2026, 11, 25, 12, 0, 0, 0, ZoneOffset.ofHours(1)));
+    assertThat(disc.bootable()).isFalse();
+  }
+
+  @Test
+  void noticesAnElToritoBootRecord() throws Exception {
+    Path iso = DiscImages.iso9660(dir.resolve("boot.iso"), "BOOT", 1 << 20, true, 2);
+
+    assertThat(((Inspection.Disc) inspect(iso)).bootable()).isTrue();
+  }
+
+  @Test
+  void recognisesAUdfVolumeRecognitionSequence() throws Exception {
+    Path udf = DiscImages.udf(dir.resolve("a.udf"), 1 << 20, 3);
+
+    assertThat(((Inspection.Disc) inspect(udf)).format()).isEqualTo("udf");
+  }
+
+  @Test
+  void refusesBytesThatAreNotADisc() throws Exception {
+    byte[] noise = new byte[1 << 20];
+    new Random(4).nextBytes(noise);
+
+    assertThat(DiscInspector.inspect(noise, noise.length)).isInstanceOf(Inspection.NotADisc.class);
+  }
+
+  @Test
+  void refusesAnImageTooShortToHoldDescriptors() throws Exception {
+    Path iso = DiscImages.iso9660(dir.resolve("full.iso"), "X", 1 << 20, false, 5);
+    byte[] start = Files.readAllBytes(iso);
+
+    assertThat(DiscInspector.inspect(java.util.Arrays.copyOf(start, 32768), 32768))
+        .isInstanceOf(Inspection.NotADisc.class);
+  }
+
+  private static Inspection inspect(Path file) throws Exception {
+    byte[] prefix = new byte[DiscInspector.PREFIX_BYTES];
+    int n;
+    try (InputStream in = Files.newInputStream(file)) {
+      n = in.readNBytes(prefix, 0, prefix.length);
+    }
+    return DiscInspector.inspect(java.util.Arrays.copyOf(prefix, n), Files.size(file));
+  }
+}

@@ -1,0 +1,22 @@
+package io.discs.platform.sessions;
+
+import io.discs.platform.Caller;
+import io.vertx.codegen.annotations.ProxyGen;
+import io.vertx.codegen.annotations.VertxGen;
+import io.vertx.core.Future;
+import java.util.List;
+
+/** Mount sessions: start, keep alive, end. */
+@ProxyGen
+@VertxGen
+public interface SessionService {
+
+  Future<Session> start(String imageId, String initiatorIqn, String deviceType, Caller caller);
+
+  Future<Session> heartbeat(String id, Caller caller);
+
+  Future<Void> end(String id, Caller caller);
+
+  /** The caller's sessions; every session for an admin. */
+  Future<List<Session>> list(Caller caller);
+}

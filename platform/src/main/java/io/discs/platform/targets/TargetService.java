@@ -1,0 +1,29 @@
+package io.discs.platform.targets;
+
+import io.discs.platform.Caller;
+import io.vertx.codegen.annotations.ProxyGen;
+import io.vertx.codegen.annotations.VertxGen;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** Read-only iSCSI targets, each for exactly one initiator with its own CHAP secret. */
+@ProxyGen
+@VertxGen
+public interface TargetService {
+
+  Future<Target> create(TargetRequest request, Caller caller);
+
+  Future<Void> delete(String id, Caller caller);
+
+  Future<List<Target>> list();
+
+  Future<Target> get(String id);
+
+  /**
+   * Initiators the backend reports as logged in, by target id:
+   * {@code {"<target id>": [{"initiatorIqn", "address", "connectedSince"}]}}. {@code connectedSince}
+   * is when discs first saw the connection; backends do not report it.
+   */
+  Future<JsonObject> connections();
+}

@@ -1,5 +1,0 @@
-package io.discs.session.impl;
-
-/** The parts of the configuration sessions need. */
-record SessionSettings(int maxSessionsPerUser, int heartbeatSeconds, String portal) {
-}

@@ -1,0 +1,55 @@
+package io.discs.sessions;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Session leases in cluster-wide shared data: every gateway's heartbeat lands in one map, so they
+ * agree on a lease, and a heartbeat costs no database write. Entries carry a time to live a little
+ * past the lease, so the map never keeps what nobody renews.
+ */
+final class Leases {
+  static final String MAP = "discs.session-leases";
+  private final Vertx vertx;
+  private final long leaseMs;
+
+  Leases(Vertx vertx, int leaseSeconds) {
+    this.vertx = vertx;
+    this.leaseMs = leaseSeconds * 1000L;
+  }
+
+  /** A lease as the map keeps it: whose session, and until when. */
+  record Lease(String owner, Instant expiresAt) {
+    boolean lapsed() {
+      return expiresAt.isBefore(Instant.now());
+    }
+  }
+
+  /** Starts or extends a lease from now; answers when it ends. */
+  Future<Instant> extend(String sessionId, String owner) {
+    long expires = System.currentTimeMillis() + leaseMs;
+    JsonObject value = new JsonObject().put("owner", owner).put("expires", expires);
+    return map().compose(map -> map.put(sessionId, value, leaseMs * 2)).map(v -> Instant.ofEpochMilli(expires));
+  }
+
+  Future<Optional<Lease>> find(String sessionId) {
+    return map().compose(map -> map.get(sessionId)).map(value -> Optional.ofNullable(value)
+        .map(v -> new Lease(v.getString("owner"), Instant.ofEpochMilli(v.getLong("expires")))));
+  }
+
+  Future<Void> drop(String sessionId) {
+    return map().compose(map -> map.remove(sessionId)).mapEmpty();
+  }
+
+  long leaseMs() {
+    return leaseMs;
+  }
+
+  private Future<AsyncMap<String, JsonObject>> map() {
+    return vertx.sharedData().getAsyncMap(MAP);
+  }
+}

@@ -1,0 +1,91 @@
+package io.discs.sessions;
+
+import io.discs.platform.sessions.SessionState;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Session state changes in PostgreSQL. Leases live in cluster-wide shared data ({@link Leases});
+ * the lease column only holds the lease as of the last state change.
+ */
+final class SessionRepository {
+  private static final String COLUMNS = "id, state, image_id, target_id, target_iqn, device_type, initiator_iqn, "
+      + "owner, lease_expires_at, created_at, ended_at";
+  private static final String LIST = "SELECT " + COLUMNS + " FROM sessions WHERE ($1::text IS NULL OR owner = $1)"
+      + " ORDER BY created_at DESC, id LIMIT 1000";
+  private static final String GET = "SELECT " + COLUMNS + " FROM sessions WHERE id = $1";
+  private static final String ACTIVE = "SELECT " + COLUMNS + " FROM sessions WHERE state = 'ACTIVE'";
+  private static final String COUNT_ACTIVE = "SELECT count(*) FROM sessions WHERE owner = $1 AND state = 'ACTIVE'";
+  private static final String INSERT = """
+      INSERT INTO sessions (id, state, image_id, initiator_iqn, device_type, owner, lease_expires_at)
+      VALUES ($1, 'ACTIVE', $2, $3, $4, $5, $6)
+      """;
+  private static final String ATTACH = "UPDATE sessions SET target_id = $2, target_iqn = $3 WHERE id = $1";
+  /** Only an ACTIVE session changes state, so two enders (user and reaper) cannot both win. */
+  private static final String FINISH = """
+      UPDATE sessions SET state = $2, ended_at = now(), lease_expires_at = least(lease_expires_at, now())
+      WHERE id = $1 AND state = 'ACTIVE'
+      """;
+
+  record StoredSession(UUID id, SessionState state, UUID imageId, UUID targetId, String targetIqn, String deviceType,
+      String initiatorIqn, String owner, Instant leaseExpiresAt, Instant createdAt) {
+  }
+
+  private final Pool pool;
+
+  SessionRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<List<StoredSession>> list(String owner) {
+    return pool.preparedQuery(LIST).execute(Tuple.of(owner)).map(SessionRepository::all);
+  }
+
+  Future<Optional<StoredSession>> get(UUID id) {
+    return pool.preparedQuery(GET).execute(Tuple.of(id)).map(rows -> all(rows).stream().findFirst());
+  }
+
+  Future<List<StoredSession>> active() {
+    return pool.query(ACTIVE).execute().map(SessionRepository::all);
+  }
+
+  Future<Long> countActive(String owner) {
+    return pool.preparedQuery(COUNT_ACTIVE).execute(Tuple.of(owner)).map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  Future<Void> insert(UUID id, UUID imageId, String initiatorIqn, String deviceType, String owner, Instant lease) {
+    return pool.preparedQuery(INSERT)
+        .execute(Tuple.of(id, imageId, initiatorIqn, deviceType, owner, OffsetDateTime.ofInstant(lease, ZoneOffset.UTC)))
+        .mapEmpty();
+  }
+
+  Future<Void> attachTarget(UUID id, UUID targetId, String targetIqn) {
+    return pool.preparedQuery(ATTACH).execute(Tuple.of(id, targetId, targetIqn)).mapEmpty();
+  }
+
+  /** True when this call moved the session out of ACTIVE. */
+  Future<Boolean> finish(UUID id, SessionState state) {
+    return pool.preparedQuery(FINISH).execute(Tuple.of(id, state.name())).map(rows -> rows.rowCount() == 1);
+  }
+
+  private static List<StoredSession> all(RowSet<Row> rows) {
+    List<StoredSession> sessions = new ArrayList<>();
+    for (Row row : rows) {
+      sessions.add(new StoredSession(row.getUUID("id"), SessionState.valueOf(row.getString("state")), row.getUUID("image_id"),
+          row.getUUID("target_id"), row.getString("target_iqn"), row.getString("device_type"),
+          row.getString("initiator_iqn"), row.getString("owner"),
+          row.getOffsetDateTime("lease_expires_at").toInstant(), row.getOffsetDateTime("created_at").toInstant()));
+    }
+    return sessions;
+  }
+}

@@ -1,0 +1,196 @@
+package io.discs.sessions;
+
+import io.discs.platform.Caller;
+import io.discs.platform.error.DomainErrors;
+import io.discs.platform.events.DomainEvent;
+import io.discs.platform.events.DomainEvent.Outcome;
+import io.discs.platform.events.EventPublisher;
+import io.discs.platform.ids.Ids;
+import io.discs.platform.sessions.Session;
+import io.discs.platform.sessions.SessionService;
+import io.discs.platform.sessions.SessionState;
+import io.discs.platform.targets.IscsiNameRules;
+import io.discs.platform.targets.Target;
+import io.discs.platform.targets.TargetRequest;
+import io.discs.platform.targets.TargetService;
+import io.discs.sessions.SessionRepository.StoredSession;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Mount sessions: each asks target-service for a target of its own, lives while its lease is
+ * renewed, and takes its target with it when it ends or expires.
+ */
+final class SessionServiceImpl implements SessionService {
+  private final SessionRepository repository;
+  private final Leases leases;
+  private final TargetService targets;
+  private final EventPublisher events;
+  private final SessionSettings settings;
+
+  SessionServiceImpl(SessionRepository repository, Leases leases, TargetService targets, EventPublisher events,
+      SessionSettings settings) {
+    this.repository = repository;
+    this.leases = leases;
+    this.targets = targets;
+    this.events = events;
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<Session> start(String imageId, String initiatorIqn, String deviceType, Caller caller) {
+    String device = deviceType == null ? "disk" : deviceType;
+    if (!device.equals("disk") && !device.equals("cdrom")) {
+      return Future.failedFuture(DomainErrors.badRequest("deviceType must be disk or cdrom"));
+    }
+    if (!IscsiNameRules.isValid(initiatorIqn)) {
+      return Future.failedFuture(DomainErrors.badRequest("initiatorIqn must be " + IscsiNameRules.RULE));
+    }
+    UUID id = UUID.randomUUID();
+    return Ids.parse(imageId, "image")
+        .compose(image -> repository.countActive(caller.username()).compose(active -> {
+          if (active >= settings.maxSessionsPerUser()) {
+            return Future.failedFuture(new io.vertx.serviceproxy.ServiceException(DomainErrors.TOO_MANY,
+                "you have " + active + " active sessions, the most allowed; end one first"));
+          }
+          return repository.insert(id, image, initiatorIqn, device, caller.username(),
+                  Instant.now().plusMillis(leases.leaseMs()))
+              .recover(failure -> Future.failedFuture(isMissingImage(failure)
+                  ? DomainErrors.notFound("no image " + imageId) : failure));
+        }))
+        .compose(v -> targets.create(TargetRequest.of(imageId, initiatorIqn, device, false), caller)
+            .recover(failure -> repository.finish(id, SessionState.FAILED)
+                .onComplete(done -> events.publish(event("session.failed", caller, id, Outcome.FAILURE,
+                    new JsonObject().put("reason", failure.getMessage()))))
+                .transform(done -> Future.failedFuture(failure))))
+        .compose(target -> repository.attachTarget(id, UUID.fromString(target.id()), target.iqn())
+            .compose(v -> leases.extend(id.toString(), caller.username()))
+            .map(expires -> {
+              events.publish(event("session.started", caller, id, Outcome.SUCCESS, new JsonObject()
+                  .put("imageId", imageId).put("initiatorIqn", initiatorIqn).put("targetIqn", target.iqn())));
+              return started(id, imageId, initiatorIqn, caller.username(), target, expires);
+            }));
+  }
+
+  @Override
+  public Future<Session> heartbeat(String id, Caller caller) {
+    return Ids.parse(id, "session").compose(sessionId -> leases.find(id).compose(lease -> {
+      if (lease.isPresent()) {
+        if (!mayUse(caller, lease.get().owner())) {
+          return Future.failedFuture(DomainErrors.notFound("no session " + id));
+        }
+        if (lease.get().lapsed()) {
+          return Future.failedFuture(DomainErrors.gone("session " + id + " has expired"));
+        }
+        return renew(id, lease.get().owner());
+      }
+      // No lease in shared data: the session ended, or this cluster restarted since its last beat.
+      return find(sessionId, caller).compose(stored -> stored.state() == SessionState.ACTIVE
+          ? renew(id, stored.owner())
+          : Future.failedFuture(DomainErrors.gone("session " + id + " is " + stored.state().name().toLowerCase())));
+    }));
+  }
+
+  @Override
+  public Future<Void> end(String id, Caller caller) {
+    return Ids.parse(id, "session").compose(sessionId -> find(sessionId, caller)).compose(stored -> {
+      if (stored.state() != SessionState.ACTIVE) {
+        return Future.succeededFuture();
+      }
+      return finish(stored, SessionState.ENDED, caller, "session.ended");
+    });
+  }
+
+  @Override
+  public Future<List<Session>> list(Caller caller) {
+    Future<JsonObject> connections = targets.connections().recover(failure -> Future.succeededFuture(new JsonObject()));
+    return repository.list(caller.hasRole("admin") ? null : caller.username())
+        .compose(rows -> connections.compose(byTarget -> {
+          List<Future<Session>> described = rows.stream().map(row -> withLease(row, byTarget)).toList();
+          return Future.all(described).map(all -> described.stream().map(Future::result).toList());
+        }));
+  }
+
+  /** Ends a session: its target goes first, so nothing can log in to a session that is over. */
+  Future<Void> finish(StoredSession stored, SessionState state, Caller caller, String eventType) {
+    Future<Void> targetGone = stored.targetId() == null ? Future.succeededFuture()
+        : targets.delete(stored.targetId().toString(), caller).recover(failure ->
+            failure instanceof io.vertx.serviceproxy.ServiceException e && e.failureCode() == DomainErrors.NOT_FOUND
+                ? Future.succeededFuture() : Future.failedFuture(failure));
+    return targetGone
+        .compose(v -> repository.finish(stored.id(), state))
+        .compose(changed -> leases.drop(stored.id().toString()).map(changed))
+        .map(changed -> {
+          if (changed) {
+            events.publish(event(eventType, caller, stored.id(), Outcome.SUCCESS,
+                new JsonObject().put("targetIqn", stored.targetIqn()).put("owner", stored.owner())));
+          }
+          return null;
+        });
+  }
+
+  private Future<Session> renew(String id, String owner) {
+    return leases.extend(id, owner).map(expires -> new Session(new JsonObject().put("id", id)
+        .put("state", SessionState.ACTIVE.name()).put("leaseExpiresAt", expires)));
+  }
+
+  private Future<StoredSession> find(UUID id, Caller caller) {
+    return repository.get(id).compose(found -> found.filter(s -> mayUse(caller, s.owner()))
+        .map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(DomainErrors.notFound("no session " + id))));
+  }
+
+  /** The row, its live lease, and who the backend says is connected to its target. */
+  private Future<Session> withLease(StoredSession row, JsonObject connectionsByTarget) {
+    Future<Instant> expires = row.state() != SessionState.ACTIVE ? Future.succeededFuture(row.leaseExpiresAt())
+        : leases.find(row.id().toString()).map(lease -> lease.map(Leases.Lease::expiresAt).orElse(row.leaseExpiresAt()));
+    JsonArray connections = row.targetId() == null || row.state() != SessionState.ACTIVE ? new JsonArray()
+        : connectionsByTarget.getJsonArray(row.targetId().toString(), new JsonArray());
+    return expires.map(at -> new Session(describe(row).put("leaseExpiresAt", at).put("connections", connections)));
+  }
+
+  private JsonObject describe(StoredSession row) {
+    return new JsonObject()
+        .put("id", row.id().toString())
+        .put("state", row.state().name())
+        .put("imageId", row.imageId().toString())
+        .put("initiatorIqn", row.initiatorIqn())
+        .put("owner", row.owner())
+        .put("deviceType", row.deviceType())
+        .put("target", row.targetIqn() == null ? null : new JsonObject().put("iqn", row.targetIqn())
+            .put("portal", settings.portal()).put("lun", 1))
+        .put("heartbeatIntervalSeconds", settings.heartbeatSeconds())
+        .put("createdAt", row.createdAt());
+  }
+
+  private Session started(UUID id, String imageId, String initiatorIqn, String owner, Target target, Instant expires) {
+    JsonObject chap = target.chap();
+    return new Session(new JsonObject()
+        .put("id", id.toString())
+        .put("state", SessionState.ACTIVE.name())
+        .put("imageId", imageId)
+        .put("initiatorIqn", initiatorIqn)
+        .put("owner", owner)
+        .put("target", new JsonObject().put("iqn", target.iqn()).put("portal", target.portal()).put("lun", target.lun()))
+        .put("chap", new JsonObject().put("username", chap.getString("username")).put("secret", chap.getString("secret")))
+        .put("heartbeatIntervalSeconds", settings.heartbeatSeconds())
+        .put("leaseExpiresAt", expires));
+  }
+
+  private static boolean mayUse(Caller caller, String owner) {
+    return caller.username().equals(owner) || caller.hasRole("admin");
+  }
+
+  private static boolean isMissingImage(Throwable failure) {
+    return failure instanceof PgException pg && "23503".equals(pg.getSqlState());
+  }
+
+  private static DomainEvent event(String type, Caller caller, UUID id, Outcome outcome, JsonObject details) {
+    return DomainEvent.of(type, caller.username(), "session/" + id, outcome, caller.sourceIp(), details);
+  }
+}

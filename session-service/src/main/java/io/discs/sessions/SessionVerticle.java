@@ -1,0 +1,53 @@
+package io.discs.sessions;
+
+import io.discs.platform.Addresses;
+import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.launch.ServiceBindings;
+import io.discs.platform.launch.ServiceContext;
+import io.discs.platform.sessions.SessionService;
+import io.discs.platform.targets.TargetService;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.serviceproxy.ServiceProxyBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** session-service's front door: binds {@link SessionService} and runs the reaper. */
+public final class SessionVerticle extends VerticleBase {
+  public static final String NAME = "session-service";
+  private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
+
+  private final ServiceContext context;
+  private long timer = -1;
+
+  public SessionVerticle(ServiceContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Future<?> start() {
+    DiscsConfig config = context.config();
+    SessionRepository repository = new SessionRepository(context.pool());
+    Leases leases = new Leases(vertx, config.leaseSeconds());
+    TargetService targets = new ServiceProxyBuilder(vertx).setAddress(Addresses.TARGET_SERVICE)
+        .setOptions(new DeliveryOptions().setSendTimeout(120_000)).build(TargetService.class);
+    SessionServiceImpl service = new SessionServiceImpl(repository, leases, targets, context.events(),
+        new SessionSettings(config.maxSessionsPerUser(), config.heartbeatSeconds(), config.iscsiPortal().toString()));
+    Reaper reaper = new Reaper(vertx, repository, leases, service);
+    return ServiceBindings.bind(vertx, NAME, Addresses.SESSION_SERVICE, SessionService.class, service, context.pool())
+        .onSuccess(v -> timer = vertx.setPeriodic(config.reaperSeconds() * 1000L, id -> reaper.reap()
+            .onSuccess(expired -> {
+              if (expired > 0) {
+                LOG.info("expired {} sessions whose lease had passed", expired);
+              }
+            })
+            .onFailure(failure -> LOG.warn("reaper pass failed: {}", failure.getMessage()))));
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+}

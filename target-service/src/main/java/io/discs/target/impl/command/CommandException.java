@@ -1,8 +1,0 @@
-package io.discs.target.impl.command;
-
-/** A command that could not run, timed out, or was refused before it started. Messages are redacted. */
-public final class CommandException extends RuntimeException {
-  public CommandException(String message) {
-    super(message);
-  }
-}

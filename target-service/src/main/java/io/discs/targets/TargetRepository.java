@@ -1,0 +1,84 @@
+package io.discs.targets;
+
+import io.discs.targets.backend.TargetSpec;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Desired targets in PostgreSQL: the database is the truth the backend is reconciled against, so
+ * it keeps what re-creating a target needs, CHAP secrets included (see the module README).
+ */
+final class TargetRepository {
+  private static final String COLUMNS = "t.id, t.iqn, t.image_id, i.sha256, t.initiator_iqn, t.device_type, "
+      + "t.chap_user, t.chap_secret, t.mutual_user, t.mutual_secret, t.created_at, t.created_by";
+  private static final String FROM = " FROM targets t JOIN images i ON i.id = t.image_id";
+  private static final String LIST = "SELECT " + COLUMNS + FROM + " ORDER BY t.created_at, t.id";
+  private static final String GET = "SELECT " + COLUMNS + FROM + " WHERE t.id = $1";
+  private static final String INSERT = """
+      INSERT INTO targets (id, iqn, image_id, initiator_iqn, device_type, chap_user, chap_secret, mutual_user,
+                           mutual_secret, created_by)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      """;
+  private static final String DELETE = "DELETE FROM targets WHERE id = $1";
+  private static final String COUNT = "SELECT count(*) FROM targets";
+
+  /** A row, with what the backend needs to (re)create it. */
+  record StoredTarget(UUID id, String iqn, UUID imageId, String sha256, String initiatorIqn,
+      TargetSpec.DeviceType deviceType, TargetSpec.Chap chap, TargetSpec.Chap mutualChap, Instant createdAt,
+      String createdBy) {
+  }
+
+  private final Pool pool;
+
+  TargetRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<List<StoredTarget>> list() {
+    return pool.query(LIST).execute().map(TargetRepository::all);
+  }
+
+  Future<Optional<StoredTarget>> get(UUID id) {
+    return pool.preparedQuery(GET).execute(Tuple.of(id)).map(rows -> all(rows).stream().findFirst());
+  }
+
+  Future<Void> insert(StoredTarget target) {
+    TargetSpec.Chap mutual = target.mutualChap();
+    return pool.preparedQuery(INSERT).execute(Tuple.tuple()
+            .addUUID(target.id()).addString(target.iqn()).addUUID(target.imageId()).addString(target.initiatorIqn())
+            .addString(target.deviceType().wireName()).addString(target.chap().user())
+            .addString(target.chap().secret()).addString(mutual == null ? null : mutual.user())
+            .addString(mutual == null ? null : mutual.secret()).addString(target.createdBy()))
+        .mapEmpty();
+  }
+
+  Future<Boolean> delete(UUID id) {
+    return pool.preparedQuery(DELETE).execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+  }
+
+  Future<Long> count() {
+    return pool.query(COUNT).execute().map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  private static List<StoredTarget> all(RowSet<Row> rows) {
+    List<StoredTarget> targets = new ArrayList<>();
+    for (Row row : rows) {
+      String mutualUser = row.getString("mutual_user");
+      targets.add(new StoredTarget(row.getUUID("id"), row.getString("iqn"), row.getUUID("image_id"),
+          row.getString("sha256"), row.getString("initiator_iqn"),
+          TargetSpec.DeviceType.fromWire(row.getString("device_type")),
+          new TargetSpec.Chap(row.getString("chap_user"), row.getString("chap_secret")),
+          mutualUser == null ? null : new TargetSpec.Chap(mutualUser, row.getString("mutual_secret")),
+          row.getOffsetDateTime("created_at").toInstant(), row.getString("created_by")));
+    }
+    return targets;
+  }
+}

@@ -1,0 +1,176 @@
+package io.discs.targets;
+
+import io.discs.platform.Caller;
+import io.discs.platform.error.DomainErrors;
+import io.discs.platform.events.DomainEvent;
+import io.discs.platform.events.DomainEvent.Outcome;
+import io.discs.platform.events.EventPublisher;
+import io.discs.platform.ids.Ids;
+import io.discs.platform.images.BlobLayout;
+import io.discs.platform.images.ImageService;
+import io.discs.platform.targets.Target;
+import io.discs.platform.targets.TargetRequest;
+import io.discs.platform.targets.TargetService;
+import io.discs.targets.TargetRepository.StoredTarget;
+import io.discs.targets.backend.BackendTarget;
+import io.discs.targets.backend.IscsiService;
+import io.discs.targets.backend.TargetSpec;
+import io.discs.targets.names.ChapSecrets;
+import io.discs.targets.names.IscsiNames;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.UUID;
+
+/**
+ * Targets: the row (desired state) first, then the backend; if the backend fails, the row goes
+ * again, so nothing half-made is left behind.
+ */
+final class TargetServiceImpl implements TargetService {
+  private final TargetRepository repository;
+  private final IscsiService backend;
+  private final ImageService images;
+  private final IscsiNames names;
+  private final ChapSecrets secrets = new ChapSecrets();
+  private final EventPublisher events;
+  private final Path imagesRoot;
+  private final String portal;
+  /** When discs first saw each connection; backends report who is connected, not since when. */
+  private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
+
+  TargetServiceImpl(TargetRepository repository, IscsiService backend, ImageService images, IscsiNames names,
+      EventPublisher events, Path dataDir, String portal) {
+    this.repository = repository;
+    this.backend = backend;
+    this.images = images;
+    this.names = names;
+    this.events = events;
+    this.imagesRoot = BlobLayout.imagesRoot(dataDir);
+    this.portal = portal;
+  }
+
+  @Override
+  public Future<Target> create(TargetRequest request, Caller caller) {
+    String initiator;
+    String imageIdText;
+    TargetSpec.DeviceType deviceType;
+    boolean wantsMutualChap;
+    try {
+      JsonObject body = request.toJson();
+      imageIdText = text(body, "imageId");
+      initiator = IscsiNames.initiator(text(body, "initiatorIqn"));
+      deviceType = TargetSpec.DeviceType.fromWire(text(body, "deviceType"));
+      Object mutual = body.getValue("mutualChap");
+      if (mutual != null && !(mutual instanceof Boolean)) {
+        throw new IllegalArgumentException("mutualChap must be true or false");
+      }
+      wantsMutualChap = Boolean.TRUE.equals(mutual);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(DomainErrors.badRequest(e.getMessage()));
+    } catch (ServiceException e) {
+      return Future.failedFuture(e);
+    }
+    return Ids.parse(imageIdText, "image").compose(imageId -> images.get(imageId.toString()).compose(image -> {
+      UUID id = UUID.randomUUID();
+      TargetSpec.Chap chap = secrets.initiatorChap();
+      TargetSpec.Chap mutual = wantsMutualChap ? secrets.mutualChap(chap) : null;
+      StoredTarget stored = new StoredTarget(id, names.targetIqn(imageId, id), imageId, image.sha256(), initiator,
+          deviceType, chap, mutual, Instant.now(), caller.username());
+      return repository.insert(stored)
+          .compose(v -> backend.create(spec(stored))
+              .recover(failure -> repository.delete(id).transform(ignored -> Future.failedFuture(failure))))
+          .map(v -> {
+            events.publish(event("target.created", caller, stored, Outcome.SUCCESS));
+            return toTarget(stored, true);
+          });
+    })).onFailure(failure -> events.publish(DomainEvent.of("target.created", caller.username(), "target/new",
+        Outcome.FAILURE, caller.sourceIp(), new JsonObject().put("imageId", imageIdText)
+            .put("reason", failure.getMessage()))));
+  }
+
+  /**
+   * The row goes first: the database is the truth, so a reconciliation pass running meanwhile
+   * removes the target rather than bringing it back. If the backend then fails, the next pass
+   * finishes the removal.
+   */
+  @Override
+  public Future<Void> delete(String id, Caller caller) {
+    return find(id).compose(stored -> repository.delete(stored.id())
+        .compose(v -> backend.delete(stored.iqn()))
+        .onSuccess(v -> events.publish(event("target.deleted", caller, stored, Outcome.SUCCESS))));
+  }
+
+  @Override
+  public Future<List<Target>> list() {
+    return repository.list().map(all -> all.stream().map(t -> toTarget(t, false)).toList());
+  }
+
+  @Override
+  public Future<Target> get(String id) {
+    return find(id).map(stored -> toTarget(stored, false));
+  }
+
+  private static String text(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value != null && !(value instanceof String)) {
+      throw new IllegalArgumentException(field + " must be a string");
+    }
+    return (String) value;
+  }
+
+  @Override
+  public Future<JsonObject> connections() {
+    return Future.all(repository.list(), backend.list()).map(both -> {
+      List<StoredTarget> wanted = both.resultAt(0);
+      List<BackendTarget> actual = both.resultAt(1);
+      JsonObject byTarget = new JsonObject();
+      Instant now = Instant.now();
+      for (StoredTarget stored : wanted) {
+        JsonArray connections = new JsonArray();
+        actual.stream().filter(t -> t.iqn().equals(stored.iqn())).flatMap(t -> t.sessions().stream())
+            .forEach(session -> connections.add(new JsonObject()
+                .put("initiatorIqn", session.initiatorIqn())
+                .put("address", session.address())
+                .put("connectedSince", firstSeen.computeIfAbsent(stored.iqn() + " " + session.initiatorIqn() + " "
+                    + session.address(), key -> now))));
+        byTarget.put(stored.id().toString(), connections);
+      }
+      return byTarget;
+    });
+  }
+
+  TargetSpec spec(StoredTarget stored) {
+    return new TargetSpec(stored.iqn(), BlobLayout.blob(imagesRoot, stored.sha256()), stored.deviceType(),
+        stored.initiatorIqn(), stored.chap(), stored.mutualChap());
+  }
+
+  private Future<StoredTarget> find(String id) {
+    return Ids.parse(id, "target").compose(repository::get).compose(found -> found.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(DomainErrors.notFound("no target " + id))));
+  }
+
+  /** CHAP secrets leave only in the answer to create. */
+  private Target toTarget(StoredTarget stored, boolean withSecrets) {
+    JsonObject chap = null;
+    if (withSecrets) {
+      chap = new JsonObject().put("username", stored.chap().user()).put("secret", stored.chap().secret());
+      if (stored.mutualChap() != null) {
+        chap.put("mutualUsername", stored.mutualChap().user()).put("mutualSecret", stored.mutualChap().secret());
+      }
+    }
+    return Target.of(stored.id().toString(), stored.iqn(), portal, backend.lun(), stored.imageId().toString(),
+        stored.initiatorIqn(), stored.deviceType().wireName(), chap, stored.createdAt());
+  }
+
+  private static DomainEvent event(String type, Caller caller, StoredTarget stored, Outcome outcome) {
+    return DomainEvent.of(type, caller.username(), "target/" + stored.id(), outcome, caller.sourceIp(),
+        new JsonObject().put("iqn", stored.iqn()).put("imageId", stored.imageId().toString())
+            .put("initiatorIqn", stored.initiatorIqn()).put("deviceType", stored.deviceType().wireName()));
+  }
+}

@@ -1,0 +1,30 @@
+package io.discs.targets.backend;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * The port every iSCSI backend implements. Read-only is not an option here: each backend enforces
+ * it. Operations are idempotent: creating what exists as specified, or deleting what is gone,
+ * succeeds.
+ */
+public interface IscsiService {
+
+  /** Short name for logs and metrics: {@code embedded}, {@code tgt}, {@code lio}. */
+  String name();
+
+  /** The LUN initiators read the image at. */
+  default int lun() {
+    return 1;
+  }
+
+  Future<Void> create(TargetSpec spec);
+
+  Future<Void> delete(String iqn);
+
+  /** What really exists on the backend, for reconciliation. */
+  Future<List<BackendTarget>> list();
+
+  /** Initiators logged in to one target. */
+  Future<List<InitiatorSession>> sessions(String iqn);
+}

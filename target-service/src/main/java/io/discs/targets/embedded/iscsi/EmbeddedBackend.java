@@ -1,0 +1,148 @@
+package io.discs.targets.embedded.iscsi;
+
+import io.discs.platform.config.HostPort;
+import io.discs.platform.error.DomainErrors;
+import io.discs.targets.backend.BackendTarget;
+import io.discs.targets.backend.InitiatorSession;
+import io.discs.targets.backend.IscsiService;
+import io.discs.targets.backend.TargetSpec;
+import io.discs.targets.embedded.backing.FileBlockSource;
+import io.discs.targets.embedded.scsi.ScsiDevice;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The iSCSI target inside the JVM, the default backend: a Vert.x TCP server speaking RFC 7143 to
+ * initiators, serving each target's image read-only (the file is opened read-only; every write
+ * command answers DATA PROTECT). Targets come and go at runtime; deleting one ends its sessions.
+ */
+public final class EmbeddedBackend implements IscsiService {
+  private static final long MIN_IMAGE_BYTES = 64 * 1024;
+
+  private final Vertx vertx;
+  private final WorkerExecutor io;
+  private final HostPort listen;
+  private final String portal;
+  private final MeterRegistry metrics;
+  private final Map<String, EmbeddedTarget> targets = new ConcurrentHashMap<>();
+  private final Map<IscsiConnection, Boolean> connections = new ConcurrentHashMap<>();
+  private NetServer server;
+
+  public EmbeddedBackend(Vertx vertx, HostPort listen, HostPort portal, MeterRegistry metrics) {
+    this.vertx = vertx;
+    this.io = vertx.createSharedWorkerExecutor("discs-embedded-io", 8);
+    this.listen = listen;
+    this.portal = portal.toString();
+    this.metrics = metrics;
+    Gauge.builder("discs.embedded.sessions", connections, Map::size).register(metrics);
+  }
+
+  public Future<Void> start() {
+    NetServerOptions options = new NetServerOptions().setHost(listen.host()).setPort(listen.port())
+        .setTcpNoDelay(true).setIdleTimeout(300).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    return vertx.createNetServer(options).connectHandler(socket -> {
+      IscsiConnection connection = new IscsiConnection(socket, this::find, this::visibleTo, portal, metrics);
+      connections.put(connection, Boolean.TRUE);
+      socket.closeHandler(v -> connections.remove(connection));
+    }).listen().onSuccess(s -> server = s).mapEmpty();
+  }
+
+  public Future<Void> stop() {
+    List<Future<Void>> retired = targets.values().stream().map(this::retire).toList();
+    targets.clear();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return Future.join(retired).transform(v -> closed).compose(v -> io.close());
+  }
+
+  @Override
+  public String name() {
+    return "embedded";
+  }
+
+  @Override
+  public int lun() {
+    return 0;
+  }
+
+  @Override
+  public Future<Void> create(TargetSpec spec) {
+    EmbeddedTarget existing = targets.get(spec.iqn());
+    if (existing != null && existing.spec().equals(spec)) {
+      return Future.succeededFuture();
+    }
+    return io.executeBlocking(() -> FileBlockSource.open(spec.backingFile(), io), false).compose(source -> {
+      if (source.size() < MIN_IMAGE_BYTES) {
+        source.close();
+        return Future.failedFuture(DomainErrors.badRequest("the image is too small to serve"));
+      }
+      ScsiDevice.Kind kind = spec.deviceType() == TargetSpec.DeviceType.CDROM ? ScsiDevice.Kind.CDROM
+          : ScsiDevice.Kind.DISK;
+      byte[] id = sha256(spec.iqn());
+      String serial = java.util.HexFormat.of().formatHex(id, 0, 8);
+      long naa = java.nio.ByteBuffer.wrap(id, 8, 8).getLong();
+      EmbeddedTarget created = new EmbeddedTarget(spec, source, new ScsiDevice(kind, source.size(), serial, naa));
+      EmbeddedTarget replaced = targets.put(spec.iqn(), created);
+      if (replaced != null) {
+        retire(replaced);
+      }
+      return Future.<Void>succeededFuture();
+    }).recover(failure -> failure instanceof io.vertx.serviceproxy.ServiceException ? Future.failedFuture(failure)
+        : Future.failedFuture(DomainErrors.unavailable("the embedded target cannot open the image: "
+            + failure.getMessage())));
+  }
+
+  @Override
+  public Future<Void> delete(String iqn) {
+    EmbeddedTarget removed = targets.remove(iqn);
+    return removed == null ? Future.succeededFuture() : retire(removed);
+  }
+
+  @Override
+  public Future<List<BackendTarget>> list() {
+    return Future.succeededFuture(targets.values().stream().map(t -> new BackendTarget(t.spec().iqn(),
+        List.of(t.spec().initiatorIqn()), List.of(t.spec().chap().user()), true, t.sessions())).toList());
+  }
+
+  @Override
+  public Future<List<InitiatorSession>> sessions(String iqn) {
+    return Future.succeededFuture(Optional.ofNullable(targets.get(iqn)).map(EmbeddedTarget::sessions)
+        .orElse(List.of()));
+  }
+
+  /** Ends the target's sessions now; closes its file on a worker. */
+  private Future<Void> retire(EmbeddedTarget target) {
+    target.endSessions();
+    return io.executeBlocking(() -> {
+      target.source().close();
+      return null;
+    }, false);
+  }
+
+  private Optional<EmbeddedTarget> find(String iqn) {
+    return Optional.ofNullable(targets.get(iqn));
+  }
+
+  private List<String> visibleTo(String initiator) {
+    return targets.values().stream().filter(t -> t.admits(initiator)).map(t -> t.spec().iqn()).sorted().toList();
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,562 @@
+package io.discs.targets.embedded.iscsi;
+
+import io.discs.targets.embedded.scsi.ScsiDevice;
+import io.discs.targets.embedded.scsi.ScsiResult;
+import io.discs.targets.embedded.scsi.Sense;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One iSCSI connection (and session: MaxConnections=1): login with CHAP and operational
+ * negotiation, then full feature phase. Runs on its socket's event loop; only medium reads leave it.
+ */
+final class IscsiConnection {
+  private static final Logger LOG = LoggerFactory.getLogger(IscsiConnection.class);
+  static final int OUR_MAX_RECV = 262_144;
+  private static final int WINDOW = 64;
+  private static final int NO_TAG = 0xffffffff;
+
+  private enum Phase { LOGIN, FULL_FEATURE, CLOSED }
+
+  private final NetSocket socket;
+  private final Function<String, Optional<EmbeddedTarget>> targets;
+  private final Function<String, java.util.List<String>> visibleTo;
+  private final String portal;
+  private final MeterRegistry metrics;
+  private final PduFramer framer;
+
+  private Phase phase = Phase.LOGIN;
+  private boolean discovery;
+  private boolean authenticated;
+  private String initiatorName;
+  private EmbeddedTarget target;
+  private int chapIdentifier = -1;
+  private byte[] chapChallenge;
+  private long statSn;
+  private long expCmdSn;
+  private int theirMaxRecv = 8192;
+  private int maxBurst = 262_144;
+  private int tsih;
+  private boolean headerDigest;
+  private boolean dataDigest;
+  private byte[] isid = new byte[6];
+
+  IscsiConnection(NetSocket socket, Function<String, Optional<EmbeddedTarget>> targets,
+      Function<String, java.util.List<String>> visibleTo, String portal, MeterRegistry metrics) {
+    this.socket = socket;
+    this.targets = targets;
+    this.visibleTo = visibleTo;
+    this.portal = portal;
+    this.metrics = metrics;
+    this.framer = new PduFramer(OUR_MAX_RECV, this::receive, this::protocolViolation, pdu -> reject(pdu, 0x02));
+    socket.handler(framer);
+    socket.closeHandler(v -> closed());
+    socket.exceptionHandler(e -> close());
+  }
+
+  String initiatorName() {
+    return initiatorName;
+  }
+
+  String remoteAddress() {
+    return socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
+  }
+
+  void close() {
+    if (phase != Phase.CLOSED) {
+      phase = Phase.CLOSED;
+      framer.fail();
+      socket.close();
+    }
+  }
+
+  private void closed() {
+    phase = Phase.CLOSED;
+    if (target != null) {
+      target.detach(this);
+    }
+  }
+
+  private void receive(Pdu pdu) {
+    try {
+      if (phase == Phase.LOGIN) {
+        if (pdu.opcode() == 0x03) {
+          login(pdu);
+        } else {
+          protocolViolation("opcode " + pdu.opcode() + " before login completed");
+        }
+        return;
+      }
+      if (phase != Phase.FULL_FEATURE) {
+        return;
+      }
+      if (!acceptCmdSn(pdu)) {
+        return; // outside the command window: silently dropped, as RFC 7143 section 3.2.2.1 asks
+      }
+      switch (pdu.opcode()) {
+        case 0x00 -> nopOut(pdu);
+        case 0x01 -> scsiCommand(pdu);
+        case 0x02 -> taskManagement(pdu);
+        case 0x04 -> text(pdu);
+        case 0x05 -> { } // Data-Out: nothing is ever written here, the data is dropped
+        case 0x06 -> logout(pdu);
+        default -> reject(pdu, 0x05);
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("rejecting a malformed PDU from {}: {}", remoteAddress(), e.getMessage());
+      reject(pdu, 0x09);
+    }
+  }
+
+  // ---- Login ---------------------------------------------------------------------------------
+
+  private void login(Pdu pdu) {
+    int flags = pdu.flags();
+    boolean transit = (flags & 0x80) != 0;
+    int csg = (flags >> 2) & 0x03;
+    int nsg = flags & 0x03;
+    if ((flags & 0x40) != 0) {
+      loginReject(pdu, 0x02, 0x00, "text continuation in login is not supported");
+      return;
+    }
+    Map<String, String> keys;
+    try {
+      keys = TextKeys.parse(pdu.data());
+    } catch (IllegalArgumentException e) {
+      loginReject(pdu, 0x02, 0x00, e.getMessage());
+      return;
+    }
+    isid = pdu.bhs().getBytes(8, 14);
+    statSn = pdu.u32(28);
+    expCmdSn = pdu.u32(24);
+    Map<String, String> answer = new LinkedHashMap<>();
+    if (initiatorName == null) {
+      if (!firstLogin(pdu, keys, answer)) {
+        return;
+      }
+    }
+    if (csg == 0) {
+      if (!security(pdu, keys, answer)) {
+        return;
+      }
+    } else if (csg == 1) {
+      if (!authenticated) {
+        fail(pdu, "auth.required", 0x02, 0x01);
+        return;
+      }
+      negotiate(keys, answer);
+    } else {
+      loginReject(pdu, 0x02, 0x00, "login stage " + csg);
+      return;
+    }
+    boolean moving = transit && authenticated && (nsg == 1 || nsg == 3) && nsg > csg;
+    int responseFlags = (moving ? 0x80 : 0) | (csg << 2) | (moving ? nsg : 0);
+    Buffer header = Pdu.header(0x23, responseFlags);
+    header.setBytes(8, isid);
+    if (moving && nsg == 3) {
+      tsih = 1 + (int) (Math.random() * 0xfffe);
+    }
+    header.setShort(14, (short) tsih);
+    header.setInt(16, pdu.itt());
+    header.setInt(24, (int) statSn++);
+    header.setInt(28, (int) expCmdSn);
+    header.setInt(32, (int) (expCmdSn + WINDOW - 1));
+    socket.write(Pdu.encode(header, TextKeys.encode(answer)));
+    if (moving && nsg == 3) {
+      phase = Phase.FULL_FEATURE;
+      framer.useDigests(headerDigest, dataDigest);
+      if (target != null) {
+        target.attach(this);
+      }
+      metrics.counter("discs.embedded.logins", "type", discovery ? "discovery" : "normal",
+          "header_digest", headerDigest ? "crc32c" : "none", "data_digest", dataDigest ? "crc32c" : "none").increment();
+    }
+  }
+
+  private boolean firstLogin(Pdu pdu, Map<String, String> keys, Map<String, String> answer) {
+    initiatorName = keys.get("InitiatorName");
+    if (initiatorName == null || initiatorName.isEmpty()) {
+      fail(pdu, "missing.initiator.name", 0x02, 0x07);
+      return false;
+    }
+    discovery = "Discovery".equals(keys.get("SessionType"));
+    if (!discovery) {
+      String targetName = keys.get("TargetName");
+      if (targetName == null) {
+        fail(pdu, "missing.target.name", 0x02, 0x07);
+        return false;
+      }
+      Optional<EmbeddedTarget> found = targets.apply(targetName);
+      if (found.isEmpty()) {
+        fail(pdu, "unknown.target", 0x02, 0x03);
+        return false;
+      }
+      if (!found.get().admits(initiatorName)) {
+        fail(pdu, "initiator.not.allowed", 0x02, 0x02);
+        return false;
+      }
+      target = found.get();
+    }
+    answer.put("TargetPortalGroupTag", "1");
+    return true;
+  }
+
+  /** Security stage: CHAP for normal sessions; discovery may go without. */
+  private boolean security(Pdu pdu, Map<String, String> keys, Map<String, String> answer) {
+    String methods = keys.get("AuthMethod");
+    if (methods != null) {
+      boolean offersChap = java.util.Arrays.asList(methods.split(",")).contains("CHAP");
+      boolean offersNone = java.util.Arrays.asList(methods.split(",")).contains("None");
+      if (discovery && offersNone) {
+        answer.put("AuthMethod", "None");
+        authenticated = true;
+      } else if (offersChap) {
+        answer.put("AuthMethod", "CHAP");
+      } else {
+        fail(pdu, "auth.method.refused", 0x02, 0x01);
+        return false;
+      }
+    }
+    if (keys.containsKey("CHAP_A")) {
+      if (!java.util.Arrays.asList(keys.get("CHAP_A").split(",")).contains("5")) {
+        fail(pdu, "chap.algorithm", 0x02, 0x01);
+        return false;
+      }
+      chapIdentifier = Chap.identifier();
+      chapChallenge = Chap.challenge();
+      answer.put("CHAP_A", "5");
+      answer.put("CHAP_I", String.valueOf(chapIdentifier));
+      answer.put("CHAP_C", Chap.hex(chapChallenge));
+    }
+    if (keys.containsKey("CHAP_N") || keys.containsKey("CHAP_R")) {
+      if (!verifyChap(keys, answer)) {
+        fail(pdu, "chap.failed", 0x02, 0x01);
+        return false;
+      }
+    }
+    if (methods == null && !authenticated && !keys.containsKey("CHAP_A") && !keys.containsKey("CHAP_N")) {
+      // A login that skips security when we demand it.
+      if ((pdu.flags() & 0x80) != 0) {
+        fail(pdu, "auth.required", 0x02, 0x01);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean verifyChap(Map<String, String> keys, Map<String, String> answer) {
+    if (chapChallenge == null || target == null) {
+      return false;
+    }
+    try {
+      byte[] expected = Chap.response(chapIdentifier, target.spec().chap().secret(), chapChallenge);
+      byte[] given = Chap.decode(keys.get("CHAP_R"));
+      boolean ok = target.spec().chap().user().equals(keys.get("CHAP_N"))
+          && java.security.MessageDigest.isEqual(expected, given);
+      chapChallenge = null; // one response per challenge
+      if (!ok) {
+        return false;
+      }
+      if (keys.containsKey("CHAP_I") || keys.containsKey("CHAP_C")) {
+        if (target.spec().mutualChap() == null) {
+          return false;
+        }
+        int identifier = Integer.parseInt(keys.get("CHAP_I"));
+        byte[] challenge = Chap.decode(keys.get("CHAP_C"));
+        if (identifier < 0 || identifier > 255 || java.util.Arrays.equals(challenge, expected)) {
+          return false;
+        }
+        answer.put("CHAP_N", target.spec().mutualChap().user());
+        answer.put("CHAP_R", Chap.hex(Chap.response(identifier, target.spec().mutualChap().secret(), challenge)));
+      }
+      authenticated = true;
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Operational keys (RFC 7143 section 13), answered with what this target does. */
+  private void negotiate(Map<String, String> keys, Map<String, String> answer) {
+    keys.forEach((key, value) -> {
+      switch (key) {
+        case "HeaderDigest", "DataDigest" -> {
+          // The initiator's first choice that this target offers: None or CRC32C.
+          String chosen = java.util.Arrays.stream(value.split(",")).map(String::trim)
+              .filter(v -> v.equals("None") || v.equals("CRC32C")).findFirst().orElse("Reject");
+          answer.put(key, chosen);
+          if (key.equals("HeaderDigest")) {
+            headerDigest = chosen.equals("CRC32C");
+          } else {
+            dataDigest = chosen.equals("CRC32C");
+          }
+        }
+        case "MaxConnections" -> answer.put(key, "1");
+        case "InitialR2T" -> answer.put(key, "Yes");
+        case "ImmediateData" -> answer.put(key, "Yes".equals(value) ? "Yes" : "No");
+        case "MaxRecvDataSegmentLength" -> {
+          theirMaxRecv = (int) Math.max(512, Math.min(parseNumber(value), 16_777_215));
+          answer.put(key, String.valueOf(OUR_MAX_RECV));
+        }
+        case "MaxBurstLength" -> {
+          maxBurst = (int) Math.max(512, Math.min(parseNumber(value), 16_776_192));
+          answer.put(key, String.valueOf(maxBurst));
+        }
+        case "FirstBurstLength" -> answer.put(key, String.valueOf(Math.min(parseNumber(value), 65_536)));
+        case "DefaultTime2Wait" -> answer.put(key, String.valueOf(Math.max(parseNumber(value), 2)));
+        case "DefaultTime2Retain" -> answer.put(key, String.valueOf(Math.min(parseNumber(value), 20)));
+        case "MaxOutstandingR2T" -> answer.put(key, "1");
+        case "DataPDUInOrder", "DataSequenceInOrder" -> answer.put(key, "Yes");
+        case "ErrorRecoveryLevel" -> answer.put(key, "0");
+        case "IFMarker", "OFMarker" -> answer.put(key, "No");
+        case "InitiatorName", "InitiatorAlias", "SessionType", "TargetName", "AuthMethod" -> { }
+        default -> {
+          if (!key.startsWith("X-") && !key.startsWith("X#")) {
+            answer.put(key, "NotUnderstood");
+          }
+        }
+      }
+    });
+  }
+
+  private static long parseNumber(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private void fail(Pdu pdu, String reason, int statusClass, int detail) {
+    metrics.counter("discs.embedded.login.failures", "reason", reason).increment();
+    loginReject(pdu, statusClass, detail, reason);
+  }
+
+  private void loginReject(Pdu pdu, int statusClass, int detail, String reason) {
+    LOG.debug("login from {} refused: {}", remoteAddress(), reason);
+    Buffer header = Pdu.header(0x23, 0);
+    header.setBytes(8, pdu.bhs().getBytes(8, 14));
+    header.setInt(16, pdu.itt());
+    header.setInt(24, (int) statSn);
+    header.setInt(28, (int) expCmdSn);
+    header.setInt(32, (int) (expCmdSn + WINDOW - 1));
+    header.setByte(36, (byte) statusClass);
+    header.setByte(37, (byte) detail);
+    socket.write(Pdu.encode(header, null)).onComplete(v -> close());
+  }
+
+  // ---- Full feature phase ---------------------------------------------------------------------
+
+  /** Non-immediate commands must fall in [ExpCmdSN, MaxCmdSN]; the one at ExpCmdSN advances it. */
+  private boolean acceptCmdSn(Pdu pdu) {
+    int opcode = pdu.opcode();
+    boolean numbered = opcode == 0x01 || opcode == 0x02 || opcode == 0x04 || opcode == 0x06
+        || (opcode == 0x00 && pdu.itt() != NO_TAG);
+    if (!numbered || pdu.immediate()) {
+      return true;
+    }
+    long distance = (pdu.u32(24) - expCmdSn) & 0xffffffffL;
+    if (distance >= WINDOW) {
+      return false;
+    }
+    if (distance == 0) {
+      expCmdSn = (expCmdSn + 1) & 0xffffffffL;
+    }
+    return true;
+  }
+
+  private void nopOut(Pdu pdu) {
+    if (pdu.itt() == NO_TAG) {
+      return; // the answer to our ping; we do not ping
+    }
+    Buffer header = Pdu.header(0x20, 0x80);
+    header.setLong(8, pdu.lun());
+    header.setInt(16, pdu.itt());
+    header.setInt(20, NO_TAG);
+    stamp(header, true);
+    send(header, pdu.data());
+  }
+
+  private void scsiCommand(Pdu pdu) {
+    byte[] cdb = pdu.bhs().getBytes(32, 48);
+    long lun = pdu.lun();
+    int expected = pdu.bhs().getInt(20);
+    metrics.counter("discs.embedded.commands", "opcode", String.format("0x%02x", cdb[0] & 0xff)).increment();
+    ScsiDevice device = target.device();
+    ScsiResult result = (lun >>> 48) == 0 ? device.execute(cdb) : ScsiDevice.absentLun(cdb, device);
+    if (result instanceof ScsiResult.MediumRead read) {
+      target.source().read(read.offset(), read.length()).onComplete(done -> {
+        if (phase != Phase.FULL_FEATURE) {
+          return;
+        }
+        if (done.succeeded()) {
+          metrics.counter("discs.embedded.bytes.read").increment(read.length());
+          dataIn(pdu, done.result(), expected);
+        } else {
+          status(pdu, 0x02, Sense.MEDIUM_ERROR, 0, 0);
+        }
+      });
+    } else if (result instanceof ScsiResult.Data data) {
+      dataIn(pdu, Buffer.buffer(data.bytes()), expected);
+    } else if (result instanceof ScsiResult.CheckCondition check) {
+      status(pdu, 0x02, check.sense(), 0, 0);
+    } else {
+      status(pdu, 0x00, null, expected > 0 ? 0x02 : 0, expected);
+    }
+  }
+
+  /** Data split at the initiator's MaxRecvDataSegmentLength; status rides in the last Data-In. */
+  private void dataIn(Pdu pdu, Buffer data, int expected) {
+    int length = Math.min(data.length(), expected);
+    int residualFlags = data.length() > expected ? 0x04 : data.length() < expected ? 0x02 : 0;
+    int residual = Math.abs(expected - data.length());
+    if (length == 0) {
+      status(pdu, 0x00, null, residualFlags, residual);
+      return;
+    }
+    int dataSn = 0;
+    int burstUsed = 0;
+    for (int offset = 0; offset < length; ) {
+      int segment = Math.min(theirMaxRecv, Math.min(length - offset, maxBurst - burstUsed));
+      boolean last = offset + segment == length;
+      burstUsed += segment;
+      boolean endOfBurst = last || burstUsed == maxBurst;
+      int flags = (endOfBurst ? 0x80 : 0) | (last ? 0x01 | residualFlags : 0);
+      Buffer header = Pdu.header(0x25, flags);
+      header.setLong(8, pdu.lun());
+      header.setInt(16, pdu.itt());
+      header.setInt(20, NO_TAG);
+      stamp(header, last);
+      header.setInt(36, dataSn++);
+      header.setInt(40, offset);
+      if (last) {
+        header.setInt(44, residual);
+      }
+      send(header, data.slice(offset, offset + segment));
+      offset += segment;
+      if (endOfBurst) {
+        burstUsed = 0;
+      }
+    }
+  }
+
+  private void status(Pdu pdu, int status, Sense sense, int residualFlags, int residual) {
+    Buffer header = Pdu.header(0x21, 0x80 | residualFlags);
+    header.setByte(3, (byte) status);
+    header.setInt(16, pdu.itt());
+    stamp(header, true);
+    header.setInt(44, residual);
+    Buffer data = null;
+    if (sense != null) {
+      byte[] bytes = sense.bytes();
+      data = Buffer.buffer().appendShort((short) bytes.length).appendBytes(bytes);
+    }
+    send(header, data);
+  }
+
+  private void taskManagement(Pdu pdu) {
+    int function = pdu.flags() & 0x7f;
+    // ABORT TASK (1), ABORT TASK SET (2), LUN RESET (5): reads finish quickly; nothing is left to abort.
+    int response = function == 1 || function == 2 || function == 5 ? 0 : 5;
+    Buffer header = Pdu.header(0x22, 0x80);
+    header.setByte(2, (byte) response);
+    header.setInt(16, pdu.itt());
+    stamp(header, true);
+    send(header, null);
+  }
+
+  /** SendTargets in a discovery session: only the targets this initiator may log in to. */
+  private void text(Pdu pdu) {
+    Map<String, String> keys = TextKeys.parse(pdu.data());
+    StringBuilder text = new StringBuilder();
+    keys.forEach((key, value) -> {
+      if (key.equals("SendTargets") && (discovery || "All".equals(value) || value.isEmpty())) {
+        for (String iqn : visibleTo.apply(initiatorName)) {
+          if (!discovery && target != null && !iqn.equals(target.spec().iqn())) {
+            continue;
+          }
+          text.append("TargetName=").append(iqn).append('\0');
+          text.append("TargetAddress=").append(portal).append(",1").append('\0');
+        }
+      } else {
+        text.append(key).append("=NotUnderstood").append('\0');
+      }
+    });
+    Buffer header = Pdu.header(0x24, 0x80);
+    header.setLong(8, pdu.lun());
+    header.setInt(16, pdu.itt());
+    header.setInt(20, NO_TAG);
+    stamp(header, true);
+    send(header, Buffer.buffer(text.toString()));
+  }
+
+  private void logout(Pdu pdu) {
+    Buffer header = Pdu.header(0x26, 0x80);
+    header.setInt(16, pdu.itt());
+    stamp(header, true);
+    send(header, null);
+    phase = Phase.CLOSED;
+    framer.fail();
+    socket.end(); // flushes the response, then closes
+  }
+
+  private void reject(Pdu pdu, int reason) {
+    Buffer header = Pdu.header(0x3f, 0x80);
+    header.setByte(2, (byte) reason);
+    header.setInt(16, NO_TAG);
+    stamp(header, true);
+    send(header, pdu.bhs());
+  }
+
+  private void protocolViolation(String why) {
+    LOG.debug("closing iSCSI connection from {}: {}", remoteAddress(), why);
+    metrics.counter("discs.embedded.protocol.errors").increment();
+    close();
+  }
+
+  /** StatSN (advanced when the PDU carries status), ExpCmdSN, MaxCmdSN. */
+  private void stamp(Buffer header, boolean carriesStatus) {
+    header.setInt(24, (int) (carriesStatus ? statSn++ : statSn));
+    header.setInt(28, (int) expCmdSn);
+    header.setInt(32, (int) (expCmdSn + WINDOW - 1));
+  }
+
+  /**
+   * Header and data go out as separate buffers (the data a slice of what was read, never copied);
+   * reading pauses while the socket cannot take more.
+   */
+  private void send(Buffer header, Buffer data) {
+    if (phase == Phase.CLOSED) {
+      return;
+    }
+    int length = data == null ? 0 : data.length();
+    Pdu.setDataLength(header, length);
+    socket.write(header);
+    if (headerDigest) {
+      socket.write(Digests.of(header));
+    }
+    if (length > 0) {
+      int pad = (4 - length % 4) % 4;
+      Buffer padding = pad > 0 ? Buffer.buffer(new byte[pad]) : null;
+      socket.write(data);
+      if (padding != null) {
+        socket.write(padding);
+      }
+      if (dataDigest) {
+        // The data digest covers the padding too.
+        socket.write(Digests.of(padding == null ? data : Buffer.buffer().appendBuffer(data).appendBuffer(padding)));
+      }
+    }
+    if (socket.writeQueueFull()) {
+      socket.pause();
+      socket.drainHandler(v -> socket.resume());
+    }
+  }
+}
