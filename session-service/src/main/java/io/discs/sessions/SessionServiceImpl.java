@@ -68,7 +68,8 @@ final class SessionServiceImpl implements SessionService {
                 .onComplete(done -> events.publish(event("session.failed", caller, id, Outcome.FAILURE,
                     new JsonObject().put("reason", failure.getMessage()))))
                 .transform(done -> Future.failedFuture(failure))))
-        .compose(target -> repository.attachTarget(id, UUID.fromString(target.id()), target.iqn())
+        .compose(target -> repository.attachTarget(id, UUID.fromString(target.id()), target.iqn(), target.portal(),
+                target.lun())
             .compose(v -> leases.extend(id.toString(), caller.username()))
             .map(expires -> {
               events.publish(event("session.started", caller, id, Outcome.SUCCESS, new JsonObject()
@@ -162,8 +163,8 @@ final class SessionServiceImpl implements SessionService {
         .put("initiatorIqn", row.initiatorIqn())
         .put("owner", row.owner())
         .put("deviceType", row.deviceType())
-        .put("target", row.targetIqn() == null ? null : new JsonObject().put("iqn", row.targetIqn())
-            .put("portal", settings.portal()).put("lun", 1))
+        .put("target", row.targetIqn() == null ? null : targetJson(row.targetIqn(),
+            row.targetPortal() == null ? settings.portal() : row.targetPortal(), row.targetLun()))
         .put("heartbeatIntervalSeconds", settings.heartbeatSeconds())
         .put("createdAt", row.createdAt());
   }
@@ -176,10 +177,15 @@ final class SessionServiceImpl implements SessionService {
         .put("imageId", imageId)
         .put("initiatorIqn", initiatorIqn)
         .put("owner", owner)
-        .put("target", new JsonObject().put("iqn", target.iqn()).put("portal", target.portal()).put("lun", target.lun()))
+        .put("target", targetJson(target.iqn(), target.portal(), target.lun()))
         .put("chap", new JsonObject().put("username", chap.getString("username")).put("secret", chap.getString("secret")))
         .put("heartbeatIntervalSeconds", settings.heartbeatSeconds())
         .put("leaseExpiresAt", expires));
+  }
+
+  /** Where a session's disc is served: one shape for every view of a session, with the LUN the backend serves. */
+  private static JsonObject targetJson(String iqn, String portal, Integer lun) {
+    return new JsonObject().put("iqn", iqn).put("portal", portal).put("lun", lun);
   }
 
   private static boolean mayUse(Caller caller, String owner) {

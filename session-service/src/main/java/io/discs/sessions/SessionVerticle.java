@@ -35,6 +35,7 @@ public final class SessionVerticle extends VerticleBase {
     SessionServiceImpl service = new SessionServiceImpl(repository, leases, targets, context.events(),
         new SessionSettings(config.maxSessionsPerUser(), config.heartbeatSeconds(), config.iscsiPortal().toString()));
     Reaper reaper = new Reaper(vertx, repository, leases, service);
+    new TargetRemovals(vertx, repository, service).listen();
     return ServiceBindings.bind(vertx, NAME, Addresses.SESSION_SERVICE, SessionService.class, service, context.pool())
         .onSuccess(v -> timer = vertx.setPeriodic(config.reaperSeconds() * 1000L, id -> reaper.reap()
             .onSuccess(expired -> {

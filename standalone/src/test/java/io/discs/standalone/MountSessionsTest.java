@@ -154,6 +154,32 @@ class MountSessionsTest {
   }
 
   @Test
+  void everyViewOfASessionNamesTheLunTheBackendServesAndARemovedTargetFailsItsSession() throws Exception {
+    JsonObject started = startSession(user, "iqn.2026-01.test.discs:removed");
+    String id = started.getString("id");
+    JsonObject listed = system.get("/api/v1/sessions", user).bodyAsJsonObject().getJsonArray("items").stream()
+        .map(JsonObject.class::cast).filter(s -> s.getString("id").equals(id)).findFirst().orElseThrow();
+    assertThat(started.getJsonObject("target").getInteger("lun")).isEqualTo(1); // tgt serves LUN 1
+    assertThat(listed.getJsonObject("target").getInteger("lun")).isEqualTo(1);
+    assertThat(listed.getJsonObject("target").getString("portal")).isEqualTo(started.getJsonObject("target")
+        .getString("portal"));
+
+    String targetId = system.get("/api/v1/targets", admin).bodyAsJsonObject().getJsonArray("items").stream()
+        .map(JsonObject.class::cast)
+        .filter(t -> t.getString("iqn").equals(started.getJsonObject("target").getString("iqn")))
+        .findFirst().orElseThrow().getString("id");
+    assertThat(system.client.delete("/api/v1/targets/" + targetId).bearerTokenAuthentication(admin).send()
+        .await(30, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline && !"FAILED".equals(state(id))) {
+      Thread.sleep(200);
+    }
+    assertThat(state(id)).isEqualTo("FAILED");
+    assertThat(heartbeat(id, user).statusCode()).isEqualTo(410);
+  }
+
+  @Test
   void limitsActiveSessionsPerUserAndMarksFailedStarts() throws Exception {
     List<String> started = new ArrayList<>();
     try {

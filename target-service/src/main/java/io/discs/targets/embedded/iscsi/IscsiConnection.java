@@ -34,6 +34,7 @@ final class IscsiConnection {
 
   private Phase phase = Phase.LOGIN;
   private boolean discovery;
+  private boolean chapUsed;
   private boolean authenticated;
   private String initiatorName;
   private EmbeddedTarget target;
@@ -147,6 +148,12 @@ final class IscsiConnection {
         return;
       }
     } else if (csg == 1) {
+      if (!authenticated && discovery) {
+        // open-iscsi's default discovery skips the security stage. Like tgt and LIO, accept it:
+        // SendTargets shows only the targets whose ACL names this initiator, and a normal session
+        // to any of them still needs CHAP.
+        authenticated = true;
+      }
       if (!authenticated) {
         fail(pdu, "auth.required", 0x02, 0x01);
         return;
@@ -175,6 +182,8 @@ final class IscsiConnection {
       if (target != null) {
         target.attach(this);
       }
+      LOG.info("iSCSI login: initiator {} from {} to {} ({})", initiatorName, remoteAddress(),
+          target == null ? "discovery" : target.spec().iqn(), authenticated && chapUsed ? "CHAP" : "no authentication");
       metrics.counter("discs.embedded.logins", "type", discovery ? "discovery" : "normal",
           "header_digest", headerDigest ? "crc32c" : "none", "data_digest", dataDigest ? "crc32c" : "none").increment();
     }
@@ -260,6 +269,7 @@ final class IscsiConnection {
       byte[] given = Chap.decode(keys.get("CHAP_R"));
       boolean ok = target.spec().chap().user().equals(keys.get("CHAP_N"))
           && java.security.MessageDigest.isEqual(expected, given);
+      byte[] ourChallenge = chapChallenge;
       chapChallenge = null; // one response per challenge
       if (!ok) {
         return false;
@@ -270,13 +280,15 @@ final class IscsiConnection {
         }
         int identifier = Integer.parseInt(keys.get("CHAP_I"));
         byte[] challenge = Chap.decode(keys.get("CHAP_C"));
-        if (identifier < 0 || identifier > 255 || java.util.Arrays.equals(challenge, expected)) {
+        // A challenge equal to ours is a reflection: answering it would hand an attacker our response.
+        if (identifier < 0 || identifier > 255 || java.util.Arrays.equals(challenge, ourChallenge)) {
           return false;
         }
         answer.put("CHAP_N", target.spec().mutualChap().user());
         answer.put("CHAP_R", Chap.hex(Chap.response(identifier, target.spec().mutualChap().secret(), challenge)));
       }
       authenticated = true;
+      chapUsed = true;
       return true;
     } catch (IllegalArgumentException e) {
       return false;
@@ -340,7 +352,7 @@ final class IscsiConnection {
   }
 
   private void loginReject(Pdu pdu, int statusClass, int detail, String reason) {
-    LOG.debug("login from {} refused: {}", remoteAddress(), reason);
+    LoginRefusals.log(LOG, remoteAddress(), initiatorName, reason);
     Buffer header = Pdu.header(0x23, 0);
     header.setBytes(8, pdu.bhs().getBytes(8, 14));
     header.setInt(16, pdu.itt());
