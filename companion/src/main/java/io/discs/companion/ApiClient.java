@@ -77,7 +77,7 @@ final class ApiClient {
         throw new CompanionException("the server answered something that is not JSON");
       }
     }
-    throw new CompanionException(explain(status, detail(response.body())), status == 401 ? 4 : 1);
+    throw new CompanionException(explain(status, detail(response.body())), status == 401 ? 4 : 1, status);
   }
 
   private static String detail(String body) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -12,111 +13,160 @@ import java.util.regex.Pattern;
 /**
  * Attaches a session's target with open-iscsi's {@code iscsiadm}: argument vectors only, every value
  * checked first, {@code node.startup=manual} so a login can never hang a boot, bounded retries.
+ *
+ * <p>No SendTargets discovery: the server already said which target, portal and LUN, and a stock
+ * open-iscsi discovery logs in without CHAP and leaves a {@code send_targets} record behind. The
+ * node record is made directly ({@code -m node -o new}) and removed on detach.
  */
 final class Iscsiadm {
   private static final Pattern IQN = Pattern.compile("(iqn|eui|naa)\\.[a-z0-9.:_-]{1,219}");
   private static final Pattern PORTAL = Pattern.compile("[0-9a-zA-Z.:\\[\\]-]{1,100}:\\d{1,5}");
   private static final Pattern CHAP = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final int LOGIN_ATTEMPTS = 3;
-  static final int ALREADY_LOGGED_IN = 15;
-  static final int NOT_RETRYABLE = 19;
-  static final int NO_SESSION = 21;
-  static final int AUTH_FAILED = 24;
+  private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
 
-  private final Path executable;
-
-  private Iscsiadm(Path executable) {
-    this.executable = executable;
+  /** What the server said to log in with; {@code mutual} is null unless the target proves itself too. */
+  record Credentials(String user, String secret, Credentials mutual) {
   }
 
-  static Iscsiadm find(String location) {
+  private record Outcome(int code, String output) {
+    /** iscsiadm's own words: its last "iscsiadm: …" line, without the prefix. */
+    String said() {
+      return output.lines().map(String::strip).filter(l -> l.startsWith("iscsiadm:"))
+          .map(l -> l.substring("iscsiadm:".length()).strip()).reduce((first, second) -> second).orElse("");
+    }
+  }
+
+  private final Path executable;
+  private final SysfsDevices devices;
+
+  Iscsiadm(Path executable, SysfsDevices devices) {
+    this.executable = executable;
+    this.devices = devices;
+  }
+
+  static Iscsiadm find(String location, SysfsDevices devices) {
     Path given = Path.of(location);
     List<Path> candidates = given.isAbsolute() ? List.of(given)
         : List.of(Path.of("/usr/sbin", location), Path.of("/sbin", location), Path.of("/usr/bin", location));
-    return candidates.stream().filter(Files::isExecutable).findFirst().map(Iscsiadm::new)
+    return candidates.stream().filter(Files::isExecutable).findFirst().map(path -> new Iscsiadm(path, devices))
         .orElseThrow(() -> new CompanionException("iscsiadm is missing: install open-iscsi, or use --attach none", 5));
   }
 
-  /** Logs in and answers the device node the kernel will make for LUN 1. */
-  String attach(String portal, String iqn, String user, String secret) {
+  /**
+   * True unless this machine shows that nothing listens where iscsiadm reaches iscsid (an abstract
+   * Unix socket; under systemd the socket unit holds it even before iscsid runs).
+   */
+  static boolean iscsidReachable(Path procNetUnix) {
+    try {
+      return Files.readString(procNetUnix, StandardCharsets.UTF_8).contains("@ISCSIADM_ABSTRACT_NAMESPACE");
+    } catch (IOException e) {
+      return true; // Cannot tell: let iscsiadm say.
+    }
+  }
+
+  /** Makes the node record, logs in, and waits (at most {@code deviceWait}) for the LUN's device. */
+  AttachedDevice attach(String portal, String iqn, int lun, Credentials chap, Duration deviceWait) {
     check(IQN, iqn, "target name");
     check(PORTAL, portal, "portal");
-    check(CHAP, user, "CHAP user");
-    check(CHAP, secret, "CHAP secret");
-    run(List.of("-m", "discovery", "-t", "sendtargets", "-p", portal), "discovery");
+    check(CHAP, chap.user(), "CHAP user");
+    check(CHAP, chap.secret(), "CHAP secret");
+    if (chap.mutual() != null) {
+      check(CHAP, chap.mutual().user(), "mutual CHAP user");
+      check(CHAP, chap.mutual().secret(), "mutual CHAP secret");
+    }
+    if (lun < 0 || lun > 16383) {
+      throw new CompanionException("the server sent an unusable LUN", 1);
+    }
+    run(List.of("-m", "node", "-o", "new", "-T", iqn, "-p", portal), "creating the node record");
     update(portal, iqn, "node.startup", "manual");
     update(portal, iqn, "node.session.auth.authmethod", "CHAP");
-    update(portal, iqn, "node.session.auth.username", user);
-    update(portal, iqn, "node.session.auth.password", secret);
-    for (int attempt = 1; ; attempt++) {
-      int code = exec(List.of("-m", "node", "-T", iqn, "-p", portal, "--login"));
-      if (code == 0 || code == ALREADY_LOGGED_IN) {
-        break;
-      }
-      if (code == AUTH_FAILED || code == NOT_RETRYABLE || attempt == LOGIN_ATTEMPTS) {
-        throw new CompanionException("iscsiadm login failed: " + explain(code), 6);
-      }
-      sleep(1_000L * attempt);
+    update(portal, iqn, "node.session.auth.username", chap.user());
+    update(portal, iqn, "node.session.auth.password", chap.secret());
+    if (chap.mutual() != null) {
+      update(portal, iqn, "node.session.auth.username_in", chap.mutual().user());
+      update(portal, iqn, "node.session.auth.password_in", chap.mutual().secret());
     }
-    return "/dev/disk/by-path/ip-" + portal + "-iscsi-" + iqn + "-lun-1";
-  }
-
-  /** Logs out and forgets the node; a session that is already gone is fine. */
-  void detach(String portal, String iqn) {
-    int code = exec(List.of("-m", "node", "-T", iqn, "-p", portal, "--logout"));
-    if (code != 0 && code != NO_SESSION) {
-      throw new CompanionException("iscsiadm logout failed: " + explain(code), 6);
-    }
-    exec(List.of("-m", "node", "-T", iqn, "-p", portal, "-o", "delete"));
-  }
-
-  private void update(String portal, String iqn, String name, String value) {
-    run(List.of("-m", "node", "-T", iqn, "-p", portal, "-o", "update", "-n", name, "-v", value), "setting " + name);
-  }
-
-  private void run(List<String> args, String what) {
-    int code = exec(args);
-    if (code != 0) {
-      throw new CompanionException("iscsiadm " + what + " failed: " + explain(code), 6);
-    }
-  }
-
-  private int exec(List<String> args) {
-    List<String> argv = new ArrayList<>();
-    argv.add(executable.toString());
-    argv.addAll(args);
+    login(portal, iqn);
     try {
-      ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
-      builder.environment().clear();
-      builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-      Process process = builder.start();
-      process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new CompanionException("iscsiadm did not finish within 60 s", 6);
-      }
-      return process.exitValue();
-    } catch (IOException e) {
-      throw new CompanionException("cannot run iscsiadm: " + e.getMessage(), 5);
+      return devices.await(portal, iqn, lun, deviceWait).orElseThrow(() -> new CompanionException(
+          "logged in, but no device for LUN " + lun + " of " + iqn + " appeared within " + deviceWait.toSeconds()
+              + " s (looked in /sys/class/iscsi_session)", 6));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CompanionException("interrupted", 130);
     }
   }
 
-  /** The exit codes of iscsiadm(8) a person may meet here. */
-  static String explain(int code) {
-    return switch (code) {
-      case 3 -> "exit code 3: the iSCSI daemon (iscsid) could not do it";
-      case 4 -> "exit code 4: connection to the target lost or refused";
-      case 8 -> "exit code 8: timed out";
-      case 12 -> "exit code 12: iSCSI login failed";
-      case 15 -> "exit code 15: already logged in";
-      case 19 -> "exit code 19: the target refused and a retry will not help";
-      case 21 -> "exit code 21: no session to log out of";
-      case 24 -> "exit code 24: CHAP authorization failed (wrong initiator name or secret)";
-      default -> "exit code " + code;
-    };
+  /** Logs out and forgets the node record; a session or record that is already gone is fine. */
+  void detach(String portal, String iqn) {
+    Outcome logout = exec(List.of("-m", "node", "-T", iqn, "-p", portal, "--logout"));
+    Outcome delete = exec(List.of("-m", "node", "-o", "delete", "-T", iqn, "-p", portal));
+    if (logout.code() != 0 && logout.code() != IscsiExitCode.NO_OBJECTS) {
+      throw new CompanionException(IscsiExitCode.describe("logout", logout.code(), logout.said()), 6);
+    }
+    if (delete.code() != 0 && delete.code() != IscsiExitCode.NO_OBJECTS) {
+      throw new CompanionException(IscsiExitCode.describe("deleting the node record", delete.code(), delete.said()), 6);
+    }
+  }
+
+  private void login(String portal, String iqn) {
+    for (int attempt = 1; ; attempt++) {
+      Outcome login = exec(List.of("-m", "node", "-T", iqn, "-p", portal, "--login"));
+      if (login.code() == 0 || login.code() == IscsiExitCode.SESSION_EXISTS) {
+        return;
+      }
+      boolean hopeless = login.code() == IscsiExitCode.AUTH_FAILED || login.code() == IscsiExitCode.FATAL_LOGIN
+          || login.code() == IscsiExitCode.ISCSID_NOT_CONNECTED || login.code() == 6 || login.code() == 13;
+      if (hopeless || attempt == LOGIN_ATTEMPTS) {
+        throw new CompanionException(IscsiExitCode.describe("login", login.code(), login.said()), 6);
+      }
+      sleep(1_000L * attempt);
+    }
+  }
+
+  private void update(String portal, String iqn, String name, String value) {
+    run(List.of("-m", "node", "-T", iqn, "-p", portal, "-o", "update", "-n", name, "-v", value), "setting " + name);
+  }
+
+  private void run(List<String> args, String step) {
+    Outcome outcome = exec(args);
+    if (outcome.code() != 0) {
+      throw new CompanionException(IscsiExitCode.describe(step, outcome.code(), outcome.said()), 6);
+    }
+  }
+
+  private Outcome exec(List<String> args) {
+    List<String> argv = new ArrayList<>();
+    argv.add(executable.toString());
+    argv.addAll(args);
+    Path output = null;
+    try {
+      // Output through a file: a pipe read to its end would outwait the timeout of a hung iscsiadm.
+      output = Files.createTempFile("discs-iscsiadm", ".out");
+      ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(output.toFile());
+      builder.environment().clear();
+      builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+      Process process = builder.start();
+      if (!process.waitFor(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new CompanionException("iscsiadm did not finish within " + STEP_TIMEOUT.toSeconds() + " s", 6);
+      }
+      return new Outcome(process.exitValue(), new String(Files.readAllBytes(output), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new CompanionException("cannot run iscsiadm: " + e.getMessage(), 5);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompanionException("interrupted", 130);
+    } finally {
+      if (output != null) {
+        try {
+          Files.deleteIfExists(output);
+        } catch (IOException e) {
+          // A temporary file of a few lines; the system cleans its temporary folder.
+        }
+      }
+    }
   }
 
   private static void check(Pattern pattern, String value, String what) {
@@ -132,19 +182,5 @@ final class Iscsiadm {
       Thread.currentThread().interrupt();
       throw new CompanionException("interrupted", 130);
     }
-  }
-
-  static String machineInitiatorName() {
-    Path file = Path.of("/etc/iscsi/initiatorname.iscsi");
-    try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        if (line.startsWith("InitiatorName=")) {
-          return line.substring("InitiatorName=".length()).trim();
-        }
-      }
-    } catch (IOException e) {
-      // No open-iscsi configuration on this machine.
-    }
-    return null;
   }
 }

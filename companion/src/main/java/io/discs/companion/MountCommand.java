@@ -3,10 +3,11 @@ package io.discs.companion;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,11 +15,13 @@ import picocli.CommandLine.Parameters;
 /**
  * Starts a session, attaches it (or prints how to), then keeps it alive until Ctrl-C, an
  * {@code unmount} from elsewhere, or the server ending it; then detaches and ends the session.
+ * Whatever fails after the session started, the node record and the session are cleaned up.
  */
 @Command(name = "mount", mixinStandardHelpOptions = true, description = "Mount a disc: start a session, attach it, keep it alive until Ctrl-C.")
 final class MountCommand extends Subcommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
-
+  /** Exit code when the server ended the session underneath a running mount (lease lost, target removed). */
+  static final int SESSION_LOST = 7;
 
   @Parameters(paramLabel = "IMAGE", description = "The image's id or its exact name.")
   private String image;
@@ -36,8 +39,15 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the connection details as JSON.")
   private boolean json;
 
+  @Option(names = "--device-wait", defaultValue = "30", description = "Seconds to wait for the device after login. "
+      + "Default: ${DEFAULT-VALUE}.")
+  private int deviceWaitSeconds;
+
   @Option(names = "--iscsiadm", hidden = true, defaultValue = "iscsiadm")
   private String iscsiadmLocation;
+
+  @Option(names = "--sysfs", hidden = true, defaultValue = "/sys")
+  private Path sysfs;
 
   @Option(names = "--heartbeats", hidden = true, description = "Stop after this many heartbeats (tests).")
   private Integer maxHeartbeats;
@@ -47,23 +57,16 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
     if (!attach.equals("iscsiadm") && !attach.equals("none")) {
       throw new CompanionException("--attach must be iscsiadm or none", 2);
     }
-    String initiator = initiatorIqn != null ? initiatorIqn : Iscsiadm.machineInitiatorName();
-    if (initiator == null) {
-      throw new CompanionException("no initiator name: give --initiator-iqn (this machine has no "
-          + "/etc/iscsi/initiatorname.iscsi)", 2);
-    }
-    Iscsiadm iscsiadm = attach.equals("iscsiadm") ? Iscsiadm.find(iscsiadmLocation) : null;
+    Iscsiadm iscsiadm = attach.equals("iscsiadm") ? preparedIscsiadm() : null;
+    String initiator = initiatorIqn != null ? initiatorIqn : InitiatorName.read(InitiatorName.FILE);
     ApiClient api = companion.client();
     String imageId = resolveImage(api);
+    refuseSecondMount(api, imageId, initiator);
     ObjectNode request = JSON.createObjectNode().put("imageId", imageId).put("initiatorIqn", initiator);
     if (deviceType != null) {
       request.put("deviceType", deviceType);
     }
-    JsonNode session = api.post("/api/v1/sessions", request);
-    String id = session.path("id").asText();
-    String portal = session.path("target").path("portal").asText();
-    String iqn = session.path("target").path("iqn").asText();
-    AtomicBoolean attached = new AtomicBoolean();
+    MountedSession session = MountedSession.from(api.post("/api/v1/sessions", request));
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch cleaned = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -71,21 +74,22 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
       awaitQuietly(cleaned);
     }, "discs-companion-stop");
     Runtime.getRuntime().addShutdownHook(hook);
+    boolean attached = false;
     try {
-      String device = null;
+      AttachedDevice device = null;
       if (iscsiadm != null) {
-        device = iscsiadm.attach(portal, iqn, session.path("chap").path("username").asText(),
-            session.path("chap").path("secret").asText());
-        attached.set(true);
+        attached = true; // from here on the node record may exist: detach cleans it either way
+        device = iscsiadm.attach(session.portal(), session.iqn(), session.lun(), session.credentials(),
+            Duration.ofSeconds(deviceWaitSeconds));
       }
       print(session, device);
-      return heartbeat(api, id, session.path("heartbeatIntervalSeconds").asInt(30), stop);
+      return new Heartbeats(api, session, maxHeartbeats, out(), err()).run(stop);
+    } catch (CompanionException e) {
+      throw new CompanionException(e.getMessage() + "; session " + session.id() + " was ended and nothing is left "
+          + "attached", e.exitCode(), e.httpStatus());
     } finally {
       try {
-        if (attached.get()) {
-          iscsiadm.detach(portal, iqn);
-        }
-        endQuietly(api, id);
+        cleanUp(api, session, attached ? iscsiadm : null);
       } finally {
         cleaned.countDown();
         try {
@@ -97,24 +101,45 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
     }
   }
 
-  private int heartbeat(ApiClient api, String id, int intervalSeconds, CountDownLatch stop) throws InterruptedException {
-    int beats = 0;
-    while (!stop.await(intervalSeconds, TimeUnit.SECONDS)) {
-      try {
-        api.post("/api/v1/sessions/" + id + "/heartbeat", null);
-      } catch (CompanionException e) {
-        if (e.getMessage().startsWith("the session is over")) {
-          out().println("session " + id + " was ended; detaching");
-          return 0;
-        }
-        err().println("discs-companion: heartbeat failed (" + e.getMessage() + "); retrying");
-      }
-      beats++;
-      if (maxHeartbeats != null && beats >= maxHeartbeats) {
-        return 0;
+  /** Everything that can be known to fail before a session is started, checked before it is. */
+  private Iscsiadm preparedIscsiadm() {
+    if (!Privileges.isRoot()) {
+      throw new CompanionException("mount needs root (iscsiadm changes system state): run with sudo, or use "
+          + "--attach none to print the connection details", 2);
+    }
+    Iscsiadm iscsiadm = Iscsiadm.find(iscsiadmLocation, new SysfsDevices(sysfs, Path.of("/dev")));
+    if (!Iscsiadm.iscsidReachable(Path.of("/proc/net/unix"))) {
+      throw new CompanionException("iscsid is not running: start it with 'sudo systemctl start iscsid' (or run "
+          + "'sudo iscsid') and try again", 6);
+    }
+    return iscsiadm;
+  }
+
+  private void refuseSecondMount(ApiClient api, String imageId, String initiator) {
+    for (JsonNode running : api.get("/api/v1/sessions").path("items")) {
+      if (running.path("state").asText().equals("ACTIVE") && running.path("imageId").asText().equals(imageId)
+          && running.path("initiatorIqn").asText().equals(initiator)) {
+        String id = running.path("id").asText();
+        throw new CompanionException("'" + image + "' is already mounted on this machine in session " + id
+            + " (end it with 'discs-companion unmount " + id + "')", 2);
       }
     }
-    return 0;
+  }
+
+  private void cleanUp(ApiClient api, MountedSession session, Iscsiadm attachedWith) {
+    try {
+      if (attachedWith != null) {
+        attachedWith.detach(session.portal(), session.iqn());
+      }
+    } catch (CompanionException e) {
+      err().println("discs-companion: " + e.getMessage());
+    } finally {
+      try {
+        api.delete("/api/v1/sessions/" + session.id());
+      } catch (CompanionException e) {
+        // Ended or expired already: nothing left to end. Unreachable: its lease will lapse.
+      }
+    }
   }
 
   private String resolveImage(ApiClient api) {
@@ -139,43 +164,34 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
     return found;
   }
 
-  private void print(JsonNode session, String device) throws Exception {
-    JsonNode target = session.path("target");
-    JsonNode chap = session.path("chap");
+  private void print(MountedSession session, AttachedDevice device) throws Exception {
     if (json) {
       ObjectNode details = JSON.createObjectNode()
-          .put("sessionId", session.path("id").asText())
-          .put("portal", target.path("portal").asText())
-          .put("iqn", target.path("iqn").asText())
-          .put("lun", target.path("lun").asInt())
-          .put("leaseExpiresAt", session.path("leaseExpiresAt").asText());
-      details.putObject("chap").put("username", chap.path("username").asText())
-          .put("secret", chap.path("secret").asText());
+          .put("sessionId", session.id())
+          .put("portal", session.portal())
+          .put("iqn", session.iqn())
+          .put("lun", session.lun())
+          .put("leaseExpiresAt", session.leaseExpiresAt());
+      details.putObject("chap").put("username", session.credentials().user())
+          .put("secret", session.credentials().secret());
       if (device != null) {
-        details.put("device", device);
+        details.put("device", device.node().toString());
+        device.byPath().ifPresent(link -> details.put("byPath", link.toString()));
       }
       out().println(JSON.writeValueAsString(details));
     } else {
-      out().println("session   " + session.path("id").asText());
-      out().println("portal    " + target.path("portal").asText());
-      out().println("target    " + target.path("iqn").asText() + " (LUN " + target.path("lun").asInt() + ")");
-      out().println("chap      " + chap.path("username").asText() + " / " + chap.path("secret").asText());
+      out().println("session   " + session.id());
+      out().println("portal    " + session.portal());
+      out().println("target    " + session.iqn() + " (LUN " + session.lun() + ")");
+      out().println("chap      " + session.credentials().user() + " / " + session.credentials().secret());
       if (device != null) {
-        out().println("device    " + device);
+        out().println("device    " + device.node());
+        device.byPath().ifPresent(link -> out().println("by-path   " + link));
       }
       out().println("keeping the session alive; Ctrl-C to unmount");
     }
     out().flush();
   }
-
-  private void endQuietly(ApiClient api, String id) {
-    try {
-      api.delete("/api/v1/sessions/" + id);
-    } catch (CompanionException e) {
-      // Already ended or expired: nothing left to end.
-    }
-  }
-
 
   private static void awaitQuietly(CountDownLatch latch) {
     try {

@@ -7,19 +7,28 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** iscsiadm's argument vectors and exit codes, against a recording stand-in (this kernel has no initiator). */
+/**
+ * iscsiadm's argument vectors, exit codes and messages against a recording stand-in, and the device
+ * lookup against a sysfs tree shaped like the kernel's (this machine's kernel has no initiator; the
+ * Debian guest test drives the real one).
+ */
 class IscsiadmTest {
   private static final String PORTAL = "192.0.2.10:3260";
   private static final String IQN = "iqn.2026-01.io.discs:0a1b2c3d.0011223344556677";
+  private static final Iscsiadm.Credentials CHAP = new Iscsiadm.Credentials("discs-user", "Secret0123456789", null);
+  private static final String NODE = "-m node -T " + IQN + " -p " + PORTAL;
 
   @TempDir
   Path dir;
+  private Path sys;
+  private Path dev;
   private Iscsiadm iscsiadm;
 
   @BeforeEach
@@ -29,40 +38,99 @@ class IscsiadmTest {
       Files.copy(in, script);
     }
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-    iscsiadm = Iscsiadm.find(script.toString());
+    sys = Files.createDirectories(dir.resolve("sys"));
+    dev = Files.createDirectories(dir.resolve("dev"));
+    iscsiadm = Iscsiadm.find(script.toString(), new SysfsDevices(sys, dev));
   }
 
   @Test
-  void discoversSetsChapAndManualStartupThenLogsIn() throws Exception {
-    String device = iscsiadm.attach(PORTAL, IQN, "discs-user", "Secret0123456789");
+  void makesTheNodeRecordWithoutDiscoverySetsChapAndManualStartupLogsInAndFindsTheDevice() throws Exception {
+    kernelMakes(IQN, 0, "sdb");
 
-    assertThat(device).isEqualTo("/dev/disk/by-path/ip-" + PORTAL + "-iscsi-" + IQN + "-lun-1");
-    String node = "-m node -T " + IQN + " -p " + PORTAL;
+    AttachedDevice device = iscsiadm.attach(PORTAL, IQN, 0, CHAP, Duration.ofSeconds(2));
+
+    assertThat(device.node()).isEqualTo(dev.resolve("sdb"));
     assertThat(recorded()).containsExactly(
-        "-m discovery -t sendtargets -p " + PORTAL,
-        node + " -o update -n node.startup -v manual",
-        node + " -o update -n node.session.auth.authmethod -v CHAP",
-        node + " -o update -n node.session.auth.username -v discs-user",
-        node + " -o update -n node.session.auth.password -v Secret0123456789",
-        node + " --login");
+        "-m node -o new -T " + IQN + " -p " + PORTAL,
+        NODE + " -o update -n node.startup -v manual",
+        NODE + " -o update -n node.session.auth.authmethod -v CHAP",
+        NODE + " -o update -n node.session.auth.username -v discs-user",
+        NODE + " -o update -n node.session.auth.password -v Secret0123456789",
+        NODE + " --login");
+    assertThat(recorded()).noneMatch(line -> line.contains("discovery"));
   }
 
   @Test
-  void takesAlreadyLoggedInAsSuccessAndExplainsAnAuthorizationFailure() throws Exception {
+  void setsTheTargetsCredentialsForMutualChap() throws Exception {
+    kernelMakes(IQN, 0, "sr0");
+    Iscsiadm.Credentials mutual = new Iscsiadm.Credentials("discs-user", "Secret0123456789",
+        new Iscsiadm.Credentials("discs-target", "Other0123456789x", null));
+
+    assertThat(iscsiadm.attach(PORTAL, IQN, 0, mutual, Duration.ofSeconds(2)).node()).isEqualTo(dev.resolve("sr0"));
+    assertThat(recorded()).contains(NODE + " -o update -n node.session.auth.username_in -v discs-target",
+        NODE + " -o update -n node.session.auth.password_in -v Other0123456789x");
+  }
+
+  @Test
+  void findsTheDeviceOfTheLunTheServerNamedAndItsByPathLink() throws Exception {
+    kernelMakes(IQN, 0, "sdb");
+    kernelMakes(IQN, 1, "sdc");
+    Path link = Files.createDirectories(dev.resolve("disk/by-path")).resolve("ip-" + PORTAL + "-iscsi-" + IQN + "-lun-1");
+    Files.createSymbolicLink(link, Path.of("../../sdc"));
+
+    AttachedDevice device = new SysfsDevices(sys, dev).await(PORTAL, IQN, 1, Duration.ofSeconds(2)).orElseThrow();
+
+    assertThat(device.node()).isEqualTo(dev.resolve("sdc"));
+    assertThat(device.byPath()).contains(link);
+  }
+
+  @Test
+  void saysWhatItWaitedForWhenNoDeviceAppears() throws Exception {
+    kernelMakes("iqn.2026-01.io.discs:other.1", 0, "sdb");
+
+    assertThatThrownBy(() -> iscsiadm.attach(PORTAL, IQN, 0, CHAP, Duration.ofMillis(300)))
+        .hasMessage("logged in, but no device for LUN 0 of " + IQN + " appeared within 0 s (looked in "
+            + "/sys/class/iscsi_session)");
+  }
+
+  @Test
+  void takesAlreadyLoggedInAsSuccessAndPassesOnWhatIscsiadmSaidAboutAnAuthorizationFailure() throws Exception {
+    kernelMakes(IQN, 0, "sdb");
     Files.writeString(dir.resolve("exit-login"), "15");
-    assertThat(iscsiadm.attach(PORTAL, IQN, "discs-user", "Secret0123456789")).startsWith("/dev/disk/by-path/");
+    assertThat(iscsiadm.attach(PORTAL, IQN, 0, CHAP, Duration.ofSeconds(2)).node()).isEqualTo(dev.resolve("sdb"));
 
     Files.writeString(dir.resolve("exit-login"), "24");
-    assertThatThrownBy(() -> iscsiadm.attach(PORTAL, IQN, "discs-user", "Secret0123456789"))
+    Files.writeString(dir.resolve("said-login"), "initiator reported error (24 - iSCSI login failed due to authorization failure)");
+    assertThatThrownBy(() -> iscsiadm.attach(PORTAL, IQN, 0, CHAP, Duration.ofSeconds(2)))
         .isInstanceOf(CompanionException.class)
-        .hasMessage("iscsiadm login failed: exit code 24: CHAP authorization failed (wrong initiator name or secret)");
+        .hasMessage("iscsiadm login failed (exit code 24: CHAP authorization failed (wrong initiator name or secret)): "
+            + "iscsiadm said \"initiator reported error (24 - iSCSI login failed due to authorization failure)\"");
+  }
+
+  @Test
+  void tellsHowToStartIscsidWhenItIsUnreachable() throws Exception {
+    Files.writeString(dir.resolve("exit-new"), "20");
+    Files.writeString(dir.resolve("said-new"), "can not connect to iSCSI daemon (111)!");
+
+    assertThatThrownBy(() -> iscsiadm.attach(PORTAL, IQN, 0, CHAP, Duration.ofSeconds(2)))
+        .hasMessageContaining("iscsid is not running; start it with 'sudo systemctl start iscsid'");
+  }
+
+  @Test
+  void passesOnAnyOtherFailureWithItsCodeAndWords() throws Exception {
+    Files.writeString(dir.resolve("exit-new"), "6");
+    Files.writeString(dir.resolve("said-new"), "Could not open /run/lock/iscsi: Permission denied");
+
+    assertThatThrownBy(() -> iscsiadm.attach(PORTAL, IQN, 0, CHAP, Duration.ofSeconds(2)))
+        .hasMessage("iscsiadm creating the node record failed (exit code 6: cannot read or write the node database "
+            + "in /etc/iscsi (are you root?)): iscsiadm said \"Could not open /run/lock/iscsi: Permission denied\"");
   }
 
   @Test
   void retriesATransientLoginFailureABoundedNumberOfTimes() throws Exception {
     Files.writeString(dir.resolve("exit-login"), "8");
 
-    assertThatThrownBy(() -> iscsiadm.attach(PORTAL, IQN, "discs-user", "Secret0123456789"))
+    assertThatThrownBy(() -> iscsiadm.attach(PORTAL, IQN, 0, CHAP, Duration.ofSeconds(2)))
         .hasMessageContaining("exit code 8: timed out");
     assertThat(recorded().stream().filter(l -> l.endsWith("--login"))).hasSize(3);
   }
@@ -73,21 +141,61 @@ class IscsiadmTest {
 
     iscsiadm.detach(PORTAL, IQN);
 
-    assertThat(recorded()).containsExactly("-m node -T " + IQN + " -p " + PORTAL + " --logout",
-        "-m node -T " + IQN + " -p " + PORTAL + " -o delete");
+    assertThat(recorded()).containsExactly(NODE + " --logout", "-m node -o delete -T " + IQN + " -p " + PORTAL);
   }
 
   @Test
   void refusesValuesThatAreNotWhatTheServerShouldSend() {
-    assertThatThrownBy(() -> iscsiadm.attach(PORTAL, "iqn.x; reboot", "u", "s"))
+    assertThatThrownBy(() -> iscsiadm.attach(PORTAL, "iqn.x; reboot", 0, CHAP, Duration.ofSeconds(1)))
         .hasMessage("the server sent an unusable target name");
-    assertThatThrownBy(() -> iscsiadm.attach("$(id):3260", IQN, "u", "s")).hasMessage("the server sent an unusable portal");
+    assertThatThrownBy(() -> iscsiadm.attach("$(id):3260", IQN, 0, CHAP, Duration.ofSeconds(1)))
+        .hasMessage("the server sent an unusable portal");
+    assertThatThrownBy(() -> iscsiadm.attach(PORTAL, IQN, -1, CHAP, Duration.ofSeconds(1)))
+        .hasMessage("the server sent an unusable LUN");
   }
 
   @Test
   void saysWhatToInstallWhenIscsiadmIsMissing() {
-    assertThatThrownBy(() -> Iscsiadm.find(dir.resolve("absent").toString()))
+    assertThatThrownBy(() -> Iscsiadm.find(dir.resolve("absent").toString(), SysfsDevices.system()))
         .hasMessage("iscsiadm is missing: install open-iscsi, or use --attach none");
+  }
+
+  @Test
+  void tellsWhetherIscsidListensFromTheUnixSocketTable() throws Exception {
+    Path table = dir.resolve("unix");
+    Files.writeString(table, "Num       RefCount Protocol Flags    Type St Inode Path\n"
+        + "0000000000000000: 00000002 00000000 00010000 0001 01 20311 @ISCSIADM_ABSTRACT_NAMESPACE\n");
+    assertThat(Iscsiadm.iscsidReachable(table)).isTrue();
+
+    Files.writeString(table, "Num       RefCount Protocol Flags    Type St Inode Path\n");
+    assertThat(Iscsiadm.iscsidReachable(table)).isFalse();
+    assertThat(Iscsiadm.iscsidReachable(dir.resolve("absent"))).isTrue();
+  }
+
+  @Test
+  void readsTheEffectiveUidAndTheInitiatorName() throws Exception {
+    Path status = dir.resolve("status");
+    Files.writeString(status, "Name:\tjava\nUid:\t1000\t0\t0\t0\nGid:\t1000\t1000\t1000\t1000\n");
+    assertThat(Privileges.effectiveUid(status)).isZero();
+
+    Path name = dir.resolve("initiatorname.iscsi");
+    Files.writeString(name, "## DO NOT EDIT OR REMOVE THIS FILE!\nInitiatorName=iqn.1993-08.org.debian:01:abc\n");
+    assertThat(InitiatorName.read(name)).isEqualTo("iqn.1993-08.org.debian:01:abc");
+    assertThatThrownBy(() -> InitiatorName.read(dir.resolve("absent")))
+        .hasMessageContaining("install open-iscsi, or give --initiator-iqn");
+  }
+
+  /** What the kernel publishes for a logged-in LUN: session → SCSI device H:C:T:L → block/NAME, and /dev/NAME. */
+  private void kernelMakes(String iqn, int lun, String name) throws Exception {
+    Path hostSession = Files.createDirectories(sys.resolve("devices/platform/host0/session1"));
+    Files.createDirectories(hostSession.resolve("target0:0:0/0:0:0:" + lun + "/block/" + name));
+    Path session = sys.resolve("class/iscsi_session/session1");
+    if (!Files.exists(session)) {
+      Files.createDirectories(session);
+      Files.createSymbolicLink(session.resolve("device"), hostSession);
+    }
+    Files.writeString(session.resolve("targetname"), iqn + "\n");
+    Files.writeString(dev.resolve(name), "");
   }
 
   private List<String> recorded() throws Exception {

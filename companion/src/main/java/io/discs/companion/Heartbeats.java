@@ -1,0 +1,92 @@
+package io.discs.companion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps a session's lease until told to stop. A beat that does not reach the server is retried
+ * with back-off (1, 2, 4 … seconds, never longer than the interval); an answer that the session is
+ * over (410) ends the loop, with exit code 0 when someone ended it on purpose and
+ * {@link MountCommand#SESSION_LOST} when the server let it go (lease lapsed, target removed).
+ */
+final class Heartbeats {
+  private final ApiClient api;
+  private final MountedSession session;
+  private final Integer maxBeats;
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  Heartbeats(ApiClient api, MountedSession session, Integer maxBeats, PrintWriter out, PrintWriter err) {
+    this.api = api;
+    this.session = session;
+    this.maxBeats = maxBeats;
+    this.out = out;
+    this.err = err;
+  }
+
+  int run(CountDownLatch stop) throws InterruptedException {
+    long intervalMs = session.heartbeatIntervalSeconds() * 1000L;
+    long waitMs = intervalMs;
+    long backoffMs = 1000;
+    int beats = 0;
+    while (!stop.await(waitMs, TimeUnit.MILLISECONDS)) {
+      try {
+        api.post("/api/v1/sessions/" + session.id() + "/heartbeat", null);
+        waitMs = intervalMs;
+        backoffMs = 1000;
+      } catch (CompanionException e) {
+        if (e.httpStatus() == 410) {
+          return over();
+        }
+        if (!e.isTransient()) {
+          err.println("discs-companion: heartbeat refused (" + e.getMessage() + "); detaching");
+          err.flush();
+          return MountCommand.SESSION_LOST;
+        }
+        err.println("discs-companion: heartbeat failed (" + e.getMessage() + "); retrying in " + backoffMs / 1000 + " s");
+        err.flush();
+        waitMs = backoffMs;
+        backoffMs = Math.min(backoffMs * 2, intervalMs);
+        continue;
+      }
+      beats++;
+      if (maxBeats != null && beats >= maxBeats) {
+        return 0;
+      }
+    }
+    return 0;
+  }
+
+  /** Why the server let the session go, in the words its state gives. */
+  private int over() {
+    String state = stateOnServer();
+    if ("ENDED".equals(state)) {
+      out.println("session " + session.id() + " was ended elsewhere; detaching");
+      out.flush();
+      return 0;
+    }
+    String why = switch (state == null ? "" : state) {
+      case "EXPIRED" -> "its lease lapsed before a heartbeat got through";
+      case "FAILED" -> "the server removed its target";
+      default -> "the server no longer has it";
+    };
+    err.println("discs-companion: session " + session.id() + " was lost (" + why + "); detaching");
+    err.flush();
+    return MountCommand.SESSION_LOST;
+  }
+
+  private String stateOnServer() {
+    try {
+      for (JsonNode candidate : api.get("/api/v1/sessions").path("items")) {
+        if (candidate.path("id").asText().equals(session.id())) {
+          return candidate.path("state").asText();
+        }
+      }
+    } catch (CompanionException e) {
+      return null;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,104 @@
+#!/bin/sh
+# Runs inside the Debian guest as a person would: stock open-iscsi, the companion jar, sudo-less
+# root. Every check prints "DISCS-CHECK <name> ok|FAILED <detail>" on the serial console; the host
+# test reads them. Values come from env.sh beside this script.
+. /discs/env.sh
+PORTAL=10.0.2.100:3260
+CONFIG=/root/.config/discs
+
+check() { # name, then a command that must succeed
+  name=$1; shift
+  if "$@" >/tmp/check.out 2>&1; then echo "DISCS-CHECK $name ok"
+  else echo "DISCS-CHECK $name FAILED $(tr '\n' ' ' </tmp/check.out | cut -c1-300)"; fi
+}
+fails() { ! "$@"; }
+contains() { grep -q -- "$2" "$1"; }
+JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+companion() { java $JAVA_OPTS -jar /discs/companion.jar "$@"; }
+# In the background of a script SIGINT is ignored (POSIX, no job control), and the JVM keeps an
+# ignored SIGINT ignored; perl puts back the default a terminal's Ctrl-C would meet.
+companion_bg() { perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die "exec: $!"' java $JAVA_OPTS -jar /discs/companion.jar "$@" & }
+# Waits for a line starting with $2 in file $1, at most $3 seconds; prints its second field.
+await_field() {
+  i=0
+  while [ $i -lt $(( $3 * 5 )) ]; do
+    v=$(sed -n "s/^$2 *//p" "$1" | head -1)
+    [ -n "$v" ] && { echo "$v" | cut -d' ' -f1; return 0; }
+    sleep 0.2; i=$((i + 1))
+  done
+  return 1
+}
+nothing_left() {
+  iscsiadm -m session >/dev/null 2>&1; s=$?
+  [ "$s" -eq 21 ] && [ -z "$(ls -A /etc/iscsi/nodes 2>/dev/null)" ] && [ -z "$(ls -A /etc/iscsi/send_targets 2>/dev/null)" ]
+}
+
+echo "DISCS-STEP login"
+printf '%s\n' "$PASSWORD" | companion login --server "$API" --user "$USERNAME" --password-stdin >/tmp/login.out 2>&1
+echo "DISCS-RESULT login-exit $?"
+companion images > /tmp/images.out 2>&1
+check images contains /tmp/images.out "$IMAGE_NAME"
+
+echo "DISCS-STEP not-root"
+setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp \
+  java $JAVA_OPTS -jar /discs/companion.jar --config-dir $CONFIG mount "$IMAGE_NAME" >/tmp/nr.out 2>/tmp/nr.err
+echo "DISCS-RESULT not-root-exit $?"
+check not-root-message contains /tmp/nr.err "mount needs root (iscsiadm changes system state): run with sudo"
+
+echo "DISCS-STEP iscsid-down"
+companion mount "$IMAGE_NAME" >/tmp/down.out 2>/tmp/down.err
+echo "DISCS-RESULT iscsid-down-exit $?"
+check iscsid-down-message contains /tmp/down.err "start it with 'sudo systemctl start iscsid'"
+iscsid
+for i in $(seq 50); do grep -q ISCSIADM_ABSTRACT_NAMESPACE /proc/net/unix && break; sleep 0.2; done
+
+echo "DISCS-STEP stock-discovery"
+companion_bg mount "$IMAGE_NAME" --attach none --json >/tmp/none.out 2>/tmp/none.err
+pid=$!
+await_field /tmp/none.out '{"sessionId"' 120 >/dev/null
+iqn=$(sed -n 's/.*"iqn":"\([^"]*\)".*/\1/p' /tmp/none.out)
+iscsiadm -m discovery -t sendtargets -p $PORTAL >/tmp/disc.out 2>&1
+echo "DISCS-RESULT discovery-exit $?"
+check discovery-lists-own-target contains /tmp/disc.out "$iqn"
+iscsiadm -m discoverydb -t sendtargets -p $PORTAL -o delete >/dev/null 2>&1
+kill -INT $pid; wait $pid
+
+for type in disk cdrom; do
+  echo "DISCS-STEP mount-$type"
+  companion_bg mount "$IMAGE_NAME" --device-type $type >/tmp/$type.out 2>/tmp/$type.err
+  pid=$!
+  dev=$(await_field /tmp/$type.out device 240)
+  echo "DISCS-RESULT $type-device $dev"
+  echo "DISCS-RESULT $type-session $(await_field /tmp/$type.out session 5)"
+  check $type-device-exists test -b "$dev"
+  bypath=$(await_field /tmp/$type.out by-path 1)
+  check $type-by-path-exists test -L "$bypath"
+  check $type-device-hash sh -c "head -c $IMAGE_SIZE $dev | sha256sum | grep -q $IMAGE_SHA"
+  mkdir -p /mnt/disc
+  check $type-mounts-read-only mount -t iso9660 -o ro "$dev" /mnt/disc
+  check $type-file-hash sh -c "sha256sum /mnt/disc/$FILE_NAME | grep -q $FILE_SHA"
+  umount /mnt/disc
+  check $type-write-refused fails dd if=/dev/zero of="$dev" bs=2048 count=1 oflag=direct conv=notrunc
+  if [ $type = disk ]; then
+    companion mount "$IMAGE_NAME" >/tmp/again.out 2>/tmp/again.err
+    echo "DISCS-RESULT second-mount-exit $?"
+    check second-mount-refused contains /tmp/again.err "is already mounted on this machine"
+  fi
+  kill -INT $pid; wait $pid
+  echo "DISCS-RESULT $type-sigint-exit $?"
+  check $type-nothing-left nothing_left
+done
+
+echo "DISCS-STEP lease-lost"
+companion_bg mount "$IMAGE_NAME" >/tmp/lost.out 2>/tmp/lost.err
+pid=$!
+dev=$(await_field /tmp/lost.out device 240)
+echo "DISCS-RESULT lost-session $(await_field /tmp/lost.out session 5)"
+kill -STOP $pid
+sleep $((LEASE_SECONDS + 6))
+kill -CONT $pid
+wait $pid
+echo "DISCS-RESULT lease-lost-exit $?"
+check lease-lost-message contains /tmp/lost.err "was lost"
+check lease-lost-nothing-left nothing_left
+echo "DISCS-STEP end"
