@@ -23,10 +23,6 @@ final class ImageRepository implements ImageRecords {
       + " WHERE ($1::text IS NULL OR strpos(lower(name), lower($1)) > 0)"
       + " ORDER BY created_at, id OFFSET $2 LIMIT $3";
   private static final String GET = "SELECT " + COLUMNS + " FROM images WHERE id = $1";
-  private static final String IN_USE = """
-      SELECT EXISTS (SELECT 1 FROM targets WHERE image_id = $1)
-          OR EXISTS (SELECT 1 FROM sessions WHERE image_id = $1 AND state = 'ACTIVE') AS in_use
-      """;
   private static final String DELETE = "DELETE FROM images WHERE id = $1 RETURNING sha256";
   private static final String BY_SHA = "SELECT " + COLUMNS + " FROM images WHERE sha256 = $1";
   private static final String INSERT = "INSERT INTO images"
@@ -79,25 +75,11 @@ final class ImageRepository implements ImageRecords {
     return rows.iterator().hasNext() ? Optional.of(toImage(rows.iterator().next())) : Optional.empty();
   }
 
-  /** Deletes in one transaction with the in-use check, so a target made meanwhile cannot lose its image. */
-  Future<DeleteOutcome> deleteUnlessInUse(UUID id) {
-    return pool.withTransaction(connection -> connection.preparedQuery("SELECT id FROM images WHERE id = $1 FOR UPDATE")
-        .execute(Tuple.of(id))
-        .compose(found -> {
-          if (found.rowCount() == 0) {
-            return Future.succeededFuture(DeleteOutcome.NOT_FOUND);
-          }
-          return connection.preparedQuery(IN_USE).execute(Tuple.of(id)).compose(use -> {
-            if (use.iterator().next().getBoolean("in_use")) {
-              return Future.succeededFuture(DeleteOutcome.IN_USE);
-            }
-            return connection.preparedQuery(DELETE).execute(Tuple.of(id)).map(DeleteOutcome.DELETED);
-          });
-        }));
-  }
-
-  enum DeleteOutcome {
-    DELETED, NOT_FOUND, IN_USE
+  /** Deletes the row; answers the digest of what it deleted, empty when there was no such row. */
+  Future<Optional<String>> delete(UUID id) {
+    return pool.preparedQuery(DELETE).execute(Tuple.of(id))
+        .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next().getString("sha256"))
+            : Optional.<String>empty());
   }
 
   /** The listed columns, then what inspection learned (block size, volume size, creation date). */

@@ -1,6 +1,7 @@
 package io.discs.images;
 
 import io.discs.platform.Caller;
+import io.discs.platform.Locks;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
@@ -8,6 +9,8 @@ import io.discs.platform.events.EventPublisher;
 import io.discs.platform.images.Image;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.ids.Ids;
+import io.discs.platform.sessions.SessionService;
+import io.discs.platform.targets.TargetService;
 import io.discs.images.store.ImageStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,16 +20,22 @@ import java.util.UUID;
 
 /** Image metadata operations; the bytes go through {@link LocalImageBlobs}. */
 final class ImageServiceImpl implements ImageService {
+  private static final long LOCK_TIMEOUT_MS = 10_000;
   private final Vertx vertx;
   private final ImageRepository repository;
   private final ImageStore store;
   private final EventPublisher events;
+  private final TargetService targets;
+  private final SessionService sessions;
 
-  ImageServiceImpl(Vertx vertx, ImageRepository repository, ImageStore store, EventPublisher events) {
+  ImageServiceImpl(Vertx vertx, ImageRepository repository, ImageStore store, EventPublisher events,
+      TargetService targets, SessionService sessions) {
     this.vertx = vertx;
     this.repository = repository;
     this.store = store;
     this.events = events;
+    this.targets = targets;
+    this.sessions = sessions;
   }
 
   @Override
@@ -45,19 +54,25 @@ final class ImageServiceImpl implements ImageService {
             .orElseGet(() -> Future.failedFuture(DomainErrors.notFound("no image " + id))));
   }
 
-  /** The row goes first; the blob follows, since no other image can share its digest. */
+  /**
+   * Asks target-service and session-service whether the image is in use, then deletes the row and
+   * the blob, all under the image's cluster-wide lock, which target creation takes too: a target
+   * made meanwhile either is seen here or finds the image gone. The blob follows the row, since no
+   * other image can share its digest.
+   */
   @Override
   public Future<Void> delete(String id, Caller caller) {
-    return get(id).compose(image -> repository.deleteUnlessInUse(UUID.fromString(image.id()))
-        .compose(outcome -> switch (outcome) {
-          case NOT_FOUND -> Future.<Void>failedFuture(DomainErrors.notFound("no image " + id));
-          case IN_USE -> Future.<Void>failedFuture(
-              DomainErrors.conflict("image " + id + " is used by a target or session"));
-          case DELETED -> vertx.<Void>executeBlocking(() -> {
-            store.delete(image.sha256());
-            return null;
-          }, false).onSuccess(v -> events.publish(DomainEvent.of("image.deleted", caller.username(), "image/" + id,
-              Outcome.SUCCESS, caller.sourceIp(), new JsonObject().put("sha256", image.sha256()))));
-        }));
+    return get(id).compose(image -> vertx.sharedData().withLock(Locks.imageUse(image.id()), LOCK_TIMEOUT_MS,
+        () -> Future.all(targets.servesImage(image.id()), sessions.hasActiveForImage(image.id()))
+            .compose(use -> Boolean.TRUE.equals(use.resultAt(0)) || Boolean.TRUE.equals(use.resultAt(1))
+                ? Future.failedFuture(DomainErrors.conflict("image " + id + " is used by a target or session"))
+                : repository.delete(UUID.fromString(image.id())))
+            .compose(deleted -> deleted.isEmpty() ? Future.<Void>failedFuture(DomainErrors.notFound("no image " + id))
+                : vertx.<Void>executeBlocking(() -> {
+                  store.delete(image.sha256());
+                  return null;
+                }, false)))
+        .onSuccess(v -> events.publish(DomainEvent.of("image.deleted", caller.username(), "image/" + id,
+            Outcome.SUCCESS, caller.sourceIp(), new JsonObject().put("sha256", image.sha256())))));
   }
 }

@@ -10,7 +10,11 @@ import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.launch.ServiceBindings;
 import io.discs.platform.launch.ServiceContext;
+import io.discs.platform.sessions.SessionService;
+import io.discs.platform.targets.TargetService;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.serviceproxy.ServiceProxyBuilder;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import org.slf4j.Logger;
@@ -35,7 +39,11 @@ public final class ImageVerticle extends VerticleBase {
   public Future<?> start() {
     ImageStore store = new LocalImageStore(BlobLayout.imagesRoot(context.config().dataDir()));
     ImageRepository repository = new ImageRepository(context.pool());
-    ImageServiceImpl service = new ImageServiceImpl(vertx, repository, store, context.events());
+    DeliveryOptions calls = new DeliveryOptions().setSendTimeout(30_000);
+    ImageServiceImpl service = new ImageServiceImpl(vertx, repository, store, context.events(),
+        new ServiceProxyBuilder(vertx).setAddress(Addresses.TARGET_SERVICE).setOptions(calls).build(TargetService.class),
+        new ServiceProxyBuilder(vertx).setAddress(Addresses.SESSION_SERVICE).setOptions(calls)
+            .build(SessionService.class));
     io = vertx.createSharedWorkerExecutor("discs-image-io", 4);
     ImageIngestor ingestor = new ImageIngestor(vertx, io, store, repository, context.events(),
         context.config().maxImageBytes(), context.metrics().registry());

@@ -9,13 +9,20 @@ import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.Image;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.launch.ServiceContext;
+import io.discs.platform.sessions.SessionService;
+import io.discs.platform.targets.TargetService;
 import io.discs.testing.TestContexts;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.serviceproxy.ServiceException;
+import io.vertx.serviceproxy.ServiceBinder;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import io.vertx.sqlclient.Tuple;
+import java.lang.reflect.Proxy;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,8 +33,16 @@ class ImageServiceTest {
   private ServiceContext context;
   private ImageService images;
 
+  /** Images the stand-ins for target-service and session-service say are in use. */
+  private final Set<String> servedByATarget = ConcurrentHashMap.newKeySet();
+  private final Set<String> usedByASession = ConcurrentHashMap.newKeySet();
+
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
+    new ServiceBinder(vertx).setAddress(Addresses.TARGET_SERVICE)
+        .register(TargetService.class, answering(TargetService.class, "servesImage", servedByATarget));
+    new ServiceBinder(vertx).setAddress(Addresses.SESSION_SERVICE)
+        .register(SessionService.class, answering(SessionService.class, "hasActiveForImage", usedByASession));
     context = TestContexts.fresh(vertx)
         .compose(ctx -> vertx.deployVerticle(new ImageVerticle(ctx)).map(id -> ctx))
         .await(30, TimeUnit.SECONDS);
@@ -60,20 +75,33 @@ class ImageServiceTest {
   }
 
   @Test
-  void deletesAnUnusedImageButNotOneATargetUses() throws Exception {
+  void deletesAnUnusedImageButNotOneATargetOrAnActiveSessionUses() throws Exception {
     UUID unused = insertImage("unused", "d");
-    UUID used = insertImage("used", "e");
-    context.pool().preparedQuery("""
-        INSERT INTO targets (id, iqn, image_id, initiator_iqn, device_type, chap_user, chap_secret, created_by)
-        VALUES ($1, 'iqn.2026-01.io.discs:x.y', $2, 'iqn.1993-08.org.debian:01:abc', 'disk', 'u', 's', 'test')
-        """).execute(Tuple.of(UUID.randomUUID(), used)).await(10, TimeUnit.SECONDS);
+    UUID served = insertImage("served", "e");
+    UUID mounted = insertImage("mounted", "f");
+    servedByATarget.add(served.toString());
+    usedByASession.add(mounted.toString());
 
     images.delete(unused.toString(), Caller.system()).await(10, TimeUnit.SECONDS);
 
     assertFails(() -> images.get(unused.toString()).await(10, TimeUnit.SECONDS), DomainErrors.NOT_FOUND);
-    assertFails(() -> images.delete(used.toString(), Caller.system()).await(10, TimeUnit.SECONDS),
+    assertFails(() -> images.delete(served.toString(), Caller.system()).await(10, TimeUnit.SECONDS),
         DomainErrors.CONFLICT);
-    assertThat(images.get(used.toString()).await(10, TimeUnit.SECONDS).name()).isEqualTo("used");
+    assertFails(() -> images.delete(mounted.toString(), Caller.system()).await(10, TimeUnit.SECONDS),
+        DomainErrors.CONFLICT);
+    assertThat(images.get(served.toString()).await(10, TimeUnit.SECONDS).name()).isEqualTo("served");
+    assertThat(images.get(mounted.toString()).await(10, TimeUnit.SECONDS).name()).isEqualTo("mounted");
+  }
+
+  /**
+   * A stand-in for another service on the bus that answers one question (is this image in use?)
+   * from {@code inUse} and fails every other call: image-service must ask nothing else.
+   */
+  private static <T> T answering(Class<T> service, String method, Set<String> inUse) {
+    return service.cast(Proxy.newProxyInstance(service.getClassLoader(), new Class<?>[] {service},
+        (proxy, called, args) -> called.getName().equals(method)
+            ? Future.succeededFuture(inUse.contains((String) args[0]))
+            : Future.failedFuture("image-service should not call " + called.getName())));
   }
 
   private UUID insertImage(String name, String digestChar) throws Exception {

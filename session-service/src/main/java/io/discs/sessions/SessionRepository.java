@@ -27,6 +27,8 @@ final class SessionRepository {
   private static final String ACTIVE = "SELECT " + COLUMNS + " FROM sessions WHERE state = 'ACTIVE'";
   private static final String ACTIVE_WITH_TARGET = "SELECT " + COLUMNS + " FROM sessions WHERE target_id = $1"
       + " AND state = 'ACTIVE'";
+  private static final String ACTIVE_FOR_IMAGE =
+      "SELECT EXISTS (SELECT 1 FROM sessions WHERE image_id = $1 AND state = 'ACTIVE')";
   private static final String COUNT_ACTIVE = "SELECT count(*) FROM sessions WHERE owner = $1 AND state = 'ACTIVE'";
   private static final String INSERT = """
       INSERT INTO sessions (id, state, image_id, initiator_iqn, device_type, owner, lease_expires_at)
@@ -65,6 +67,10 @@ final class SessionRepository {
 
   Future<Optional<StoredSession>> activeWithTarget(UUID targetId) {
     return pool.preparedQuery(ACTIVE_WITH_TARGET).execute(Tuple.of(targetId)).map(rows -> all(rows).stream().findFirst());
+  }
+
+  Future<Boolean> activeForImage(UUID imageId) {
+    return pool.preparedQuery(ACTIVE_FOR_IMAGE).execute(Tuple.of(imageId)).map(rows -> rows.iterator().next().getBoolean(0));
   }
 
   Future<Long> countActive(String owner) {

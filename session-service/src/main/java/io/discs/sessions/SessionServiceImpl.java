@@ -6,6 +6,7 @@ import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
 import io.discs.platform.ids.Ids;
+import io.discs.platform.images.ImageService;
 import io.discs.platform.sessions.Session;
 import io.discs.platform.sessions.SessionService;
 import io.discs.platform.sessions.SessionState;
@@ -17,7 +18,6 @@ import io.discs.sessions.SessionRepository.StoredSession;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -30,14 +30,16 @@ final class SessionServiceImpl implements SessionService {
   private final SessionRepository repository;
   private final Leases leases;
   private final TargetService targets;
+  private final ImageService images;
   private final EventPublisher events;
   private final SessionSettings settings;
 
-  SessionServiceImpl(SessionRepository repository, Leases leases, TargetService targets, EventPublisher events,
-      SessionSettings settings) {
+  SessionServiceImpl(SessionRepository repository, Leases leases, TargetService targets, ImageService images,
+      EventPublisher events, SessionSettings settings) {
     this.repository = repository;
     this.leases = leases;
     this.targets = targets;
+    this.images = images;
     this.events = events;
     this.settings = settings;
   }
@@ -58,10 +60,9 @@ final class SessionServiceImpl implements SessionService {
             return Future.failedFuture(new io.vertx.serviceproxy.ServiceException(DomainErrors.TOO_MANY,
                 "you have " + active + " active sessions, the most allowed; end one first"));
           }
-          return repository.insert(id, image, initiatorIqn, device, caller.username(),
-                  Instant.now().plusMillis(leases.leaseMs()))
-              .recover(failure -> Future.failedFuture(isMissingImage(failure)
-                  ? DomainErrors.notFound("no image " + imageId) : failure));
+          // Asked of image-service, not enforced by a foreign key: services own their tables.
+          return images.get(image.toString()).compose(found -> repository.insert(id, image, initiatorIqn, device,
+              caller.username(), Instant.now().plusMillis(leases.leaseMs())));
         }))
         .compose(v -> targets.create(TargetRequest.of(imageId, initiatorIqn, device, false), caller)
             .recover(failure -> repository.finish(id, SessionState.FAILED)
@@ -105,6 +106,11 @@ final class SessionServiceImpl implements SessionService {
       }
       return finish(stored, SessionState.ENDED, caller, "session.ended");
     });
+  }
+
+  @Override
+  public Future<Boolean> hasActiveForImage(String imageId) {
+    return Ids.parse(imageId, "image").compose(repository::activeForImage);
   }
 
   @Override
@@ -190,10 +196,6 @@ final class SessionServiceImpl implements SessionService {
 
   private static boolean mayUse(Caller caller, String owner) {
     return caller.username().equals(owner) || caller.hasRole("admin");
-  }
-
-  private static boolean isMissingImage(Throwable failure) {
-    return failure instanceof PgException pg && "23503".equals(pg.getSqlState());
   }
 
   private static DomainEvent event(String type, Caller caller, UUID id, Outcome outcome, JsonObject details) {

@@ -2,6 +2,7 @@ package io.discs.sessions;
 
 import io.discs.platform.Addresses;
 import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.images.ImageService;
 import io.discs.platform.launch.ServiceBindings;
 import io.discs.platform.launch.ServiceContext;
 import io.discs.platform.sessions.SessionService;
@@ -32,7 +33,9 @@ public final class SessionVerticle extends VerticleBase {
     Leases leases = new Leases(vertx, config.leaseSeconds());
     TargetService targets = new ServiceProxyBuilder(vertx).setAddress(Addresses.TARGET_SERVICE)
         .setOptions(new DeliveryOptions().setSendTimeout(120_000)).build(TargetService.class);
-    SessionServiceImpl service = new SessionServiceImpl(repository, leases, targets, context.events(),
+    ImageService images = new ServiceProxyBuilder(vertx).setAddress(Addresses.IMAGE_SERVICE)
+        .setOptions(new DeliveryOptions().setSendTimeout(30_000)).build(ImageService.class);
+    SessionServiceImpl service = new SessionServiceImpl(repository, leases, targets, images, context.events(),
         new SessionSettings(config.maxSessionsPerUser(), config.heartbeatSeconds(), config.iscsiPortal().toString()));
     Reaper reaper = new Reaper(vertx, repository, leases, service);
     new TargetRemovals(vertx, repository, service).listen();

@@ -17,15 +17,16 @@ import java.util.UUID;
  * it keeps what re-creating a target needs, CHAP secrets included (see the module README).
  */
 final class TargetRepository {
-  private static final String COLUMNS = "t.id, t.iqn, t.image_id, i.sha256, t.initiator_iqn, t.device_type, "
-      + "t.chap_user, t.chap_secret, t.mutual_user, t.mutual_secret, t.created_at, t.created_by";
-  private static final String FROM = " FROM targets t JOIN images i ON i.id = t.image_id";
-  private static final String LIST = "SELECT " + COLUMNS + FROM + " ORDER BY t.created_at, t.id";
-  private static final String GET = "SELECT " + COLUMNS + FROM + " WHERE t.id = $1";
+  private static final String COLUMNS = "id, iqn, image_id, image_sha256, initiator_iqn, device_type, "
+      + "chap_user, chap_secret, mutual_user, mutual_secret, created_at, created_by";
+  private static final String FROM = " FROM targets";
+  private static final String LIST = "SELECT " + COLUMNS + FROM + " ORDER BY created_at, id";
+  private static final String GET = "SELECT " + COLUMNS + FROM + " WHERE id = $1";
+  private static final String SERVES_IMAGE = "SELECT EXISTS (SELECT 1 FROM targets WHERE image_id = $1)";
   private static final String INSERT = """
-      INSERT INTO targets (id, iqn, image_id, initiator_iqn, device_type, chap_user, chap_secret, mutual_user,
-                           mutual_secret, created_by)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      INSERT INTO targets (id, iqn, image_id, image_sha256, initiator_iqn, device_type, chap_user, chap_secret,
+                           mutual_user, mutual_secret, created_by)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
       """;
   private static final String DELETE = "DELETE FROM targets WHERE id = $1";
   private static final String COUNT = "SELECT count(*) FROM targets";
@@ -50,10 +51,15 @@ final class TargetRepository {
     return pool.preparedQuery(GET).execute(Tuple.of(id)).map(rows -> all(rows).stream().findFirst());
   }
 
+  Future<Boolean> servesImage(UUID imageId) {
+    return pool.preparedQuery(SERVES_IMAGE).execute(Tuple.of(imageId)).map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
   Future<Void> insert(StoredTarget target) {
     TargetSpec.Chap mutual = target.mutualChap();
     return pool.preparedQuery(INSERT).execute(Tuple.tuple()
-            .addUUID(target.id()).addString(target.iqn()).addUUID(target.imageId()).addString(target.initiatorIqn())
+            .addUUID(target.id()).addString(target.iqn()).addUUID(target.imageId()).addString(target.sha256())
+            .addString(target.initiatorIqn())
             .addString(target.deviceType().wireName()).addString(target.chap().user())
             .addString(target.chap().secret()).addString(mutual == null ? null : mutual.user())
             .addString(mutual == null ? null : mutual.secret()).addString(target.createdBy()))
@@ -73,7 +79,7 @@ final class TargetRepository {
     for (Row row : rows) {
       String mutualUser = row.getString("mutual_user");
       targets.add(new StoredTarget(row.getUUID("id"), row.getString("iqn"), row.getUUID("image_id"),
-          row.getString("sha256"), row.getString("initiator_iqn"),
+          row.getString("image_sha256"), row.getString("initiator_iqn"),
           TargetSpec.DeviceType.fromWire(row.getString("device_type")),
           new TargetSpec.Chap(row.getString("chap_user"), row.getString("chap_secret")),
           mutualUser == null ? null : new TargetSpec.Chap(mutualUser, row.getString("mutual_secret")),

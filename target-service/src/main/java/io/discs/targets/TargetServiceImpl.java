@@ -17,7 +17,9 @@ import io.discs.targets.backend.IscsiService;
 import io.discs.targets.backend.TargetSpec;
 import io.discs.targets.names.ChapSecrets;
 import io.discs.targets.names.IscsiNames;
+import io.discs.platform.Locks;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
@@ -33,6 +35,8 @@ import java.util.UUID;
  * again, so nothing half-made is left behind.
  */
 final class TargetServiceImpl implements TargetService {
+  private static final long LOCK_TIMEOUT_MS = 10_000;
+  private final Vertx vertx;
   private final TargetRepository repository;
   private final IscsiService backend;
   private final ImageService images;
@@ -44,8 +48,9 @@ final class TargetServiceImpl implements TargetService {
   /** When discs first saw each connection; backends report who is connected, not since when. */
   private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
 
-  TargetServiceImpl(TargetRepository repository, IscsiService backend, ImageService images, IscsiNames names,
-      EventPublisher events, Path dataDir, String portal) {
+  TargetServiceImpl(Vertx vertx, TargetRepository repository, IscsiService backend, ImageService images,
+      IscsiNames names, EventPublisher events, Path dataDir, String portal) {
+    this.vertx = vertx;
     this.repository = repository;
     this.backend = backend;
     this.images = images;
@@ -76,20 +81,23 @@ final class TargetServiceImpl implements TargetService {
     } catch (ServiceException e) {
       return Future.failedFuture(e);
     }
-    return Ids.parse(imageIdText, "image").compose(imageId -> images.get(imageId.toString()).compose(image -> {
-      UUID id = UUID.randomUUID();
-      TargetSpec.Chap chap = secrets.initiatorChap();
-      TargetSpec.Chap mutual = wantsMutualChap ? secrets.mutualChap(chap) : null;
-      StoredTarget stored = new StoredTarget(id, names.targetIqn(imageId, id), imageId, image.sha256(), initiator,
-          deviceType, chap, mutual, Instant.now(), caller.username());
-      return repository.insert(stored)
-          .compose(v -> backend.create(spec(stored))
-              .recover(failure -> repository.delete(id).transform(ignored -> Future.failedFuture(failure))))
-          .map(v -> {
-            events.publish(event("target.created", caller, stored, Outcome.SUCCESS));
-            return toTarget(stored, true);
-          });
-    })).onFailure(failure -> events.publish(DomainEvent.of("target.created", caller.username(), "target/new",
+    // The image is looked up and the row written under the image's lock: an image being deleted
+    // either sees this target or is gone before it is looked up.
+    return Ids.parse(imageIdText, "image").compose(imageId -> vertx.sharedData().withLock(
+        Locks.imageUse(imageId.toString()), LOCK_TIMEOUT_MS, () -> images.get(imageId.toString()).compose(image -> {
+          UUID id = UUID.randomUUID();
+          TargetSpec.Chap chap = secrets.initiatorChap();
+          TargetSpec.Chap mutual = wantsMutualChap ? secrets.mutualChap(chap) : null;
+          StoredTarget row = new StoredTarget(id, names.targetIqn(imageId, id), imageId, image.sha256(), initiator,
+              deviceType, chap, mutual, Instant.now(), caller.username());
+          return repository.insert(row).map(row);
+        })).compose(stored -> backend.create(spec(stored))
+            .recover(failure -> repository.delete(stored.id()).transform(ignored -> Future.failedFuture(failure)))
+            .map(v -> {
+              events.publish(event("target.created", caller, stored, Outcome.SUCCESS));
+              return toTarget(stored, true);
+            })))
+        .onFailure(failure -> events.publish(DomainEvent.of("target.created", caller.username(), "target/new",
         Outcome.FAILURE, caller.sourceIp(), new JsonObject().put("imageId", imageIdText)
             .put("reason", failure.getMessage()))));
   }
@@ -104,6 +112,11 @@ final class TargetServiceImpl implements TargetService {
     return find(id).compose(stored -> repository.delete(stored.id())
         .compose(v -> backend.delete(stored.iqn()))
         .onSuccess(v -> events.publish(event("target.deleted", caller, stored, Outcome.SUCCESS))));
+  }
+
+  @Override
+  public Future<Boolean> servesImage(String imageId) {
+    return Ids.parse(imageId, "image").compose(repository::servesImage);
   }
 
   @Override

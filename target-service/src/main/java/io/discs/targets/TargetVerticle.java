@@ -46,7 +46,7 @@ public final class TargetVerticle extends VerticleBase {
     TargetRepository repository = new TargetRepository(context.pool());
     IscsiNames names = new IscsiNames(config.iqnAuthority());
     ImageService images = new ServiceProxyBuilder(vertx).setAddress(Addresses.IMAGE_SERVICE).build(ImageService.class);
-    TargetServiceImpl service = new TargetServiceImpl(repository, backend, images, names, context.events(),
+    TargetServiceImpl service = new TargetServiceImpl(vertx, repository, backend, images, names, context.events(),
         config.dataDir(), config.iscsiPortal().toString());
     Reconciler reconciler = new Reconciler(repository, backend, names, service::spec, context.events());
     AtomicLong active = new AtomicLong();

@@ -19,4 +19,7 @@ public interface SessionService {
 
   /** The caller's sessions; every session for an admin. */
   Future<List<Session>> list(Caller caller);
+
+  /** Whether an active session uses the image: asked by image-service before it deletes one. */
+  Future<Boolean> hasActiveForImage(String imageId);
 }

@@ -20,6 +20,9 @@ public interface TargetService {
 
   Future<Target> get(String id);
 
+  /** Whether any target serves the image: asked by image-service before it deletes one. */
+  Future<Boolean> servesImage(String imageId);
+
   /**
    * Initiators the backend reports as logged in, by target id:
    * {@code {"<target id>": [{"initiatorIqn", "address", "connectedSince"}]}}. {@code connectedSince}
