@@ -16,11 +16,13 @@ import java.util.List;
 
 /** The audit log's SQL. Rows are only ever inserted: there is no update or delete here. */
 final class AuditRepository {
-  private static final String INSERT = """
+  private static final String INSERT =
+      """
       INSERT INTO audit_events (at, type, actor, resource, outcome, source_ip, details)
       VALUES ($1, $2, $3, $4, $5, $6, $7)
       """;
-  private static final String SELECT = """
+  private static final String SELECT =
+      """
       SELECT id, at, type, actor, resource, outcome, source_ip, details FROM audit_events
       WHERE ($1::text IS NULL OR actor = $1)
         AND ($2::text IS NULL OR type = $2)
@@ -30,7 +32,8 @@ final class AuditRepository {
       LIMIT $5
       """;
 
-  private static final String VERIFY = """
+  private static final String VERIFY =
+      """
       WITH chain AS (
         SELECT id, hash, prev_hash,
                audit_row_hash(id, at, type, actor, resource, outcome, source_ip, details, prev_hash) AS expected,
@@ -50,44 +53,62 @@ final class AuditRepository {
 
   Future<Void> append(DomainEvent event) {
     return pool.preparedQuery(INSERT)
-        .execute(Tuple.of(OffsetDateTime.ofInstant(event.at(), ZoneOffset.UTC), event.type(), event.actor(),
-            event.resource(), event.outcome().name().toLowerCase(), event.sourceIp(), event.details()))
+        .execute(
+            Tuple.of(
+                OffsetDateTime.ofInstant(event.at(), ZoneOffset.UTC),
+                event.type(),
+                event.actor(),
+                event.resource(),
+                event.outcome().name().toLowerCase(),
+                event.sourceIp(),
+                event.details()))
         .mapEmpty();
   }
 
   Future<List<AuditEntry>> query(AuditQuery query) {
-    OffsetDateTime since = query.since() == null ? null : OffsetDateTime.ofInstant(query.since(), ZoneOffset.UTC);
+    OffsetDateTime since =
+        query.since() == null ? null : OffsetDateTime.ofInstant(query.since(), ZoneOffset.UTC);
     return pool.preparedQuery(SELECT)
         .execute(Tuple.of(query.actor(), query.type(), since, query.beforeId(), query.limit()))
-        .map(rows -> {
-          List<AuditEntry> entries = new ArrayList<>();
-          rows.forEach(row -> entries.add(toEntry(row)));
-          return entries;
-        });
+        .map(
+            rows -> {
+              List<AuditEntry> entries = new ArrayList<>();
+              rows.forEach(row -> entries.add(toEntry(row)));
+              return entries;
+            });
   }
 
   Future<AuditVerification> verify() {
-    return pool.query(VERIFY).execute().compose(rows -> {
-      if (rows.rowCount() == 0) {
-        return pool.query(COUNT).execute().map(count -> AuditVerification.intact(count.iterator().next().getLong(0)));
-      }
-      Row broken = rows.iterator().next();
-      String reason = broken.getBoolean("content_changed")
-          ? "its content does not match its hash"
-          : "it does not link to the row before it (a row was removed or re-hashed)";
-      return Future.succeededFuture(AuditVerification.broken(broken.getLong("checked"), broken.getLong("id"), reason));
-    });
+    return pool.query(VERIFY)
+        .execute()
+        .compose(
+            rows -> {
+              if (rows.rowCount() == 0) {
+                return pool.query(COUNT)
+                    .execute()
+                    .map(count -> AuditVerification.intact(count.iterator().next().getLong(0)));
+              }
+              Row broken = rows.iterator().next();
+              String reason =
+                  broken.getBoolean("content_changed")
+                      ? "its content does not match its hash"
+                      : "it does not link to the row before it (a row was removed or re-hashed)";
+              return Future.succeededFuture(
+                  AuditVerification.broken(
+                      broken.getLong("checked"), broken.getLong("id"), reason));
+            });
   }
 
   private static AuditEntry toEntry(Row row) {
-    return new AuditEntry(new JsonObject()
-        .put("id", row.getLong("id"))
-        .put("at", row.getOffsetDateTime("at").toInstant())
-        .put("type", row.getString("type"))
-        .put("actor", row.getString("actor"))
-        .put("resource", row.getString("resource"))
-        .put("outcome", row.getString("outcome"))
-        .put("sourceIp", row.getString("source_ip"))
-        .put("details", (JsonObject) row.getJson("details")));
+    return new AuditEntry(
+        new JsonObject()
+            .put("id", row.getLong("id"))
+            .put("at", row.getOffsetDateTime("at").toInstant())
+            .put("type", row.getString("type"))
+            .put("actor", row.getString("actor"))
+            .put("resource", row.getString("resource"))
+            .put("outcome", row.getString("outcome"))
+            .put("sourceIp", row.getString("source_ip"))
+            .put("details", (JsonObject) row.getJson("details")));
   }
 }

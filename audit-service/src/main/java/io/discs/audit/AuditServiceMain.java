@@ -4,8 +4,7 @@ import io.discs.platform.launch.ServiceLauncher;
 
 /** Runs audit-service as a process of its own in a cluster. */
 public final class AuditServiceMain {
-  private AuditServiceMain() {
-  }
+  private AuditServiceMain() {}
 
   public static void main(String[] args) {
     ServiceLauncher.run(AuditVerticle.NAME, AuditVerticle::new);

@@ -27,15 +27,34 @@ public final class AuditVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     AuditRepository repository = new AuditRepository(context.pool());
-    MessageConsumer<JsonObject> events = vertx.eventBus().consumer(Addresses.EVENTS, message -> {
-      DomainEvent event = DomainEvent.fromJson(message.body());
-      // One append at a time, so the log keeps the order in which the events arrived.
-      tail = tail.compose(v -> repository.append(event)).otherwise(failure -> {
-        LOG.error("audit event {} for {} not recorded: {}", event.type(), event.resource(), failure.getMessage());
-        return null;
-      });
-    });
-    return Future.all(events.completion(), ServiceBindings.bind(vertx, NAME, Addresses.AUDIT_SERVICE,
-        AuditService.class, new AuditServiceImpl(repository), context.pool()));
+    MessageConsumer<JsonObject> events =
+        vertx
+            .eventBus()
+            .consumer(
+                Addresses.EVENTS,
+                message -> {
+                  DomainEvent event = DomainEvent.fromJson(message.body());
+                  // One append at a time, so the log keeps the order in which the events arrived.
+                  tail =
+                      tail.compose(v -> repository.append(event))
+                          .otherwise(
+                              failure -> {
+                                LOG.error(
+                                    "audit event {} for {} not recorded: {}",
+                                    event.type(),
+                                    event.resource(),
+                                    failure.getMessage());
+                                return null;
+                              });
+                });
+    return Future.all(
+        events.completion(),
+        ServiceBindings.bind(
+            vertx,
+            NAME,
+            Addresses.AUDIT_SERVICE,
+            AuditService.class,
+            new AuditServiceImpl(repository),
+            context.pool()));
   }
 }

@@ -31,21 +31,39 @@ class AuditVerticleTest {
 
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
-    context = TestContexts.fresh(vertx)
-        .compose(ctx -> vertx.deployVerticle(new AuditVerticle(ctx)).map(id -> ctx))
-        .await(30, TimeUnit.SECONDS);
-    audit = new ServiceProxyBuilder(vertx).setAddress(Addresses.AUDIT_SERVICE).build(AuditService.class);
+    context =
+        TestContexts.fresh(vertx)
+            .compose(ctx -> vertx.deployVerticle(new AuditVerticle(ctx)).map(id -> ctx))
+            .await(30, TimeUnit.SECONDS);
+    audit =
+        new ServiceProxyBuilder(vertx)
+            .setAddress(Addresses.AUDIT_SERVICE)
+            .build(AuditService.class);
   }
 
   @Test
   void recordsPublishedEventsAndAnswersNewestFirst(Vertx vertx) throws Exception {
-    context.events().publish(DomainEvent.of("image.uploaded", "alice", "image/1", Outcome.SUCCESS, "192.0.2.1",
-        new JsonObject().put("sizeBytes", 2048)));
-    context.events().publish(DomainEvent.of("image.deleted", "bob", "image/1", Outcome.SUCCESS, "192.0.2.2", null));
+    context
+        .events()
+        .publish(
+            DomainEvent.of(
+                "image.uploaded",
+                "alice",
+                "image/1",
+                Outcome.SUCCESS,
+                "192.0.2.1",
+                new JsonObject().put("sizeBytes", 2048)));
+    context
+        .events()
+        .publish(
+            DomainEvent.of("image.deleted", "bob", "image/1", Outcome.SUCCESS, "192.0.2.2", null));
 
-    List<AuditEntry> entries = eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), 2);
+    List<AuditEntry> entries =
+        eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), 2);
 
-    assertThat(entries).extracting(AuditEntry::type).containsExactly("image.deleted", "image.uploaded");
+    assertThat(entries)
+        .extracting(AuditEntry::type)
+        .containsExactly("image.deleted", "image.uploaded");
     JsonObject uploaded = entries.get(1).toJson();
     assertThat(uploaded.getString("actor")).isEqualTo("alice");
     assertThat(uploaded.getString("outcome")).isEqualTo("success");
@@ -55,13 +73,22 @@ class AuditVerticleTest {
 
   @Test
   void filtersByActorAndType(Vertx vertx) throws Exception {
-    context.events().publish(DomainEvent.of("auth.login.failed", "mallory", null, Outcome.FAILURE, null, null));
-    context.events().publish(DomainEvent.of("auth.login.succeeded", "alice", null, Outcome.SUCCESS, null, null));
-    context.events().publish(DomainEvent.of("auth.login.failed", "alice", null, Outcome.FAILURE, null, null));
+    context
+        .events()
+        .publish(DomainEvent.of("auth.login.failed", "mallory", null, Outcome.FAILURE, null, null));
+    context
+        .events()
+        .publish(
+            DomainEvent.of("auth.login.succeeded", "alice", null, Outcome.SUCCESS, null, null));
+    context
+        .events()
+        .publish(DomainEvent.of("auth.login.failed", "alice", null, Outcome.FAILURE, null, null));
     eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), 3);
 
-    List<AuditEntry> aliceFailures = audit.query(AuditQuery.of("alice", "auth.login.failed", null, null, 10))
-        .await(10, TimeUnit.SECONDS);
+    List<AuditEntry> aliceFailures =
+        audit
+            .query(AuditQuery.of("alice", "auth.login.failed", null, null, 10))
+            .await(10, TimeUnit.SECONDS);
 
     assertThat(aliceFailures).hasSize(1);
     assertThat(aliceFailures.get(0).actor()).isEqualTo("alice");
@@ -70,9 +97,12 @@ class AuditVerticleTest {
   @Test
   void keepsTheOrderOfArrivalAndAnIntactChain(Vertx vertx) throws Exception {
     for (int i = 0; i < 30; i++) {
-      context.events().publish(DomainEvent.of("step." + i, "alice", null, Outcome.SUCCESS, null, null));
+      context
+          .events()
+          .publish(DomainEvent.of("step." + i, "alice", null, Outcome.SUCCESS, null, null));
     }
-    List<AuditEntry> entries = eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 100)), 30);
+    List<AuditEntry> entries =
+        eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 100)), 30);
 
     assertThat(entries).extracting(AuditEntry::type).first().isEqualTo("step.29");
     assertThat(entries).extracting(AuditEntry::type).last().isEqualTo("step.0");
@@ -83,28 +113,55 @@ class AuditVerticleTest {
 
   @Test
   void refusesToUpdateOrDeleteRows(Vertx vertx) throws Exception {
-    context.events().publish(DomainEvent.of("image.deleted", "alice", "image/1", Outcome.SUCCESS, null, null));
+    context
+        .events()
+        .publish(DomainEvent.of("image.deleted", "alice", "image/1", Outcome.SUCCESS, null, null));
     eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), 1);
 
-    assertThatThrownBy(() -> context.pool().query("UPDATE audit_events SET actor = 'mallory'").execute()
-        .await(10, TimeUnit.SECONDS)).hasMessageContaining("append-only");
-    assertThatThrownBy(() -> context.pool().query("DELETE FROM audit_events").execute()
-        .await(10, TimeUnit.SECONDS)).hasMessageContaining("append-only");
-    assertThatThrownBy(() -> context.pool().query("TRUNCATE audit_events").execute()
-        .await(10, TimeUnit.SECONDS)).hasMessageContaining("append-only");
+    assertThatThrownBy(
+            () ->
+                context
+                    .pool()
+                    .query("UPDATE audit_events SET actor = 'mallory'")
+                    .execute()
+                    .await(10, TimeUnit.SECONDS))
+        .hasMessageContaining("append-only");
+    assertThatThrownBy(
+            () ->
+                context
+                    .pool()
+                    .query("DELETE FROM audit_events")
+                    .execute()
+                    .await(10, TimeUnit.SECONDS))
+        .hasMessageContaining("append-only");
+    assertThatThrownBy(
+            () ->
+                context.pool().query("TRUNCATE audit_events").execute().await(10, TimeUnit.SECONDS))
+        .hasMessageContaining("append-only");
   }
 
   @Test
   void verificationNamesTheFirstRowEditedBehindItsBack(Vertx vertx) throws Exception {
     for (int i = 0; i < 5; i++) {
-      context.events().publish(DomainEvent.of("login." + i, "alice", null, Outcome.SUCCESS, "192.0.2.1", null));
+      context
+          .events()
+          .publish(DomainEvent.of("login." + i, "alice", null, Outcome.SUCCESS, "192.0.2.1", null));
     }
-    List<AuditEntry> entries = eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), 5);
+    List<AuditEntry> entries =
+        eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), 5);
     long third = entries.get(2).id();
 
     // Someone with database superuser rights switches the guard off and rewrites history.
-    context.pool().query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_immutable").execute()
-        .compose(v -> context.pool().query("UPDATE audit_events SET actor = 'mallory' WHERE id = " + third).execute())
+    context
+        .pool()
+        .query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_immutable")
+        .execute()
+        .compose(
+            v ->
+                context
+                    .pool()
+                    .query("UPDATE audit_events SET actor = 'mallory' WHERE id = " + third)
+                    .execute())
         .await(10, TimeUnit.SECONDS);
 
     AuditVerification verification = audit.verify().await(10, TimeUnit.SECONDS);
@@ -115,22 +172,32 @@ class AuditVerticleTest {
   @Test
   void verificationNoticesARemovedRow(Vertx vertx) throws Exception {
     for (int i = 0; i < 4; i++) {
-      context.events().publish(DomainEvent.of("login." + i, "alice", null, Outcome.SUCCESS, null, null));
+      context
+          .events()
+          .publish(DomainEvent.of("login." + i, "alice", null, Outcome.SUCCESS, null, null));
     }
-    List<AuditEntry> entries = eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), 4);
+    List<AuditEntry> entries =
+        eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), 4);
     long second = entries.get(2).id();
     long third = entries.get(1).id();
 
-    context.pool().query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_immutable").execute()
-        .compose(v -> context.pool().query("DELETE FROM audit_events WHERE id = " + second).execute())
+    context
+        .pool()
+        .query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_immutable")
+        .execute()
+        .compose(
+            v -> context.pool().query("DELETE FROM audit_events WHERE id = " + second).execute())
         .await(10, TimeUnit.SECONDS);
 
     assertThat(audit.verify().await(10, TimeUnit.SECONDS).firstBrokenId()).isEqualTo(third);
   }
 
-  /** Events are recorded asynchronously: poll until {@code count} rows are there or time runs out. */
-  private static List<AuditEntry> eventually(Vertx vertx, java.util.function.Supplier<Future<List<AuditEntry>>> query,
-      int count) throws Exception {
+  /**
+   * Events are recorded asynchronously: poll until {@code count} rows are there or time runs out.
+   */
+  private static List<AuditEntry> eventually(
+      Vertx vertx, java.util.function.Supplier<Future<List<AuditEntry>>> query, int count)
+      throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     List<AuditEntry> entries = List.of();
     while (System.nanoTime() < deadline) {

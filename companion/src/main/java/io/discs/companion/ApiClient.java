@@ -15,7 +15,8 @@ import java.time.Duration;
 /** The gateway's HTTP API, with every failure turned into one readable line. */
 final class ApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final String server;
   private final String token;
 
@@ -30,8 +31,12 @@ final class ApiClient {
 
   JsonNode post(String path, Object body) {
     try {
-      return send(request(path).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : JSON.writeValueAsString(body))));
+      return send(
+          request(path)
+              .header("Content-Type", "application/json")
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      body == null ? "{}" : JSON.writeValueAsString(body))));
     } catch (IOException e) {
       throw new CompanionException("cannot encode the request: " + e.getMessage());
     }
@@ -60,7 +65,8 @@ final class ApiClient {
     try {
       response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException | HttpConnectTimeoutException e) {
-      throw new CompanionException("server unreachable at " + server + " (is discs running there?)", 3);
+      throw new CompanionException(
+          "server unreachable at " + server + " (is discs running there?)", 3);
     } catch (HttpTimeoutException e) {
       throw new CompanionException("the server at " + server + " did not answer in time", 3);
     } catch (IOException e) {
@@ -77,7 +83,8 @@ final class ApiClient {
         throw new CompanionException("the server answered something that is not JSON");
       }
     }
-    throw new CompanionException(explain(status, detail(response.body())), status == 401 ? 4 : 1, status);
+    throw new CompanionException(
+        explain(status, detail(response.body())), status == 401 ? 4 : 1, status);
   }
 
   private static String detail(String body) {

@@ -7,16 +7,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar discs-companion.jar}: mount discs from a discs library on this machine. */
-@Command(name = "discs-companion", mixinStandardHelpOptions = true, version = "discs-companion 0.1.0",
+@Command(
+    name = "discs-companion",
+    mixinStandardHelpOptions = true,
+    version = "discs-companion 0.1.0",
     description = "Mount discs from a discs library on this machine.",
-    subcommands = {LoginCommand.class, ImagesCommand.class, MountCommand.class, UnmountCommand.class,
-        SessionsCommand.class})
+    subcommands = {
+      LoginCommand.class,
+      ImagesCommand.class,
+      MountCommand.class,
+      UnmountCommand.class,
+      SessionsCommand.class
+    })
 public final class Companion implements Runnable {
 
-  @CommandLine.Spec
-  private CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--config-dir", description = "Where the login is kept (default: ~/.config/discs).")
+  @Option(
+      names = "--config-dir",
+      description = "Where the login is kept (default: ~/.config/discs).")
   private Path configDir;
 
   public static void main(String[] args) {
@@ -24,7 +33,8 @@ public final class Companion implements Runnable {
   }
 
   static int run(String... args) {
-    return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+    return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true))
+        .execute(args);
   }
 
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
@@ -32,14 +42,15 @@ public final class Companion implements Runnable {
     commandLine.setOut(out);
     commandLine.setErr(err);
     // One plain line for every failure the companion understands; no stack traces.
-    commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
-      if (e instanceof CompanionException known) {
-        cl.getErr().println("discs-companion: " + known.getMessage());
-        return known.exitCode();
-      }
-      cl.getErr().println("discs-companion: unexpected failure: " + e);
-      return 1;
-    });
+    commandLine.setExecutionExceptionHandler(
+        (e, cl, parsed) -> {
+          if (e instanceof CompanionException known) {
+            cl.getErr().println("discs-companion: " + known.getMessage());
+            return known.exitCode();
+          }
+          cl.getErr().println("discs-companion: unexpected failure: " + e);
+          return 1;
+        });
     return commandLine;
   }
 

@@ -6,10 +6,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps a session's lease until told to stop. A beat that does not reach the server is retried
- * with back-off (1, 2, 4 … seconds, never longer than the interval); an answer that the session is
- * over (410) ends the loop, with exit code 0 when someone ended it on purpose and
- * {@link MountCommand#SESSION_LOST} when the server let it go (lease lapsed, target removed).
+ * Keeps a session's lease until told to stop. A beat that does not reach the server is retried with
+ * back-off (1, 2, 4 … seconds, never longer than the interval); an answer that the session is over
+ * (410) ends the loop, with exit code 0 when someone ended it on purpose and {@link
+ * MountCommand#SESSION_LOST} when the server let it go (lease lapsed, target removed).
  */
 final class Heartbeats {
   private final ApiClient api;
@@ -18,7 +18,8 @@ final class Heartbeats {
   private final PrintWriter out;
   private final PrintWriter err;
 
-  Heartbeats(ApiClient api, MountedSession session, Integer maxBeats, PrintWriter out, PrintWriter err) {
+  Heartbeats(
+      ApiClient api, MountedSession session, Integer maxBeats, PrintWriter out, PrintWriter err) {
     this.api = api;
     this.session = session;
     this.maxBeats = maxBeats;
@@ -45,7 +46,12 @@ final class Heartbeats {
           err.flush();
           return MountCommand.SESSION_LOST;
         }
-        err.println("discs-companion: heartbeat failed (" + e.getMessage() + "); retrying in " + backoffMs / 1000 + " s");
+        err.println(
+            "discs-companion: heartbeat failed ("
+                + e.getMessage()
+                + "); retrying in "
+                + backoffMs / 1000
+                + " s");
         err.flush();
         waitMs = backoffMs;
         backoffMs = Math.min(backoffMs * 2, intervalMs);
@@ -67,11 +73,12 @@ final class Heartbeats {
       out.flush();
       return 0;
     }
-    String why = switch (state == null ? "" : state) {
-      case "EXPIRED" -> "its lease lapsed before a heartbeat got through";
-      case "FAILED" -> "the server removed its target";
-      default -> "the server no longer has it";
-    };
+    String why =
+        switch (state == null ? "" : state) {
+          case "EXPIRED" -> "its lease lapsed before a heartbeat got through";
+          case "FAILED" -> "the server removed its target";
+          default -> "the server no longer has it";
+        };
     err.println("discs-companion: session " + session.id() + " was lost (" + why + "); detaching");
     err.flush();
     return MountCommand.SESSION_LOST;

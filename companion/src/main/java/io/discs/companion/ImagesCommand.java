@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "images", mixinStandardHelpOptions = true, description = "List the discs you may mount.")
+@Command(
+    name = "images",
+    mixinStandardHelpOptions = true,
+    description = "List the discs you may mount.")
 final class ImagesCommand extends Subcommand implements Callable<Integer> {
 
   @Override
@@ -12,9 +15,14 @@ final class ImagesCommand extends Subcommand implements Callable<Integer> {
     JsonNode discovery = companion.client().get("/api/v1/discovery");
     out().printf("%-36s  %-30s  %8s  %-7s  %s%n", "ID", "NAME", "MiB", "FORMAT", "BOOTABLE");
     for (JsonNode image : discovery.path("images")) {
-      out().printf("%-36s  %-30s  %8d  %-7s  %s%n", image.path("id").asText(), image.path("name").asText(),
-          image.path("sizeBytes").asLong() >> 20, image.path("format").asText(),
-          image.path("bootable").asBoolean() ? "yes" : "no");
+      out()
+          .printf(
+              "%-36s  %-30s  %8d  %-7s  %s%n",
+              image.path("id").asText(),
+              image.path("name").asText(),
+              image.path("sizeBytes").asLong() >> 20,
+              image.path("format").asText(),
+              image.path("bootable").asBoolean() ? "yes" : "no");
     }
     return 0;
   }

@@ -11,8 +11,7 @@ import java.nio.file.Path;
 final class InitiatorName {
   static final Path FILE = Path.of("/etc/iscsi/initiatorname.iscsi");
 
-  private InitiatorName() {
-  }
+  private InitiatorName() {}
 
   /** The {@code InitiatorName=} of {@code file}, or a failure that says what to do instead. */
   static String read(Path file) {
@@ -22,14 +21,17 @@ final class InitiatorName {
           return line.substring("InitiatorName=".length()).trim();
         }
       }
-      throw new CompanionException(file + " names no initiator (no InitiatorName= line): give --initiator-iqn", 2);
+      throw new CompanionException(
+          file + " names no initiator (no InitiatorName= line): give --initiator-iqn", 2);
     } catch (AccessDeniedException e) {
-      throw new CompanionException("cannot read " + file + " (only root may): run with sudo, or give --initiator-iqn",
-          2);
+      throw new CompanionException(
+          "cannot read " + file + " (only root may): run with sudo, or give --initiator-iqn", 2);
     } catch (NoSuchFileException e) {
-      throw new CompanionException("this machine has no " + file + ": install open-iscsi, or give --initiator-iqn", 2);
+      throw new CompanionException(
+          "this machine has no " + file + ": install open-iscsi, or give --initiator-iqn", 2);
     } catch (IOException e) {
-      throw new CompanionException("cannot read " + file + ": " + e.getMessage() + "; give --initiator-iqn", 2);
+      throw new CompanionException(
+          "cannot read " + file + ": " + e.getMessage() + "; give --initiator-iqn", 2);
     }
   }
 }

@@ -9,8 +9,7 @@ final class IscsiExitCode {
   static final int NO_OBJECTS = 21;
   static final int AUTH_FAILED = 24;
 
-  private IscsiExitCode() {
-  }
+  private IscsiExitCode() {}
 
   static String meaning(int code) {
     return switch (code) {
@@ -39,9 +38,14 @@ final class IscsiExitCode {
 
   /** The sentence for a failed step: what was tried, the code, and what iscsiadm itself said. */
   static String describe(String step, int code, String iscsiadmSaid) {
-    String said = iscsiadmSaid == null || iscsiadmSaid.isBlank() ? "" : ": iscsiadm said \"" + iscsiadmSaid + "\"";
+    String said =
+        iscsiadmSaid == null || iscsiadmSaid.isBlank()
+            ? ""
+            : ": iscsiadm said \"" + iscsiadmSaid + "\"";
     if (code == ISCSID_NOT_CONNECTED) {
-      return "iscsiadm " + step + " failed: iscsid is not running; start it with 'sudo systemctl start iscsid' "
+      return "iscsiadm "
+          + step
+          + " failed: iscsid is not running; start it with 'sudo systemctl start iscsid' "
           + "(or run 'sudo iscsid') and try again";
     }
     return "iscsiadm " + step + " failed (exit code " + code + ": " + meaning(code) + ")" + said;

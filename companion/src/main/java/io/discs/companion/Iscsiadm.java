@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Attaches a session's target with open-iscsi's {@code iscsiadm}: argument vectors only, every value
- * checked first, {@code node.startup=manual} so a login can never hang a boot, bounded retries.
+ * Attaches a session's target with open-iscsi's {@code iscsiadm}: argument vectors only, every
+ * value checked first, {@code node.startup=manual} so a login can never hang a boot, bounded
+ * retries.
  *
  * <p>No SendTargets discovery: the server already said which target, portal and LUN, and a stock
  * open-iscsi discovery logs in without CHAP and leaves a {@code send_targets} record behind. The
@@ -25,15 +26,22 @@ final class Iscsiadm {
   private static final int LOGIN_ATTEMPTS = 3;
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
 
-  /** What the server said to log in with; {@code mutual} is null unless the target proves itself too. */
-  record Credentials(String user, String secret, Credentials mutual) {
-  }
+  /**
+   * What the server said to log in with; {@code mutual} is null unless the target proves itself
+   * too.
+   */
+  record Credentials(String user, String secret, Credentials mutual) {}
 
   private record Outcome(int code, String output) {
     /** iscsiadm's own words: its last "iscsiadm: …" line, without the prefix. */
     String said() {
-      return output.lines().map(String::strip).filter(l -> l.startsWith("iscsiadm:"))
-          .map(l -> l.substring("iscsiadm:".length()).strip()).reduce((first, second) -> second).orElse("");
+      return output
+          .lines()
+          .map(String::strip)
+          .filter(l -> l.startsWith("iscsiadm:"))
+          .map(l -> l.substring("iscsiadm:".length()).strip())
+          .reduce((first, second) -> second)
+          .orElse("");
     }
   }
 
@@ -47,10 +55,21 @@ final class Iscsiadm {
 
   static Iscsiadm find(String location, SysfsDevices devices) {
     Path given = Path.of(location);
-    List<Path> candidates = given.isAbsolute() ? List.of(given)
-        : List.of(Path.of("/usr/sbin", location), Path.of("/sbin", location), Path.of("/usr/bin", location));
-    return candidates.stream().filter(Files::isExecutable).findFirst().map(path -> new Iscsiadm(path, devices))
-        .orElseThrow(() -> new CompanionException("iscsiadm is missing: install open-iscsi, or use --attach none", 5));
+    List<Path> candidates =
+        given.isAbsolute()
+            ? List.of(given)
+            : List.of(
+                Path.of("/usr/sbin", location),
+                Path.of("/sbin", location),
+                Path.of("/usr/bin", location));
+    return candidates.stream()
+        .filter(Files::isExecutable)
+        .findFirst()
+        .map(path -> new Iscsiadm(path, devices))
+        .orElseThrow(
+            () ->
+                new CompanionException(
+                    "iscsiadm is missing: install open-iscsi, or use --attach none", 5));
   }
 
   /**
@@ -59,13 +78,16 @@ final class Iscsiadm {
    */
   static boolean iscsidReachable(Path procNetUnix) {
     try {
-      return Files.readString(procNetUnix, StandardCharsets.UTF_8).contains("@ISCSIADM_ABSTRACT_NAMESPACE");
+      return Files.readString(procNetUnix, StandardCharsets.UTF_8)
+          .contains("@ISCSIADM_ABSTRACT_NAMESPACE");
     } catch (IOException e) {
       return true; // Cannot tell: let iscsiadm say.
     }
   }
 
-  /** Makes the node record, logs in, and waits (at most {@code deviceWait}) for the LUN's device. */
+  /**
+   * Makes the node record, logs in, and waits (at most {@code deviceWait}) for the LUN's device.
+   */
   AttachedDevice attach(String portal, String iqn, int lun, Credentials chap, Duration deviceWait) {
     check(IQN, iqn, "target name");
     check(PORTAL, portal, "portal");
@@ -89,9 +111,19 @@ final class Iscsiadm {
     }
     login(portal, iqn);
     try {
-      return devices.await(portal, iqn, lun, deviceWait).orElseThrow(() -> new CompanionException(
-          "logged in, but no device for LUN " + lun + " of " + iqn + " appeared within " + deviceWait.toSeconds()
-              + " s (looked in /sys/class/iscsi_session)", 6));
+      return devices
+          .await(portal, iqn, lun, deviceWait)
+          .orElseThrow(
+              () ->
+                  new CompanionException(
+                      "logged in, but no device for LUN "
+                          + lun
+                          + " of "
+                          + iqn
+                          + " appeared within "
+                          + deviceWait.toSeconds()
+                          + " s (looked in /sys/class/iscsi_session)",
+                      6));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CompanionException("interrupted", 130);
@@ -103,10 +135,12 @@ final class Iscsiadm {
     Outcome logout = exec(List.of("-m", "node", "-T", iqn, "-p", portal, "--logout"));
     Outcome delete = exec(List.of("-m", "node", "-o", "delete", "-T", iqn, "-p", portal));
     if (logout.code() != 0 && logout.code() != IscsiExitCode.NO_OBJECTS) {
-      throw new CompanionException(IscsiExitCode.describe("logout", logout.code(), logout.said()), 6);
+      throw new CompanionException(
+          IscsiExitCode.describe("logout", logout.code(), logout.said()), 6);
     }
     if (delete.code() != 0 && delete.code() != IscsiExitCode.NO_OBJECTS) {
-      throw new CompanionException(IscsiExitCode.describe("deleting the node record", delete.code(), delete.said()), 6);
+      throw new CompanionException(
+          IscsiExitCode.describe("deleting the node record", delete.code(), delete.said()), 6);
     }
   }
 
@@ -116,17 +150,24 @@ final class Iscsiadm {
       if (login.code() == 0 || login.code() == IscsiExitCode.SESSION_EXISTS) {
         return;
       }
-      boolean hopeless = login.code() == IscsiExitCode.AUTH_FAILED || login.code() == IscsiExitCode.FATAL_LOGIN
-          || login.code() == IscsiExitCode.ISCSID_NOT_CONNECTED || login.code() == 6 || login.code() == 13;
+      boolean hopeless =
+          login.code() == IscsiExitCode.AUTH_FAILED
+              || login.code() == IscsiExitCode.FATAL_LOGIN
+              || login.code() == IscsiExitCode.ISCSID_NOT_CONNECTED
+              || login.code() == 6
+              || login.code() == 13;
       if (hopeless || attempt == LOGIN_ATTEMPTS) {
-        throw new CompanionException(IscsiExitCode.describe("login", login.code(), login.said()), 6);
+        throw new CompanionException(
+            IscsiExitCode.describe("login", login.code(), login.said()), 6);
       }
       sleep(1_000L * attempt);
     }
   }
 
   private void update(String portal, String iqn, String name, String value) {
-    run(List.of("-m", "node", "-T", iqn, "-p", portal, "-o", "update", "-n", name, "-v", value), "setting " + name);
+    run(
+        List.of("-m", "node", "-T", iqn, "-p", portal, "-o", "update", "-n", name, "-v", value),
+        "setting " + name);
   }
 
   private void run(List<String> args, String step) {
@@ -144,15 +185,18 @@ final class Iscsiadm {
     try {
       // Output through a file: a pipe read to its end would outwait the timeout of a hung iscsiadm.
       output = Files.createTempFile("discs-iscsiadm", ".out");
-      ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(output.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(output.toFile());
       builder.environment().clear();
       builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
       Process process = builder.start();
       if (!process.waitFor(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new CompanionException("iscsiadm did not finish within " + STEP_TIMEOUT.toSeconds() + " s", 6);
+        throw new CompanionException(
+            "iscsiadm did not finish within " + STEP_TIMEOUT.toSeconds() + " s", 6);
       }
-      return new Outcome(process.exitValue(), new String(Files.readAllBytes(output), StandardCharsets.UTF_8));
+      return new Outcome(
+          process.exitValue(), new String(Files.readAllBytes(output), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new CompanionException("cannot run iscsiadm: " + e.getMessage(), 5);
     } catch (InterruptedException e) {

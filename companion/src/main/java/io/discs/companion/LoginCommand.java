@@ -11,10 +11,16 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "login", mixinStandardHelpOptions = true, description = "Log in and keep the token in the config directory (mode 0600).")
+@Command(
+    name = "login",
+    mixinStandardHelpOptions = true,
+    description = "Log in and keep the token in the config directory (mode 0600).")
 final class LoginCommand extends Subcommand implements Callable<Integer> {
 
-  @Option(names = "--server", required = true, description = "The discs server, e.g. https://discs.example:8080")
+  @Option(
+      names = "--server",
+      required = true,
+      description = "The discs server, e.g. https://discs.example:8080")
   private String server;
 
   @Option(names = "--user", required = true)
@@ -26,15 +32,17 @@ final class LoginCommand extends Subcommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     String password = passwordFromStdin ? readStdin() : prompt();
-    JsonNode token = new ApiClient(server, null).post("/api/v1/auth/token",
-        Map.of("username", user, "password", password));
+    JsonNode token =
+        new ApiClient(server, null)
+            .post("/api/v1/auth/token", Map.of("username", user, "password", password));
     new Credentials(server, user, token.path("access_token").asText()).save(companion.configDir());
     out().println("logged in to " + server + " as " + user);
     return 0;
   }
 
   private static String readStdin() throws IOException {
-    String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+    String line =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
     if (line == null || line.isEmpty()) {
       throw new CompanionException("no password on standard input", 2);
     }

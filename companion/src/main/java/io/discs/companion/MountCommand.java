@@ -13,24 +13,37 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Starts a session, attaches it (or prints how to), then keeps it alive until Ctrl-C, an
- * {@code unmount} from elsewhere, or the server ending it; then detaches and ends the session.
- * Whatever fails after the session started, the node record and the session are cleaned up.
+ * Starts a session, attaches it (or prints how to), then keeps it alive until Ctrl-C, an {@code
+ * unmount} from elsewhere, or the server ending it; then detaches and ends the session. Whatever
+ * fails after the session started, the node record and the session are cleaned up.
  */
-@Command(name = "mount", mixinStandardHelpOptions = true, description = "Mount a disc: start a session, attach it, keep it alive until Ctrl-C.")
+@Command(
+    name = "mount",
+    mixinStandardHelpOptions = true,
+    description = "Mount a disc: start a session, attach it, keep it alive until Ctrl-C.")
 final class MountCommand extends Subcommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Exit code when the server ended the session underneath a running mount (lease lost, target removed). */
+
+  /**
+   * Exit code when the server ended the session underneath a running mount (lease lost, target
+   * removed).
+   */
   static final int SESSION_LOST = 7;
 
   @Parameters(paramLabel = "IMAGE", description = "The image's id or its exact name.")
   private String image;
 
-  @Option(names = "--initiator-iqn", description = "Default: InitiatorName in /etc/iscsi/initiatorname.iscsi.")
+  @Option(
+      names = "--initiator-iqn",
+      description = "Default: InitiatorName in /etc/iscsi/initiatorname.iscsi.")
   private String initiatorIqn;
 
-  @Option(names = "--attach", defaultValue = "iscsiadm", description = "iscsiadm (log in here) or none (print "
-      + "the connection details). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--attach",
+      defaultValue = "iscsiadm",
+      description =
+          "iscsiadm (log in here) or none (print "
+              + "the connection details). Default: ${DEFAULT-VALUE}.")
   private String attach;
 
   @Option(names = "--device-type", description = "disk or cdrom")
@@ -39,8 +52,10 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the connection details as JSON.")
   private boolean json;
 
-  @Option(names = "--device-wait", defaultValue = "30", description = "Seconds to wait for the device after login. "
-      + "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--device-wait",
+      defaultValue = "30",
+      description = "Seconds to wait for the device after login. " + "Default: ${DEFAULT-VALUE}.")
   private int deviceWaitSeconds;
 
   @Option(names = "--iscsiadm", hidden = true, defaultValue = "iscsiadm")
@@ -49,7 +64,10 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
   @Option(names = "--sysfs", hidden = true, defaultValue = "/sys")
   private Path sysfs;
 
-  @Option(names = "--heartbeats", hidden = true, description = "Stop after this many heartbeats (tests).")
+  @Option(
+      names = "--heartbeats",
+      hidden = true,
+      description = "Stop after this many heartbeats (tests).")
   private Integer maxHeartbeats;
 
   @Override
@@ -62,31 +80,46 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
     ApiClient api = companion.client();
     String imageId = resolveImage(api);
     refuseSecondMount(api, imageId, initiator);
-    ObjectNode request = JSON.createObjectNode().put("imageId", imageId).put("initiatorIqn", initiator);
+    ObjectNode request =
+        JSON.createObjectNode().put("imageId", imageId).put("initiatorIqn", initiator);
     if (deviceType != null) {
       request.put("deviceType", deviceType);
     }
     MountedSession session = MountedSession.from(api.post("/api/v1/sessions", request));
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch cleaned = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.countDown();
-      awaitQuietly(cleaned);
-    }, "discs-companion-stop");
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.countDown();
+              awaitQuietly(cleaned);
+            },
+            "discs-companion-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     boolean attached = false;
     try {
       AttachedDevice device = null;
       if (iscsiadm != null) {
         attached = true; // from here on the node record may exist: detach cleans it either way
-        device = iscsiadm.attach(session.portal(), session.iqn(), session.lun(), session.credentials(),
-            Duration.ofSeconds(deviceWaitSeconds));
+        device =
+            iscsiadm.attach(
+                session.portal(),
+                session.iqn(),
+                session.lun(),
+                session.credentials(),
+                Duration.ofSeconds(deviceWaitSeconds));
       }
       print(session, device);
       return new Heartbeats(api, session, maxHeartbeats, out(), err()).run(stop);
     } catch (CompanionException e) {
-      throw new CompanionException(e.getMessage() + "; session " + session.id() + " was ended and nothing is left "
-          + "attached", e.exitCode(), e.httpStatus());
+      throw new CompanionException(
+          e.getMessage()
+              + "; session "
+              + session.id()
+              + " was ended and nothing is left "
+              + "attached",
+          e.exitCode(),
+          e.httpStatus());
     } finally {
       try {
         cleanUp(api, session, attached ? iscsiadm : null);
@@ -104,24 +137,36 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
   /** Everything that can be known to fail before a session is started, checked before it is. */
   private Iscsiadm preparedIscsiadm() {
     if (!Privileges.isRoot()) {
-      throw new CompanionException("mount needs root (iscsiadm changes system state): run with sudo, or use "
-          + "--attach none to print the connection details", 2);
+      throw new CompanionException(
+          "mount needs root (iscsiadm changes system state): run with sudo, or use "
+              + "--attach none to print the connection details",
+          2);
     }
     Iscsiadm iscsiadm = Iscsiadm.find(iscsiadmLocation, new SysfsDevices(sysfs, Path.of("/dev")));
     if (!Iscsiadm.iscsidReachable(Path.of("/proc/net/unix"))) {
-      throw new CompanionException("iscsid is not running: start it with 'sudo systemctl start iscsid' (or run "
-          + "'sudo iscsid') and try again", 6);
+      throw new CompanionException(
+          "iscsid is not running: start it with 'sudo systemctl start iscsid' (or run "
+              + "'sudo iscsid') and try again",
+          6);
     }
     return iscsiadm;
   }
 
   private void refuseSecondMount(ApiClient api, String imageId, String initiator) {
     for (JsonNode running : api.get("/api/v1/sessions").path("items")) {
-      if (running.path("state").asText().equals("ACTIVE") && running.path("imageId").asText().equals(imageId)
+      if (running.path("state").asText().equals("ACTIVE")
+          && running.path("imageId").asText().equals(imageId)
           && running.path("initiatorIqn").asText().equals(initiator)) {
         String id = running.path("id").asText();
-        throw new CompanionException("'" + image + "' is already mounted on this machine in session " + id
-            + " (end it with 'discs-companion unmount " + id + "')", 2);
+        throw new CompanionException(
+            "'"
+                + image
+                + "' is already mounted on this machine in session "
+                + id
+                + " (end it with 'discs-companion unmount "
+                + id
+                + "')",
+            2);
       }
     }
   }
@@ -153,7 +198,8 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
     for (JsonNode candidate : images) {
       if (candidate.path("name").asText().equals(image)) {
         if (found != null) {
-          throw new CompanionException("more than one image is named '" + image + "': use its id", 2);
+          throw new CompanionException(
+              "more than one image is named '" + image + "': use its id", 2);
         }
         found = candidate.path("id").asText();
       }
@@ -166,13 +212,16 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
 
   private void print(MountedSession session, AttachedDevice device) throws Exception {
     if (json) {
-      ObjectNode details = JSON.createObjectNode()
-          .put("sessionId", session.id())
-          .put("portal", session.portal())
-          .put("iqn", session.iqn())
-          .put("lun", session.lun())
-          .put("leaseExpiresAt", session.leaseExpiresAt());
-      details.putObject("chap").put("username", session.credentials().user())
+      ObjectNode details =
+          JSON.createObjectNode()
+              .put("sessionId", session.id())
+              .put("portal", session.portal())
+              .put("iqn", session.iqn())
+              .put("lun", session.lun())
+              .put("leaseExpiresAt", session.leaseExpiresAt());
+      details
+          .putObject("chap")
+          .put("username", session.credentials().user())
           .put("secret", session.credentials().secret());
       if (device != null) {
         details.put("device", device.node().toString());
@@ -183,7 +232,9 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
       out().println("session   " + session.id());
       out().println("portal    " + session.portal());
       out().println("target    " + session.iqn() + " (LUN " + session.lun() + ")");
-      out().println("chap      " + session.credentials().user() + " / " + session.credentials().secret());
+      out()
+          .println(
+              "chap      " + session.credentials().user() + " / " + session.credentials().secret());
       if (device != null) {
         out().println("device    " + device.node());
         device.byPath().ifPresent(link -> out().println("by-path   " + link));

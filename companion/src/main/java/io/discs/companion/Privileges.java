@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** Whether this process runs as root, read from {@code /proc/self/status} (Java has no geteuid). */
 final class Privileges {
-  private Privileges() {
-  }
+  private Privileges() {}
 
   static boolean isRoot() {
     return effectiveUid(Path.of("/proc/self/status")) == 0;

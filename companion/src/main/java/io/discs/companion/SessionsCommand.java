@@ -12,8 +12,13 @@ final class SessionsCommand extends Subcommand implements Callable<Integer> {
     JsonNode sessions = companion.client().get("/api/v1/sessions");
     out().printf("%-36s  %-8s  %-24s  %s%n", "ID", "STATE", "LEASE UNTIL", "TARGET");
     for (JsonNode session : sessions.path("items")) {
-      out().printf("%-36s  %-8s  %-24s  %s%n", session.path("id").asText(), session.path("state").asText(),
-          session.path("leaseExpiresAt").asText(), session.path("target").path("iqn").asText("-"));
+      out()
+          .printf(
+              "%-36s  %-8s  %-24s  %s%n",
+              session.path("id").asText(),
+              session.path("state").asText(),
+              session.path("leaseExpiresAt").asText(),
+              session.path("target").path("iqn").asText("-"));
     }
     return 0;
   }

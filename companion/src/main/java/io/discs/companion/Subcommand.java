@@ -6,11 +6,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** What every subcommand reaches for: the root command's settings and its output streams. */
 abstract class Subcommand {
-  @ParentCommand
-  protected Companion companion;
+  @ParentCommand protected Companion companion;
 
-  @CommandLine.Spec
-  protected CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec protected CommandLine.Model.CommandSpec spec;
 
   protected PrintWriter out() {
     return spec.commandLine().getOut();

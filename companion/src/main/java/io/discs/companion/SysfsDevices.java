@@ -28,8 +28,12 @@ final class SysfsDevices {
     return new SysfsDevices(Path.of("/sys"), Path.of("/dev"));
   }
 
-  /** Waits until the LUN's device node exists (and briefly for its by-path link), at most {@code timeout}. */
-  Optional<AttachedDevice> await(String portal, String iqn, int lun, Duration timeout) throws InterruptedException {
+  /**
+   * Waits until the LUN's device node exists (and briefly for its by-path link), at most {@code
+   * timeout}.
+   */
+  Optional<AttachedDevice> await(String portal, String iqn, int lun, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Optional<Path> node = Optional.empty();
     while (node.isEmpty() && System.nanoTime() < deadline) {
@@ -46,7 +50,8 @@ final class SysfsDevices {
     while (!Files.exists(link) && System.nanoTime() < linkDeadline) {
       Thread.sleep(100);
     }
-    return Optional.of(new AttachedDevice(node.get(), Files.exists(link) ? Optional.of(link) : Optional.empty()));
+    return Optional.of(
+        new AttachedDevice(node.get(), Files.exists(link) ? Optional.of(link) : Optional.empty()));
   }
 
   /** The device node the kernel named for the LUN, if it has named one yet. */
@@ -75,7 +80,9 @@ final class SysfsDevices {
     try (Stream<Path> paths = Files.walk(sessionDevice.toRealPath(), 2)) {
       for (Path candidate : paths.toList()) {
         var address = SCSI_ADDRESS.matcher(candidate.getFileName().toString());
-        if (address.matches() && Integer.parseInt(address.group(1)) == lun && Files.isDirectory(candidate.resolve("block"))) {
+        if (address.matches()
+            && Integer.parseInt(address.group(1)) == lun
+            && Files.isDirectory(candidate.resolve("block"))) {
           try (Stream<Path> blocks = Files.list(candidate.resolve("block"))) {
             Optional<Path> name = blocks.findFirst().map(Path::getFileName);
             if (name.isPresent()) {

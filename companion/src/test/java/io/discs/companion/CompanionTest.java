@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CompanionTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void answersHelpAndVersionAndRefusesUnknownOptions() {
@@ -25,8 +24,9 @@ class CompanionTest {
     Result result = run("--config-dir", dir.toString(), "images");
 
     assertThat(result.code).isNotZero();
-    assertThat(result.err.strip()).isEqualTo(
-        "discs-companion: not logged in: run 'discs-companion login --server URL --user NAME' first");
+    assertThat(result.err.strip())
+        .isEqualTo(
+            "discs-companion: not logged in: run 'discs-companion login --server URL --user NAME' first");
   }
 
   @Test
@@ -41,7 +41,8 @@ class CompanionTest {
 
     assertThat(result.code).isEqualTo(3);
     assertThat(result.err.lines()).hasSize(1);
-    assertThat(result.err).startsWith("discs-companion: server unreachable at http://127.0.0.1:" + port);
+    assertThat(result.err)
+        .startsWith("discs-companion: server unreachable at http://127.0.0.1:" + port);
   }
 
   @Test
@@ -55,10 +56,10 @@ class CompanionTest {
   private static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Companion.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    int code =
+        Companion.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
     return new Result(code, out.toString(), err.toString());
   }
 
-  private record Result(int code, String out, String err) {
-  }
+  private record Result(int code, String out, String err) {}
 }

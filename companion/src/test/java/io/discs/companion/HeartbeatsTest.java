@@ -37,7 +37,9 @@ class HeartbeatsTest {
 
     assertThat(code).isZero();
     assertThat(beats.get()).isEqualTo(5);
-    assertThat(err.toString()).contains("heartbeat failed (the server answered 503").contains("retrying in 1 s")
+    assertThat(err.toString())
+        .contains("heartbeat failed (the server answered 503")
+        .contains("retrying in 1 s")
         .contains("retrying in 1 s"); // the interval (1 s) caps the back-off
   }
 
@@ -46,7 +48,8 @@ class HeartbeatsTest {
     serve(beat -> 410, "EXPIRED");
 
     assertThat(heartbeats(null).run(new CountDownLatch(1))).isEqualTo(MountCommand.SESSION_LOST);
-    assertThat(err.toString()).contains("session " + ID + " was lost (its lease lapsed before a heartbeat got through)");
+    assertThat(err.toString())
+        .contains("session " + ID + " was lost (its lease lapsed before a heartbeat got through)");
   }
 
   @Test
@@ -71,13 +74,24 @@ class HeartbeatsTest {
 
   private void serve(Answers answers, String state) throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/api/v1/sessions/" + ID + "/heartbeat", exchange -> {
-      int status = answers.status(beats.incrementAndGet());
-      respond(exchange, status, status == 200 ? "{\"id\":\"" + ID + "\",\"state\":\"ACTIVE\"}"
-          : "{\"status\":" + status + ",\"detail\":\"on cue\"}");
-    });
-    server.createContext("/api/v1/sessions", exchange -> respond(exchange, 200,
-        "{\"items\":[{\"id\":\"" + ID + "\",\"state\":\"" + state + "\"}]}"));
+    server.createContext(
+        "/api/v1/sessions/" + ID + "/heartbeat",
+        exchange -> {
+          int status = answers.status(beats.incrementAndGet());
+          respond(
+              exchange,
+              status,
+              status == 200
+                  ? "{\"id\":\"" + ID + "\",\"state\":\"ACTIVE\"}"
+                  : "{\"status\":" + status + ",\"detail\":\"on cue\"}");
+        });
+    server.createContext(
+        "/api/v1/sessions",
+        exchange ->
+            respond(
+                exchange,
+                200,
+                "{\"items\":[{\"id\":\"" + ID + "\",\"state\":\"" + state + "\"}]}"));
     server.start();
   }
 
@@ -91,8 +105,16 @@ class HeartbeatsTest {
 
   private Heartbeats heartbeats(Integer maxBeats) {
     ApiClient api = new ApiClient("http://127.0.0.1:" + server.getAddress().getPort(), "token");
-    MountedSession session = new MountedSession(ID, "192.0.2.10:3260", "iqn.2026-01.io.discs:x.y", 0,
-        new Iscsiadm.Credentials("u", "s", null), 1, "2026-11-26T00:00:00Z");
-    return new Heartbeats(api, session, maxBeats, new PrintWriter(out, true), new PrintWriter(err, true));
+    MountedSession session =
+        new MountedSession(
+            ID,
+            "192.0.2.10:3260",
+            "iqn.2026-01.io.discs:x.y",
+            0,
+            new Iscsiadm.Credentials("u", "s", null),
+            1,
+            "2026-11-26T00:00:00Z");
+    return new Heartbeats(
+        api, session, maxBeats, new PrintWriter(out, true), new PrintWriter(err, true));
   }
 }

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 class IscsiadmTest {
   private static final String PORTAL = "192.0.2.10:3260";
   private static final String IQN = "iqn.2026-01.io.discs:0a1b2c3d.0011223344556677";
-  private static final Iscsiadm.Credentials CHAP = new Iscsiadm.Credentials("discs-user", "Secret0123456789", null);
+  private static final Iscsiadm.Credentials CHAP =
+      new Iscsiadm.Credentials("discs-user", "Secret0123456789", null);
   private static final String NODE = "-m node -T " + IQN + " -p " + PORTAL;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private Path sys;
   private Path dev;
   private Iscsiadm iscsiadm;
@@ -44,41 +44,52 @@ class IscsiadmTest {
   }
 
   @Test
-  void makesTheNodeRecordWithoutDiscoverySetsChapAndManualStartupLogsInAndFindsTheDevice() throws Exception {
+  void makesTheNodeRecordWithoutDiscoverySetsChapAndManualStartupLogsInAndFindsTheDevice()
+      throws Exception {
     kernelMakes(IQN, 0, "sdb");
 
     AttachedDevice device = iscsiadm.attach(PORTAL, IQN, 0, CHAP, Duration.ofSeconds(2));
 
     assertThat(device.node()).isEqualTo(dev.resolve("sdb"));
-    assertThat(recorded()).containsExactly(
-        "-m node -o new -T " + IQN + " -p " + PORTAL,
-        NODE + " -o update -n node.startup -v manual",
-        NODE + " -o update -n node.session.auth.authmethod -v CHAP",
-        NODE + " -o update -n node.session.auth.username -v discs-user",
-        NODE + " -o update -n node.session.auth.password -v Secret0123456789",
-        NODE + " --login");
+    assertThat(recorded())
+        .containsExactly(
+            "-m node -o new -T " + IQN + " -p " + PORTAL,
+            NODE + " -o update -n node.startup -v manual",
+            NODE + " -o update -n node.session.auth.authmethod -v CHAP",
+            NODE + " -o update -n node.session.auth.username -v discs-user",
+            NODE + " -o update -n node.session.auth.password -v Secret0123456789",
+            NODE + " --login");
     assertThat(recorded()).noneMatch(line -> line.contains("discovery"));
   }
 
   @Test
   void setsTheTargetsCredentialsForMutualChap() throws Exception {
     kernelMakes(IQN, 0, "sr0");
-    Iscsiadm.Credentials mutual = new Iscsiadm.Credentials("discs-user", "Secret0123456789",
-        new Iscsiadm.Credentials("discs-target", "Other0123456789x", null));
+    Iscsiadm.Credentials mutual =
+        new Iscsiadm.Credentials(
+            "discs-user",
+            "Secret0123456789",
+            new Iscsiadm.Credentials("discs-target", "Other0123456789x", null));
 
-    assertThat(iscsiadm.attach(PORTAL, IQN, 0, mutual, Duration.ofSeconds(2)).node()).isEqualTo(dev.resolve("sr0"));
-    assertThat(recorded()).contains(NODE + " -o update -n node.session.auth.username_in -v discs-target",
-        NODE + " -o update -n node.session.auth.password_in -v Other0123456789x");
+    assertThat(iscsiadm.attach(PORTAL, IQN, 0, mutual, Duration.ofSeconds(2)).node())
+        .isEqualTo(dev.resolve("sr0"));
+    assertThat(recorded())
+        .contains(
+            NODE + " -o update -n node.session.auth.username_in -v discs-target",
+            NODE + " -o update -n node.session.auth.password_in -v Other0123456789x");
   }
 
   @Test
   void findsTheDeviceOfTheLunTheServerNamedAndItsByPathLink() throws Exception {
     kernelMakes(IQN, 0, "sdb");
     kernelMakes(IQN, 1, "sdc");
-    Path link = Files.createDirectories(dev.resolve("disk/by-path")).resolve("ip-" + PORTAL + "-iscsi-" + IQN + "-lun-1");
+    Path link =
+        Files.createDirectories(dev.resolve("disk/by-path"))
+            .resolve("ip-" + PORTAL + "-iscsi-" + IQN + "-lun-1");
     Files.createSymbolicLink(link, Path.of("../../sdc"));
 
-    AttachedDevice device = new SysfsDevices(sys, dev).await(PORTAL, IQN, 1, Duration.ofSeconds(2)).orElseThrow();
+    AttachedDevice device =
+        new SysfsDevices(sys, dev).await(PORTAL, IQN, 1, Duration.ofSeconds(2)).orElseThrow();
 
     assertThat(device.node()).isEqualTo(dev.resolve("sdc"));
     assertThat(device.byPath()).contains(link);
@@ -89,22 +100,30 @@ class IscsiadmTest {
     kernelMakes("iqn.2026-01.io.discs:other.1", 0, "sdb");
 
     assertThatThrownBy(() -> iscsiadm.attach(PORTAL, IQN, 0, CHAP, Duration.ofMillis(300)))
-        .hasMessage("logged in, but no device for LUN 0 of " + IQN + " appeared within 0 s (looked in "
-            + "/sys/class/iscsi_session)");
+        .hasMessage(
+            "logged in, but no device for LUN 0 of "
+                + IQN
+                + " appeared within 0 s (looked in "
+                + "/sys/class/iscsi_session)");
   }
 
   @Test
-  void takesAlreadyLoggedInAsSuccessAndPassesOnWhatIscsiadmSaidAboutAnAuthorizationFailure() throws Exception {
+  void takesAlreadyLoggedInAsSuccessAndPassesOnWhatIscsiadmSaidAboutAnAuthorizationFailure()
+      throws Exception {
     kernelMakes(IQN, 0, "sdb");
     Files.writeString(dir.resolve("exit-login"), "15");
-    assertThat(iscsiadm.attach(PORTAL, IQN, 0, CHAP, Duration.ofSeconds(2)).node()).isEqualTo(dev.resolve("sdb"));
+    assertThat(iscsiadm.attach(PORTAL, IQN, 0, CHAP, Duration.ofSeconds(2)).node())
+        .isEqualTo(dev.resolve("sdb"));
 
     Files.writeString(dir.resolve("exit-login"), "24");
-    Files.writeString(dir.resolve("said-login"), "initiator reported error (24 - iSCSI login failed due to authorization failure)");
+    Files.writeString(
+        dir.resolve("said-login"),
+        "initiator reported error (24 - iSCSI login failed due to authorization failure)");
     assertThatThrownBy(() -> iscsiadm.attach(PORTAL, IQN, 0, CHAP, Duration.ofSeconds(2)))
         .isInstanceOf(CompanionException.class)
-        .hasMessage("iscsiadm login failed (exit code 24: CHAP authorization failed (wrong initiator name or secret)): "
-            + "iscsiadm said \"initiator reported error (24 - iSCSI login failed due to authorization failure)\"");
+        .hasMessage(
+            "iscsiadm login failed (exit code 24: CHAP authorization failed (wrong initiator name or secret)): "
+                + "iscsiadm said \"initiator reported error (24 - iSCSI login failed due to authorization failure)\"");
   }
 
   @Test
@@ -122,8 +141,9 @@ class IscsiadmTest {
     Files.writeString(dir.resolve("said-new"), "Could not open /run/lock/iscsi: Permission denied");
 
     assertThatThrownBy(() -> iscsiadm.attach(PORTAL, IQN, 0, CHAP, Duration.ofSeconds(2)))
-        .hasMessage("iscsiadm creating the node record failed (exit code 6: cannot read or write the node database "
-            + "in /etc/iscsi (are you root?)): iscsiadm said \"Could not open /run/lock/iscsi: Permission denied\"");
+        .hasMessage(
+            "iscsiadm creating the node record failed (exit code 6: cannot read or write the node database "
+                + "in /etc/iscsi (are you root?)): iscsiadm said \"Could not open /run/lock/iscsi: Permission denied\"");
   }
 
   @Test
@@ -141,12 +161,14 @@ class IscsiadmTest {
 
     iscsiadm.detach(PORTAL, IQN);
 
-    assertThat(recorded()).containsExactly(NODE + " --logout", "-m node -o delete -T " + IQN + " -p " + PORTAL);
+    assertThat(recorded())
+        .containsExactly(NODE + " --logout", "-m node -o delete -T " + IQN + " -p " + PORTAL);
   }
 
   @Test
   void refusesValuesThatAreNotWhatTheServerShouldSend() {
-    assertThatThrownBy(() -> iscsiadm.attach(PORTAL, "iqn.x; reboot", 0, CHAP, Duration.ofSeconds(1)))
+    assertThatThrownBy(
+            () -> iscsiadm.attach(PORTAL, "iqn.x; reboot", 0, CHAP, Duration.ofSeconds(1)))
         .hasMessage("the server sent an unusable target name");
     assertThatThrownBy(() -> iscsiadm.attach("$(id):3260", IQN, 0, CHAP, Duration.ofSeconds(1)))
         .hasMessage("the server sent an unusable portal");
@@ -163,8 +185,10 @@ class IscsiadmTest {
   @Test
   void tellsWhetherIscsidListensFromTheUnixSocketTable() throws Exception {
     Path table = dir.resolve("unix");
-    Files.writeString(table, "Num       RefCount Protocol Flags    Type St Inode Path\n"
-        + "0000000000000000: 00000002 00000000 00010000 0001 01 20311 @ISCSIADM_ABSTRACT_NAMESPACE\n");
+    Files.writeString(
+        table,
+        "Num       RefCount Protocol Flags    Type St Inode Path\n"
+            + "0000000000000000: 00000002 00000000 00010000 0001 01 20311 @ISCSIADM_ABSTRACT_NAMESPACE\n");
     assertThat(Iscsiadm.iscsidReachable(table)).isTrue();
 
     Files.writeString(table, "Num       RefCount Protocol Flags    Type St Inode Path\n");
@@ -179,13 +203,17 @@ class IscsiadmTest {
     assertThat(Privileges.effectiveUid(status)).isZero();
 
     Path name = dir.resolve("initiatorname.iscsi");
-    Files.writeString(name, "## DO NOT EDIT OR REMOVE THIS FILE!\nInitiatorName=iqn.1993-08.org.debian:01:abc\n");
+    Files.writeString(
+        name, "## DO NOT EDIT OR REMOVE THIS FILE!\nInitiatorName=iqn.1993-08.org.debian:01:abc\n");
     assertThat(InitiatorName.read(name)).isEqualTo("iqn.1993-08.org.debian:01:abc");
     assertThatThrownBy(() -> InitiatorName.read(dir.resolve("absent")))
         .hasMessageContaining("install open-iscsi, or give --initiator-iqn");
   }
 
-  /** What the kernel publishes for a logged-in LUN: session → SCSI device H:C:T:L → block/NAME, and /dev/NAME. */
+  /**
+   * What the kernel publishes for a logged-in LUN: session → SCSI device H:C:T:L → block/NAME, and
+   * /dev/NAME.
+   */
   private void kernelMakes(String iqn, int lun, String name) throws Exception {
     Path hostSession = Files.createDirectories(sys.resolve("devices/platform/host0/session1"));
     Files.createDirectories(hostSession.resolve("target0:0:0/0:0:0:" + lun + "/block/" + name));
@@ -200,6 +228,7 @@ class IscsiadmTest {
 
   private List<String> recorded() throws Exception {
     return Files.readAllLines(dir.resolve("record.log")).stream()
-        .map(line -> String.join(" ", Arrays.asList(line.split("\u001f"))).strip()).toList();
+        .map(line -> String.join(" ", Arrays.asList(line.split("\u001f"))).strip())
+        .toList();
   }
 }

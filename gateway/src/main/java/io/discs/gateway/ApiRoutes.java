@@ -34,9 +34,15 @@ import java.util.function.Function;
 final class ApiRoutes {
   static final String BASE = "/api/v1";
   private static final long JSON_BODY_LIMIT = 64 * 1024;
+
   /** Operations whose body is JSON; the upload streams its body and never gets a BodyHandler. */
-  private static final List<Operation> JSON_BODY = List.of(Operation.ISSUE_TOKEN, Operation.CREATE_USER,
-      Operation.CHANGE_OWN_PASSWORD, Operation.CREATE_TARGET, Operation.START_SESSION);
+  private static final List<Operation> JSON_BODY =
+      List.of(
+          Operation.ISSUE_TOKEN,
+          Operation.CREATE_USER,
+          Operation.CHANGE_OWN_PASSWORD,
+          Operation.CREATE_TARGET,
+          Operation.START_SESSION);
 
   private final DiscsConfig config;
   private final AccessControl access;
@@ -51,7 +57,8 @@ final class ApiRoutes {
     this.config = config;
     this.access = access;
     this.auth = auth;
-    ServiceProxyBuilder builder = new ServiceProxyBuilder(vertx).setOptions(new DeliveryOptions().setSendTimeout(30_000));
+    ServiceProxyBuilder builder =
+        new ServiceProxyBuilder(vertx).setOptions(new DeliveryOptions().setSendTimeout(30_000));
     this.images = builder.setAddress(Addresses.IMAGE_SERVICE).build(ImageService.class);
     this.targets = builder.setAddress(Addresses.TARGET_SERVICE).build(TargetService.class);
     this.sessions = builder.setAddress(Addresses.SESSION_SERVICE).build(SessionService.class);
@@ -87,39 +94,98 @@ final class ApiRoutes {
     h.put(Operation.LIST_USERS, auth::listUsers);
     h.put(Operation.CREATE_USER, ctx -> auth.createUser(ctx, Requests.jsonBody(ctx)));
     h.put(Operation.DELETE_USER, auth::deleteUser);
-    h.put(Operation.CHANGE_OWN_PASSWORD, ctx -> auth.changeOwnPassword(ctx, Requests.jsonBody(ctx)));
+    h.put(
+        Operation.CHANGE_OWN_PASSWORD, ctx -> auth.changeOwnPassword(ctx, Requests.jsonBody(ctx)));
 
-    h.put(Operation.LIST_IMAGES, ctx -> respond(ctx, 200, images.list(ctx.request().getParam("name"),
-        Requests.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE),
-        Requests.intParam(ctx, "limit", 100, 1, ImageService.MAX_PAGE)).map(items(i -> i.toJson()))));
+    h.put(
+        Operation.LIST_IMAGES,
+        ctx ->
+            respond(
+                ctx,
+                200,
+                images
+                    .list(
+                        ctx.request().getParam("name"),
+                        Requests.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE),
+                        Requests.intParam(ctx, "limit", 100, 1, ImageService.MAX_PAGE))
+                    .map(items(i -> i.toJson()))));
     h.put(Operation.UPLOAD_IMAGE, imageBytes::upload);
-    h.put(Operation.GET_IMAGE, ctx -> respond(ctx, 200, images.get(ctx.pathParam("id")).map(i -> i.toJson())));
-    h.put(Operation.DELETE_IMAGE, ctx -> noContent(ctx, images.delete(ctx.pathParam("id"), caller(ctx))));
+    h.put(
+        Operation.GET_IMAGE,
+        ctx -> respond(ctx, 200, images.get(ctx.pathParam("id")).map(i -> i.toJson())));
+    h.put(
+        Operation.DELETE_IMAGE,
+        ctx -> noContent(ctx, images.delete(ctx.pathParam("id"), caller(ctx))));
     h.put(Operation.GET_IMAGE_CONTENT, imageBytes::content);
     h.put(Operation.HEAD_IMAGE_CONTENT, imageBytes::content);
 
-    h.put(Operation.CREATE_TARGET, ctx -> respond(ctx, 201,
-        targets.create(new TargetRequest(Requests.jsonBody(ctx)), caller(ctx)).map(t -> t.toJson())));
-    h.put(Operation.LIST_TARGETS, ctx -> respond(ctx, 200, targets.list().map(items(t -> t.toJson()))));
-    h.put(Operation.GET_TARGET, ctx -> respond(ctx, 200, targets.get(ctx.pathParam("id")).map(t -> t.toJson())));
-    h.put(Operation.DELETE_TARGET, ctx -> noContent(ctx, targets.delete(ctx.pathParam("id"), caller(ctx))));
+    h.put(
+        Operation.CREATE_TARGET,
+        ctx ->
+            respond(
+                ctx,
+                201,
+                targets
+                    .create(new TargetRequest(Requests.jsonBody(ctx)), caller(ctx))
+                    .map(t -> t.toJson())));
+    h.put(
+        Operation.LIST_TARGETS,
+        ctx -> respond(ctx, 200, targets.list().map(items(t -> t.toJson()))));
+    h.put(
+        Operation.GET_TARGET,
+        ctx -> respond(ctx, 200, targets.get(ctx.pathParam("id")).map(t -> t.toJson())));
+    h.put(
+        Operation.DELETE_TARGET,
+        ctx -> noContent(ctx, targets.delete(ctx.pathParam("id"), caller(ctx))));
 
-    h.put(Operation.DISCOVERY, ctx -> respond(ctx, 200, images.list(null, 0, ImageService.MAX_PAGE)
-        .map(list -> new JsonObject()
-            .put("portals", new JsonArray().add(config.iscsiPortal().toString()))
-            .put("images", new JsonArray(list.stream().map(i -> i.toJson()).toList())))));
-    h.put(Operation.START_SESSION, ctx -> {
-      JsonObject body = Requests.jsonBody(ctx);
-      respond(ctx, 201, sessions.start(Requests.optionalString(body, "imageId"),
-          Requests.optionalString(body, "initiatorIqn"), Requests.optionalString(body, "deviceType"), caller(ctx))
-          .map(s -> s.toJson()));
-    });
-    h.put(Operation.LIST_SESSIONS, ctx -> respond(ctx, 200, sessions.list(caller(ctx)).map(items(s -> s.toJson()))));
-    h.put(Operation.HEARTBEAT, ctx -> respond(ctx, 200,
-        sessions.heartbeat(ctx.pathParam("id"), caller(ctx)).map(s -> s.toJson())));
-    h.put(Operation.END_SESSION, ctx -> noContent(ctx, sessions.end(ctx.pathParam("id"), caller(ctx))));
+    h.put(
+        Operation.DISCOVERY,
+        ctx ->
+            respond(
+                ctx,
+                200,
+                images
+                    .list(null, 0, ImageService.MAX_PAGE)
+                    .map(
+                        list ->
+                            new JsonObject()
+                                .put(
+                                    "portals", new JsonArray().add(config.iscsiPortal().toString()))
+                                .put(
+                                    "images",
+                                    new JsonArray(list.stream().map(i -> i.toJson()).toList())))));
+    h.put(
+        Operation.START_SESSION,
+        ctx -> {
+          JsonObject body = Requests.jsonBody(ctx);
+          respond(
+              ctx,
+              201,
+              sessions
+                  .start(
+                      Requests.optionalString(body, "imageId"),
+                      Requests.optionalString(body, "initiatorIqn"),
+                      Requests.optionalString(body, "deviceType"),
+                      caller(ctx))
+                  .map(s -> s.toJson()));
+        });
+    h.put(
+        Operation.LIST_SESSIONS,
+        ctx -> respond(ctx, 200, sessions.list(caller(ctx)).map(items(s -> s.toJson()))));
+    h.put(
+        Operation.HEARTBEAT,
+        ctx ->
+            respond(
+                ctx,
+                200,
+                sessions.heartbeat(ctx.pathParam("id"), caller(ctx)).map(s -> s.toJson())));
+    h.put(
+        Operation.END_SESSION,
+        ctx -> noContent(ctx, sessions.end(ctx.pathParam("id"), caller(ctx))));
 
-    h.put(Operation.QUERY_AUDIT, ctx -> respond(ctx, 200, audit.query(auditQuery(ctx)).map(items(e -> e.toJson()))));
+    h.put(
+        Operation.QUERY_AUDIT,
+        ctx -> respond(ctx, 200, audit.query(auditQuery(ctx)).map(items(e -> e.toJson()))));
     h.put(Operation.VERIFY_AUDIT, ctx -> respond(ctx, 200, audit.verify().map(v -> v.toJson())));
     return h;
   }
@@ -134,13 +200,20 @@ final class ApiRoutes {
     try {
       sinceInstant = since == null || since.isEmpty() ? null : Instant.parse(since);
     } catch (DateTimeParseException e) {
-      throw DomainErrors.badRequest("query parameter 'since' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+      throw DomainErrors.badRequest(
+          "query parameter 'since' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
     }
     int limit = Requests.intParam(ctx, "limit", AuditQuery.DEFAULT_LIMIT, 1, AuditQuery.MAX_LIMIT);
-    Integer before = ctx.request().getParam("before") == null ? null
-        : Requests.intParam(ctx, "before", 0, 1, Integer.MAX_VALUE);
-    return AuditQuery.of(ctx.request().getParam("actor"), ctx.request().getParam("type"), sinceInstant,
-        before == null ? null : before.longValue(), limit);
+    Integer before =
+        ctx.request().getParam("before") == null
+            ? null
+            : Requests.intParam(ctx, "before", 0, 1, Integer.MAX_VALUE);
+    return AuditQuery.of(
+        ctx.request().getParam("actor"),
+        ctx.request().getParam("type"),
+        sinceInstant,
+        before == null ? null : before.longValue(),
+        limit);
   }
 
   private static <T> Function<List<T>, JsonObject> items(Function<T, JsonObject> toJson) {
@@ -148,9 +221,13 @@ final class ApiRoutes {
   }
 
   private static void respond(RoutingContext ctx, int status, Future<JsonObject> result) {
-    result.onSuccess(body -> ctx.response().setStatusCode(status)
-            .putHeader("Content-Type", "application/json")
-            .end(body.encode()))
+    result
+        .onSuccess(
+            body ->
+                ctx.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", "application/json")
+                    .end(body.encode()))
         .onFailure(ctx::fail);
   }
 

@@ -4,8 +4,7 @@ import io.discs.platform.launch.ServiceLauncher;
 
 /** Runs a gateway as a process of its own in a cluster; run as many as the load balancer needs. */
 public final class GatewayMain {
-  private GatewayMain() {
-  }
+  private GatewayMain() {}
 
   public static void main(String[] args) {
     ServiceLauncher.run(GatewayVerticle.NAME, GatewayVerticle::new);

@@ -9,10 +9,10 @@ import io.discs.gateway.auth.SigningKeys;
 import io.discs.gateway.auth.TokenService;
 import io.discs.gateway.auth.UserStore;
 import io.discs.platform.launch.ServiceContext;
-import io.vertx.core.WorkerExecutor;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -41,16 +41,29 @@ public final class GatewayVerticle extends VerticleBase {
     UserStore users = new UserStore(context.pool());
     var security = context.config().security();
     // Key files and the first (deliberately slow) hash are blocking work.
-    return vertx.executeBlocking(() -> new Security(SigningKeys.loadOrGenerate(security, context.config().dataDir()),
-            new PasswordHasher(), OpenApiDocument.load()), false)
-        .compose(loaded -> AdminBootstrap.ensureAdmin(users, loaded.hasher(), hashing, security).map(loaded))
-        .compose(loaded -> {
-          TokenService tokens = new TokenService(vertx, loaded.keys(), security);
-          AccessControl access = new AccessControl(tokens, context.events());
-          LoginThrottle throttle = new LoginThrottle(vertx, security.loginMaxFailures(), security.loginLockSeconds());
-          AuthRoutes auth = new AuthRoutes(vertx, users, tokens, throttle, context.events(), loaded.hasher(), hashing);
-          return listen(new ApiRoutes(vertx, context.config(), access, auth), loaded.openApi());
-        });
+    return vertx
+        .executeBlocking(
+            () ->
+                new Security(
+                    SigningKeys.loadOrGenerate(security, context.config().dataDir()),
+                    new PasswordHasher(),
+                    OpenApiDocument.load()),
+            false)
+        .compose(
+            loaded ->
+                AdminBootstrap.ensureAdmin(users, loaded.hasher(), hashing, security).map(loaded))
+        .compose(
+            loaded -> {
+              TokenService tokens = new TokenService(vertx, loaded.keys(), security);
+              AccessControl access = new AccessControl(tokens, context.events());
+              LoginThrottle throttle =
+                  new LoginThrottle(
+                      vertx, security.loginMaxFailures(), security.loginLockSeconds());
+              AuthRoutes auth =
+                  new AuthRoutes(
+                      vertx, users, tokens, throttle, context.events(), loaded.hasher(), hashing);
+              return listen(new ApiRoutes(vertx, context.config(), access, auth), loaded.openApi());
+            });
   }
 
   @Override
@@ -58,14 +71,14 @@ public final class GatewayVerticle extends VerticleBase {
     return hashing == null ? Future.succeededFuture() : hashing.close();
   }
 
-  private record Security(SigningKeys keys, PasswordHasher hasher, Buffer openApi) {
-  }
+  private record Security(SigningKeys keys, PasswordHasher hasher, Buffer openApi) {}
 
   private Future<HttpServer> listen(ApiRoutes api, Buffer openApi) {
     Router root = Router.router(vertx);
     root.route().handler(SecurityHeaders::apply);
     root.route().handler(ResponseTimeHandler.create());
-    OperationsRoutes.mount(root, new Readiness(vertx, context.pool()), context.metrics().registry());
+    OperationsRoutes.mount(
+        root, new Readiness(vertx, context.pool()), context.metrics().registry());
     root.get(ApiRoutes.BASE + "/openapi.yaml").handler(OpenApiDocument.handler(openApi));
     root.route(ApiRoutes.BASE + "/*").handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
     root.route(ApiRoutes.BASE + "/*").subRouter(api.router(vertx));
@@ -74,20 +87,35 @@ public final class GatewayVerticle extends VerticleBase {
     root.errorHandler(405, Problems::handleFailure);
     root.errorHandler(500, Problems::handleFailure);
 
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(context.config().httpHost())
-        .setPort(context.config().httpPort())
-        .setMaxHeaderSize(16 * 1024)
-        .setMaxInitialLineLength(8 * 1024)
-        // Fewer, larger body chunks: uploads run at disk speed instead of event-loop speed.
-        .setMaxChunkSize(64 * 1024)
-        .setCompressionSupported(false);
-    return vertx.createHttpServer(options).requestHandler(root).listen().onSuccess(s -> {
-      server = s;
-      LOG.debug("gateway listening on {}:{}", context.config().httpHost(), s.actualPort());
-    }).recover(failure -> Future.failedFuture(new IllegalStateException("the HTTP API cannot listen on "
-        + context.config().httpHost() + ":" + context.config().httpPort() + " (" + failure.getMessage()
-        + "); set DISCS_HTTP_PORT")));
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(context.config().httpHost())
+            .setPort(context.config().httpPort())
+            .setMaxHeaderSize(16 * 1024)
+            .setMaxInitialLineLength(8 * 1024)
+            // Fewer, larger body chunks: uploads run at disk speed instead of event-loop speed.
+            .setMaxChunkSize(64 * 1024)
+            .setCompressionSupported(false);
+    return vertx
+        .createHttpServer(options)
+        .requestHandler(root)
+        .listen()
+        .onSuccess(
+            s -> {
+              server = s;
+              LOG.debug("gateway listening on {}:{}", context.config().httpHost(), s.actualPort());
+            })
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    new IllegalStateException(
+                        "the HTTP API cannot listen on "
+                            + context.config().httpHost()
+                            + ":"
+                            + context.config().httpPort()
+                            + " ("
+                            + failure.getMessage()
+                            + "); set DISCS_HTTP_PORT")));
   }
 
   /** The port really bound, for callers that asked for port 0. */

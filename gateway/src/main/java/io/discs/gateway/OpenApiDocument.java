@@ -7,12 +7,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** Serves the OpenAPI document bundled in the jar; read once, on a worker, when the gateway starts. */
+/**
+ * Serves the OpenAPI document bundled in the jar; read once, on a worker, when the gateway starts.
+ */
 final class OpenApiDocument {
   static final String RESOURCE = "/io/discs/gateway/openapi.yaml";
 
-  private OpenApiDocument() {
-  }
+  private OpenApiDocument() {}
 
   static Handler<RoutingContext> handler(Buffer document) {
     return ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(document);

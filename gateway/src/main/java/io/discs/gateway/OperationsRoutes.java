@@ -6,26 +6,47 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
-/** {@code /health}, {@code /ready} and {@code /metrics}: for orchestrators and Prometheus, no token. */
+/**
+ * {@code /health}, {@code /ready} and {@code /metrics}: for orchestrators and Prometheus, no token.
+ */
 final class OperationsRoutes {
-  private OperationsRoutes() {
-  }
+  private OperationsRoutes() {}
 
   static void mount(Router router, Readiness readiness, PrometheusMeterRegistry registry) {
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get("/ready").handler(ctx -> readiness.check().onSuccess(checks -> {
-      boolean up = checks.values().stream().allMatch("UP"::equals);
-      JsonObject details = new JsonObject();
-      checks.forEach(details::put);
-      if (up) {
-        ctx.json(new JsonObject().put("status", "UP").put("checks", details));
-      } else {
-        JsonObject problem = Problem.of(503, "not ready: " + String.join(", ", checks.entrySet().stream()
-            .filter(e -> !"UP".equals(e.getValue())).map(java.util.Map.Entry::getKey).toList()) + " not answering")
-            .toJson().put("checks", details);
-        ctx.response().setStatusCode(503).putHeader("Content-Type", Problem.MEDIA_TYPE).end(problem.encode());
-      }
-    }));
+    router
+        .get("/ready")
+        .handler(
+            ctx ->
+                readiness
+                    .check()
+                    .onSuccess(
+                        checks -> {
+                          boolean up = checks.values().stream().allMatch("UP"::equals);
+                          JsonObject details = new JsonObject();
+                          checks.forEach(details::put);
+                          if (up) {
+                            ctx.json(new JsonObject().put("status", "UP").put("checks", details));
+                          } else {
+                            JsonObject problem =
+                                Problem.of(
+                                        503,
+                                        "not ready: "
+                                            + String.join(
+                                                ", ",
+                                                checks.entrySet().stream()
+                                                    .filter(e -> !"UP".equals(e.getValue()))
+                                                    .map(java.util.Map.Entry::getKey)
+                                                    .toList())
+                                            + " not answering")
+                                    .toJson()
+                                    .put("checks", details);
+                            ctx.response()
+                                .setStatusCode(503)
+                                .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                                .end(problem.encode());
+                          }
+                        }));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
   }
 }

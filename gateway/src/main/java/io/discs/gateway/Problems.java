@@ -12,8 +12,7 @@ final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   private static final long LINGER_MS = 2_000;
 
-  private Problems() {
-  }
+  private Problems() {}
 
   static Future<Void> send(RoutingContext ctx, Problem problem) {
     HttpServerResponse response = ctx.response();
@@ -26,9 +25,11 @@ final class Problems {
     if (unreadBody) {
       response.putHeader("Connection", "close");
     }
-    Future<Void> sent = response.setStatusCode(problem.status())
-        .putHeader("Content-Type", Problem.MEDIA_TYPE)
-        .end(problem.toJson().encode());
+    Future<Void> sent =
+        response
+            .setStatusCode(problem.status())
+            .putHeader("Content-Type", Problem.MEDIA_TYPE)
+            .end(problem.toJson().encode());
     if (unreadBody) {
       lingeringClose(ctx);
     }
@@ -43,12 +44,13 @@ final class Problems {
     var request = ctx.request();
     var connection = request.connection();
     long timer = ctx.vertx().setTimer(LINGER_MS, id -> connection.close());
-    request.handler(ignored -> { });
-    request.endHandler(v -> {
-      ctx.vertx().cancelTimer(timer);
-      connection.close();
-    });
-    request.exceptionHandler(ignored -> { });
+    request.handler(ignored -> {});
+    request.endHandler(
+        v -> {
+          ctx.vertx().cancelTimer(timer);
+          connection.close();
+        });
+    request.exceptionHandler(ignored -> {});
     request.resume();
   }
 
@@ -62,14 +64,20 @@ final class Problems {
     } else if (ctx.statusCode() == 416) {
       problem = Problem.of(416, failure.getMessage());
     } else if (failure instanceof io.vertx.ext.web.handler.HttpException http) {
-      problem = Problem.of(http.getStatusCode(), http.getPayload() != null ? http.getPayload() : defaultDetail(
-          http.getStatusCode()));
+      problem =
+          Problem.of(
+              http.getStatusCode(),
+              http.getPayload() != null ? http.getPayload() : defaultDetail(http.getStatusCode()));
     } else {
       problem = Problem.from(failure);
       if (problem.status() == 500) {
         LOG.error("{} {} failed", ctx.request().method(), ctx.normalizedPath(), failure);
       } else if (problem.status() > 501) {
-        LOG.warn("{} {} answered {}: {}", ctx.request().method(), ctx.normalizedPath(), problem.status(),
+        LOG.warn(
+            "{} {} answered {}: {}",
+            ctx.request().method(),
+            ctx.normalizedPath(),
+            problem.status(),
             failure.getMessage());
       }
     }
@@ -84,7 +92,8 @@ final class Problems {
       case 405 -> "method not allowed on this resource";
       case 413 -> "the request body is too large";
       case 415 -> "unsupported content type";
-      default -> status >= 500 ? "the server could not complete the request" : "the request is not valid";
+      default ->
+          status >= 500 ? "the server could not complete the request" : "the request is not valid";
     };
   }
 }

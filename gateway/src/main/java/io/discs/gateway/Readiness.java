@@ -15,7 +15,8 @@ import java.util.Map;
  * service checks its own database before it replies).
  */
 final class Readiness {
-  static final List<String> SERVICES = List.of("image-service", "target-service", "session-service", "audit-service");
+  static final List<String> SERVICES =
+      List.of("image-service", "target-service", "session-service", "audit-service");
   private static final DeliveryOptions PING = new DeliveryOptions().setSendTimeout(2_000);
 
   private final Vertx vertx;
@@ -31,12 +32,16 @@ final class Readiness {
     Map<String, Future<?>> checks = new LinkedHashMap<>();
     checks.put("database", pool.query("SELECT 1").execute());
     for (String service : SERVICES) {
-      checks.put(service, vertx.eventBus().request(Addresses.health(service), new JsonObject(), PING));
+      checks.put(
+          service, vertx.eventBus().request(Addresses.health(service), new JsonObject(), PING));
     }
-    return Future.join(List.copyOf(checks.values())).transform(ignored -> {
-      Map<String, String> result = new LinkedHashMap<>();
-      checks.forEach((name, future) -> result.put(name, future.succeeded() ? "UP" : "DOWN"));
-      return Future.succeededFuture(result);
-    });
+    return Future.join(List.copyOf(checks.values()))
+        .transform(
+            ignored -> {
+              Map<String, String> result = new LinkedHashMap<>();
+              checks.forEach(
+                  (name, future) -> result.put(name, future.succeeded() ? "UP" : "DOWN"));
+              return Future.succeededFuture(result);
+            });
   }
 }

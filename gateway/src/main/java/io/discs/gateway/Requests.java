@@ -7,8 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /** Reads what a request carries, turning anything malformed into a 400 instead of an exception. */
 final class Requests {
-  private Requests() {
-  }
+  private Requests() {}
 
   static int intParam(RoutingContext ctx, String name, int defaultValue, int min, int max) {
     String text = ctx.request().getParam(name);
@@ -23,7 +22,8 @@ final class Requests {
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw DomainErrors.badRequest("query parameter '" + name + "' must be a whole number from " + min + " to " + max);
+    throw DomainErrors.badRequest(
+        "query parameter '" + name + "' must be a whole number from " + min + " to " + max);
   }
 
   static JsonObject jsonBody(RoutingContext ctx) {

@@ -3,10 +3,11 @@ package io.discs.gateway;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 
-/** Headers every response carries: an API serves no pages, so browsers get the strictest settings. */
+/**
+ * Headers every response carries: an API serves no pages, so browsers get the strictest settings.
+ */
 final class SecurityHeaders {
-  private SecurityHeaders() {
-  }
+  private SecurityHeaders() {}
 
   static void apply(RoutingContext ctx) {
     MultiMap headers = ctx.response().headers();

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.discs.platform.launch.ServiceContext;
 import io.discs.testing.TestContexts;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +25,16 @@ class GatewayAloneTest {
 
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
-    ServiceContext context = TestContexts.fresh(vertx, Map.of("DISCS_ADMIN_PASSWORD", ADMIN_PASSWORD))
-        .await(30, TimeUnit.SECONDS);
+    ServiceContext context =
+        TestContexts.fresh(vertx, Map.of("DISCS_ADMIN_PASSWORD", ADMIN_PASSWORD))
+            .await(30, TimeUnit.SECONDS);
     vertx.deployVerticle(new GatewayVerticle(context)).await(10, TimeUnit.SECONDS);
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(context.config().httpPort()));
+    client =
+        WebClient.create(
+            vertx,
+            new WebClientOptions()
+                .setDefaultHost("127.0.0.1")
+                .setDefaultPort(context.config().httpPort()));
   }
 
   @Test
@@ -46,25 +51,37 @@ class GatewayAloneTest {
 
   @Test
   void answersACallToAnAbsentServiceWithA503Problem() throws Exception {
-    String token = client.post("/api/v1/auth/token")
-        .sendJsonObject(new JsonObject().put("username", "admin").put("password", ADMIN_PASSWORD))
-        .await(30, TimeUnit.SECONDS).bodyAsJsonObject().getString("access_token");
+    String token =
+        client
+            .post("/api/v1/auth/token")
+            .sendJsonObject(
+                new JsonObject().put("username", "admin").put("password", ADMIN_PASSWORD))
+            .await(30, TimeUnit.SECONDS)
+            .bodyAsJsonObject()
+            .getString("access_token");
 
-    HttpResponse<Buffer> response = client.get("/api/v1/images").bearerTokenAuthentication(token).send()
-        .await(10, TimeUnit.SECONDS);
+    HttpResponse<Buffer> response =
+        client
+            .get("/api/v1/images")
+            .bearerTokenAuthentication(token)
+            .send()
+            .await(10, TimeUnit.SECONDS);
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(response.bodyAsJsonObject().getString("detail")).doesNotContain("discs.image-service");
+    assertThat(response.bodyAsJsonObject().getString("detail"))
+        .doesNotContain("discs.image-service");
   }
 
   @Test
   void answersUnknownRoutesAndWrongMethodsWithProblems() throws Exception {
     HttpResponse<Buffer> missing = get("/api/v1/no-such-thing");
     assertThat(missing.statusCode()).isEqualTo(404);
-    assertThat(missing.bodyAsJsonObject().fieldNames()).contains("type", "title", "status", "detail");
+    assertThat(missing.bodyAsJsonObject().fieldNames())
+        .contains("type", "title", "status", "detail");
 
-    HttpResponse<Buffer> wrongMethod = client.put("/api/v1/images").send().await(10, TimeUnit.SECONDS);
+    HttpResponse<Buffer> wrongMethod =
+        client.put("/api/v1/images").send().await(10, TimeUnit.SECONDS);
     assertThat(wrongMethod.statusCode()).isEqualTo(405);
     assertThat(wrongMethod.getHeader("Content-Type")).isEqualTo("application/problem+json");
   }
@@ -74,7 +91,9 @@ class GatewayAloneTest {
     HttpResponse<Buffer> response = get("/api/v1/openapi.yaml");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.bodyAsString()).startsWith("openapi: 3.1.0").contains("/api/v1/sessions/{id}/heartbeat:");
+    assertThat(response.bodyAsString())
+        .startsWith("openapi: 3.1.0")
+        .contains("/api/v1/sessions/{id}/heartbeat:");
     assertThat(response.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
     assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
   }

@@ -1,17 +1,17 @@
 package io.discs.images;
 
+import io.discs.images.store.ImageStore;
 import io.discs.platform.Caller;
 import io.discs.platform.Locks;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
+import io.discs.platform.ids.Ids;
 import io.discs.platform.images.Image;
 import io.discs.platform.images.ImageService;
-import io.discs.platform.ids.Ids;
 import io.discs.platform.sessions.SessionService;
 import io.discs.platform.targets.TargetService;
-import io.discs.images.store.ImageStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -28,8 +28,13 @@ final class ImageServiceImpl implements ImageService {
   private final TargetService targets;
   private final SessionService sessions;
 
-  ImageServiceImpl(Vertx vertx, ImageRepository repository, ImageStore store, EventPublisher events,
-      TargetService targets, SessionService sessions) {
+  ImageServiceImpl(
+      Vertx vertx,
+      ImageRepository repository,
+      ImageStore store,
+      EventPublisher events,
+      TargetService targets,
+      SessionService sessions) {
     this.vertx = vertx;
     this.repository = repository;
     this.store = store;
@@ -41,7 +46,8 @@ final class ImageServiceImpl implements ImageService {
   @Override
   public Future<List<Image>> list(String nameContains, int offset, int limit) {
     if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
-      return Future.failedFuture(DomainErrors.badRequest("offset must be 0 or more and limit from 1 to " + MAX_PAGE));
+      return Future.failedFuture(
+          DomainErrors.badRequest("offset must be 0 or more and limit from 1 to " + MAX_PAGE));
     }
     return repository.list(nameContains, offset, limit);
   }
@@ -50,8 +56,11 @@ final class ImageServiceImpl implements ImageService {
   public Future<Image> get(String id) {
     return Ids.parse(id, "image")
         .compose(repository::get)
-        .compose(found -> found.map(Future::succeededFuture)
-            .orElseGet(() -> Future.failedFuture(DomainErrors.notFound("no image " + id))));
+        .compose(
+            found ->
+                found
+                    .map(Future::succeededFuture)
+                    .orElseGet(() -> Future.failedFuture(DomainErrors.notFound("no image " + id))));
   }
 
   /**
@@ -62,17 +71,48 @@ final class ImageServiceImpl implements ImageService {
    */
   @Override
   public Future<Void> delete(String id, Caller caller) {
-    return get(id).compose(image -> vertx.sharedData().withLock(Locks.imageUse(image.id()), LOCK_TIMEOUT_MS,
-        () -> Future.all(targets.servesImage(image.id()), sessions.hasActiveForImage(image.id()))
-            .compose(use -> Boolean.TRUE.equals(use.resultAt(0)) || Boolean.TRUE.equals(use.resultAt(1))
-                ? Future.failedFuture(DomainErrors.conflict("image " + id + " is used by a target or session"))
-                : repository.delete(UUID.fromString(image.id())))
-            .compose(deleted -> deleted.isEmpty() ? Future.<Void>failedFuture(DomainErrors.notFound("no image " + id))
-                : vertx.<Void>executeBlocking(() -> {
-                  store.delete(image.sha256());
-                  return null;
-                }, false)))
-        .onSuccess(v -> events.publish(DomainEvent.of("image.deleted", caller.username(), "image/" + id,
-            Outcome.SUCCESS, caller.sourceIp(), new JsonObject().put("sha256", image.sha256())))));
+    return get(id)
+        .compose(
+            image ->
+                vertx
+                    .sharedData()
+                    .withLock(
+                        Locks.imageUse(image.id()),
+                        LOCK_TIMEOUT_MS,
+                        () ->
+                            Future.all(
+                                    targets.servesImage(image.id()),
+                                    sessions.hasActiveForImage(image.id()))
+                                .compose(
+                                    use ->
+                                        Boolean.TRUE.equals(use.resultAt(0))
+                                                || Boolean.TRUE.equals(use.resultAt(1))
+                                            ? Future.failedFuture(
+                                                DomainErrors.conflict(
+                                                    "image "
+                                                        + id
+                                                        + " is used by a target or session"))
+                                            : repository.delete(UUID.fromString(image.id())))
+                                .compose(
+                                    deleted ->
+                                        deleted.isEmpty()
+                                            ? Future.<Void>failedFuture(
+                                                DomainErrors.notFound("no image " + id))
+                                            : vertx.<Void>executeBlocking(
+                                                () -> {
+                                                  store.delete(image.sha256());
+                                                  return null;
+                                                },
+                                                false)))
+                    .onSuccess(
+                        v ->
+                            events.publish(
+                                DomainEvent.of(
+                                    "image.deleted",
+                                    caller.username(),
+                                    "image/" + id,
+                                    Outcome.SUCCESS,
+                                    caller.sourceIp(),
+                                    new JsonObject().put("sha256", image.sha256())))));
   }
 }

@@ -4,8 +4,7 @@ import io.discs.platform.launch.ServiceLauncher;
 
 /** Runs image-service as a process of its own in a cluster. */
 public final class ImageServiceMain {
-  private ImageServiceMain() {
-  }
+  private ImageServiceMain() {}
 
   public static void main(String[] args) {
     ServiceLauncher.run(ImageVerticle.NAME, ImageVerticle::new);

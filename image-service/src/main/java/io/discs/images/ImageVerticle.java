@@ -13,16 +13,16 @@ import io.discs.platform.launch.ServiceContext;
 import io.discs.platform.sessions.SessionService;
 import io.discs.platform.targets.TargetService;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.serviceproxy.ServiceProxyBuilder;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.serviceproxy.ServiceProxyBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * image-service's front door: binds {@link ImageService} on the event bus and offers
- * {@link ImageBlobs} to a gateway in the same process, after clearing what interrupted uploads left.
+ * image-service's front door: binds {@link ImageService} on the event bus and offers {@link
+ * ImageBlobs} to a gateway in the same process, after clearing what interrupted uploads left.
  */
 public final class ImageVerticle extends VerticleBase {
   public static final String NAME = "image-service";
@@ -40,22 +40,51 @@ public final class ImageVerticle extends VerticleBase {
     ImageStore store = new LocalImageStore(BlobLayout.imagesRoot(context.config().dataDir()));
     ImageRepository repository = new ImageRepository(context.pool());
     DeliveryOptions calls = new DeliveryOptions().setSendTimeout(30_000);
-    ImageServiceImpl service = new ImageServiceImpl(vertx, repository, store, context.events(),
-        new ServiceProxyBuilder(vertx).setAddress(Addresses.TARGET_SERVICE).setOptions(calls).build(TargetService.class),
-        new ServiceProxyBuilder(vertx).setAddress(Addresses.SESSION_SERVICE).setOptions(calls)
-            .build(SessionService.class));
+    ImageServiceImpl service =
+        new ImageServiceImpl(
+            vertx,
+            repository,
+            store,
+            context.events(),
+            new ServiceProxyBuilder(vertx)
+                .setAddress(Addresses.TARGET_SERVICE)
+                .setOptions(calls)
+                .build(TargetService.class),
+            new ServiceProxyBuilder(vertx)
+                .setAddress(Addresses.SESSION_SERVICE)
+                .setOptions(calls)
+                .build(SessionService.class));
     io = vertx.createSharedWorkerExecutor("discs-image-io", 4);
-    ImageIngestor ingestor = new ImageIngestor(vertx, io, store, repository, context.events(),
-        context.config().maxImageBytes(), context.metrics().registry());
-    return vertx.executeBlocking(store::removeLeftovers, false)
-        .onSuccess(removed -> {
-          if (removed > 0) {
-            LOG.info("removed {} temporary files left by interrupted uploads", removed);
-          }
-        })
-        .compose(removed -> ServiceBindings.bind(vertx, NAME, Addresses.IMAGE_SERVICE, ImageService.class, service,
-            context.pool()))
-        .onSuccess(v -> LocalServices.register(vertx, ImageBlobs.class, new LocalImageBlobs(ingestor, service, store)));
+    ImageIngestor ingestor =
+        new ImageIngestor(
+            vertx,
+            io,
+            store,
+            repository,
+            context.events(),
+            context.config().maxImageBytes(),
+            context.metrics().registry());
+    return vertx
+        .executeBlocking(store::removeLeftovers, false)
+        .onSuccess(
+            removed -> {
+              if (removed > 0) {
+                LOG.info("removed {} temporary files left by interrupted uploads", removed);
+              }
+            })
+        .compose(
+            removed ->
+                ServiceBindings.bind(
+                    vertx,
+                    NAME,
+                    Addresses.IMAGE_SERVICE,
+                    ImageService.class,
+                    service,
+                    context.pool()))
+        .onSuccess(
+            v ->
+                LocalServices.register(
+                    vertx, ImageBlobs.class, new LocalImageBlobs(ingestor, service, store)));
   }
 
   @Override

@@ -8,7 +8,10 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
-/** {@link ImageBlobs} for a gateway in this process: uploads through the ingestor, reads from the store. */
+/**
+ * {@link ImageBlobs} for a gateway in this process: uploads through the ingestor, reads from the
+ * store.
+ */
 final class LocalImageBlobs implements ImageBlobs {
   private final ImageIngestor ingestor;
   private final ImageService images;
@@ -27,7 +30,10 @@ final class LocalImageBlobs implements ImageBlobs {
 
   @Override
   public Future<BlobLocation> locate(String imageId) {
-    return images.get(imageId)
-        .map(image -> new BlobLocation(store.pathFor(image.sha256()), image.sizeBytes(), image.sha256()));
+    return images
+        .get(imageId)
+        .map(
+            image ->
+                new BlobLocation(store.pathFor(image.sha256()), image.sizeBytes(), image.sha256()));
   }
 }

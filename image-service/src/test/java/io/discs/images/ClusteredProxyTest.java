@@ -15,7 +15,6 @@ import io.vertx.serviceproxy.ServiceException;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,14 +37,18 @@ class ClusteredProxyTest {
     TestContexts.fresh(serviceNode)
         .compose(context -> serviceNode.deployVerticle(new ImageVerticle(context)))
         .await(30, TimeUnit.SECONDS);
-    ImageService proxy = new ServiceProxyBuilder(callerNode).setAddress(Addresses.IMAGE_SERVICE)
-        .build(ImageService.class);
+    ImageService proxy =
+        new ServiceProxyBuilder(callerNode)
+            .setAddress(Addresses.IMAGE_SERVICE)
+            .build(ImageService.class);
 
     List<Image> images = eventually(() -> proxy.list(null, 0, 10));
     assertThat(images).isEmpty();
     assertThatThrownBy(() -> proxy.get(UUID.randomUUID().toString()).await(10, TimeUnit.SECONDS))
         .isInstanceOf(ServiceException.class)
-        .satisfies(e -> assertThat(((ServiceException) e).failureCode()).isEqualTo(DomainErrors.NOT_FOUND));
+        .satisfies(
+            e ->
+                assertThat(((ServiceException) e).failureCode()).isEqualTo(DomainErrors.NOT_FOUND));
   }
 
   /** Cluster subscriptions propagate asynchronously; retry while the address has no handler yet. */

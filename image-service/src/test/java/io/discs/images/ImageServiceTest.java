@@ -15,8 +15,8 @@ import io.discs.testing.TestContexts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.serviceproxy.ServiceException;
 import io.vertx.serviceproxy.ServiceBinder;
+import io.vertx.serviceproxy.ServiceException;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import io.vertx.sqlclient.Tuple;
 import java.lang.reflect.Proxy;
@@ -35,18 +35,28 @@ class ImageServiceTest {
 
   /** Images the stand-ins for target-service and session-service say are in use. */
   private final Set<String> servedByATarget = ConcurrentHashMap.newKeySet();
+
   private final Set<String> usedByASession = ConcurrentHashMap.newKeySet();
 
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
-    new ServiceBinder(vertx).setAddress(Addresses.TARGET_SERVICE)
-        .register(TargetService.class, answering(TargetService.class, "servesImage", servedByATarget));
-    new ServiceBinder(vertx).setAddress(Addresses.SESSION_SERVICE)
-        .register(SessionService.class, answering(SessionService.class, "hasActiveForImage", usedByASession));
-    context = TestContexts.fresh(vertx)
-        .compose(ctx -> vertx.deployVerticle(new ImageVerticle(ctx)).map(id -> ctx))
-        .await(30, TimeUnit.SECONDS);
-    images = new ServiceProxyBuilder(vertx).setAddress(Addresses.IMAGE_SERVICE).build(ImageService.class);
+    new ServiceBinder(vertx)
+        .setAddress(Addresses.TARGET_SERVICE)
+        .register(
+            TargetService.class, answering(TargetService.class, "servesImage", servedByATarget));
+    new ServiceBinder(vertx)
+        .setAddress(Addresses.SESSION_SERVICE)
+        .register(
+            SessionService.class,
+            answering(SessionService.class, "hasActiveForImage", usedByASession));
+    context =
+        TestContexts.fresh(vertx)
+            .compose(ctx -> vertx.deployVerticle(new ImageVerticle(ctx)).map(id -> ctx))
+            .await(30, TimeUnit.SECONDS);
+    images =
+        new ServiceProxyBuilder(vertx)
+            .setAddress(Addresses.IMAGE_SERVICE)
+            .build(ImageService.class);
   }
 
   @Test
@@ -55,23 +65,30 @@ class ImageServiceTest {
     insertImage("debian-live", "b");
     insertImage("FreeDOS", "c");
 
-    assertThat(images.list("DEBIAN", 0, 10).await(10, TimeUnit.SECONDS)).extracting(Image::name)
+    assertThat(images.list("DEBIAN", 0, 10).await(10, TimeUnit.SECONDS))
+        .extracting(Image::name)
         .containsExactly("Debian 12 netinst", "debian-live");
-    assertThat(images.list(null, 1, 1).await(10, TimeUnit.SECONDS)).extracting(Image::name)
+    assertThat(images.list(null, 1, 1).await(10, TimeUnit.SECONDS))
+        .extracting(Image::name)
         .containsExactly("debian-live");
   }
 
   @Test
   void refusesAPageSizeOutsideItsBounds() {
-    assertFails(() -> images.list(null, 0, ImageService.MAX_PAGE + 1).await(10, TimeUnit.SECONDS),
+    assertFails(
+        () -> images.list(null, 0, ImageService.MAX_PAGE + 1).await(10, TimeUnit.SECONDS),
         DomainErrors.BAD_REQUEST);
-    assertFails(() -> images.list(null, -1, 10).await(10, TimeUnit.SECONDS), DomainErrors.BAD_REQUEST);
+    assertFails(
+        () -> images.list(null, -1, 10).await(10, TimeUnit.SECONDS), DomainErrors.BAD_REQUEST);
   }
 
   @Test
   void answersNotFoundForUnknownAndMalformedIds() {
-    assertFails(() -> images.get(UUID.randomUUID().toString()).await(10, TimeUnit.SECONDS), DomainErrors.NOT_FOUND);
-    assertFails(() -> images.get("../../etc/passwd").await(10, TimeUnit.SECONDS), DomainErrors.NOT_FOUND);
+    assertFails(
+        () -> images.get(UUID.randomUUID().toString()).await(10, TimeUnit.SECONDS),
+        DomainErrors.NOT_FOUND);
+    assertFails(
+        () -> images.get("../../etc/passwd").await(10, TimeUnit.SECONDS), DomainErrors.NOT_FOUND);
   }
 
   @Test
@@ -84,13 +101,18 @@ class ImageServiceTest {
 
     images.delete(unused.toString(), Caller.system()).await(10, TimeUnit.SECONDS);
 
-    assertFails(() -> images.get(unused.toString()).await(10, TimeUnit.SECONDS), DomainErrors.NOT_FOUND);
-    assertFails(() -> images.delete(served.toString(), Caller.system()).await(10, TimeUnit.SECONDS),
+    assertFails(
+        () -> images.get(unused.toString()).await(10, TimeUnit.SECONDS), DomainErrors.NOT_FOUND);
+    assertFails(
+        () -> images.delete(served.toString(), Caller.system()).await(10, TimeUnit.SECONDS),
         DomainErrors.CONFLICT);
-    assertFails(() -> images.delete(mounted.toString(), Caller.system()).await(10, TimeUnit.SECONDS),
+    assertFails(
+        () -> images.delete(mounted.toString(), Caller.system()).await(10, TimeUnit.SECONDS),
         DomainErrors.CONFLICT);
-    assertThat(images.get(served.toString()).await(10, TimeUnit.SECONDS).name()).isEqualTo("served");
-    assertThat(images.get(mounted.toString()).await(10, TimeUnit.SECONDS).name()).isEqualTo("mounted");
+    assertThat(images.get(served.toString()).await(10, TimeUnit.SECONDS).name())
+        .isEqualTo("served");
+    assertThat(images.get(mounted.toString()).await(10, TimeUnit.SECONDS).name())
+        .isEqualTo("mounted");
   }
 
   /**
@@ -98,24 +120,35 @@ class ImageServiceTest {
    * from {@code inUse} and fails every other call: image-service must ask nothing else.
    */
   private static <T> T answering(Class<T> service, String method, Set<String> inUse) {
-    return service.cast(Proxy.newProxyInstance(service.getClassLoader(), new Class<?>[] {service},
-        (proxy, called, args) -> called.getName().equals(method)
-            ? Future.succeededFuture(inUse.contains((String) args[0]))
-            : Future.failedFuture("image-service should not call " + called.getName())));
+    return service.cast(
+        Proxy.newProxyInstance(
+            service.getClassLoader(),
+            new Class<?>[] {service},
+            (proxy, called, args) ->
+                called.getName().equals(method)
+                    ? Future.succeededFuture(inUse.contains((String) args[0]))
+                    : Future.failedFuture("image-service should not call " + called.getName())));
   }
 
   private UUID insertImage(String name, String digestChar) throws Exception {
     UUID id = UUID.randomUUID();
-    context.pool().preparedQuery("""
+    context
+        .pool()
+        .preparedQuery(
+            """
         INSERT INTO images (id, name, size_bytes, sha256, format, volume_id, bootable, created_by)
         VALUES ($1, $2, 2048, $3, 'iso9660', 'VOL', false, 'test')
-        """).execute(Tuple.of(id, name, digestChar.repeat(64))).await(10, TimeUnit.SECONDS);
+        """)
+        .execute(Tuple.of(id, name, digestChar.repeat(64)))
+        .await(10, TimeUnit.SECONDS);
     Thread.sleep(5); // distinct created_at, so the order is the insertion order
     return id;
   }
 
-  private static void assertFails(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, int code) {
-    assertThatThrownBy(call).isInstanceOf(ServiceException.class)
+  private static void assertFails(
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable call, int code) {
+    assertThatThrownBy(call)
+        .isInstanceOf(ServiceException.class)
         .satisfies(e -> assertThat(((ServiceException) e).failureCode()).isEqualTo(code));
   }
 }

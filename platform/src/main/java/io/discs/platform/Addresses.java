@@ -1,6 +1,8 @@
 package io.discs.platform;
 
-/** Every event-bus address discs uses, in one place so that services and callers cannot drift apart. */
+/**
+ * Every event-bus address discs uses, in one place so that services and callers cannot drift apart.
+ */
 public final class Addresses {
   public static final String IMAGE_SERVICE = "discs.image-service";
   public static final String TARGET_SERVICE = "discs.target-service";
@@ -10,11 +12,12 @@ public final class Addresses {
   /** Domain events are published here, never sent: any number of consumers may listen. */
   public static final String EVENTS = "discs.events";
 
-  /** Each service answers a ping here once it can do its job; the gateway's readiness asks them all. */
+  /**
+   * Each service answers a ping here once it can do its job; the gateway's readiness asks them all.
+   */
   public static String health(String service) {
     return "discs.health." + service;
   }
 
-  private Addresses() {
-  }
+  private Addresses() {}
 }

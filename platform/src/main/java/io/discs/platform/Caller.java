@@ -6,8 +6,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Who asks: the authenticated user, their roles and the address the request came from; audited
- * with every change. (Codegen refuses records as data objects, so this is a small immutable class.)
+ * Who asks: the authenticated user, their roles and the address the request came from; audited with
+ * every change. (Codegen refuses records as data objects, so this is a small immutable class.)
  */
 @DataObject
 public final class Caller {
@@ -22,7 +22,8 @@ public final class Caller {
   }
 
   public Caller(JsonObject json) {
-    this(json.getString("username"),
+    this(
+        json.getString("username"),
         json.getJsonArray("roles", new JsonArray()).stream().map(String::valueOf).toList(),
         json.getString("sourceIp"));
   }
@@ -48,7 +49,10 @@ public final class Caller {
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("username", username).put("roles", new JsonArray(roles)).put("sourceIp", sourceIp);
+    return new JsonObject()
+        .put("username", username)
+        .put("roles", new JsonArray(roles))
+        .put("sourceIp", sourceIp);
   }
 
   @Override

@@ -20,7 +20,9 @@ public abstract class JsonDataObject {
 
   @Override
   public boolean equals(Object other) {
-    return other != null && other.getClass() == getClass() && ((JsonDataObject) other).json.equals(json);
+    return other != null
+        && other.getClass() == getClass()
+        && ((JsonDataObject) other).json.equals(json);
   }
 
   @Override

@@ -6,16 +6,15 @@ import java.util.Optional;
 import java.util.WeakHashMap;
 
 /**
- * Services that only work inside one process, because they hand over streams or files rather
- * than messages (image bytes never cross the event bus). A service registers its implementation
- * with the Vert.x it runs on; a caller in the same process finds it, and a caller elsewhere finds
- * nothing and says so.
+ * Services that only work inside one process, because they hand over streams or files rather than
+ * messages (image bytes never cross the event bus). A service registers its implementation with the
+ * Vert.x it runs on; a caller in the same process finds it, and a caller elsewhere finds nothing
+ * and says so.
  */
 public final class LocalServices {
   private static final Map<Vertx, Map<Class<?>, Object>> REGISTRY = new WeakHashMap<>();
 
-  private LocalServices() {
-  }
+  private LocalServices() {}
 
   public static synchronized <T> void register(Vertx vertx, Class<T> type, T service) {
     REGISTRY.computeIfAbsent(vertx, v -> new java.util.HashMap<>()).put(type, service);

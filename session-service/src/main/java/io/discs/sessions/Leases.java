@@ -33,12 +33,21 @@ final class Leases {
   Future<Instant> extend(String sessionId, String owner) {
     long expires = System.currentTimeMillis() + leaseMs;
     JsonObject value = new JsonObject().put("owner", owner).put("expires", expires);
-    return map().compose(map -> map.put(sessionId, value, leaseMs * 2)).map(v -> Instant.ofEpochMilli(expires));
+    return map()
+        .compose(map -> map.put(sessionId, value, leaseMs * 2))
+        .map(v -> Instant.ofEpochMilli(expires));
   }
 
   Future<Optional<Lease>> find(String sessionId) {
-    return map().compose(map -> map.get(sessionId)).map(value -> Optional.ofNullable(value)
-        .map(v -> new Lease(v.getString("owner"), Instant.ofEpochMilli(v.getLong("expires")))));
+    return map()
+        .compose(map -> map.get(sessionId))
+        .map(
+            value ->
+                Optional.ofNullable(value)
+                    .map(
+                        v ->
+                            new Lease(
+                                v.getString("owner"), Instant.ofEpochMilli(v.getLong("expires")))));
   }
 
   Future<Void> drop(String sessionId) {

@@ -35,33 +35,65 @@ final class Reaper {
 
   /** One pass; answers how many sessions it expired (0 when another reaper holds the lock). */
   Future<Integer> reap() {
-    return vertx.sharedData().getLockWithTimeout(LOCK, 100)
+    return vertx
+        .sharedData()
+        .getLockWithTimeout(LOCK, 100)
         .compose(lock -> expireLapsed().andThen(done -> lock.release()))
-        .recover(failure -> {
-          if (failure.getMessage() != null && failure.getMessage().contains("Timed out")) {
-            return Future.succeededFuture(0);
-          }
-          return Future.failedFuture(failure);
-        });
+        .recover(
+            failure -> {
+              if (failure.getMessage() != null && failure.getMessage().contains("Timed out")) {
+                return Future.succeededFuture(0);
+              }
+              return Future.failedFuture(failure);
+            });
   }
 
   private Future<Integer> expireLapsed() {
-    return repository.active().compose(active -> {
-      List<Future<Boolean>> checks = new ArrayList<>();
-      for (StoredSession session : active) {
-        checks.add(leases.find(session.id().toString()).compose(lease -> {
-          Instant grace = startedAt.plusMillis(leases.leaseMs());
-          Instant expires = lease.map(Leases.Lease::expiresAt)
-              .orElse(session.leaseExpiresAt().isAfter(grace) ? session.leaseExpiresAt() : grace);
-          if (expires.isAfter(Instant.now())) {
-            return Future.succeededFuture(false);
-          }
-          return sessions.finish(session, SessionState.EXPIRED, Caller.system(), "session.expired").map(true)
-              .onFailure(e -> LOG.warn("session {} not expired yet: {}", session.id(), e.getMessage()));
-        }));
-      }
-      return Future.join(checks).transform(done -> Future.succeededFuture(
-          (int) checks.stream().filter(f -> f.succeeded() && f.result()).count()));
-    });
+    return repository
+        .active()
+        .compose(
+            active -> {
+              List<Future<Boolean>> checks = new ArrayList<>();
+              for (StoredSession session : active) {
+                checks.add(
+                    leases
+                        .find(session.id().toString())
+                        .compose(
+                            lease -> {
+                              Instant grace = startedAt.plusMillis(leases.leaseMs());
+                              Instant expires =
+                                  lease
+                                      .map(Leases.Lease::expiresAt)
+                                      .orElse(
+                                          session.leaseExpiresAt().isAfter(grace)
+                                              ? session.leaseExpiresAt()
+                                              : grace);
+                              if (expires.isAfter(Instant.now())) {
+                                return Future.succeededFuture(false);
+                              }
+                              return sessions
+                                  .finish(
+                                      session,
+                                      SessionState.EXPIRED,
+                                      Caller.system(),
+                                      "session.expired")
+                                  .map(true)
+                                  .onFailure(
+                                      e ->
+                                          LOG.warn(
+                                              "session {} not expired yet: {}",
+                                              session.id(),
+                                              e.getMessage()));
+                            }));
+              }
+              return Future.join(checks)
+                  .transform(
+                      done ->
+                          Future.succeededFuture(
+                              (int)
+                                  checks.stream()
+                                      .filter(f -> f.succeeded() && f.result())
+                                      .count()));
+            });
   }
 }

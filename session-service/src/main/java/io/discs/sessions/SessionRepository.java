@@ -19,33 +19,51 @@ import java.util.UUID;
  * the lease column only holds the lease as of the last state change.
  */
 final class SessionRepository {
-  private static final String COLUMNS = "id, state, image_id, target_id, target_iqn, target_portal, target_lun, device_type, initiator_iqn, "
-      + "owner, lease_expires_at, created_at, ended_at";
-  private static final String LIST = "SELECT " + COLUMNS + " FROM sessions WHERE ($1::text IS NULL OR owner = $1)"
-      + " ORDER BY created_at DESC, id LIMIT 1000";
+  private static final String COLUMNS =
+      "id, state, image_id, target_id, target_iqn, target_portal, target_lun, device_type, initiator_iqn, "
+          + "owner, lease_expires_at, created_at, ended_at";
+  private static final String LIST =
+      "SELECT "
+          + COLUMNS
+          + " FROM sessions WHERE ($1::text IS NULL OR owner = $1)"
+          + " ORDER BY created_at DESC, id LIMIT 1000";
   private static final String GET = "SELECT " + COLUMNS + " FROM sessions WHERE id = $1";
-  private static final String ACTIVE = "SELECT " + COLUMNS + " FROM sessions WHERE state = 'ACTIVE'";
-  private static final String ACTIVE_WITH_TARGET = "SELECT " + COLUMNS + " FROM sessions WHERE target_id = $1"
-      + " AND state = 'ACTIVE'";
+  private static final String ACTIVE =
+      "SELECT " + COLUMNS + " FROM sessions WHERE state = 'ACTIVE'";
+  private static final String ACTIVE_WITH_TARGET =
+      "SELECT " + COLUMNS + " FROM sessions WHERE target_id = $1" + " AND state = 'ACTIVE'";
   private static final String ACTIVE_FOR_IMAGE =
       "SELECT EXISTS (SELECT 1 FROM sessions WHERE image_id = $1 AND state = 'ACTIVE')";
-  private static final String COUNT_ACTIVE = "SELECT count(*) FROM sessions WHERE owner = $1 AND state = 'ACTIVE'";
-  private static final String INSERT = """
+  private static final String COUNT_ACTIVE =
+      "SELECT count(*) FROM sessions WHERE owner = $1 AND state = 'ACTIVE'";
+  private static final String INSERT =
+      """
       INSERT INTO sessions (id, state, image_id, initiator_iqn, device_type, owner, lease_expires_at)
       VALUES ($1, 'ACTIVE', $2, $3, $4, $5, $6)
       """;
   private static final String ATTACH =
       "UPDATE sessions SET target_id = $2, target_iqn = $3, target_portal = $4, target_lun = $5 WHERE id = $1";
+
   /** Only an ACTIVE session changes state, so two enders (user and reaper) cannot both win. */
-  private static final String FINISH = """
+  private static final String FINISH =
+      """
       UPDATE sessions SET state = $2, ended_at = now(), lease_expires_at = least(lease_expires_at, now())
       WHERE id = $1 AND state = 'ACTIVE'
       """;
 
-  record StoredSession(UUID id, SessionState state, UUID imageId, UUID targetId, String targetIqn,
-      String targetPortal, Integer targetLun, String deviceType, String initiatorIqn, String owner,
-      Instant leaseExpiresAt, Instant createdAt) {
-  }
+  record StoredSession(
+      UUID id,
+      SessionState state,
+      UUID imageId,
+      UUID targetId,
+      String targetIqn,
+      String targetPortal,
+      Integer targetLun,
+      String deviceType,
+      String initiatorIqn,
+      String owner,
+      Instant leaseExpiresAt,
+      Instant createdAt) {}
 
   private final Pool pool;
 
@@ -58,7 +76,9 @@ final class SessionRepository {
   }
 
   Future<Optional<StoredSession>> get(UUID id) {
-    return pool.preparedQuery(GET).execute(Tuple.of(id)).map(rows -> all(rows).stream().findFirst());
+    return pool.preparedQuery(GET)
+        .execute(Tuple.of(id))
+        .map(rows -> all(rows).stream().findFirst());
   }
 
   Future<List<StoredSession>> active() {
@@ -66,40 +86,67 @@ final class SessionRepository {
   }
 
   Future<Optional<StoredSession>> activeWithTarget(UUID targetId) {
-    return pool.preparedQuery(ACTIVE_WITH_TARGET).execute(Tuple.of(targetId)).map(rows -> all(rows).stream().findFirst());
+    return pool.preparedQuery(ACTIVE_WITH_TARGET)
+        .execute(Tuple.of(targetId))
+        .map(rows -> all(rows).stream().findFirst());
   }
 
   Future<Boolean> activeForImage(UUID imageId) {
-    return pool.preparedQuery(ACTIVE_FOR_IMAGE).execute(Tuple.of(imageId)).map(rows -> rows.iterator().next().getBoolean(0));
+    return pool.preparedQuery(ACTIVE_FOR_IMAGE)
+        .execute(Tuple.of(imageId))
+        .map(rows -> rows.iterator().next().getBoolean(0));
   }
 
   Future<Long> countActive(String owner) {
-    return pool.preparedQuery(COUNT_ACTIVE).execute(Tuple.of(owner)).map(rows -> rows.iterator().next().getLong(0));
+    return pool.preparedQuery(COUNT_ACTIVE)
+        .execute(Tuple.of(owner))
+        .map(rows -> rows.iterator().next().getLong(0));
   }
 
-  Future<Void> insert(UUID id, UUID imageId, String initiatorIqn, String deviceType, String owner, Instant lease) {
+  Future<Void> insert(
+      UUID id, UUID imageId, String initiatorIqn, String deviceType, String owner, Instant lease) {
     return pool.preparedQuery(INSERT)
-        .execute(Tuple.of(id, imageId, initiatorIqn, deviceType, owner, OffsetDateTime.ofInstant(lease, ZoneOffset.UTC)))
+        .execute(
+            Tuple.of(
+                id,
+                imageId,
+                initiatorIqn,
+                deviceType,
+                owner,
+                OffsetDateTime.ofInstant(lease, ZoneOffset.UTC)))
         .mapEmpty();
   }
 
   Future<Void> attachTarget(UUID id, UUID targetId, String targetIqn, String portal, int lun) {
-    return pool.preparedQuery(ATTACH).execute(Tuple.of(id, targetId, targetIqn, portal, lun)).mapEmpty();
+    return pool.preparedQuery(ATTACH)
+        .execute(Tuple.of(id, targetId, targetIqn, portal, lun))
+        .mapEmpty();
   }
 
   /** True when this call moved the session out of ACTIVE. */
   Future<Boolean> finish(UUID id, SessionState state) {
-    return pool.preparedQuery(FINISH).execute(Tuple.of(id, state.name())).map(rows -> rows.rowCount() == 1);
+    return pool.preparedQuery(FINISH)
+        .execute(Tuple.of(id, state.name()))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   private static List<StoredSession> all(RowSet<Row> rows) {
     List<StoredSession> sessions = new ArrayList<>();
     for (Row row : rows) {
-      sessions.add(new StoredSession(row.getUUID("id"), SessionState.valueOf(row.getString("state")), row.getUUID("image_id"),
-          row.getUUID("target_id"), row.getString("target_iqn"), row.getString("target_portal"),
-          row.getInteger("target_lun"), row.getString("device_type"),
-          row.getString("initiator_iqn"), row.getString("owner"),
-          row.getOffsetDateTime("lease_expires_at").toInstant(), row.getOffsetDateTime("created_at").toInstant()));
+      sessions.add(
+          new StoredSession(
+              row.getUUID("id"),
+              SessionState.valueOf(row.getString("state")),
+              row.getUUID("image_id"),
+              row.getUUID("target_id"),
+              row.getString("target_iqn"),
+              row.getString("target_portal"),
+              row.getInteger("target_lun"),
+              row.getString("device_type"),
+              row.getString("initiator_iqn"),
+              row.getString("owner"),
+              row.getOffsetDateTime("lease_expires_at").toInstant(),
+              row.getOffsetDateTime("created_at").toInstant()));
     }
     return sessions;
   }

@@ -34,8 +34,13 @@ final class SessionServiceImpl implements SessionService {
   private final EventPublisher events;
   private final SessionSettings settings;
 
-  SessionServiceImpl(SessionRepository repository, Leases leases, TargetService targets, ImageService images,
-      EventPublisher events, SessionSettings settings) {
+  SessionServiceImpl(
+      SessionRepository repository,
+      Leases leases,
+      TargetService targets,
+      ImageService images,
+      EventPublisher events,
+      SessionSettings settings) {
     this.repository = repository;
     this.leases = leases;
     this.targets = targets;
@@ -45,67 +50,138 @@ final class SessionServiceImpl implements SessionService {
   }
 
   @Override
-  public Future<Session> start(String imageId, String initiatorIqn, String deviceType, Caller caller) {
+  public Future<Session> start(
+      String imageId, String initiatorIqn, String deviceType, Caller caller) {
     String device = deviceType == null ? "disk" : deviceType;
     if (!device.equals("disk") && !device.equals("cdrom")) {
       return Future.failedFuture(DomainErrors.badRequest("deviceType must be disk or cdrom"));
     }
     if (!IscsiNameRules.isValid(initiatorIqn)) {
-      return Future.failedFuture(DomainErrors.badRequest("initiatorIqn must be " + IscsiNameRules.RULE));
+      return Future.failedFuture(
+          DomainErrors.badRequest("initiatorIqn must be " + IscsiNameRules.RULE));
     }
     UUID id = UUID.randomUUID();
     return Ids.parse(imageId, "image")
-        .compose(image -> repository.countActive(caller.username()).compose(active -> {
-          if (active >= settings.maxSessionsPerUser()) {
-            return Future.failedFuture(new io.vertx.serviceproxy.ServiceException(DomainErrors.TOO_MANY,
-                "you have " + active + " active sessions, the most allowed; end one first"));
-          }
-          // Asked of image-service, not enforced by a foreign key: services own their tables.
-          return images.get(image.toString()).compose(found -> repository.insert(id, image, initiatorIqn, device,
-              caller.username(), Instant.now().plusMillis(leases.leaseMs())));
-        }))
-        .compose(v -> targets.create(TargetRequest.of(imageId, initiatorIqn, device, false), caller)
-            .recover(failure -> repository.finish(id, SessionState.FAILED)
-                .onComplete(done -> events.publish(event("session.failed", caller, id, Outcome.FAILURE,
-                    new JsonObject().put("reason", failure.getMessage()))))
-                .transform(done -> Future.failedFuture(failure))))
-        .compose(target -> repository.attachTarget(id, UUID.fromString(target.id()), target.iqn(), target.portal(),
-                target.lun())
-            .compose(v -> leases.extend(id.toString(), caller.username()))
-            .map(expires -> {
-              events.publish(event("session.started", caller, id, Outcome.SUCCESS, new JsonObject()
-                  .put("imageId", imageId).put("initiatorIqn", initiatorIqn).put("targetIqn", target.iqn())));
-              return started(id, imageId, initiatorIqn, caller.username(), target, expires);
-            }));
+        .compose(
+            image ->
+                repository
+                    .countActive(caller.username())
+                    .compose(
+                        active -> {
+                          if (active >= settings.maxSessionsPerUser()) {
+                            return Future.failedFuture(
+                                new io.vertx.serviceproxy.ServiceException(
+                                    DomainErrors.TOO_MANY,
+                                    "you have "
+                                        + active
+                                        + " active sessions, the most allowed; end one first"));
+                          }
+                          // Asked of image-service, not enforced by a foreign key: services own
+                          // their tables.
+                          return images
+                              .get(image.toString())
+                              .compose(
+                                  found ->
+                                      repository.insert(
+                                          id,
+                                          image,
+                                          initiatorIqn,
+                                          device,
+                                          caller.username(),
+                                          Instant.now().plusMillis(leases.leaseMs())));
+                        }))
+        .compose(
+            v ->
+                targets
+                    .create(TargetRequest.of(imageId, initiatorIqn, device, false), caller)
+                    .recover(
+                        failure ->
+                            repository
+                                .finish(id, SessionState.FAILED)
+                                .onComplete(
+                                    done ->
+                                        events.publish(
+                                            event(
+                                                "session.failed",
+                                                caller,
+                                                id,
+                                                Outcome.FAILURE,
+                                                new JsonObject()
+                                                    .put("reason", failure.getMessage()))))
+                                .transform(done -> Future.failedFuture(failure))))
+        .compose(
+            target ->
+                repository
+                    .attachTarget(
+                        id,
+                        UUID.fromString(target.id()),
+                        target.iqn(),
+                        target.portal(),
+                        target.lun())
+                    .compose(v -> leases.extend(id.toString(), caller.username()))
+                    .map(
+                        expires -> {
+                          events.publish(
+                              event(
+                                  "session.started",
+                                  caller,
+                                  id,
+                                  Outcome.SUCCESS,
+                                  new JsonObject()
+                                      .put("imageId", imageId)
+                                      .put("initiatorIqn", initiatorIqn)
+                                      .put("targetIqn", target.iqn())));
+                          return started(
+                              id, imageId, initiatorIqn, caller.username(), target, expires);
+                        }));
   }
 
   @Override
   public Future<Session> heartbeat(String id, Caller caller) {
-    return Ids.parse(id, "session").compose(sessionId -> leases.find(id).compose(lease -> {
-      if (lease.isPresent()) {
-        if (!mayUse(caller, lease.get().owner())) {
-          return Future.failedFuture(DomainErrors.notFound("no session " + id));
-        }
-        if (lease.get().lapsed()) {
-          return Future.failedFuture(DomainErrors.gone("session " + id + " has expired"));
-        }
-        return renew(id, lease.get().owner());
-      }
-      // No lease in shared data: the session ended, or this cluster restarted since its last beat.
-      return find(sessionId, caller).compose(stored -> stored.state() == SessionState.ACTIVE
-          ? renew(id, stored.owner())
-          : Future.failedFuture(DomainErrors.gone("session " + id + " is " + stored.state().name().toLowerCase())));
-    }));
+    return Ids.parse(id, "session")
+        .compose(
+            sessionId ->
+                leases
+                    .find(id)
+                    .compose(
+                        lease -> {
+                          if (lease.isPresent()) {
+                            if (!mayUse(caller, lease.get().owner())) {
+                              return Future.failedFuture(DomainErrors.notFound("no session " + id));
+                            }
+                            if (lease.get().lapsed()) {
+                              return Future.failedFuture(
+                                  DomainErrors.gone("session " + id + " has expired"));
+                            }
+                            return renew(id, lease.get().owner());
+                          }
+                          // No lease in shared data: the session ended, or this cluster restarted
+                          // since its last beat.
+                          return find(sessionId, caller)
+                              .compose(
+                                  stored ->
+                                      stored.state() == SessionState.ACTIVE
+                                          ? renew(id, stored.owner())
+                                          : Future.failedFuture(
+                                              DomainErrors.gone(
+                                                  "session "
+                                                      + id
+                                                      + " is "
+                                                      + stored.state().name().toLowerCase())));
+                        }));
   }
 
   @Override
   public Future<Void> end(String id, Caller caller) {
-    return Ids.parse(id, "session").compose(sessionId -> find(sessionId, caller)).compose(stored -> {
-      if (stored.state() != SessionState.ACTIVE) {
-        return Future.succeededFuture();
-      }
-      return finish(stored, SessionState.ENDED, caller, "session.ended");
-    });
+    return Ids.parse(id, "session")
+        .compose(sessionId -> find(sessionId, caller))
+        .compose(
+            stored -> {
+              if (stored.state() != SessionState.ACTIVE) {
+                return Future.succeededFuture();
+              }
+              return finish(stored, SessionState.ENDED, caller, "session.ended");
+            });
   }
 
   @Override
@@ -115,50 +191,92 @@ final class SessionServiceImpl implements SessionService {
 
   @Override
   public Future<List<Session>> list(Caller caller) {
-    Future<JsonObject> connections = targets.connections().recover(failure -> Future.succeededFuture(new JsonObject()));
-    return repository.list(caller.hasRole("admin") ? null : caller.username())
-        .compose(rows -> connections.compose(byTarget -> {
-          List<Future<Session>> described = rows.stream().map(row -> withLease(row, byTarget)).toList();
-          return Future.all(described).map(all -> described.stream().map(Future::result).toList());
-        }));
+    Future<JsonObject> connections =
+        targets.connections().recover(failure -> Future.succeededFuture(new JsonObject()));
+    return repository
+        .list(caller.hasRole("admin") ? null : caller.username())
+        .compose(
+            rows ->
+                connections.compose(
+                    byTarget -> {
+                      List<Future<Session>> described =
+                          rows.stream().map(row -> withLease(row, byTarget)).toList();
+                      return Future.all(described)
+                          .map(all -> described.stream().map(Future::result).toList());
+                    }));
   }
 
   /** Ends a session: its target goes first, so nothing can log in to a session that is over. */
   Future<Void> finish(StoredSession stored, SessionState state, Caller caller, String eventType) {
-    Future<Void> targetGone = stored.targetId() == null ? Future.succeededFuture()
-        : targets.delete(stored.targetId().toString(), caller).recover(failure ->
-            failure instanceof io.vertx.serviceproxy.ServiceException e && e.failureCode() == DomainErrors.NOT_FOUND
-                ? Future.succeededFuture() : Future.failedFuture(failure));
+    Future<Void> targetGone =
+        stored.targetId() == null
+            ? Future.succeededFuture()
+            : targets
+                .delete(stored.targetId().toString(), caller)
+                .recover(
+                    failure ->
+                        failure instanceof io.vertx.serviceproxy.ServiceException e
+                                && e.failureCode() == DomainErrors.NOT_FOUND
+                            ? Future.succeededFuture()
+                            : Future.failedFuture(failure));
     return targetGone
         .compose(v -> repository.finish(stored.id(), state))
         .compose(changed -> leases.drop(stored.id().toString()).map(changed))
-        .map(changed -> {
-          if (changed) {
-            events.publish(event(eventType, caller, stored.id(), Outcome.SUCCESS,
-                new JsonObject().put("targetIqn", stored.targetIqn()).put("owner", stored.owner())));
-          }
-          return null;
-        });
+        .map(
+            changed -> {
+              if (changed) {
+                events.publish(
+                    event(
+                        eventType,
+                        caller,
+                        stored.id(),
+                        Outcome.SUCCESS,
+                        new JsonObject()
+                            .put("targetIqn", stored.targetIqn())
+                            .put("owner", stored.owner())));
+              }
+              return null;
+            });
   }
 
   private Future<Session> renew(String id, String owner) {
-    return leases.extend(id, owner).map(expires -> new Session(new JsonObject().put("id", id)
-        .put("state", SessionState.ACTIVE.name()).put("leaseExpiresAt", expires)));
+    return leases
+        .extend(id, owner)
+        .map(
+            expires ->
+                new Session(
+                    new JsonObject()
+                        .put("id", id)
+                        .put("state", SessionState.ACTIVE.name())
+                        .put("leaseExpiresAt", expires)));
   }
 
   private Future<StoredSession> find(UUID id, Caller caller) {
-    return repository.get(id).compose(found -> found.filter(s -> mayUse(caller, s.owner()))
-        .map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(DomainErrors.notFound("no session " + id))));
+    return repository
+        .get(id)
+        .compose(
+            found ->
+                found
+                    .filter(s -> mayUse(caller, s.owner()))
+                    .map(Future::succeededFuture)
+                    .orElseGet(
+                        () -> Future.failedFuture(DomainErrors.notFound("no session " + id))));
   }
 
   /** The row, its live lease, and who the backend says is connected to its target. */
   private Future<Session> withLease(StoredSession row, JsonObject connectionsByTarget) {
-    Future<Instant> expires = row.state() != SessionState.ACTIVE ? Future.succeededFuture(row.leaseExpiresAt())
-        : leases.find(row.id().toString()).map(lease -> lease.map(Leases.Lease::expiresAt).orElse(row.leaseExpiresAt()));
-    JsonArray connections = row.targetId() == null || row.state() != SessionState.ACTIVE ? new JsonArray()
-        : connectionsByTarget.getJsonArray(row.targetId().toString(), new JsonArray());
-    return expires.map(at -> new Session(describe(row).put("leaseExpiresAt", at).put("connections", connections)));
+    Future<Instant> expires =
+        row.state() != SessionState.ACTIVE
+            ? Future.succeededFuture(row.leaseExpiresAt())
+            : leases
+                .find(row.id().toString())
+                .map(lease -> lease.map(Leases.Lease::expiresAt).orElse(row.leaseExpiresAt()));
+    JsonArray connections =
+        row.targetId() == null || row.state() != SessionState.ACTIVE
+            ? new JsonArray()
+            : connectionsByTarget.getJsonArray(row.targetId().toString(), new JsonArray());
+    return expires.map(
+        at -> new Session(describe(row).put("leaseExpiresAt", at).put("connections", connections)));
   }
 
   private JsonObject describe(StoredSession row) {
@@ -169,27 +287,42 @@ final class SessionServiceImpl implements SessionService {
         .put("initiatorIqn", row.initiatorIqn())
         .put("owner", row.owner())
         .put("deviceType", row.deviceType())
-        .put("target", row.targetIqn() == null ? null : targetJson(row.targetIqn(),
-            row.targetPortal() == null ? settings.portal() : row.targetPortal(), row.targetLun()))
+        .put(
+            "target",
+            row.targetIqn() == null
+                ? null
+                : targetJson(
+                    row.targetIqn(),
+                    row.targetPortal() == null ? settings.portal() : row.targetPortal(),
+                    row.targetLun()))
         .put("heartbeatIntervalSeconds", settings.heartbeatSeconds())
         .put("createdAt", row.createdAt());
   }
 
-  private Session started(UUID id, String imageId, String initiatorIqn, String owner, Target target, Instant expires) {
+  private Session started(
+      UUID id, String imageId, String initiatorIqn, String owner, Target target, Instant expires) {
     JsonObject chap = target.chap();
-    return new Session(new JsonObject()
-        .put("id", id.toString())
-        .put("state", SessionState.ACTIVE.name())
-        .put("imageId", imageId)
-        .put("initiatorIqn", initiatorIqn)
-        .put("owner", owner)
-        .put("target", targetJson(target.iqn(), target.portal(), target.lun()))
-        .put("chap", new JsonObject().put("username", chap.getString("username")).put("secret", chap.getString("secret")))
-        .put("heartbeatIntervalSeconds", settings.heartbeatSeconds())
-        .put("leaseExpiresAt", expires));
+    return new Session(
+        new JsonObject()
+            .put("id", id.toString())
+            .put("state", SessionState.ACTIVE.name())
+            .put("imageId", imageId)
+            .put("initiatorIqn", initiatorIqn)
+            .put("owner", owner)
+            .put("target", targetJson(target.iqn(), target.portal(), target.lun()))
+            .put(
+                "chap",
+                new JsonObject()
+                    .put("username", chap.getString("username"))
+                    .put("secret", chap.getString("secret")))
+            .put("heartbeatIntervalSeconds", settings.heartbeatSeconds())
+            .put("leaseExpiresAt", expires));
   }
 
-  /** Where a session's disc is served: one shape for every view of a session, with the LUN the backend serves. */
+  /**
+   * Where a session's disc is served: one shape for every view of a session, with the LUN the
+   * backend serves.
+   */
   private static JsonObject targetJson(String iqn, String portal, Integer lun) {
     return new JsonObject().put("iqn", iqn).put("portal", portal).put("lun", lun);
   }
@@ -198,7 +331,9 @@ final class SessionServiceImpl implements SessionService {
     return caller.username().equals(owner) || caller.hasRole("admin");
   }
 
-  private static DomainEvent event(String type, Caller caller, UUID id, Outcome outcome, JsonObject details) {
-    return DomainEvent.of(type, caller.username(), "session/" + id, outcome, caller.sourceIp(), details);
+  private static DomainEvent event(
+      String type, Caller caller, UUID id, Outcome outcome, JsonObject details) {
+    return DomainEvent.of(
+        type, caller.username(), "session/" + id, outcome, caller.sourceIp(), details);
   }
 }

@@ -4,8 +4,7 @@ import io.discs.platform.launch.ServiceLauncher;
 
 /** Runs session-service as a process of its own in a cluster. */
 public final class SessionServiceMain {
-  private SessionServiceMain() {
-  }
+  private SessionServiceMain() {}
 
   public static void main(String[] args) {
     ServiceLauncher.run(SessionVerticle.NAME, SessionVerticle::new);

@@ -1,5 +1,4 @@
 package io.discs.sessions;
 
 /** The parts of the configuration sessions need. */
-record SessionSettings(int maxSessionsPerUser, int heartbeatSeconds, String portal) {
-}
+record SessionSettings(int maxSessionsPerUser, int heartbeatSeconds, String portal) {}

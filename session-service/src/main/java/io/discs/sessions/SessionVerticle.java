@@ -31,22 +31,49 @@ public final class SessionVerticle extends VerticleBase {
     DiscsConfig config = context.config();
     SessionRepository repository = new SessionRepository(context.pool());
     Leases leases = new Leases(vertx, config.leaseSeconds());
-    TargetService targets = new ServiceProxyBuilder(vertx).setAddress(Addresses.TARGET_SERVICE)
-        .setOptions(new DeliveryOptions().setSendTimeout(120_000)).build(TargetService.class);
-    ImageService images = new ServiceProxyBuilder(vertx).setAddress(Addresses.IMAGE_SERVICE)
-        .setOptions(new DeliveryOptions().setSendTimeout(30_000)).build(ImageService.class);
-    SessionServiceImpl service = new SessionServiceImpl(repository, leases, targets, images, context.events(),
-        new SessionSettings(config.maxSessionsPerUser(), config.heartbeatSeconds(), config.iscsiPortal().toString()));
+    TargetService targets =
+        new ServiceProxyBuilder(vertx)
+            .setAddress(Addresses.TARGET_SERVICE)
+            .setOptions(new DeliveryOptions().setSendTimeout(120_000))
+            .build(TargetService.class);
+    ImageService images =
+        new ServiceProxyBuilder(vertx)
+            .setAddress(Addresses.IMAGE_SERVICE)
+            .setOptions(new DeliveryOptions().setSendTimeout(30_000))
+            .build(ImageService.class);
+    SessionServiceImpl service =
+        new SessionServiceImpl(
+            repository,
+            leases,
+            targets,
+            images,
+            context.events(),
+            new SessionSettings(
+                config.maxSessionsPerUser(),
+                config.heartbeatSeconds(),
+                config.iscsiPortal().toString()));
     Reaper reaper = new Reaper(vertx, repository, leases, service);
     new TargetRemovals(vertx, repository, service).listen();
-    return ServiceBindings.bind(vertx, NAME, Addresses.SESSION_SERVICE, SessionService.class, service, context.pool())
-        .onSuccess(v -> timer = vertx.setPeriodic(config.reaperSeconds() * 1000L, id -> reaper.reap()
-            .onSuccess(expired -> {
-              if (expired > 0) {
-                LOG.info("expired {} sessions whose lease had passed", expired);
-              }
-            })
-            .onFailure(failure -> LOG.warn("reaper pass failed: {}", failure.getMessage()))));
+    return ServiceBindings.bind(
+            vertx, NAME, Addresses.SESSION_SERVICE, SessionService.class, service, context.pool())
+        .onSuccess(
+            v ->
+                timer =
+                    vertx.setPeriodic(
+                        config.reaperSeconds() * 1000L,
+                        id ->
+                            reaper
+                                .reap()
+                                .onSuccess(
+                                    expired -> {
+                                      if (expired > 0) {
+                                        LOG.info(
+                                            "expired {} sessions whose lease had passed", expired);
+                                      }
+                                    })
+                                .onFailure(
+                                    failure ->
+                                        LOG.warn("reaper pass failed: {}", failure.getMessage()))));
   }
 
   @Override

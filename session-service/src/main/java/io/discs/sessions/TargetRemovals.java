@@ -32,14 +32,27 @@ final class TargetRemovals {
   }
 
   MessageConsumer<JsonObject> listen() {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, message -> {
-      JsonObject event = message.body();
-      String resource = event.getString("resource", "");
-      if ("target.deleted".equals(event.getString("type")) && resource.startsWith("target/")) {
-        vertx.setTimer(SETTLE_MS, id -> failSessionOf(resource.substring("target/".length()))
-            .onFailure(e -> LOG.warn("could not fail the session of removed target {}: {}", resource, e.getMessage())));
-      }
-    });
+    return vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.EVENTS,
+            message -> {
+              JsonObject event = message.body();
+              String resource = event.getString("resource", "");
+              if ("target.deleted".equals(event.getString("type"))
+                  && resource.startsWith("target/")) {
+                vertx.setTimer(
+                    SETTLE_MS,
+                    id ->
+                        failSessionOf(resource.substring("target/".length()))
+                            .onFailure(
+                                e ->
+                                    LOG.warn(
+                                        "could not fail the session of removed target {}: {}",
+                                        resource,
+                                        e.getMessage())));
+              }
+            });
   }
 
   private Future<Void> failSessionOf(String targetId) {
@@ -49,8 +62,15 @@ final class TargetRemovals {
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture();
     }
-    return repository.activeWithTarget(id).compose(found -> found
-        .map(session -> sessions.finish(session, SessionState.FAILED, Caller.system(), "session.failed"))
-        .orElse(Future.succeededFuture()));
+    return repository
+        .activeWithTarget(id)
+        .compose(
+            found ->
+                found
+                    .map(
+                        session ->
+                            sessions.finish(
+                                session, SessionState.FAILED, Caller.system(), "session.failed"))
+                    .orElse(Future.succeededFuture()));
   }
 }

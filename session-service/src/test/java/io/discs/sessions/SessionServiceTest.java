@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * session-service through its proxy, as the gateway calls it, on a real database; target-service and
- * image-service are stand-ins on the bus that record what they were asked.
+ * session-service through its proxy, as the gateway calls it, on a real database; target-service
+ * and image-service are stand-ins on the bus that record what they were asked.
  */
 @ExtendWith(VertxExtension.class)
 class SessionServiceTest {
@@ -45,20 +45,38 @@ class SessionServiceTest {
   private static final Caller UMA = new Caller("uma", List.of("user"), "192.0.2.7");
 
   private final String image = UUID.randomUUID().toString();
+
   /** Targets the stand-in target-service holds, by id. */
   private final Map<String, Target> targets = new ConcurrentHashMap<>();
+
   private final Set<String> failingImages = ConcurrentHashMap.newKeySet();
   private SessionService sessions;
 
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
-    new ServiceBinder(vertx).setAddress(Addresses.TARGET_SERVICE).register(TargetService.class, targetService());
-    new ServiceBinder(vertx).setAddress(Addresses.IMAGE_SERVICE).register(ImageService.class, imageService());
-    TestContexts.fresh(vertx, Map.of("DISCS_LEASE_SECONDS", String.valueOf(LEASE), "DISCS_HEARTBEAT_SECONDS", "3",
-            "DISCS_REAPER_SECONDS", "1", "DISCS_MAX_SESSIONS_PER_USER", "2"))
+    new ServiceBinder(vertx)
+        .setAddress(Addresses.TARGET_SERVICE)
+        .register(TargetService.class, targetService());
+    new ServiceBinder(vertx)
+        .setAddress(Addresses.IMAGE_SERVICE)
+        .register(ImageService.class, imageService());
+    TestContexts.fresh(
+            vertx,
+            Map.of(
+                "DISCS_LEASE_SECONDS",
+                String.valueOf(LEASE),
+                "DISCS_HEARTBEAT_SECONDS",
+                "3",
+                "DISCS_REAPER_SECONDS",
+                "1",
+                "DISCS_MAX_SESSIONS_PER_USER",
+                "2"))
         .compose(context -> vertx.deployVerticle(new SessionVerticle(context)))
         .await(30, TimeUnit.SECONDS);
-    sessions = new ServiceProxyBuilder(vertx).setAddress(Addresses.SESSION_SERVICE).build(SessionService.class);
+    sessions =
+        new ServiceProxyBuilder(vertx)
+            .setAddress(Addresses.SESSION_SERVICE)
+            .build(SessionService.class);
   }
 
   @Test
@@ -70,10 +88,15 @@ class SessionServiceTest {
     Target target = targets.values().iterator().next();
     assertThat(target.initiatorIqn()).isEqualTo(INITIATOR);
     JsonObject listed = sessions.list(UMA).await(10, TimeUnit.SECONDS).get(0).toJson();
-    assertThat(started.toJson().getJsonObject("target")).isEqualTo(new JsonObject().put("iqn", target.iqn())
-        .put("portal", "192.0.2.10:3260").put("lun", 5));
+    assertThat(started.toJson().getJsonObject("target"))
+        .isEqualTo(
+            new JsonObject()
+                .put("iqn", target.iqn())
+                .put("portal", "192.0.2.10:3260")
+                .put("lun", 5));
     assertThat(listed.getJsonObject("target")).isEqualTo(started.toJson().getJsonObject("target"));
-    assertThat(started.toJson().getJsonObject("chap").getString("secret")).isEqualTo("Secret0123456789");
+    assertThat(started.toJson().getJsonObject("chap").getString("secret"))
+        .isEqualTo("Secret0123456789");
     assertThat(listed.containsKey("chap")).isFalse();
   }
 
@@ -88,7 +111,8 @@ class SessionServiceTest {
 
     sessions.end(started.id(), UMA).await(10, TimeUnit.SECONDS);
     assertThat(targets).isEmpty();
-    assertFails(() -> sessions.heartbeat(started.id(), UMA).await(10, TimeUnit.SECONDS), DomainErrors.GONE);
+    assertFails(
+        () -> sessions.heartbeat(started.id(), UMA).await(10, TimeUnit.SECONDS), DomainErrors.GONE);
     assertThat(stateOf(started.id())).isEqualTo(SessionState.ENDED);
   }
 
@@ -97,8 +121,11 @@ class SessionServiceTest {
     Session started = start(INITIATOR);
     Caller vera = new Caller("vera", List.of("user"), null);
 
-    assertFails(() -> sessions.heartbeat(started.id(), vera).await(10, TimeUnit.SECONDS), DomainErrors.NOT_FOUND);
-    assertFails(() -> sessions.end(started.id(), vera).await(10, TimeUnit.SECONDS), DomainErrors.NOT_FOUND);
+    assertFails(
+        () -> sessions.heartbeat(started.id(), vera).await(10, TimeUnit.SECONDS),
+        DomainErrors.NOT_FOUND);
+    assertFails(
+        () -> sessions.end(started.id(), vera).await(10, TimeUnit.SECONDS), DomainErrors.NOT_FOUND);
     assertThat(sessions.list(vera).await(10, TimeUnit.SECONDS)).isEmpty();
   }
 
@@ -108,16 +135,22 @@ class SessionServiceTest {
     start("iqn.1993-08.org.debian:01:desk");
 
     assertFails(() -> start("iqn.1993-08.org.debian:01:third"), DomainErrors.TOO_MANY);
-    assertFails(() -> sessions.start(image, "$(reboot)", null, UMA).await(10, TimeUnit.SECONDS),
+    assertFails(
+        () -> sessions.start(image, "$(reboot)", null, UMA).await(10, TimeUnit.SECONDS),
         DomainErrors.BAD_REQUEST);
-    assertFails(() -> sessions.start(image, INITIATOR, "tape", UMA).await(10, TimeUnit.SECONDS),
+    assertFails(
+        () -> sessions.start(image, INITIATOR, "tape", UMA).await(10, TimeUnit.SECONDS),
         DomainErrors.BAD_REQUEST);
     assertThat(targets).hasSize(2);
   }
 
   @Test
   void anUnknownImageIsNotFoundAndLeavesNoSession() throws Exception {
-    assertFails(() -> sessions.start(UUID.randomUUID().toString(), INITIATOR, null, UMA).await(10, TimeUnit.SECONDS),
+    assertFails(
+        () ->
+            sessions
+                .start(UUID.randomUUID().toString(), INITIATOR, null, UMA)
+                .await(10, TimeUnit.SECONDS),
         DomainErrors.NOT_FOUND);
     assertThat(sessions.list(UMA).await(10, TimeUnit.SECONDS)).isEmpty();
   }
@@ -145,7 +178,9 @@ class SessionServiceTest {
     assertThat(stateOf(abandoned.id())).isEqualTo(SessionState.EXPIRED);
     assertThat(stateOf(kept.id())).isEqualTo(SessionState.ACTIVE);
     assertThat(targets.values()).extracting(Target::initiatorIqn).containsExactly(INITIATOR);
-    assertFails(() -> sessions.heartbeat(abandoned.id(), UMA).await(10, TimeUnit.SECONDS), DomainErrors.GONE);
+    assertFails(
+        () -> sessions.heartbeat(abandoned.id(), UMA).await(10, TimeUnit.SECONDS),
+        DomainErrors.GONE);
   }
 
   @Test
@@ -162,50 +197,91 @@ class SessionServiceTest {
   }
 
   private SessionState stateOf(String id) throws Exception {
-    return sessions.list(UMA).await(10, TimeUnit.SECONDS).stream().filter(s -> s.id().equals(id)).findFirst()
-        .orElseThrow().state();
+    return sessions.list(UMA).await(10, TimeUnit.SECONDS).stream()
+        .filter(s -> s.id().equals(id))
+        .findFirst()
+        .orElseThrow()
+        .state();
   }
 
-  /** A target-service that serves LUN 5 on a fixed portal, so the test sees the LUN travel unchanged. */
+  /**
+   * A target-service that serves LUN 5 on a fixed portal, so the test sees the LUN travel
+   * unchanged.
+   */
   private TargetService targetService() {
-    return stub(TargetService.class, (method, args) -> switch (method) {
-      case "create" -> {
-        JsonObject request = ((TargetRequest) args[0]).toJson();
-        if (failingImages.contains(request.getString("imageId"))) {
-          yield Future.failedFuture(new ServiceException(DomainErrors.UNAVAILABLE, "backend down"));
-        }
-        String id = UUID.randomUUID().toString();
-        Target target = Target.of(id, "iqn.2026-01.io.discs:test." + id.substring(0, 8), "192.0.2.10:3260", 5,
-            request.getString("imageId"), request.getString("initiatorIqn"), "disk",
-            new JsonObject().put("username", "discs-user").put("secret", "Secret0123456789"), Instant.now());
-        targets.put(id, target);
-        yield Future.succeededFuture(target);
-      }
-      case "delete" -> targets.remove((String) args[0]) != null ? Future.succeededFuture()
-          : Future.failedFuture(new ServiceException(DomainErrors.NOT_FOUND, "no target"));
-      case "connections" -> Future.succeededFuture(new JsonObject());
-      default -> Future.failedFuture("session-service should not call " + method);
-    });
+    return stub(
+        TargetService.class,
+        (method, args) ->
+            switch (method) {
+              case "create" -> {
+                JsonObject request = ((TargetRequest) args[0]).toJson();
+                if (failingImages.contains(request.getString("imageId"))) {
+                  yield Future.failedFuture(
+                      new ServiceException(DomainErrors.UNAVAILABLE, "backend down"));
+                }
+                String id = UUID.randomUUID().toString();
+                Target target =
+                    Target.of(
+                        id,
+                        "iqn.2026-01.io.discs:test." + id.substring(0, 8),
+                        "192.0.2.10:3260",
+                        5,
+                        request.getString("imageId"),
+                        request.getString("initiatorIqn"),
+                        "disk",
+                        new JsonObject()
+                            .put("username", "discs-user")
+                            .put("secret", "Secret0123456789"),
+                        Instant.now());
+                targets.put(id, target);
+                yield Future.succeededFuture(target);
+              }
+              case "delete" ->
+                  targets.remove((String) args[0]) != null
+                      ? Future.succeededFuture()
+                      : Future.failedFuture(
+                          new ServiceException(DomainErrors.NOT_FOUND, "no target"));
+              case "connections" -> Future.succeededFuture(new JsonObject());
+              default -> Future.failedFuture("session-service should not call " + method);
+            });
   }
 
   private ImageService imageService() {
-    return stub(ImageService.class, (method, args) -> method.equals("get") && args[0].equals(image)
-        ? Future.succeededFuture(Image.of(image, "disc.iso", 2048, "a".repeat(64), "iso9660", "VOL", false,
-            Instant.now(), "olga"))
-        : Future.failedFuture(new ServiceException(DomainErrors.NOT_FOUND, "no image " + args[0])));
+    return stub(
+        ImageService.class,
+        (method, args) ->
+            method.equals("get") && args[0].equals(image)
+                ? Future.succeededFuture(
+                    Image.of(
+                        image,
+                        "disc.iso",
+                        2048,
+                        "a".repeat(64),
+                        "iso9660",
+                        "VOL",
+                        false,
+                        Instant.now(),
+                        "olga"))
+                : Future.failedFuture(
+                    new ServiceException(DomainErrors.NOT_FOUND, "no image " + args[0])));
   }
 
   private interface Answers {
     Future<?> answer(String method, Object[] args);
   }
 
-  private static void assertFails(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, int code) {
-    assertThatThrownBy(call).isInstanceOf(ServiceException.class)
+  private static void assertFails(
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable call, int code) {
+    assertThatThrownBy(call)
+        .isInstanceOf(ServiceException.class)
         .satisfies(e -> assertThat(((ServiceException) e).failureCode()).isEqualTo(code));
   }
 
   private static <T> T stub(Class<T> service, Answers answers) {
-    return service.cast(Proxy.newProxyInstance(service.getClassLoader(), new Class<?>[] {service},
-        (proxy, method, args) -> answers.answer(method.getName(), args)));
+    return service.cast(
+        Proxy.newProxyInstance(
+            service.getClassLoader(),
+            new Class<?>[] {service},
+            (proxy, method, args) -> answers.answer(method.getName(), args)));
   }
 }

@@ -18,8 +18,8 @@ import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 
 /**
- * Every discs service in one Vert.x: the database is migrated first, the services come up next,
- * the gateway last, so that it never accepts a request nothing can answer.
+ * Every discs service in one Vert.x: the database is migrated first, the services come up next, the
+ * gateway last, so that it never accepts a request nothing can answer.
  */
 public final class Discs {
   private final Vertx vertx;
@@ -32,25 +32,36 @@ public final class Discs {
     this.gateway = gateway;
   }
 
-  /** Starts on the database the configuration names; the caller provides an embedded one if needed. */
+  /**
+   * Starts on the database the configuration names; the caller provides an embedded one if needed.
+   */
   public static Future<Discs> start(DiscsConfig config, Metrics metrics) {
-    return VertxFactory.create(config, metrics).compose(vertx ->
-        Database.migrate(vertx, config.dbUrl()).compose(v -> {
-          Pool pool = Database.pool(vertx, config.dbUrl(), config.dbPoolSize());
-          ServiceContext context = new ServiceContext(config, pool, new EventPublisher(vertx.eventBus()), metrics);
-          GatewayVerticle gateway = new GatewayVerticle(context);
-          return Future.all(
-                  vertx.deployVerticle(new AuditVerticle(context)),
-                  vertx.deployVerticle(new ImageVerticle(context)),
-                  vertx.deployVerticle(new TargetVerticle(context)),
-                  vertx.deployVerticle(new SessionVerticle(context)))
-              .compose(services -> vertx.deployVerticle(gateway))
-              .map(id -> new Discs(vertx, pool, gateway));
-        }).recover(failure -> {
-          // Not composed on close(): its completion is delivered to an event loop that close stops.
-          vertx.close();
-          return Future.failedFuture(failure);
-        }));
+    return VertxFactory.create(config, metrics)
+        .compose(
+            vertx ->
+                Database.migrate(vertx, config.dbUrl())
+                    .compose(
+                        v -> {
+                          Pool pool = Database.pool(vertx, config.dbUrl(), config.dbPoolSize());
+                          ServiceContext context =
+                              new ServiceContext(
+                                  config, pool, new EventPublisher(vertx.eventBus()), metrics);
+                          GatewayVerticle gateway = new GatewayVerticle(context);
+                          return Future.all(
+                                  vertx.deployVerticle(new AuditVerticle(context)),
+                                  vertx.deployVerticle(new ImageVerticle(context)),
+                                  vertx.deployVerticle(new TargetVerticle(context)),
+                                  vertx.deployVerticle(new SessionVerticle(context)))
+                              .compose(services -> vertx.deployVerticle(gateway))
+                              .map(id -> new Discs(vertx, pool, gateway));
+                        })
+                    .recover(
+                        failure -> {
+                          // Not composed on close(): its completion is delivered to an event loop
+                          // that close stops.
+                          vertx.close();
+                          return Future.failedFuture(failure);
+                        }));
   }
 
   public Vertx vertx() {

@@ -21,8 +21,7 @@ public final class StandaloneMain {
   private static final long START_TIMEOUT_SECONDS = 120;
   private static final long STOP_TIMEOUT_SECONDS = 10;
 
-  private StandaloneMain() {
-  }
+  private StandaloneMain() {}
 
   public static void main(String[] args) {
     long began = System.nanoTime();
@@ -41,13 +40,21 @@ public final class StandaloneMain {
         embedded = EmbeddedDatabase.start(config.dataDir().resolve("postgres"));
         config = config.withDatabase(embedded.url());
       }
-      Discs discs = Discs.start(config, Metrics.create()).toCompletionStage().toCompletableFuture()
-          .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      Discs discs =
+          Discs.start(config, Metrics.create())
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       EmbeddedDatabase database = embedded;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(discs, database), "discs-shutdown"));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> stop(discs, database), "discs-shutdown"));
       String host = "0.0.0.0".equals(config.httpHost()) ? "localhost" : config.httpHost();
-      LOG.info("discs is serving http://{}:{} (ready in {} ms, data in {}, database {})", host, discs.httpPort(),
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), config.dataDir(),
+      LOG.info(
+          "discs is serving http://{}:{} (ready in {} ms, data in {}, database {})",
+          host,
+          discs.httpPort(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
+          config.dataDir(),
           embedded == null ? config.dbUrl() : "embedded");
     } catch (IOException | ExecutionException | TimeoutException | RuntimeException e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;

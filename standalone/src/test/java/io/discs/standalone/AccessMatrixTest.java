@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Walks the OpenAPI document: every operation is in the route table, none is unprotected but the
- * token endpoint, and every role gets exactly what the table grants (401 without a valid token,
- * 403 without the permission, anything else with it).
+ * token endpoint, and every role gets exactly what the table grants (401 without a valid token, 403
+ * without the permission, anything else with it).
  */
 class AccessMatrixTest {
   private static final String PASSWORD = "a-long-test-password";
@@ -57,7 +57,8 @@ class AccessMatrixTest {
     for (String[] operation : documented) {
       Optional<Operation> entry = find(operation);
       assertThat(entry).as(operation[0] + " " + operation[1]).isPresent();
-      assertThat(entry.get().permission() == Permission.PUBLIC).as(operation[1])
+      assertThat(entry.get().permission() == Permission.PUBLIC)
+          .as(operation[1])
           .isEqualTo(entry.get() == Operation.ISSUE_TOKEN);
     }
   }
@@ -84,29 +85,45 @@ class AccessMatrixTest {
       }
       for (Role role : Role.values()) {
         HttpResponse<Buffer> response = call(operation, TOKENS.get(role));
-        String what = role + " " + operation[0] + " " + operation[1] + " answered " + response.statusCode() + " "
-            + response.bodyAsString();
+        String what =
+            role
+                + " "
+                + operation[0]
+                + " "
+                + operation[1]
+                + " answered "
+                + response.statusCode()
+                + " "
+                + response.bodyAsString();
         if (permission.grantedToAnyOf(List.of(role))) {
           assertThat(response.statusCode()).as(what).isNotIn(401, 403, 405, 500);
         } else {
           assertThat(response.statusCode()).as(what).isEqualTo(403);
-          assertThat(response.getHeader("Content-Type")).as(what).isEqualTo("application/problem+json");
+          assertThat(response.getHeader("Content-Type"))
+              .as(what)
+              .isEqualTo("application/problem+json");
         }
       }
     }
   }
 
-  private static void assertStatus(String[] operation, String token, int expected, String what) throws Exception {
+  private static void assertStatus(String[] operation, String token, int expected, String what)
+      throws Exception {
     HttpResponse<Buffer> response = call(operation, token);
-    assertThat(response.statusCode()).as(what + ": " + operation[0] + " " + operation[1] + " " + response.bodyAsString())
+    assertThat(response.statusCode())
+        .as(what + ": " + operation[0] + " " + operation[1] + " " + response.bodyAsString())
         .isEqualTo(expected);
     assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
   }
 
   private static HttpResponse<Buffer> call(String[] operation, String token) throws Exception {
-    String path = operation[1].replace("{id}", UUID.randomUUID().toString()).replace("{name}", "nobody");
-    HttpRequest<Buffer> request = system.client.request(HttpMethod.valueOf(operation[0].toUpperCase()), path)
-        .putHeader("Content-Type", "application/json");
+    String path =
+        operation[1].replace("{id}", UUID.randomUUID().toString()).replace("{name}", "nobody");
+    HttpRequest<Buffer> request =
+        system
+            .client
+            .request(HttpMethod.valueOf(operation[0].toUpperCase()), path)
+            .putHeader("Content-Type", "application/json");
     if (token != null) {
       request.putHeader("Authorization", "Bearer " + token);
     }

@@ -25,7 +25,8 @@ class AuthenticationTest {
 
   @BeforeEach
   void start() throws Exception {
-    system = TestSystem.start(Map.of("DISCS_LOGIN_MAX_FAILURES", "3", "DISCS_LOGIN_LOCK_SECONDS", "2"));
+    system =
+        TestSystem.start(Map.of("DISCS_LOGIN_MAX_FAILURES", "3", "DISCS_LOGIN_LOCK_SECONDS", "2"));
   }
 
   @AfterEach
@@ -49,7 +50,8 @@ class AuthenticationTest {
 
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(unknown.statusCode()).isEqualTo(401);
-    assertThat(wrong.bodyAsJsonObject().getString("detail")).isEqualTo(unknown.bodyAsJsonObject().getString("detail"));
+    assertThat(wrong.bodyAsJsonObject().getString("detail"))
+        .isEqualTo(unknown.bodyAsJsonObject().getString("detail"));
   }
 
   @Test
@@ -74,28 +76,66 @@ class AuthenticationTest {
     String admin = system.adminToken();
     system.createUser(admin, "bob", PASSWORD, "operator", "auditor");
 
-    HttpResponse<Buffer> duplicate = system.client.post("/api/v1/users").bearerTokenAuthentication(admin)
-        .sendJsonObject(new JsonObject().put("username", "bob").put("password", PASSWORD)
-            .put("roles", new JsonArray().add("user"))).await(30, TimeUnit.SECONDS);
+    HttpResponse<Buffer> duplicate =
+        system
+            .client
+            .post("/api/v1/users")
+            .bearerTokenAuthentication(admin)
+            .sendJsonObject(
+                new JsonObject()
+                    .put("username", "bob")
+                    .put("password", PASSWORD)
+                    .put("roles", new JsonArray().add("user")))
+            .await(30, TimeUnit.SECONDS);
     assertThat(duplicate.statusCode()).isEqualTo(409);
 
-    for (JsonObject bad : List.of(
-        new JsonObject().put("username", "../etc").put("password", PASSWORD).put("roles", new JsonArray().add("user")),
-        new JsonObject().put("username", "carol").put("password", "short").put("roles", new JsonArray().add("user")),
-        new JsonObject().put("username", "carol").put("password", PASSWORD).put("roles", new JsonArray().add("root")))) {
-      HttpResponse<Buffer> response = system.client.post("/api/v1/users").bearerTokenAuthentication(admin)
-          .sendJsonObject(bad).await(30, TimeUnit.SECONDS);
+    for (JsonObject bad :
+        List.of(
+            new JsonObject()
+                .put("username", "../etc")
+                .put("password", PASSWORD)
+                .put("roles", new JsonArray().add("user")),
+            new JsonObject()
+                .put("username", "carol")
+                .put("password", "short")
+                .put("roles", new JsonArray().add("user")),
+            new JsonObject()
+                .put("username", "carol")
+                .put("password", PASSWORD)
+                .put("roles", new JsonArray().add("root")))) {
+      HttpResponse<Buffer> response =
+          system
+              .client
+              .post("/api/v1/users")
+              .bearerTokenAuthentication(admin)
+              .sendJsonObject(bad)
+              .await(30, TimeUnit.SECONDS);
       assertThat(response.statusCode()).as(bad.encode()).isEqualTo(400);
     }
 
     JsonArray users = system.get("/api/v1/users", admin).bodyAsJsonObject().getJsonArray("items");
-    assertThat(users.stream().map(u -> ((JsonObject) u).getString("username"))).containsExactly("admin", "bob");
+    assertThat(users.stream().map(u -> ((JsonObject) u).getString("username")))
+        .containsExactly("admin", "bob");
     assertThat(users.encode()).doesNotContain("pbkdf2");
 
-    assertThat(system.client.delete("/api/v1/users/admin").bearerTokenAuthentication(admin).send()
-        .await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(409);
-    assertThat(system.client.delete("/api/v1/users/bob").bearerTokenAuthentication(admin).send()
-        .await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
+    assertThat(
+            system
+                .client
+                .delete("/api/v1/users/admin")
+                .bearerTokenAuthentication(admin)
+                .send()
+                .await(10, TimeUnit.SECONDS)
+                .statusCode())
+        .isEqualTo(409);
+    assertThat(
+            system
+                .client
+                .delete("/api/v1/users/bob")
+                .bearerTokenAuthentication(admin)
+                .send()
+                .await(10, TimeUnit.SECONDS)
+                .statusCode())
+        .isEqualTo(204);
     assertThat(system.login("bob", PASSWORD).statusCode()).isEqualTo(401);
   }
 
@@ -104,7 +144,8 @@ class AuthenticationTest {
     system.createUser(system.adminToken(), "dave", PASSWORD, "user");
     String dave = system.token("dave", PASSWORD);
 
-    HttpResponse<Buffer> wrongCurrent = changePassword(dave, "not-my-password", "a-brand-new-password");
+    HttpResponse<Buffer> wrongCurrent =
+        changePassword(dave, "not-my-password", "a-brand-new-password");
     assertThat(wrongCurrent.statusCode()).isEqualTo(403);
     assertThat(changePassword(dave, PASSWORD, "a-brand-new-password").statusCode()).isEqualTo(204);
 
@@ -116,7 +157,8 @@ class AuthenticationTest {
   void keepsTheGeneratedSigningKeyReadableOnlyByItsOwner() throws Exception {
     Path key = system.config.dataDir().resolve("keys/jwt-es256-private.pem");
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+        .isEqualTo("rw-------");
     assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
   }
 
@@ -127,19 +169,29 @@ class AuthenticationTest {
     system.createUser(admin, "erin", PASSWORD, "user");
     String erin = system.token("erin", PASSWORD);
     assertThat(system.get("/api/v1/audit", erin).statusCode()).isEqualTo(403);
-    system.client.delete("/api/v1/users/erin").bearerTokenAuthentication(admin).send().await(10, TimeUnit.SECONDS);
+    system
+        .client
+        .delete("/api/v1/users/erin")
+        .bearerTokenAuthentication(admin)
+        .send()
+        .await(10, TimeUnit.SECONDS);
 
     List<JsonObject> entries = auditUntil(admin, 6);
-    List<String> story = entries.stream().map(e -> e.getString("type") + " " + e.getString("actor")).toList();
-    assertThat(story).containsSubsequence(
-        "auth.login.succeeded admin",
-        "auth.login.failed admin",
-        "user.created admin",
-        "auth.login.succeeded erin",
-        "authz.denied erin",
-        "user.deleted admin");
-    JsonObject denied = entries.stream().filter(e -> e.getString("type").equals("authz.denied")).findFirst()
-        .orElseThrow();
+    List<String> story =
+        entries.stream().map(e -> e.getString("type") + " " + e.getString("actor")).toList();
+    assertThat(story)
+        .containsSubsequence(
+            "auth.login.succeeded admin",
+            "auth.login.failed admin",
+            "user.created admin",
+            "auth.login.succeeded erin",
+            "authz.denied erin",
+            "user.deleted admin");
+    JsonObject denied =
+        entries.stream()
+            .filter(e -> e.getString("type").equals("authz.denied"))
+            .findFirst()
+            .orElseThrow();
     assertThat(denied.getString("outcome")).isEqualTo("denied");
     assertThat(denied.getString("sourceIp")).isEqualTo("127.0.0.1");
     assertThat(denied.getString("resource")).isEqualTo("GET /api/v1/audit");
@@ -148,19 +200,27 @@ class AuthenticationTest {
     assertThat(verification.getBoolean("intact")).isTrue();
   }
 
-  private HttpResponse<Buffer> changePassword(String token, String current, String next) throws Exception {
-    return system.client.post("/api/v1/users/me/password").bearerTokenAuthentication(token)
+  private HttpResponse<Buffer> changePassword(String token, String current, String next)
+      throws Exception {
+    return system
+        .client
+        .post("/api/v1/users/me/password")
+        .bearerTokenAuthentication(token)
         .sendJsonObject(new JsonObject().put("currentPassword", current).put("newPassword", next))
         .await(30, TimeUnit.SECONDS);
   }
 
-  /** Oldest first, once at least {@code count} rows are there (events are recorded asynchronously). */
+  /**
+   * Oldest first, once at least {@code count} rows are there (events are recorded asynchronously).
+   */
   private List<JsonObject> auditUntil(String token, int count) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     List<JsonObject> entries = List.of();
     while (System.nanoTime() < deadline) {
-      JsonArray items = system.get("/api/v1/audit?limit=100", token).bodyAsJsonObject().getJsonArray("items");
-      List<JsonObject> oldestFirst = new ArrayList<>(items.stream().map(o -> (JsonObject) o).toList());
+      JsonArray items =
+          system.get("/api/v1/audit?limit=100", token).bodyAsJsonObject().getJsonArray("items");
+      List<JsonObject> oldestFirst =
+          new ArrayList<>(items.stream().map(o -> (JsonObject) o).toList());
       Collections.reverse(oldestFirst);
       entries = oldestFirst;
       if (entries.size() >= count) {

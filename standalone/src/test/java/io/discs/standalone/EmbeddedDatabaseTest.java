@@ -17,16 +17,16 @@ class EmbeddedDatabaseTest {
   void findsItsDataAgainAfterARestart(@TempDir Path dataDir) throws Exception {
     Path cluster = dataDir.resolve("postgres");
     try (EmbeddedDatabase first = EmbeddedDatabase.start(cluster);
-         Connection connection = connect(first.url());
-         Statement statement = connection.createStatement()) {
+        Connection connection = connect(first.url());
+        Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE kept (v TEXT)");
       statement.execute("INSERT INTO kept VALUES ('still here')");
     }
 
     try (EmbeddedDatabase second = EmbeddedDatabase.start(cluster);
-         Connection connection = connect(second.url());
-         Statement statement = connection.createStatement();
-         ResultSet rows = statement.executeQuery("SELECT v FROM kept")) {
+        Connection connection = connect(second.url());
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT v FROM kept")) {
       assertThat(rows.next()).isTrue();
       assertThat(rows.getString(1)).isEqualTo("still here");
     }
@@ -35,8 +35,8 @@ class EmbeddedDatabaseTest {
   @Test
   void runsWithDurableCommits(@TempDir Path dataDir) throws Exception {
     try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir.resolve("postgres"));
-         Connection connection = connect(db.url());
-         Statement statement = connection.createStatement()) {
+        Connection connection = connect(db.url());
+        Statement statement = connection.createStatement()) {
       assertThat(setting(statement, "fsync")).isEqualTo("on");
       assertThat(setting(statement, "synchronous_commit")).isEqualTo("on");
     }

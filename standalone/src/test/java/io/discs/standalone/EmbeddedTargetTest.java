@@ -26,23 +26,38 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedTargetTest {
   private static final String INITIATOR = "iqn.2026-01.test.discs:embedded-client";
   private static int initiators;
+
   /**
    * libiscsi SCSI tests this target fails by design: persistent reservations (it offers none: no
    * initiator may write, so none needs to reserve; libiscsi asserts after its own "not implemented"
    * skip) and WRITE AND VERIFY with DPO (libiscsi asserts before it checks for support).
    */
-  private static final Set<String> KNOWN_SCSI_FAILURES = Set.of("PrinReadKeys.Truncate", "ProutRegister.Simple",
-      "ProutReserve.Simple", "ProutReserve.AccessEA", "ProutReserve.AccessWE", "ProutReserve.AccessEARO",
-      "ProutReserve.AccessWERO", "ProutReserve.AccessEAAR", "ProutReserve.AccessWEAR", "ProutReserve.OwnershipEA",
-      "ProutReserve.OwnershipWE", "ProutReserve.OwnershipEARO", "ProutReserve.OwnershipWERO",
-      "ProutReserve.OwnershipEAAR", "ProutReserve.OwnershipWEAR", "WriteVerify10.Dpo", "WriteVerify12.Dpo",
-      "WriteVerify16.Dpo");
+  private static final Set<String> KNOWN_SCSI_FAILURES =
+      Set.of(
+          "PrinReadKeys.Truncate",
+          "ProutRegister.Simple",
+          "ProutReserve.Simple",
+          "ProutReserve.AccessEA",
+          "ProutReserve.AccessWE",
+          "ProutReserve.AccessEARO",
+          "ProutReserve.AccessWERO",
+          "ProutReserve.AccessEAAR",
+          "ProutReserve.AccessWEAR",
+          "ProutReserve.OwnershipEA",
+          "ProutReserve.OwnershipWE",
+          "ProutReserve.OwnershipEARO",
+          "ProutReserve.OwnershipWERO",
+          "ProutReserve.OwnershipEAAR",
+          "ProutReserve.OwnershipWEAR",
+          "WriteVerify10.Dpo",
+          "WriteVerify12.Dpo",
+          "WriteVerify16.Dpo");
+
   private static TestSystem system;
   private static String operator;
   private static JsonObject image;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   @BeforeAll
   static void start() throws Exception {
@@ -51,9 +66,15 @@ class EmbeddedTargetTest {
     system.createUser(admin, "emil", "operator-password", "operator");
     operator = system.token("emil", "operator-password");
     Path iso = DiscImages.iso9660(dir.resolve("embedded.iso"), "EMBEDDED", 8 << 20, true, 99);
-    image = system.client.post("/api/v1/images").addQueryParam("name", "embedded.iso")
-        .bearerTokenAuthentication(operator).sendBuffer(Buffer.buffer(Files.readAllBytes(iso)))
-        .await(60, TimeUnit.SECONDS).bodyAsJsonObject();
+    image =
+        system
+            .client
+            .post("/api/v1/images")
+            .addQueryParam("name", "embedded.iso")
+            .bearerTokenAuthentication(operator)
+            .sendBuffer(Buffer.buffer(Files.readAllBytes(iso)))
+            .await(60, TimeUnit.SECONDS)
+            .bodyAsJsonObject();
   }
 
   @AfterAll
@@ -69,7 +90,8 @@ class EmbeddedTargetTest {
       String url = url(target, initiator);
       assertThat(target.getInteger("lun")).isZero();
 
-      Processes.Result ls = run("iscsi-ls", "-s", "-i", initiator, "iscsi://" + credentials(target) + portal());
+      Processes.Result ls =
+          run("iscsi-ls", "-s", "-i", initiator, "iscsi://" + credentials(target) + portal());
       assertThat(ls.output()).contains(target.getString("iqn"));
       Processes.Result inq = run("iscsi-inq", "-i", initiator, url);
       assertThat(inq.exitCode()).as(inq.output()).isZero();
@@ -79,14 +101,29 @@ class EmbeddedTargetTest {
       assertThat(capacity.output()).contains("Total size:" + (8 << 20));
 
       Path copy = dir.resolve(deviceType + ".raw");
-      Processes.Result convert = Processes.run(List.of(tool("qemu-img", "qemu-utils"), "convert", "--image-opts",
-          qemu(target, initiator), "-O", "raw", copy.toString()));
+      Processes.Result convert =
+          Processes.run(
+              List.of(
+                  tool("qemu-img", "qemu-utils"),
+                  "convert",
+                  "--image-opts",
+                  qemu(target, initiator),
+                  "-O",
+                  "raw",
+                  copy.toString()));
       assertThat(convert.exitCode()).as(convert.output()).isZero();
       assertThat(DiscImages.sha256(copy)).isEqualTo(image.getString("sha256"));
 
-      Processes.Result write = Processes.run(List.of(tool("qemu-io", "qemu-utils"), "--image-opts",
-          qemu(target, initiator), "-c", "write 0 512"));
-      // A disk is opened read-only up front (WP in MODE SENSE); an optical LUN refuses the WRITE itself.
+      Processes.Result write =
+          Processes.run(
+              List.of(
+                  tool("qemu-io", "qemu-utils"),
+                  "--image-opts",
+                  qemu(target, initiator),
+                  "-c",
+                  "write 0 512"));
+      // A disk is opened read-only up front (WP in MODE SENSE); an optical LUN refuses the WRITE
+      // itself.
       assertThat(write.output().toLowerCase()).containsAnyOf("write protected", "write_protected");
       assertThat(write.output()).doesNotContain("wrote 512/512 bytes");
     }
@@ -98,12 +135,21 @@ class EmbeddedTargetTest {
     String initiator = target.getString("initiatorIqn");
     Path copy = dir.resolve("digests.raw");
 
-    Processes.Result convert = Processes.run(List.of(tool("qemu-img", "qemu-utils"), "convert", "--image-opts",
-        qemu(target, initiator) + ",header-digest=crc32c", "-O", "raw", copy.toString()));
+    Processes.Result convert =
+        Processes.run(
+            List.of(
+                tool("qemu-img", "qemu-utils"),
+                "convert",
+                "--image-opts",
+                qemu(target, initiator) + ",header-digest=crc32c",
+                "-O",
+                "raw",
+                copy.toString()));
 
     assertThat(convert.exitCode()).as(convert.output()).isZero();
     assertThat(DiscImages.sha256(copy)).isEqualTo(image.getString("sha256"));
-    String metrics = system.client.get("/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString();
+    String metrics =
+        system.client.get("/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString();
     assertThat(metrics).contains("header_digest=\"crc32c\"");
   }
 
@@ -113,10 +159,19 @@ class EmbeddedTargetTest {
     String initiator = target.getString("initiatorIqn");
     String intruder = "iqn.2026-01.test.discs:intruder";
 
-    assertThat(run("iscsi-ls", "-s", "-i", intruder, "iscsi://" + credentials(target) + portal()).output())
+    assertThat(
+            run("iscsi-ls", "-s", "-i", intruder, "iscsi://" + credentials(target) + portal())
+                .output())
         .doesNotContain(target.getString("iqn"));
-    assertThat(Processes.run(List.of(tool("qemu-img", "qemu-utils"), "info", "--image-opts", qemu(target, intruder)))
-        .exitCode()).isNotZero();
+    assertThat(
+            Processes.run(
+                    List.of(
+                        tool("qemu-img", "qemu-utils"),
+                        "info",
+                        "--image-opts",
+                        qemu(target, intruder)))
+                .exitCode())
+        .isNotZero();
     JsonObject wrong = target.copy();
     wrong.getJsonObject("chap").put("secret", "WrongSecret1234");
     Processes.Result denied = run("iscsi-inq", "-i", initiator, url(wrong, initiator));
@@ -131,12 +186,17 @@ class EmbeddedTargetTest {
     String url = url(target, initiator);
     String testCu = tool("iscsi-test-cu", "libiscsi-bin");
 
-    List<String> iscsiFailures = failures(Processes.run(List.of(testCu, "-i", initiator, "-I", initiator,
-        "--test=iSCSI.*", url)));
-    List<String> readOnlyFailures = failures(Processes.run(List.of(testCu, "-i", initiator, "--dataloss",
-        "--test=SCSI.ReadOnly.*", url)));
-    List<String> scsiFailures = failures(Processes.run(List.of(testCu, "-i", initiator, "-I", initiator,
-        "--test=SCSI.*", url)));
+    List<String> iscsiFailures =
+        failures(
+            Processes.run(
+                List.of(testCu, "-i", initiator, "-I", initiator, "--test=iSCSI.*", url)));
+    List<String> readOnlyFailures =
+        failures(
+            Processes.run(
+                List.of(testCu, "-i", initiator, "--dataloss", "--test=SCSI.ReadOnly.*", url)));
+    List<String> scsiFailures =
+        failures(
+            Processes.run(List.of(testCu, "-i", initiator, "-I", initiator, "--test=SCSI.*", url)));
 
     assertThat(iscsiFailures).isEmpty();
     assertThat(readOnlyFailures).isEmpty();
@@ -147,13 +207,30 @@ class EmbeddedTargetTest {
   void deletingATargetEndsItsSessions() throws Exception {
     JsonObject target = createTarget("disk");
     String initiator = target.getString("initiatorIqn");
-    Process reader = new ProcessBuilder(tool("qemu-io", "qemu-utils"), "-r", "--image-opts", qemu(target, initiator),
-        "-c", "sleep 10000").redirectErrorStream(true).start();
+    Process reader =
+        new ProcessBuilder(
+                tool("qemu-io", "qemu-utils"),
+                "-r",
+                "--image-opts",
+                qemu(target, initiator),
+                "-c",
+                "sleep 10000")
+            .redirectErrorStream(true)
+            .start();
     try {
       Thread.sleep(1_500);
-      assertThat(system.client.delete("/api/v1/targets/" + target.getString("id")).bearerTokenAuthentication(operator)
-          .send().await(30, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
-      assertThat(run("iscsi-ls", "-s", "-i", initiator, "iscsi://" + credentials(target) + portal()).output())
+      assertThat(
+              system
+                  .client
+                  .delete("/api/v1/targets/" + target.getString("id"))
+                  .bearerTokenAuthentication(operator)
+                  .send()
+                  .await(30, TimeUnit.SECONDS)
+                  .statusCode())
+          .isEqualTo(204);
+      assertThat(
+              run("iscsi-ls", "-s", "-i", initiator, "iscsi://" + credentials(target) + portal())
+                  .output())
           .doesNotContain(target.getString("iqn"));
     } finally {
       reader.destroyForcibly();
@@ -165,8 +242,17 @@ class EmbeddedTargetTest {
     JsonObject target = createTarget("disk");
     String initiator = target.getString("initiatorIqn");
     Path copy = dir.resolve("during-fuzz.raw");
-    Process reader = new ProcessBuilder(tool("qemu-img", "qemu-utils"), "convert", "--image-opts",
-        qemu(target, initiator), "-O", "raw", copy.toString()).redirectErrorStream(true).start();
+    Process reader =
+        new ProcessBuilder(
+                tool("qemu-img", "qemu-utils"),
+                "convert",
+                "--image-opts",
+                qemu(target, initiator),
+                "-O",
+                "raw",
+                copy.toString())
+            .redirectErrorStream(true)
+            .start();
 
     java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
     List<Thread> fuzzers = new ArrayList<>();
@@ -192,7 +278,8 @@ class EmbeddedTargetTest {
    * Connections that half the time first log in to a discovery session properly, then send PDUs
    * that are random, mutated from valid ones, truncated or oversized, until {@code count} are out.
    */
-  private static void fuzz(java.util.Random random, java.util.concurrent.atomic.AtomicLong sent, int count) {
+  private static void fuzz(
+      java.util.Random random, java.util.concurrent.atomic.AtomicLong sent, int count) {
     int mine = 0;
     String[] host = portal().split(":");
     while (mine < count) {
@@ -216,8 +303,9 @@ class EmbeddedTargetTest {
   }
 
   private static byte[] discoveryLogin() {
-    byte[] data = "InitiatorName=iqn.2026-01.test.discs:fuzzer\0SessionType=Discovery\0AuthMethod=None\0"
-        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] data =
+        "InitiatorName=iqn.2026-01.test.discs:fuzzer\0SessionType=Discovery\0AuthMethod=None\0"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     int padded = (data.length + 3) & ~3;
     java.nio.ByteBuffer pdu = java.nio.ByteBuffer.allocate(48 + padded);
     pdu.put(0, (byte) 0x43); // immediate Login Request
@@ -232,7 +320,9 @@ class EmbeddedTargetTest {
   private static byte[] randomPdu(java.util.Random random) {
     int kind = random.nextInt(4);
     int dataLength = kind == 3 ? 16_000_000 + random.nextInt(1000) : random.nextInt(600);
-    int[] opcodes = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x10, 0x1c, 0x3f, random.nextInt(64)};
+    int[] opcodes = {
+      0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x10, 0x1c, 0x3f, random.nextInt(64)
+    };
     byte[] header = new byte[48];
     random.nextBytes(header);
     header[0] = (byte) opcodes[random.nextInt(opcodes.length)];
@@ -263,7 +353,8 @@ class EmbeddedTargetTest {
       if (testLine.reset(line).find()) {
         test = testLine.group(1);
       }
-      if ((line.contains("FAILED") || line.contains("CU_ASSERT")) && !failed.contains(suite + "." + test)) {
+      if ((line.contains("FAILED") || line.contains("CU_ASSERT"))
+          && !failed.contains(suite + "." + test)) {
         failed.add(suite + "." + test);
       }
     }
@@ -272,11 +363,17 @@ class EmbeddedTargetTest {
   }
 
   private static JsonObject createTarget(String deviceType) throws Exception {
-    HttpResponse<Buffer> response = system.client.post("/api/v1/targets").bearerTokenAuthentication(operator)
-        .sendJsonObject(new JsonObject().put("imageId", image.getString("id"))
-            .put("initiatorIqn", INITIATOR + "-" + (++initiators))
-            .put("deviceType", deviceType))
-        .await(30, TimeUnit.SECONDS);
+    HttpResponse<Buffer> response =
+        system
+            .client
+            .post("/api/v1/targets")
+            .bearerTokenAuthentication(operator)
+            .sendJsonObject(
+                new JsonObject()
+                    .put("imageId", image.getString("id"))
+                    .put("initiatorIqn", INITIATOR + "-" + (++initiators))
+                    .put("deviceType", deviceType))
+            .await(30, TimeUnit.SECONDS);
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
     return response.bodyAsJsonObject();
   }
@@ -306,7 +403,15 @@ class EmbeddedTargetTest {
 
   private static String qemu(JsonObject target, String initiator) {
     JsonObject chap = target.getJsonObject("chap");
-    return "driver=iscsi,transport=tcp,portal=" + portal() + ",target=" + target.getString("iqn") + ",lun=0,user="
-        + chap.getString("username") + ",password=" + chap.getString("secret") + ",initiator-name=" + initiator;
+    return "driver=iscsi,transport=tcp,portal="
+        + portal()
+        + ",target="
+        + target.getString("iqn")
+        + ",lun=0,user="
+        + chap.getString("username")
+        + ",password="
+        + chap.getString("secret")
+        + ",initiator-name="
+        + initiator;
   }
 }

@@ -34,8 +34,7 @@ class ImageUploadTest {
   private static TestSystem system;
   private static String operator;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void start() throws Exception {
@@ -56,7 +55,8 @@ class ImageUploadTest {
     Path iso = DiscImages.iso9660(dir.resolve("debian.iso"), "DEBIAN_12", 2 << 20, false, 11);
     String sha = DiscImages.sha256(iso);
 
-    HttpResponse<Buffer> response = upload("debian-12.iso", iso, Map.of("Repr-Digest", reprDigest(sha)));
+    HttpResponse<Buffer> response =
+        upload("debian-12.iso", iso, Map.of("Repr-Digest", reprDigest(sha)));
 
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
     JsonObject image = response.bodyAsJsonObject();
@@ -69,26 +69,44 @@ class ImageUploadTest {
     assertThat(image.getBoolean("bootable")).isFalse();
     assertThat(image.getString("createdBy")).isEqualTo("olivia");
 
-    Buffer content = system.get("/api/v1/images/" + image.getString("id") + "/content", operator).body();
+    Buffer content =
+        system.get("/api/v1/images/" + image.getString("id") + "/content", operator).body();
     assertThat(sha256(content.getBytes())).isEqualTo(sha);
     Path blob = system.config.dataDir().resolve("images/sha256/" + sha.substring(0, 2) + "/" + sha);
-    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(blob)))
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(blob)))
         .isEqualTo("r--r--r--");
-    String metrics = system.client.get("/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString();
-    assertThat(metrics).contains("discs_image_upload_bytes_total", "discs_image_upload_duration_seconds_count");
+    String metrics =
+        system.client.get("/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString();
+    assertThat(metrics)
+        .contains("discs_image_upload_bytes_total", "discs_image_upload_duration_seconds_count");
   }
 
   @Test
   void acceptsTheHexChecksumHeaderAndMultipartForms() throws Exception {
     Path iso = DiscImages.iso9660(dir.resolve("hex.iso"), "HEX", 1 << 20, false, 12);
-    assertThat(upload("hex.iso", iso, Map.of("X-Checksum-Sha256", DiscImages.sha256(iso).toUpperCase()))
-        .statusCode()).isEqualTo(201);
+    assertThat(
+            upload(
+                    "hex.iso",
+                    iso,
+                    Map.of("X-Checksum-Sha256", DiscImages.sha256(iso).toUpperCase()))
+                .statusCode())
+        .isEqualTo(201);
 
     Path other = DiscImages.iso9660(dir.resolve("form.iso"), "FORM", 1 << 20, false, 13);
-    MultipartForm form = MultipartForm.create().attribute("note", "ignored")
-        .binaryFileUpload("file", "from-browser.iso", other.toString(), "application/octet-stream");
-    HttpResponse<Buffer> response = system.client.post("/api/v1/images").bearerTokenAuthentication(operator)
-        .sendMultipartForm(form).await(30, TimeUnit.SECONDS);
+    MultipartForm form =
+        MultipartForm.create()
+            .attribute("note", "ignored")
+            .binaryFileUpload(
+                "file", "from-browser.iso", other.toString(), "application/octet-stream");
+    HttpResponse<Buffer> response =
+        system
+            .client
+            .post("/api/v1/images")
+            .bearerTokenAuthentication(operator)
+            .sendMultipartForm(form)
+            .await(30, TimeUnit.SECONDS);
 
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
     assertThat(response.bodyAsJsonObject().getString("name")).isEqualTo("from-browser.iso");
@@ -100,7 +118,8 @@ class ImageUploadTest {
     Path iso = DiscImages.iso9660(dir.resolve("wrong.iso"), "WRONG", 1 << 20, false, 14);
     String sha = DiscImages.sha256(iso);
 
-    HttpResponse<Buffer> response = upload("wrong.iso", iso, Map.of("X-Checksum-Sha256", "0".repeat(64)));
+    HttpResponse<Buffer> response =
+        upload("wrong.iso", iso, Map.of("X-Checksum-Sha256", "0".repeat(64)));
 
     assertThat(response.statusCode()).isEqualTo(422);
     assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
@@ -110,12 +129,17 @@ class ImageUploadTest {
   @Test
   void rejectsMalformedDigestHeadersWith400() throws Exception {
     Path iso = DiscImages.iso9660(dir.resolve("malformed.iso"), "M", 1 << 20, false, 15);
-    for (Map<String, String> headers : List.of(
-        Map.of("X-Checksum-Sha256", "xyz"),
-        Map.of("Repr-Digest", "sha-256=notbase64"),
-        Map.of("Repr-Digest", "sha-256=:AAAA:"),
-        Map.of("Repr-Digest", "md5=:AAAAAAAAAAAAAAAAAAAAAA==:"),
-        Map.of("Repr-Digest", reprDigest(DiscImages.sha256(iso)), "X-Checksum-Sha256", "1".repeat(64)))) {
+    for (Map<String, String> headers :
+        List.of(
+            Map.of("X-Checksum-Sha256", "xyz"),
+            Map.of("Repr-Digest", "sha-256=notbase64"),
+            Map.of("Repr-Digest", "sha-256=:AAAA:"),
+            Map.of("Repr-Digest", "md5=:AAAAAAAAAAAAAAAAAAAAAA==:"),
+            Map.of(
+                "Repr-Digest",
+                reprDigest(DiscImages.sha256(iso)),
+                "X-Checksum-Sha256",
+                "1".repeat(64)))) {
       assertThat(upload("m.iso", iso, headers).statusCode()).as(headers.toString()).isEqualTo(400);
     }
     assertNothingKeptFor(DiscImages.sha256(iso));
@@ -132,7 +156,8 @@ class ImageUploadTest {
 
     assertThat(response.statusCode()).isEqualTo(415);
     assertNothingKeptFor(DiscImages.sha256(noise));
-    String metrics = system.client.get("/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString();
+    String metrics =
+        system.client.get("/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString();
     assertThat(metrics).contains("discs_image_rejected_total{reason=\"not_a_disc\"}");
   }
 
@@ -142,11 +167,19 @@ class ImageUploadTest {
 
     assertThat(upload("big.iso", big, Map.of()).statusCode()).isEqualTo(413);
 
-    HttpResponse<Buffer> chunked = system.client.post("/api/v1/images?name=big.iso")
-        .bearerTokenAuthentication(operator)
-        .sendStream(system.discs.vertx().fileSystem().openBlocking(big.toString(),
-            new io.vertx.core.file.OpenOptions().setRead(true)))
-        .await(60, TimeUnit.SECONDS);
+    HttpResponse<Buffer> chunked =
+        system
+            .client
+            .post("/api/v1/images?name=big.iso")
+            .bearerTokenAuthentication(operator)
+            .sendStream(
+                system
+                    .discs
+                    .vertx()
+                    .fileSystem()
+                    .openBlocking(
+                        big.toString(), new io.vertx.core.file.OpenOptions().setRead(true)))
+            .await(60, TimeUnit.SECONDS);
     assertThat(chunked.statusCode()).as(chunked.bodyAsString()).isEqualTo(413);
     assertNothingKeptFor(DiscImages.sha256(big));
   }
@@ -160,7 +193,8 @@ class ImageUploadTest {
 
     assertThat(first.statusCode()).isEqualTo(201);
     assertThat(second.statusCode()).isEqualTo(200);
-    assertThat(second.bodyAsJsonObject().getString("id")).isEqualTo(first.bodyAsJsonObject().getString("id"));
+    assertThat(second.bodyAsJsonObject().getString("id"))
+        .isEqualTo(first.bodyAsJsonObject().getString("id"));
     assertThat(second.bodyAsJsonObject().getString("name")).isEqualTo("first name");
   }
 
@@ -169,10 +203,13 @@ class ImageUploadTest {
     List<Future<HttpResponse<Buffer>>> uploads = new ArrayList<>();
     List<String> digests = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      Path iso = DiscImages.iso9660(dir.resolve("many" + i + ".iso"), "MANY" + i, 2 << 20, i % 2 == 0, 100 + i);
+      Path iso =
+          DiscImages.iso9660(
+              dir.resolve("many" + i + ".iso"), "MANY" + i, 2 << 20, i % 2 == 0, 100 + i);
       digests.add(DiscImages.sha256(iso));
-      uploads.add(request("many-" + i + ".iso", Map.of("X-Checksum-Sha256", digests.get(i)))
-          .sendBuffer(Buffer.buffer(Files.readAllBytes(iso))));
+      uploads.add(
+          request("many-" + i + ".iso", Map.of("X-Checksum-Sha256", digests.get(i)))
+              .sendBuffer(Buffer.buffer(Files.readAllBytes(iso))));
     }
 
     Future.all(uploads).await(120, TimeUnit.SECONDS);
@@ -192,9 +229,13 @@ class ImageUploadTest {
 
     try (Socket socket = new Socket("127.0.0.1", system.discs.httpPort())) {
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /api/v1/images?name=half.iso HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + operator
-          + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + bytes.length + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /api/v1/images?name=half.iso HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                  + operator
+                  + "\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+                  + bytes.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.write(bytes, 0, bytes.length / 2);
       out.flush();
       Thread.sleep(300);
@@ -220,23 +261,36 @@ class ImageUploadTest {
     assertThat(first.body().getBytes()).isEqualTo(java.util.Arrays.copyOfRange(bytes, 0, 2048));
 
     HttpResponse<Buffer> middle = ranged(path, "bytes=32768-");
-    assertThat(middle.body().getBytes()).isEqualTo(java.util.Arrays.copyOfRange(bytes, 32768, bytes.length));
+    assertThat(middle.body().getBytes())
+        .isEqualTo(java.util.Arrays.copyOfRange(bytes, 32768, bytes.length));
     HttpResponse<Buffer> tail = ranged(path, "bytes=-10");
-    assertThat(tail.body().getBytes()).isEqualTo(java.util.Arrays.copyOfRange(bytes, bytes.length - 10, bytes.length));
+    assertThat(tail.body().getBytes())
+        .isEqualTo(java.util.Arrays.copyOfRange(bytes, bytes.length - 10, bytes.length));
 
     HttpResponse<Buffer> outside = ranged(path, "bytes=" + bytes.length + "-");
     assertThat(outside.statusCode()).isEqualTo(416);
     assertThat(outside.getHeader("Content-Range")).isEqualTo("bytes */" + bytes.length);
 
-    HttpResponse<Buffer> head = system.client.head(path).bearerTokenAuthentication(operator).send()
-        .await(10, TimeUnit.SECONDS);
+    HttpResponse<Buffer> head =
+        system
+            .client
+            .head(path)
+            .bearerTokenAuthentication(operator)
+            .send()
+            .await(10, TimeUnit.SECONDS);
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.getHeader("Content-Length")).isEqualTo(String.valueOf(bytes.length));
     assertThat(head.getHeader("ETag")).isEqualTo("\"" + DiscImages.sha256(iso) + "\"");
     assertThat(head.getHeader("Accept-Ranges")).isEqualTo("bytes");
 
-    HttpResponse<Buffer> notModified = system.client.get(path).bearerTokenAuthentication(operator)
-        .putHeader("If-None-Match", head.getHeader("ETag")).send().await(10, TimeUnit.SECONDS);
+    HttpResponse<Buffer> notModified =
+        system
+            .client
+            .get(path)
+            .bearerTokenAuthentication(operator)
+            .putHeader("If-None-Match", head.getHeader("ETag"))
+            .send()
+            .await(10, TimeUnit.SECONDS);
     assertThat(notModified.statusCode()).isEqualTo(304);
   }
 
@@ -245,10 +299,19 @@ class ImageUploadTest {
     Path iso = DiscImages.iso9660(dir.resolve("role.iso"), "ROLE", 1 << 20, false, 21);
     String user = system.token("ursula", "plain-user-password");
 
-    HttpResponse<Buffer> anonymous = system.client.post("/api/v1/images?name=x")
-        .sendBuffer(Buffer.buffer(Files.readAllBytes(iso))).await(30, TimeUnit.SECONDS);
-    HttpResponse<Buffer> plainUser = system.client.post("/api/v1/images?name=x").bearerTokenAuthentication(user)
-        .sendBuffer(Buffer.buffer(Files.readAllBytes(iso))).await(30, TimeUnit.SECONDS);
+    HttpResponse<Buffer> anonymous =
+        system
+            .client
+            .post("/api/v1/images?name=x")
+            .sendBuffer(Buffer.buffer(Files.readAllBytes(iso)))
+            .await(30, TimeUnit.SECONDS);
+    HttpResponse<Buffer> plainUser =
+        system
+            .client
+            .post("/api/v1/images?name=x")
+            .bearerTokenAuthentication(user)
+            .sendBuffer(Buffer.buffer(Files.readAllBytes(iso)))
+            .await(30, TimeUnit.SECONDS);
 
     assertThat(anonymous.statusCode()).isEqualTo(401);
     assertThat(plainUser.statusCode()).isEqualTo(403);
@@ -260,8 +323,15 @@ class ImageUploadTest {
     Path iso = DiscImages.iso9660(dir.resolve("gone.iso"), "GONE", 1 << 20, false, 22);
     String id = upload("gone.iso", iso, Map.of()).bodyAsJsonObject().getString("id");
 
-    assertThat(system.client.delete("/api/v1/images/" + id).bearerTokenAuthentication(operator).send()
-        .await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
+    assertThat(
+            system
+                .client
+                .delete("/api/v1/images/" + id)
+                .bearerTokenAuthentication(operator)
+                .send()
+                .await(10, TimeUnit.SECONDS)
+                .statusCode())
+        .isEqualTo(204);
 
     assertNothingKeptFor(DiscImages.sha256(iso));
   }
@@ -273,11 +343,23 @@ class ImageUploadTest {
     Files.write(tree.resolve("boot.img"), new byte[4 * 2048]);
     Files.writeString(dir.resolve("tree/README.txt"), "discs test volume\n");
     Path bootable = dir.resolve("xorriso-boot.iso");
-    run(xorriso.toString(), "-as", "mkisofs", "-quiet", "-V", "DISCS_BOOT", "-b", "boot/boot.img", "-no-emul-boot",
-        "-o", bootable.toString(), dir.resolve("tree").toString());
+    run(
+        xorriso.toString(),
+        "-as",
+        "mkisofs",
+        "-quiet",
+        "-V",
+        "DISCS_BOOT",
+        "-b",
+        "boot/boot.img",
+        "-no-emul-boot",
+        "-o",
+        bootable.toString(),
+        dir.resolve("tree").toString());
 
-    JsonObject image = upload("xorriso.iso", bootable, Map.of("X-Checksum-Sha256", DiscImages.sha256(bootable)))
-        .bodyAsJsonObject();
+    JsonObject image =
+        upload("xorriso.iso", bootable, Map.of("X-Checksum-Sha256", DiscImages.sha256(bootable)))
+            .bodyAsJsonObject();
     assertThat(image.getString("format")).isEqualTo("iso9660");
     assertThat(image.getString("volumeId")).isEqualTo("DISCS_BOOT");
     assertThat(image.getBoolean("bootable")).isTrue();
@@ -287,26 +369,44 @@ class ImageUploadTest {
     try (var file = new java.io.RandomAccessFile(udf.toFile(), "rw")) {
       file.setLength(8L << 20);
     }
-    run(mkudffs.toString(), "--media-type=hd", "--blocksize=2048", "--label=DISCS_UDF", udf.toString());
+    run(
+        mkudffs.toString(),
+        "--media-type=hd",
+        "--blocksize=2048",
+        "--label=DISCS_UDF",
+        udf.toString());
     HttpResponse<Buffer> response = upload("disc.udf", udf, Map.of());
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
     assertThat(response.bodyAsJsonObject().getString("format")).isEqualTo("udf");
   }
 
   private static HttpRequest<Buffer> request(String name, Map<String, String> headers) {
-    HttpRequest<Buffer> request = system.client.post("/api/v1/images").addQueryParam("name", name)
-        .bearerTokenAuthentication(operator).putHeader("Content-Type", "application/octet-stream")
-        .timeout(60_000);
+    HttpRequest<Buffer> request =
+        system
+            .client
+            .post("/api/v1/images")
+            .addQueryParam("name", name)
+            .bearerTokenAuthentication(operator)
+            .putHeader("Content-Type", "application/octet-stream")
+            .timeout(60_000);
     headers.forEach(request::putHeader);
     return request;
   }
 
-  private static HttpResponse<Buffer> upload(String name, Path file, Map<String, String> headers) throws Exception {
-    return request(name, headers).sendBuffer(Buffer.buffer(Files.readAllBytes(file))).await(60, TimeUnit.SECONDS);
+  private static HttpResponse<Buffer> upload(String name, Path file, Map<String, String> headers)
+      throws Exception {
+    return request(name, headers)
+        .sendBuffer(Buffer.buffer(Files.readAllBytes(file)))
+        .await(60, TimeUnit.SECONDS);
   }
 
   private static HttpResponse<Buffer> ranged(String path, String range) throws Exception {
-    return system.client.get(path).bearerTokenAuthentication(operator).putHeader("Range", range).send()
+    return system
+        .client
+        .get(path)
+        .bearerTokenAuthentication(operator)
+        .putHeader("Range", range)
+        .send()
         .await(10, TimeUnit.SECONDS);
   }
 
@@ -315,7 +415,8 @@ class ImageUploadTest {
     assertThat(images.resolve("sha256/" + sha.substring(0, 2) + "/" + sha)).doesNotExist();
     assertThat(tempFiles()).isZero();
     JsonObject all = system.get("/api/v1/images?limit=500", operator).bodyAsJsonObject();
-    assertThat(all.getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("sha256"))).doesNotContain(sha);
+    assertThat(all.getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("sha256")))
+        .doesNotContain(sha);
   }
 
   private static long tempFiles() throws Exception {

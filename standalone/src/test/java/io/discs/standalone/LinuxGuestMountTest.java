@@ -29,35 +29,50 @@ import org.junit.jupiter.api.io.TempDir;
  * A person on Debian 12 mounts a disc: a QEMU guest (TCG) with Debian's kernel and stock open-iscsi
  * runs the companion jar against this system over QEMU's user network. It checks what a person
  * would: the printed device exists and reads as the image, the disc mounts read-only, writes fail,
- * Ctrl-C leaves no iSCSI session and no node record, for a disk and a CD-ROM LUN; and the paths that
- * go wrong (not root, iscsid down, a second mount, a lost lease) say what to do.
+ * Ctrl-C leaves no iSCSI session and no node record, for a disk and a CD-ROM LUN; and the paths
+ * that go wrong (not root, iscsid down, a second mount, a lost lease) say what to do.
  */
 class LinuxGuestMountTest {
   private static final int LEASE = 10;
   private static final String USER = "gina";
   private static final String PASSWORD = "guest-password-1234";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aPersonOnDebianMountsDiscsWithTheCompanionAndStockOpenIscsi() throws Exception {
-    Path companionJar = Path.of("..", "companion", "target", "discs-companion.jar").toAbsolutePath().normalize();
+    Path companionJar =
+        Path.of("..", "companion", "target", "discs-companion.jar").toAbsolutePath().normalize();
     requireRootAnd(companionJar);
     SystemTools.require("xorriso", "xorriso");
     DebianGuestImage guest = DebianGuestImage.prepare(guestCache());
 
     int iscsiPort = FreePorts.next();
-    Map<String, String> settings = Map.of("DISCS_ISCSI_PORTAL", QemuGuest.HOST_ADDRESS + ":3260",
-        "DISCS_ISCSI_LISTEN", "127.0.0.1:" + iscsiPort, "DISCS_LEASE_SECONDS", String.valueOf(LEASE),
-        "DISCS_HEARTBEAT_SECONDS", "2", "DISCS_REAPER_SECONDS", "1");
+    Map<String, String> settings =
+        Map.of(
+            "DISCS_ISCSI_PORTAL",
+            QemuGuest.HOST_ADDRESS + ":3260",
+            "DISCS_ISCSI_LISTEN",
+            "127.0.0.1:" + iscsiPort,
+            "DISCS_LEASE_SECONDS",
+            String.valueOf(LEASE),
+            "DISCS_HEARTBEAT_SECONDS",
+            "2",
+            "DISCS_REAPER_SECONDS",
+            "1");
     try (TestSystem system = TestSystem.start(settings)) {
       String admin = system.adminToken();
       system.createUser(admin, USER, PASSWORD, "user");
       Disc disc = makeDisc();
-      JsonObject image = system.client.post("/api/v1/images").addQueryParam("name", "guest.iso")
-          .bearerTokenAuthentication(admin).sendBuffer(Buffer.buffer(Files.readAllBytes(disc.iso())))
-          .await(60, TimeUnit.SECONDS).bodyAsJsonObject();
+      JsonObject image =
+          system
+              .client
+              .post("/api/v1/images")
+              .addQueryParam("name", "guest.iso")
+              .bearerTokenAuthentication(admin)
+              .sendBuffer(Buffer.buffer(Files.readAllBytes(disc.iso())))
+              .await(60, TimeUnit.SECONDS)
+              .bodyAsJsonObject();
       assertThat(image.getString("sha256")).isEqualTo(disc.sha256());
 
       Path scenario = Files.createDirectories(dir.resolve("scenario"));
@@ -75,48 +90,90 @@ class LinuxGuestMountTest {
       env.put("FILE_NAME", disc.fileName());
       env.put("FILE_SHA", disc.fileSha256());
       env.put("LEASE_SECONDS", String.valueOf(LEASE));
-      Files.writeString(scenario.resolve("env.sh"), env.entrySet().stream()
-          .map(e -> e.getKey() + "='" + e.getValue() + "'").collect(Collectors.joining("\n", "", "\n")));
+      Files.writeString(
+          scenario.resolve("env.sh"),
+          env.entrySet().stream()
+              .map(e -> e.getKey() + "='" + e.getValue() + "'")
+              .collect(Collectors.joining("\n", "", "\n")));
 
-      QemuGuest.Run run = QemuGuest.boot(guest, scenario,
-          List.of(new QemuGuest.Forward(8080, system.discs.httpPort()), new QemuGuest.Forward(3260, iscsiPort)),
-          dir.resolve("qemu"), Duration.ofMinutes(15));
+      QemuGuest.Run run =
+          QemuGuest.boot(
+              guest,
+              scenario,
+              List.of(
+                  new QemuGuest.Forward(8080, system.discs.httpPort()),
+                  new QemuGuest.Forward(3260, iscsiPort)),
+              dir.resolve("qemu"),
+              Duration.ofMinutes(15));
       String console = String.join("\n", run.lines());
       Files.writeString(Path.of("target", "linux-guest-console.log"), run.console());
 
       assertThat(console).as(console).contains("DISCS-STEP end");
-      List<String> failed = run.lines().stream().filter(l -> l.startsWith("DISCS-CHECK") && !l.endsWith(" ok")).toList();
+      List<String> failed =
+          run.lines().stream()
+              .filter(l -> l.startsWith("DISCS-CHECK") && !l.endsWith(" ok"))
+              .toList();
       assertThat(failed).as(console).isEmpty();
-      assertThat(run.lines().stream().filter(l -> l.startsWith("DISCS-CHECK")).map(l -> l.split(" ")[1]))
-          .as(console).contains("images", "not-root-message", "iscsid-down-message", "discovery-lists-own-target",
-              "disk-device-exists", "disk-by-path-exists", "disk-device-hash", "disk-mounts-read-only",
-              "disk-file-hash", "disk-write-refused", "second-mount-refused", "disk-nothing-left",
-              "cdrom-device-exists", "cdrom-device-hash", "cdrom-mounts-read-only", "cdrom-file-hash",
-              "cdrom-write-refused", "cdrom-nothing-left", "lease-lost-message", "lease-lost-nothing-left");
+      assertThat(
+              run.lines().stream()
+                  .filter(l -> l.startsWith("DISCS-CHECK"))
+                  .map(l -> l.split(" ")[1]))
+          .as(console)
+          .contains(
+              "images",
+              "not-root-message",
+              "iscsid-down-message",
+              "discovery-lists-own-target",
+              "disk-device-exists",
+              "disk-by-path-exists",
+              "disk-device-hash",
+              "disk-mounts-read-only",
+              "disk-file-hash",
+              "disk-write-refused",
+              "second-mount-refused",
+              "disk-nothing-left",
+              "cdrom-device-exists",
+              "cdrom-device-hash",
+              "cdrom-mounts-read-only",
+              "cdrom-file-hash",
+              "cdrom-write-refused",
+              "cdrom-nothing-left",
+              "lease-lost-message",
+              "lease-lost-nothing-left");
       Map<String, String> results = results(run.lines());
-      assertThat(results).as(console).containsEntry("login-exit", "0").containsEntry("not-root-exit", "2")
-          .containsEntry("iscsid-down-exit", "6").containsEntry("discovery-exit", "0")
-          .containsEntry("second-mount-exit", "2").containsEntry("disk-sigint-exit", "130")
-          .containsEntry("cdrom-sigint-exit", "130").containsEntry("lease-lost-exit", "7");
+      assertThat(results)
+          .as(console)
+          .containsEntry("login-exit", "0")
+          .containsEntry("not-root-exit", "2")
+          .containsEntry("iscsid-down-exit", "6")
+          .containsEntry("discovery-exit", "0")
+          .containsEntry("second-mount-exit", "2")
+          .containsEntry("disk-sigint-exit", "130")
+          .containsEntry("cdrom-sigint-exit", "130")
+          .containsEntry("lease-lost-exit", "7");
       assertThat(results.get("disk-device")).as(console).matches("/dev/sd[a-z]+");
       assertThat(results.get("cdrom-device")).as(console).matches("/dev/sr[0-9]+");
 
       // The server's side: the interrupted mounts ENDED, the abandoned one EXPIRED, no target left.
       String user = system.token(USER, PASSWORD);
-      JsonArray sessions = system.get("/api/v1/sessions", user).bodyAsJsonObject().getJsonArray("items");
-      Map<String, String> states = sessions.stream().map(JsonObject.class::cast)
-          .collect(Collectors.toMap(s -> s.getString("id"), s -> s.getString("state")));
-      assertThat(states).as(sessions.encodePrettily())
+      JsonArray sessions =
+          system.get("/api/v1/sessions", user).bodyAsJsonObject().getJsonArray("items");
+      Map<String, String> states =
+          sessions.stream()
+              .map(JsonObject.class::cast)
+              .collect(Collectors.toMap(s -> s.getString("id"), s -> s.getString("state")));
+      assertThat(states)
+          .as(sessions.encodePrettily())
           .containsEntry(results.get("disk-session"), "ENDED")
           .containsEntry(results.get("cdrom-session"), "ENDED")
           .containsEntry(results.get("lost-session"), "EXPIRED")
           .doesNotContainValue("ACTIVE");
-      assertThat(system.get("/api/v1/targets", admin).bodyAsJsonObject().getJsonArray("items")).isEmpty();
+      assertThat(system.get("/api/v1/targets", admin).bodyAsJsonObject().getJsonArray("items"))
+          .isEmpty();
     }
   }
 
-  private record Disc(Path iso, String sha256, String fileName, String fileSha256) {
-  }
+  private record Disc(Path iso, String sha256, String fileName, String fileSha256) {}
 
   /** A real ISO 9660 file system (xorriso), so the guest can mount it and hash a file on it. */
   private Disc makeDisc() throws Exception {
@@ -126,9 +183,22 @@ class LinuxGuestMountTest {
     Files.write(tree.resolve("payload.bin"), content);
     Files.writeString(tree.resolve("readme.txt"), "a disc for the Debian guest\n");
     Path iso = dir.resolve("guest.iso");
-    Processes.check(List.of("xorriso", "-as", "mkisofs", "-quiet", "-V", "DISCS_GUEST", "-o", iso.toString(),
-        tree.toString()), Duration.ofMinutes(1));
-    return new Disc(iso, io.discs.testing.DiscImages.sha256(iso), "payload.bin",
+    Processes.check(
+        List.of(
+            "xorriso",
+            "-as",
+            "mkisofs",
+            "-quiet",
+            "-V",
+            "DISCS_GUEST",
+            "-o",
+            iso.toString(),
+            tree.toString()),
+        Duration.ofMinutes(1));
+    return new Disc(
+        iso,
+        io.discs.testing.DiscImages.sha256(iso),
+        "payload.bin",
         io.discs.testing.DiscImages.sha256(tree.resolve("payload.bin")));
   }
 
@@ -143,12 +213,19 @@ class LinuxGuestMountTest {
     return results;
   }
 
-  /** Building the guest needs root (debootstrap, chroot); the companion jar comes from the companion module. */
+  /**
+   * Building the guest needs root (debootstrap, chroot); the companion jar comes from the companion
+   * module.
+   */
   private static void requireRootAnd(Path companionJar) throws Exception {
     boolean ci = "true".equals(System.getenv("CI"));
     String uid = Processes.run(List.of("id", "-u")).output().strip();
-    String missing = !uid.equals("0") ? "building the Debian guest needs root (debootstrap)"
-        : !Files.exists(companionJar) ? companionJar + " is missing: build the companion module first" : null;
+    String missing =
+        !uid.equals("0")
+            ? "building the Debian guest needs root (debootstrap)"
+            : !Files.exists(companionJar)
+                ? companionJar + " is missing: build the companion module first"
+                : null;
     if (missing != null) {
       if (ci) {
         Assertions.fail(missing);
@@ -157,7 +234,10 @@ class LinuxGuestMountTest {
     }
   }
 
-  /** Under the build folder, so one CI run builds it once; DISCS_GUEST_CACHE keeps it across clean builds. */
+  /**
+   * Under the build folder, so one CI run builds it once; DISCS_GUEST_CACHE keeps it across clean
+   * builds.
+   */
   private static Path guestCache() {
     String cache = System.getenv("DISCS_GUEST_CACHE");
     return cache != null ? Path.of(cache) : Path.of("target", "debian-guest").toAbsolutePath();

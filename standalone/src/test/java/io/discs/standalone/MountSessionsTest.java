@@ -22,7 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The mount flow end to end: a user mounts, reads, keeps the lease, walks away, and nothing stays. */
+/**
+ * The mount flow end to end: a user mounts, reads, keeps the lease, walks away, and nothing stays.
+ */
 class MountSessionsTest {
   private static final int LEASE = 10;
   private static final String INITIATOR = "iqn.2026-01.test.discs:laptop";
@@ -32,8 +34,7 @@ class MountSessionsTest {
   private static String user;
   private static JsonObject image;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   @BeforeAll
   static void start() throws Exception {
@@ -43,16 +44,34 @@ class MountSessionsTest {
     system.createUser(admin, "olga", "operator-password", "operator");
     system.createUser(admin, "uma", "user-password-long", "user");
     Path iso = DiscImages.iso9660(dir.resolve("mount.iso"), "MOUNT_ME", 4 << 20, false, 77);
-    image = system.client.post("/api/v1/images").addQueryParam("name", "mount.iso")
-        .bearerTokenAuthentication(system.token("olga", "operator-password"))
-        .sendBuffer(Buffer.buffer(Files.readAllBytes(iso))).await(60, TimeUnit.SECONDS).bodyAsJsonObject();
+    image =
+        system
+            .client
+            .post("/api/v1/images")
+            .addQueryParam("name", "mount.iso")
+            .bearerTokenAuthentication(system.token("olga", "operator-password"))
+            .sendBuffer(Buffer.buffer(Files.readAllBytes(iso)))
+            .await(60, TimeUnit.SECONDS)
+            .bodyAsJsonObject();
     user = system.token("uma", "user-password-long");
   }
 
   private static Map<String, String> settings() {
-    return Map.of("DISCS_ISCSI_BACKEND", "tgt", "DISCS_TGT_CONTROL_PORT", String.valueOf(tgtd.controlPort()),
-        "DISCS_ISCSI_PORTAL", tgtd.portal(), "DISCS_LEASE_SECONDS", String.valueOf(LEASE),
-        "DISCS_HEARTBEAT_SECONDS", "3", "DISCS_REAPER_SECONDS", "1", "DISCS_MAX_SESSIONS_PER_USER", "3");
+    return Map.of(
+        "DISCS_ISCSI_BACKEND",
+        "tgt",
+        "DISCS_TGT_CONTROL_PORT",
+        String.valueOf(tgtd.controlPort()),
+        "DISCS_ISCSI_PORTAL",
+        tgtd.portal(),
+        "DISCS_LEASE_SECONDS",
+        String.valueOf(LEASE),
+        "DISCS_HEARTBEAT_SECONDS",
+        "3",
+        "DISCS_REAPER_SECONDS",
+        "1",
+        "DISCS_MAX_SESSIONS_PER_USER",
+        "3");
   }
 
   @AfterAll
@@ -80,23 +99,50 @@ class MountSessionsTest {
     JsonObject chap = session.getJsonObject("chap");
 
     Path copy = dir.resolve("session.raw");
-    Processes.Result read = Processes.run(List.of(SystemTools.require("qemu-img", "qemu-utils").toString(), "convert",
-        "--image-opts", qemu(iqn, INITIATOR, chap), "-O", "raw", copy.toString()));
+    Processes.Result read =
+        Processes.run(
+            List.of(
+                SystemTools.require("qemu-img", "qemu-utils").toString(),
+                "convert",
+                "--image-opts",
+                qemu(iqn, INITIATOR, chap),
+                "-O",
+                "raw",
+                copy.toString()));
     assertThat(read.exitCode()).as(read.output()).isZero();
     assertThat(DiscImages.sha256(copy)).isEqualTo(image.getString("sha256"));
-    assertThat(Processes.run(List.of(SystemTools.require("qemu-img", "qemu-utils").toString(), "info", "--image-opts",
-        qemu(iqn, "iqn.2026-01.test.discs:someone-else", chap))).exitCode()).isNotZero();
+    assertThat(
+            Processes.run(
+                    List.of(
+                        SystemTools.require("qemu-img", "qemu-utils").toString(),
+                        "info",
+                        "--image-opts",
+                        qemu(iqn, "iqn.2026-01.test.discs:someone-else", chap)))
+                .exitCode())
+        .isNotZero();
 
-    Process connected = new ProcessBuilder(SystemTools.require("qemu-io", "qemu-utils").toString(), "-r",
-        "--image-opts", qemu(iqn, INITIATOR, chap), "-c", "sleep 8000").redirectErrorStream(true).start();
+    Process connected =
+        new ProcessBuilder(
+                SystemTools.require("qemu-io", "qemu-utils").toString(),
+                "-r",
+                "--image-opts",
+                qemu(iqn, INITIATOR, chap),
+                "-c",
+                "sleep 8000")
+            .redirectErrorStream(true)
+            .start();
     try {
       JsonArray connections = new JsonArray();
       long seenBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
       while (System.nanoTime() < seenBy && connections.isEmpty()) {
         Thread.sleep(250);
-        connections = system.get("/api/v1/sessions", user).bodyAsJsonObject().getJsonArray("items").stream()
-            .map(o -> (JsonObject) o).filter(s -> s.getString("id").equals(id)).findFirst().orElseThrow()
-            .getJsonArray("connections");
+        connections =
+            system.get("/api/v1/sessions", user).bodyAsJsonObject().getJsonArray("items").stream()
+                .map(o -> (JsonObject) o)
+                .filter(s -> s.getString("id").equals(id))
+                .findFirst()
+                .orElseThrow()
+                .getJsonArray("connections");
       }
       assertThat(connections).hasSize(1);
       assertThat(connections.getJsonObject(0).getString("initiatorIqn")).isEqualTo(INITIATOR);
@@ -122,15 +168,29 @@ class MountSessionsTest {
     }
     assertThat(state(id)).isEqualTo("EXPIRED");
     assertThat(tgtd.show()).doesNotContain(iqn);
-    assertThat(Processes.run(List.of(SystemTools.require("iscsi-ls", "libiscsi-bin").toString(), "-s", "-i", INITIATOR,
-        "iscsi://" + chap.getString("username") + "%" + chap.getString("secret") + "@" + tgtd.portal())).output())
+    assertThat(
+            Processes.run(
+                    List.of(
+                        SystemTools.require("iscsi-ls", "libiscsi-bin").toString(),
+                        "-s",
+                        "-i",
+                        INITIATOR,
+                        "iscsi://"
+                            + chap.getString("username")
+                            + "%"
+                            + chap.getString("secret")
+                            + "@"
+                            + tgtd.portal()))
+                .output())
         .doesNotContain(iqn);
     HttpResponse<Buffer> late = heartbeat(id, user);
     assertThat(late.statusCode()).isEqualTo(410);
     assertThat(late.getHeader("Content-Type")).isEqualTo("application/problem+json");
 
     List<String> story = auditTypesFor(id, iqn);
-    assertThat(story).containsSubsequence("target.created", "session.started", "target.deleted", "session.expired");
+    assertThat(story)
+        .containsSubsequence(
+            "target.created", "session.started", "target.deleted", "session.expired");
   }
 
   @Test
@@ -142,34 +202,65 @@ class MountSessionsTest {
     String other = system.token("vera", "another-user-password");
 
     assertThat(heartbeat(id, other).statusCode()).isEqualTo(404);
-    assertThat(system.client.delete("/api/v1/sessions/" + id).bearerTokenAuthentication(other).send()
-        .await(30, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
-    assertThat(system.get("/api/v1/sessions", other).bodyAsJsonObject().getJsonArray("items")).isEmpty();
+    assertThat(
+            system
+                .client
+                .delete("/api/v1/sessions/" + id)
+                .bearerTokenAuthentication(other)
+                .send()
+                .await(30, TimeUnit.SECONDS)
+                .statusCode())
+        .isEqualTo(404);
+    assertThat(system.get("/api/v1/sessions", other).bodyAsJsonObject().getJsonArray("items"))
+        .isEmpty();
 
-    assertThat(system.client.delete("/api/v1/sessions/" + id).bearerTokenAuthentication(user).send()
-        .await(30, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
+    assertThat(
+            system
+                .client
+                .delete("/api/v1/sessions/" + id)
+                .bearerTokenAuthentication(user)
+                .send()
+                .await(30, TimeUnit.SECONDS)
+                .statusCode())
+        .isEqualTo(204);
     assertThat(state(id)).isEqualTo("ENDED");
     assertThat(tgtd.show()).doesNotContain(iqn);
     assertThat(heartbeat(id, user).statusCode()).isEqualTo(410);
   }
 
   @Test
-  void everyViewOfASessionNamesTheLunTheBackendServesAndARemovedTargetFailsItsSession() throws Exception {
+  void everyViewOfASessionNamesTheLunTheBackendServesAndARemovedTargetFailsItsSession()
+      throws Exception {
     JsonObject started = startSession(user, "iqn.2026-01.test.discs:removed");
     String id = started.getString("id");
-    JsonObject listed = system.get("/api/v1/sessions", user).bodyAsJsonObject().getJsonArray("items").stream()
-        .map(JsonObject.class::cast).filter(s -> s.getString("id").equals(id)).findFirst().orElseThrow();
+    JsonObject listed =
+        system.get("/api/v1/sessions", user).bodyAsJsonObject().getJsonArray("items").stream()
+            .map(JsonObject.class::cast)
+            .filter(s -> s.getString("id").equals(id))
+            .findFirst()
+            .orElseThrow();
     assertThat(started.getJsonObject("target").getInteger("lun")).isEqualTo(1); // tgt serves LUN 1
     assertThat(listed.getJsonObject("target").getInteger("lun")).isEqualTo(1);
-    assertThat(listed.getJsonObject("target").getString("portal")).isEqualTo(started.getJsonObject("target")
-        .getString("portal"));
+    assertThat(listed.getJsonObject("target").getString("portal"))
+        .isEqualTo(started.getJsonObject("target").getString("portal"));
 
-    String targetId = system.get("/api/v1/targets", admin).bodyAsJsonObject().getJsonArray("items").stream()
-        .map(JsonObject.class::cast)
-        .filter(t -> t.getString("iqn").equals(started.getJsonObject("target").getString("iqn")))
-        .findFirst().orElseThrow().getString("id");
-    assertThat(system.client.delete("/api/v1/targets/" + targetId).bearerTokenAuthentication(admin).send()
-        .await(30, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
+    String targetId =
+        system.get("/api/v1/targets", admin).bodyAsJsonObject().getJsonArray("items").stream()
+            .map(JsonObject.class::cast)
+            .filter(
+                t -> t.getString("iqn").equals(started.getJsonObject("target").getString("iqn")))
+            .findFirst()
+            .orElseThrow()
+            .getString("id");
+    assertThat(
+            system
+                .client
+                .delete("/api/v1/targets/" + targetId)
+                .bearerTokenAuthentication(admin)
+                .send()
+                .await(30, TimeUnit.SECONDS)
+                .statusCode())
+        .isEqualTo(204);
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline && !"FAILED".equals(state(id))) {
@@ -188,17 +279,35 @@ class MountSessionsTest {
       for (int i = 0; i < 3; i++) {
         started.add(startSessionAs(wade, "iqn.2026-01.test.discs:limit-" + i).getString("id"));
       }
-      HttpResponse<Buffer> fourth = system.client.post("/api/v1/sessions").bearerTokenAuthentication(wade)
-          .sendJsonObject(new JsonObject().put("imageId", image.getString("id"))
-              .put("initiatorIqn", "iqn.2026-01.test.discs:limit-3")).await(30, TimeUnit.SECONDS);
+      HttpResponse<Buffer> fourth =
+          system
+              .client
+              .post("/api/v1/sessions")
+              .bearerTokenAuthentication(wade)
+              .sendJsonObject(
+                  new JsonObject()
+                      .put("imageId", image.getString("id"))
+                      .put("initiatorIqn", "iqn.2026-01.test.discs:limit-3"))
+              .await(30, TimeUnit.SECONDS);
       assertThat(fourth.statusCode()).isEqualTo(429);
 
-      HttpResponse<Buffer> badName = system.client.post("/api/v1/sessions").bearerTokenAuthentication(user)
-          .sendJsonObject(new JsonObject().put("imageId", image.getString("id")).put("initiatorIqn", "$(reboot)"))
-          .await(30, TimeUnit.SECONDS);
+      HttpResponse<Buffer> badName =
+          system
+              .client
+              .post("/api/v1/sessions")
+              .bearerTokenAuthentication(user)
+              .sendJsonObject(
+                  new JsonObject()
+                      .put("imageId", image.getString("id"))
+                      .put("initiatorIqn", "$(reboot)"))
+              .await(30, TimeUnit.SECONDS);
       assertThat(badName.statusCode()).isEqualTo(400);
       for (String id : started) {
-        system.client.delete("/api/v1/sessions/" + id).bearerTokenAuthentication(wade).send()
+        system
+            .client
+            .delete("/api/v1/sessions/" + id)
+            .bearerTokenAuthentication(wade)
+            .send()
             .await(30, TimeUnit.SECONDS);
       }
     } finally {
@@ -218,15 +327,27 @@ class MountSessionsTest {
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEASE + 6);
       String token = restarted.token("uma", "user-password-long");
       while (System.nanoTime() < until) {
-        assertThat(restarted.client.post("/api/v1/sessions/" + live.getString("id") + "/heartbeat")
-            .bearerTokenAuthentication(token).send().await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(
+                restarted
+                    .client
+                    .post("/api/v1/sessions/" + live.getString("id") + "/heartbeat")
+                    .bearerTokenAuthentication(token)
+                    .send()
+                    .await(10, TimeUnit.SECONDS)
+                    .statusCode())
+            .isEqualTo(200);
         Thread.sleep(2_000);
       }
-      JsonArray sessions = restarted.get("/api/v1/sessions", token).bodyAsJsonObject().getJsonArray("items");
+      JsonArray sessions =
+          restarted.get("/api/v1/sessions", token).bodyAsJsonObject().getJsonArray("items");
       assertThat(stateIn(sessions, live.getString("id"))).isEqualTo("ACTIVE");
       assertThat(stateIn(sessions, lapsed.getString("id"))).isEqualTo("EXPIRED");
       assertThat(tgtd.show()).contains(liveIqn).doesNotContain(lapsedIqn);
-      restarted.client.delete("/api/v1/sessions/" + live.getString("id")).bearerTokenAuthentication(token).send()
+      restarted
+          .client
+          .delete("/api/v1/sessions/" + live.getString("id"))
+          .bearerTokenAuthentication(token)
+          .send()
           .await(30, TimeUnit.SECONDS);
     } finally {
       system = restarted;
@@ -241,31 +362,66 @@ class MountSessionsTest {
     java.io.InputStream stdin = System.in;
     try {
       System.setIn(new java.io.ByteArrayInputStream("user-password-long\n".getBytes()));
-      assertThat(companion(new java.io.StringWriter(), "--config-dir", config.toString(), "login", "--server",
-          "http://127.0.0.1:" + system.discs.httpPort(), "--user", "uma", "--password-stdin")).isZero();
+      assertThat(
+              companion(
+                  new java.io.StringWriter(),
+                  "--config-dir",
+                  config.toString(),
+                  "login",
+                  "--server",
+                  "http://127.0.0.1:" + system.discs.httpPort(),
+                  "--user",
+                  "uma",
+                  "--password-stdin"))
+          .isZero();
     } finally {
       System.setIn(stdin);
     }
-    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(config.resolve("credentials.json")))).isEqualTo("rw-------");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(config.resolve("credentials.json"))))
+        .isEqualTo("rw-------");
 
     java.io.StringWriter images = new java.io.StringWriter();
     assertThat(companion(images, "--config-dir", config.toString(), "images")).isZero();
     assertThat(images.toString()).contains("mount.iso");
 
     java.io.StringWriter out = new java.io.StringWriter();
-    java.util.concurrent.CompletableFuture<Integer> mount = java.util.concurrent.CompletableFuture.supplyAsync(() ->
-        companion(out, "--config-dir", config.toString(), "mount", "mount.iso", "--attach", "none", "--json",
-            "--initiator-iqn", "iqn.2026-01.test.discs:companion", "--heartbeats", "2"));
+    java.util.concurrent.CompletableFuture<Integer> mount =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                companion(
+                    out,
+                    "--config-dir",
+                    config.toString(),
+                    "mount",
+                    "mount.iso",
+                    "--attach",
+                    "none",
+                    "--json",
+                    "--initiator-iqn",
+                    "iqn.2026-01.test.discs:companion",
+                    "--heartbeats",
+                    "2"));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline && !out.toString().contains("\n")) {
       Thread.sleep(100);
     }
     JsonObject details = new JsonObject(out.toString().lines().findFirst().orElseThrow());
     Path copy = dir.resolve("companion.raw");
-    Processes.Result read = Processes.run(List.of(SystemTools.require("qemu-img", "qemu-utils").toString(),
-        "convert", "--image-opts", qemu(details.getString("iqn"), "iqn.2026-01.test.discs:companion",
-            details.getJsonObject("chap")), "-O", "raw", copy.toString()));
+    Processes.Result read =
+        Processes.run(
+            List.of(
+                SystemTools.require("qemu-img", "qemu-utils").toString(),
+                "convert",
+                "--image-opts",
+                qemu(
+                    details.getString("iqn"),
+                    "iqn.2026-01.test.discs:companion",
+                    details.getJsonObject("chap")),
+                "-O",
+                "raw",
+                copy.toString()));
     assertThat(read.exitCode()).as(read.output()).isZero();
     assertThat(DiscImages.sha256(copy)).isEqualTo(image.getString("sha256"));
 
@@ -275,8 +431,9 @@ class MountSessionsTest {
   }
 
   private static int companion(java.io.StringWriter out, String... args) {
-    return io.discs.companion.Companion.commandLine(new java.io.PrintWriter(out, true),
-        new java.io.PrintWriter(System.err, true)).execute(args);
+    return io.discs.companion.Companion.commandLine(
+            new java.io.PrintWriter(out, true), new java.io.PrintWriter(System.err, true))
+        .execute(args);
   }
 
   private static JsonObject startSession(String token, String initiator) throws Exception {
@@ -284,31 +441,48 @@ class MountSessionsTest {
   }
 
   private static JsonObject startSessionAs(String token, String initiator) throws Exception {
-    HttpResponse<Buffer> response = system.client.post("/api/v1/sessions").bearerTokenAuthentication(token)
-        .sendJsonObject(new JsonObject().put("imageId", image.getString("id")).put("initiatorIqn", initiator))
-        .await(60, TimeUnit.SECONDS);
+    HttpResponse<Buffer> response =
+        system
+            .client
+            .post("/api/v1/sessions")
+            .bearerTokenAuthentication(token)
+            .sendJsonObject(
+                new JsonObject()
+                    .put("imageId", image.getString("id"))
+                    .put("initiatorIqn", initiator))
+            .await(60, TimeUnit.SECONDS);
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
     return response.bodyAsJsonObject();
   }
 
   private static HttpResponse<Buffer> heartbeat(String id, String token) throws Exception {
-    return system.client.post("/api/v1/sessions/" + id + "/heartbeat").bearerTokenAuthentication(token).send()
+    return system
+        .client
+        .post("/api/v1/sessions/" + id + "/heartbeat")
+        .bearerTokenAuthentication(token)
+        .send()
         .await(10, TimeUnit.SECONDS);
   }
 
   private static String state(String id) throws Exception {
-    return stateIn(system.get("/api/v1/sessions", admin).bodyAsJsonObject().getJsonArray("items"), id);
+    return stateIn(
+        system.get("/api/v1/sessions", admin).bodyAsJsonObject().getJsonArray("items"), id);
   }
 
   private static String stateIn(JsonArray sessions, String id) {
-    return sessions.stream().map(o -> (JsonObject) o).filter(s -> s.getString("id").equals(id)).findFirst()
-        .map(s -> s.getString("state")).orElse("MISSING");
+    return sessions.stream()
+        .map(o -> (JsonObject) o)
+        .filter(s -> s.getString("id").equals(id))
+        .findFirst()
+        .map(s -> s.getString("state"))
+        .orElse("MISSING");
   }
 
   /** Oldest first: the audit entries that name this session or its target. */
   private static List<String> auditTypesFor(String sessionId, String iqn) throws Exception {
     List<String> types = new ArrayList<>();
-    for (Object o : system.get("/api/v1/audit?limit=1000", admin).bodyAsJsonObject().getJsonArray("items")) {
+    for (Object o :
+        system.get("/api/v1/audit?limit=1000", admin).bodyAsJsonObject().getJsonArray("items")) {
       JsonObject entry = (JsonObject) o;
       if (entry.encode().contains(sessionId) || entry.encode().contains(iqn)) {
         types.add(entry.getString("type"));
@@ -319,7 +493,15 @@ class MountSessionsTest {
   }
 
   private static String qemu(String iqn, String initiator, JsonObject chap) {
-    return "driver=iscsi,transport=tcp,portal=" + tgtd.portal() + ",target=" + iqn + ",lun=1,user="
-        + chap.getString("username") + ",password=" + chap.getString("secret") + ",initiator-name=" + initiator;
+    return "driver=iscsi,transport=tcp,portal="
+        + tgtd.portal()
+        + ",target="
+        + iqn
+        + ",lun=1,user="
+        + chap.getString("username")
+        + ",password="
+        + chap.getString("secret")
+        + ",initiator-name="
+        + initiator;
   }
 }

@@ -44,9 +44,10 @@ class StandaloneTest {
     HttpResponse<Buffer> ready = send(HttpMethod.GET, "/ready");
 
     assertThat(ready.statusCode()).isEqualTo(200);
-    assertThat(ready.bodyAsJsonObject().getJsonObject("checks").getMap()).containsOnlyKeys("database",
-        "image-service", "target-service", "session-service", "audit-service").allSatisfy((k, v) ->
-        assertThat(v).isEqualTo("UP"));
+    assertThat(ready.bodyAsJsonObject().getJsonObject("checks").getMap())
+        .containsOnlyKeys(
+            "database", "image-service", "target-service", "session-service", "audit-service")
+        .allSatisfy((k, v) -> assertThat(v).isEqualTo("UP"));
   }
 
   @Test
@@ -55,8 +56,13 @@ class StandaloneTest {
 
     String metrics = send(HttpMethod.GET, "/metrics").bodyAsString();
 
-    assertThat(metrics).contains("jvm_memory_used_bytes", "jvm_gc_", "vertx_http_server_requests_total",
-        "vertx_eventbus_", "vertx_pool_");
+    assertThat(metrics)
+        .contains(
+            "jvm_memory_used_bytes",
+            "jvm_gc_",
+            "vertx_http_server_requests_total",
+            "vertx_eventbus_",
+            "vertx_pool_");
   }
 
   @Test
@@ -66,19 +72,36 @@ class StandaloneTest {
 
     for (String[] operation : operations) {
       HttpMethod method = HttpMethod.valueOf(operation[0].toUpperCase());
-      String path = operation[1].replace("{id}", UUID.randomUUID().toString()).replace("{name}", "nobody");
-      HttpResponse<Buffer> response = client.request(method, path).putHeader("Content-Type", "application/json")
-          .bearerTokenAuthentication(admin).sendBuffer(Buffer.buffer("{}")).await(10, TimeUnit.SECONDS);
-      String what = method + " " + path + " answered " + response.statusCode() + " " + response.bodyAsString();
+      String path =
+          operation[1].replace("{id}", UUID.randomUUID().toString()).replace("{name}", "nobody");
+      HttpResponse<Buffer> response =
+          client
+              .request(method, path)
+              .putHeader("Content-Type", "application/json")
+              .bearerTokenAuthentication(admin)
+              .sendBuffer(Buffer.buffer("{}"))
+              .await(10, TimeUnit.SECONDS);
+      String what =
+          method
+              + " "
+              + path
+              + " answered "
+              + response.statusCode()
+              + " "
+              + response.bodyAsString();
       assertThat(response.statusCode()).as(what).isNotIn(401, 403, 405, 500);
       if (method == HttpMethod.HEAD) {
         continue;
       }
       if (response.statusCode() == 404) {
-        assertThat(response.bodyAsJsonObject().getString("detail")).as(what).isNotEqualTo("no such resource");
+        assertThat(response.bodyAsJsonObject().getString("detail"))
+            .as(what)
+            .isNotEqualTo("no such resource");
       }
       if (response.statusCode() >= 400) {
-        assertThat(response.getHeader("Content-Type")).as(what).isEqualTo("application/problem+json");
+        assertThat(response.getHeader("Content-Type"))
+            .as(what)
+            .isEqualTo("application/problem+json");
       }
     }
   }
@@ -92,22 +115,41 @@ class StandaloneTest {
     HttpResponse<Buffer> badSince = send(HttpMethod.GET, "/api/v1/audit?since=yesterday");
     assertThat(badSince.statusCode()).isEqualTo(400);
 
-    HttpResponse<Buffer> notJson = client.post("/api/v1/targets").bearerTokenAuthentication(admin).putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer("{not json")).await(10, TimeUnit.SECONDS);
+    HttpResponse<Buffer> notJson =
+        client
+            .post("/api/v1/targets")
+            .bearerTokenAuthentication(admin)
+            .putHeader("Content-Type", "application/json")
+            .sendBuffer(Buffer.buffer("{not json"))
+            .await(10, TimeUnit.SECONDS);
     assertThat(notJson.statusCode()).isEqualTo(400);
     assertThat(notJson.getHeader("Content-Type")).isEqualTo("application/problem+json");
 
-    for (JsonObject wrongTypes : List.of(new JsonObject().put("imageId", 42).put("initiatorIqn", "iqn.2026-01.a:b"),
-        new JsonObject().put("imageId", "x").put("initiatorIqn", List.of("iqn.2026-01.a:b")),
-        new JsonObject().put("imageId", "x").put("initiatorIqn", "iqn.2026-01.a:b").put("mutualChap", "yes"))) {
-      HttpResponse<Buffer> response = client.post("/api/v1/targets").bearerTokenAuthentication(admin)
-          .sendJsonObject(wrongTypes).await(10, TimeUnit.SECONDS);
+    for (JsonObject wrongTypes :
+        List.of(
+            new JsonObject().put("imageId", 42).put("initiatorIqn", "iqn.2026-01.a:b"),
+            new JsonObject().put("imageId", "x").put("initiatorIqn", List.of("iqn.2026-01.a:b")),
+            new JsonObject()
+                .put("imageId", "x")
+                .put("initiatorIqn", "iqn.2026-01.a:b")
+                .put("mutualChap", "yes"))) {
+      HttpResponse<Buffer> response =
+          client
+              .post("/api/v1/targets")
+              .bearerTokenAuthentication(admin)
+              .sendJsonObject(wrongTypes)
+              .await(10, TimeUnit.SECONDS);
       assertThat(response.statusCode()).as(wrongTypes.encode()).isEqualTo(400);
       assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
     }
 
-    HttpResponse<Buffer> tooBig = client.post("/api/v1/targets").bearerTokenAuthentication(admin).putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer("{\"pad\":\"" + "x".repeat(100_000) + "\"}")).await(10, TimeUnit.SECONDS);
+    HttpResponse<Buffer> tooBig =
+        client
+            .post("/api/v1/targets")
+            .bearerTokenAuthentication(admin)
+            .putHeader("Content-Type", "application/json")
+            .sendBuffer(Buffer.buffer("{\"pad\":\"" + "x".repeat(100_000) + "\"}"))
+            .await(10, TimeUnit.SECONDS);
     assertThat(tooBig.statusCode()).isEqualTo(413);
   }
 
@@ -121,18 +163,27 @@ class StandaloneTest {
   }
 
   private static HttpResponse<Buffer> send(HttpMethod method, String path) throws Exception {
-    return client.request(method, path).bearerTokenAuthentication(admin).send().await(10, TimeUnit.SECONDS);
+    return client
+        .request(method, path)
+        .bearerTokenAuthentication(admin)
+        .send()
+        .await(10, TimeUnit.SECONDS);
   }
 
-  /** [method, path] of every operation, read from the served document's layout (paths at two spaces, methods at four). */
+  /**
+   * [method, path] of every operation, read from the served document's layout (paths at two spaces,
+   * methods at four).
+   */
   static List<String[]> operations() throws IOException {
     String yaml;
-    try (InputStream in = StandaloneTest.class.getResourceAsStream("/io/discs/gateway/openapi.yaml")) {
+    try (InputStream in =
+        StandaloneTest.class.getResourceAsStream("/io/discs/gateway/openapi.yaml")) {
       yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     String paths = yaml.substring(yaml.indexOf("\npaths:\n"));
-    Matcher matcher = Pattern.compile("^  (/\\S+):$|^    (get|post|put|delete|patch|head):", Pattern.MULTILINE)
-        .matcher(paths);
+    Matcher matcher =
+        Pattern.compile("^  (/\\S+):$|^    (get|post|put|delete|patch|head):", Pattern.MULTILINE)
+            .matcher(paths);
     List<String[]> operations = new ArrayList<>();
     String current = null;
     while (matcher.find()) {

@@ -48,28 +48,36 @@ final class TestSystem implements AutoCloseable {
     return start(settings, config.dbUrl(), config.dataDir());
   }
 
-  private static TestSystem start(Map<String, String> settings, io.discs.platform.config.DatabaseUrl database,
-      java.nio.file.Path dataDir) throws Exception {
+  private static TestSystem start(
+      Map<String, String> settings,
+      io.discs.platform.config.DatabaseUrl database,
+      java.nio.file.Path dataDir)
+      throws Exception {
     Map<String, String> values = new HashMap<>();
     values.put("DISCS_HTTP_PORT", String.valueOf(FreePorts.next()));
     values.put("DISCS_HTTP_HOST", "127.0.0.1");
     int iscsiPort = FreePorts.next();
     values.put("DISCS_ISCSI_PORTAL", "127.0.0.1:" + iscsiPort);
     values.put("DISCS_ISCSI_LISTEN", "127.0.0.1:" + iscsiPort);
-    values.put("DISCS_DATA_DIR", (dataDir == null ? TempDirs.create("discs-system") : dataDir).toString());
+    values.put(
+        "DISCS_DATA_DIR", (dataDir == null ? TempDirs.create("discs-system") : dataDir).toString());
     values.put("DISCS_ADMIN_PASSWORD", ADMIN_PASSWORD);
     values.putAll(settings);
-    DiscsConfig config = DiscsConfig.from(values)
-        .withDatabase(database == null ? TestDatabase.freshDatabase() : database);
+    DiscsConfig config =
+        DiscsConfig.from(values)
+            .withDatabase(database == null ? TestDatabase.freshDatabase() : database);
     Discs discs = Discs.start(config, Metrics.create()).await(60, TimeUnit.SECONDS);
     Vertx clientVertx = Vertx.vertx();
-    WebClient client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(discs.httpPort()));
+    WebClient client =
+        WebClient.create(
+            clientVertx,
+            new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(discs.httpPort()));
     return new TestSystem(config, discs, clientVertx, client);
   }
 
   HttpResponse<Buffer> login(String username, String password) throws Exception {
-    return client.post("/api/v1/auth/token")
+    return client
+        .post("/api/v1/auth/token")
         .sendJsonObject(new JsonObject().put("username", username).put("password", password))
         .await(30, TimeUnit.SECONDS);
   }
@@ -84,11 +92,18 @@ final class TestSystem implements AutoCloseable {
     return token("admin", ADMIN_PASSWORD);
   }
 
-  void createUser(String adminToken, String username, String password, String... roles) throws Exception {
-    HttpResponse<Buffer> response = client.post("/api/v1/users").bearerTokenAuthentication(adminToken)
-        .sendJsonObject(new JsonObject().put("username", username).put("password", password)
-            .put("roles", new JsonArray(java.util.List.of(roles))))
-        .await(30, TimeUnit.SECONDS);
+  void createUser(String adminToken, String username, String password, String... roles)
+      throws Exception {
+    HttpResponse<Buffer> response =
+        client
+            .post("/api/v1/users")
+            .bearerTokenAuthentication(adminToken)
+            .sendJsonObject(
+                new JsonObject()
+                    .put("username", username)
+                    .put("password", password)
+                    .put("roles", new JsonArray(java.util.List.of(roles))))
+            .await(30, TimeUnit.SECONDS);
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
   }
 

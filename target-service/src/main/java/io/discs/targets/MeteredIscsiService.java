@@ -52,12 +52,26 @@ final class MeteredIscsiService implements IscsiService {
 
   private <T> Future<T> timed(String operation, Supplier<Future<T>> call) {
     Timer.Sample sample = Timer.start(registry);
-    return call.get().andThen(result -> {
-      sample.stop(registry.timer("discs.iscsi.backend.operation", "backend", delegate.name(), "operation", operation));
-      if (result.failed()) {
-        registry.counter("discs.iscsi.backend.failures", "backend", delegate.name(), "operation", operation)
-            .increment();
-      }
-    });
+    return call.get()
+        .andThen(
+            result -> {
+              sample.stop(
+                  registry.timer(
+                      "discs.iscsi.backend.operation",
+                      "backend",
+                      delegate.name(),
+                      "operation",
+                      operation));
+              if (result.failed()) {
+                registry
+                    .counter(
+                        "discs.iscsi.backend.failures",
+                        "backend",
+                        delegate.name(),
+                        "operation",
+                        operation)
+                    .increment();
+              }
+            });
   }
 }

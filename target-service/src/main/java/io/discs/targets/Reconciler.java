@@ -33,8 +33,12 @@ final class Reconciler {
   private final EventPublisher events;
   private boolean running;
 
-  Reconciler(TargetRepository repository, IscsiService backend, IscsiNames names,
-      Function<StoredTarget, io.discs.targets.backend.TargetSpec> specs, EventPublisher events) {
+  Reconciler(
+      TargetRepository repository,
+      IscsiService backend,
+      IscsiNames names,
+      Function<StoredTarget, io.discs.targets.backend.TargetSpec> specs,
+      EventPublisher events) {
     this.repository = repository;
     this.backend = backend;
     this.names = names;
@@ -48,28 +52,53 @@ final class Reconciler {
       return Future.succeededFuture();
     }
     running = true;
-    return Future.all(repository.list(), backend.list()).compose(both -> {
-      List<StoredTarget> wanted = both.resultAt(0);
-      List<BackendTarget> actual = both.resultAt(1);
-      Set<String> wantedIqns = wanted.stream().map(StoredTarget::iqn).collect(Collectors.toSet());
-      Set<String> actualIqns = actual.stream().map(BackendTarget::iqn).collect(Collectors.toSet());
-      List<String> removed = actual.stream().map(BackendTarget::iqn)
-          .filter(iqn -> names.isOurs(iqn) && !wantedIqns.contains(iqn)).toList();
-      List<StoredTarget> missing = wanted.stream().filter(t -> !actualIqns.contains(t.iqn())).toList();
-      List<Future<Void>> work = new ArrayList<>();
-      removed.forEach(iqn -> work.add(backend.delete(iqn)));
-      missing.forEach(target -> work.add(backend.create(specs.apply(target))));
-      return Future.join(work).transform(done -> {
-        if (!removed.isEmpty() || !missing.isEmpty()) {
-          LOG.info("reconciled the {} backend: removed {} stray, recreated {} lost targets", backend.name(),
-              removed.size(), missing.size());
-          events.publish(DomainEvent.of("target.reconciled", "system", "backend/" + backend.name(),
-              done.succeeded() ? Outcome.SUCCESS : Outcome.FAILURE, null, new JsonObject()
-                  .put("removed", new JsonArray(removed))
-                  .put("recreated", new JsonArray(missing.stream().map(StoredTarget::iqn).toList()))));
-        }
-        return done.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(done.cause());
-      });
-    }).andThen(done -> running = false);
+    return Future.all(repository.list(), backend.list())
+        .compose(
+            both -> {
+              List<StoredTarget> wanted = both.resultAt(0);
+              List<BackendTarget> actual = both.resultAt(1);
+              Set<String> wantedIqns =
+                  wanted.stream().map(StoredTarget::iqn).collect(Collectors.toSet());
+              Set<String> actualIqns =
+                  actual.stream().map(BackendTarget::iqn).collect(Collectors.toSet());
+              List<String> removed =
+                  actual.stream()
+                      .map(BackendTarget::iqn)
+                      .filter(iqn -> names.isOurs(iqn) && !wantedIqns.contains(iqn))
+                      .toList();
+              List<StoredTarget> missing =
+                  wanted.stream().filter(t -> !actualIqns.contains(t.iqn())).toList();
+              List<Future<Void>> work = new ArrayList<>();
+              removed.forEach(iqn -> work.add(backend.delete(iqn)));
+              missing.forEach(target -> work.add(backend.create(specs.apply(target))));
+              return Future.join(work)
+                  .transform(
+                      done -> {
+                        if (!removed.isEmpty() || !missing.isEmpty()) {
+                          LOG.info(
+                              "reconciled the {} backend: removed {} stray, recreated {} lost targets",
+                              backend.name(),
+                              removed.size(),
+                              missing.size());
+                          events.publish(
+                              DomainEvent.of(
+                                  "target.reconciled",
+                                  "system",
+                                  "backend/" + backend.name(),
+                                  done.succeeded() ? Outcome.SUCCESS : Outcome.FAILURE,
+                                  null,
+                                  new JsonObject()
+                                      .put("removed", new JsonArray(removed))
+                                      .put(
+                                          "recreated",
+                                          new JsonArray(
+                                              missing.stream().map(StoredTarget::iqn).toList()))));
+                        }
+                        return done.succeeded()
+                            ? Future.<Void>succeededFuture()
+                            : Future.<Void>failedFuture(done.cause());
+                      });
+            })
+        .andThen(done -> running = false);
   }
 }

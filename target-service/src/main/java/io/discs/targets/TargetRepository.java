@@ -13,17 +13,20 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Desired targets in PostgreSQL: the database is the truth the backend is reconciled against, so
- * it keeps what re-creating a target needs, CHAP secrets included (see the module README).
+ * Desired targets in PostgreSQL: the database is the truth the backend is reconciled against, so it
+ * keeps what re-creating a target needs, CHAP secrets included (see the module README).
  */
 final class TargetRepository {
-  private static final String COLUMNS = "id, iqn, image_id, image_sha256, initiator_iqn, device_type, "
-      + "chap_user, chap_secret, mutual_user, mutual_secret, created_at, created_by";
+  private static final String COLUMNS =
+      "id, iqn, image_id, image_sha256, initiator_iqn, device_type, "
+          + "chap_user, chap_secret, mutual_user, mutual_secret, created_at, created_by";
   private static final String FROM = " FROM targets";
   private static final String LIST = "SELECT " + COLUMNS + FROM + " ORDER BY created_at, id";
   private static final String GET = "SELECT " + COLUMNS + FROM + " WHERE id = $1";
-  private static final String SERVES_IMAGE = "SELECT EXISTS (SELECT 1 FROM targets WHERE image_id = $1)";
-  private static final String INSERT = """
+  private static final String SERVES_IMAGE =
+      "SELECT EXISTS (SELECT 1 FROM targets WHERE image_id = $1)";
+  private static final String INSERT =
+      """
       INSERT INTO targets (id, iqn, image_id, image_sha256, initiator_iqn, device_type, chap_user, chap_secret,
                            mutual_user, mutual_secret, created_by)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -32,10 +35,17 @@ final class TargetRepository {
   private static final String COUNT = "SELECT count(*) FROM targets";
 
   /** A row, with what the backend needs to (re)create it. */
-  record StoredTarget(UUID id, String iqn, UUID imageId, String sha256, String initiatorIqn,
-      TargetSpec.DeviceType deviceType, TargetSpec.Chap chap, TargetSpec.Chap mutualChap, Instant createdAt,
-      String createdBy) {
-  }
+  record StoredTarget(
+      UUID id,
+      String iqn,
+      UUID imageId,
+      String sha256,
+      String initiatorIqn,
+      TargetSpec.DeviceType deviceType,
+      TargetSpec.Chap chap,
+      TargetSpec.Chap mutualChap,
+      Instant createdAt,
+      String createdBy) {}
 
   private final Pool pool;
 
@@ -48,21 +58,33 @@ final class TargetRepository {
   }
 
   Future<Optional<StoredTarget>> get(UUID id) {
-    return pool.preparedQuery(GET).execute(Tuple.of(id)).map(rows -> all(rows).stream().findFirst());
+    return pool.preparedQuery(GET)
+        .execute(Tuple.of(id))
+        .map(rows -> all(rows).stream().findFirst());
   }
 
   Future<Boolean> servesImage(UUID imageId) {
-    return pool.preparedQuery(SERVES_IMAGE).execute(Tuple.of(imageId)).map(rows -> rows.iterator().next().getBoolean(0));
+    return pool.preparedQuery(SERVES_IMAGE)
+        .execute(Tuple.of(imageId))
+        .map(rows -> rows.iterator().next().getBoolean(0));
   }
 
   Future<Void> insert(StoredTarget target) {
     TargetSpec.Chap mutual = target.mutualChap();
-    return pool.preparedQuery(INSERT).execute(Tuple.tuple()
-            .addUUID(target.id()).addString(target.iqn()).addUUID(target.imageId()).addString(target.sha256())
-            .addString(target.initiatorIqn())
-            .addString(target.deviceType().wireName()).addString(target.chap().user())
-            .addString(target.chap().secret()).addString(mutual == null ? null : mutual.user())
-            .addString(mutual == null ? null : mutual.secret()).addString(target.createdBy()))
+    return pool.preparedQuery(INSERT)
+        .execute(
+            Tuple.tuple()
+                .addUUID(target.id())
+                .addString(target.iqn())
+                .addUUID(target.imageId())
+                .addString(target.sha256())
+                .addString(target.initiatorIqn())
+                .addString(target.deviceType().wireName())
+                .addString(target.chap().user())
+                .addString(target.chap().secret())
+                .addString(mutual == null ? null : mutual.user())
+                .addString(mutual == null ? null : mutual.secret())
+                .addString(target.createdBy()))
         .mapEmpty();
   }
 
@@ -78,12 +100,20 @@ final class TargetRepository {
     List<StoredTarget> targets = new ArrayList<>();
     for (Row row : rows) {
       String mutualUser = row.getString("mutual_user");
-      targets.add(new StoredTarget(row.getUUID("id"), row.getString("iqn"), row.getUUID("image_id"),
-          row.getString("image_sha256"), row.getString("initiator_iqn"),
-          TargetSpec.DeviceType.fromWire(row.getString("device_type")),
-          new TargetSpec.Chap(row.getString("chap_user"), row.getString("chap_secret")),
-          mutualUser == null ? null : new TargetSpec.Chap(mutualUser, row.getString("mutual_secret")),
-          row.getOffsetDateTime("created_at").toInstant(), row.getString("created_by")));
+      targets.add(
+          new StoredTarget(
+              row.getUUID("id"),
+              row.getString("iqn"),
+              row.getUUID("image_id"),
+              row.getString("image_sha256"),
+              row.getString("initiator_iqn"),
+              TargetSpec.DeviceType.fromWire(row.getString("device_type")),
+              new TargetSpec.Chap(row.getString("chap_user"), row.getString("chap_secret")),
+              mutualUser == null
+                  ? null
+                  : new TargetSpec.Chap(mutualUser, row.getString("mutual_secret")),
+              row.getOffsetDateTime("created_at").toInstant(),
+              row.getString("created_by")));
     }
     return targets;
   }

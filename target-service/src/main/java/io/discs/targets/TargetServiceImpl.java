@@ -1,6 +1,7 @@
 package io.discs.targets;
 
 import io.discs.platform.Caller;
+import io.discs.platform.Locks;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
@@ -17,7 +18,6 @@ import io.discs.targets.backend.IscsiService;
 import io.discs.targets.backend.TargetSpec;
 import io.discs.targets.names.ChapSecrets;
 import io.discs.targets.names.IscsiNames;
-import io.discs.platform.Locks;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -27,8 +27,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Targets: the row (desired state) first, then the backend; if the backend fails, the row goes
@@ -45,11 +45,19 @@ final class TargetServiceImpl implements TargetService {
   private final EventPublisher events;
   private final Path imagesRoot;
   private final String portal;
+
   /** When discs first saw each connection; backends report who is connected, not since when. */
   private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
 
-  TargetServiceImpl(Vertx vertx, TargetRepository repository, IscsiService backend, ImageService images,
-      IscsiNames names, EventPublisher events, Path dataDir, String portal) {
+  TargetServiceImpl(
+      Vertx vertx,
+      TargetRepository repository,
+      IscsiService backend,
+      ImageService images,
+      IscsiNames names,
+      EventPublisher events,
+      Path dataDir,
+      String portal) {
     this.vertx = vertx;
     this.repository = repository;
     this.backend = backend;
@@ -83,23 +91,64 @@ final class TargetServiceImpl implements TargetService {
     }
     // The image is looked up and the row written under the image's lock: an image being deleted
     // either sees this target or is gone before it is looked up.
-    return Ids.parse(imageIdText, "image").compose(imageId -> vertx.sharedData().withLock(
-        Locks.imageUse(imageId.toString()), LOCK_TIMEOUT_MS, () -> images.get(imageId.toString()).compose(image -> {
-          UUID id = UUID.randomUUID();
-          TargetSpec.Chap chap = secrets.initiatorChap();
-          TargetSpec.Chap mutual = wantsMutualChap ? secrets.mutualChap(chap) : null;
-          StoredTarget row = new StoredTarget(id, names.targetIqn(imageId, id), imageId, image.sha256(), initiator,
-              deviceType, chap, mutual, Instant.now(), caller.username());
-          return repository.insert(row).map(row);
-        })).compose(stored -> backend.create(spec(stored))
-            .recover(failure -> repository.delete(stored.id()).transform(ignored -> Future.failedFuture(failure)))
-            .map(v -> {
-              events.publish(event("target.created", caller, stored, Outcome.SUCCESS));
-              return toTarget(stored, true);
-            })))
-        .onFailure(failure -> events.publish(DomainEvent.of("target.created", caller.username(), "target/new",
-        Outcome.FAILURE, caller.sourceIp(), new JsonObject().put("imageId", imageIdText)
-            .put("reason", failure.getMessage()))));
+    return Ids.parse(imageIdText, "image")
+        .compose(
+            imageId ->
+                vertx
+                    .sharedData()
+                    .withLock(
+                        Locks.imageUse(imageId.toString()),
+                        LOCK_TIMEOUT_MS,
+                        () ->
+                            images
+                                .get(imageId.toString())
+                                .compose(
+                                    image -> {
+                                      UUID id = UUID.randomUUID();
+                                      TargetSpec.Chap chap = secrets.initiatorChap();
+                                      TargetSpec.Chap mutual =
+                                          wantsMutualChap ? secrets.mutualChap(chap) : null;
+                                      StoredTarget row =
+                                          new StoredTarget(
+                                              id,
+                                              names.targetIqn(imageId, id),
+                                              imageId,
+                                              image.sha256(),
+                                              initiator,
+                                              deviceType,
+                                              chap,
+                                              mutual,
+                                              Instant.now(),
+                                              caller.username());
+                                      return repository.insert(row).map(row);
+                                    }))
+                    .compose(
+                        stored ->
+                            backend
+                                .create(spec(stored))
+                                .recover(
+                                    failure ->
+                                        repository
+                                            .delete(stored.id())
+                                            .transform(ignored -> Future.failedFuture(failure)))
+                                .map(
+                                    v -> {
+                                      events.publish(
+                                          event("target.created", caller, stored, Outcome.SUCCESS));
+                                      return toTarget(stored, true);
+                                    })))
+        .onFailure(
+            failure ->
+                events.publish(
+                    DomainEvent.of(
+                        "target.created",
+                        caller.username(),
+                        "target/new",
+                        Outcome.FAILURE,
+                        caller.sourceIp(),
+                        new JsonObject()
+                            .put("imageId", imageIdText)
+                            .put("reason", failure.getMessage()))));
   }
 
   /**
@@ -109,9 +158,16 @@ final class TargetServiceImpl implements TargetService {
    */
   @Override
   public Future<Void> delete(String id, Caller caller) {
-    return find(id).compose(stored -> repository.delete(stored.id())
-        .compose(v -> backend.delete(stored.iqn()))
-        .onSuccess(v -> events.publish(event("target.deleted", caller, stored, Outcome.SUCCESS))));
+    return find(id)
+        .compose(
+            stored ->
+                repository
+                    .delete(stored.id())
+                    .compose(v -> backend.delete(stored.iqn()))
+                    .onSuccess(
+                        v ->
+                            events.publish(
+                                event("target.deleted", caller, stored, Outcome.SUCCESS))));
   }
 
   @Override
@@ -139,51 +195,97 @@ final class TargetServiceImpl implements TargetService {
 
   @Override
   public Future<JsonObject> connections() {
-    return Future.all(repository.list(), backend.list()).map(both -> {
-      List<StoredTarget> wanted = both.resultAt(0);
-      List<BackendTarget> actual = both.resultAt(1);
-      JsonObject byTarget = new JsonObject();
-      Instant now = Instant.now();
-      for (StoredTarget stored : wanted) {
-        JsonArray connections = new JsonArray();
-        actual.stream().filter(t -> t.iqn().equals(stored.iqn())).flatMap(t -> t.sessions().stream())
-            .forEach(session -> connections.add(new JsonObject()
-                .put("initiatorIqn", session.initiatorIqn())
-                .put("address", session.address())
-                .put("connectedSince", firstSeen.computeIfAbsent(stored.iqn() + " " + session.initiatorIqn() + " "
-                    + session.address(), key -> now))));
-        byTarget.put(stored.id().toString(), connections);
-      }
-      return byTarget;
-    });
+    return Future.all(repository.list(), backend.list())
+        .map(
+            both -> {
+              List<StoredTarget> wanted = both.resultAt(0);
+              List<BackendTarget> actual = both.resultAt(1);
+              JsonObject byTarget = new JsonObject();
+              Instant now = Instant.now();
+              for (StoredTarget stored : wanted) {
+                JsonArray connections = new JsonArray();
+                actual.stream()
+                    .filter(t -> t.iqn().equals(stored.iqn()))
+                    .flatMap(t -> t.sessions().stream())
+                    .forEach(
+                        session ->
+                            connections.add(
+                                new JsonObject()
+                                    .put("initiatorIqn", session.initiatorIqn())
+                                    .put("address", session.address())
+                                    .put(
+                                        "connectedSince",
+                                        firstSeen.computeIfAbsent(
+                                            stored.iqn()
+                                                + " "
+                                                + session.initiatorIqn()
+                                                + " "
+                                                + session.address(),
+                                            key -> now))));
+                byTarget.put(stored.id().toString(), connections);
+              }
+              return byTarget;
+            });
   }
 
   TargetSpec spec(StoredTarget stored) {
-    return new TargetSpec(stored.iqn(), BlobLayout.blob(imagesRoot, stored.sha256()), stored.deviceType(),
-        stored.initiatorIqn(), stored.chap(), stored.mutualChap());
+    return new TargetSpec(
+        stored.iqn(),
+        BlobLayout.blob(imagesRoot, stored.sha256()),
+        stored.deviceType(),
+        stored.initiatorIqn(),
+        stored.chap(),
+        stored.mutualChap());
   }
 
   private Future<StoredTarget> find(String id) {
-    return Ids.parse(id, "target").compose(repository::get).compose(found -> found.map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(DomainErrors.notFound("no target " + id))));
+    return Ids.parse(id, "target")
+        .compose(repository::get)
+        .compose(
+            found ->
+                found
+                    .map(Future::succeededFuture)
+                    .orElseGet(
+                        () -> Future.failedFuture(DomainErrors.notFound("no target " + id))));
   }
 
   /** CHAP secrets leave only in the answer to create. */
   private Target toTarget(StoredTarget stored, boolean withSecrets) {
     JsonObject chap = null;
     if (withSecrets) {
-      chap = new JsonObject().put("username", stored.chap().user()).put("secret", stored.chap().secret());
+      chap =
+          new JsonObject()
+              .put("username", stored.chap().user())
+              .put("secret", stored.chap().secret());
       if (stored.mutualChap() != null) {
-        chap.put("mutualUsername", stored.mutualChap().user()).put("mutualSecret", stored.mutualChap().secret());
+        chap.put("mutualUsername", stored.mutualChap().user())
+            .put("mutualSecret", stored.mutualChap().secret());
       }
     }
-    return Target.of(stored.id().toString(), stored.iqn(), portal, backend.lun(), stored.imageId().toString(),
-        stored.initiatorIqn(), stored.deviceType().wireName(), chap, stored.createdAt());
+    return Target.of(
+        stored.id().toString(),
+        stored.iqn(),
+        portal,
+        backend.lun(),
+        stored.imageId().toString(),
+        stored.initiatorIqn(),
+        stored.deviceType().wireName(),
+        chap,
+        stored.createdAt());
   }
 
-  private static DomainEvent event(String type, Caller caller, StoredTarget stored, Outcome outcome) {
-    return DomainEvent.of(type, caller.username(), "target/" + stored.id(), outcome, caller.sourceIp(),
-        new JsonObject().put("iqn", stored.iqn()).put("imageId", stored.imageId().toString())
-            .put("initiatorIqn", stored.initiatorIqn()).put("deviceType", stored.deviceType().wireName()));
+  private static DomainEvent event(
+      String type, Caller caller, StoredTarget stored, Outcome outcome) {
+    return DomainEvent.of(
+        type,
+        caller.username(),
+        "target/" + stored.id(),
+        outcome,
+        caller.sourceIp(),
+        new JsonObject()
+            .put("iqn", stored.iqn())
+            .put("imageId", stored.imageId().toString())
+            .put("initiatorIqn", stored.initiatorIqn())
+            .put("deviceType", stored.deviceType().wireName()));
   }
 }

@@ -4,8 +4,7 @@ import io.discs.platform.launch.ServiceLauncher;
 
 /** Runs target-service as a process of its own, one per storage node. */
 public final class TargetServiceMain {
-  private TargetServiceMain() {
-  }
+  private TargetServiceMain() {}
 
   public static void main(String[] args) {
     ServiceLauncher.run(TargetVerticle.NAME, TargetVerticle::new);

@@ -10,8 +10,8 @@ import io.discs.platform.targets.TargetService;
 import io.discs.targets.backend.IscsiService;
 import io.discs.targets.backend.LioBackend;
 import io.discs.targets.backend.TgtBackend;
-import io.discs.targets.embedded.iscsi.EmbeddedBackend;
 import io.discs.targets.command.CommandRunner;
+import io.discs.targets.embedded.iscsi.EmbeddedBackend;
 import io.discs.targets.names.IscsiNames;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
@@ -45,28 +45,71 @@ public final class TargetVerticle extends VerticleBase {
     IscsiService backend = new MeteredIscsiService(backend(config), context.metrics().registry());
     TargetRepository repository = new TargetRepository(context.pool());
     IscsiNames names = new IscsiNames(config.iqnAuthority());
-    ImageService images = new ServiceProxyBuilder(vertx).setAddress(Addresses.IMAGE_SERVICE).build(ImageService.class);
-    TargetServiceImpl service = new TargetServiceImpl(vertx, repository, backend, images, names, context.events(),
-        config.dataDir(), config.iscsiPortal().toString());
-    Reconciler reconciler = new Reconciler(repository, backend, names, service::spec, context.events());
+    ImageService images =
+        new ServiceProxyBuilder(vertx)
+            .setAddress(Addresses.IMAGE_SERVICE)
+            .build(ImageService.class);
+    TargetServiceImpl service =
+        new TargetServiceImpl(
+            vertx,
+            repository,
+            backend,
+            images,
+            names,
+            context.events(),
+            config.dataDir(),
+            config.iscsiPortal().toString());
+    Reconciler reconciler =
+        new Reconciler(repository, backend, names, service::spec, context.events());
     AtomicLong active = new AtomicLong();
-    Gauge.builder("discs.targets.active", active, AtomicLong::get).description("targets discs wants")
+    Gauge.builder("discs.targets.active", active, AtomicLong::get)
+        .description("targets discs wants")
         .register(context.metrics().registry());
-    Future<Void> listening = embedded == null ? Future.succeededFuture() : embedded.start()
-        .onSuccess(v -> LOG.info("embedded iSCSI target listening on {} (portal {})", config.iscsiListen(),
-            config.iscsiPortal()))
-        .recover(failure -> Future.failedFuture(new IllegalStateException("the embedded iSCSI target cannot listen on "
-            + config.iscsiListen() + " (" + failure.getMessage() + "); set DISCS_ISCSI_LISTEN and DISCS_ISCSI_PORTAL, "
-            + "or another DISCS_ISCSI_BACKEND")));
-    return listening.compose(v -> ServiceBindings.bind(vertx, NAME, Addresses.TARGET_SERVICE, TargetService.class,
-            service, context.pool()))
-        .onSuccess(v -> {
-          Runnable pass = () -> reconciler.reconcile()
-              .compose(done -> repository.count()).onSuccess(active::set)
-              .onFailure(failure -> LOG.warn("reconciliation failed: {}", failure.getMessage()));
-          pass.run();
-          timer = vertx.setPeriodic(config.reconcileSeconds() * 1000L, id -> pass.run());
-        });
+    Future<Void> listening =
+        embedded == null
+            ? Future.succeededFuture()
+            : embedded
+                .start()
+                .onSuccess(
+                    v ->
+                        LOG.info(
+                            "embedded iSCSI target listening on {} (portal {})",
+                            config.iscsiListen(),
+                            config.iscsiPortal()))
+                .recover(
+                    failure ->
+                        Future.failedFuture(
+                            new IllegalStateException(
+                                "the embedded iSCSI target cannot listen on "
+                                    + config.iscsiListen()
+                                    + " ("
+                                    + failure.getMessage()
+                                    + "); set DISCS_ISCSI_LISTEN and DISCS_ISCSI_PORTAL, "
+                                    + "or another DISCS_ISCSI_BACKEND")));
+    return listening
+        .compose(
+            v ->
+                ServiceBindings.bind(
+                    vertx,
+                    NAME,
+                    Addresses.TARGET_SERVICE,
+                    TargetService.class,
+                    service,
+                    context.pool()))
+        .onSuccess(
+            v -> {
+              Runnable pass =
+                  () ->
+                      reconciler
+                          .reconcile()
+                          .compose(done -> repository.count())
+                          .onSuccess(active::set)
+                          .onFailure(
+                              failure ->
+                                  LOG.warn("reconciliation failed: {}", failure.getMessage()));
+              pass.run();
+              timer = vertx.setPeriodic(config.reconcileSeconds() * 1000L, id -> pass.run());
+            });
   }
 
   @Override
@@ -78,12 +121,20 @@ public final class TargetVerticle extends VerticleBase {
 
   private IscsiService backend(DiscsConfig config) {
     return switch (config.iscsiBackend()) {
-      case TGT -> new TgtBackend(CommandRunner.create(commands, Map.of("tgtadm", "tgtadm")), config.tgtControlPort(),
-          BlobLayout.imagesRoot(config.dataDir()));
-      case LIO -> new LioBackend(CommandRunner.create(commands, Map.of("targetcli", "targetcli")),
-          BlobLayout.imagesRoot(config.dataDir()), config.iscsiListen());
-      case EMBEDDED -> embedded = new EmbeddedBackend(vertx, config.iscsiListen(), config.iscsiPortal(),
-          context.metrics().registry());
+      case TGT ->
+          new TgtBackend(
+              CommandRunner.create(commands, Map.of("tgtadm", "tgtadm")),
+              config.tgtControlPort(),
+              BlobLayout.imagesRoot(config.dataDir()));
+      case LIO ->
+          new LioBackend(
+              CommandRunner.create(commands, Map.of("targetcli", "targetcli")),
+              BlobLayout.imagesRoot(config.dataDir()),
+              config.iscsiListen());
+      case EMBEDDED ->
+          embedded =
+              new EmbeddedBackend(
+                  vertx, config.iscsiListen(), config.iscsiPortal(), context.metrics().registry());
     };
   }
 }

@@ -14,17 +14,16 @@ import java.util.Random;
 
 /**
  * Disc images made at test time without any tool: a minimal but well-formed ISO 9660 volume
- * (primary volume descriptor, optional El Torito boot record, terminator, root directory) or a
- * UDF volume recognition sequence, followed by deterministic filler up to the requested size.
+ * (primary volume descriptor, optional El Torito boot record, terminator, root directory) or a UDF
+ * volume recognition sequence, followed by deterministic filler up to the requested size.
  */
 public final class DiscImages {
   public static final int SECTOR = 2048;
 
-  private DiscImages() {
-  }
+  private DiscImages() {}
 
-  public static Path iso9660(Path file, String volumeId, long sizeBytes, boolean bootable, long seed)
-      throws IOException {
+  public static Path iso9660(
+      Path file, String volumeId, long sizeBytes, boolean bootable, long seed) throws IOException {
     long sectors = sizeBytes / SECTOR;
     byte[] head = new byte[20 * SECTOR];
     int at = 16 * SECTOR;
@@ -92,7 +91,8 @@ public final class DiscImages {
 
   private static Path write(Path file, byte[] head, long sizeBytes, long seed) throws IOException {
     if (sizeBytes % SECTOR != 0 || sizeBytes < head.length) {
-      throw new IllegalArgumentException("size must be a whole number of sectors, at least " + head.length);
+      throw new IllegalArgumentException(
+          "size must be a whole number of sectors, at least " + head.length);
     }
     Random random = new Random(seed);
     byte[] chunk = new byte[1 << 20];

@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 
 /** A loopback port nobody listens on right now. */
 public final class FreePorts {
-  private FreePorts() {
-  }
+  private FreePorts() {}
 
   public static int next() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

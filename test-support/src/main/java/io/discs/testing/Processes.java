@@ -8,10 +8,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a tool a test drives (an initiator, qemu, debootstrap) and keeps its exit code and output. */
+/**
+ * Runs a tool a test drives (an initiator, qemu, debootstrap) and keeps its exit code and output.
+ */
 public final class Processes {
-  private Processes() {
-  }
+  private Processes() {}
 
   public record Result(int exitCode, String output) {
     public boolean ok() {
@@ -24,10 +25,15 @@ public final class Processes {
   }
 
   /** Output goes through a file, so a long, chatty tool cannot fill a pipe and stall. */
-  public static Result run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+  public static Result run(List<String> command, Duration timeout)
+      throws IOException, InterruptedException {
     Path log = Files.createTempFile("discs-process", ".log");
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!finished) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -35,19 +41,23 @@ public final class Processes {
         process.waitFor(10, TimeUnit.SECONDS);
       }
       String output = Files.readString(log, StandardCharsets.UTF_8);
-      return finished ? new Result(process.exitValue(), output) : new Result(-1, output + "\n(timed out after " + timeout + ")");
+      return finished
+          ? new Result(process.exitValue(), output)
+          : new Result(-1, output + "\n(timed out after " + timeout + ")");
     } finally {
       Files.deleteIfExists(log);
     }
   }
 
   /** Runs a command that must succeed; its output explains the failure otherwise. */
-  public static String check(List<String> command, Duration timeout) throws IOException, InterruptedException {
+  public static String check(List<String> command, Duration timeout)
+      throws IOException, InterruptedException {
     Result result = run(command, timeout);
     if (!result.ok()) {
       String output = result.output();
       String tail = output.length() > 4000 ? output.substring(output.length() - 4000) : output;
-      throw new IllegalStateException(String.join(" ", command) + " exited " + result.exitCode() + ":\n" + tail);
+      throw new IllegalStateException(
+          String.join(" ", command) + " exited " + result.exitCode() + ":\n" + tail);
     }
     return result.output();
   }

@@ -11,10 +11,11 @@ import org.junit.jupiter.api.Assumptions;
  * install, except under {@code CI=true}, where a missing tool fails the test.
  */
 public final class SystemTools {
-  private static final String[] PATH_DIRS = {"/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/bin"};
+  private static final String[] PATH_DIRS = {
+    "/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/bin"
+  };
 
-  private SystemTools() {
-  }
+  private SystemTools() {}
 
   public static Path require(String tool, String debianPackage) {
     Optional<Path> found = find(tool);

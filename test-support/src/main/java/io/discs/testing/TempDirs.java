@@ -7,8 +7,7 @@ import java.nio.file.Path;
 
 /** Temporary directories for data that tests write (keys, blobs); the OS cleans /tmp. */
 public final class TempDirs {
-  private TempDirs() {
-  }
+  private TempDirs() {}
 
   public static Path create(String prefix) {
     try {

@@ -28,9 +28,19 @@ public final class TestCluster implements AutoCloseable {
     String members = ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     List<Vertx> nodes = new ArrayList<>();
     for (int port : ports) {
-      DiscsConfig config = DiscsConfig.from(Map.of("DISCS_CLUSTER", "true", "DISCS_CLUSTER_NAME", name,
-          "DISCS_CLUSTER_HOST", "127.0.0.1", "DISCS_CLUSTER_PORT", String.valueOf(port),
-          "DISCS_CLUSTER_MEMBERS", members));
+      DiscsConfig config =
+          DiscsConfig.from(
+              Map.of(
+                  "DISCS_CLUSTER",
+                  "true",
+                  "DISCS_CLUSTER_NAME",
+                  name,
+                  "DISCS_CLUSTER_HOST",
+                  "127.0.0.1",
+                  "DISCS_CLUSTER_PORT",
+                  String.valueOf(port),
+                  "DISCS_CLUSTER_MEMBERS",
+                  members));
       nodes.add(VertxFactory.create(config, Metrics.create()).await(60, TimeUnit.SECONDS));
     }
     return new TestCluster(nodes);

@@ -13,14 +13,16 @@ import java.util.Map;
 
 /** A {@link ServiceContext} on a fresh, migrated database, as a launcher would build it. */
 public final class TestContexts {
-  private TestContexts() {
-  }
+  private TestContexts() {}
 
   public static Future<ServiceContext> fresh(Vertx vertx) {
     return fresh(vertx, Map.of());
   }
 
-  /** {@code settings} are DISCS_* variables layered over test defaults (a free HTTP port, loopback portal). */
+  /**
+   * {@code settings} are DISCS_* variables layered over test defaults (a free HTTP port, loopback
+   * portal).
+   */
   public static Future<ServiceContext> fresh(Vertx vertx, Map<String, String> settings) {
     DatabaseUrl url = TestDatabase.freshDatabase();
     Map<String, String> values = new HashMap<>();
@@ -32,7 +34,13 @@ public final class TestContexts {
     values.put("DISCS_DATA_DIR", TempDirs.create("discs-data").toString());
     values.putAll(settings);
     DiscsConfig config = DiscsConfig.from(values).withDatabase(url);
-    return Database.migrate(vertx, url).map(v -> new ServiceContext(config,
-        Database.pool(vertx, url, 4), new EventPublisher(vertx.eventBus()), Metrics.create()));
+    return Database.migrate(vertx, url)
+        .map(
+            v ->
+                new ServiceContext(
+                    config,
+                    Database.pool(vertx, url, 4),
+                    new EventPublisher(vertx.eventBus()),
+                    Metrics.create()));
   }
 }

@@ -24,14 +24,14 @@ public final class TestDatabase {
   private static final Logger LOG = LoggerFactory.getLogger(TestDatabase.class);
   private static DatabaseUrl server;
 
-  private TestDatabase() {
-  }
+  private TestDatabase() {}
 
   public static synchronized DatabaseUrl freshDatabase() {
     DatabaseUrl admin = server();
     String name = "discs_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    try (Connection connection = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
-         Statement statement = connection.createStatement()) {
+    try (Connection connection =
+            DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
+        Statement statement = connection.createStatement()) {
       statement.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create test database on " + admin, e);
@@ -57,19 +57,27 @@ public final class TestDatabase {
       PostgreSQLContainer container = new PostgreSQLContainer("postgres:16-alpine");
       container.start();
       Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
-      return new DatabaseUrl(container.getHost(), container.getFirstMappedPort(), container.getDatabaseName(),
-          container.getUsername(), container.getPassword());
+      return new DatabaseUrl(
+          container.getHost(),
+          container.getFirstMappedPort(),
+          container.getDatabaseName(),
+          container.getUsername(),
+          container.getPassword());
     }
     LOG.info("tests use embedded PostgreSQL (no DISCS_TEST_DB_URL, no Docker)");
     try {
       EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          postgres.close();
-        } catch (IOException e) {
-          // The JVM is going away; the temporary cluster directory is removed by the library.
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      postgres.close();
+                    } catch (IOException e) {
+                      // The JVM is going away; the temporary cluster directory is removed by the
+                      // library.
+                    }
+                  }));
       return new DatabaseUrl("localhost", postgres.getPort(), "postgres", "postgres", "");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded PostgreSQL", e);

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real tgtd of the test's own: its own management port ({@code -C}) and iSCSI portal on
- * loopback, so it never meets the machine's tgtd or another test's. tgtd needs root.
+ * A real tgtd of the test's own: its own management port ({@code -C}) and iSCSI portal on loopback,
+ * so it never meets the machine's tgtd or another test's. tgtd needs root.
  */
 public final class TgtDaemon implements AutoCloseable {
   private final Path tgtd;
@@ -36,7 +36,8 @@ public final class TgtDaemon implements AutoCloseable {
       }
       Assumptions.abort(message);
     }
-    TgtDaemon daemon = new TgtDaemon(tgtd, tgtadm, 1000 + (int) (Math.random() * 8000), FreePorts.next());
+    TgtDaemon daemon =
+        new TgtDaemon(tgtd, tgtadm, 1000 + (int) (Math.random() * 8000), FreePorts.next());
     daemon.launch();
     return daemon;
   }
@@ -59,10 +60,13 @@ public final class TgtDaemon implements AutoCloseable {
     launch();
   }
 
-  /** {@code tgtadm -C <port> --lld iscsi <args>}; answers stdout, fails the test on a non-zero exit. */
+  /**
+   * {@code tgtadm -C <port> --lld iscsi <args>}; answers stdout, fails the test on a non-zero exit.
+   */
   public String tgtadm(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of(tgtadm.toString(), "-C", String.valueOf(controlPort),
-        "--lld", "iscsi"));
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(tgtadm.toString(), "-C", String.valueOf(controlPort), "--lld", "iscsi"));
     command.addAll(List.of(args));
     Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -76,13 +80,32 @@ public final class TgtDaemon implements AutoCloseable {
   }
 
   private void launch() throws Exception {
-    process = new ProcessBuilder(tgtd.toString(), "-f", "-C", String.valueOf(controlPort), "--iscsi",
-        "portal=127.0.0.1:" + portalPort).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    process =
+        new ProcessBuilder(
+                tgtd.toString(),
+                "-f",
+                "-C",
+                String.valueOf(controlPort),
+                "--iscsi",
+                "portal=127.0.0.1:" + portalPort)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
-      Process probe = new ProcessBuilder(tgtadm.toString(), "-C", String.valueOf(controlPort), "--lld", "iscsi",
-          "--mode", "target", "--op", "show").redirectErrorStream(true).start();
+      Process probe =
+          new ProcessBuilder(
+                  tgtadm.toString(),
+                  "-C",
+                  String.valueOf(controlPort),
+                  "--lld",
+                  "iscsi",
+                  "--mode",
+                  "target",
+                  "--op",
+                  "show")
+              .redirectErrorStream(true)
+              .start();
       probe.getInputStream().readAllBytes();
       if (probe.waitFor(5, TimeUnit.SECONDS) && probe.exitValue() == 0) {
         return;

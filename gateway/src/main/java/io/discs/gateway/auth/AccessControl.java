@@ -10,9 +10,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 
 /**
- * The one gate every {@code /api/v1} route passes: a bearer token that {@link TokenService}
- * accepts (else 401) whose roles grant the route's permission (else 403, audited as
- * {@code authz.denied}). The caller it establishes is what services see and audit.
+ * The one gate every {@code /api/v1} route passes: a bearer token that {@link TokenService} accepts
+ * (else 401) whose roles grant the route's permission (else 403, audited as {@code authz.denied}).
+ * The caller it establishes is what services see and audit.
  */
 public final class AccessControl {
   private static final String CALLER = "discs.caller";
@@ -31,30 +31,45 @@ public final class AccessControl {
     }
     return ctx -> {
       String header = ctx.request().getHeader("Authorization");
-      if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 8192) {
+      if (header == null
+          || !header.regionMatches(true, 0, "Bearer ", 0, 7)
+          || header.length() > 8192) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
         ctx.fail(new HttpException(401, "a valid bearer token is required"));
         return;
       }
-      tokens.verify(header.substring(7).trim()).onComplete(result -> {
-        if (result.failed()) {
-          ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-          ctx.fail(new HttpException(401, "the bearer token is not valid"));
-          return;
-        }
-        TokenService.Identity identity = result.result();
-        Caller caller = new Caller(identity.username(), identity.roles().stream().map(Role::wireName).toList(),
-            sourceAddress(ctx));
-        if (!permission.grantedToAnyOf(identity.roles())) {
-          events.publish(DomainEvent.of("authz.denied", caller.username(), ctx.request().method() + " "
-              + ctx.request().path(), Outcome.DENIED, caller.sourceIp(),
-              new JsonObject().put("permission", permission.name()).put("roles", caller.roles())));
-          ctx.fail(new HttpException(403, "your role does not allow this"));
-          return;
-        }
-        ctx.put(CALLER, caller);
-        ctx.next();
-      });
+      tokens
+          .verify(header.substring(7).trim())
+          .onComplete(
+              result -> {
+                if (result.failed()) {
+                  ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+                  ctx.fail(new HttpException(401, "the bearer token is not valid"));
+                  return;
+                }
+                TokenService.Identity identity = result.result();
+                Caller caller =
+                    new Caller(
+                        identity.username(),
+                        identity.roles().stream().map(Role::wireName).toList(),
+                        sourceAddress(ctx));
+                if (!permission.grantedToAnyOf(identity.roles())) {
+                  events.publish(
+                      DomainEvent.of(
+                          "authz.denied",
+                          caller.username(),
+                          ctx.request().method() + " " + ctx.request().path(),
+                          Outcome.DENIED,
+                          caller.sourceIp(),
+                          new JsonObject()
+                              .put("permission", permission.name())
+                              .put("roles", caller.roles())));
+                  ctx.fail(new HttpException(403, "your role does not allow this"));
+                  return;
+                }
+                ctx.put(CALLER, caller);
+                ctx.next();
+              });
     };
   }
 
@@ -68,6 +83,8 @@ public final class AccessControl {
   }
 
   public static String sourceAddress(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    return ctx.request().remoteAddress() == null
+        ? null
+        : ctx.request().remoteAddress().hostAddress();
   }
 }

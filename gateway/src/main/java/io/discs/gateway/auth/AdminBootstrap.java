@@ -14,29 +14,38 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminBootstrap {
   private static final Logger LOG = LoggerFactory.getLogger(AdminBootstrap.class);
-  private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  private static final String ALPHABET =
+      "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
-  private AdminBootstrap() {
-  }
+  private AdminBootstrap() {}
 
-  public static Future<Void> ensureAdmin(UserStore users, PasswordHasher hasher, WorkerExecutor hashing,
-      SecurityConfig security) {
-    return users.find("admin").compose(existing -> {
-      if (existing.isPresent()) {
-        return Future.succeededFuture();
-      }
-      String password = security.configuredAdminPassword().orElseGet(AdminBootstrap::randomPassword);
-      return hashing.executeBlocking(() -> hasher.hash(password), false)
-          .compose(hash -> users.create("admin", hash, List.of(Role.ADMIN), "system"))
-          .onSuccess(created -> {
-            if (created && security.configuredAdminPassword().isEmpty()) {
-              LOG.warn("created user 'admin' with the generated password {} (shown once; change it)", password);
-            } else if (created) {
-              LOG.info("created user 'admin' with the password from DISCS_ADMIN_PASSWORD");
-            }
-          })
-          .mapEmpty();
-    });
+  public static Future<Void> ensureAdmin(
+      UserStore users, PasswordHasher hasher, WorkerExecutor hashing, SecurityConfig security) {
+    return users
+        .find("admin")
+        .compose(
+            existing -> {
+              if (existing.isPresent()) {
+                return Future.succeededFuture();
+              }
+              String password =
+                  security.configuredAdminPassword().orElseGet(AdminBootstrap::randomPassword);
+              return hashing
+                  .executeBlocking(() -> hasher.hash(password), false)
+                  .compose(hash -> users.create("admin", hash, List.of(Role.ADMIN), "system"))
+                  .onSuccess(
+                      created -> {
+                        if (created && security.configuredAdminPassword().isEmpty()) {
+                          LOG.warn(
+                              "created user 'admin' with the generated password {} (shown once; change it)",
+                              password);
+                        } else if (created) {
+                          LOG.info(
+                              "created user 'admin' with the password from DISCS_ADMIN_PASSWORD");
+                        }
+                      })
+                  .mapEmpty();
+            });
   }
 
   private static String randomPassword() {

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Slows down and then locks password guessing, per user name and per source address. Counters
- * and locks live in cluster-wide shared data with a time to live, so every gateway counts together
- * and nothing needs cleaning up. An address gets more tries than a name: many people share one NAT.
+ * Slows down and then locks password guessing, per user name and per source address. Counters and
+ * locks live in cluster-wide shared data with a time to live, so every gateway counts together and
+ * nothing needs cleaning up. An address gets more tries than a name: many people share one NAT.
  */
 public final class LoginThrottle {
   static final String MAP = "discs.login-throttle";
@@ -31,12 +31,18 @@ public final class LoginThrottle {
 
   /** How long the caller must wait before trying again, if the name or the address is locked. */
   public Future<Optional<Duration>> lockedFor(String username, String address) {
-    return map().compose(map -> Future.all(map.get(lockKey("user", username)), map.get(lockKey("ip", address)))
-        .map(both -> {
-          long now = System.currentTimeMillis();
-          long until = Math.max(value(both.resultAt(0)), value(both.resultAt(1)));
-          return until > now ? Optional.of(Duration.ofMillis(until - now)) : Optional.empty();
-        }));
+    return map()
+        .compose(
+            map ->
+                Future.all(map.get(lockKey("user", username)), map.get(lockKey("ip", address)))
+                    .map(
+                        both -> {
+                          long now = System.currentTimeMillis();
+                          long until = Math.max(value(both.resultAt(0)), value(both.resultAt(1)));
+                          return until > now
+                              ? Optional.of(Duration.ofMillis(until - now))
+                              : Optional.empty();
+                        }));
   }
 
   /**
@@ -44,14 +50,24 @@ public final class LoginThrottle {
    * the failed answer back: nothing for the first failure, then doubling up to a few seconds.
    */
   public Future<Duration> failed(String username, String address) {
-    return map().compose(map -> Future.all(
-            count(map, "user", username, maxFailures),
-            count(map, "ip", address, maxFailures * ADDRESS_FACTOR))
-        .map(both -> {
-          long failures = Math.max((Long) both.resultAt(0), ((Long) both.resultAt(1)) / ADDRESS_FACTOR);
-          long delay = failures <= 1 ? 0 : Math.min(MAX_DELAY_MS, 250L << Math.min(10, failures - 2));
-          return Duration.ofMillis(delay);
-        }));
+    return map()
+        .compose(
+            map ->
+                Future.all(
+                        count(map, "user", username, maxFailures),
+                        count(map, "ip", address, maxFailures * ADDRESS_FACTOR))
+                    .map(
+                        both -> {
+                          long failures =
+                              Math.max(
+                                  (Long) both.resultAt(0),
+                                  ((Long) both.resultAt(1)) / ADDRESS_FACTOR);
+                          long delay =
+                              failures <= 1
+                                  ? 0
+                                  : Math.min(MAX_DELAY_MS, 250L << Math.min(10, failures - 2));
+                          return Duration.ofMillis(delay);
+                        }));
   }
 
   public Future<Void> succeeded(String username) {
@@ -59,31 +75,37 @@ public final class LoginThrottle {
   }
 
   private Future<Long> count(AsyncMap<String, Long> map, String kind, String subject, int limit) {
-    return claimSlot(map, kind, subject, 1, limit).compose(failures -> {
-      if (failures < limit) {
-        return Future.succeededFuture(failures);
-      }
-      return map.put(lockKey(kind, subject), System.currentTimeMillis() + lockMs, lockMs)
-          .compose(v -> clearSlots(map, kind, subject, limit))
-          .map(failures);
-    });
+    return claimSlot(map, kind, subject, 1, limit)
+        .compose(
+            failures -> {
+              if (failures < limit) {
+                return Future.succeededFuture(failures);
+              }
+              return map.put(lockKey(kind, subject), System.currentTimeMillis() + lockMs, lockMs)
+                  .compose(v -> clearSlots(map, kind, subject, limit))
+                  .map(failures);
+            });
   }
 
   /**
-   * Each failure claims the first free numbered slot with putIfAbsent, so concurrent gateways
-   * never count the same failure twice. Every slot is written once with its time to live and never
+   * Each failure claims the first free numbered slot with putIfAbsent, so concurrent gateways never
+   * count the same failure twice. Every slot is written once with its time to live and never
    * replaced: the cluster map cannot replace an entry and keep its expiry.
    */
-  private Future<Long> claimSlot(AsyncMap<String, Long> map, String kind, String subject, long slot, int limit) {
-    return map.putIfAbsent(slotKey(kind, subject, slot), System.currentTimeMillis(), WINDOW_MS).compose(previous -> {
-      if (previous == null || slot >= limit) {
-        return Future.succeededFuture(slot);
-      }
-      return claimSlot(map, kind, subject, slot + 1, limit);
-    });
+  private Future<Long> claimSlot(
+      AsyncMap<String, Long> map, String kind, String subject, long slot, int limit) {
+    return map.putIfAbsent(slotKey(kind, subject, slot), System.currentTimeMillis(), WINDOW_MS)
+        .compose(
+            previous -> {
+              if (previous == null || slot >= limit) {
+                return Future.succeededFuture(slot);
+              }
+              return claimSlot(map, kind, subject, slot + 1, limit);
+            });
   }
 
-  private Future<Void> clearSlots(AsyncMap<String, Long> map, String kind, String subject, int limit) {
+  private Future<Void> clearSlots(
+      AsyncMap<String, Long> map, String kind, String subject, int limit) {
     List<Future<Long>> removals = new ArrayList<>();
     for (long slot = 1; slot <= limit; slot++) {
       removals.add(map.remove(slotKey(kind, subject, slot)));

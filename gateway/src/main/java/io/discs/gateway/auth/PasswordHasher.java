@@ -8,9 +8,9 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * PBKDF2-HMAC-SHA256 with 600,000 iterations (OWASP's figure) and a 16-byte salt per password,
- * from the JDK, so no extra dependency. Stored as {@code pbkdf2-sha256$<iterations>$<salt>$<hash>}.
- * Slow on purpose: call it on a worker thread, never an event loop.
+ * PBKDF2-HMAC-SHA256 with 600,000 iterations (OWASP's figure) and a 16-byte salt per password, from
+ * the JDK, so no extra dependency. Stored as {@code pbkdf2-sha256$<iterations>$<salt>$<hash>}. Slow
+ * on purpose: call it on a worker thread, never an event loop.
  */
 public final class PasswordHasher {
   public static final int ITERATIONS = 600_000;
@@ -65,6 +65,12 @@ public final class PasswordHasher {
 
   private static String encode(int iterations, byte[] salt, byte[] hash) {
     Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-    return SCHEME + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+    return SCHEME
+        + "$"
+        + iterations
+        + "$"
+        + b64.encodeToString(salt)
+        + "$"
+        + b64.encodeToString(hash);
   }
 }

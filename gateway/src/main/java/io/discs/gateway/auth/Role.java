@@ -5,7 +5,10 @@ import java.util.Optional;
 
 /** The four roles of API.md; a user holds one or more. */
 public enum Role {
-  ADMIN, OPERATOR, USER, AUDITOR;
+  ADMIN,
+  OPERATOR,
+  USER,
+  AUDITOR;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

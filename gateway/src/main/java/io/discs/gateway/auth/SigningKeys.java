@@ -23,9 +23,11 @@ public record SigningKeys(String privatePem, String publicPem) {
   static final String PUBLIC_FILE = "jwt-es256-public.pem";
 
   /** Blocking file I/O: call on a worker. */
-  public static SigningKeys loadOrGenerate(SecurityConfig security, Path dataDir) throws IOException {
+  public static SigningKeys loadOrGenerate(SecurityConfig security, Path dataDir)
+      throws IOException {
     if (security.jwtPrivateKey() != null) {
-      return new SigningKeys(Files.readString(security.jwtPrivateKey()), Files.readString(security.jwtPublicKey()));
+      return new SigningKeys(
+          Files.readString(security.jwtPrivateKey()), Files.readString(security.jwtPublicKey()));
     }
     Path dir = dataDir.resolve("keys");
     Path privateKey = dir.resolve(PRIVATE_FILE);
@@ -34,7 +36,9 @@ public record SigningKeys(String privatePem, String publicPem) {
       Files.createDirectories(dir);
       SigningKeys generated = generate();
       try {
-        Files.createFile(privateKey, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            privateKey,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(privateKey, generated.privatePem, StandardCharsets.US_ASCII);
         Files.writeString(publicKey, generated.publicPem, StandardCharsets.US_ASCII);
       } catch (FileAlreadyExistsException e) {
@@ -49,7 +53,8 @@ public record SigningKeys(String privatePem, String publicPem) {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"));
       KeyPair pair = generator.generateKeyPair();
-      return new SigningKeys(pem("PRIVATE KEY", pair.getPrivate().getEncoded()),
+      return new SigningKeys(
+          pem("PRIVATE KEY", pair.getPrivate().getEncoded()),
           pem("PUBLIC KEY", pair.getPublic().getEncoded()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("this JDK cannot generate P-256 keys", e);
@@ -57,7 +62,8 @@ public record SigningKeys(String privatePem, String publicPem) {
   }
 
   private static String pem(String type, byte[] der) {
-    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
     return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
   }
 

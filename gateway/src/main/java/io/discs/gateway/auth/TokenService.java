@@ -32,31 +32,42 @@ public final class TokenService {
 
   public TokenService(Vertx vertx, SigningKeys keys, SecurityConfig security) {
     this.security = security;
-    JWTAuthOptions options = new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(keys.privatePem()))
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(keys.publicPem()))
-        .setJWTOptions(new JWTOptions().setIssuer(security.issuer()).setAudience(List.of(security.audience()))
-            .setLeeway(LEEWAY_SECONDS));
+    JWTAuthOptions options =
+        new JWTAuthOptions()
+            .addPubSecKey(
+                new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(keys.privatePem()))
+            .addPubSecKey(
+                new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(keys.publicPem()))
+            .setJWTOptions(
+                new JWTOptions()
+                    .setIssuer(security.issuer())
+                    .setAudience(List.of(security.audience()))
+                    .setLeeway(LEEWAY_SECONDS));
     this.jwt = JWTAuth.create(vertx, options);
   }
 
   public String issue(String username, List<Role> roles) {
-    JsonObject claims = new JsonObject()
-        .put("sub", username)
-        .put("roles", new JsonArray(roles.stream().map(Role::wireName).toList()))
-        .put("jti", UUID.randomUUID().toString());
-    return jwt.generateToken(claims, new JWTOptions()
-        .setAlgorithm(ALGORITHM)
-        .setIssuer(security.issuer())
-        .setAudience(List.of(security.audience()))
-        .setExpiresInSeconds(expiresInSeconds()));
+    JsonObject claims =
+        new JsonObject()
+            .put("sub", username)
+            .put("roles", new JsonArray(roles.stream().map(Role::wireName).toList()))
+            .put("jti", UUID.randomUUID().toString());
+    return jwt.generateToken(
+        claims,
+        new JWTOptions()
+            .setAlgorithm(ALGORITHM)
+            .setIssuer(security.issuer())
+            .setAudience(List.of(security.audience()))
+            .setExpiresInSeconds(expiresInSeconds()));
   }
 
   public int expiresInSeconds() {
     return security.tokenMinutes() * 60;
   }
 
-  /** The verified identity in the token, or a failed future for any token that is not exactly right. */
+  /**
+   * The verified identity in the token, or a failed future for any token that is not exactly right.
+   */
   public Future<Identity> verify(String token) {
     if (!hasPinnedHeader(token)) {
       return Future.failedFuture(new InvalidToken());
@@ -64,7 +75,8 @@ public final class TokenService {
     return jwt.authenticate(new TokenCredentials(token))
         .recover(failure -> Future.failedFuture(new InvalidToken()))
         // The verified payload, with iat and exp, is kept under attributes, not the principal.
-        .compose(user -> checkClaims(user.attributes().getJsonObject("accessToken", new JsonObject())));
+        .compose(
+            user -> checkClaims(user.attributes().getJsonObject("accessToken", new JsonObject())));
   }
 
   private Future<Identity> checkClaims(JsonObject claims) {
@@ -72,13 +84,20 @@ public final class TokenService {
     Long exp = claims.getLong("exp");
     Long iat = claims.getLong("iat");
     Object aud = claims.getValue("aud");
-    boolean audienceOk = security.audience().equals(aud)
-        || (aud instanceof JsonArray array && array.contains(security.audience()));
+    boolean audienceOk =
+        security.audience().equals(aud)
+            || (aud instanceof JsonArray array && array.contains(security.audience()));
     String subject = claims.getString("sub");
     Object roleClaim = claims.getValue("roles");
-    if (exp == null || iat == null || exp + LEEWAY_SECONDS < now || iat - LEEWAY_SECONDS > now
-        || !security.issuer().equals(claims.getString("iss")) || !audienceOk
-        || subject == null || subject.isEmpty() || claims.getString("jti") == null
+    if (exp == null
+        || iat == null
+        || exp + LEEWAY_SECONDS < now
+        || iat - LEEWAY_SECONDS > now
+        || !security.issuer().equals(claims.getString("iss"))
+        || !audienceOk
+        || subject == null
+        || subject.isEmpty()
+        || claims.getString("jti") == null
         || !(roleClaim instanceof JsonArray roleArray)) {
       return Future.failedFuture(new InvalidToken());
     }
@@ -98,9 +117,12 @@ public final class TokenService {
       return false;
     }
     try {
-      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
+      JsonObject header =
+          new JsonObject(
+              new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
       Object typ = header.getValue("typ");
-      return ALGORITHM.equals(header.getString("alg")) && (typ == null || "JWT".equals(typ))
+      return ALGORITHM.equals(header.getString("alg"))
+          && (typ == null || "JWT".equals(typ))
           && header.getValue("crit") == null;
     } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
       return false;

@@ -14,14 +14,17 @@ public final class UserStore {
   private static final String COLUMNS = "username, password_hash, roles, created_at, created_by";
   private static final String GET = "SELECT " + COLUMNS + " FROM users WHERE username = $1";
   private static final String LIST = "SELECT " + COLUMNS + " FROM users ORDER BY username";
-  private static final String INSERT = """
+  private static final String INSERT =
+      """
       INSERT INTO users (username, password_hash, roles, created_by) VALUES ($1, $2, $3, $4)
       ON CONFLICT (username) DO NOTHING
       """;
   private static final String UPDATE_PASSWORD =
       "UPDATE users SET password_hash = $2, password_changed_at = now() WHERE username = $1";
+
   /** One statement, so two admins deleting each other at once cannot leave none. */
-  private static final String DELETE_UNLESS_LAST_ADMIN = """
+  private static final String DELETE_UNLESS_LAST_ADMIN =
+      """
       DELETE FROM users WHERE username = $1
         AND (NOT ('admin' = ANY(roles))
              OR (SELECT count(*) FROM users WHERE 'admin' = ANY(roles)) > 1)
@@ -34,47 +37,72 @@ public final class UserStore {
   }
 
   public Future<Optional<UserRecord>> find(String username) {
-    return pool.preparedQuery(GET).execute(Tuple.of(username))
-        .map(rows -> rows.iterator().hasNext() ? Optional.of(toUser(rows.iterator().next())) : Optional.empty());
+    return pool.preparedQuery(GET)
+        .execute(Tuple.of(username))
+        .map(
+            rows ->
+                rows.iterator().hasNext()
+                    ? Optional.of(toUser(rows.iterator().next()))
+                    : Optional.empty());
   }
 
   public Future<List<UserRecord>> list() {
-    return pool.query(LIST).execute().map(rows -> {
-      List<UserRecord> users = new ArrayList<>();
-      rows.forEach(row -> users.add(toUser(row)));
-      return users;
-    });
+    return pool.query(LIST)
+        .execute()
+        .map(
+            rows -> {
+              List<UserRecord> users = new ArrayList<>();
+              rows.forEach(row -> users.add(toUser(row)));
+              return users;
+            });
   }
 
   /** False when the name is taken. */
-  public Future<Boolean> create(String username, String passwordHash, List<Role> roles, String createdBy) {
+  public Future<Boolean> create(
+      String username, String passwordHash, List<Role> roles, String createdBy) {
     String[] roleNames = roles.stream().map(Role::wireName).distinct().toArray(String[]::new);
-    return pool.preparedQuery(INSERT).execute(Tuple.of(username, passwordHash, roleNames, createdBy))
+    return pool.preparedQuery(INSERT)
+        .execute(Tuple.of(username, passwordHash, roleNames, createdBy))
         .map(rows -> rows.rowCount() == 1);
   }
 
   public Future<Boolean> updatePassword(String username, String passwordHash) {
-    return pool.preparedQuery(UPDATE_PASSWORD).execute(Tuple.of(username, passwordHash))
+    return pool.preparedQuery(UPDATE_PASSWORD)
+        .execute(Tuple.of(username, passwordHash))
         .map(rows -> rows.rowCount() == 1);
   }
 
   public Future<DeleteOutcome> delete(String username) {
-    return pool.preparedQuery(DELETE_UNLESS_LAST_ADMIN).execute(Tuple.of(username)).compose(rows -> {
-      if (rows.rowCount() == 1) {
-        return Future.succeededFuture(DeleteOutcome.DELETED);
-      }
-      return find(username).map(user -> user.isPresent() ? DeleteOutcome.LAST_ADMIN : DeleteOutcome.NOT_FOUND);
-    });
+    return pool.preparedQuery(DELETE_UNLESS_LAST_ADMIN)
+        .execute(Tuple.of(username))
+        .compose(
+            rows -> {
+              if (rows.rowCount() == 1) {
+                return Future.succeededFuture(DeleteOutcome.DELETED);
+              }
+              return find(username)
+                  .map(
+                      user ->
+                          user.isPresent() ? DeleteOutcome.LAST_ADMIN : DeleteOutcome.NOT_FOUND);
+            });
   }
 
   public enum DeleteOutcome {
-    DELETED, NOT_FOUND, LAST_ADMIN
+    DELETED,
+    NOT_FOUND,
+    LAST_ADMIN
   }
 
   private static UserRecord toUser(Row row) {
-    List<Role> roles = Arrays.stream(row.getArrayOfStrings("roles"))
-        .map(name -> Role.fromWire(name).orElseThrow()).toList();
-    return new UserRecord(row.getString("username"), row.getString("password_hash"), roles,
-        row.getOffsetDateTime("created_at").toInstant(), row.getString("created_by"));
+    List<Role> roles =
+        Arrays.stream(row.getArrayOfStrings("roles"))
+            .map(name -> Role.fromWire(name).orElseThrow())
+            .toList();
+    return new UserRecord(
+        row.getString("username"),
+        row.getString("password_hash"),
+        roles,
+        row.getOffsetDateTime("created_at").toInstant(),
+        row.getString("created_by"));
   }
 }

@@ -13,17 +13,13 @@ public record ByteRange(long start, long end) {
   }
 
   /** What a Range header asks for: nothing (serve it all), a range, or something unsatisfiable. */
-  public sealed interface Request permits Whole, Partial, Unsatisfiable {
-  }
+  public sealed interface Request permits Whole, Partial, Unsatisfiable {}
 
-  public record Whole() implements Request {
-  }
+  public record Whole() implements Request {}
 
-  public record Partial(ByteRange range) implements Request {
-  }
+  public record Partial(ByteRange range) implements Request {}
 
-  public record Unsatisfiable() implements Request {
-  }
+  public record Unsatisfiable() implements Request {}
 
   /** Several ranges or a malformed header are served whole, as RFC 9110 allows. */
   public static Request parse(String header, long size) {
@@ -36,7 +32,8 @@ public record ByteRange(long start, long end) {
     }
     Optional<Long> first = number(matcher.group(1));
     Optional<Long> last = number(matcher.group(2));
-    if ((!matcher.group(1).isEmpty() && first.isEmpty()) || (!matcher.group(2).isEmpty() && last.isEmpty())) {
+    if ((!matcher.group(1).isEmpty() && first.isEmpty())
+        || (!matcher.group(2).isEmpty() && last.isEmpty())) {
       return new Whole();
     }
     if (first.isEmpty()) {

@@ -39,7 +39,8 @@ public final class ImageRoutes {
     String expected = DigestHeaders.expectedSha256(request.headers());
     ImageBlobs blobs = blobs();
     String contentType = request.getHeader("Content-Type");
-    boolean multipart = contentType != null && contentType.toLowerCase().startsWith("multipart/form-data");
+    boolean multipart =
+        contentType != null && contentType.toLowerCase().startsWith("multipart/form-data");
     Future<ReadStream<Buffer>> body;
     Future<String> name;
     Long declared = multipart ? null : contentLength(request);
@@ -58,47 +59,72 @@ public final class ImageRoutes {
       body = Future.succeededFuture(request);
       name = Future.succeededFuture(nameParam(ctx));
     }
-    body.compose(stream -> name.compose(n -> blobs.ingest(stream,
-            new ImageBlobs.IngestRequest(n, expected, declared, AccessControl.caller(ctx)))))
-        .onSuccess(result -> ctx.response()
-            .setStatusCode(result.created() ? 201 : 200)
-            .putHeader("Location", "/api/v1/images/" + result.image().id())
-            .putHeader("Content-Type", "application/json")
-            .end(result.image().toJson().encode()))
+    body.compose(
+            stream ->
+                name.compose(
+                    n ->
+                        blobs.ingest(
+                            stream,
+                            new ImageBlobs.IngestRequest(
+                                n, expected, declared, AccessControl.caller(ctx)))))
+        .onSuccess(
+            result ->
+                ctx.response()
+                    .setStatusCode(result.created() ? 201 : 200)
+                    .putHeader("Location", "/api/v1/images/" + result.image().id())
+                    .putHeader("Content-Type", "application/json")
+                    .end(result.image().toJson().encode()))
         .onFailure(ctx::fail);
   }
 
   public void content(RoutingContext ctx) {
-    blobs().locate(ctx.pathParam("id")).onSuccess(blob -> {
-      HttpServerResponse response = ctx.response();
-      String etag = "\"" + blob.sha256() + "\"";
-      response.putHeader("ETag", etag).putHeader("Accept-Ranges", "bytes")
-          .putHeader("Content-Type", "application/octet-stream")
-          .putHeader("Cache-Control", "private, no-cache");
-      if (etag.equals(ctx.request().getHeader("If-None-Match"))) {
-        response.setStatusCode(304).end();
-        return;
-      }
-      String ifRange = ctx.request().getHeader("If-Range");
-      String rangeHeader = ifRange == null || ifRange.equals(etag) ? ctx.request().getHeader("Range") : null;
-      ByteRange.Request range = ByteRange.parse(rangeHeader, blob.sizeBytes());
-      boolean head = ctx.request().method() == HttpMethod.HEAD;
-      if (range instanceof ByteRange.Unsatisfiable) {
-        response.putHeader("Content-Range", "bytes */" + blob.sizeBytes());
-        ctx.fail(416, DomainErrors.badRequest("the range is outside the image's " + blob.sizeBytes() + " bytes"));
-      } else if (range instanceof ByteRange.Partial partial) {
-        ByteRange r = partial.range();
-        response.setStatusCode(206).putHeader("Content-Range", "bytes " + r.start() + "-" + r.end() + "/"
-            + blob.sizeBytes());
-        send(response, head, blob, r.start(), r.length());
-      } else {
-        send(response, head, blob, 0, blob.sizeBytes());
-      }
-    }).onFailure(ctx::fail);
+    blobs()
+        .locate(ctx.pathParam("id"))
+        .onSuccess(
+            blob -> {
+              HttpServerResponse response = ctx.response();
+              String etag = "\"" + blob.sha256() + "\"";
+              response
+                  .putHeader("ETag", etag)
+                  .putHeader("Accept-Ranges", "bytes")
+                  .putHeader("Content-Type", "application/octet-stream")
+                  .putHeader("Cache-Control", "private, no-cache");
+              if (etag.equals(ctx.request().getHeader("If-None-Match"))) {
+                response.setStatusCode(304).end();
+                return;
+              }
+              String ifRange = ctx.request().getHeader("If-Range");
+              String rangeHeader =
+                  ifRange == null || ifRange.equals(etag) ? ctx.request().getHeader("Range") : null;
+              ByteRange.Request range = ByteRange.parse(rangeHeader, blob.sizeBytes());
+              boolean head = ctx.request().method() == HttpMethod.HEAD;
+              if (range instanceof ByteRange.Unsatisfiable) {
+                response.putHeader("Content-Range", "bytes */" + blob.sizeBytes());
+                ctx.fail(
+                    416,
+                    DomainErrors.badRequest(
+                        "the range is outside the image's " + blob.sizeBytes() + " bytes"));
+              } else if (range instanceof ByteRange.Partial partial) {
+                ByteRange r = partial.range();
+                response
+                    .setStatusCode(206)
+                    .putHeader(
+                        "Content-Range",
+                        "bytes " + r.start() + "-" + r.end() + "/" + blob.sizeBytes());
+                send(response, head, blob, r.start(), r.length());
+              } else {
+                send(response, head, blob, 0, blob.sizeBytes());
+              }
+            })
+        .onFailure(ctx::fail);
   }
 
   /** The kernel copies the file to the socket (sendfile) when nothing sits between them. */
-  private static void send(HttpServerResponse response, boolean head, ImageBlobs.BlobLocation blob, long offset,
+  private static void send(
+      HttpServerResponse response,
+      boolean head,
+      ImageBlobs.BlobLocation blob,
+      long offset,
       long length) {
     if (head) {
       response.putHeader("Content-Length", String.valueOf(length)).end();
@@ -108,23 +134,28 @@ public final class ImageRoutes {
   }
 
   private ImageBlobs blobs() {
-    return LocalServices.find(vertx, ImageBlobs.class).orElseThrow(() -> DomainErrors.unavailable(
-        "image bytes are served by a gateway that runs beside image-service; this one does not"));
+    return LocalServices.find(vertx, ImageBlobs.class)
+        .orElseThrow(
+            () ->
+                DomainErrors.unavailable(
+                    "image bytes are served by a gateway that runs beside image-service; this one does not"));
   }
 
   /** The first part named {@code file}; other parts are read and dropped. */
   private static Future<HttpServerFileUpload> filePart(HttpServerRequest request) {
     request.setExpectMultipart(true);
     io.vertx.core.Promise<HttpServerFileUpload> part = io.vertx.core.Promise.promise();
-    request.uploadHandler(upload -> {
-      if ("file".equals(upload.name()) && !part.future().isComplete()) {
-        upload.pause();
-        part.complete(upload);
-      } else {
-        upload.handler(ignored -> { });
-      }
-    });
-    request.endHandler(v -> part.tryFail(DomainErrors.badRequest("the multipart body has no part named 'file'")));
+    request.uploadHandler(
+        upload -> {
+          if ("file".equals(upload.name()) && !part.future().isComplete()) {
+            upload.pause();
+            part.complete(upload);
+          } else {
+            upload.handler(ignored -> {});
+          }
+        });
+    request.endHandler(
+        v -> part.tryFail(DomainErrors.badRequest("the multipart body has no part named 'file'")));
     return part.future();
   }
 

@@ -39,8 +39,10 @@ class LoginThrottleTest {
         throttle.failed("user" + i, "198.51.100.7").await(5, TimeUnit.SECONDS);
       }
 
-      assertThat(throttle.lockedFor("someone-new", "198.51.100.7").await(5, TimeUnit.SECONDS)).isPresent();
-      assertThat(throttle.lockedFor("someone-new", "198.51.100.8").await(5, TimeUnit.SECONDS)).isEmpty();
+      assertThat(throttle.lockedFor("someone-new", "198.51.100.7").await(5, TimeUnit.SECONDS))
+          .isPresent();
+      assertThat(throttle.lockedFor("someone-new", "198.51.100.8").await(5, TimeUnit.SECONDS))
+          .isEmpty();
     } finally {
       vertx.close().await(5, TimeUnit.SECONDS);
     }

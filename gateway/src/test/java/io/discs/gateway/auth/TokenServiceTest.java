@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(VertxExtension.class)
 class TokenServiceTest {
-  private static final SecurityConfig SECURITY = new SecurityConfig(null, null, "discs", "discs-api", 15, 5, 300, null);
+  private static final SecurityConfig SECURITY =
+      new SecurityConfig(null, null, "discs", "discs-api", 15, 5, 300, null);
 
   @Test
   void issuesAnEs256TokenWithEveryRequiredClaim(Vertx vertx) throws Exception {

@@ -13,11 +13,11 @@ import java.time.ZoneOffset;
 public final class DiscInspector {
   public static final int SECTOR = 2048;
   public static final int FIRST_DESCRIPTOR = 16 * SECTOR;
+
   /** How much of the start of a file the inspector looks at; enough for any sane descriptor set. */
   public static final int PREFIX_BYTES = 64 * SECTOR;
 
-  private DiscInspector() {
-  }
+  private DiscInspector() {}
 
   /**
    * @param prefix the first bytes of the file (up to {@link #PREFIX_BYTES})
@@ -25,7 +25,8 @@ public final class DiscInspector {
    */
   public static Inspection inspect(byte[] prefix, long totalSize) {
     if (totalSize < FIRST_DESCRIPTOR + SECTOR || prefix.length < FIRST_DESCRIPTOR + SECTOR) {
-      return new Inspection.NotADisc("too short to hold volume descriptors (" + totalSize + " bytes)");
+      return new Inspection.NotADisc(
+          "too short to hold volume descriptors (" + totalSize + " bytes)");
     }
     int primary = -1;
     boolean bootable = false;
@@ -36,7 +37,8 @@ public final class DiscInspector {
       int type = prefix[at] & 0xff;
       switch (ascii(prefix, at + 1, 5)) {
         case "CD001" -> {
-          // Type 255 is the ISO terminator; a UDF bridge disc carries its recognition sequence after it.
+          // Type 255 is the ISO terminator; a UDF bridge disc carries its recognition sequence
+          // after it.
           if (type == 1 && primary < 0) {
             primary = at;
           } else if (type == 0 && ascii(prefix, at + 7, 23).equals("EL TORITO SPECIFICATION")) {
@@ -52,13 +54,15 @@ public final class DiscInspector {
       }
     }
     if (nsr) {
-      return primary >= 0 ? primary(prefix, primary, "udf", bootable)
+      return primary >= 0
+          ? primary(prefix, primary, "udf", bootable)
           : new Inspection.Disc("udf", null, totalSize / SECTOR, SECTOR, null, bootable);
     }
     if (primary >= 0) {
       return primary(prefix, primary, "iso9660", bootable);
     }
-    return new Inspection.NotADisc("no ISO 9660 primary volume descriptor and no UDF volume recognition sequence");
+    return new Inspection.NotADisc(
+        "no ISO 9660 primary volume descriptor and no UDF volume recognition sequence");
   }
 
   private static Inspection primary(byte[] b, int at, String format, boolean bootable) {
@@ -66,10 +70,16 @@ public final class DiscInspector {
     long spaceSize = le32(b, at + 80);
     int blockSize = le16(b, at + 128);
     if (blockSize != 512 && blockSize != 1024 && blockSize != 2048) {
-      return new Inspection.NotADisc("logical block size " + blockSize + " is not 512, 1024 or 2048");
+      return new Inspection.NotADisc(
+          "logical block size " + blockSize + " is not 512, 1024 or 2048");
     }
-    return new Inspection.Disc(format, volumeId.isEmpty() ? null : volumeId, spaceSize, blockSize,
-        decDateTime(b, at + 813), bootable);
+    return new Inspection.Disc(
+        format,
+        volumeId.isEmpty() ? null : volumeId,
+        spaceSize,
+        blockSize,
+        decDateTime(b, at + 813),
+        bootable);
   }
 
   /** ECMA-119 8.4.26.1: "YYYYMMDDHHMMSScc" digits, then the offset from GMT in 15-minute steps. */
@@ -81,9 +91,12 @@ public final class DiscInspector {
     try {
       int offsetQuarters = b[at + 16];
       return OffsetDateTime.of(
-          Integer.parseInt(digits.substring(0, 4)), Integer.parseInt(digits.substring(4, 6)),
-          Integer.parseInt(digits.substring(6, 8)), Integer.parseInt(digits.substring(8, 10)),
-          Integer.parseInt(digits.substring(10, 12)), Integer.parseInt(digits.substring(12, 14)),
+          Integer.parseInt(digits.substring(0, 4)),
+          Integer.parseInt(digits.substring(4, 6)),
+          Integer.parseInt(digits.substring(6, 8)),
+          Integer.parseInt(digits.substring(8, 10)),
+          Integer.parseInt(digits.substring(10, 12)),
+          Integer.parseInt(digits.substring(12, 14)),
           Integer.parseInt(digits.substring(14, 16)) * 10_000_000,
           ZoneOffset.ofTotalSeconds(offsetQuarters * 15 * 60));
     } catch (DateTimeException e) {
@@ -96,7 +109,10 @@ public final class DiscInspector {
   }
 
   private static long le32(byte[] b, int at) {
-    return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8 | (b[at + 2] & 0xffL) << 16 | (b[at + 3] & 0xffL) << 24;
+    return (b[at] & 0xffL)
+        | (b[at + 1] & 0xffL) << 8
+        | (b[at + 2] & 0xffL) << 16
+        | (b[at + 3] & 0xffL) << 24;
   }
 
   private static int le16(byte[] b, int at) {

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Where image bytes live, addressed by their SHA-256. Every method blocks on the filesystem:
- * call them from a worker, never an event loop.
+ * Where image bytes live, addressed by their SHA-256. Every method blocks on the filesystem: call
+ * them from a worker, never an event loop.
  */
 public interface ImageStore {
 
@@ -13,8 +13,8 @@ public interface ImageStore {
   Path newTempFile() throws IOException;
 
   /**
-   * Moves a complete, checked temporary file into place under its digest and makes it read-only.
-   * If those bytes are already stored the temporary file is removed and the stored blob kept.
+   * Moves a complete, checked temporary file into place under its digest and makes it read-only. If
+   * those bytes are already stored the temporary file is removed and the stored blob kept.
    */
   Path commit(Path tempFile, String sha256) throws IOException;
 

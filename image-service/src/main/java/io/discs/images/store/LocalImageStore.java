@@ -32,7 +32,8 @@ public final class LocalImageStore implements ImageStore {
   public Path newTempFile() throws IOException {
     Files.createDirectories(tmp);
     Path file = tmp.resolve(UUID.randomUUID() + PART);
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     return file;
   }
 
@@ -50,7 +51,8 @@ public final class LocalImageStore implements ImageStore {
       Files.deleteIfExists(tempFile);
       return target;
     } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the image store's tmp and blob directories must be on one filesystem", e);
+      throw new IOException(
+          "the image store's tmp and blob directories must be on one filesystem", e);
     }
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--r--r--"));
     syncDirectory(target.getParent());

@@ -7,15 +7,14 @@ import io.discs.platform.error.DomainErrors;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
-import io.discs.platform.images.Image;
 import io.discs.platform.images.ImageBlobs;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.serviceproxy.ServiceException;
@@ -44,8 +43,14 @@ public final class ImageIngestor {
   private final MeterRegistry registry;
   private final WorkerExecutor io;
 
-  public ImageIngestor(Vertx vertx, WorkerExecutor io, ImageStore store, ImageRecords records, EventPublisher events,
-      long maxBytes, MeterRegistry registry) {
+  public ImageIngestor(
+      Vertx vertx,
+      WorkerExecutor io,
+      ImageStore store,
+      ImageRecords records,
+      EventPublisher events,
+      long maxBytes,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.io = io;
     this.store = store;
@@ -53,13 +58,19 @@ public final class ImageIngestor {
     this.events = events;
     this.maxBytes = maxBytes;
     this.registry = registry;
-    this.bytesUploaded = Counter.builder("discs.image.upload.bytes").description("bytes of accepted uploads")
-        .baseUnit("bytes").register(registry);
-    this.uploadTime = Timer.builder("discs.image.upload.duration").description("time to receive and store an upload")
-        .register(registry);
+    this.bytesUploaded =
+        Counter.builder("discs.image.upload.bytes")
+            .description("bytes of accepted uploads")
+            .baseUnit("bytes")
+            .register(registry);
+    this.uploadTime =
+        Timer.builder("discs.image.upload.duration")
+            .description("time to receive and store an upload")
+            .register(registry);
   }
 
-  public Future<ImageBlobs.IngestResult> ingest(ReadStream<Buffer> body, ImageBlobs.IngestRequest request) {
+  public Future<ImageBlobs.IngestResult> ingest(
+      ReadStream<Buffer> body, ImageBlobs.IngestRequest request) {
     Timer.Sample timing = Timer.start(registry);
     try {
       checkName(request.name());
@@ -69,58 +80,107 @@ public final class ImageIngestor {
     } catch (ServiceException e) {
       return rejected(request, e);
     }
-    return vertx.executeBlocking(store::newTempFile, false)
-        .compose(temp -> UploadSink.open(io, temp, maxBytes)
-            .compose(sink -> {
-              return body.pipeTo(sink)
-                  .recover(failure -> {
-                    ServiceException error = sink.exceededLimit() ? sink.tooLargeError() : translate(failure);
-                    return sink.abandon().transform(v -> Future.failedFuture(error));
-                  })
-                  .compose(v -> accept(temp, sink, request));
+    return vertx
+        .executeBlocking(store::newTempFile, false)
+        .compose(
+            temp ->
+                UploadSink.open(io, temp, maxBytes)
+                    .compose(
+                        sink -> {
+                          return body.pipeTo(sink)
+                              .recover(
+                                  failure -> {
+                                    ServiceException error =
+                                        sink.exceededLimit()
+                                            ? sink.tooLargeError()
+                                            : translate(failure);
+                                    return sink.abandon()
+                                        .transform(v -> Future.failedFuture(error));
+                                  })
+                              .compose(v -> accept(temp, sink, request));
+                        })
+                    .recover(
+                        failure ->
+                            vertx
+                                .executeBlocking(() -> Files.deleteIfExists(temp), false)
+                                .transform(v -> Future.failedFuture(failure))))
+        .onSuccess(
+            result -> {
+              timing.stop(uploadTime);
+              if (result.created()) {
+                bytesUploaded.increment(result.image().sizeBytes());
+              }
+              events.publish(
+                  DomainEvent.of(
+                      "image.uploaded",
+                      request.caller().username(),
+                      "image/" + result.image().id(),
+                      Outcome.SUCCESS,
+                      request.caller().sourceIp(),
+                      new JsonObject()
+                          .put("name", result.image().name())
+                          .put("sha256", result.image().sha256())
+                          .put("sizeBytes", result.image().sizeBytes())
+                          .put("alreadyStored", !result.created())));
             })
-            .recover(failure -> vertx.executeBlocking(() -> Files.deleteIfExists(temp), false)
-                .transform(v -> Future.failedFuture(failure))))
-        .onSuccess(result -> {
-          timing.stop(uploadTime);
-          if (result.created()) {
-            bytesUploaded.increment(result.image().sizeBytes());
-          }
-          events.publish(DomainEvent.of("image.uploaded", request.caller().username(), "image/" + result.image().id(),
-              Outcome.SUCCESS, request.caller().sourceIp(), new JsonObject()
-                  .put("name", result.image().name()).put("sha256", result.image().sha256())
-                  .put("sizeBytes", result.image().sizeBytes()).put("alreadyStored", !result.created())));
-        })
         .recover(failure -> rejected(request, failure));
   }
 
-  private Future<ImageBlobs.IngestResult> accept(Path temp, UploadSink sink, ImageBlobs.IngestRequest request) {
+  private Future<ImageBlobs.IngestResult> accept(
+      Path temp, UploadSink sink, ImageBlobs.IngestRequest request) {
     String sha256 = sink.sha256Hex();
     if (request.expectedSha256() != null && !request.expectedSha256().equals(sha256)) {
-      return Future.failedFuture(DomainErrors.unprocessable("the body's SHA-256 is " + sha256
-          + ", not the " + request.expectedSha256() + " its digest header announced"));
+      return Future.failedFuture(
+          DomainErrors.unprocessable(
+              "the body's SHA-256 is "
+                  + sha256
+                  + ", not the "
+                  + request.expectedSha256()
+                  + " its digest header announced"));
     }
     Inspection inspection = DiscInspector.inspect(sink.prefix(), sink.size());
     if (inspection instanceof Inspection.NotADisc notADisc) {
-      return Future.failedFuture(DomainErrors.unsupportedMedia("not an ISO 9660 or UDF image: " + notADisc.reason()));
+      return Future.failedFuture(
+          DomainErrors.unsupportedMedia("not an ISO 9660 or UDF image: " + notADisc.reason()));
     }
     Inspection.Disc disc = (Inspection.Disc) inspection;
-    return records.findBySha256(sha256).compose(existing -> {
-      if (existing.isPresent()) {
-        return vertx.executeBlocking(() -> Files.deleteIfExists(temp), false)
-            .map(v -> new ImageBlobs.IngestResult(existing.get(), false));
-      }
-      return vertx.executeBlocking(() -> store.commit(temp, sha256), false)
-          .compose(path -> records.insert(request.name(), sink.size(), sha256, disc, request.caller().username()));
-    });
+    return records
+        .findBySha256(sha256)
+        .compose(
+            existing -> {
+              if (existing.isPresent()) {
+                return vertx
+                    .executeBlocking(() -> Files.deleteIfExists(temp), false)
+                    .map(v -> new ImageBlobs.IngestResult(existing.get(), false));
+              }
+              return vertx
+                  .executeBlocking(() -> store.commit(temp, sha256), false)
+                  .compose(
+                      path ->
+                          records.insert(
+                              request.name(),
+                              sink.size(),
+                              sha256,
+                              disc,
+                              request.caller().username()));
+            });
   }
 
-  private Future<ImageBlobs.IngestResult> rejected(ImageBlobs.IngestRequest request, Throwable failure) {
+  private Future<ImageBlobs.IngestResult> rejected(
+      ImageBlobs.IngestRequest request, Throwable failure) {
     ServiceException error = translate(failure);
     registry.counter("discs.image.rejected", "reason", reason(error.failureCode())).increment();
-    events.publish(DomainEvent.of("image.rejected", request.caller().username(), "image/upload", Outcome.FAILURE,
-        request.caller().sourceIp(), new JsonObject().put("name", request.name()).put("status", error.failureCode())
-            .put("reason", error.getMessage())));
+    events.publish(
+        DomainEvent.of(
+            "image.rejected",
+            request.caller().username(),
+            "image/upload",
+            Outcome.FAILURE,
+            request.caller().sourceIp(),
+            new JsonObject()
+                .put("name", request.name())
+                .put("status", error.failureCode())
+                .put("reason", error.getMessage())));
     return Future.failedFuture(error);
   }
 
@@ -140,7 +200,9 @@ public final class ImageIngestor {
   private static boolean isDiskFull(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-      if ((t instanceof IOException || t instanceof FileSystemException || t.getClass().getName().contains("FileSystem"))
+      if ((t instanceof IOException
+              || t instanceof FileSystemException
+              || t.getClass().getName().contains("FileSystem"))
           && (message.contains("no space left") || message.contains("disk quota"))) {
         return true;
       }
@@ -164,7 +226,8 @@ public final class ImageIngestor {
       throw DomainErrors.badRequest("query parameter 'name' is required");
     }
     if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES || name.indexOf('\0') >= 0) {
-      throw DomainErrors.badRequest("'name' must be at most " + MAX_NAME_BYTES + " bytes of UTF-8 without NUL");
+      throw DomainErrors.badRequest(
+          "'name' must be at most " + MAX_NAME_BYTES + " bytes of UTF-8 without NUL");
     }
   }
 }

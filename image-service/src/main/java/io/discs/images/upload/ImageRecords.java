@@ -12,6 +12,6 @@ public interface ImageRecords {
   Future<Optional<Image>> findBySha256(String sha256);
 
   /** Inserts, or answers the row another upload of the same bytes inserted first. */
-  Future<ImageBlobs.IngestResult> insert(String name, long sizeBytes, String sha256, Inspection.Disc disc,
-      String createdBy);
+  Future<ImageBlobs.IngestResult> insert(
+      String name, long sizeBytes, String sha256, Inspection.Disc disc, String createdBy);
 }

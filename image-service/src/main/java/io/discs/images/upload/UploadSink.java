@@ -31,7 +31,10 @@ public final class UploadSink implements WriteStream<Buffer> {
   private static final int BATCH_BYTES = 1 << 20;
   private static final long HIGH_WATER = 8L << 20;
   private static final long LOW_WATER = 2L << 20;
-  /** How much may be written before a background flush starts, so the final fsync finds little left. */
+
+  /**
+   * How much may be written before a background flush starts, so the final fsync finds little left.
+   */
   private static final long FLUSH_EVERY = 64L << 20;
 
   private final WorkerExecutor io;
@@ -64,8 +67,14 @@ public final class UploadSink implements WriteStream<Buffer> {
 
   /** Opens the (already created) temporary file on a worker. */
   public static Future<UploadSink> open(WorkerExecutor io, Path file, long maxBytes) {
-    return io.executeBlocking(() -> new UploadSink(io,
-        FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), maxBytes), false);
+    return io.executeBlocking(
+        () ->
+            new UploadSink(
+                io,
+                FileChannel.open(
+                    file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+                maxBytes),
+        false);
   }
 
   @Override
@@ -89,28 +98,39 @@ public final class UploadSink implements WriteStream<Buffer> {
     return batchBytes >= BATCH_BYTES ? flushBatch() : Future.succeededFuture();
   }
 
-  /** Writes what is left, then makes it durable before anyone may rename the file into the store. */
+  /**
+   * Writes what is left, then makes it durable before anyone may rename the file into the store.
+   */
   @Override
   public Future<Void> end() {
     flushBatch();
-    return tail.compose(v -> io.<Void>executeBlocking(() -> {
-      channel.force(true);
-      channel.close();
-      closed = true;
-      return null;
-    }, false));
+    return tail.compose(
+        v ->
+            io.<Void>executeBlocking(
+                () -> {
+                  channel.force(true);
+                  channel.close();
+                  closed = true;
+                  return null;
+                },
+                false));
   }
 
   /** For failure paths: releases the file without caring about its contents. */
   public Future<Void> abandon() {
     batch = new ArrayList<>();
-    return tail.transform(ignored -> io.<Void>executeBlocking(() -> {
-      if (!closed) {
-        closed = true;
-        channel.close();
-      }
-      return null;
-    }, false)).recover(ignored -> Future.succeededFuture());
+    return tail.transform(
+            ignored ->
+                io.<Void>executeBlocking(
+                    () -> {
+                      if (!closed) {
+                        closed = true;
+                        channel.close();
+                      }
+                      return null;
+                    },
+                    false))
+        .recover(ignored -> Future.succeededFuture());
   }
 
   private Future<Void> flushBatch() {
@@ -122,22 +142,29 @@ public final class UploadSink implements WriteStream<Buffer> {
     batch = new ArrayList<>();
     batchBytes = 0;
     inFlight += bytes;
-    tail = tail.compose(v -> io.<Void>executeBlocking(() -> {
-      for (ByteBuffer buffer : buffers) {
-        sha256.update(buffer.duplicate());
-      }
-      writeFully(buffers);
-      return null;
-    }, false)).andThen(done -> {
-      inFlight -= bytes;
-      unflushed += bytes;
-      startBackgroundFlush();
-      Handler<Void> drain = drainHandler;
-      if (drain != null && inFlight <= LOW_WATER) {
-        drainHandler = null;
-        drain.handle(null);
-      }
-    });
+    tail =
+        tail.compose(
+                v ->
+                    io.<Void>executeBlocking(
+                        () -> {
+                          for (ByteBuffer buffer : buffers) {
+                            sha256.update(buffer.duplicate());
+                          }
+                          writeFully(buffers);
+                          return null;
+                        },
+                        false))
+            .andThen(
+                done -> {
+                  inFlight -= bytes;
+                  unflushed += bytes;
+                  startBackgroundFlush();
+                  Handler<Void> drain = drainHandler;
+                  if (drain != null && inFlight <= LOW_WATER) {
+                    drainHandler = null;
+                    drain.handle(null);
+                  }
+                });
     return tail;
   }
 
@@ -151,12 +178,15 @@ public final class UploadSink implements WriteStream<Buffer> {
     }
     flushing = true;
     unflushed = 0;
-    io.<Void>executeBlocking(() -> {
-      if (channel.isOpen()) {
-        channel.force(false);
-      }
-      return null;
-    }, false).onComplete(done -> flushing = false);
+    io.<Void>executeBlocking(
+            () -> {
+              if (channel.isOpen()) {
+                channel.force(false);
+              }
+              return null;
+            },
+            false)
+        .onComplete(done -> flushing = false);
   }
 
   private void writeFully(ByteBuffer[] buffers) throws IOException {

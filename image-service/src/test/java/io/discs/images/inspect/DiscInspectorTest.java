@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DiscInspectorTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void readsTheVolumeOfAnIso9660Image() throws Exception {
@@ -26,7 +25,8 @@ class DiscInspectorTest {
     assertThat(disc.volumeId()).isEqualTo("DEBIAN_12");
     assertThat(disc.volumeSpaceSize()).isEqualTo(512);
     assertThat(disc.logicalBlockSize()).isEqualTo(2048);
-    assertThat(disc.volumeCreatedAt()).isEqualTo(OffsetDateTime.of(2026, 11, 25, 12, 0, 0, 0, ZoneOffset.ofHours(1)));
+    assertThat(disc.volumeCreatedAt())
+        .isEqualTo(OffsetDateTime.of(2026, 11, 25, 12, 0, 0, 0, ZoneOffset.ofHours(1)));
     assertThat(disc.bootable()).isFalse();
   }
 

@@ -4,7 +4,9 @@ import io.discs.platform.JsonDataObject;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.core.json.JsonObject;
 
-/** One row of the audit log: {@code {id, at, type, actor, resource, outcome, sourceIp, details}}. */
+/**
+ * One row of the audit log: {@code {id, at, type, actor, resource, outcome, sourceIp, details}}.
+ */
 @DataObject
 public final class AuditEntry extends JsonDataObject {
 

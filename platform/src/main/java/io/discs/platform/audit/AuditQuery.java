@@ -5,7 +5,9 @@ import io.vertx.codegen.annotations.DataObject;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
-/** Filters for the audit log; an absent field means "any". Newest first, at most {@code limit} rows. */
+/**
+ * Filters for the audit log; an absent field means "any". Newest first, at most {@code limit} rows.
+ */
 @DataObject
 public final class AuditQuery extends JsonDataObject {
   public static final int DEFAULT_LIMIT = 100;
@@ -16,12 +18,13 @@ public final class AuditQuery extends JsonDataObject {
   }
 
   public static AuditQuery of(String actor, String type, Instant since, Long beforeId, int limit) {
-    return new AuditQuery(new JsonObject()
-        .put("actor", actor)
-        .put("type", type)
-        .put("since", since)
-        .put("beforeId", beforeId)
-        .put("limit", limit));
+    return new AuditQuery(
+        new JsonObject()
+            .put("actor", actor)
+            .put("type", type)
+            .put("since", since)
+            .put("beforeId", beforeId)
+            .put("limit", limit));
   }
 
   public String actor() {

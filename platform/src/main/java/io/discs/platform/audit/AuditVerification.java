@@ -20,8 +20,12 @@ public final class AuditVerification extends JsonDataObject {
   }
 
   public static AuditVerification broken(long checked, long firstBrokenId, String reason) {
-    return new AuditVerification(new JsonObject().put("intact", false).put("checked", checked)
-        .put("firstBrokenId", firstBrokenId).put("reason", reason));
+    return new AuditVerification(
+        new JsonObject()
+            .put("intact", false)
+            .put("checked", checked)
+            .put("firstBrokenId", firstBrokenId)
+            .put("reason", reason));
   }
 
   public boolean isIntact() {

@@ -11,8 +11,7 @@ import java.util.List;
  * (TCP-IP), never by multicast or cloud auto-detection, and binds the address it is given.
  */
 public final class HazelcastConfigs {
-  private HazelcastConfigs() {
-  }
+  private HazelcastConfigs() {}
 
   public static Config tcpIp(String clusterName, String host, int port, List<String> members) {
     Config config = ConfigUtil.loadConfig();

@@ -5,9 +5,9 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Where PostgreSQL is. Accepts {@code postgresql://user:password@host:port/db} (and the
- * {@code postgres://} and {@code jdbc:postgresql://} spellings); the password never appears in
- * {@link #toString()}.
+ * Where PostgreSQL is. Accepts {@code postgresql://user:password@host:port/db} (and the {@code
+ * postgres://} and {@code jdbc:postgresql://} spellings); the password never appears in {@link
+ * #toString()}.
  */
 public record DatabaseUrl(String host, int port, String database, String user, String password) {
 
@@ -47,7 +47,8 @@ public record DatabaseUrl(String host, int port, String database, String user, S
         }
       }
     }
-    return new DatabaseUrl(parsed.getHost(), parsed.getPort() < 0 ? 5432 : parsed.getPort(), database, user, password);
+    return new DatabaseUrl(
+        parsed.getHost(), parsed.getPort() < 0 ? 5432 : parsed.getPort(), database, user, password);
   }
 
   public String jdbcUrl() {

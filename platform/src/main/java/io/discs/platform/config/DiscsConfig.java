@@ -42,7 +42,8 @@ public record DiscsConfig(
     int clusterPort) {
 
   private static final Pattern IQN_AUTHORITY =
-      Pattern.compile("iqn\\.\\d{4}-(0[1-9]|1[0-2])\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+      Pattern.compile(
+          "iqn\\.\\d{4}-(0[1-9]|1[0-2])\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
   private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,255}");
 
@@ -62,12 +63,16 @@ public record DiscsConfig(
     DatabaseUrl dbUrl = in.optional(Setting.DB_URL, DatabaseUrl::parse).orElse(null);
     int poolSize = in.integer(Setting.DB_POOL_SIZE, 1, 200);
     IscsiBackendKind backend = in.enumValue(Setting.ISCSI_BACKEND, IscsiBackendKind.class);
-    HostPort portal = in.optional(Setting.ISCSI_PORTAL, HostPort::parse)
-        .orElseGet(() -> new HostPort(firstNonLoopbackAddress(), 3260));
-    HostPort listen = in.optional(Setting.ISCSI_LISTEN, HostPort::parse)
-        .orElseGet(() -> new HostPort("0.0.0.0", portal.port()));
-    Integer tgtControlPort = in.raw(Setting.TGT_CONTROL_PORT).isPresent()
-        ? in.integer(Setting.TGT_CONTROL_PORT, 0, 65535) : null;
+    HostPort portal =
+        in.optional(Setting.ISCSI_PORTAL, HostPort::parse)
+            .orElseGet(() -> new HostPort(firstNonLoopbackAddress(), 3260));
+    HostPort listen =
+        in.optional(Setting.ISCSI_LISTEN, HostPort::parse)
+            .orElseGet(() -> new HostPort("0.0.0.0", portal.port()));
+    Integer tgtControlPort =
+        in.raw(Setting.TGT_CONTROL_PORT).isPresent()
+            ? in.integer(Setting.TGT_CONTROL_PORT, 0, 65535)
+            : null;
     int reconcileSeconds = in.integer(Setting.RECONCILE_SECONDS, 1, 3_600);
     String authority = in.string(Setting.IQN_AUTHORITY);
     if (!IQN_AUTHORITY.matcher(authority).matches() || authority.length() > 150) {
@@ -83,16 +88,36 @@ public record DiscsConfig(
     long maxImage = in.longValue(Setting.MAX_IMAGE_BYTES, 65_536, Long.MAX_VALUE);
     int maxSessions = in.integer(Setting.MAX_SESSIONS_PER_USER, 1, 1_000);
     boolean cluster = in.bool(Setting.CLUSTER);
-    List<String> members = in.parse(Setting.CLUSTER_MEMBERS, in.string(Setting.CLUSTER_MEMBERS), DiscsConfig::members);
+    List<String> members =
+        in.parse(Setting.CLUSTER_MEMBERS, in.string(Setting.CLUSTER_MEMBERS), DiscsConfig::members);
     String clusterName = in.string(Setting.CLUSTER_NAME);
     if (!CLUSTER_NAME.matcher(clusterName).matches()) {
       throw SettingReader.invalid(Setting.CLUSTER_NAME, clusterName);
     }
     String clusterHost = in.string(Setting.CLUSTER_HOST);
     int clusterPort = in.integer(Setting.CLUSTER_PORT, 1, 65535);
-    return new DiscsConfig(httpPort, httpHost, dataDir, dbUrl, poolSize, backend, portal, listen, tgtControlPort,
-        reconcileSeconds, authority,
-        security, lease, heartbeat, reaper, maxImage, maxSessions, cluster, members, clusterName, clusterHost,
+    return new DiscsConfig(
+        httpPort,
+        httpHost,
+        dataDir,
+        dbUrl,
+        poolSize,
+        backend,
+        portal,
+        listen,
+        tgtControlPort,
+        reconcileSeconds,
+        authority,
+        security,
+        lease,
+        heartbeat,
+        reaper,
+        maxImage,
+        maxSessions,
+        cluster,
+        members,
+        clusterName,
+        clusterHost,
         clusterPort);
   }
 
@@ -105,15 +130,24 @@ public record DiscsConfig(
     if (adminPassword != null && adminPassword.length() < 12) {
       throw SettingReader.invalid(Setting.ADMIN_PASSWORD, adminPassword);
     }
-    Path privateKey = in.raw(Setting.JWT_PRIVATE_KEY).map(t -> in.path(Setting.JWT_PRIVATE_KEY)).orElse(null);
-    Path publicKey = in.raw(Setting.JWT_PUBLIC_KEY).map(t -> in.path(Setting.JWT_PUBLIC_KEY)).orElse(null);
+    Path privateKey =
+        in.raw(Setting.JWT_PRIVATE_KEY).map(t -> in.path(Setting.JWT_PRIVATE_KEY)).orElse(null);
+    Path publicKey =
+        in.raw(Setting.JWT_PUBLIC_KEY).map(t -> in.path(Setting.JWT_PUBLIC_KEY)).orElse(null);
     if ((privateKey == null) != (publicKey == null)) {
       Setting missing = privateKey == null ? Setting.JWT_PRIVATE_KEY : Setting.JWT_PUBLIC_KEY;
-      throw new ConfigException(missing.variable() + " must be set together with the other JWT key file");
+      throw new ConfigException(
+          missing.variable() + " must be set together with the other JWT key file");
     }
-    return new SecurityConfig(privateKey, publicKey, name(in, Setting.JWT_ISSUER), name(in, Setting.JWT_AUDIENCE),
-        in.integer(Setting.TOKEN_MINUTES, 1, 1_440), in.integer(Setting.LOGIN_MAX_FAILURES, 1, 100),
-        in.integer(Setting.LOGIN_LOCK_SECONDS, 1, 86_400), adminPassword);
+    return new SecurityConfig(
+        privateKey,
+        publicKey,
+        name(in, Setting.JWT_ISSUER),
+        name(in, Setting.JWT_AUDIENCE),
+        in.integer(Setting.TOKEN_MINUTES, 1, 1_440),
+        in.integer(Setting.LOGIN_MAX_FAILURES, 1, 100),
+        in.integer(Setting.LOGIN_LOCK_SECONDS, 1, 86_400),
+        adminPassword);
   }
 
   private static String name(SettingReader in, Setting setting) {
@@ -126,14 +160,34 @@ public record DiscsConfig(
 
   /** A copy with another database, for the launcher that starts an embedded one. */
   public DiscsConfig withDatabase(DatabaseUrl url) {
-    return new DiscsConfig(httpPort, httpHost, dataDir, url, dbPoolSize, iscsiBackend, iscsiPortal, iscsiListen,
-        tgtControlPort, reconcileSeconds, iqnAuthority, security, leaseSeconds, heartbeatSeconds, reaperSeconds, maxImageBytes, maxSessionsPerUser, cluster,
-        clusterMembers, clusterName, clusterHost, clusterPort);
+    return new DiscsConfig(
+        httpPort,
+        httpHost,
+        dataDir,
+        url,
+        dbPoolSize,
+        iscsiBackend,
+        iscsiPortal,
+        iscsiListen,
+        tgtControlPort,
+        reconcileSeconds,
+        iqnAuthority,
+        security,
+        leaseSeconds,
+        heartbeatSeconds,
+        reaperSeconds,
+        maxImageBytes,
+        maxSessionsPerUser,
+        cluster,
+        clusterMembers,
+        clusterName,
+        clusterHost,
+        clusterPort);
   }
 
-
   private static List<String> members(String text) {
-    List<String> members = Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    List<String> members =
+        Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     if (members.isEmpty() || !members.stream().allMatch(m -> MEMBER.matcher(m).matches())) {
       throw new IllegalArgumentException("bad member list");
     }
@@ -160,8 +214,18 @@ public record DiscsConfig(
 
   @Override
   public String toString() {
-    return "DiscsConfig[httpPort=" + httpPort + ", dataDir=" + dataDir + ", db="
-        + (dbUrl == null ? "embedded" : dbUrl) + ", iscsiBackend=" + iscsiBackend + ", portal=" + iscsiPortal
-        + ", cluster=" + cluster + "]";
+    return "DiscsConfig[httpPort="
+        + httpPort
+        + ", dataDir="
+        + dataDir
+        + ", db="
+        + (dbUrl == null ? "embedded" : dbUrl)
+        + ", iscsiBackend="
+        + iscsiBackend
+        + ", portal="
+        + iscsiPortal
+        + ", cluster="
+        + cluster
+        + "]";
   }
 }

@@ -2,5 +2,7 @@ package io.discs.platform.config;
 
 /** Which iSCSI target implementation target-service drives. */
 public enum IscsiBackendKind {
-  EMBEDDED, TGT, LIO
+  EMBEDDED,
+  TGT,
+  LIO
 }

@@ -10,8 +10,14 @@ import java.util.Optional;
  * @param adminPassword null: a random one is generated at first start and logged once
  */
 public record SecurityConfig(
-    Path jwtPrivateKey, Path jwtPublicKey, String issuer, String audience, int tokenMinutes,
-    int loginMaxFailures, int loginLockSeconds, String adminPassword) {
+    Path jwtPrivateKey,
+    Path jwtPublicKey,
+    String issuer,
+    String audience,
+    int tokenMinutes,
+    int loginMaxFailures,
+    int loginLockSeconds,
+    String adminPassword) {
 
   public Optional<String> configuredAdminPassword() {
     return Optional.ofNullable(adminPassword);
@@ -19,6 +25,12 @@ public record SecurityConfig(
 
   @Override
   public String toString() {
-    return "SecurityConfig[issuer=" + issuer + ", audience=" + audience + ", tokenMinutes=" + tokenMinutes + "]";
+    return "SecurityConfig[issuer="
+        + issuer
+        + ", audience="
+        + audience
+        + ", tokenMinutes="
+        + tokenMinutes
+        + "]";
   }
 }

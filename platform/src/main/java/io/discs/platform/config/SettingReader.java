@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** Reads one setting at a time from the merged sources and turns a bad value into a one-line error. */
+/**
+ * Reads one setting at a time from the merged sources and turns a bad value into a one-line error.
+ */
 final class SettingReader {
   private final Map<String, String> values;
 
@@ -85,7 +87,11 @@ final class SettingReader {
   }
 
   static ConfigException invalid(Setting setting, String value) {
-    String shown = setting == Setting.ADMIN_PASSWORD || setting == Setting.DB_URL ? "(hidden)" : "'" + value + "'";
-    return new ConfigException(setting.variable() + " must be " + setting.accepts() + ", got " + shown);
+    String shown =
+        setting == Setting.ADMIN_PASSWORD || setting == Setting.DB_URL
+            ? "(hidden)"
+            : "'" + value + "'";
+    return new ConfigException(
+        setting.variable() + " must be " + setting.accepts() + ", got " + shown);
   }
 }

@@ -19,8 +19,7 @@ public final class DomainErrors {
   public static final int NOT_IMPLEMENTED = 501;
   public static final int UNAVAILABLE = 503;
 
-  private DomainErrors() {
-  }
+  private DomainErrors() {}
 
   public static ServiceException badRequest(String detail) {
     return new ServiceException(BAD_REQUEST, detail);
@@ -55,7 +54,8 @@ public final class DomainErrors {
   }
 
   public static ServiceException notImplemented(String what) {
-    return new ServiceException(NOT_IMPLEMENTED, what + " is not available in this version of discs");
+    return new ServiceException(
+        NOT_IMPLEMENTED, what + " is not available in this version of discs");
   }
 
   public static ServiceException unavailable(String detail) {

@@ -18,17 +18,24 @@ public record Problem(String type, String title, int status, String detail) {
   }
 
   public static Problem from(Throwable failure) {
-    if (failure instanceof ServiceException service && service.failureCode() >= 400 && service.failureCode() < 600) {
+    if (failure instanceof ServiceException service
+        && service.failureCode() >= 400
+        && service.failureCode() < 600) {
       return of(service.failureCode(), service.getMessage());
     }
-    if (failure instanceof ReplyException reply && reply.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+    if (failure instanceof ReplyException reply
+        && reply.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
       return of(503, "a discs service did not answer; try again shortly");
     }
     return of(500, "the server could not complete the request");
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("type", type).put("title", title).put("status", status).put("detail", detail);
+    return new JsonObject()
+        .put("type", type)
+        .put("title", title)
+        .put("status", status)
+        .put("detail", detail);
   }
 
   static String title(int status) {

@@ -5,14 +5,22 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A fact that happened, published on {@link io.discs.platform.Addresses#EVENTS} as
- * {@code {type, at, actor, resource, outcome, sourceIp, details}}.
+ * A fact that happened, published on {@link io.discs.platform.Addresses#EVENTS} as {@code {type,
+ * at, actor, resource, outcome, sourceIp, details}}.
  */
 public record DomainEvent(
-    String type, Instant at, String actor, String resource, Outcome outcome, String sourceIp, JsonObject details) {
+    String type,
+    Instant at,
+    String actor,
+    String resource,
+    Outcome outcome,
+    String sourceIp,
+    JsonObject details) {
 
   public enum Outcome {
-    SUCCESS, FAILURE, DENIED
+    SUCCESS,
+    FAILURE,
+    DENIED
   }
 
   public DomainEvent {
@@ -23,7 +31,12 @@ public record DomainEvent(
     details = details == null ? new JsonObject() : details.copy();
   }
 
-  public static DomainEvent of(String type, String actor, String resource, Outcome outcome, String sourceIp,
+  public static DomainEvent of(
+      String type,
+      String actor,
+      String resource,
+      Outcome outcome,
+      String sourceIp,
       JsonObject details) {
     return new DomainEvent(type, Instant.now(), actor, resource, outcome, sourceIp, details);
   }

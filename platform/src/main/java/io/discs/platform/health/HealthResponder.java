@@ -12,18 +12,27 @@ import java.util.function.Supplier;
  * service's own check (usually a trivial query on its database).
  */
 public final class HealthResponder {
-  private HealthResponder() {
-  }
+  private HealthResponder() {}
 
-  public static Future<MessageConsumer<JsonObject>> register(Vertx vertx, String service, Supplier<Future<?>> check) {
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.health(service), message ->
-        check.get().onComplete(result -> {
-          if (result.succeeded()) {
-            message.reply(new JsonObject().put("service", service).put("status", "UP"));
-          } else {
-            message.fail(503, service + " is not ready");
-          }
-        }));
+  public static Future<MessageConsumer<JsonObject>> register(
+      Vertx vertx, String service, Supplier<Future<?>> check) {
+    MessageConsumer<JsonObject> consumer =
+        vertx
+            .eventBus()
+            .consumer(
+                Addresses.health(service),
+                message ->
+                    check
+                        .get()
+                        .onComplete(
+                            result -> {
+                              if (result.succeeded()) {
+                                message.reply(
+                                    new JsonObject().put("service", service).put("status", "UP"));
+                              } else {
+                                message.fail(503, service + " is not ready");
+                              }
+                            }));
     return consumer.completion().map(consumer);
   }
 }

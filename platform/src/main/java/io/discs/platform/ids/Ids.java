@@ -6,8 +6,7 @@ import java.util.UUID;
 
 /** Resource ids are UUIDs; anything else is a client error, never a database error. */
 public final class Ids {
-  private Ids() {
-  }
+  private Ids() {}
 
   public static Future<UUID> parse(String id, String what) {
     try {
@@ -16,7 +15,8 @@ public final class Ids {
       }
       return Future.succeededFuture(UUID.fromString(id));
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(DomainErrors.notFound("no " + what + " " + (id == null ? "" : id)));
+      return Future.failedFuture(
+          DomainErrors.notFound("no " + what + " " + (id == null ? "" : id)));
     }
   }
 }

@@ -7,8 +7,7 @@ import java.nio.file.Path;
  * writes there; target-service points iSCSI backends there. One definition, so they agree.
  */
 public final class BlobLayout {
-  private BlobLayout() {
-  }
+  private BlobLayout() {}
 
   public static Path imagesRoot(Path dataDir) {
     return dataDir.resolve("images");

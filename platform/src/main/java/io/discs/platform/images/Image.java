@@ -13,18 +13,27 @@ public final class Image extends JsonDataObject {
     super(json);
   }
 
-  public static Image of(String id, String name, long sizeBytes, String sha256, String format, String volumeId,
-      boolean bootable, Instant createdAt, String createdBy) {
-    return new Image(new JsonObject()
-        .put("id", id)
-        .put("name", name)
-        .put("sizeBytes", sizeBytes)
-        .put("sha256", sha256)
-        .put("format", format)
-        .put("volumeId", volumeId)
-        .put("bootable", bootable)
-        .put("createdAt", createdAt)
-        .put("createdBy", createdBy));
+  public static Image of(
+      String id,
+      String name,
+      long sizeBytes,
+      String sha256,
+      String format,
+      String volumeId,
+      boolean bootable,
+      Instant createdAt,
+      String createdBy) {
+    return new Image(
+        new JsonObject()
+            .put("id", id)
+            .put("name", name)
+            .put("sizeBytes", sizeBytes)
+            .put("sha256", sha256)
+            .put("format", format)
+            .put("volumeId", volumeId)
+            .put("bootable", bootable)
+            .put("createdAt", createdAt)
+            .put("createdBy", createdBy));
   }
 
   public String id() {

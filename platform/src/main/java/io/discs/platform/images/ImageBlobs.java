@@ -7,9 +7,9 @@ import io.vertx.core.streams.ReadStream;
 import java.nio.file.Path;
 
 /**
- * Image bytes in and out, for a gateway in the same process as image-service (see
- * {@link io.discs.platform.LocalServices}): bytes are streamed to and from the store, never
- * carried on the event bus. Failures are {@code ServiceException}s with HTTP status codes.
+ * Image bytes in and out, for a gateway in the same process as image-service (see {@link
+ * io.discs.platform.LocalServices}): bytes are streamed to and from the store, never carried on the
+ * event bus. Failures are {@code ServiceException}s with HTTP status codes.
  */
 public interface ImageBlobs {
 
@@ -26,13 +26,12 @@ public interface ImageBlobs {
    * @param expectedSha256 lowercase hex from the client's digest header, or null
    * @param declaredLength the request's Content-Length, or null when chunked
    */
-  record IngestRequest(String name, String expectedSha256, Long declaredLength, Caller caller) {
-  }
+  record IngestRequest(String name, String expectedSha256, Long declaredLength, Caller caller) {}
 
-  /** @param created false when the same bytes were already stored and {@code image} is that one */
-  record IngestResult(Image image, boolean created) {
-  }
+  /**
+   * @param created false when the same bytes were already stored and {@code image} is that one
+   */
+  record IngestResult(Image image, boolean created) {}
 
-  record BlobLocation(Path path, long sizeBytes, String sha256) {
-  }
+  record BlobLocation(Path path, long sizeBytes, String sha256) {}
 }

@@ -9,8 +9,7 @@ import java.time.Duration;
  * listener would be dispatched to an event loop that no longer runs and never fire.
  */
 public final class MainThread {
-  private MainThread() {
-  }
+  private MainThread() {}
 
   /** True when the future completed (either way) within {@code max}. */
   public static boolean awaitCompletion(Future<?> future, Duration max) {

@@ -6,12 +6,14 @@ import io.vertx.core.Vertx;
 import io.vertx.serviceproxy.ServiceBinder;
 import io.vertx.sqlclient.Pool;
 
-/** Puts a service on the event bus together with its readiness answer, which checks its database. */
+/**
+ * Puts a service on the event bus together with its readiness answer, which checks its database.
+ */
 public final class ServiceBindings {
-  private ServiceBindings() {
-  }
+  private ServiceBindings() {}
 
-  public static <T> Future<Void> bind(Vertx vertx, String name, String address, Class<T> type, T service, Pool pool) {
+  public static <T> Future<Void> bind(
+      Vertx vertx, String name, String address, Class<T> type, T service, Pool pool) {
     var binding = new ServiceBinder(vertx).setAddress(address).register(type, service);
     var health = HealthResponder.register(vertx, name, () -> pool.query("SELECT 1").execute());
     return Future.all(binding.completion(), health).mapEmpty();

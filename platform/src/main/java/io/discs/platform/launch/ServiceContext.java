@@ -6,5 +6,5 @@ import io.discs.platform.metrics.Metrics;
 import io.vertx.sqlclient.Pool;
 
 /** What a service verticle is built from; made once per process by its launcher. */
-public record ServiceContext(DiscsConfig config, Pool pool, EventPublisher events, Metrics metrics) {
-}
+public record ServiceContext(
+    DiscsConfig config, Pool pool, EventPublisher events, Metrics metrics) {}

@@ -20,15 +20,15 @@ import org.slf4j.LoggerFactory;
 public final class ServiceLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceLauncher.class);
 
-  private ServiceLauncher() {
-  }
+  private ServiceLauncher() {}
 
   public static void run(String service, Function<ServiceContext, Deployable> verticle) {
     DiscsConfig config;
     try {
       config = DiscsConfig.fromProcess();
       if (config.externalDatabase().isEmpty()) {
-        throw new ConfigException("DISCS_DB_URL must name a PostgreSQL server when a service runs on its own");
+        throw new ConfigException(
+            "DISCS_DB_URL must name a PostgreSQL server when a service runs on its own");
       }
     } catch (ConfigException e) {
       System.err.println("discs " + service + ": " + e.getMessage());
@@ -37,21 +37,32 @@ public final class ServiceLauncher {
     }
     Metrics metrics = Metrics.create();
     DiscsConfig cfg = config;
-    Future<Vertx> started = VertxFactory.create(cfg, metrics).compose(vertx ->
-        Database.migrate(vertx, cfg.dbUrl())
-            .compose(v -> {
-              var pool = Database.pool(vertx, cfg.dbUrl(), cfg.dbPoolSize());
-              var context = new ServiceContext(cfg, pool, new EventPublisher(vertx.eventBus()), metrics);
-              return vertx.deployVerticle(verticle.apply(context));
+    Future<Vertx> started =
+        VertxFactory.create(cfg, metrics)
+            .compose(
+                vertx ->
+                    Database.migrate(vertx, cfg.dbUrl())
+                        .compose(
+                            v -> {
+                              var pool = Database.pool(vertx, cfg.dbUrl(), cfg.dbPoolSize());
+                              var context =
+                                  new ServiceContext(
+                                      cfg, pool, new EventPublisher(vertx.eventBus()), metrics);
+                              return vertx.deployVerticle(verticle.apply(context));
+                            })
+                        .map(id -> vertx));
+    started
+        .onSuccess(
+            vertx -> {
+              LOG.info("discs {} started (cluster={}, db={})", service, cfg.cluster(), cfg.dbUrl());
+              Runtime.getRuntime()
+                  .addShutdownHook(new Thread(() -> closeQuietly(vertx), "discs-shutdown"));
             })
-            .map(id -> vertx));
-    started.onSuccess(vertx -> {
-      LOG.info("discs {} started (cluster={}, db={})", service, cfg.cluster(), cfg.dbUrl());
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx), "discs-shutdown"));
-    }).onFailure(failure -> {
-      LOG.error("discs {} failed to start: {}", service, failure.getMessage());
-      System.exit(1);
-    });
+        .onFailure(
+            failure -> {
+              LOG.error("discs {} failed to start: {}", service, failure.getMessage());
+              System.exit(1);
+            });
   }
 
   private static void closeQuietly(Vertx vertx) {

@@ -8,10 +8,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
-/** Builds the process's Vert.x: local event bus for one JVM, Hazelcast for a cluster; metrics either way. */
+/**
+ * Builds the process's Vert.x: local event bus for one JVM, Hazelcast for a cluster; metrics either
+ * way.
+ */
 public final class VertxFactory {
-  private VertxFactory() {
-  }
+  private VertxFactory() {}
 
   public static Future<Vertx> create(DiscsConfig config, Metrics metrics) {
     VertxOptions options = new VertxOptions().setMetricsOptions(metrics.vertxOptions());
@@ -19,9 +21,16 @@ public final class VertxFactory {
     if (!config.cluster()) {
       return Future.succeededFuture(builder.build());
     }
-    options.getEventBusOptions().setHost(config.clusterHost()).setClusterPublicHost(config.clusterHost());
-    var hazelcast = HazelcastConfigs.tcpIp(config.clusterName(), config.clusterHost(), config.clusterPort(),
-        config.clusterMembers());
+    options
+        .getEventBusOptions()
+        .setHost(config.clusterHost())
+        .setClusterPublicHost(config.clusterHost());
+    var hazelcast =
+        HazelcastConfigs.tcpIp(
+            config.clusterName(),
+            config.clusterHost(),
+            config.clusterPort(),
+            config.clusterMembers());
     return builder.withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
   }
 }

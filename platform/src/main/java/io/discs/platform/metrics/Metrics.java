@@ -42,7 +42,12 @@ public final class Metrics {
   /** Vert.x series: HTTP server (with the route label, off by default), event bus and pools. */
   public MicrometerMetricsOptions vertxOptions() {
     MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true);
-    options.addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_ADDRESS, Label.POOL_TYPE,
+    options.addLabels(
+        Label.HTTP_ROUTE,
+        Label.HTTP_METHOD,
+        Label.HTTP_CODE,
+        Label.EB_ADDRESS,
+        Label.POOL_TYPE,
         Label.POOL_NAME);
     return options;
   }

@@ -6,9 +6,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
- * A mount: a target made for one person's initiator, alive while heartbeats arrive. Shape:
- * {@code {id, state, imageId, initiatorIqn, owner, target:{iqn,portal,lun}, chap?, heartbeatIntervalSeconds,
- * leaseExpiresAt, createdAt}}; {@code chap} only in the answer to start.
+ * A mount: a target made for one person's initiator, alive while heartbeats arrive. Shape: {@code
+ * {id, state, imageId, initiatorIqn, owner, target:{iqn,portal,lun}, chap?,
+ * heartbeatIntervalSeconds, leaseExpiresAt, createdAt}}; {@code chap} only in the answer to start.
  */
 @DataObject
 public final class Session extends JsonDataObject {

@@ -6,8 +6,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
- * A read-only iSCSI target for one initiator. {@code chap} is present only in the answer to
- * create: secrets are shown once.
+ * A read-only iSCSI target for one initiator. {@code chap} is present only in the answer to create:
+ * secrets are shown once.
  */
 @DataObject
 public final class Target extends JsonDataObject {
@@ -16,18 +16,27 @@ public final class Target extends JsonDataObject {
     super(json);
   }
 
-  public static Target of(String id, String iqn, String portal, int lun, String imageId, String initiatorIqn,
-      String deviceType, JsonObject chap, Instant createdAt) {
-    JsonObject json = new JsonObject()
-        .put("id", id)
-        .put("iqn", iqn)
-        .put("portal", portal)
-        .put("lun", lun)
-        .put("imageId", imageId)
-        .put("initiatorIqn", initiatorIqn)
-        .put("deviceType", deviceType)
-        .put("readOnly", true)
-        .put("createdAt", createdAt);
+  public static Target of(
+      String id,
+      String iqn,
+      String portal,
+      int lun,
+      String imageId,
+      String initiatorIqn,
+      String deviceType,
+      JsonObject chap,
+      Instant createdAt) {
+    JsonObject json =
+        new JsonObject()
+            .put("id", id)
+            .put("iqn", iqn)
+            .put("portal", portal)
+            .put("lun", lun)
+            .put("imageId", imageId)
+            .put("initiatorIqn", initiatorIqn)
+            .put("deviceType", deviceType)
+            .put("readOnly", true)
+            .put("createdAt", createdAt);
     if (chap != null) {
       json.put("chap", chap);
     }

@@ -12,12 +12,14 @@ public final class TargetRequest extends JsonDataObject {
     super(json);
   }
 
-  public static TargetRequest of(String imageId, String initiatorIqn, String deviceType, boolean mutualChap) {
-    return new TargetRequest(new JsonObject()
-        .put("imageId", imageId)
-        .put("initiatorIqn", initiatorIqn)
-        .put("deviceType", deviceType)
-        .put("mutualChap", mutualChap));
+  public static TargetRequest of(
+      String imageId, String initiatorIqn, String deviceType, boolean mutualChap) {
+    return new TargetRequest(
+        new JsonObject()
+            .put("imageId", imageId)
+            .put("initiatorIqn", initiatorIqn)
+            .put("deviceType", deviceType)
+            .put("mutualChap", mutualChap));
   }
 
   public String imageId() {

@@ -24,9 +24,9 @@ public interface TargetService {
   Future<Boolean> servesImage(String imageId);
 
   /**
-   * Initiators the backend reports as logged in, by target id:
-   * {@code {"<target id>": [{"initiatorIqn", "address", "connectedSince"}]}}. {@code connectedSince}
-   * is when discs first saw the connection; backends do not report it.
+   * Initiators the backend reports as logged in, by target id: {@code {"<target id>":
+   * [{"initiatorIqn", "address", "connectedSince"}]}}. {@code connectedSince} is when discs first
+   * saw the connection; backends do not report it.
    */
   Future<JsonObject> connections();
 }

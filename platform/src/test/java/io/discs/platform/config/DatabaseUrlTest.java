@@ -12,7 +12,8 @@ class DatabaseUrlTest {
     DatabaseUrl expected = new DatabaseUrl("db", 5432, "discs", "app", "p@ss:word");
     assertThat(DatabaseUrl.parse("postgresql://app:p%40ss%3Aword@db/discs")).isEqualTo(expected);
     assertThat(DatabaseUrl.parse("postgres://app:p%40ss%3Aword@db:5432/discs")).isEqualTo(expected);
-    assertThat(DatabaseUrl.parse("jdbc:postgresql://db/discs?user=app&password=p%40ss%3Aword")).isEqualTo(expected);
+    assertThat(DatabaseUrl.parse("jdbc:postgresql://db/discs?user=app&password=p%40ss%3Aword"))
+        .isEqualTo(expected);
   }
 
   @Test
@@ -24,7 +25,9 @@ class DatabaseUrlTest {
 
   @Test
   void rejectsOtherDatabases() {
-    assertThatThrownBy(() -> DatabaseUrl.parse("mysql://db/discs")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql:///discs")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DatabaseUrl.parse("mysql://db/discs"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql:///discs"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -37,22 +37,25 @@ class DiscsConfigTest {
 
   @Test
   void readsEveryDocumentedVariable() {
-    DiscsConfig config = DiscsConfig.from(Map.ofEntries(
-        Map.entry("DISCS_HTTP_PORT", "9090"),
-        Map.entry("DISCS_DB_URL", "postgresql://discs:s3cret@db.example:6543/discs"),
-        Map.entry("DISCS_ISCSI_BACKEND", "tgt"),
-        Map.entry("DISCS_ISCSI_PORTAL", "192.0.2.10:3261"),
-        Map.entry("DISCS_IQN_AUTHORITY", "iqn.2025-12.org.example"),
-        Map.entry("DISCS_ADMIN_PASSWORD", "correct horse battery"),
-        Map.entry("DISCS_LEASE_SECONDS", "120"),
-        Map.entry("DISCS_HEARTBEAT_SECONDS", "20"),
-        Map.entry("DISCS_MAX_IMAGE_BYTES", "1048576"),
-        Map.entry("DISCS_MAX_SESSIONS_PER_USER", "2"),
-        Map.entry("DISCS_CLUSTER", "true"),
-        Map.entry("DISCS_CLUSTER_MEMBERS", "10.0.0.1, 10.0.0.2:5702")));
+    DiscsConfig config =
+        DiscsConfig.from(
+            Map.ofEntries(
+                Map.entry("DISCS_HTTP_PORT", "9090"),
+                Map.entry("DISCS_DB_URL", "postgresql://discs:s3cret@db.example:6543/discs"),
+                Map.entry("DISCS_ISCSI_BACKEND", "tgt"),
+                Map.entry("DISCS_ISCSI_PORTAL", "192.0.2.10:3261"),
+                Map.entry("DISCS_IQN_AUTHORITY", "iqn.2025-12.org.example"),
+                Map.entry("DISCS_ADMIN_PASSWORD", "correct horse battery"),
+                Map.entry("DISCS_LEASE_SECONDS", "120"),
+                Map.entry("DISCS_HEARTBEAT_SECONDS", "20"),
+                Map.entry("DISCS_MAX_IMAGE_BYTES", "1048576"),
+                Map.entry("DISCS_MAX_SESSIONS_PER_USER", "2"),
+                Map.entry("DISCS_CLUSTER", "true"),
+                Map.entry("DISCS_CLUSTER_MEMBERS", "10.0.0.1, 10.0.0.2:5702")));
 
     assertThat(config.httpPort()).isEqualTo(9090);
-    assertThat(config.dbUrl()).isEqualTo(new DatabaseUrl("db.example", 6543, "discs", "discs", "s3cret"));
+    assertThat(config.dbUrl())
+        .isEqualTo(new DatabaseUrl("db.example", 6543, "discs", "discs", "s3cret"));
     assertThat(config.iscsiBackend()).isEqualTo(IscsiBackendKind.TGT);
     assertThat(config.iscsiPortal()).isEqualTo(new HostPort("192.0.2.10", 3261));
     assertThat(config.iscsiListen()).isEqualTo(new HostPort("0.0.0.0", 3261));
@@ -81,7 +84,8 @@ class DiscsConfigTest {
         .hasMessage("DISCS_ISCSI_BACKEND must be one of embedded, tgt, lio, got 'iet'");
     assertThatThrownBy(() -> DiscsConfig.from(Map.of("DISCS_CLUSTER", "maybe")))
         .hasMessageStartingWith("DISCS_CLUSTER ");
-    assertThatThrownBy(() -> DiscsConfig.from(Map.of("DISCS_IQN_AUTHORITY", "iqn.2026-13.Bad_Name")))
+    assertThatThrownBy(
+            () -> DiscsConfig.from(Map.of("DISCS_IQN_AUTHORITY", "iqn.2026-13.Bad_Name")))
         .hasMessageStartingWith("DISCS_IQN_AUTHORITY ");
     assertThatThrownBy(() -> DiscsConfig.from(Map.of("DISCS_ISCSI_PORTAL", "no-port")))
         .hasMessageStartingWith("DISCS_ISCSI_PORTAL ");
@@ -91,7 +95,10 @@ class DiscsConfigTest {
 
   @Test
   void refusesAHeartbeatThatDoesNotFitInsideTheLease() {
-    assertThatThrownBy(() -> DiscsConfig.from(Map.of("DISCS_LEASE_SECONDS", "30", "DISCS_HEARTBEAT_SECONDS", "30")))
+    assertThatThrownBy(
+            () ->
+                DiscsConfig.from(
+                    Map.of("DISCS_LEASE_SECONDS", "30", "DISCS_HEARTBEAT_SECONDS", "30")))
         .hasMessageStartingWith("DISCS_HEARTBEAT_SECONDS must be");
   }
 
@@ -108,7 +115,8 @@ class DiscsConfigTest {
   }
 
   @Test
-  void systemPropertiesOverrideTheEnvironmentAndTheFileOverridesBoth(@TempDir Path dir) throws IOException {
+  void systemPropertiesOverrideTheEnvironmentAndTheFileOverridesBoth(@TempDir Path dir)
+      throws IOException {
     Path file = dir.resolve("discs.properties");
     Files.writeString(file, "DISCS_LEASE_SECONDS=300\n");
     Properties system = new Properties();
@@ -116,8 +124,10 @@ class DiscsConfigTest {
     system.setProperty("discs.lease.seconds", "200");
     system.setProperty("discs.config.file", file.toString());
 
-    Map<String, String> merged = ConfigSources.merge(
-        Map.of("DISCS_HTTP_PORT", "9000", "DISCS_LEASE_SECONDS", "100", "PATH", "/usr/bin"), system);
+    Map<String, String> merged =
+        ConfigSources.merge(
+            Map.of("DISCS_HTTP_PORT", "9000", "DISCS_LEASE_SECONDS", "100", "PATH", "/usr/bin"),
+            system);
     DiscsConfig config = DiscsConfig.from(merged);
 
     assertThat(config.httpPort()).isEqualTo(9191);
@@ -130,7 +140,9 @@ class DiscsConfigTest {
     Path file = dir.resolve("discs.properties");
     Files.writeString(file, "DISCS_HTTP_PROT=8081\n");
 
-    assertThatThrownBy(() -> ConfigSources.merge(Map.of("DISCS_CONFIG_FILE", file.toString()), new Properties()))
+    assertThatThrownBy(
+            () ->
+                ConfigSources.merge(Map.of("DISCS_CONFIG_FILE", file.toString()), new Properties()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("DISCS_HTTP_PROT");
   }
@@ -138,13 +150,15 @@ class DiscsConfigTest {
   @Test
   void aMissingConfigFileStopsStartUp(@TempDir Path dir) {
     String missing = dir.resolve("absent.properties").toString();
-    assertThatThrownBy(() -> ConfigSources.merge(Map.of("DISCS_CONFIG_FILE", missing), new Properties()))
+    assertThatThrownBy(
+            () -> ConfigSources.merge(Map.of("DISCS_CONFIG_FILE", missing), new Properties()))
         .hasMessageStartingWith("DISCS_CONFIG_FILE: cannot read");
   }
 
   @Test
   void wantsBothJwtKeyFilesOrNeither() {
-    assertThatThrownBy(() -> DiscsConfig.from(Map.of("DISCS_JWT_PRIVATE_KEY", "/etc/discs/jwt.pem")))
+    assertThatThrownBy(
+            () -> DiscsConfig.from(Map.of("DISCS_JWT_PRIVATE_KEY", "/etc/discs/jwt.pem")))
         .hasMessageStartingWith("DISCS_JWT_PUBLIC_KEY ");
   }
 }

@@ -10,13 +10,20 @@ class DomainEventTest {
 
   @Test
   void survivesTheTripThroughJsonUnchanged() {
-    DomainEvent event = DomainEvent.of("image.rejected", "alice", "image/upload", Outcome.FAILURE, "192.0.2.7",
-        new JsonObject().put("reason", "not a disc"));
+    DomainEvent event =
+        DomainEvent.of(
+            "image.rejected",
+            "alice",
+            "image/upload",
+            Outcome.FAILURE,
+            "192.0.2.7",
+            new JsonObject().put("reason", "not a disc"));
 
     JsonObject json = event.toJson();
 
-    assertThat(json.fieldNames()).containsExactlyInAnyOrder("type", "at", "actor", "resource", "outcome", "sourceIp",
-        "details");
+    assertThat(json.fieldNames())
+        .containsExactlyInAnyOrder(
+            "type", "at", "actor", "resource", "outcome", "sourceIp", "details");
     assertThat(json.getString("outcome")).isEqualTo("failure");
     assertThat(DomainEvent.fromJson(json)).isEqualTo(event);
   }

@@ -3,7 +3,11 @@ package io.discs.targets.backend;
 import java.util.List;
 
 /** A target as the backend reports it. */
-public record BackendTarget(String iqn, List<String> allowedInitiators, List<String> chapUsers, boolean readOnly,
+public record BackendTarget(
+    String iqn,
+    List<String> allowedInitiators,
+    List<String> chapUsers,
+    boolean readOnly,
     List<InitiatorSession> sessions) {
   public BackendTarget {
     allowedInitiators = List.copyOf(allowedInitiators);

@@ -7,11 +7,17 @@ import java.nio.file.Path;
  *
  * @param mutualChap null unless the initiator also authenticates the target
  */
-public record TargetSpec(String iqn, Path backingFile, DeviceType deviceType, String initiatorIqn, Chap chap,
+public record TargetSpec(
+    String iqn,
+    Path backingFile,
+    DeviceType deviceType,
+    String initiatorIqn,
+    Chap chap,
     Chap mutualChap) {
 
   public enum DeviceType {
-    DISK, CDROM;
+    DISK,
+    CDROM;
 
     public String wireName() {
       return name().toLowerCase(java.util.Locale.ROOT);

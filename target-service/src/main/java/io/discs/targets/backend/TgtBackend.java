@@ -43,29 +43,54 @@ public final class TgtBackend implements IscsiService {
 
   @Override
   public Future<Void> create(TargetSpec spec) {
-    return queue.submit(() -> show().compose(targets -> {
-      Optional<TgtShow.Target> existing = TgtShow.find(targets, spec.iqn());
-      if (existing.isPresent() && matches(existing.get(), spec)) {
-        return Future.succeededFuture();
-      }
-      Future<Void> clean = existing.map(t -> teardown(t)).orElse(Future.succeededFuture());
-      int tid = targets.stream().mapToInt(TgtShow.Target::tid).max().orElse(0) + 1;
-      return clean.compose(v -> build(tid, spec))
-          .compose(v -> show())
-          .compose(after -> TgtShow.find(after, spec.iqn()).filter(t -> matches(t, spec)).isPresent()
-              ? Future.<Void>succeededFuture()
-              : Future.<Void>failedFuture(DomainErrors.unavailable("tgtd did not keep target " + spec.iqn()
-                  + " as configured")))
-          .recover(failure -> show().compose(after -> TgtShow.find(after, spec.iqn()).map(this::teardown)
-                  .orElse(Future.succeededFuture()))
-              .transform(cleaned -> Future.failedFuture(failure)));
-    }));
+    return queue.submit(
+        () ->
+            show()
+                .compose(
+                    targets -> {
+                      Optional<TgtShow.Target> existing = TgtShow.find(targets, spec.iqn());
+                      if (existing.isPresent() && matches(existing.get(), spec)) {
+                        return Future.succeededFuture();
+                      }
+                      Future<Void> clean =
+                          existing.map(t -> teardown(t)).orElse(Future.succeededFuture());
+                      int tid = targets.stream().mapToInt(TgtShow.Target::tid).max().orElse(0) + 1;
+                      return clean
+                          .compose(v -> build(tid, spec))
+                          .compose(v -> show())
+                          .compose(
+                              after ->
+                                  TgtShow.find(after, spec.iqn())
+                                          .filter(t -> matches(t, spec))
+                                          .isPresent()
+                                      ? Future.<Void>succeededFuture()
+                                      : Future.<Void>failedFuture(
+                                          DomainErrors.unavailable(
+                                              "tgtd did not keep target "
+                                                  + spec.iqn()
+                                                  + " as configured")))
+                          .recover(
+                              failure ->
+                                  show()
+                                      .compose(
+                                          after ->
+                                              TgtShow.find(after, spec.iqn())
+                                                  .map(this::teardown)
+                                                  .orElse(Future.succeededFuture()))
+                                      .transform(cleaned -> Future.failedFuture(failure)));
+                    }));
   }
 
   @Override
   public Future<Void> delete(String iqn) {
-    return queue.submit(() -> show().compose(targets -> TgtShow.find(targets, iqn).map(this::teardown)
-        .orElse(Future.succeededFuture())));
+    return queue.submit(
+        () ->
+            show()
+                .compose(
+                    targets ->
+                        TgtShow.find(targets, iqn)
+                            .map(this::teardown)
+                            .orElse(Future.succeededFuture())));
   }
 
   @Override
@@ -75,43 +100,77 @@ public final class TgtBackend implements IscsiService {
 
   @Override
   public Future<List<InitiatorSession>> sessions(String iqn) {
-    return show().map(targets -> TgtShow.find(targets, iqn).map(TgtShow.Target::nexuses).orElse(List.of()));
+    return show()
+        .map(targets -> TgtShow.find(targets, iqn).map(TgtShow.Target::nexuses).orElse(List.of()));
   }
 
   private Future<Void> build(int tid, TargetSpec spec) {
     Arg.Number t = new Arg.Number(tid);
     List<Command> steps = new ArrayList<>();
-    steps.add(tgtadm().option("--mode", "target").option("--op", "new").option("--tid", t)
-        .option("--targetname", new Arg.Iqn(spec.iqn())).build());
-    Command.Builder lun = tgtadm().option("--mode", "logicalunit").option("--op", "new").option("--tid", t)
-        .option("--lun", new Arg.Number(LUN)).option("--backing-store", new Arg.StorePath(storeRoot, spec.backingFile()));
+    steps.add(
+        tgtadm()
+            .option("--mode", "target")
+            .option("--op", "new")
+            .option("--tid", t)
+            .option("--targetname", new Arg.Iqn(spec.iqn()))
+            .build());
+    Command.Builder lun =
+        tgtadm()
+            .option("--mode", "logicalunit")
+            .option("--op", "new")
+            .option("--tid", t)
+            .option("--lun", new Arg.Number(LUN))
+            .option("--backing-store", new Arg.StorePath(storeRoot, spec.backingFile()));
     if (spec.deviceType() == TargetSpec.DeviceType.CDROM) {
       lun.option("--device-type", "cd");
     }
     steps.add(lun.build());
-    steps.add(tgtadm().option("--mode", "logicalunit").option("--op", "update").option("--tid", t)
-        .option("--lun", new Arg.Number(LUN)).option("--params", "readonly=1").build());
+    steps.add(
+        tgtadm()
+            .option("--mode", "logicalunit")
+            .option("--op", "update")
+            .option("--tid", t)
+            .option("--lun", new Arg.Number(LUN))
+            .option("--params", "readonly=1")
+            .build());
     steps.addAll(account(t, spec.chap(), false));
     if (spec.mutualChap() != null) {
       steps.addAll(account(t, spec.mutualChap(), true));
     }
     // The ACL last: until it exists nobody can log in to a half-made target.
-    steps.add(tgtadm().option("--mode", "target").option("--op", "bind").option("--tid", t)
-        .option("--initiator-name", new Arg.Iqn(spec.initiatorIqn())).build());
+    steps.add(
+        tgtadm()
+            .option("--mode", "target")
+            .option("--op", "bind")
+            .option("--tid", t)
+            .option("--initiator-name", new Arg.Iqn(spec.initiatorIqn()))
+            .build());
     return runAll(steps);
   }
 
   private List<Command> account(Arg.Number tid, TargetSpec.Chap chap, boolean outgoing) {
     Arg.ChapUser user = new Arg.ChapUser(chap.user());
-    Command.Builder bind = tgtadm().option("--mode", "account").option("--op", "bind").option("--tid", tid)
-        .option("--user", user);
+    Command.Builder bind =
+        tgtadm()
+            .option("--mode", "account")
+            .option("--op", "bind")
+            .option("--tid", tid)
+            .option("--user", user);
     if (outgoing) {
       bind.option("--outgoing");
     }
     return List.of(
-        tgtadm().option("--mode", "account").option("--op", "delete").option("--user", user).build(),
-        tgtadm().option("--mode", "account").option("--op", "new").option("--user", user)
-            .option("--password", new Arg.ChapSecret(chap.secret())).build(),
+        tgtadm()
+            .option("--mode", "account")
+            .option("--op", "delete")
+            .option("--user", user)
+            .build(),
+        tgtadm()
+            .option("--mode", "account")
+            .option("--op", "new")
+            .option("--user", user)
+            .option("--password", new Arg.ChapSecret(chap.secret()))
+            .build(),
         bind.build());
   }
 
@@ -121,17 +180,31 @@ public final class TgtBackend implements IscsiService {
     List<Command> steps = new ArrayList<>();
     for (String acl : target.acls()) {
       if (Arg.IQN.matcher(acl).matches()) {
-        steps.add(tgtadm().option("--mode", "target").option("--op", "unbind").option("--tid", tid)
-            .option("--initiator-name", new Arg.Iqn(acl)).build());
+        steps.add(
+            tgtadm()
+                .option("--mode", "target")
+                .option("--op", "unbind")
+                .option("--tid", tid)
+                .option("--initiator-name", new Arg.Iqn(acl))
+                .build());
       }
     }
-    steps.add(tgtadm().option("--mode", "target").option("--op", "delete").option("--force").option("--tid", tid)
-        .build());
+    steps.add(
+        tgtadm()
+            .option("--mode", "target")
+            .option("--op", "delete")
+            .option("--force")
+            .option("--tid", tid)
+            .build());
     List<String> users = new ArrayList<>(target.accounts());
     users.addAll(target.outgoingAccounts());
     for (String user : users) {
-      steps.add(tgtadm().option("--mode", "account").option("--op", "delete").option("--user", new Arg.ChapUser(user))
-          .build());
+      steps.add(
+          tgtadm()
+              .option("--mode", "account")
+              .option("--op", "delete")
+              .option("--user", new Arg.ChapUser(user))
+              .build());
     }
     return runAll(steps);
   }
@@ -141,7 +214,8 @@ public final class TgtBackend implements IscsiService {
   }
 
   private Future<List<TgtShow.Target>> show() {
-    return runner.run(tgtadm().option("--mode", "target").option("--op", "show").build())
+    return runner
+        .run(tgtadm().option("--mode", "target").option("--op", "show").build())
         .compose(TgtBackend::checked)
         .map(result -> TgtShow.parse(result.stdout()));
   }
@@ -154,29 +228,36 @@ public final class TgtBackend implements IscsiService {
     return builder.option("--lld", "iscsi");
   }
 
-  /** tgtadm exits 22 for every daemon-side error: only its message tells the harmless ones apart. */
+  /**
+   * tgtadm exits 22 for every daemon-side error: only its message tells the harmless ones apart.
+   */
   private static Future<CommandResult> checked(CommandResult result) {
     String stderr = result.stderr();
     if (result.succeeded() || stderr.contains("can't find") || stderr.contains("already exists")) {
       return Future.succeededFuture(result);
     }
     String reason = stderr.isBlank() ? "exit code " + result.exitCode() : stderr.strip();
-    return Future.failedFuture(DomainErrors.unavailable("the tgt backend refused (" + result.command() + "): "
-        + reason));
+    return Future.failedFuture(
+        DomainErrors.unavailable("the tgt backend refused (" + result.command() + "): " + reason));
   }
 
   private boolean matches(TgtShow.Target target, TargetSpec spec) {
     Optional<TgtShow.Lun> lun = target.luns().stream().filter(l -> l.number() == LUN).findFirst();
-    boolean lunRight = lun.isPresent() && lun.get().backingPath().equals(spec.backingFile().toString())
-        && (spec.deviceType() == TargetSpec.DeviceType.CDROM || lun.get().readOnly());
-    boolean chapRight = target.accounts().equals(List.of(spec.chap().user()))
-        && (spec.mutualChap() == null ? target.outgoingAccounts().isEmpty()
-            : target.outgoingAccounts().equals(List.of(spec.mutualChap().user())));
+    boolean lunRight =
+        lun.isPresent()
+            && lun.get().backingPath().equals(spec.backingFile().toString())
+            && (spec.deviceType() == TargetSpec.DeviceType.CDROM || lun.get().readOnly());
+    boolean chapRight =
+        target.accounts().equals(List.of(spec.chap().user()))
+            && (spec.mutualChap() == null
+                ? target.outgoingAccounts().isEmpty()
+                : target.outgoingAccounts().equals(List.of(spec.mutualChap().user())));
     return lunRight && chapRight && target.acls().equals(List.of(spec.initiatorIqn()));
   }
 
   private static BackendTarget toBackendTarget(TgtShow.Target target) {
-    boolean readOnly = target.luns().stream().filter(l -> l.number() == LUN).allMatch(TgtShow.Lun::readOnly);
+    boolean readOnly =
+        target.luns().stream().filter(l -> l.number() == LUN).allMatch(TgtShow.Lun::readOnly);
     List<String> users = new ArrayList<>(target.accounts());
     users.addAll(target.outgoingAccounts());
     return new BackendTarget(target.iqn(), target.acls(), users, readOnly, target.nexuses());

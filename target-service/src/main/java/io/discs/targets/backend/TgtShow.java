@@ -6,20 +6,25 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses {@code tgtadm --mode target --op show}: targets, their LUNs, accounts, ACLs and nexuses. */
+/**
+ * Parses {@code tgtadm --mode target --op show}: targets, their LUNs, accounts, ACLs and nexuses.
+ */
 final class TgtShow {
   private static final Pattern TARGET = Pattern.compile("^Target (\\d+): (\\S+)$");
   private static final Pattern SECTION = Pattern.compile("^    (\\S.*):$");
 
-  record Lun(int number, String type, boolean readOnly, String backingPath) {
-  }
+  record Lun(int number, String type, boolean readOnly, String backingPath) {}
 
-  record Target(int tid, String iqn, List<Lun> luns, List<String> accounts, List<String> outgoingAccounts,
-      List<String> acls, List<InitiatorSession> nexuses) {
-  }
+  record Target(
+      int tid,
+      String iqn,
+      List<Lun> luns,
+      List<String> accounts,
+      List<String> outgoingAccounts,
+      List<String> acls,
+      List<InitiatorSession> nexuses) {}
 
-  private TgtShow() {
-  }
+  private TgtShow() {}
 
   static List<Target> parse(String output) {
     List<Target> targets = new ArrayList<>();
@@ -74,7 +79,8 @@ final class TgtShow {
           if (text.startsWith("Initiator: ")) {
             initiator = text.substring("Initiator: ".length()).split(" ")[0];
           } else if (text.startsWith("IP Address: ") && initiator != null) {
-            current.nexuses.add(new InitiatorSession(initiator, text.substring("IP Address: ".length())));
+            current.nexuses.add(
+                new InitiatorSession(initiator, text.substring("IP Address: ".length())));
           }
         }
         default -> {
@@ -110,7 +116,13 @@ final class TgtShow {
       if (pending != null) {
         luns.add(pending.build());
       }
-      return new Target(tid, iqn, List.copyOf(luns), List.copyOf(accounts), List.copyOf(outgoing), List.copyOf(acls),
+      return new Target(
+          tid,
+          iqn,
+          List.copyOf(luns),
+          List.copyOf(accounts),
+          List.copyOf(outgoing),
+          List.copyOf(acls),
           List.copyOf(nexuses));
     }
   }

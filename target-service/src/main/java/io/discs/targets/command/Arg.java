@@ -8,8 +8,15 @@ import java.util.regex.Pattern;
  * One argument of an external command, checked against the pattern of its kind when it is made:
  * nothing a user typed reaches a process unless it matched. Options are constants of the code.
  */
-public sealed interface Arg permits Arg.Option, Arg.Iqn, Arg.Number, Arg.StorePath, Arg.ChapUser, Arg.ChapSecret,
-    Arg.Keyword, Arg.Joined {
+public sealed interface Arg
+    permits Arg.Option,
+        Arg.Iqn,
+        Arg.Number,
+        Arg.StorePath,
+        Arg.ChapUser,
+        Arg.ChapSecret,
+        Arg.Keyword,
+        Arg.Joined {
 
   /** The text handed to the process. */
   String value();
@@ -41,7 +48,9 @@ public sealed interface Arg permits Arg.Option, Arg.Iqn, Arg.Number, Arg.StorePa
     }
   }
 
-  /** A fixed word of a tool's vocabulary ({@code target}, {@code readonly=1}); literals in the code. */
+  /**
+   * A fixed word of a tool's vocabulary ({@code target}, {@code readonly=1}); literals in the code.
+   */
   record Keyword(String value) implements Arg {
     public Keyword {
       require(KEYWORD, value, "keyword");
@@ -51,7 +60,10 @@ public sealed interface Arg permits Arg.Option, Arg.Iqn, Arg.Number, Arg.StorePa
     }
   }
 
-  /** An iSCSI name (RFC 7143 section 4.2.7.1): iqn., eui. or naa. form, lowercase, at most 223 bytes. */
+  /**
+   * An iSCSI name (RFC 7143 section 4.2.7.1): iqn., eui. or naa. form, lowercase, at most 223
+   * bytes.
+   */
   record Iqn(String value) implements Arg {
     public Iqn {
       if (value == null || value.length() > 223) {
@@ -79,7 +91,8 @@ public sealed interface Arg permits Arg.Option, Arg.Iqn, Arg.Number, Arg.StorePa
     public StorePath {
       Path normalizedRoot = root.toAbsolutePath().normalize();
       Path normalized = file.toAbsolutePath().normalize();
-      if (!normalized.startsWith(normalizedRoot) || !STORE_FILE.matcher(normalized.getFileName().toString()).matches()) {
+      if (!normalized.startsWith(normalizedRoot)
+          || !STORE_FILE.matcher(normalized.getFileName().toString()).matches()) {
         throw new IllegalArgumentException("not a blob inside the image store");
       }
       file = normalized;
@@ -116,8 +129,8 @@ public sealed interface Arg permits Arg.Option, Arg.Iqn, Arg.Number, Arg.StorePa
   }
 
   /**
-   * Checked parts joined into one argument, such as a targetcli path
-   * ({@code /iscsi/<iqn>/tpg1}) or a parameter ({@code userid=<user>}); safe because every part is.
+   * Checked parts joined into one argument, such as a targetcli path ({@code /iscsi/<iqn>/tpg1}) or
+   * a parameter ({@code userid=<user>}); safe because every part is.
    */
   record Joined(String separator, java.util.List<Arg> parts) implements Arg {
     public Joined {

@@ -38,12 +38,13 @@ public final class CommandRunner {
   }
 
   /**
-   * @param allowed executable names; each found in the system directories (or given as an
-   *     absolute path) when discs starts, and only those ever run
+   * @param allowed executable names; each found in the system directories (or given as an absolute
+   *     path) when discs starts, and only those ever run
    */
   public static CommandRunner create(WorkerExecutor workers, Map<String, String> allowed) {
     Map<String, Path> resolved = new java.util.HashMap<>();
-    allowed.forEach((name, location) -> resolve(location).ifPresent(path -> resolved.put(name, path)));
+    allowed.forEach(
+        (name, location) -> resolve(location).ifPresent(path -> resolved.put(name, path)));
     return new CommandRunner(workers, resolved);
   }
 
@@ -51,7 +52,10 @@ public final class CommandRunner {
     return executables.containsKey(executable);
   }
 
-  /** How many processes this runner has started; tests use it to prove that refused input starts none. */
+  /**
+   * How many processes this runner has started; tests use it to prove that refused input starts
+   * none.
+   */
   public long processesStarted() {
     return started.get();
   }
@@ -59,7 +63,8 @@ public final class CommandRunner {
   public Future<CommandResult> run(Command command) {
     Path executable = executables.get(command.executable());
     if (executable == null) {
-      return Future.failedFuture(new CommandException(command.executable() + " is not an allowed, installed program"));
+      return Future.failedFuture(
+          new CommandException(command.executable() + " is not an allowed, installed program"));
     }
     return workers.executeBlocking(() -> execute(executable, command), false);
   }
@@ -68,7 +73,8 @@ public final class CommandRunner {
    * Runs the commands one after another, each only if the one before succeeded by {@code check}
    * (which knows the tool's harmless failures); the first real failure ends the sequence.
    */
-  public Future<Void> runInOrder(List<Command> steps, Function<CommandResult, Future<CommandResult>> check) {
+  public Future<Void> runInOrder(
+      List<Command> steps, Function<CommandResult, Future<CommandResult>> check) {
     Future<Void> chain = Future.succeededFuture();
     for (Command step : steps) {
       chain = chain.compose(v -> run(step).compose(check).mapEmpty());
@@ -76,11 +82,13 @@ public final class CommandRunner {
     return chain;
   }
 
-  private CommandResult execute(Path executable, Command command) throws IOException, InterruptedException {
+  private CommandResult execute(Path executable, Command command)
+      throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>();
     argv.add(executable.toString());
     command.args().forEach(arg -> argv.add(arg.value()));
-    ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+    ProcessBuilder builder =
+        new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
     Map<String, String> environment = builder.environment();
     environment.clear();
     environment.put("PATH", String.join(":", SEARCH_PATH));
@@ -96,13 +104,21 @@ public final class CommandRunner {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
       process.waitFor(5, TimeUnit.SECONDS);
-      throw new CommandException(command.describe() + " did not finish within " + command.timeout().toSeconds() + " s");
+      throw new CommandException(
+          command.describe() + " did not finish within " + command.timeout().toSeconds() + " s");
     }
     stdout.join(5_000);
     stderr.join(5_000);
-    CommandResult result = new CommandResult(command.describe(), process.exitValue(),
-        redact(stdout.text(), command), redact(stderr.text(), command));
-    LOG.debug("{} exited {} in {} ms", result.command(), result.exitCode(),
+    CommandResult result =
+        new CommandResult(
+            command.describe(),
+            process.exitValue(),
+            redact(stdout.text(), command),
+            redact(stderr.text(), command));
+    LOG.debug(
+        "{} exited {} in {} ms",
+        result.command(),
+        result.exitCode(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
     return result;
   }
@@ -124,7 +140,10 @@ public final class CommandRunner {
     if (given.isAbsolute()) {
       return Files.isExecutable(given) ? java.util.Optional.of(given) : java.util.Optional.empty();
     }
-    return SEARCH_PATH.stream().map(dir -> Path.of(dir, location)).filter(Files::isExecutable).findFirst();
+    return SEARCH_PATH.stream()
+        .map(dir -> Path.of(dir, location))
+        .filter(Files::isExecutable)
+        .findFirst();
   }
 
   /** Reads a stream to its end, keeping at most {@link #MAX_OUTPUT_BYTES}. */

@@ -8,20 +8,24 @@ import java.security.SecureRandom;
  * no look-alikes, from {@link SecureRandom}; a mutual secret never equals the initiator's.
  */
 public final class ChapSecrets {
-  private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  private static final String ALPHABET =
+      "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
   private static final String USER_ALPHABET = "abcdefghijkmnopqrstuvwxyz23456789";
   private static final int SECRET_LENGTH = 16;
 
   private final SecureRandom random = new SecureRandom();
 
   public TargetSpec.Chap initiatorChap() {
-    return new TargetSpec.Chap("discs-" + random(USER_ALPHABET, 10), random(ALPHABET, SECRET_LENGTH));
+    return new TargetSpec.Chap(
+        "discs-" + random(USER_ALPHABET, 10), random(ALPHABET, SECRET_LENGTH));
   }
 
   public TargetSpec.Chap mutualChap(TargetSpec.Chap initiator) {
     TargetSpec.Chap mutual;
     do {
-      mutual = new TargetSpec.Chap("discs-t-" + random(USER_ALPHABET, 10), random(ALPHABET, SECRET_LENGTH));
+      mutual =
+          new TargetSpec.Chap(
+              "discs-t-" + random(USER_ALPHABET, 10), random(ALPHABET, SECRET_LENGTH));
     } while (mutual.secret().equals(initiator.secret()));
     return mutual;
   }

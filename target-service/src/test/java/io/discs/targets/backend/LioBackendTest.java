@@ -28,8 +28,7 @@ class LioBackendTest {
   private static final String SHA = "ab".repeat(32);
   private static final String BACKSTORE = "discs-0a1b2c3d-00112233aabbccdd";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private Path store;
   private LioBackend lio;
 
@@ -41,8 +40,10 @@ class LioBackendTest {
     }
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     store = dir.resolve("images");
-    CommandRunner runner = CommandRunner.create(vertx.createSharedWorkerExecutor("lio-test", 1),
-        Map.of("targetcli", script.toString()));
+    CommandRunner runner =
+        CommandRunner.create(
+            vertx.createSharedWorkerExecutor("lio-test", 1),
+            Map.of("targetcli", script.toString()));
     lio = new LioBackend(runner, store, new HostPort("0.0.0.0", 3260));
   }
 
@@ -50,27 +51,45 @@ class LioBackendTest {
   void createsAReadOnlyTargetInTheDocumentedOrder() throws Exception {
     lio.create(spec(null)).await(20, TimeUnit.SECONDS);
 
-    assertThat(recorded()).containsExactly(
-        "set global auto_add_mapped_luns=false auto_add_default_portal=false",
-        "/backstores/fileio create name=" + BACKSTORE + " file_or_dev=" + blob(),
-        "/iscsi create " + IQN,
-        "/iscsi/" + IQN + "/tpg1 set attribute authentication=1 generate_node_acls=0 cache_dynamic_acls=0 "
-            + "demo_mode_write_protect=1 prod_mode_write_protect=1",
-        "/iscsi/" + IQN + "/tpg1/luns create /backstores/fileio/" + BACKSTORE,
-        "/iscsi/" + IQN + "/tpg1/portals create 0.0.0.0 3260",
-        "/iscsi/" + IQN + "/tpg1/acls create " + INITIATOR + " add_mapped_luns=false",
-        "/iscsi/" + IQN + "/tpg1/acls/" + INITIATOR + " create mapped_lun=0 tpg_lun_or_backstore=lun0 write_protect=1",
-        "/iscsi/" + IQN + "/tpg1/acls/" + INITIATOR + " set auth userid=discs-user1 password=Secret0123456789",
-        "saveconfig",
-        "ls /iscsi/" + IQN + "/tpg1/acls/" + INITIATOR);
+    assertThat(recorded())
+        .containsExactly(
+            "set global auto_add_mapped_luns=false auto_add_default_portal=false",
+            "/backstores/fileio create name=" + BACKSTORE + " file_or_dev=" + blob(),
+            "/iscsi create " + IQN,
+            "/iscsi/"
+                + IQN
+                + "/tpg1 set attribute authentication=1 generate_node_acls=0 cache_dynamic_acls=0 "
+                + "demo_mode_write_protect=1 prod_mode_write_protect=1",
+            "/iscsi/" + IQN + "/tpg1/luns create /backstores/fileio/" + BACKSTORE,
+            "/iscsi/" + IQN + "/tpg1/portals create 0.0.0.0 3260",
+            "/iscsi/" + IQN + "/tpg1/acls create " + INITIATOR + " add_mapped_luns=false",
+            "/iscsi/"
+                + IQN
+                + "/tpg1/acls/"
+                + INITIATOR
+                + " create mapped_lun=0 tpg_lun_or_backstore=lun0 write_protect=1",
+            "/iscsi/"
+                + IQN
+                + "/tpg1/acls/"
+                + INITIATOR
+                + " set auth userid=discs-user1 password=Secret0123456789",
+            "saveconfig",
+            "ls /iscsi/" + IQN + "/tpg1/acls/" + INITIATOR);
   }
 
   @Test
   void setsMutualChapOnTheSameAcl() throws Exception {
-    lio.create(spec(new TargetSpec.Chap("discs-t-user2", "Mutual0123456789"))).await(20, TimeUnit.SECONDS);
+    lio.create(spec(new TargetSpec.Chap("discs-t-user2", "Mutual0123456789")))
+        .await(20, TimeUnit.SECONDS);
 
-    assertThat(recorded()).contains("/iscsi/" + IQN + "/tpg1/acls/" + INITIATOR + " set auth userid=discs-user1 "
-        + "password=Secret0123456789 mutual_userid=discs-t-user2 mutual_password=Mutual0123456789");
+    assertThat(recorded())
+        .contains(
+            "/iscsi/"
+                + IQN
+                + "/tpg1/acls/"
+                + INITIATOR
+                + " set auth userid=discs-user1 "
+                + "password=Secret0123456789 mutual_userid=discs-t-user2 mutual_password=Mutual0123456789");
   }
 
   @Test
@@ -80,12 +99,13 @@ class LioBackendTest {
 
     lio.delete(IQN).await(20, TimeUnit.SECONDS);
 
-    assertThat(recorded()).containsExactly(
-        "ls /iscsi/" + IQN + "/tpg1/acls",
-        "/iscsi/" + IQN + "/tpg1/acls delete " + INITIATOR,
-        "/iscsi delete " + IQN,
-        "/backstores/fileio delete " + BACKSTORE,
-        "saveconfig");
+    assertThat(recorded())
+        .containsExactly(
+            "ls /iscsi/" + IQN + "/tpg1/acls",
+            "/iscsi/" + IQN + "/tpg1/acls delete " + INITIATOR,
+            "/iscsi delete " + IQN,
+            "/backstores/fileio delete " + BACKSTORE,
+            "saveconfig");
   }
 
   @Test
@@ -93,14 +113,16 @@ class LioBackendTest {
     Files.writeString(dir.resolve("fail-on"), "userid=");
 
     assertThatThrownBy(() -> lio.create(spec(null)).await(20, TimeUnit.SECONDS))
-        .hasMessageContaining("LIO backend refused").hasMessageNotContaining("Secret0123456789");
+        .hasMessageContaining("LIO backend refused")
+        .hasMessageNotContaining("Secret0123456789");
 
     List<String> calls = recorded();
-    assertThat(calls.subList(calls.size() - 4, calls.size())).containsExactly(
-        "/iscsi/" + IQN + "/tpg1/acls delete " + INITIATOR,
-        "/iscsi delete " + IQN,
-        "/backstores/fileio delete " + BACKSTORE,
-        "saveconfig");
+    assertThat(calls.subList(calls.size() - 4, calls.size()))
+        .containsExactly(
+            "/iscsi/" + IQN + "/tpg1/acls delete " + INITIATOR,
+            "/iscsi delete " + IQN,
+            "/backstores/fileio delete " + BACKSTORE,
+            "saveconfig");
     assertThat(lio.list().await(10, TimeUnit.SECONDS)).isEmpty();
   }
 
@@ -108,12 +130,19 @@ class LioBackendTest {
   void listsTheTargetsTargetcliReports() throws Exception {
     lio.create(spec(null)).await(20, TimeUnit.SECONDS);
 
-    assertThat(lio.list().await(10, TimeUnit.SECONDS)).extracting(BackendTarget::iqn).containsExactly(IQN);
+    assertThat(lio.list().await(10, TimeUnit.SECONDS))
+        .extracting(BackendTarget::iqn)
+        .containsExactly(IQN);
   }
 
   private TargetSpec spec(TargetSpec.Chap mutual) {
-    return new TargetSpec(IQN, Path.of(blob()), TargetSpec.DeviceType.DISK, INITIATOR,
-        new TargetSpec.Chap("discs-user1", "Secret0123456789"), mutual);
+    return new TargetSpec(
+        IQN,
+        Path.of(blob()),
+        TargetSpec.DeviceType.DISK,
+        INITIATOR,
+        new TargetSpec.Chap("discs-user1", "Secret0123456789"),
+        mutual);
   }
 
   private String blob() {

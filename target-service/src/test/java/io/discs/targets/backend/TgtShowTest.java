@@ -6,7 +6,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TgtShowTest {
-  private static final String SHOW = """
+  private static final String SHOW =
+      """
       Target 1: iqn.2026-01.io.discs:abc.def
           System information:
               Driver: iscsi
@@ -51,12 +52,15 @@ class TgtShowTest {
     TgtShow.Target ours = targets.get(0);
     assertThat(ours.tid()).isEqualTo(1);
     assertThat(ours.iqn()).isEqualTo("iqn.2026-01.io.discs:abc.def");
-    assertThat(ours.luns()).containsExactly(new TgtShow.Lun(0, "controller", false, "None"),
-        new TgtShow.Lun(1, "disk", true, "/data/images/sha256/ab/abab"));
+    assertThat(ours.luns())
+        .containsExactly(
+            new TgtShow.Lun(0, "controller", false, "None"),
+            new TgtShow.Lun(1, "disk", true, "/data/images/sha256/ab/abab"));
     assertThat(ours.accounts()).containsExactly("discs-abc");
     assertThat(ours.outgoingAccounts()).containsExactly("discs-t-def");
     assertThat(ours.acls()).containsExactly("iqn.2026-01.test:client");
-    assertThat(ours.nexuses()).containsExactly(new InitiatorSession("iqn.2026-01.test:client", "127.0.0.1"));
+    assertThat(ours.nexuses())
+        .containsExactly(new InitiatorSession("iqn.2026-01.test:client", "127.0.0.1"));
     assertThat(targets.get(1).acls()).containsExactly("ALL");
     assertThat(TgtShow.find(targets, "iqn.2001-04.com.example:foreign")).isPresent();
   }

@@ -18,14 +18,18 @@ class CommandRunnerTest {
 
   private static CommandRunner runner(Vertx vertx) {
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("test-commands", 2);
-    return CommandRunner.create(workers, Map.of("echo", "echo", "sleep", "sleep", "env", "env", "missing",
-        "no-such-program-anywhere"));
+    return CommandRunner.create(
+        workers,
+        Map.of(
+            "echo", "echo", "sleep", "sleep", "env", "env", "missing", "no-such-program-anywhere"));
   }
 
   @Test
   void runsAnArgumentVectorWithoutAShell(Vertx vertx) throws Exception {
-    CommandResult result = runner(vertx).run(Command.of("echo").keyword("readonly=1").keyword("x:y").build())
-        .await(10, TimeUnit.SECONDS);
+    CommandResult result =
+        runner(vertx)
+            .run(Command.of("echo").keyword("readonly=1").keyword("x:y").build())
+            .await(10, TimeUnit.SECONDS);
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.stdout()).isEqualTo("readonly=1 x:y\n");
@@ -46,7 +50,8 @@ class CommandRunnerTest {
   void scrubsTheEnvironment(Vertx vertx) throws Exception {
     CommandResult result = runner(vertx).run(Command.of("env").build()).await(10, TimeUnit.SECONDS);
 
-    assertThat(result.stdout().lines()).containsExactlyInAnyOrder("PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C");
+    assertThat(result.stdout().lines())
+        .containsExactlyInAnyOrder("PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C");
   }
 
   @Test
@@ -54,12 +59,14 @@ class CommandRunnerTest {
     Command sleeper = Command.of("sleep").keyword("30").timeout(Duration.ofMillis(500)).build();
 
     assertThatThrownBy(() -> runner(vertx).run(sleeper).await(20, TimeUnit.SECONDS))
-        .isInstanceOf(CommandException.class).hasMessageContaining("did not finish");
+        .isInstanceOf(CommandException.class)
+        .hasMessageContaining("did not finish");
   }
 
   @Test
   void neverShowsSecretsInDescriptionsOrOutput(Vertx vertx) throws Exception {
-    Command command = Command.of("echo").keyword("password").arg(new Arg.ChapSecret("Sup3rSecretPass")).build();
+    Command command =
+        Command.of("echo").keyword("password").arg(new Arg.ChapSecret("Sup3rSecretPass")).build();
 
     CommandResult result = runner(vertx).run(command).await(10, TimeUnit.SECONDS);
 
@@ -70,18 +77,35 @@ class CommandRunnerTest {
 
   @Test
   void checksEveryArgumentAgainstItsKind() {
-    for (String hostile : new String[] {"iqn.2026-01.x:a;rm", "$(id)", "`id`", "-I", "iqn.2026-01.x:a b",
-        "iqn.2026-01.x:a\nb", "../etc", "IQN.2026-01.X:Y", "iqn." + "a".repeat(230)}) {
-      assertThatThrownBy(() -> new Arg.Iqn(hostile)).as(hostile).isInstanceOf(IllegalArgumentException.class);
+    for (String hostile :
+        new String[] {
+          "iqn.2026-01.x:a;rm",
+          "$(id)",
+          "`id`",
+          "-I",
+          "iqn.2026-01.x:a b",
+          "iqn.2026-01.x:a\nb",
+          "../etc",
+          "IQN.2026-01.X:Y",
+          "iqn." + "a".repeat(230)
+        }) {
+      assertThatThrownBy(() -> new Arg.Iqn(hostile))
+          .as(hostile)
+          .isInstanceOf(IllegalArgumentException.class);
     }
-    assertThat(new Arg.Iqn("iqn.1993-08.org.debian:01:abcdef").value()).isEqualTo("iqn.1993-08.org.debian:01:abcdef");
+    assertThat(new Arg.Iqn("iqn.1993-08.org.debian:01:abcdef").value())
+        .isEqualTo("iqn.1993-08.org.debian:01:abcdef");
     assertThat(new Arg.Iqn("eui.0123456789abcdef").value()).isEqualTo("eui.0123456789abcdef");
-    assertThatThrownBy(() -> new Arg.ChapSecret("short")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Arg.ChapSecret("short"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Arg.ChapUser("-rf")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Arg.Keyword("--force")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Arg.Keyword("--force"))
+        .isInstanceOf(IllegalArgumentException.class);
     Path root = Path.of("/data/images");
-    assertThatThrownBy(() -> new Arg.StorePath(root, Path.of("/etc/shadow"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Arg.StorePath(root, root.resolve("sha256/ab/../../../../etc/passwd")))
+    assertThatThrownBy(() -> new Arg.StorePath(root, Path.of("/etc/shadow")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> new Arg.StorePath(root, root.resolve("sha256/ab/../../../../etc/passwd")))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(new Arg.StorePath(root, root.resolve("sha256/ab/" + "ab".repeat(32))).value())
         .isEqualTo("/data/images/sha256/ab/" + "ab".repeat(32));

@@ -32,15 +32,45 @@ import java.util.stream.Stream;
  */
 public final class DebianGuestImage {
   public static final String SUITE = "bookworm";
+
   /** What a person who follows the README has installed, plus the busybox the initramfs runs. */
-  private static final List<String> PACKAGES = List.of("openjdk-17-jre-headless", "open-iscsi", "sg3-utils", "udev",
-      "kmod", "iproute2", "procps", "busybox-static");
-  /** Module folders a guest needs (block, SCSI, iSCSI, CD-ROM, file systems, virtio); the rest is sound and hardware. */
-  private static final List<String> MODULE_DIRS = List.of("arch", "block", "crypto", "fs", "lib", "mm", "net", "virt",
-      "drivers/scsi", "drivers/cdrom", "drivers/block", "drivers/virtio", "drivers/char");
-  private static final List<String> MODULE_FILES = List.of("drivers/net/virtio_net.ko", "drivers/net/net_failover.ko");
+  private static final List<String> PACKAGES =
+      List.of(
+          "openjdk-17-jre-headless",
+          "open-iscsi",
+          "sg3-utils",
+          "udev",
+          "kmod",
+          "iproute2",
+          "procps",
+          "busybox-static");
+
+  /**
+   * Module folders a guest needs (block, SCSI, iSCSI, CD-ROM, file systems, virtio); the rest is
+   * sound and hardware.
+   */
+  private static final List<String> MODULE_DIRS =
+      List.of(
+          "arch",
+          "block",
+          "crypto",
+          "fs",
+          "lib",
+          "mm",
+          "net",
+          "virt",
+          "drivers/scsi",
+          "drivers/cdrom",
+          "drivers/block",
+          "drivers/virtio",
+          "drivers/char");
+
+  private static final List<String> MODULE_FILES =
+      List.of("drivers/net/virtio_net.ko", "drivers/net/net_failover.ko");
+
   /** What the initramfs loads to reach the root image. */
-  private static final List<String> BOOT_MODULES = List.of("virtio_pci", "virtio_blk", "crc32c_generic", "ext4");
+  private static final List<String> BOOT_MODULES =
+      List.of("virtio_pci", "virtio_blk", "crc32c_generic", "ext4");
 
   private final Path kernel;
   private final Path initramfs;
@@ -65,7 +95,9 @@ public final class DebianGuestImage {
     return rootImage;
   }
 
-  /** The tools building and booting a guest needs, each skipped or failed with its Debian package. */
+  /**
+   * The tools building and booting a guest needs, each skipped or failed with its Debian package.
+   */
   public static void requireTools() {
     SystemTools.require("debootstrap", "debootstrap");
     SystemTools.require("qemu-system-x86_64", "qemu-system-x86");
@@ -77,7 +109,8 @@ public final class DebianGuestImage {
   }
 
   /** The image in {@code cache}, built there first if an earlier call has not. */
-  public static synchronized DebianGuestImage prepare(Path cache) throws IOException, InterruptedException {
+  public static synchronized DebianGuestImage prepare(Path cache)
+      throws IOException, InterruptedException {
     requireTools();
     Files.createDirectories(cache);
     Path ready = cache.resolve("ready");
@@ -90,48 +123,95 @@ public final class DebianGuestImage {
     Path kernelDir = cache.resolve("kernel");
     deleteTree(root);
     deleteTree(kernelDir);
-    String mirror = System.getenv().getOrDefault("DISCS_DEBIAN_MIRROR", "http://deb.debian.org/debian");
-    Processes.check(List.of("debootstrap", "--variant=minbase", "--include=" + String.join(",", PACKAGES), SUITE,
-        root.toString(), mirror), Duration.ofMinutes(20));
+    String mirror =
+        System.getenv().getOrDefault("DISCS_DEBIAN_MIRROR", "http://deb.debian.org/debian");
+    Processes.check(
+        List.of(
+            "debootstrap",
+            "--variant=minbase",
+            "--include=" + String.join(",", PACKAGES),
+            SUITE,
+            root.toString(),
+            mirror),
+        Duration.ofMinutes(20));
     String version = unpackKernel(cache, kernelDir);
     installModules(kernelDir, root, version);
     Files.writeString(root.resolve("sbin/discs-guest-init"), resource("discs-guest-init.sh"));
-    Files.setPosixFilePermissions(root.resolve("sbin/discs-guest-init"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        root.resolve("sbin/discs-guest-init"), PosixFilePermissions.fromString("rwxr-xr-x"));
     buildInitramfs(cache, root, version, initramfs);
     long megabytes = sizeOf(root) / (1024 * 1024) + 400;
-    Processes.check(List.of("mkfs.ext4", "-q", "-F", "-L", "discs-root", "-d", root.toString(), rootImage.toString(),
-        megabytes + "M"), Duration.ofMinutes(10));
+    Processes.check(
+        List.of(
+            "mkfs.ext4",
+            "-q",
+            "-F",
+            "-L",
+            "discs-root",
+            "-d",
+            root.toString(),
+            rootImage.toString(),
+            megabytes + "M"),
+        Duration.ofMinutes(10));
     Path kernel = kernelDir.resolve("boot/vmlinuz-" + version);
     Files.writeString(ready, kernel.toString());
     return new DebianGuestImage(kernel, initramfs, rootImage);
   }
 
-  /** Debian's current kernel for the suite, as {@code linux-image-amd64} names it; answers its version. */
-  private static String unpackKernel(Path cache, Path kernelDir) throws IOException, InterruptedException {
-    Processes.Result known = Processes.run(List.of("apt-cache", "depends", "linux-image-amd64"), Duration.ofMinutes(1));
+  /**
+   * Debian's current kernel for the suite, as {@code linux-image-amd64} names it; answers its
+   * version.
+   */
+  private static String unpackKernel(Path cache, Path kernelDir)
+      throws IOException, InterruptedException {
+    Processes.Result known =
+        Processes.run(List.of("apt-cache", "depends", "linux-image-amd64"), Duration.ofMinutes(1));
     if (!known.ok() || !known.output().contains("Depends: linux-image-")) {
-      Processes.check(List.of("apt-get", "update", "-qq"), Duration.ofMinutes(10)); // a machine whose lists are stale
+      Processes.check(
+          List.of("apt-get", "update", "-qq"),
+          Duration.ofMinutes(10)); // a machine whose lists are stale
     }
-    String depends = Processes.check(List.of("apt-cache", "depends", "linux-image-amd64"), Duration.ofMinutes(1));
-    String kernelPackage = depends.lines().map(String::strip).filter(l -> l.startsWith("Depends: linux-image-"))
-        .map(l -> l.substring("Depends: ".length())).findFirst()
-        .orElseThrow(() -> new IllegalStateException("apt-cache knows no linux-image-amd64 (run apt-get update):\n"
-            + depends));
+    String depends =
+        Processes.check(
+            List.of("apt-cache", "depends", "linux-image-amd64"), Duration.ofMinutes(1));
+    String kernelPackage =
+        depends
+            .lines()
+            .map(String::strip)
+            .filter(l -> l.startsWith("Depends: linux-image-"))
+            .map(l -> l.substring("Depends: ".length()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "apt-cache knows no linux-image-amd64 (run apt-get update):\n" + depends));
     Path downloads = Files.createDirectories(cache.resolve("downloads"));
-    Processes.check(List.of("sh", "-c", "cd \"$0\" && apt-get download \"$1\"", downloads.toString(), kernelPackage),
+    Processes.check(
+        List.of(
+            "sh",
+            "-c",
+            "cd \"$0\" && apt-get download \"$1\"",
+            downloads.toString(),
+            kernelPackage),
         Duration.ofMinutes(10));
     Path deb;
     try (Stream<Path> files = Files.list(downloads)) {
-      deb = files.filter(f -> f.getFileName().toString().startsWith(kernelPackage + "_")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("apt-get download left no " + kernelPackage));
+      deb =
+          files
+              .filter(f -> f.getFileName().toString().startsWith(kernelPackage + "_"))
+              .findFirst()
+              .orElseThrow(
+                  () -> new IllegalStateException("apt-get download left no " + kernelPackage));
     }
-    Processes.check(List.of("dpkg", "-x", deb.toString(), kernelDir.toString()), Duration.ofMinutes(5));
+    Processes.check(
+        List.of("dpkg", "-x", deb.toString(), kernelDir.toString()), Duration.ofMinutes(5));
     try (Stream<Path> versions = Files.list(kernelDir.resolve("lib/modules"))) {
       return versions.findFirst().orElseThrow().getFileName().toString();
     }
   }
 
-  private static void installModules(Path kernelDir, Path root, String version) throws IOException, InterruptedException {
+  private static void installModules(Path kernelDir, Path root, String version)
+      throws IOException, InterruptedException {
     Path from = kernelDir.resolve("lib/modules").resolve(version);
     Path to = root.resolve("lib/modules").resolve(version);
     deleteTree(to);
@@ -164,18 +244,32 @@ public final class DebianGuestImage {
     List<String> order = new ArrayList<>();
     for (String module : loadOrder(modules)) {
       Path file = modules.resolve(module);
-      Files.copy(file, tree.resolve("modules").resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          file,
+          tree.resolve("modules").resolve(file.getFileName()),
+          StandardCopyOption.REPLACE_EXISTING);
       order.add(file.getFileName().toString());
     }
     Files.write(tree.resolve("modules/order"), order);
     Files.writeString(tree.resolve("init"), resource("initramfs-init.sh"));
-    Files.setPosixFilePermissions(tree.resolve("init"), PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.setPosixFilePermissions(tree.resolve("bin/busybox"), PosixFilePermissions.fromString("rwxr-xr-x"));
-    Processes.check(List.of("sh", "-c", "cd \"$0\" && find . | cpio -o -H newc --quiet | gzip -1 > \"$1\"",
-        tree.toString(), output.toString()), Duration.ofMinutes(2));
+    Files.setPosixFilePermissions(
+        tree.resolve("init"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        tree.resolve("bin/busybox"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Processes.check(
+        List.of(
+            "sh",
+            "-c",
+            "cd \"$0\" && find . | cpio -o -H newc --quiet | gzip -1 > \"$1\"",
+            tree.toString(),
+            output.toString()),
+        Duration.ofMinutes(2));
   }
 
-  /** The boot modules and what they need, each after its dependencies, as {@code modprobe} would load them. */
+  /**
+   * The boot modules and what they need, each after its dependencies, as {@code modprobe} would
+   * load them.
+   */
   static List<String> loadOrder(Path modules) throws IOException {
     Map<String, List<String>> dependencies = new java.util.HashMap<>();
     Map<String, String> byName = new java.util.HashMap<>();
@@ -201,7 +295,8 @@ public final class DebianGuestImage {
     return List.copyOf(ordered);
   }
 
-  private static void visit(String path, Map<String, List<String>> dependencies, Set<String> ordered) {
+  private static void visit(
+      String path, Map<String, List<String>> dependencies, Set<String> ordered) {
     if (ordered.contains(path)) {
       return;
     }
@@ -222,13 +317,15 @@ public final class DebianGuestImage {
 
   private static long sizeOf(Path root) throws IOException {
     long[] total = {0};
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-        total[0] += attributes.size();
-        return FileVisitResult.CONTINUE;
-      }
-    });
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+            total[0] += attributes.size();
+            return FileVisitResult.CONTINUE;
+          }
+        });
     return total[0];
   }
 
@@ -254,7 +351,8 @@ public final class DebianGuestImage {
     }
     // rm, not a Java walk: a debootstrap tree holds device nodes and may still have proc mounted.
     try {
-      Processes.check(List.of("rm", "-rf", "--one-file-system", root.toString()), Duration.ofMinutes(5));
+      Processes.check(
+          List.of("rm", "-rf", "--one-file-system", root.toString()), Duration.ofMinutes(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while removing " + root, e);

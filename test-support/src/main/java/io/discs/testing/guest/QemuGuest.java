@@ -22,11 +22,11 @@ import java.util.List;
 public final class QemuGuest {
   /** The guest's own address on QEMU's user network, and where its forwards live. */
   public static final String GUEST_ADDRESS = "10.0.2.15";
+
   public static final String HOST_ADDRESS = "10.0.2.100";
 
   /** {@code HOST_ADDRESS:guestPort} in the guest reaches {@code 127.0.0.1:hostPort} on the host. */
-  public record Forward(int guestPort, int hostPort) {
-  }
+  public record Forward(int guestPort, int hostPort) {}
 
   public record Run(int exitCode, String console) {
     /** Lines the scenario wrote, without the kernel's. */
@@ -35,33 +35,76 @@ public final class QemuGuest {
     }
   }
 
-  private QemuGuest() {
-  }
+  private QemuGuest() {}
 
-  public static Run boot(DebianGuestImage image, Path scenario, List<Forward> forwards, Path workDir, Duration timeout)
+  public static Run boot(
+      DebianGuestImage image, Path scenario, List<Forward> forwards, Path workDir, Duration timeout)
       throws IOException, InterruptedException {
     Files.createDirectories(workDir);
     Path scenarioDisk = workDir.resolve("scenario.img");
-    long megabytes = 32 + Files.walk(scenario).filter(Files::isRegularFile).mapToLong(QemuGuest::size).sum() / (1024 * 1024) * 2;
-    Processes.check(List.of("mkfs.ext4", "-q", "-F", "-d", scenario.toString(), scenarioDisk.toString(),
-        megabytes + "M"), Duration.ofMinutes(2));
+    long megabytes =
+        32
+            + Files.walk(scenario).filter(Files::isRegularFile).mapToLong(QemuGuest::size).sum()
+                / (1024 * 1024)
+                * 2;
+    Processes.check(
+        List.of(
+            "mkfs.ext4",
+            "-q",
+            "-F",
+            "-d",
+            scenario.toString(),
+            scenarioDisk.toString(),
+            megabytes + "M"),
+        Duration.ofMinutes(2));
     Path console = workDir.resolve("console.log");
     Files.deleteIfExists(console);
     StringBuilder network = new StringBuilder("user,id=net0,restrict=on");
     for (Forward forward : forwards) {
-      network.append(",guestfwd=tcp:").append(HOST_ADDRESS).append(':').append(forward.guestPort())
-          .append("-cmd:socat - TCP:127.0.0.1:").append(forward.hostPort());
+      network
+          .append(",guestfwd=tcp:")
+          .append(HOST_ADDRESS)
+          .append(':')
+          .append(forward.guestPort())
+          .append("-cmd:socat - TCP:127.0.0.1:")
+          .append(forward.hostPort());
     }
-    List<String> command = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg", "-m", "1536", "-smp", "2",
-        "-display", "none", "-monitor", "none", "-no-reboot", "-serial", "file:" + console,
-        "-kernel", image.kernel().toString(), "-initrd", image.initramfs().toString(),
-        "-append", "console=ttyS0 panic=-1 quiet",
-        "-drive", "file=" + image.rootImage() + ",format=raw,if=virtio,snapshot=on",
-        "-drive", "file=" + scenarioDisk + ",format=raw,if=virtio,readonly=on",
-        "-netdev", network.toString(), "-device", "virtio-net-pci,netdev=net0"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "qemu-system-x86_64",
+                "-accel",
+                "tcg",
+                "-m",
+                "1536",
+                "-smp",
+                "2",
+                "-display",
+                "none",
+                "-monitor",
+                "none",
+                "-no-reboot",
+                "-serial",
+                "file:" + console,
+                "-kernel",
+                image.kernel().toString(),
+                "-initrd",
+                image.initramfs().toString(),
+                "-append",
+                "console=ttyS0 panic=-1 quiet",
+                "-drive",
+                "file=" + image.rootImage() + ",format=raw,if=virtio,snapshot=on",
+                "-drive",
+                "file=" + scenarioDisk + ",format=raw,if=virtio,readonly=on",
+                "-netdev",
+                network.toString(),
+                "-device",
+                "virtio-net-pci,netdev=net0"));
     Processes.Result result = Processes.run(command, timeout);
-    String text = Files.exists(console) ? Files.readString(console, StandardCharsets.ISO_8859_1) : "";
-    return new Run(result.exitCode(), text + (result.ok() ? "" : "\n(qemu: " + result.output().strip() + ")"));
+    String text =
+        Files.exists(console) ? Files.readString(console, StandardCharsets.ISO_8859_1) : "";
+    return new Run(
+        result.exitCode(), text + (result.ok() ? "" : "\n(qemu: " + result.output().strip() + ")"));
   }
 
   private static long size(Path file) {

@@ -37,18 +37,20 @@ public final class FileBlockSource implements BlockSource {
 
   @Override
   public Future<Buffer> read(long offset, int length) {
-    return io.executeBlocking(() -> {
-      ByteBuffer bytes = ByteBuffer.allocate(length);
-      long position = offset;
-      while (bytes.hasRemaining()) {
-        int n = channel.read(bytes, position);
-        if (n < 0) {
-          throw new IOException("read past the end of the image");
-        }
-        position += n;
-      }
-      return Buffer.buffer(bytes.array());
-    }, false);
+    return io.executeBlocking(
+        () -> {
+          ByteBuffer bytes = ByteBuffer.allocate(length);
+          long position = offset;
+          while (bytes.hasRemaining()) {
+            int n = channel.read(bytes, position);
+            if (n < 0) {
+              throw new IOException("read past the end of the image");
+            }
+            position += n;
+          }
+          return Buffer.buffer(bytes.array());
+        },
+        false);
   }
 
   @Override

@@ -6,14 +6,16 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 
-/** CHAP with MD5 (RFC 1994, as RFC 7143 section 12.1.3 uses it): response = MD5(id ‖ secret ‖ challenge). */
+/**
+ * CHAP with MD5 (RFC 1994, as RFC 7143 section 12.1.3 uses it): response = MD5(id ‖ secret ‖
+ * challenge).
+ */
 final class Chap {
   static final int CHALLENGE_BYTES = 16;
   private static final int MAX_CHALLENGE_BYTES = 1024;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private Chap() {
-  }
+  private Chap() {}
 
   static byte[] challenge() {
     byte[] challenge = new byte[CHALLENGE_BYTES];

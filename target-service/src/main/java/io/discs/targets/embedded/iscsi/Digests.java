@@ -5,8 +5,7 @@ import java.util.zip.CRC32C;
 
 /** CRC32C header and data digests (RFC 7143 section 12.1), sent least-significant byte first. */
 final class Digests {
-  private Digests() {
-  }
+  private Digests() {}
 
   static int crc32c(Buffer buffer, int from, int to) {
     CRC32C crc = new CRC32C();

@@ -50,13 +50,25 @@ public final class EmbeddedBackend implements IscsiService {
   }
 
   public Future<Void> start() {
-    NetServerOptions options = new NetServerOptions().setHost(listen.host()).setPort(listen.port())
-        .setTcpNoDelay(true).setIdleTimeout(300).setIdleTimeoutUnit(TimeUnit.SECONDS);
-    return vertx.createNetServer(options).connectHandler(socket -> {
-      IscsiConnection connection = new IscsiConnection(socket, this::find, this::visibleTo, portal, metrics);
-      connections.put(connection, Boolean.TRUE);
-      socket.closeHandler(v -> connections.remove(connection));
-    }).listen().onSuccess(s -> server = s).mapEmpty();
+    NetServerOptions options =
+        new NetServerOptions()
+            .setHost(listen.host())
+            .setPort(listen.port())
+            .setTcpNoDelay(true)
+            .setIdleTimeout(300)
+            .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    return vertx
+        .createNetServer(options)
+        .connectHandler(
+            socket -> {
+              IscsiConnection connection =
+                  new IscsiConnection(socket, this::find, this::visibleTo, portal, metrics);
+              connections.put(connection, Boolean.TRUE);
+              socket.closeHandler(v -> connections.remove(connection));
+            })
+        .listen()
+        .onSuccess(s -> server = s)
+        .mapEmpty();
   }
 
   public Future<Void> stop() {
@@ -82,25 +94,37 @@ public final class EmbeddedBackend implements IscsiService {
     if (existing != null && existing.spec().equals(spec)) {
       return Future.succeededFuture();
     }
-    return io.executeBlocking(() -> FileBlockSource.open(spec.backingFile(), io), false).compose(source -> {
-      if (source.size() < MIN_IMAGE_BYTES) {
-        source.close();
-        return Future.failedFuture(DomainErrors.badRequest("the image is too small to serve"));
-      }
-      ScsiDevice.Kind kind = spec.deviceType() == TargetSpec.DeviceType.CDROM ? ScsiDevice.Kind.CDROM
-          : ScsiDevice.Kind.DISK;
-      byte[] id = sha256(spec.iqn());
-      String serial = java.util.HexFormat.of().formatHex(id, 0, 8);
-      long naa = java.nio.ByteBuffer.wrap(id, 8, 8).getLong();
-      EmbeddedTarget created = new EmbeddedTarget(spec, source, new ScsiDevice(kind, source.size(), serial, naa));
-      EmbeddedTarget replaced = targets.put(spec.iqn(), created);
-      if (replaced != null) {
-        retire(replaced);
-      }
-      return Future.<Void>succeededFuture();
-    }).recover(failure -> failure instanceof io.vertx.serviceproxy.ServiceException ? Future.failedFuture(failure)
-        : Future.failedFuture(DomainErrors.unavailable("the embedded target cannot open the image: "
-            + failure.getMessage())));
+    return io.executeBlocking(() -> FileBlockSource.open(spec.backingFile(), io), false)
+        .compose(
+            source -> {
+              if (source.size() < MIN_IMAGE_BYTES) {
+                source.close();
+                return Future.failedFuture(
+                    DomainErrors.badRequest("the image is too small to serve"));
+              }
+              ScsiDevice.Kind kind =
+                  spec.deviceType() == TargetSpec.DeviceType.CDROM
+                      ? ScsiDevice.Kind.CDROM
+                      : ScsiDevice.Kind.DISK;
+              byte[] id = sha256(spec.iqn());
+              String serial = java.util.HexFormat.of().formatHex(id, 0, 8);
+              long naa = java.nio.ByteBuffer.wrap(id, 8, 8).getLong();
+              EmbeddedTarget created =
+                  new EmbeddedTarget(
+                      spec, source, new ScsiDevice(kind, source.size(), serial, naa));
+              EmbeddedTarget replaced = targets.put(spec.iqn(), created);
+              if (replaced != null) {
+                retire(replaced);
+              }
+              return Future.<Void>succeededFuture();
+            })
+        .recover(
+            failure ->
+                failure instanceof io.vertx.serviceproxy.ServiceException
+                    ? Future.failedFuture(failure)
+                    : Future.failedFuture(
+                        DomainErrors.unavailable(
+                            "the embedded target cannot open the image: " + failure.getMessage())));
   }
 
   @Override
@@ -111,23 +135,34 @@ public final class EmbeddedBackend implements IscsiService {
 
   @Override
   public Future<List<BackendTarget>> list() {
-    return Future.succeededFuture(targets.values().stream().map(t -> new BackendTarget(t.spec().iqn(),
-        List.of(t.spec().initiatorIqn()), List.of(t.spec().chap().user()), true, t.sessions())).toList());
+    return Future.succeededFuture(
+        targets.values().stream()
+            .map(
+                t ->
+                    new BackendTarget(
+                        t.spec().iqn(),
+                        List.of(t.spec().initiatorIqn()),
+                        List.of(t.spec().chap().user()),
+                        true,
+                        t.sessions()))
+            .toList());
   }
 
   @Override
   public Future<List<InitiatorSession>> sessions(String iqn) {
-    return Future.succeededFuture(Optional.ofNullable(targets.get(iqn)).map(EmbeddedTarget::sessions)
-        .orElse(List.of()));
+    return Future.succeededFuture(
+        Optional.ofNullable(targets.get(iqn)).map(EmbeddedTarget::sessions).orElse(List.of()));
   }
 
   /** Ends the target's sessions now; closes its file on a worker. */
   private Future<Void> retire(EmbeddedTarget target) {
     target.endSessions();
-    return io.executeBlocking(() -> {
-      target.source().close();
-      return null;
-    }, false);
+    return io.executeBlocking(
+        () -> {
+          target.source().close();
+          return null;
+        },
+        false);
   }
 
   private Optional<EmbeddedTarget> find(String iqn) {
@@ -135,7 +170,11 @@ public final class EmbeddedBackend implements IscsiService {
   }
 
   private List<String> visibleTo(String initiator) {
-    return targets.values().stream().filter(t -> t.admits(initiator)).map(t -> t.spec().iqn()).sorted().toList();
+    return targets.values().stream()
+        .filter(t -> t.admits(initiator))
+        .map(t -> t.spec().iqn())
+        .sorted()
+        .toList();
   }
 
   private static byte[] sha256(String text) {

@@ -46,10 +46,14 @@ final class EmbeddedTarget {
   }
 
   List<InitiatorSession> sessions() {
-    return connections.stream().map(c -> new InitiatorSession(c.initiatorName(), c.remoteAddress())).toList();
+    return connections.stream()
+        .map(c -> new InitiatorSession(c.initiatorName(), c.remoteAddress()))
+        .toList();
   }
 
-  /** Deleting a target ends its sessions at once; the caller releases the file off the event loop. */
+  /**
+   * Deleting a target ends its sessions at once; the caller releases the file off the event loop.
+   */
   void endSessions() {
     connections.forEach(IscsiConnection::close);
   }

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One iSCSI connection (and session: MaxConnections=1): login with CHAP and operational
- * negotiation, then full feature phase. Runs on its socket's event loop; only medium reads leave it.
+ * negotiation, then full feature phase. Runs on its socket's event loop; only medium reads leave
+ * it.
  */
 final class IscsiConnection {
   private static final Logger LOG = LoggerFactory.getLogger(IscsiConnection.class);
@@ -23,7 +24,11 @@ final class IscsiConnection {
   private static final int WINDOW = 64;
   private static final int NO_TAG = 0xffffffff;
 
-  private enum Phase { LOGIN, FULL_FEATURE, CLOSED }
+  private enum Phase {
+    LOGIN,
+    FULL_FEATURE,
+    CLOSED
+  }
 
   private final NetSocket socket;
   private final Function<String, Optional<EmbeddedTarget>> targets;
@@ -49,14 +54,20 @@ final class IscsiConnection {
   private boolean dataDigest;
   private byte[] isid = new byte[6];
 
-  IscsiConnection(NetSocket socket, Function<String, Optional<EmbeddedTarget>> targets,
-      Function<String, java.util.List<String>> visibleTo, String portal, MeterRegistry metrics) {
+  IscsiConnection(
+      NetSocket socket,
+      Function<String, Optional<EmbeddedTarget>> targets,
+      Function<String, java.util.List<String>> visibleTo,
+      String portal,
+      MeterRegistry metrics) {
     this.socket = socket;
     this.targets = targets;
     this.visibleTo = visibleTo;
     this.portal = portal;
     this.metrics = metrics;
-    this.framer = new PduFramer(OUR_MAX_RECV, this::receive, this::protocolViolation, pdu -> reject(pdu, 0x02));
+    this.framer =
+        new PduFramer(
+            OUR_MAX_RECV, this::receive, this::protocolViolation, pdu -> reject(pdu, 0x02));
     socket.handler(framer);
     socket.closeHandler(v -> closed());
     socket.exceptionHandler(e -> close());
@@ -106,7 +117,7 @@ final class IscsiConnection {
         case 0x01 -> scsiCommand(pdu);
         case 0x02 -> taskManagement(pdu);
         case 0x04 -> text(pdu);
-        case 0x05 -> { } // Data-Out: nothing is ever written here, the data is dropped
+        case 0x05 -> {} // Data-Out: nothing is ever written here, the data is dropped
         case 0x06 -> logout(pdu);
         default -> reject(pdu, 0x05);
       }
@@ -182,10 +193,22 @@ final class IscsiConnection {
       if (target != null) {
         target.attach(this);
       }
-      LOG.info("iSCSI login: initiator {} from {} to {} ({})", initiatorName, remoteAddress(),
-          target == null ? "discovery" : target.spec().iqn(), authenticated && chapUsed ? "CHAP" : "no authentication");
-      metrics.counter("discs.embedded.logins", "type", discovery ? "discovery" : "normal",
-          "header_digest", headerDigest ? "crc32c" : "none", "data_digest", dataDigest ? "crc32c" : "none").increment();
+      LOG.info(
+          "iSCSI login: initiator {} from {} to {} ({})",
+          initiatorName,
+          remoteAddress(),
+          target == null ? "discovery" : target.spec().iqn(),
+          authenticated && chapUsed ? "CHAP" : "no authentication");
+      metrics
+          .counter(
+              "discs.embedded.logins",
+              "type",
+              discovery ? "discovery" : "normal",
+              "header_digest",
+              headerDigest ? "crc32c" : "none",
+              "data_digest",
+              dataDigest ? "crc32c" : "none")
+          .increment();
     }
   }
 
@@ -250,7 +273,10 @@ final class IscsiConnection {
         return false;
       }
     }
-    if (methods == null && !authenticated && !keys.containsKey("CHAP_A") && !keys.containsKey("CHAP_N")) {
+    if (methods == null
+        && !authenticated
+        && !keys.containsKey("CHAP_A")
+        && !keys.containsKey("CHAP_N")) {
       // A login that skips security when we demand it.
       if ((pdu.flags() & 0x80) != 0) {
         fail(pdu, "auth.required", 0x02, 0x01);
@@ -267,8 +293,9 @@ final class IscsiConnection {
     try {
       byte[] expected = Chap.response(chapIdentifier, target.spec().chap().secret(), chapChallenge);
       byte[] given = Chap.decode(keys.get("CHAP_R"));
-      boolean ok = target.spec().chap().user().equals(keys.get("CHAP_N"))
-          && java.security.MessageDigest.isEqual(expected, given);
+      boolean ok =
+          target.spec().chap().user().equals(keys.get("CHAP_N"))
+              && java.security.MessageDigest.isEqual(expected, given);
       byte[] ourChallenge = chapChallenge;
       chapChallenge = null; // one response per challenge
       if (!ok) {
@@ -280,12 +307,17 @@ final class IscsiConnection {
         }
         int identifier = Integer.parseInt(keys.get("CHAP_I"));
         byte[] challenge = Chap.decode(keys.get("CHAP_C"));
-        // A challenge equal to ours is a reflection: answering it would hand an attacker our response.
-        if (identifier < 0 || identifier > 255 || java.util.Arrays.equals(challenge, ourChallenge)) {
+        // A challenge equal to ours is a reflection: answering it would hand an attacker our
+        // response.
+        if (identifier < 0
+            || identifier > 255
+            || java.util.Arrays.equals(challenge, ourChallenge)) {
           return false;
         }
         answer.put("CHAP_N", target.spec().mutualChap().user());
-        answer.put("CHAP_R", Chap.hex(Chap.response(identifier, target.spec().mutualChap().secret(), challenge)));
+        answer.put(
+            "CHAP_R",
+            Chap.hex(Chap.response(identifier, target.spec().mutualChap().secret(), challenge)));
       }
       authenticated = true;
       chapUsed = true;
@@ -297,45 +329,53 @@ final class IscsiConnection {
 
   /** Operational keys (RFC 7143 section 13), answered with what this target does. */
   private void negotiate(Map<String, String> keys, Map<String, String> answer) {
-    keys.forEach((key, value) -> {
-      switch (key) {
-        case "HeaderDigest", "DataDigest" -> {
-          // The initiator's first choice that this target offers: None or CRC32C.
-          String chosen = java.util.Arrays.stream(value.split(",")).map(String::trim)
-              .filter(v -> v.equals("None") || v.equals("CRC32C")).findFirst().orElse("Reject");
-          answer.put(key, chosen);
-          if (key.equals("HeaderDigest")) {
-            headerDigest = chosen.equals("CRC32C");
-          } else {
-            dataDigest = chosen.equals("CRC32C");
+    keys.forEach(
+        (key, value) -> {
+          switch (key) {
+            case "HeaderDigest", "DataDigest" -> {
+              // The initiator's first choice that this target offers: None or CRC32C.
+              String chosen =
+                  java.util.Arrays.stream(value.split(","))
+                      .map(String::trim)
+                      .filter(v -> v.equals("None") || v.equals("CRC32C"))
+                      .findFirst()
+                      .orElse("Reject");
+              answer.put(key, chosen);
+              if (key.equals("HeaderDigest")) {
+                headerDigest = chosen.equals("CRC32C");
+              } else {
+                dataDigest = chosen.equals("CRC32C");
+              }
+            }
+            case "MaxConnections" -> answer.put(key, "1");
+            case "InitialR2T" -> answer.put(key, "Yes");
+            case "ImmediateData" -> answer.put(key, "Yes".equals(value) ? "Yes" : "No");
+            case "MaxRecvDataSegmentLength" -> {
+              theirMaxRecv = (int) Math.max(512, Math.min(parseNumber(value), 16_777_215));
+              answer.put(key, String.valueOf(OUR_MAX_RECV));
+            }
+            case "MaxBurstLength" -> {
+              maxBurst = (int) Math.max(512, Math.min(parseNumber(value), 16_776_192));
+              answer.put(key, String.valueOf(maxBurst));
+            }
+            case "FirstBurstLength" ->
+                answer.put(key, String.valueOf(Math.min(parseNumber(value), 65_536)));
+            case "DefaultTime2Wait" ->
+                answer.put(key, String.valueOf(Math.max(parseNumber(value), 2)));
+            case "DefaultTime2Retain" ->
+                answer.put(key, String.valueOf(Math.min(parseNumber(value), 20)));
+            case "MaxOutstandingR2T" -> answer.put(key, "1");
+            case "DataPDUInOrder", "DataSequenceInOrder" -> answer.put(key, "Yes");
+            case "ErrorRecoveryLevel" -> answer.put(key, "0");
+            case "IFMarker", "OFMarker" -> answer.put(key, "No");
+            case "InitiatorName", "InitiatorAlias", "SessionType", "TargetName", "AuthMethod" -> {}
+            default -> {
+              if (!key.startsWith("X-") && !key.startsWith("X#")) {
+                answer.put(key, "NotUnderstood");
+              }
+            }
           }
-        }
-        case "MaxConnections" -> answer.put(key, "1");
-        case "InitialR2T" -> answer.put(key, "Yes");
-        case "ImmediateData" -> answer.put(key, "Yes".equals(value) ? "Yes" : "No");
-        case "MaxRecvDataSegmentLength" -> {
-          theirMaxRecv = (int) Math.max(512, Math.min(parseNumber(value), 16_777_215));
-          answer.put(key, String.valueOf(OUR_MAX_RECV));
-        }
-        case "MaxBurstLength" -> {
-          maxBurst = (int) Math.max(512, Math.min(parseNumber(value), 16_776_192));
-          answer.put(key, String.valueOf(maxBurst));
-        }
-        case "FirstBurstLength" -> answer.put(key, String.valueOf(Math.min(parseNumber(value), 65_536)));
-        case "DefaultTime2Wait" -> answer.put(key, String.valueOf(Math.max(parseNumber(value), 2)));
-        case "DefaultTime2Retain" -> answer.put(key, String.valueOf(Math.min(parseNumber(value), 20)));
-        case "MaxOutstandingR2T" -> answer.put(key, "1");
-        case "DataPDUInOrder", "DataSequenceInOrder" -> answer.put(key, "Yes");
-        case "ErrorRecoveryLevel" -> answer.put(key, "0");
-        case "IFMarker", "OFMarker" -> answer.put(key, "No");
-        case "InitiatorName", "InitiatorAlias", "SessionType", "TargetName", "AuthMethod" -> { }
-        default -> {
-          if (!key.startsWith("X-") && !key.startsWith("X#")) {
-            answer.put(key, "NotUnderstood");
-          }
-        }
-      }
-    });
+        });
   }
 
   private static long parseNumber(String value) {
@@ -369,8 +409,12 @@ final class IscsiConnection {
   /** Non-immediate commands must fall in [ExpCmdSN, MaxCmdSN]; the one at ExpCmdSN advances it. */
   private boolean acceptCmdSn(Pdu pdu) {
     int opcode = pdu.opcode();
-    boolean numbered = opcode == 0x01 || opcode == 0x02 || opcode == 0x04 || opcode == 0x06
-        || (opcode == 0x00 && pdu.itt() != NO_TAG);
+    boolean numbered =
+        opcode == 0x01
+            || opcode == 0x02
+            || opcode == 0x04
+            || opcode == 0x06
+            || (opcode == 0x00 && pdu.itt() != NO_TAG);
     if (!numbered || pdu.immediate()) {
       return true;
     }
@@ -400,21 +444,27 @@ final class IscsiConnection {
     byte[] cdb = pdu.bhs().getBytes(32, 48);
     long lun = pdu.lun();
     int expected = pdu.bhs().getInt(20);
-    metrics.counter("discs.embedded.commands", "opcode", String.format("0x%02x", cdb[0] & 0xff)).increment();
+    metrics
+        .counter("discs.embedded.commands", "opcode", String.format("0x%02x", cdb[0] & 0xff))
+        .increment();
     ScsiDevice device = target.device();
     ScsiResult result = (lun >>> 48) == 0 ? device.execute(cdb) : ScsiDevice.absentLun(cdb, device);
     if (result instanceof ScsiResult.MediumRead read) {
-      target.source().read(read.offset(), read.length()).onComplete(done -> {
-        if (phase != Phase.FULL_FEATURE) {
-          return;
-        }
-        if (done.succeeded()) {
-          metrics.counter("discs.embedded.bytes.read").increment(read.length());
-          dataIn(pdu, done.result(), expected);
-        } else {
-          status(pdu, 0x02, Sense.MEDIUM_ERROR, 0, 0);
-        }
-      });
+      target
+          .source()
+          .read(read.offset(), read.length())
+          .onComplete(
+              done -> {
+                if (phase != Phase.FULL_FEATURE) {
+                  return;
+                }
+                if (done.succeeded()) {
+                  metrics.counter("discs.embedded.bytes.read").increment(read.length());
+                  dataIn(pdu, done.result(), expected);
+                } else {
+                  status(pdu, 0x02, Sense.MEDIUM_ERROR, 0, 0);
+                }
+              });
     } else if (result instanceof ScsiResult.Data data) {
       dataIn(pdu, Buffer.buffer(data.bytes()), expected);
     } else if (result instanceof ScsiResult.CheckCondition check) {
@@ -475,7 +525,8 @@ final class IscsiConnection {
 
   private void taskManagement(Pdu pdu) {
     int function = pdu.flags() & 0x7f;
-    // ABORT TASK (1), ABORT TASK SET (2), LUN RESET (5): reads finish quickly; nothing is left to abort.
+    // ABORT TASK (1), ABORT TASK SET (2), LUN RESET (5): reads finish quickly; nothing is left to
+    // abort.
     int response = function == 1 || function == 2 || function == 5 ? 0 : 5;
     Buffer header = Pdu.header(0x22, 0x80);
     header.setByte(2, (byte) response);
@@ -488,19 +539,20 @@ final class IscsiConnection {
   private void text(Pdu pdu) {
     Map<String, String> keys = TextKeys.parse(pdu.data());
     StringBuilder text = new StringBuilder();
-    keys.forEach((key, value) -> {
-      if (key.equals("SendTargets") && (discovery || "All".equals(value) || value.isEmpty())) {
-        for (String iqn : visibleTo.apply(initiatorName)) {
-          if (!discovery && target != null && !iqn.equals(target.spec().iqn())) {
-            continue;
+    keys.forEach(
+        (key, value) -> {
+          if (key.equals("SendTargets") && (discovery || "All".equals(value) || value.isEmpty())) {
+            for (String iqn : visibleTo.apply(initiatorName)) {
+              if (!discovery && target != null && !iqn.equals(target.spec().iqn())) {
+                continue;
+              }
+              text.append("TargetName=").append(iqn).append('\0');
+              text.append("TargetAddress=").append(portal).append(",1").append('\0');
+            }
+          } else {
+            text.append(key).append("=NotUnderstood").append('\0');
           }
-          text.append("TargetName=").append(iqn).append('\0');
-          text.append("TargetAddress=").append(portal).append(",1").append('\0');
-        }
-      } else {
-        text.append(key).append("=NotUnderstood").append('\0');
-      }
-    });
+        });
     Buffer header = Pdu.header(0x24, 0x80);
     header.setLong(8, pdu.lun());
     header.setInt(16, pdu.itt());
@@ -563,7 +615,9 @@ final class IscsiConnection {
       }
       if (dataDigest) {
         // The data digest covers the padding too.
-        socket.write(Digests.of(padding == null ? data : Buffer.buffer().appendBuffer(data).appendBuffer(padding)));
+        socket.write(
+            Digests.of(
+                padding == null ? data : Buffer.buffer().appendBuffer(data).appendBuffer(padding)));
       }
     }
     if (socket.writeQueueFull()) {

@@ -5,15 +5,15 @@ import org.slf4j.Logger;
 
 /**
  * Logs refused logins at WARN, at most one line a second for the whole target: a CHAP guesser or a
- * port scanner must not fill the log, and the count of what was left out is said with the next line.
+ * port scanner must not fill the log, and the count of what was left out is said with the next
+ * line.
  */
 final class LoginRefusals {
   private static final long INTERVAL_NANOS = 1_000_000_000L;
   private static final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
   private static final AtomicLong suppressed = new AtomicLong();
 
-  private LoginRefusals() {
-  }
+  private LoginRefusals() {}
 
   static void log(Logger log, String address, String initiator, String reason) {
     long now = System.nanoTime();
@@ -23,7 +23,11 @@ final class LoginRefusals {
       return;
     }
     long left = suppressed.getAndSet(0);
-    log.warn("iSCSI login refused: initiator {} from {}: {}{}", initiator == null ? "(unnamed)" : initiator, address,
-        reason, left == 0 ? "" : " (" + left + " more refusals not logged in the last second)");
+    log.warn(
+        "iSCSI login refused: initiator {} from {}: {}{}",
+        initiator == null ? "(unnamed)" : initiator,
+        address,
+        reason,
+        left == 0 ? "" : " (" + left + " more refusals not logged in the last second)");
   }
 }

@@ -17,7 +17,11 @@ final class PduFramer implements Handler<Buffer> {
   private boolean headerDigest;
   private boolean dataDigest;
 
-  PduFramer(int maxDataSegment, Handler<Pdu> pdus, Handler<String> violations, Handler<Pdu> badDataDigest) {
+  PduFramer(
+      int maxDataSegment,
+      Handler<Pdu> pdus,
+      Handler<String> violations,
+      Handler<Pdu> badDataDigest) {
     this.maxDataSegment = maxDataSegment;
     this.pdus = pdus;
     this.violations = violations;
@@ -39,11 +43,14 @@ final class PduFramer implements Handler<Buffer> {
     int at = 0;
     while (pending.length() - at >= Pdu.BHS) {
       int ahs = (pending.getByte(at + 4) & 0xff) * 4;
-      int dataLength = (pending.getByte(at + 5) & 0xff) << 16 | (pending.getByte(at + 6) & 0xff) << 8
-          | (pending.getByte(at + 7) & 0xff);
+      int dataLength =
+          (pending.getByte(at + 5) & 0xff) << 16
+              | (pending.getByte(at + 6) & 0xff) << 8
+              | (pending.getByte(at + 7) & 0xff);
       if (dataLength > maxDataSegment || ahs > 1024) {
         failed = true;
-        violations.handle("PDU larger than negotiated (" + dataLength + " bytes of data, " + ahs + " of AHS)");
+        violations.handle(
+            "PDU larger than negotiated (" + dataLength + " bytes of data, " + ahs + " of AHS)");
         return;
       }
       int padded = (dataLength + 3) & ~3;
@@ -60,8 +67,10 @@ final class PduFramer implements Handler<Buffer> {
       }
       Buffer bhs = pending.getBuffer(at, at + Pdu.BHS);
       Buffer data = pending.getBuffer(dataStart, dataStart + dataLength);
-      boolean dataIntact = !(dataDigest && dataLength > 0)
-          || Digests.crc32c(pending, dataStart, dataStart + padded) == pending.getIntLE(dataStart + padded);
+      boolean dataIntact =
+          !(dataDigest && dataLength > 0)
+              || Digests.crc32c(pending, dataStart, dataStart + padded)
+                  == pending.getIntLE(dataStart + padded);
       at += total;
       if (dataIntact) {
         pdus.handle(new Pdu(bhs, data));

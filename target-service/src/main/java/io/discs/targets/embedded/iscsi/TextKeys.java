@@ -9,8 +9,7 @@ import java.util.Map;
 final class TextKeys {
   private static final int MAX_KEYS = 128;
 
-  private TextKeys() {
-  }
+  private TextKeys() {}
 
   static Map<String, String> parse(Buffer data) {
     Map<String, String> keys = new LinkedHashMap<>();

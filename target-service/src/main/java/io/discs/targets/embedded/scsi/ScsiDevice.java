@@ -10,7 +10,8 @@ import java.util.Arrays;
  */
 public final class ScsiDevice {
   public enum Kind {
-    DISK, CDROM
+    DISK,
+    CDROM
   }
 
   private static final int MAX_TRANSFER_BLOCKS_BYTES = 8 << 20;
@@ -55,8 +56,10 @@ public final class ScsiDevice {
       case 0x34 -> inRange(u32(cdb, 2), u16(cdb, 7)); // PRE-FETCH (10)
       case 0x90 -> inRange(u64(cdb, 2), u32(cdb, 10)); // PRE-FETCH (16)
       case 0xa0 -> reportLuns(cdb);
-      case 0x1b, 0x1e, 0x35, 0x91 -> new ScsiResult.Good(); // START STOP, PREVENT ALLOW, SYNCHRONIZE CACHE
-      // WRITE AND VERIFY (0x2e, 0xae, 0x8e) is optional and not offered: libiscsi then skips its DPO tests.
+      case 0x1b, 0x1e, 0x35, 0x91 ->
+          new ScsiResult.Good(); // START STOP, PREVENT ALLOW, SYNCHRONIZE CACHE
+      // WRITE AND VERIFY (0x2e, 0xae, 0x8e) is optional and not offered: libiscsi then skips its
+      // DPO tests.
       case 0x0a, 0x2a, 0xaa, 0x8a, 0x41, 0x93, 0x42, 0x89, 0x8b, 0x04, 0x3b ->
           new ScsiResult.CheckCondition(Sense.WRITE_PROTECTED);
       case 0x43 -> kind == Kind.CDROM ? readToc(cdb) : invalidOpcode();
@@ -68,7 +71,10 @@ public final class ScsiDevice {
     };
   }
 
-  /** For a LUN that does not exist: INQUIRY says "no device here", REPORT LUNS still answers, the rest fail. */
+  /**
+   * For a LUN that does not exist: INQUIRY says "no device here", REPORT LUNS still answers, the
+   * rest fail.
+   */
   public static ScsiResult absentLun(byte[] cdb, ScsiDevice any) {
     int opcode = cdb[0] & 0xff;
     if (opcode == 0x12) {
@@ -110,10 +116,14 @@ public final class ScsiDevice {
 
   private ScsiResult inRange(long lba, long count) {
     return lba < 0 || lba > blocks || lba + count > blocks
-        ? new ScsiResult.CheckCondition(Sense.LBA_OUT_OF_RANGE) : new ScsiResult.Good();
+        ? new ScsiResult.CheckCondition(Sense.LBA_OUT_OF_RANGE)
+        : new ScsiResult.Good();
   }
 
-  /** RDPROTECT / VRPROTECT: this device has no protection information, so any value but 0 is invalid. */
+  /**
+   * RDPROTECT / VRPROTECT: this device has no protection information, so any value but 0 is
+   * invalid.
+   */
   private static boolean protectionField(byte[] cdb) {
     return (cdb[1] & 0xe0) != 0;
   }
@@ -142,13 +152,31 @@ public final class ScsiDevice {
       ascii(b, 32, 4, "0001");
       // Version descriptors: SAM-5, SPC-4, SBC-3 or MMC-6, iSCSI.
       ByteBuffer versions = ByteBuffer.wrap(b, 58, 8);
-      versions.putShort((short) 0x00a0).putShort((short) 0x0460)
-          .putShort((short) (kind == Kind.CDROM ? 0x0520 : 0x04c0)).putShort((short) 0x0960);
+      versions
+          .putShort((short) 0x00a0)
+          .putShort((short) 0x0460)
+          .putShort((short) (kind == Kind.CDROM ? 0x0520 : 0x04c0))
+          .putShort((short) 0x0960);
       return data(b, allocation);
     }
     return switch (page) {
-      case 0x00 -> data(kind == Kind.CDROM ? new byte[] {0x05, 0, 0, 3, 0x00, (byte) 0x80, (byte) 0x83}
-          : new byte[] {0, 0, 0, 6, 0x00, (byte) 0x80, (byte) 0x83, (byte) 0xb0, (byte) 0xb1, (byte) 0xb2}, allocation);
+      case 0x00 ->
+          data(
+              kind == Kind.CDROM
+                  ? new byte[] {0x05, 0, 0, 3, 0x00, (byte) 0x80, (byte) 0x83}
+                  : new byte[] {
+                    0,
+                    0,
+                    0,
+                    6,
+                    0x00,
+                    (byte) 0x80,
+                    (byte) 0x83,
+                    (byte) 0xb0,
+                    (byte) 0xb1,
+                    (byte) 0xb2
+                  },
+              allocation);
       case 0x80 -> {
         byte[] s = serial.getBytes(StandardCharsets.US_ASCII);
         byte[] b = new byte[4 + s.length];
@@ -169,9 +197,18 @@ public final class ScsiDevice {
         ByteBuffer.wrap(b, 8, 8).putLong((0x6L << 60) | (naa & 0x0fffffffffffffffL));
         yield data(b, allocation);
       }
-      case 0xb0 -> kind == Kind.CDROM ? new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB) : blockLimits(allocation);
-      case 0xb1 -> kind == Kind.CDROM ? new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB) : characteristics(allocation);
-      case 0xb2 -> kind == Kind.CDROM ? new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB) : provisioning(allocation);
+      case 0xb0 ->
+          kind == Kind.CDROM
+              ? new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB)
+              : blockLimits(allocation);
+      case 0xb1 ->
+          kind == Kind.CDROM
+              ? new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB)
+              : characteristics(allocation);
+      case 0xb2 ->
+          kind == Kind.CDROM
+              ? new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB)
+              : provisioning(allocation);
       default -> new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB);
     };
   }
@@ -253,7 +290,9 @@ public final class ScsiDevice {
   private byte[] modePages(int page) {
     byte[] caching = {0x08, 0x12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     byte[] control = {0x0a, 0x0a, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    byte[] capabilities = {0x2a, 0x14, 0x3b, 0, 0, 0, 0x29, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    byte[] capabilities = {
+      0x2a, 0x14, 0x3b, 0, 0, 0, 0x29, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+    };
     return switch (page) {
       case 0x08 -> kind == Kind.DISK ? caching : null;
       case 0x0a -> control;
@@ -359,7 +398,10 @@ public final class ScsiDevice {
   }
 
   static long u32(byte[] b, int at) {
-    return (b[at] & 0xffL) << 24 | (b[at + 1] & 0xffL) << 16 | (b[at + 2] & 0xffL) << 8 | (b[at + 3] & 0xffL);
+    return (b[at] & 0xffL) << 24
+        | (b[at + 1] & 0xffL) << 16
+        | (b[at + 2] & 0xffL) << 8
+        | (b[at + 3] & 0xffL);
   }
 
   static long u64(byte[] b, int at) {

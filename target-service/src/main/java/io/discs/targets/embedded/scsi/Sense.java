@@ -10,7 +10,10 @@ public record Sense(int key, int asc, int ascq) {
   public static final Sense MEDIUM_ERROR = new Sense(0x03, 0x11, 0x00);
   public static final Sense NO_SENSE = new Sense(0x00, 0x00, 0x00);
 
-  /** 18 bytes: response code 0x70, the key in byte 2, additional length 10, ASC and ASCQ in 12 and 13. */
+  /**
+   * 18 bytes: response code 0x70, the key in byte 2, additional length 10, ASC and ASCQ in 12 and
+   * 13.
+   */
   public byte[] bytes() {
     byte[] b = new byte[18];
     b[0] = 0x70;

@@ -11,15 +11,18 @@ class ScsiDeviceTest {
   @Test
   void refusesEveryWriteClassCommandAsWriteProtected() {
     for (int opcode : new int[] {0x0a, 0x2a, 0xaa, 0x8a, 0x41, 0x93, 0x42, 0x89, 0x8b, 0x04}) {
-      assertThat(disk.execute(cdb(opcode))).as("opcode %02x", opcode)
+      assertThat(disk.execute(cdb(opcode)))
+          .as("opcode %02x", opcode)
           .isEqualTo(new ScsiResult.CheckCondition(Sense.WRITE_PROTECTED));
     }
   }
 
   @Test
   void answersUnknownOpcodesWithInvalidCommandOperationCode() {
-    assertThat(disk.execute(cdb(0xc0))).isEqualTo(new ScsiResult.CheckCondition(Sense.INVALID_OPCODE));
-    assertThat(disk.execute(cdb(0x43))).isEqualTo(new ScsiResult.CheckCondition(Sense.INVALID_OPCODE));
+    assertThat(disk.execute(cdb(0xc0)))
+        .isEqualTo(new ScsiResult.CheckCondition(Sense.INVALID_OPCODE));
+    assertThat(disk.execute(cdb(0x43)))
+        .isEqualTo(new ScsiResult.CheckCondition(Sense.INVALID_OPCODE));
   }
 
   @Test
@@ -32,7 +35,8 @@ class ScsiDeviceTest {
     byte[] beyond = cdb(0x28);
     beyond[4] = 0x08; // LBA 2048 of 2048 blocks
     beyond[8] = 1;
-    assertThat(disk.execute(beyond)).isEqualTo(new ScsiResult.CheckCondition(Sense.LBA_OUT_OF_RANGE));
+    assertThat(disk.execute(beyond))
+        .isEqualTo(new ScsiResult.CheckCondition(Sense.LBA_OUT_OF_RANGE));
 
     byte[] read6 = cdb(0x08);
     read6[4] = 0; // 0 means 256 blocks
