@@ -35,17 +35,16 @@ final class Reaper {
 
   /** One pass; answers how many sessions it expired (0 when another reaper holds the lock). */
   Future<Integer> reap() {
+    // Not getting the lock in time means another reaper is at work (or the cluster could not say):
+    // either way this turn is skipped, and the next one tries again.
     return vertx
         .sharedData()
         .getLockWithTimeout(LOCK, 100)
-        .compose(lock -> expireLapsed().andThen(done -> lock.release()))
-        .recover(
-            failure -> {
-              if (failure.getMessage() != null && failure.getMessage().contains("Timed out")) {
-                return Future.succeededFuture(0);
-              }
-              return Future.failedFuture(failure);
-            });
+        .transform(
+            acquired ->
+                acquired.failed()
+                    ? Future.succeededFuture(0)
+                    : expireLapsed().andThen(done -> acquired.result().release()));
   }
 
   private Future<Integer> expireLapsed() {

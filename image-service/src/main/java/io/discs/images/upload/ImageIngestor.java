@@ -18,12 +18,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.serviceproxy.ServiceException;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Streams an upload into the store: hash, inspect and count while the bytes arrive, then accept
@@ -199,11 +196,7 @@ public final class ImageIngestor {
 
   private static boolean isDiskFull(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-      if ((t instanceof IOException
-              || t instanceof FileSystemException
-              || t.getClass().getName().contains("FileSystem"))
-          && (message.contains("no space left") || message.contains("disk quota"))) {
+      if (t instanceof StoreFullException) {
         return true;
       }
     }

@@ -6,12 +6,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.WriteStream;
 import io.vertx.serviceproxy.ServiceException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -37,7 +37,11 @@ public final class UploadSink implements WriteStream<Buffer> {
    */
   private static final long FLUSH_EVERY = 64L << 20;
 
+  /** Below this much free space, a failed write is taken for a full store. */
+  private static final long FULL_BELOW_BYTES = 4L << 20;
+
   private final WorkerExecutor io;
+  private final Path file;
   private final FileChannel channel;
   private final long maxBytes;
   private final MessageDigest sha256;
@@ -54,8 +58,9 @@ public final class UploadSink implements WriteStream<Buffer> {
   private long unflushed;
   private boolean flushing;
 
-  private UploadSink(WorkerExecutor io, FileChannel channel, long maxBytes) {
+  private UploadSink(WorkerExecutor io, Path file, FileChannel channel, long maxBytes) {
     this.io = io;
+    this.file = file;
     this.channel = channel;
     this.maxBytes = maxBytes;
     try {
@@ -71,6 +76,7 @@ public final class UploadSink implements WriteStream<Buffer> {
         () ->
             new UploadSink(
                 io,
+                file,
                 FileChannel.open(
                     file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
                 maxBytes),
@@ -87,7 +93,9 @@ public final class UploadSink implements WriteStream<Buffer> {
       tooLarge = true;
       return Future.failedFuture(tooLargeError());
     }
-    ByteBuffer bytes = ((BufferInternal) data).getByteBuf().nioBuffer();
+    // A copy, not a view of Netty's buffer: the view needs Vert.x's internal API, and a memory copy
+    // costs a small fraction of hashing the same bytes.
+    ByteBuffer bytes = ByteBuffer.wrap(data.getBytes());
     if (prefixLength < prefix.length) {
       int take = Math.min(prefix.length - prefixLength, bytes.remaining());
       bytes.duplicate().get(prefix, prefixLength, take);
@@ -108,7 +116,11 @@ public final class UploadSink implements WriteStream<Buffer> {
         v ->
             io.<Void>executeBlocking(
                 () -> {
-                  channel.force(true);
+                  try {
+                    channel.force(true);
+                  } catch (IOException e) {
+                    throw typed(e);
+                  }
                   channel.close();
                   closed = true;
                   return null;
@@ -191,8 +203,23 @@ public final class UploadSink implements WriteStream<Buffer> {
 
   private void writeFully(ByteBuffer[] buffers) throws IOException {
     long remaining = Arrays.stream(buffers).mapToLong(ByteBuffer::remaining).sum();
-    while (remaining > 0) {
-      remaining -= channel.write(buffers);
+    try {
+      while (remaining > 0) {
+        remaining -= channel.write(buffers);
+      }
+    } catch (IOException e) {
+      throw typed(e);
+    }
+  }
+
+  /** On a worker: a failed write on a file system with no room left is a full store. */
+  private IOException typed(IOException failure) {
+    try {
+      return Files.getFileStore(file).getUsableSpace() < FULL_BELOW_BYTES
+          ? new StoreFullException(failure)
+          : failure;
+    } catch (IOException unknown) {
+      return failure;
     }
   }
 
