@@ -22,6 +22,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -34,15 +35,6 @@ import java.util.function.Function;
 final class ApiRoutes {
   static final String BASE = "/api/v1";
   private static final long JSON_BODY_LIMIT = 64 * 1024;
-
-  /** Operations whose body is JSON; the upload streams its body and never gets a BodyHandler. */
-  private static final List<Operation> JSON_BODY =
-      List.of(
-          Operation.ISSUE_TOKEN,
-          Operation.CREATE_USER,
-          Operation.CHANGE_OWN_PASSWORD,
-          Operation.CREATE_TARGET,
-          Operation.START_SESSION);
 
   private final DiscsConfig config;
   private final AccessControl access;
@@ -63,25 +55,28 @@ final class ApiRoutes {
     this.targets = builder.setAddress(Addresses.TARGET_SERVICE).build(TargetService.class);
     this.sessions = builder.setAddress(Addresses.SESSION_SERVICE).build(SessionService.class);
     this.audit = builder.setAddress(Addresses.AUDIT_SERVICE).build(AuditService.class);
-    this.imageBytes = new ImageRoutes(vertx);
+    this.imageBytes = new ImageRoutes(vertx, config.uploadIdleSeconds());
   }
 
   Router router(Vertx vertx) {
     Map<Operation, Handler<RoutingContext>> handlers = handlers();
     Router api = Router.router(vertx);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(JSON_BODY_LIMIT);
+    TimeoutHandler deadline = TimeoutHandler.create(config.requestTimeoutSeconds() * 1000L, 503);
     for (Operation operation : Operation.values()) {
       Handler<RoutingContext> handler = handlers.get(operation);
       if (handler == null) {
         throw new IllegalStateException("no handler for " + operation);
       }
       Route route = api.route(operation.method(), operation.path());
-      if (operation == Operation.UPLOAD_IMAGE) {
-        route.handler(ImageRoutes::holdBody);
-      }
-      if (JSON_BODY.contains(operation)) {
+      switch (operation.body()) {
+        case NONE -> route.handler(deadline);
         // vertx-web wants body handling before any user handler; the limit keeps it cheap.
-        route.handler(json);
+        case JSON -> route.handler(deadline).handler(json);
+        // Streams have no deadline: a DVD over an office link takes many minutes. An upload
+        // that stops sending is closed by its idle watch instead (ImageRoutes).
+        case STREAM_IN -> route.handler(ImageRoutes::holdBody);
+        case STREAM_OUT -> {}
       }
       route.handler(access.require(operation.permission())).handler(handler);
     }

@@ -17,15 +17,15 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.ResponseTimeHandler;
-import io.vertx.ext.web.handler.TimeoutHandler;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The HTTP front door: operations routes, the OpenAPI document and {@code /api/v1}. */
 public final class GatewayVerticle extends VerticleBase {
+  private static final int IDLE_SLACK_SECONDS = 30;
   public static final String NAME = "gateway";
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
-  private static final long REQUEST_TIMEOUT_MS = 60_000;
 
   private final ServiceContext context;
   private WorkerExecutor hashing;
@@ -80,7 +80,6 @@ public final class GatewayVerticle extends VerticleBase {
     OperationsRoutes.mount(
         root, new Readiness(vertx, context.pool()), context.metrics().registry());
     root.get(ApiRoutes.BASE + "/openapi.yaml").handler(OpenApiDocument.handler(openApi));
-    root.route(ApiRoutes.BASE + "/*").handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
     root.route(ApiRoutes.BASE + "/*").subRouter(api.router(vertx));
     root.route().failureHandler(Problems::handleFailure);
     root.errorHandler(404, Problems::handleFailure);
@@ -95,7 +94,11 @@ public final class GatewayVerticle extends VerticleBase {
             .setMaxInitialLineLength(8 * 1024)
             // Fewer, larger body chunks: uploads run at disk speed instead of event-loop speed.
             .setMaxChunkSize(64 * 1024)
-            .setCompressionSupported(false);
+            .setCompressionSupported(false)
+            // A connection with no traffic at all (a stalled upload's watch fires first, a client
+            // that never finishes its headers is caught here) is closed.
+            .setIdleTimeout(context.config().uploadIdleSeconds() + IDLE_SLACK_SECONDS)
+            .setIdleTimeoutUnit(TimeUnit.SECONDS);
     return vertx
         .createHttpServer(options)
         .requestHandler(root)

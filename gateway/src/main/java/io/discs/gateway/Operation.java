@@ -8,26 +8,26 @@ import io.vertx.core.http.HttpMethod;
  * is not here does not exist, and the gateway refuses to start if one here has no handler.
  */
 public enum Operation {
-  ISSUE_TOKEN(HttpMethod.POST, "/auth/token", Permission.PUBLIC),
+  ISSUE_TOKEN(HttpMethod.POST, "/auth/token", Permission.PUBLIC, Body.JSON),
   LIST_USERS(HttpMethod.GET, "/users", Permission.USERS),
-  CREATE_USER(HttpMethod.POST, "/users", Permission.USERS),
+  CREATE_USER(HttpMethod.POST, "/users", Permission.USERS, Body.JSON),
   DELETE_USER(HttpMethod.DELETE, "/users/:name", Permission.USERS),
-  CHANGE_OWN_PASSWORD(HttpMethod.POST, "/users/me/password", Permission.SELF),
+  CHANGE_OWN_PASSWORD(HttpMethod.POST, "/users/me/password", Permission.SELF, Body.JSON),
 
   LIST_IMAGES(HttpMethod.GET, "/images", Permission.IMAGES_READ),
-  UPLOAD_IMAGE(HttpMethod.POST, "/images", Permission.IMAGES_WRITE),
+  UPLOAD_IMAGE(HttpMethod.POST, "/images", Permission.IMAGES_WRITE, Body.STREAM_IN),
   GET_IMAGE(HttpMethod.GET, "/images/:id", Permission.IMAGES_READ),
   DELETE_IMAGE(HttpMethod.DELETE, "/images/:id", Permission.IMAGES_WRITE),
-  GET_IMAGE_CONTENT(HttpMethod.GET, "/images/:id/content", Permission.IMAGES_READ),
+  GET_IMAGE_CONTENT(HttpMethod.GET, "/images/:id/content", Permission.IMAGES_READ, Body.STREAM_OUT),
   HEAD_IMAGE_CONTENT(HttpMethod.HEAD, "/images/:id/content", Permission.IMAGES_READ),
 
-  CREATE_TARGET(HttpMethod.POST, "/targets", Permission.TARGETS),
+  CREATE_TARGET(HttpMethod.POST, "/targets", Permission.TARGETS, Body.JSON),
   LIST_TARGETS(HttpMethod.GET, "/targets", Permission.TARGETS),
   GET_TARGET(HttpMethod.GET, "/targets/:id", Permission.TARGETS),
   DELETE_TARGET(HttpMethod.DELETE, "/targets/:id", Permission.TARGETS),
 
   DISCOVERY(HttpMethod.GET, "/discovery", Permission.SESSIONS),
-  START_SESSION(HttpMethod.POST, "/sessions", Permission.SESSIONS),
+  START_SESSION(HttpMethod.POST, "/sessions", Permission.SESSIONS, Body.JSON),
   LIST_SESSIONS(HttpMethod.GET, "/sessions", Permission.SESSIONS),
   HEARTBEAT(HttpMethod.POST, "/sessions/:id/heartbeat", Permission.SESSIONS),
   END_SESSION(HttpMethod.DELETE, "/sessions/:id", Permission.SESSIONS),
@@ -35,14 +35,36 @@ public enum Operation {
   QUERY_AUDIT(HttpMethod.GET, "/audit", Permission.AUDIT),
   VERIFY_AUDIT(HttpMethod.GET, "/audit/verify", Permission.AUDIT);
 
+  /** What travels with the request and response, which decides body handling and time limits. */
+  public enum Body {
+    /** Small request, small answer: a deadline for the whole exchange. */
+    NONE,
+    /** A JSON request body, read whole (bounded) before the handler runs; a deadline. */
+    JSON,
+    /** A streamed request body of any length: no deadline, an idle timeout instead. */
+    STREAM_IN,
+    /** A streamed answer of any length (an image's bytes): no deadline. */
+    STREAM_OUT
+  }
+
   private final HttpMethod method;
   private final String path;
   private final Permission permission;
+  private final Body body;
 
   Operation(HttpMethod method, String path, Permission permission) {
+    this(method, path, permission, Body.NONE);
+  }
+
+  Operation(HttpMethod method, String path, Permission permission, Body body) {
     this.method = method;
     this.path = path;
     this.permission = permission;
+    this.body = body;
+  }
+
+  public Body body() {
+    return body;
   }
 
   public HttpMethod method() {

@@ -30,6 +30,7 @@ public final class ImageVerticle extends VerticleBase {
 
   private final ServiceContext context;
   private WorkerExecutor io;
+  private ImageIngestor ingestor;
 
   public ImageVerticle(ServiceContext context) {
     this.context = context;
@@ -55,7 +56,7 @@ public final class ImageVerticle extends VerticleBase {
                 .setOptions(calls)
                 .build(SessionService.class));
     io = vertx.createSharedWorkerExecutor("discs-image-io", 4);
-    ImageIngestor ingestor =
+    ingestor =
         new ImageIngestor(
             vertx,
             io,
@@ -90,6 +91,15 @@ public final class ImageVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     LocalServices.unregister(vertx, ImageBlobs.class);
-    return io == null ? Future.succeededFuture() : io.close();
+    Future<Integer> abandoned =
+        ingestor == null ? Future.succeededFuture(0) : ingestor.abandonAll();
+    return abandoned
+        .onSuccess(
+            removed -> {
+              if (removed > 0) {
+                LOG.info("stopping: removed {} temporary files of uploads under way", removed);
+              }
+            })
+        .transform(done -> io == null ? Future.succeededFuture() : io.close());
   }
 }

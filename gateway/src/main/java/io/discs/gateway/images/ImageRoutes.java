@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.serviceproxy.ServiceException;
 
 /**
  * Image bytes over HTTP: the streamed upload (raw body or a multipart part named {@code file}) and
@@ -21,8 +22,11 @@ import io.vertx.ext.web.RoutingContext;
 public final class ImageRoutes {
   private final Vertx vertx;
 
-  public ImageRoutes(Vertx vertx) {
+  private final long uploadIdleMs;
+
+  public ImageRoutes(Vertx vertx, int uploadIdleSeconds) {
     this.vertx = vertx;
+    this.uploadIdleMs = uploadIdleSeconds * 1000L;
   }
 
   /**
@@ -64,7 +68,7 @@ public final class ImageRoutes {
                 name.compose(
                     n ->
                         blobs.ingest(
-                            stream,
+                            new IdleWatchedStream(vertx, stream, uploadIdleMs, () -> {}),
                             new ImageBlobs.IngestRequest(
                                 n, expected, declared, AccessControl.caller(ctx)))))
         .onSuccess(
@@ -74,7 +78,18 @@ public final class ImageRoutes {
                     .putHeader("Location", "/api/v1/images/" + result.image().id())
                     .putHeader("Content-Type", "application/json")
                     .end(result.image().toJson().encode()))
-        .onFailure(ctx::fail);
+        .onFailure(
+            failure -> {
+              if (failure instanceof ServiceException e
+                  && e.failureCode() == IdleWatchedStream.REQUEST_TIMEOUT) {
+                // The client went quiet mid-body: answer if it still reads, then hang up, since
+                // what it might still send can no longer be told apart from a next request.
+                ctx.response().putHeader("Connection", "close");
+                ctx.response().endHandler(v -> request.connection().close());
+                vertx.setTimer(2_000, id -> request.connection().close());
+              }
+              ctx.fail(failure);
+            });
   }
 
   public void content(RoutingContext ctx) {

@@ -21,6 +21,9 @@ import io.vertx.serviceproxy.ServiceException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Streams an upload into the store: hash, inspect and count while the bytes arrive, then accept
@@ -39,6 +42,11 @@ public final class ImageIngestor {
   private final Timer uploadTime;
   private final MeterRegistry registry;
   private final WorkerExecutor io;
+
+  /** Temporary files of uploads under way, removed at once if the service stops. */
+  private final Set<Path> underway = ConcurrentHashMap.newKeySet();
+
+  private volatile boolean stopping;
 
   public ImageIngestor(
       Vertx vertx,
@@ -81,7 +89,8 @@ public final class ImageIngestor {
         .executeBlocking(store::newTempFile, false)
         .compose(
             temp ->
-                UploadSink.open(io, temp, maxBytes)
+                watched(temp)
+                    .compose(v -> UploadSink.open(io, temp, maxBytes))
                     .compose(
                         sink -> {
                           return body.pipeTo(sink)
@@ -100,7 +109,8 @@ public final class ImageIngestor {
                         failure ->
                             vertx
                                 .executeBlocking(() -> Files.deleteIfExists(temp), false)
-                                .transform(v -> Future.failedFuture(failure))))
+                                .transform(v -> Future.failedFuture(failure)))
+                    .andThen(done -> underway.remove(temp)))
         .onSuccess(
             result -> {
               timing.stop(uploadTime);
@@ -123,6 +133,32 @@ public final class ImageIngestor {
         .recover(failure -> rejected(request, failure));
   }
 
+  private Future<Void> watched(Path temp) {
+    if (stopping) {
+      return Future.failedFuture(DomainErrors.unavailable("image-service is stopping"));
+    }
+    underway.add(temp);
+    return Future.succeededFuture();
+  }
+
+  /**
+   * For a stopping service: removes the temporary file of every upload under way now (Linux lets
+   * the writer finish into the unlinked file), so a stop leaves nothing behind; those uploads fail.
+   */
+  public Future<Integer> abandonAll() {
+    stopping = true;
+    List<Path> files = List.copyOf(underway);
+    return vertx.executeBlocking(
+        () -> {
+          int removed = 0;
+          for (Path file : files) {
+            removed += Files.deleteIfExists(file) ? 1 : 0;
+          }
+          return removed;
+        },
+        false);
+  }
+
   private Future<ImageBlobs.IngestResult> accept(
       Path temp, UploadSink sink, ImageBlobs.IngestRequest request) {
     String sha256 = sink.sha256Hex();
@@ -141,6 +177,15 @@ public final class ImageIngestor {
           DomainErrors.unsupportedMedia("not an ISO 9660 or UDF image: " + notADisc.reason()));
     }
     Inspection.Disc disc = (Inspection.Disc) inspection;
+    long claimed = disc.volumeSpaceSize() * disc.logicalBlockSize();
+    if (disc.format().equals("iso9660") && claimed > sink.size()) {
+      return Future.failedFuture(
+          DomainErrors.unprocessable(
+              "the image is truncated: its volume descriptor claims "
+                  + claimed
+                  + " bytes, the upload has "
+                  + sink.size()));
+    }
     return records
         .findBySha256(sha256)
         .compose(
@@ -208,7 +253,9 @@ public final class ImageIngestor {
       case 400 -> "bad_request";
       case 413 -> "too_large";
       case 415 -> "not_a_disc";
-      case 422 -> "digest_mismatch";
+      case 408 -> "idle";
+      case 422 -> "unprocessable";
+      case 503 -> "stopping";
       case 507 -> "disk_full";
       default -> "other";
     };

@@ -34,6 +34,8 @@ public record DiscsConfig(
     int heartbeatSeconds,
     int reaperSeconds,
     long maxImageBytes,
+    int uploadIdleSeconds,
+    int requestTimeoutSeconds,
     int maxSessionsPerUser,
     boolean cluster,
     List<String> clusterMembers,
@@ -86,6 +88,8 @@ public record DiscsConfig(
     }
     int reaper = in.integer(Setting.REAPER_SECONDS, 1, 3_600);
     long maxImage = in.longValue(Setting.MAX_IMAGE_BYTES, 65_536, Long.MAX_VALUE);
+    int uploadIdle = in.integer(Setting.UPLOAD_IDLE_SECONDS, 1, 3_600);
+    int requestTimeout = in.integer(Setting.REQUEST_TIMEOUT_SECONDS, 1, 3_600);
     int maxSessions = in.integer(Setting.MAX_SESSIONS_PER_USER, 1, 1_000);
     boolean cluster = in.bool(Setting.CLUSTER);
     List<String> members =
@@ -113,6 +117,8 @@ public record DiscsConfig(
         heartbeat,
         reaper,
         maxImage,
+        uploadIdle,
+        requestTimeout,
         maxSessions,
         cluster,
         members,
@@ -177,6 +183,8 @@ public record DiscsConfig(
         heartbeatSeconds,
         reaperSeconds,
         maxImageBytes,
+        uploadIdleSeconds,
+        requestTimeoutSeconds,
         maxSessionsPerUser,
         cluster,
         clusterMembers,

@@ -34,6 +34,14 @@ public enum Setting {
       "DISCS_HEARTBEAT_SECONDS", "30", "a number of seconds from 1 to 3600, less than the lease"),
   REAPER_SECONDS("DISCS_REAPER_SECONDS", "15", "a number of seconds from 1 to 3600"),
   MAX_IMAGE_BYTES("DISCS_MAX_IMAGE_BYTES", "17179869184", "a number of bytes from 65536 up"),
+  UPLOAD_IDLE_SECONDS(
+      "DISCS_UPLOAD_IDLE_SECONDS",
+      "60",
+      "a number of seconds from 1 to 3600 an upload may send nothing before it is closed"),
+  REQUEST_TIMEOUT_SECONDS(
+      "DISCS_REQUEST_TIMEOUT_SECONDS",
+      "60",
+      "a number of seconds from 1 to 3600 for API calls that are not uploads or downloads"),
   MAX_SESSIONS_PER_USER("DISCS_MAX_SESSIONS_PER_USER", "4", "a number from 1 to 1000"),
   CLUSTER("DISCS_CLUSTER", "false", "true or false"),
   CLUSTER_MEMBERS(

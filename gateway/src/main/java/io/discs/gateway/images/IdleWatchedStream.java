@@ -1,0 +1,143 @@
+package io.discs.gateway.images;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.serviceproxy.ServiceException;
+
+/**
+ * An upload's body that fails with 408 when no bytes arrive for {@code idleMs} while the consumer
+ * wants more. Time spent paused by the consumer (the store is behind) does not count: only the
+ * client's silence does.
+ */
+final class IdleWatchedStream implements ReadStream<Buffer> {
+  static final int REQUEST_TIMEOUT = 408;
+  private static final long CHECK_EVERY_MS = 500;
+
+  private final Vertx vertx;
+  private final ReadStream<Buffer> body;
+  private final long idleMs;
+  private final Runnable onIdle;
+  private Handler<Throwable> exceptionHandler;
+  private Handler<Void> endHandler;
+  private long lastProgress = System.nanoTime();
+  private boolean paused;
+  private boolean over;
+  private long timer = -1;
+
+  IdleWatchedStream(Vertx vertx, ReadStream<Buffer> body, long idleMs, Runnable onIdle) {
+    this.vertx = vertx;
+    this.body = body;
+    this.idleMs = idleMs;
+    this.onIdle = onIdle;
+  }
+
+  @Override
+  public ReadStream<Buffer> handler(Handler<Buffer> handler) {
+    if (handler == null) {
+      body.handler(null);
+      stopWatching();
+      return this;
+    }
+    body.handler(
+        chunk -> {
+          lastProgress = System.nanoTime();
+          handler.handle(chunk);
+        });
+    startWatching();
+    return this;
+  }
+
+  @Override
+  public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+    exceptionHandler = handler;
+    body.exceptionHandler(
+        failure -> {
+          stopWatching();
+          if (handler != null) {
+            handler.handle(failure);
+          }
+        });
+    return this;
+  }
+
+  @Override
+  public ReadStream<Buffer> endHandler(Handler<Void> handler) {
+    endHandler = handler;
+    body.endHandler(
+        v -> {
+          stopWatching();
+          if (handler != null) {
+            handler.handle(null);
+          }
+        });
+    return this;
+  }
+
+  @Override
+  public ReadStream<Buffer> pause() {
+    paused = true;
+    body.pause();
+    return this;
+  }
+
+  @Override
+  public ReadStream<Buffer> resume() {
+    paused = false;
+    lastProgress = System.nanoTime();
+    body.resume();
+    return this;
+  }
+
+  @Override
+  public ReadStream<Buffer> fetch(long amount) {
+    if (amount > 0) {
+      paused = false;
+      lastProgress = System.nanoTime();
+    }
+    body.fetch(amount);
+    return this;
+  }
+
+  private void startWatching() {
+    if (timer < 0 && !over) {
+      timer = vertx.setPeriodic(CHECK_EVERY_MS, id -> check());
+    }
+  }
+
+  private void stopWatching() {
+    over = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  private void check() {
+    if (over || paused) {
+      if (paused) {
+        lastProgress = System.nanoTime();
+      }
+      return;
+    }
+    if ((System.nanoTime() - lastProgress) / 1_000_000 < idleMs) {
+      return;
+    }
+    stopWatching();
+    Handler<Throwable> failed = exceptionHandler;
+    endHandler = null;
+    body.handler(null);
+    body.endHandler(null);
+    if (failed != null) {
+      failed.handle(idleError());
+    }
+    onIdle.run();
+  }
+
+  ServiceException idleError() {
+    return new ServiceException(
+        REQUEST_TIMEOUT,
+        "the upload sent nothing for " + idleMs / 1000 + " s (DISCS_UPLOAD_IDLE_SECONDS): closed");
+  }
+}
