@@ -79,6 +79,13 @@ for type in disk cdrom; do
   check $type-file-hash sh -c "sha256sum /mnt/disc/$FILE_NAME | grep -q $FILE_SHA"
   umount /mnt/disc
   check $type-write-refused fails dd if=/dev/zero of="$dev" bs=2048 count=1 oflag=direct conv=notrunc
+  if [ $type = cdrom ]; then
+    # What Linux's cdrom layer and udev's cdrom_id ask a drive: the TOC in MSF, the configuration.
+    check cdrom-read-toc-msf sg_raw -r 36 "$dev" 43 02 00 00 00 00 00 00 24 00
+    udevadm info --query=property "$dev" >/tmp/udev.out 2>&1
+    check cdrom-udev-sees-media contains /tmp/udev.out "ID_CDROM_MEDIA=1"
+    check cdrom-udev-sees-data-track contains /tmp/udev.out "ID_CDROM_MEDIA_TRACK_COUNT_DATA=1"
+  fi
   if [ $type = disk ]; then
     companion mount "$IMAGE_NAME" >/tmp/again.out 2>/tmp/again.err
     echo "DISCS-RESULT second-mount-exit $?"

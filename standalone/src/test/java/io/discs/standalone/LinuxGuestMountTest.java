@@ -137,6 +137,9 @@ class LinuxGuestMountTest {
               "cdrom-mounts-read-only",
               "cdrom-file-hash",
               "cdrom-write-refused",
+              "cdrom-read-toc-msf",
+              "cdrom-udev-sees-media",
+              "cdrom-udev-sees-data-track",
               "cdrom-nothing-left",
               "lease-lost-message",
               "lease-lost-nothing-left");

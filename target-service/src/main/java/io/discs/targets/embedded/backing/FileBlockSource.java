@@ -10,8 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A stored image opened read-only; positional reads run on a worker pool, so a page-cache miss
- * never stalls an event loop, and many reads of one file proceed at once.
+ * A stored image opened read-only; bytes past its end (in the last, partly filled block) read as
+ * zeros; positional reads run on a worker pool, so a page-cache miss never stalls an event loop,
+ * and many reads of one file proceed at once.
  */
 public final class FileBlockSource implements BlockSource {
   private final FileChannel channel;
@@ -44,7 +45,7 @@ public final class FileBlockSource implements BlockSource {
           while (bytes.hasRemaining()) {
             int n = channel.read(bytes, position);
             if (n < 0) {
-              throw new IOException("read past the end of the image");
+              break; // past the end of the file: the rest of the last block stays zero
             }
             position += n;
           }

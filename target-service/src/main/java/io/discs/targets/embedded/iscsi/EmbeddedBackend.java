@@ -30,6 +30,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EmbeddedBackend implements IscsiService {
   private static final long MIN_IMAGE_BYTES = 64 * 1024;
+  static final int MAX_LOGGING_IN = 128;
+  static final int MAX_LOGGING_IN_PER_ADDRESS = 16;
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(EmbeddedBackend.class);
 
   private final Vertx vertx;
   private final WorkerExecutor io;
@@ -61,10 +65,24 @@ public final class EmbeddedBackend implements IscsiService {
         .createNetServer(options)
         .connectHandler(
             socket -> {
+              String address =
+                  socket.remoteAddress() == null ? "" : socket.remoteAddress().hostAddress();
+              if (tooManyLoggingIn(address)) {
+                metrics.counter("discs.embedded.login.failures", "reason", "too.many").increment();
+                LoginRefusals.log(LOG, address, null, "too many connections still logging in");
+                socket.close();
+                return;
+              }
               IscsiConnection connection =
-                  new IscsiConnection(socket, this::find, this::visibleTo, portal, metrics);
+                  new IscsiConnection(
+                      vertx,
+                      socket,
+                      connections::remove,
+                      this::find,
+                      this::visibleTo,
+                      portal,
+                      metrics);
               connections.put(connection, Boolean.TRUE);
-              socket.closeHandler(v -> connections.remove(connection));
             })
         .listen()
         .onSuccess(s -> server = s)
@@ -163,6 +181,24 @@ public final class EmbeddedBackend implements IscsiService {
           return null;
         },
         false);
+  }
+
+  /**
+   * Connections that have not logged in cost memory and prove nothing: beyond a few per address and
+   * a bound in all, new ones are closed at once. Logged-in sessions are not counted.
+   */
+  private boolean tooManyLoggingIn(String address) {
+    int total = 0;
+    int fromAddress = 0;
+    for (IscsiConnection connection : connections.keySet()) {
+      if (!connection.loggedIn()) {
+        total++;
+        if (address.equals(connection.remoteAddress())) {
+          fromAddress++;
+        }
+      }
+    }
+    return total >= MAX_LOGGING_IN || fromAddress >= MAX_LOGGING_IN_PER_ADDRESS;
   }
 
   private Optional<EmbeddedTarget> find(String iqn) {

@@ -4,8 +4,11 @@ import io.discs.targets.embedded.scsi.ScsiDevice;
 import io.discs.targets.embedded.scsi.ScsiResult;
 import io.discs.targets.embedded.scsi.Sense;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +33,18 @@ final class IscsiConnection {
     CLOSED
   }
 
+  /** RFC 7143 leaves it to the target; tgt and LIO give a login 15 s. */
+  static final long LOGIN_TIMEOUT_MS = 15_000;
+
+  /** Login text is a few hundred bytes; more before authentication is somebody's probe. */
+  static final int LOGIN_MAX_DATA = 8192;
+
+  /** Data-In bytes read from the image but not yet taken by the socket, per connection. */
+  static final long MAX_QUEUED_READ_BYTES = 16L << 20;
+
+  private final Vertx vertx;
   private final NetSocket socket;
+  private final java.util.function.Consumer<IscsiConnection> onClosed;
   private final Function<String, Optional<EmbeddedTarget>> targets;
   private final Function<String, java.util.List<String>> visibleTo;
   private final String portal;
@@ -53,24 +67,47 @@ final class IscsiConnection {
   private boolean headerDigest;
   private boolean dataDigest;
   private byte[] isid = new byte[6];
+  private final ArrayDeque<PendingRead> waiting = new ArrayDeque<>();
+  private long queuedReadBytes;
+  private boolean readingPaused;
 
   IscsiConnection(
+      Vertx vertx,
       NetSocket socket,
+      java.util.function.Consumer<IscsiConnection> onClosed,
       Function<String, Optional<EmbeddedTarget>> targets,
       Function<String, java.util.List<String>> visibleTo,
       String portal,
       MeterRegistry metrics) {
+    this.vertx = vertx;
     this.socket = socket;
+    this.onClosed = onClosed;
     this.targets = targets;
     this.visibleTo = visibleTo;
     this.portal = portal;
     this.metrics = metrics;
     this.framer =
         new PduFramer(
-            OUR_MAX_RECV, this::receive, this::protocolViolation, pdu -> reject(pdu, 0x02));
+            LOGIN_MAX_DATA, this::receive, this::protocolViolation, pdu -> reject(pdu, 0x02));
+    // This class alone owns the socket's handlers: Vert.x keeps one of each, and a second
+    // closeHandler set elsewhere would silently replace this one (connections never detached).
     socket.handler(framer);
     socket.closeHandler(v -> closed());
     socket.exceptionHandler(e -> close());
+    vertx.setTimer(
+        LOGIN_TIMEOUT_MS,
+        id -> {
+          if (phase == Phase.LOGIN) {
+            metrics.counter("discs.embedded.login.failures", "reason", "timeout").increment();
+            LoginRefusals.log(LOG, remoteAddress(), initiatorName, "no login within 15 s");
+            close();
+          }
+        });
+  }
+
+  /** Logged in (full feature phase), as opposed to still logging in or gone. */
+  boolean loggedIn() {
+    return phase == Phase.FULL_FEATURE;
   }
 
   String initiatorName() {
@@ -94,6 +131,8 @@ final class IscsiConnection {
     if (target != null) {
       target.detach(this);
     }
+    waiting.clear();
+    onClosed.accept(this);
   }
 
   private void receive(Pdu pdu) {
@@ -119,6 +158,12 @@ final class IscsiConnection {
         case 0x04 -> text(pdu);
         case 0x05 -> {} // Data-Out: nothing is ever written here, the data is dropped
         case 0x06 -> logout(pdu);
+        case 0x03 -> {
+          // A Login PDU in full feature phase is a protocol error (RFC 7143 section 6.2): say so
+          // and end the connection, as tgt and LIO do.
+          reject(pdu, 0x04);
+          socket.end().onComplete(v -> close());
+        }
         default -> reject(pdu, 0x05);
       }
     } catch (RuntimeException e) {
@@ -190,6 +235,7 @@ final class IscsiConnection {
     if (moving && nsg == 3) {
       phase = Phase.FULL_FEATURE;
       framer.useDigests(headerDigest, dataDigest);
+      framer.limit(OUR_MAX_RECV);
       if (target != null) {
         target.attach(this);
       }
@@ -450,21 +496,9 @@ final class IscsiConnection {
     ScsiDevice device = target.device();
     ScsiResult result = (lun >>> 48) == 0 ? device.execute(cdb) : ScsiDevice.absentLun(cdb, device);
     if (result instanceof ScsiResult.MediumRead read) {
-      target
-          .source()
-          .read(read.offset(), read.length())
-          .onComplete(
-              done -> {
-                if (phase != Phase.FULL_FEATURE) {
-                  return;
-                }
-                if (done.succeeded()) {
-                  metrics.counter("discs.embedded.bytes.read").increment(read.length());
-                  dataIn(pdu, done.result(), expected);
-                } else {
-                  status(pdu, 0x02, Sense.MEDIUM_ERROR, 0, 0);
-                }
-              });
+      waiting.add(new PendingRead(pdu, read, expected));
+      startReads();
+      updateReading();
     } else if (result instanceof ScsiResult.Data data) {
       dataIn(pdu, Buffer.buffer(data.bytes()), expected);
     } else if (result instanceof ScsiResult.CheckCondition check) {
@@ -474,15 +508,75 @@ final class IscsiConnection {
     }
   }
 
+  /** A read of the medium waiting for room among the bytes queued towards the initiator. */
+  private record PendingRead(Pdu pdu, ScsiResult.MediumRead read, int expected) {}
+
+  /**
+   * Starts waiting reads while the bytes read but not yet taken by the socket stay under {@link
+   * #MAX_QUEUED_READ_BYTES} (one read always may start): an initiator that asks much and reads
+   * nothing holds a bounded amount of memory, whatever the command window or immediate commands.
+   */
+  private void startReads() {
+    while (!waiting.isEmpty()
+        && (queuedReadBytes == 0
+            || queuedReadBytes + waiting.peek().read().length() <= MAX_QUEUED_READ_BYTES)) {
+      PendingRead next = waiting.poll();
+      int length = next.read().length();
+      queuedReadBytes += length;
+      target
+          .source()
+          .read(next.read().offset(), length)
+          .compose(
+              bytes -> {
+                if (phase != Phase.FULL_FEATURE) {
+                  return Future.<Void>succeededFuture();
+                }
+                metrics.counter("discs.embedded.bytes.read").increment(length);
+                return dataIn(next.pdu(), bytes, next.expected());
+              },
+              failure -> {
+                status(next.pdu(), 0x02, Sense.MEDIUM_ERROR, 0, 0);
+                return Future.<Void>succeededFuture();
+              })
+          .onComplete(
+              written -> {
+                queuedReadBytes -= length;
+                if (phase == Phase.FULL_FEATURE) {
+                  startReads();
+                  updateReading();
+                }
+              });
+    }
+  }
+
+  /**
+   * Reads from the initiator only while it is worth it: not while the socket's write queue is full
+   * (it does not read what we send) nor while a window's worth of reads waits.
+   */
+  private void updateReading() {
+    if (phase == Phase.CLOSED) {
+      return;
+    }
+    boolean hold = socket.writeQueueFull() || waiting.size() >= WINDOW;
+    if (hold && !readingPaused) {
+      readingPaused = true;
+      socket.pause();
+      socket.drainHandler(v -> updateReading());
+    } else if (!hold && readingPaused) {
+      readingPaused = false;
+      socket.resume();
+    }
+  }
+
   /** Data split at the initiator's MaxRecvDataSegmentLength; status rides in the last Data-In. */
-  private void dataIn(Pdu pdu, Buffer data, int expected) {
+  private Future<Void> dataIn(Pdu pdu, Buffer data, int expected) {
     int length = Math.min(data.length(), expected);
     int residualFlags = data.length() > expected ? 0x04 : data.length() < expected ? 0x02 : 0;
     int residual = Math.abs(expected - data.length());
     if (length == 0) {
-      status(pdu, 0x00, null, residualFlags, residual);
-      return;
+      return status(pdu, 0x00, null, residualFlags, residual);
     }
+    Future<Void> written = Future.succeededFuture();
     int dataSn = 0;
     int burstUsed = 0;
     for (int offset = 0; offset < length; ) {
@@ -501,15 +595,16 @@ final class IscsiConnection {
       if (last) {
         header.setInt(44, residual);
       }
-      send(header, data.slice(offset, offset + segment));
+      written = send(header, data.slice(offset, offset + segment));
       offset += segment;
       if (endOfBurst) {
         burstUsed = 0;
       }
     }
+    return written;
   }
 
-  private void status(Pdu pdu, int status, Sense sense, int residualFlags, int residual) {
+  private Future<Void> status(Pdu pdu, int status, Sense sense, int residualFlags, int residual) {
     Buffer header = Pdu.header(0x21, 0x80 | residualFlags);
     header.setByte(3, (byte) status);
     header.setInt(16, pdu.itt());
@@ -520,7 +615,7 @@ final class IscsiConnection {
       byte[] bytes = sense.bytes();
       data = Buffer.buffer().appendShort((short) bytes.length).appendBytes(bytes);
     }
-    send(header, data);
+    return send(header, data);
   }
 
   private void taskManagement(Pdu pdu) {
@@ -596,33 +691,34 @@ final class IscsiConnection {
    * Header and data go out as separate buffers (the data a slice of what was read, never copied);
    * reading pauses while the socket cannot take more.
    */
-  private void send(Buffer header, Buffer data) {
+  private Future<Void> send(Buffer header, Buffer data) {
     if (phase == Phase.CLOSED) {
-      return;
+      return Future.succeededFuture();
     }
     int length = data == null ? 0 : data.length();
     Pdu.setDataLength(header, length);
-    socket.write(header);
+    Future<Void> written = socket.write(header);
     if (headerDigest) {
-      socket.write(Digests.of(header));
+      written = socket.write(Digests.of(header));
     }
     if (length > 0) {
       int pad = (4 - length % 4) % 4;
       Buffer padding = pad > 0 ? Buffer.buffer(new byte[pad]) : null;
-      socket.write(data);
+      written = socket.write(data);
       if (padding != null) {
-        socket.write(padding);
+        written = socket.write(padding);
       }
       if (dataDigest) {
         // The data digest covers the padding too.
-        socket.write(
-            Digests.of(
-                padding == null ? data : Buffer.buffer().appendBuffer(data).appendBuffer(padding)));
+        written =
+            socket.write(
+                Digests.of(
+                    padding == null
+                        ? data
+                        : Buffer.buffer().appendBuffer(data).appendBuffer(padding)));
       }
     }
-    if (socket.writeQueueFull()) {
-      socket.pause();
-      socket.drainHandler(v -> socket.resume());
-    }
+    updateReading();
+    return written;
   }
 }

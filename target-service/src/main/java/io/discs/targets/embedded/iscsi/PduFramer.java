@@ -8,7 +8,7 @@ import io.vertx.core.buffer.Buffer;
  * target has no use for extended CDBs), makes the connection fail rather than buffer without end.
  */
 final class PduFramer implements Handler<Buffer> {
-  private final int maxDataSegment;
+  private int maxDataSegment;
   private final Handler<Pdu> pdus;
   private final Handler<String> violations;
   private final Handler<Pdu> badDataDigest;
@@ -26,6 +26,11 @@ final class PduFramer implements Handler<Buffer> {
     this.pdus = pdus;
     this.violations = violations;
     this.badDataDigest = badDataDigest;
+  }
+
+  /** The largest data segment accepted from now on (small during login, the negotiated after). */
+  void limit(int maxDataSegment) {
+    this.maxDataSegment = maxDataSegment;
   }
 
   /** Digests apply from the first PDU after login (RFC 7143 section 13.1). */

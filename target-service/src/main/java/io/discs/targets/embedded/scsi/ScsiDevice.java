@@ -21,6 +21,7 @@ public final class ScsiDevice {
   private final long blocks;
   private final String serial;
   private final long naa;
+  private final Mmc mmc;
 
   /**
    * @param naa a 60-bit identifier unique to this logical unit (Windows misbehaves on duplicates)
@@ -28,7 +29,10 @@ public final class ScsiDevice {
   public ScsiDevice(Kind kind, long sizeBytes, String serial, long naa) {
     this.kind = kind;
     this.blockSize = kind == Kind.CDROM ? 2048 : 512;
-    this.blocks = sizeBytes / blockSize;
+    // Rounded up: an image whose size is not a whole number of blocks is served whole, its last
+    // block padded with zeros by the block source.
+    this.blocks = (sizeBytes + blockSize - 1) / blockSize;
+    this.mmc = new Mmc(blocks);
     this.serial = serial;
     this.naa = naa;
   }
@@ -62,12 +66,7 @@ public final class ScsiDevice {
       // DPO tests.
       case 0x0a, 0x2a, 0xaa, 0x8a, 0x41, 0x93, 0x42, 0x89, 0x8b, 0x04, 0x3b ->
           new ScsiResult.CheckCondition(Sense.WRITE_PROTECTED);
-      case 0x43 -> kind == Kind.CDROM ? readToc(cdb) : invalidOpcode();
-      case 0x46 -> kind == Kind.CDROM ? getConfiguration(cdb) : invalidOpcode();
-      case 0x4a -> kind == Kind.CDROM ? eventStatus(cdb) : invalidOpcode();
-      case 0x51 -> kind == Kind.CDROM ? discInformation(cdb) : invalidOpcode();
-      case 0xbd -> kind == Kind.CDROM ? mechanismStatus(cdb) : invalidOpcode();
-      default -> invalidOpcode();
+      default -> kind == Kind.CDROM && Mmc.handles(opcode) ? mmc.execute(cdb) : invalidOpcode();
     };
   }
 
@@ -306,63 +305,6 @@ public final class ScsiDevice {
     byte[] b = new byte[16];
     b[3] = 8; // one LUN, LUN 0
     return data(b, (int) u32(cdb, 6));
-  }
-
-  private ScsiResult readToc(byte[] cdb) {
-    int format = cdb[2] & 0x0f;
-    boolean msf = (cdb[1] & 0x02) != 0;
-    if (format != 0 || msf) {
-      if (format == 1) {
-        byte[] b = {0, 10, 1, 1, 0, 0x14, 1, 0, 0, 0, 0, 0};
-        return data(b, u16(cdb, 7));
-      }
-      return new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB);
-    }
-    byte[] b = new byte[20];
-    ByteBuffer.wrap(b, 0, 2).putShort((short) 18);
-    b[2] = 1;
-    b[3] = 1;
-    b[5] = 0x14; // data track
-    b[6] = 1;
-    b[13] = 0x14;
-    b[14] = (byte) 0xaa; // lead-out
-    ByteBuffer.wrap(b, 16, 4).putInt((int) blocks);
-    return data(b, u16(cdb, 7));
-  }
-
-  private ScsiResult getConfiguration(byte[] cdb) {
-    byte[] b = new byte[8 + 4 + 4];
-    ByteBuffer.wrap(b, 0, 4).putInt(b.length - 4);
-    ByteBuffer.wrap(b, 6, 2).putShort((short) 0x0010); // current profile: DVD-ROM
-    // Feature 0: profile list, with DVD-ROM current.
-    b[10] = 0x03;
-    b[11] = 4;
-    ByteBuffer.wrap(b, 12, 2).putShort((short) 0x0010);
-    b[14] = 0x01;
-    return data(b, u16(cdb, 7));
-  }
-
-  private static ScsiResult eventStatus(byte[] cdb) {
-    if ((cdb[1] & 0x01) == 0) {
-      return new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB); // only polled operation
-    }
-    byte[] b = {0, 6, 0x04, 0x10, 0, 0x02, 0, 0}; // media class: no change, media present
-    return data(b, u16(cdb, 7));
-  }
-
-  private ScsiResult discInformation(byte[] cdb) {
-    byte[] b = new byte[34];
-    ByteBuffer.wrap(b, 0, 2).putShort((short) 32);
-    b[2] = 0x0e; // complete, finalised session
-    b[3] = 1;
-    b[4] = 1;
-    b[5] = 1;
-    b[6] = 1;
-    return data(b, u16(cdb, 7));
-  }
-
-  private static ScsiResult mechanismStatus(byte[] cdb) {
-    return data(new byte[8], u16(cdb, 8));
   }
 
   private static ScsiResult invalidOpcode() {

@@ -1,0 +1,202 @@
+package io.discs.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.discs.testing.DiscImages;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded target against initiators that misbehave: one that asks for much and reads nothing,
+ * connections that never log in, a Login PDU after login, logins that come and go, and stock
+ * open-iscsi's discovery without CHAP.
+ */
+class EmbeddedTargetLimitsTest {
+  private static final String INITIATOR = "iqn.2026-01.test.discs:limits";
+  private static TestSystem system;
+  private static String user;
+  private static JsonObject session;
+
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    system = TestSystem.start(Map.of());
+    String admin = system.adminToken();
+    system.createUser(admin, "lena", "limits-password-1", "user");
+    Path iso = DiscImages.iso9660(dir.resolve("limits.iso"), "LIMITS", 48 << 20, false, 53);
+    JsonObject image =
+        system
+            .client
+            .post("/api/v1/images")
+            .addQueryParam("name", "limits.iso")
+            .bearerTokenAuthentication(admin)
+            .sendBuffer(Buffer.buffer(Files.readAllBytes(iso)))
+            .await(60, TimeUnit.SECONDS)
+            .bodyAsJsonObject();
+    user = system.token("lena", "limits-password-1");
+    session =
+        system
+            .client
+            .post("/api/v1/sessions")
+            .bearerTokenAuthentication(user)
+            .sendJsonObject(
+                new JsonObject()
+                    .put("imageId", image.getString("id"))
+                    .put("initiatorIqn", INITIATOR))
+            .await(30, TimeUnit.SECONDS)
+            .bodyAsJsonObject();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (system != null) {
+      system.close();
+    }
+  }
+
+  @Test
+  void anInitiatorThatAsksForMuchAndReadsNothingGetsOnlyABoundedAmountReadForIt() throws Exception {
+    double before = bytesReadFromImages();
+    try (RawInitiator initiator = login()) {
+      // 40 immediate READ(10)s of 8 MiB (320 MiB) in one go, and never a byte read back: what
+      // the target reads for it waits in memory until the socket takes it, so it must stop.
+      initiator.read10(40, 16_384, true);
+      Thread.sleep(3_000);
+      double read = bytesReadFromImages() - before;
+      assertThat(read)
+          .as("bytes read from the image for a client that reads nothing")
+          .isGreaterThan(0)
+          .isLessThan(64.0 * (1 << 20));
+    }
+  }
+
+  @Test
+  void connectionsThatNeverLogInAreCappedPerAddressAndClosedAfterTheLoginTimeout()
+      throws Exception {
+    List<Socket> sockets = new ArrayList<>();
+    try {
+      long opened = System.nanoTime();
+      for (int i = 0; i < 20; i++) {
+        Socket socket = new Socket("127.0.0.1", port());
+        socket.setSoTimeout(200);
+        sockets.add(socket);
+        Thread.sleep(20);
+      }
+      assertThat(sockets.stream().filter(EmbeddedTargetLimitsTest::closedByTarget).count())
+          .as("closed at once beyond %d per address", 16)
+          .isEqualTo(20 - 16);
+
+      long timeoutPassed = opened + TimeUnit.SECONDS.toNanos(17);
+      Thread.sleep(Math.max(0, (timeoutPassed - System.nanoTime()) / 1_000_000));
+      assertThat(sockets.stream().filter(EmbeddedTargetLimitsTest::closedByTarget).count())
+          .as("closed once 15 s passed without a login")
+          .isEqualTo(20);
+    } finally {
+      for (Socket socket : sockets) {
+        socket.close();
+      }
+    }
+  }
+
+  private static boolean closedByTarget(Socket socket) {
+    try {
+      return socket.getInputStream().read() < 0;
+    } catch (java.net.SocketTimeoutException stillOpen) {
+      return false;
+    } catch (java.io.IOException reset) {
+      return true;
+    }
+  }
+
+  @Test
+  void aLoginPduInFullFeaturePhaseIsAProtocolErrorThatEndsTheConnection() throws Exception {
+    try (RawInitiator initiator = login()) {
+      RawInitiator.Response reject =
+          initiator.login(0, 1, false, Map.of("InitiatorName", INITIATOR));
+      assertThat(reject.opcode()).isEqualTo(RawInitiator.REJECT);
+      assertThat(reject.header()[2]).isEqualTo((byte) 0x04); // protocol error
+      assertThat(initiator.closedByTarget()).isTrue();
+    }
+  }
+
+  @Test
+  void loginsThatEndLeaveNoConnectionBehind() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      try (RawInitiator initiator = login()) {
+        assertThat(connections()).hasSize(1);
+        initiator.logout();
+        initiator.read();
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline && !connections().isEmpty()) {
+      Thread.sleep(100);
+    }
+    assertThat(connections()).isEmpty();
+  }
+
+  @Test
+  void stockOpenIscsiDiscoveryWithoutChapListsOnlyTheInitiatorsOwnTarget() throws Exception {
+    String iqn = session.getJsonObject("target").getString("iqn");
+    try (RawInitiator mine = new RawInitiator("127.0.0.1", port(), INITIATOR)) {
+      assertThat(mine.discoveryWithoutChap().statusClass()).isZero();
+      mine.sendTargets();
+      assertThat(mine.read().keys().get("TargetName")).isEqualTo(iqn);
+    }
+    try (RawInitiator stranger =
+        new RawInitiator("127.0.0.1", port(), "iqn.2026-01.test.discs:stranger")) {
+      assertThat(stranger.discoveryWithoutChap().statusClass()).isZero();
+      stranger.sendTargets();
+      assertThat(stranger.read().keys()).doesNotContainKey("TargetName");
+    }
+  }
+
+  private static RawInitiator login() throws Exception {
+    RawInitiator initiator = new RawInitiator("127.0.0.1", port(), INITIATOR);
+    JsonObject chap = session.getJsonObject("chap");
+    RawInitiator.Response done =
+        initiator.loginWithChap(
+            session.getJsonObject("target").getString("iqn"),
+            chap.getString("username"),
+            chap.getString("secret"));
+    assertThat(done.statusClass()).isZero();
+    assertThat(done.header()[1] & 0x03).isEqualTo(3); // full feature phase
+    return initiator;
+  }
+
+  private static JsonArray connections() throws Exception {
+    return system.get("/api/v1/sessions", user).bodyAsJsonObject().getJsonArray("items").stream()
+        .map(JsonObject.class::cast)
+        .filter(s -> s.getString("id").equals(session.getString("id")))
+        .findFirst()
+        .orElseThrow()
+        .getJsonArray("connections");
+  }
+
+  private static int port() {
+    return system.config.iscsiListen().port();
+  }
+
+  private static double bytesReadFromImages() throws Exception {
+    String metrics =
+        system.client.get("/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString();
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith("discs_embedded_bytes_read_total"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+}
