@@ -6,6 +6,7 @@ import io.discs.gateway.auth.AuthRoutes;
 import io.discs.gateway.auth.LoginThrottle;
 import io.discs.gateway.auth.PasswordHasher;
 import io.discs.gateway.auth.SigningKeys;
+import io.discs.gateway.auth.TokenRevocations;
 import io.discs.gateway.auth.TokenService;
 import io.discs.gateway.auth.UserStore;
 import io.discs.platform.launch.ServiceContext;
@@ -55,14 +56,29 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(
             loaded -> {
               TokenService tokens = new TokenService(vertx, loaded.keys(), security);
-              AccessControl access = new AccessControl(tokens, context.events());
+              TokenRevocations revocations =
+                  new TokenRevocations(vertx, context.pool(), tokens.lifetimeMs());
+              AccessControl access = new AccessControl(tokens, revocations, context.events());
               LoginThrottle throttle =
                   new LoginThrottle(
                       vertx, security.loginMaxFailures(), security.loginLockSeconds());
               AuthRoutes auth =
                   new AuthRoutes(
-                      vertx, users, tokens, throttle, context.events(), loaded.hasher(), hashing);
-              return listen(new ApiRoutes(vertx, context.config(), access, auth), loaded.openApi());
+                      vertx,
+                      users,
+                      tokens,
+                      revocations,
+                      throttle,
+                      context.events(),
+                      loaded.hasher(),
+                      hashing);
+              return revocations
+                  .load()
+                  .compose(
+                      v ->
+                          listen(
+                              new ApiRoutes(vertx, context.config(), access, auth),
+                              loaded.openApi()));
             });
   }
 

@@ -72,6 +72,102 @@ class AuthenticationTest {
   }
 
   @Test
+  void concurrentGuessesForOneNameCannotOutrunTheLock() throws Exception {
+    String admin = system.adminToken();
+    system.createUser(admin, "bert", PASSWORD, "user");
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> guesses = new java.util.ArrayList<>();
+    for (int i = 0; i < 15; i++) {
+      guesses.add(
+          system
+              .client
+              .post("/api/v1/auth/token")
+              .sendJsonObject(
+                  new JsonObject().put("username", "bert").put("password", "wrong-guess-" + i)));
+    }
+    io.vertx.core.Future.join(guesses).await(60, TimeUnit.SECONDS);
+    long refused = guesses.stream().filter(g -> g.result().statusCode() == 401).count();
+    long locked = guesses.stream().filter(g -> g.result().statusCode() == 429).count();
+
+    assertThat(refused).as("wrong passwords answered before the lock").isEqualTo(3);
+    assertThat(locked).isEqualTo(12);
+    assertThat(system.login("bert", PASSWORD).statusCode()).isEqualTo(429);
+  }
+
+  @Test
+  void aDeletedUsersTokensStopWorkingAtOnce() throws Exception {
+    String first = system.adminToken();
+    system.createUser(first, "second-admin", PASSWORD, "admin");
+    String second = system.token("second-admin", PASSWORD);
+    assertThat(system.get("/api/v1/users", second).statusCode()).isEqualTo(200);
+
+    assertThat(
+            system
+                .client
+                .delete("/api/v1/users/second-admin")
+                .bearerTokenAuthentication(first)
+                .send()
+                .await(10, TimeUnit.SECONDS)
+                .statusCode())
+        .isEqualTo(204);
+
+    assertThat(system.get("/api/v1/users", second).statusCode()).isEqualTo(401);
+    HttpResponse<Buffer> revenge =
+        system
+            .client
+            .post("/api/v1/users")
+            .bearerTokenAuthentication(second)
+            .sendJsonObject(
+                new JsonObject()
+                    .put("username", "third-admin")
+                    .put("password", PASSWORD)
+                    .put("roles", new io.vertx.core.json.JsonArray().add("admin")))
+            .await(10, TimeUnit.SECONDS);
+    assertThat(revenge.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void changingThePasswordEndsTheTokensIssuedBefore() throws Exception {
+    String admin = system.adminToken();
+    system.createUser(admin, "carla", PASSWORD, "user");
+    String laptop = system.token("carla", PASSWORD);
+    String phone = system.token("carla", PASSWORD);
+
+    assertThat(
+            system
+                .client
+                .post("/api/v1/users/me/password")
+                .bearerTokenAuthentication(laptop)
+                .sendJsonObject(
+                    new JsonObject()
+                        .put("currentPassword", PASSWORD)
+                        .put("newPassword", "carla-new-password-2"))
+                .await(10, TimeUnit.SECONDS)
+                .statusCode())
+        .isEqualTo(204);
+
+    assertThat(system.get("/api/v1/discovery", laptop).statusCode()).isEqualTo(401);
+    assertThat(system.get("/api/v1/discovery", phone).statusCode()).isEqualTo(401);
+    String fresh = system.token("carla", "carla-new-password-2");
+    assertThat(system.get("/api/v1/discovery", fresh).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aNameNoAccountCanHaveIsRefusedWithoutAnAuditRowEachTime() throws Exception {
+    String admin = system.adminToken();
+    String huge = "x".repeat(4000);
+    for (int i = 0; i < 5; i++) {
+      assertThat(system.login(huge, "whatever-password").statusCode()).isEqualTo(401);
+      assertThat(system.login("bob\u0000", "whatever-password").statusCode()).isEqualTo(401);
+    }
+    JsonArray failures =
+        system
+            .get("/api/v1/audit?type=auth.login.failed&limit=100", admin)
+            .bodyAsJsonObject()
+            .getJsonArray("items");
+    assertThat(failures).isEmpty();
+  }
+
+  @Test
   void createsListsAndDeletesUsersButNeverTheLastAdmin() throws Exception {
     String admin = system.adminToken();
     system.createUser(admin, "bob", PASSWORD, "operator", "auditor");

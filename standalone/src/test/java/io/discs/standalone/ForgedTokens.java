@@ -55,6 +55,9 @@ final class ForgedTokens {
         "unknown role",
         sign(realKey, claims(now - 10, now + 600).put("roles", new JsonArray().add("root"))));
     tokens.put("tampered roles", tamper(validUserToken));
+    tokens.put(
+        "exp as a string",
+        sign(realKey, claims(now - 10, now + 600).put("exp", String.valueOf(now + 600))));
     return tokens;
   }
 

@@ -4,6 +4,7 @@ import io.discs.platform.Caller;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -18,10 +19,12 @@ public final class AccessControl {
   private static final String CALLER = "discs.caller";
 
   private final TokenService tokens;
+  private final TokenRevocations revocations;
   private final EventPublisher events;
 
-  public AccessControl(TokenService tokens, EventPublisher events) {
+  public AccessControl(TokenService tokens, TokenRevocations revocations, EventPublisher events) {
     this.tokens = tokens;
+    this.revocations = revocations;
     this.events = events;
   }
 
@@ -40,6 +43,16 @@ public final class AccessControl {
       }
       tokens
           .verify(header.substring(7).trim())
+          .compose(
+              identity ->
+                  revocations
+                      .isRevoked(identity.username(), identity.issuedAtMs())
+                      .compose(
+                          revoked ->
+                              revoked
+                                  ? Future.<TokenService.Identity>failedFuture(
+                                      new IllegalStateException("revoked"))
+                                  : Future.succeededFuture(identity)))
           .onComplete(
               result -> {
                 if (result.failed()) {

@@ -18,7 +18,10 @@ import java.util.List;
 
 /** The token endpoint and user management. Password hashing runs on its own small worker pool. */
 public final class AuthRoutes {
+  private static final String LOGIN_LOCK_PREFIX = "discs.login.";
+  private static final long LOGIN_LOCK_WAIT_MS = 20_000;
   private final Vertx vertx;
+  private final TokenRevocations revocations;
   private final UserStore users;
   private final TokenService tokens;
   private final LoginThrottle throttle;
@@ -30,6 +33,7 @@ public final class AuthRoutes {
       Vertx vertx,
       UserStore users,
       TokenService tokens,
+      TokenRevocations revocations,
       LoginThrottle throttle,
       EventPublisher events,
       PasswordHasher hasher,
@@ -37,6 +41,7 @@ public final class AuthRoutes {
     this.vertx = vertx;
     this.users = users;
     this.tokens = tokens;
+    this.revocations = revocations;
     this.throttle = throttle;
     this.events = events;
     this.hasher = hasher;
@@ -47,7 +52,59 @@ public final class AuthRoutes {
     String username = stringField(body, "username");
     String password = stringField(body, "password");
     String address = AccessControl.sourceAddress(ctx);
-    throttle
+    if (username == null || !Credentials.isPossibleUsername(username)) {
+      // No account can have this name: no password check, no count, no audit row per request.
+      ctx.fail(new HttpException(401, "user name or password is wrong"));
+      return;
+    }
+    // One attempt per name at a time, cluster-wide: the check of the lock, the password and the
+    // count happen together, so concurrent guesses cannot all slip in before the lock.
+    vertx
+        .sharedData()
+        .withLock(
+            LOGIN_LOCK_PREFIX + username,
+            LOGIN_LOCK_WAIT_MS,
+            () -> attempt(ctx, username, password, address))
+        .recover(
+            failure -> {
+              if (failure instanceof LoginRefused refused) {
+                return delay(refused.delay()).compose(v -> Future.failedFuture(refused.answer()));
+              }
+              if (failure instanceof HttpException) {
+                return Future.failedFuture(failure);
+              }
+              // The lock was not had in time: too many attempts for this name are queued.
+              ctx.response().putHeader("Retry-After", "5");
+              return Future.failedFuture(
+                  new HttpException(429, "too many logins for this name at once; try again"));
+            })
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  /** A failed login, with how long to hold the answer back (outside the per-name lock). */
+  private static final class LoginRefused extends RuntimeException {
+    private final Duration delay;
+    private final HttpException answer;
+
+    LoginRefused(Duration delay, HttpException answer) {
+      super(answer.getMessage(), null, false, false);
+      this.delay = delay;
+      this.answer = answer;
+    }
+
+    Duration delay() {
+      return delay;
+    }
+
+    HttpException answer() {
+      return answer;
+    }
+  }
+
+  private Future<JsonObject> attempt(
+      RoutingContext ctx, String username, String password, String address) {
+    return throttle
         .lockedFor(username, address)
         .compose(
             locked -> {
@@ -78,15 +135,15 @@ public final class AuthRoutes {
                         loginEvent("auth.login.failed", username, address, "bad credentials");
                         return throttle
                             .failed(username, address)
-                            .compose(this::delay)
                             .compose(
-                                v ->
+                                delay ->
                                     Future.failedFuture(
-                                        new HttpException(401, "user name or password is wrong")));
+                                        new LoginRefused(
+                                            delay,
+                                            new HttpException(
+                                                401, "user name or password is wrong"))));
                       });
-            })
-        .onSuccess(ctx::json)
-        .onFailure(ctx::fail);
+            });
   }
 
   public void createUser(RoutingContext ctx, JsonObject body) {
@@ -149,6 +206,8 @@ public final class AuthRoutes {
                       Future.<Void>failedFuture(
                           DomainErrors.conflict("the last admin cannot be deleted"));
                 })
+        // Whatever tokens the deleted user still holds stop working now, not when they expire.
+        .compose(v -> revocations.revoke(username))
         .onSuccess(
             v -> {
               userEvent("user.deleted", caller, username, new JsonObject());
@@ -169,6 +228,8 @@ public final class AuthRoutes {
                     ? Future.failedFuture(new HttpException(403, "the current password is wrong"))
                     : hash(next))
         .compose(hash -> users.updatePassword(caller.username(), hash))
+        // A changed password also ends the tokens issued under the old one.
+        .compose(v -> revocations.revoke(caller.username()))
         .onSuccess(
             v -> {
               userEvent("user.password.changed", caller, caller.username(), new JsonObject());

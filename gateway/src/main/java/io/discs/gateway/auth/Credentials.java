@@ -24,6 +24,11 @@ public final class Credentials {
     return name;
   }
 
+  /** Whether some account could have this name (logins for names that cannot are not counted). */
+  public static boolean isPossibleUsername(String name) {
+    return USERNAME.matcher(name).matches();
+  }
+
   public static String newPassword(String password) {
     if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
       throw DomainErrors.badRequest(

@@ -26,6 +26,7 @@ import java.util.UUID;
 public final class TokenService {
   public static final String ALGORITHM = "ES256";
   static final int LEEWAY_SECONDS = 30;
+  static final String ISSUED_AT_MS = "iat_ms";
 
   private final JWTAuth jwt;
   private final SecurityConfig security;
@@ -51,7 +52,10 @@ public final class TokenService {
         new JsonObject()
             .put("sub", username)
             .put("roles", new JsonArray(roles.stream().map(Role::wireName).toList()))
-            .put("jti", UUID.randomUUID().toString());
+            .put("jti", UUID.randomUUID().toString())
+            // iat counts seconds; a revocation in the same second must still tell before from
+            // after.
+            .put(ISSUED_AT_MS, System.currentTimeMillis());
     return jwt.generateToken(
         claims,
         new JWTOptions()
@@ -59,6 +63,11 @@ public final class TokenService {
             .setIssuer(security.issuer())
             .setAudience(List.of(security.audience()))
             .setExpiresInSeconds(expiresInSeconds()));
+  }
+
+  /** The longest a token can be accepted: its lifetime and the clock-skew allowance. */
+  public long lifetimeMs() {
+    return (expiresInSeconds() + LEEWAY_SECONDS) * 1000L;
   }
 
   public int expiresInSeconds() {
@@ -72,7 +81,14 @@ public final class TokenService {
     if (!hasPinnedHeader(token)) {
       return Future.failedFuture(new InvalidToken());
     }
-    return jwt.authenticate(new TokenCredentials(token))
+    Future<io.vertx.ext.auth.User> authenticated;
+    try {
+      authenticated = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException malformedClaims) {
+      // vertx-auth-jwt throws, rather than fails, on claims of the wrong type (a string "exp").
+      return Future.failedFuture(new InvalidToken());
+    }
+    return authenticated
         .recover(failure -> Future.failedFuture(new InvalidToken()))
         // The verified payload, with iat and exp, is kept under attributes, not the principal.
         .compose(
@@ -81,8 +97,8 @@ public final class TokenService {
 
   private Future<Identity> checkClaims(JsonObject claims) {
     long now = Instant.now().getEpochSecond();
-    Long exp = claims.getLong("exp");
-    Long iat = claims.getLong("iat");
+    Long exp = number(claims, "exp");
+    Long iat = number(claims, "iat");
     Object aud = claims.getValue("aud");
     boolean audienceOk =
         security.audience().equals(aud)
@@ -108,7 +124,14 @@ public final class TokenService {
     if (roles.isEmpty() || roles.contains(null)) {
       return Future.failedFuture(new InvalidToken());
     }
-    return Future.succeededFuture(new Identity(subject, roles));
+    Long issuedAtMs = number(claims, ISSUED_AT_MS);
+    return Future.succeededFuture(
+        new Identity(subject, roles, issuedAtMs != null ? issuedAtMs : iat * 1000));
+  }
+
+  /** A numeric claim, or null when absent or of another type (a string "exp" is not a date). */
+  private static Long number(JsonObject claims, String name) {
+    return claims.getValue(name) instanceof Number n ? n.longValue() : null;
   }
 
   private static boolean hasPinnedHeader(String token) {
@@ -130,7 +153,7 @@ public final class TokenService {
   }
 
   /** Who a valid token speaks for. */
-  public record Identity(String username, List<Role> roles) {
+  public record Identity(String username, List<Role> roles, long issuedAtMs) {
     public Identity {
       roles = List.copyOf(roles);
     }
