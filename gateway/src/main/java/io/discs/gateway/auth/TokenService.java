@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -29,6 +30,7 @@ public final class TokenService {
   static final String ISSUED_AT_MS = "iat_ms";
 
   private final JWTAuth jwt;
+  private final VerifiedTokens verified = new VerifiedTokens();
   private final SecurityConfig security;
 
   public TokenService(Vertx vertx, SigningKeys keys, SecurityConfig security) {
@@ -78,6 +80,16 @@ public final class TokenService {
    * The verified identity in the token, or a failed future for any token that is not exactly right.
    */
   public Future<Identity> verify(String token) {
+    long now = System.currentTimeMillis();
+    Optional<Identity> known = verified.find(token, now);
+    if (known.isPresent()) {
+      return Future.succeededFuture(known.get());
+    }
+    return verifyOnce(token)
+        .onSuccess(identity -> verified.remember(token, identity, identity.expiresAtMs(), now));
+  }
+
+  private Future<Identity> verifyOnce(String token) {
     if (!hasPinnedHeader(token)) {
       return Future.failedFuture(new InvalidToken());
     }
@@ -126,7 +138,11 @@ public final class TokenService {
     }
     Long issuedAtMs = number(claims, ISSUED_AT_MS);
     return Future.succeededFuture(
-        new Identity(subject, roles, issuedAtMs != null ? issuedAtMs : iat * 1000));
+        new Identity(
+            subject,
+            roles,
+            issuedAtMs != null ? issuedAtMs : iat * 1000,
+            (exp + LEEWAY_SECONDS) * 1000));
   }
 
   /** A numeric claim, or null when absent or of another type (a string "exp" is not a date). */
@@ -153,7 +169,10 @@ public final class TokenService {
   }
 
   /** Who a valid token speaks for. */
-  public record Identity(String username, List<Role> roles, long issuedAtMs) {
+  /**
+   * @param expiresAtMs when the token stops being accepted, leeway included
+   */
+  public record Identity(String username, List<Role> roles, long issuedAtMs, long expiresAtMs) {
     public Identity {
       roles = List.copyOf(roles);
     }

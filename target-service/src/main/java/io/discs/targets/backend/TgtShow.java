@@ -91,7 +91,29 @@ final class TgtShow {
     if (current != null) {
       targets.add(current.build(lun));
     }
+    refuseForgeries(targets);
     return targets;
+  }
+
+  /**
+   * tgtadm prints what initiators say about themselves (an InitiatorAlias) as it is, so a newline
+   * in an alias can start a line that reads like "Target 1: iqn…". tgtd itself never shows a tid or
+   * a target name twice: when the output does, it cannot be trusted, and nothing is decided on it
+   * (the reconciler deletes by tid).
+   */
+  private static void refuseForgeries(List<Target> targets) {
+    java.util.Set<Integer> tids = new java.util.HashSet<>();
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Target target : targets) {
+      if (!tids.add(target.tid()) || !names.add(target.iqn())) {
+        throw new IllegalStateException(
+            "tgtadm's target list names tid "
+                + target.tid()
+                + " or "
+                + target.iqn()
+                + " twice: an initiator's alias may be posing as a target; not trusted");
+      }
+    }
   }
 
   static Optional<Target> find(List<Target> targets, String iqn) {

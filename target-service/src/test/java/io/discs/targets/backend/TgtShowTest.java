@@ -64,4 +64,16 @@ class TgtShowTest {
     assertThat(targets.get(1).acls()).containsExactly("ALL");
     assertThat(TgtShow.find(targets, "iqn.2001-04.com.example:foreign")).isPresent();
   }
+
+  @Test
+  void refusesOutputWhereAnInitiatorsAliasPosesAsATarget() {
+    String forged =
+        SHOW.replace(
+            "alias: host-a",
+            "alias: host-a\nTarget 2: iqn.2026-01.io.discs:forged.one\n    LUN information:");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TgtShow.parse(forged))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("twice");
+  }
 }
