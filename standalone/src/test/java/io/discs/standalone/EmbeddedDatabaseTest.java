@@ -1,12 +1,16 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.discs.platform.config.DatabaseUrl;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +33,31 @@ class EmbeddedDatabaseTest {
         ResultSet rows = statement.executeQuery("SELECT v FROM kept")) {
       assertThat(rows.next()).isTrue();
       assertThat(rows.getString(1)).isEqualTo("still here");
+    }
+  }
+
+  @Test
+  void refusesConnectionsWithoutThePasswordBeforeAndAfterARestart(@TempDir Path dataDir)
+      throws Exception {
+    Path cluster = dataDir.resolve("postgres");
+    Path passwordFile = dataDir.resolve("keys/postgres-password");
+    for (int start = 0; start < 2; start++) {
+      try (EmbeddedDatabase db = EmbeddedDatabase.start(cluster)) {
+        DatabaseUrl url = db.url();
+        assertThat(url.password()).hasSize(32);
+        assertThat(Files.readString(passwordFile).strip()).isEqualTo(url.password());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile)))
+            .isEqualTo("rw-------");
+        try (Connection connection = connect(url)) {
+          assertThat(connection.isValid(5)).isTrue();
+        }
+        assertThatThrownBy(() -> DriverManager.getConnection(url.jdbcUrl(), "postgres", ""))
+            .isInstanceOf(SQLException.class);
+        assertThatThrownBy(
+                () -> DriverManager.getConnection(url.jdbcUrl(), "postgres", "not-the-password"))
+            .isInstanceOf(SQLException.class)
+            .hasMessageContaining("password authentication failed");
+      }
     }
   }
 
