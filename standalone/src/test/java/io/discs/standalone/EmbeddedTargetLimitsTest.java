@@ -3,11 +3,9 @@ package io.discs.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.discs.testing.DiscImages;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,15 +35,7 @@ class EmbeddedTargetLimitsTest {
     String admin = system.adminToken();
     system.createUser(admin, "lena", "limits-password-1", "user");
     Path iso = DiscImages.iso9660(dir.resolve("limits.iso"), "LIMITS", 48 << 20, false, 53);
-    JsonObject image =
-        system
-            .client
-            .post("/api/v1/images")
-            .addQueryParam("name", "limits.iso")
-            .bearerTokenAuthentication(admin)
-            .sendBuffer(Buffer.buffer(Files.readAllBytes(iso)))
-            .await(60, TimeUnit.SECONDS)
-            .bodyAsJsonObject();
+    JsonObject image = system.uploadImage(admin, "limits.iso", iso);
     user = system.token("lena", "limits-password-1");
     session =
         system

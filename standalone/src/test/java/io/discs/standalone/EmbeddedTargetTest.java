@@ -8,7 +8,6 @@ import io.discs.testing.SystemTools;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,15 +65,7 @@ class EmbeddedTargetTest {
     system.createUser(admin, "emil", "operator-password", "operator");
     operator = system.token("emil", "operator-password");
     Path iso = DiscImages.iso9660(dir.resolve("embedded.iso"), "EMBEDDED", 8 << 20, true, 99);
-    image =
-        system
-            .client
-            .post("/api/v1/images")
-            .addQueryParam("name", "embedded.iso")
-            .bearerTokenAuthentication(operator)
-            .sendBuffer(Buffer.buffer(Files.readAllBytes(iso)))
-            .await(60, TimeUnit.SECONDS)
-            .bodyAsJsonObject();
+    image = system.uploadImage(operator, "embedded.iso", iso);
   }
 
   @AfterAll

@@ -7,7 +7,6 @@ import io.discs.testing.Processes;
 import io.discs.testing.SystemTools;
 import io.discs.testing.guest.DebianGuestImage;
 import io.discs.testing.guest.QemuGuest;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -64,15 +62,7 @@ class LinuxGuestMountTest {
       String admin = system.adminToken();
       system.createUser(admin, USER, PASSWORD, "user");
       Disc disc = makeDisc();
-      JsonObject image =
-          system
-              .client
-              .post("/api/v1/images")
-              .addQueryParam("name", "guest.iso")
-              .bearerTokenAuthentication(admin)
-              .sendBuffer(Buffer.buffer(Files.readAllBytes(disc.iso())))
-              .await(60, TimeUnit.SECONDS)
-              .bodyAsJsonObject();
+      JsonObject image = system.uploadImage(admin, "guest.iso", disc.iso());
       assertThat(image.getString("sha256")).isEqualTo(disc.sha256());
 
       Path scenario = Files.createDirectories(dir.resolve("scenario"));

@@ -44,15 +44,7 @@ class MountSessionsTest {
     system.createUser(admin, "olga", "operator-password", "operator");
     system.createUser(admin, "uma", "user-password-long", "user");
     Path iso = DiscImages.iso9660(dir.resolve("mount.iso"), "MOUNT_ME", 4 << 20, false, 77);
-    image =
-        system
-            .client
-            .post("/api/v1/images")
-            .addQueryParam("name", "mount.iso")
-            .bearerTokenAuthentication(system.token("olga", "operator-password"))
-            .sendBuffer(Buffer.buffer(Files.readAllBytes(iso)))
-            .await(60, TimeUnit.SECONDS)
-            .bodyAsJsonObject();
+    image = system.uploadImage(system.token("olga", "operator-password"), "mount.iso", iso);
     user = system.token("uma", "user-password-long");
   }
 

@@ -107,6 +107,19 @@ final class TestSystem implements AutoCloseable {
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
   }
 
+  /** Uploads {@code file} as {@code name} and answers the stored image; fails unless 200 or 201. */
+  JsonObject uploadImage(String token, String name, java.nio.file.Path file) throws Exception {
+    HttpResponse<Buffer> response =
+        client
+            .post("/api/v1/images")
+            .addQueryParam("name", name)
+            .bearerTokenAuthentication(token)
+            .sendBuffer(Buffer.buffer(java.nio.file.Files.readAllBytes(file)))
+            .await(60, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isIn(200, 201);
+    return response.bodyAsJsonObject();
+  }
+
   HttpResponse<Buffer> get(String path, String token) throws Exception {
     return client.get(path).bearerTokenAuthentication(token).send().await(10, TimeUnit.SECONDS);
   }

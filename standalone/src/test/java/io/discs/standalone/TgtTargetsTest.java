@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,15 +49,7 @@ class TgtTargetsTest {
     system.createUser(admin, "oscar", "operator-password", "operator");
     operator = system.token("oscar", "operator-password");
     imageFile = DiscImages.iso9660(dir.resolve("tgt.iso"), "TGT_TEST", 4 << 20, false, 42);
-    image =
-        system
-            .client
-            .post("/api/v1/images")
-            .addQueryParam("name", "tgt.iso")
-            .bearerTokenAuthentication(operator)
-            .sendBuffer(Buffer.buffer(Files.readAllBytes(imageFile)))
-            .await(60, TimeUnit.SECONDS)
-            .bodyAsJsonObject();
+    image = system.uploadImage(operator, "tgt.iso", imageFile);
   }
 
   @AfterAll
