@@ -10,6 +10,7 @@ import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.sessions.SessionService;
+import io.discs.platform.sessions.SessionStartRequest;
 import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
 import io.vertx.core.Future;
@@ -158,9 +159,10 @@ final class ApiRoutes {
               201,
               sessions
                   .start(
-                      Requests.optionalString(body, "imageId"),
-                      Requests.optionalString(body, "initiatorIqn"),
-                      Requests.optionalString(body, "deviceType"),
+                      SessionStartRequest.of(
+                          Requests.optionalString(body, "imageId"),
+                          Requests.optionalString(body, "initiatorIqn"),
+                          Requests.optionalString(body, "deviceType")),
                       caller(ctx))
                   .map(s -> s.toJson()));
         });

@@ -9,7 +9,9 @@ import io.discs.platform.ids.Ids;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.sessions.Session;
 import io.discs.platform.sessions.SessionService;
+import io.discs.platform.sessions.SessionStartRequest;
 import io.discs.platform.sessions.SessionState;
+import io.discs.platform.targets.DeviceType;
 import io.discs.platform.targets.IscsiNameRules;
 import io.discs.platform.targets.Target;
 import io.discs.platform.targets.TargetRequest;
@@ -50,11 +52,14 @@ final class SessionServiceImpl implements SessionService {
   }
 
   @Override
-  public Future<Session> start(
-      String imageId, String initiatorIqn, String deviceType, Caller caller) {
-    String device = deviceType == null ? "disk" : deviceType;
-    if (!device.equals("disk") && !device.equals("cdrom")) {
-      return Future.failedFuture(DomainErrors.badRequest("deviceType must be disk or cdrom"));
+  public Future<Session> start(SessionStartRequest request, Caller caller) {
+    String imageId = request.imageId();
+    String initiatorIqn = request.initiatorIqn();
+    String device;
+    try {
+      device = DeviceType.fromWire(request.deviceType()).wireName();
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(DomainErrors.badRequest(e.getMessage()));
     }
     if (!IscsiNameRules.isValid(initiatorIqn)) {
       return Future.failedFuture(

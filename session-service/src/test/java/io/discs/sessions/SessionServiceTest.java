@@ -10,6 +10,7 @@ import io.discs.platform.images.Image;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.sessions.Session;
 import io.discs.platform.sessions.SessionService;
+import io.discs.platform.sessions.SessionStartRequest;
 import io.discs.platform.sessions.SessionState;
 import io.discs.platform.targets.Target;
 import io.discs.platform.targets.TargetRequest;
@@ -136,10 +137,16 @@ class SessionServiceTest {
 
     assertFails(() -> start("iqn.1993-08.org.debian:01:third"), DomainErrors.TOO_MANY);
     assertFails(
-        () -> sessions.start(image, "$(reboot)", null, UMA).await(10, TimeUnit.SECONDS),
+        () ->
+            sessions
+                .start(SessionStartRequest.of(image, "$(reboot)", null), UMA)
+                .await(10, TimeUnit.SECONDS),
         DomainErrors.BAD_REQUEST);
     assertFails(
-        () -> sessions.start(image, INITIATOR, "tape", UMA).await(10, TimeUnit.SECONDS),
+        () ->
+            sessions
+                .start(SessionStartRequest.of(image, INITIATOR, "tape"), UMA)
+                .await(10, TimeUnit.SECONDS),
         DomainErrors.BAD_REQUEST);
     assertThat(targets).hasSize(2);
   }
@@ -149,7 +156,7 @@ class SessionServiceTest {
     assertFails(
         () ->
             sessions
-                .start(UUID.randomUUID().toString(), INITIATOR, null, UMA)
+                .start(SessionStartRequest.of(UUID.randomUUID().toString(), INITIATOR, null), UMA)
                 .await(10, TimeUnit.SECONDS),
         DomainErrors.NOT_FOUND);
     assertThat(sessions.list(UMA).await(10, TimeUnit.SECONDS)).isEmpty();
@@ -193,7 +200,9 @@ class SessionServiceTest {
   }
 
   private Session start(String initiator) throws Exception {
-    return sessions.start(image, initiator, null, UMA).await(10, TimeUnit.SECONDS);
+    return sessions
+        .start(SessionStartRequest.of(image, initiator, null), UMA)
+        .await(10, TimeUnit.SECONDS);
   }
 
   private SessionState stateOf(String id) throws Exception {

@@ -1,5 +1,6 @@
 package io.discs.targets;
 
+import io.discs.platform.targets.DeviceType;
 import io.discs.targets.backend.TargetSpec;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -41,7 +42,7 @@ final class TargetRepository {
       UUID imageId,
       String sha256,
       String initiatorIqn,
-      TargetSpec.DeviceType deviceType,
+      DeviceType deviceType,
       TargetSpec.Chap chap,
       TargetSpec.Chap mutualChap,
       Instant createdAt,
@@ -107,7 +108,7 @@ final class TargetRepository {
               row.getUUID("image_id"),
               row.getString("image_sha256"),
               row.getString("initiator_iqn"),
-              TargetSpec.DeviceType.fromWire(row.getString("device_type")),
+              DeviceType.fromWire(row.getString("device_type")),
               new TargetSpec.Chap(row.getString("chap_user"), row.getString("chap_secret")),
               mutualUser == null
                   ? null

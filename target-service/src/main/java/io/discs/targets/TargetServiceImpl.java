@@ -9,11 +9,13 @@ import io.discs.platform.events.EventPublisher;
 import io.discs.platform.ids.Ids;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageService;
+import io.discs.platform.targets.DeviceType;
 import io.discs.platform.targets.Target;
 import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
 import io.discs.targets.TargetRepository.StoredTarget;
 import io.discs.targets.backend.BackendTarget;
+import io.discs.targets.backend.InitiatorSession;
 import io.discs.targets.backend.IscsiService;
 import io.discs.targets.backend.TargetSpec;
 import io.discs.targets.names.ChapSecrets;
@@ -72,13 +74,13 @@ final class TargetServiceImpl implements TargetService {
   public Future<Target> create(TargetRequest request, Caller caller) {
     String initiator;
     String imageIdText;
-    TargetSpec.DeviceType deviceType;
+    DeviceType deviceType;
     boolean wantsMutualChap;
     try {
       JsonObject body = request.toJson();
       imageIdText = text(body, "imageId");
       initiator = IscsiNames.initiator(text(body, "initiatorIqn"));
-      deviceType = TargetSpec.DeviceType.fromWire(text(body, "deviceType"));
+      deviceType = DeviceType.fromWire(text(body, "deviceType"));
       Object mutual = body.getValue("mutualChap");
       if (mutual != null && !(mutual instanceof Boolean)) {
         throw new IllegalArgumentException("mutualChap must be true or false");
@@ -202,6 +204,7 @@ final class TargetServiceImpl implements TargetService {
               List<BackendTarget> actual = both.resultAt(1);
               JsonObject byTarget = new JsonObject();
               Instant now = Instant.now();
+              java.util.Set<String> seen = new java.util.HashSet<>();
               for (StoredTarget stored : wanted) {
                 JsonArray connections = new JsonArray();
                 actual.stream()
@@ -216,16 +219,20 @@ final class TargetServiceImpl implements TargetService {
                                     .put(
                                         "connectedSince",
                                         firstSeen.computeIfAbsent(
-                                            stored.iqn()
-                                                + " "
-                                                + session.initiatorIqn()
-                                                + " "
-                                                + session.address(),
-                                            key -> now))));
+                                            seenAs(seen, stored, session), key -> now))));
                 byTarget.put(stored.id().toString(), connections);
               }
+              // Connections that are gone are forgotten, so the map holds only who is connected.
+              firstSeen.keySet().retainAll(seen);
               return byTarget;
             });
+  }
+
+  private static String seenAs(
+      java.util.Set<String> seen, StoredTarget stored, InitiatorSession session) {
+    String key = stored.iqn() + " " + session.initiatorIqn() + " " + session.address();
+    seen.add(key);
+    return key;
   }
 
   TargetSpec spec(StoredTarget stored) {

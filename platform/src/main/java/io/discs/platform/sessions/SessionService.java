@@ -11,7 +11,7 @@ import java.util.List;
 @VertxGen
 public interface SessionService {
 
-  Future<Session> start(String imageId, String initiatorIqn, String deviceType, Caller caller);
+  Future<Session> start(SessionStartRequest request, Caller caller);
 
   Future<Session> heartbeat(String id, Caller caller);
 

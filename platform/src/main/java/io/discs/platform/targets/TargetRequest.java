@@ -30,8 +30,9 @@ public final class TargetRequest extends JsonDataObject {
     return json.getString("initiatorIqn");
   }
 
+  /** As sent: null means disk; {@link DeviceType#fromWire} checks it. */
   public String deviceType() {
-    return json.getString("deviceType", "disk");
+    return json.getString("deviceType");
   }
 
   public boolean mutualChap() {

@@ -1,5 +1,6 @@
 package io.discs.targets.backend;
 
+import io.discs.platform.targets.DeviceType;
 import java.nio.file.Path;
 
 /**
@@ -14,23 +15,6 @@ public record TargetSpec(
     String initiatorIqn,
     Chap chap,
     Chap mutualChap) {
-
-  public enum DeviceType {
-    DISK,
-    CDROM;
-
-    public String wireName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    public static DeviceType fromWire(String name) {
-      return switch (name == null ? "disk" : name) {
-        case "disk" -> DISK;
-        case "cdrom" -> CDROM;
-        default -> throw new IllegalArgumentException("deviceType must be disk or cdrom");
-      };
-    }
-  }
 
   /** A CHAP user and secret; the secret never appears in {@link #toString()}. */
   public record Chap(String user, String secret) {

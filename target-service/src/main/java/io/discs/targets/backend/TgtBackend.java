@@ -1,6 +1,7 @@
 package io.discs.targets.backend;
 
 import io.discs.platform.error.DomainErrors;
+import io.discs.platform.targets.DeviceType;
 import io.discs.targets.command.Arg;
 import io.discs.targets.command.Command;
 import io.discs.targets.command.CommandResult;
@@ -121,7 +122,7 @@ public final class TgtBackend implements IscsiService {
             .option("--tid", t)
             .option("--lun", new Arg.Number(LUN))
             .option("--backing-store", new Arg.StorePath(storeRoot, spec.backingFile()));
-    if (spec.deviceType() == TargetSpec.DeviceType.CDROM) {
+    if (spec.deviceType() == DeviceType.CDROM) {
       lun.option("--device-type", "cd");
     }
     steps.add(lun.build());
@@ -246,7 +247,7 @@ public final class TgtBackend implements IscsiService {
     boolean lunRight =
         lun.isPresent()
             && lun.get().backingPath().equals(spec.backingFile().toString())
-            && (spec.deviceType() == TargetSpec.DeviceType.CDROM || lun.get().readOnly());
+            && (spec.deviceType() == DeviceType.CDROM || lun.get().readOnly());
     boolean chapRight =
         target.accounts().equals(List.of(spec.chap().user()))
             && (spec.mutualChap() == null

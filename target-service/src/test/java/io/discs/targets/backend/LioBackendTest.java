@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.discs.platform.config.HostPort;
+import io.discs.platform.targets.DeviceType;
 import io.discs.targets.command.CommandRunner;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -139,7 +140,7 @@ class LioBackendTest {
     return new TargetSpec(
         IQN,
         Path.of(blob()),
-        TargetSpec.DeviceType.DISK,
+        DeviceType.DISK,
         INITIATOR,
         new TargetSpec.Chap("discs-user1", "Secret0123456789"),
         mutual);

@@ -3,6 +3,7 @@ package io.discs.targets.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.discs.platform.config.HostPort;
+import io.discs.platform.targets.DeviceType;
 import io.discs.targets.command.CommandRunner;
 import io.discs.testing.SystemTools;
 import io.vertx.core.Vertx;
@@ -44,7 +45,7 @@ class RealLioTest {
         new TargetSpec(
             iqn,
             blob,
-            TargetSpec.DeviceType.DISK,
+            DeviceType.DISK,
             "iqn.2026-01.test.discs:lio-client",
             new TargetSpec.Chap("discs-lio", "Lio0123456789ab"),
             null);

@@ -2,6 +2,7 @@ package io.discs.targets.embedded.iscsi;
 
 import io.discs.platform.config.HostPort;
 import io.discs.platform.error.DomainErrors;
+import io.discs.platform.targets.DeviceType;
 import io.discs.targets.backend.BackendTarget;
 import io.discs.targets.backend.InitiatorSession;
 import io.discs.targets.backend.IscsiService;
@@ -121,7 +122,7 @@ public final class EmbeddedBackend implements IscsiService {
                     DomainErrors.badRequest("the image is too small to serve"));
               }
               ScsiDevice.Kind kind =
-                  spec.deviceType() == TargetSpec.DeviceType.CDROM
+                  spec.deviceType() == DeviceType.CDROM
                       ? ScsiDevice.Kind.CDROM
                       : ScsiDevice.Kind.DISK;
               byte[] id = sha256(spec.iqn());
