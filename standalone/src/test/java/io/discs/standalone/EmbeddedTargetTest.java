@@ -27,9 +27,11 @@ class EmbeddedTargetTest {
   private static int initiators;
 
   /**
-   * libiscsi SCSI tests this target fails by design: persistent reservations (it offers none: no
-   * initiator may write, so none needs to reserve; libiscsi asserts after its own "not implemented"
-   * skip) and WRITE AND VERIFY with DPO (libiscsi asserts before it checks for support).
+   * libiscsi SCSI tests this target fails by design: persistent reservations (PERSISTENT RESERVE IN
+   * answers "no keys, no reservation, no types"; OUT is not offered, since no initiator may write
+   * and none needs to reserve, and these tests log in a second initiator the one-initiator ACL
+   * refuses) and WRITE AND VERIFY with DPO (the LUN honours DPO on reads, so libiscsi expects the
+   * write to succeed; a read-only LUN answers DATA PROTECT).
    */
   private static final Set<String> KNOWN_SCSI_FAILURES =
       Set.of(
@@ -191,7 +193,7 @@ class EmbeddedTargetTest {
 
     assertThat(iscsiFailures).isEmpty();
     assertThat(readOnlyFailures).isEmpty();
-    assertThat(KNOWN_SCSI_FAILURES).containsAll(scsiFailures);
+    assertThat(KNOWN_SCSI_FAILURES).as("failed: %s", scsiFailures).containsAll(scsiFailures);
   }
 
   @Test

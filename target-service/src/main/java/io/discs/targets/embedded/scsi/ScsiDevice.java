@@ -22,6 +22,7 @@ public final class ScsiDevice {
   private final String serial;
   private final long naa;
   private final Mmc mmc;
+  private final SupportedCommands supported;
 
   /**
    * @param naa a 60-bit identifier unique to this logical unit (Windows misbehaves on duplicates)
@@ -33,6 +34,7 @@ public final class ScsiDevice {
     // block padded with zeros by the block source.
     this.blocks = (sizeBytes + blockSize - 1) / blockSize;
     this.mmc = new Mmc(blocks);
+    this.supported = new SupportedCommands(kind == Kind.CDROM);
     this.serial = serial;
     this.naa = naa;
   }
@@ -62,10 +64,14 @@ public final class ScsiDevice {
       case 0xa0 -> reportLuns(cdb);
       case 0x1b, 0x1e, 0x35, 0x91 ->
           new ScsiResult.Good(); // START STOP, PREVENT ALLOW, SYNCHRONIZE CACHE
-      // WRITE AND VERIFY (0x2e, 0xae, 0x8e) is optional and not offered: libiscsi then skips its
-      // DPO tests.
-      case 0x0a, 0x2a, 0xaa, 0x8a, 0x41, 0x93, 0x42, 0x89, 0x8b, 0x04, 0x3b ->
+      // Every command that would change the medium, WRITE AND VERIFY included: DATA PROTECT.
+      case 0x0a, 0x2a, 0xaa, 0x8a, 0x2e, 0xae, 0x8e, 0x41, 0x93, 0x42, 0x89, 0x8b, 0x04, 0x3b ->
           new ScsiResult.CheckCondition(Sense.WRITE_PROTECTED);
+      case 0x5e -> persistentReserveIn(cdb);
+      case SupportedCommands.MAINTENANCE_IN ->
+          (cdb[1] & 0x1f) == SupportedCommands.REPORT_SUPPORTED_OPCODES
+              ? supported.report(cdb)
+              : invalidOpcode();
       default -> kind == Kind.CDROM && Mmc.handles(opcode) ? mmc.execute(cdb) : invalidOpcode();
     };
   }
@@ -305,6 +311,19 @@ public final class ScsiDevice {
     byte[] b = new byte[16];
     b[3] = 8; // one LUN, LUN 0
     return data(b, (int) u32(cdb, 6));
+  }
+
+  /**
+   * PERSISTENT RESERVE IN: nobody may write here, so nobody needs to reserve: no keys, no
+   * reservation, no reservation types offered.
+   */
+  private static ScsiResult persistentReserveIn(byte[] cdb) {
+    int allocation = u16(cdb, 7);
+    return switch (cdb[1] & 0x1f) {
+      case 0x00, 0x01, 0x03 -> data(new byte[8], allocation); // generation 0, nothing listed
+      case 0x02 -> data(new byte[] {0, 8, 0, 0, 0, 0, 0, 0}, allocation); // capabilities: none
+      default -> invalidField();
+    };
   }
 
   private static ScsiResult invalidOpcode() {

@@ -74,6 +74,47 @@ class ScsiDeviceTest {
     assertThat(((ScsiResult.Data) disk.execute(inquiry)).bytes()).hasSize(5);
   }
 
+  @Test
+  void refusesWriteAndVerifyAsWriteProtectedAndReportsNoReservations() {
+    for (int opcode : new int[] {0x2e, 0xae, 0x8e}) {
+      assertThat(disk.execute(cdb(opcode)))
+          .isEqualTo(new ScsiResult.CheckCondition(Sense.WRITE_PROTECTED));
+    }
+    byte[] readKeys = cdb(0x5e);
+    readKeys[8] = (byte) 0xff;
+    assertThat(((ScsiResult.Data) disk.execute(readKeys)).bytes()).containsExactly(new byte[8]);
+    byte[] capabilities = cdb(0x5e);
+    capabilities[1] = 0x02;
+    capabilities[8] = (byte) 0xff;
+    assertThat(((ScsiResult.Data) disk.execute(capabilities)).bytes()[1]).isEqualTo((byte) 8);
+  }
+
+  @Test
+  void reportsTheCommandsItSupports() {
+    byte[] all = cdb(0xa3);
+    all[1] = 0x0c;
+    all[8] = (byte) 0xff;
+    all[9] = (byte) 0xff;
+    byte[] list = ((ScsiResult.Data) disk.execute(all)).bytes();
+    int length = java.nio.ByteBuffer.wrap(list).getInt(0);
+    assertThat(list).hasSize(4 + length);
+    boolean listsRead10 = false;
+    boolean listsWrite10 = false;
+    for (int at = 4; at < list.length; at += 8) {
+      listsRead10 |= (list[at] & 0xff) == 0x28;
+      listsWrite10 |= (list[at] & 0xff) == 0x2a;
+    }
+    assertThat(listsRead10).isTrue();
+    assertThat(listsWrite10).as("commands that only say no are not listed").isFalse();
+
+    byte[] one = all.clone();
+    one[2] = 0x01;
+    one[3] = 0x28;
+    assertThat(((ScsiResult.Data) disk.execute(one)).bytes()[1] & 0x07).isEqualTo(3); // supported
+    one[3] = 0x2a;
+    assertThat(((ScsiResult.Data) disk.execute(one)).bytes()[1] & 0x07).isEqualTo(1); // not
+  }
+
   private static byte[] cdb(int opcode) {
     byte[] cdb = new byte[16];
     cdb[0] = (byte) opcode;
