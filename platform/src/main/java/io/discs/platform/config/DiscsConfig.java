@@ -59,11 +59,11 @@ public record DiscsConfig(
 
   public static DiscsConfig from(Map<String, String> values) {
     SettingReader in = new SettingReader(values);
-    int httpPort = in.integer(Setting.HTTP_PORT, 1, 65535);
+    int httpPort = in.integer(Setting.HTTP_PORT);
     String httpHost = in.string(Setting.HTTP_HOST);
     Path dataDir = in.path(Setting.DATA_DIR);
     DatabaseUrl dbUrl = in.optional(Setting.DB_URL, DatabaseUrl::parse).orElse(null);
-    int poolSize = in.integer(Setting.DB_POOL_SIZE, 1, 200);
+    int poolSize = in.integer(Setting.DB_POOL_SIZE);
     IscsiBackendKind backend = in.enumValue(Setting.ISCSI_BACKEND, IscsiBackendKind.class);
     HostPort portal =
         in.optional(Setting.ISCSI_PORTAL, HostPort::parse)
@@ -72,25 +72,23 @@ public record DiscsConfig(
         in.optional(Setting.ISCSI_LISTEN, HostPort::parse)
             .orElseGet(() -> new HostPort("0.0.0.0", portal.port()));
     Integer tgtControlPort =
-        in.raw(Setting.TGT_CONTROL_PORT).isPresent()
-            ? in.integer(Setting.TGT_CONTROL_PORT, 0, 65535)
-            : null;
-    int reconcileSeconds = in.integer(Setting.RECONCILE_SECONDS, 1, 3_600);
+        in.raw(Setting.TGT_CONTROL_PORT).isPresent() ? in.integer(Setting.TGT_CONTROL_PORT) : null;
+    int reconcileSeconds = in.integer(Setting.RECONCILE_SECONDS);
     String authority = in.string(Setting.IQN_AUTHORITY);
     if (!IQN_AUTHORITY.matcher(authority).matches() || authority.length() > 150) {
       throw SettingReader.invalid(Setting.IQN_AUTHORITY, authority);
     }
     SecurityConfig security = security(in);
-    int lease = in.integer(Setting.LEASE_SECONDS, 10, 86_400);
-    int heartbeat = in.integer(Setting.HEARTBEAT_SECONDS, 1, 3_600);
+    int lease = in.integer(Setting.LEASE_SECONDS);
+    int heartbeat = in.integer(Setting.HEARTBEAT_SECONDS);
     if (heartbeat >= lease) {
       throw SettingReader.invalid(Setting.HEARTBEAT_SECONDS, String.valueOf(heartbeat));
     }
-    int reaper = in.integer(Setting.REAPER_SECONDS, 1, 3_600);
-    long maxImage = in.longValue(Setting.MAX_IMAGE_BYTES, 65_536, Long.MAX_VALUE);
-    int uploadIdle = in.integer(Setting.UPLOAD_IDLE_SECONDS, 1, 3_600);
-    int requestTimeout = in.integer(Setting.REQUEST_TIMEOUT_SECONDS, 1, 3_600);
-    int maxSessions = in.integer(Setting.MAX_SESSIONS_PER_USER, 1, 1_000);
+    int reaper = in.integer(Setting.REAPER_SECONDS);
+    long maxImage = in.longValue(Setting.MAX_IMAGE_BYTES);
+    int uploadIdle = in.integer(Setting.UPLOAD_IDLE_SECONDS);
+    int requestTimeout = in.integer(Setting.REQUEST_TIMEOUT_SECONDS);
+    int maxSessions = in.integer(Setting.MAX_SESSIONS_PER_USER);
     boolean cluster = in.bool(Setting.CLUSTER);
     List<String> members =
         in.parse(Setting.CLUSTER_MEMBERS, in.string(Setting.CLUSTER_MEMBERS), DiscsConfig::members);
@@ -99,7 +97,7 @@ public record DiscsConfig(
       throw SettingReader.invalid(Setting.CLUSTER_NAME, clusterName);
     }
     String clusterHost = in.string(Setting.CLUSTER_HOST);
-    int clusterPort = in.integer(Setting.CLUSTER_PORT, 1, 65535);
+    int clusterPort = in.integer(Setting.CLUSTER_PORT);
     return new DiscsConfig(
         httpPort,
         httpHost,
@@ -150,9 +148,9 @@ public record DiscsConfig(
         publicKey,
         name(in, Setting.JWT_ISSUER),
         name(in, Setting.JWT_AUDIENCE),
-        in.integer(Setting.TOKEN_MINUTES, 1, 1_440),
-        in.integer(Setting.LOGIN_MAX_FAILURES, 1, 100),
-        in.integer(Setting.LOGIN_LOCK_SECONDS, 1, 86_400),
+        in.integer(Setting.TOKEN_MINUTES),
+        in.integer(Setting.LOGIN_MAX_FAILURES),
+        in.integer(Setting.LOGIN_LOCK_SECONDS),
         adminPassword);
   }
 

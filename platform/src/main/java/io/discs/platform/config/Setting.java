@@ -3,77 +3,246 @@ package io.discs.platform.config;
 import java.util.Arrays;
 
 /**
- * Every setting discs reads, with its default and what it accepts; the README table mirrors this.
+ * Every setting discs reads: its variable, default, bounds (for numbers), what a bad value is told
+ * it must be, and the help a person reads. The one source: {@link DiscsConfig} reads the bounds
+ * from here, and the README's configuration table is {@link ConfigurationTable}'s rendering of it
+ * (a test fails when the README differs).
  */
 public enum Setting {
-  HTTP_PORT("DISCS_HTTP_PORT", "8080", "a port number from 1 to 65535"),
-  HTTP_HOST("DISCS_HTTP_HOST", "0.0.0.0", "an address to bind the HTTP API to"),
-  DATA_DIR("DISCS_DATA_DIR", "./data", "a directory path"),
-  DB_URL("DISCS_DB_URL", null, "postgresql://user:password@host:port/database"),
-  DB_POOL_SIZE("DISCS_DB_POOL_SIZE", "8", "a number from 1 to 200"),
-  ISCSI_BACKEND("DISCS_ISCSI_BACKEND", "embedded", "one of embedded, tgt, lio"),
-  ISCSI_PORTAL("DISCS_ISCSI_PORTAL", null, "host:port"),
-  ISCSI_LISTEN("DISCS_ISCSI_LISTEN", null, "host:port"),
+  HTTP_PORT(
+      spec("DISCS_HTTP_PORT", "8080")
+          .range(1, 65535)
+          .accepts("a port number from 1 to 65535")
+          .help("the port of the HTTP API")),
+  HTTP_HOST(
+      spec("DISCS_HTTP_HOST", "0.0.0.0")
+          .accepts("an address to bind the HTTP API to")
+          .help("the address the API binds")),
+  DATA_DIR(
+      spec("DISCS_DATA_DIR", "./data")
+          .accepts("a directory path")
+          .help("blobs, embedded database, generated keys")),
+  DB_URL(
+      spec("DISCS_DB_URL", null)
+          .shown("unset → embedded PostgreSQL in the data directory")
+          .accepts("postgresql://user:password@host:port/database")
+          .help("`postgresql://user:password@host:port/db`")),
+  DB_POOL_SIZE(spec("DISCS_DB_POOL_SIZE", "8").range(1, 200).help("connections per service")),
+  ISCSI_BACKEND(
+      spec("DISCS_ISCSI_BACKEND", "embedded")
+          .accepts("one of embedded, tgt, lio")
+          .help("`embedded` (in the JVM, no root), `tgt` (tgtadm), `lio` (targetcli)")),
+  ISCSI_PORTAL(
+      spec("DISCS_ISCSI_PORTAL", null)
+          .shown("`<first non-loopback address>:3260`")
+          .accepts("host:port")
+          .help("`host:port` clients are told")),
+  ISCSI_LISTEN(
+      spec("DISCS_ISCSI_LISTEN", null)
+          .shown("`0.0.0.0:<port of the portal>`")
+          .accepts("host:port")
+          .help("`host:port` the embedded target binds")),
   TGT_CONTROL_PORT(
-      "DISCS_TGT_CONTROL_PORT", null, "tgtd's management port (tgtd -C), a number from 0 to 65535"),
-  RECONCILE_SECONDS("DISCS_RECONCILE_SECONDS", "60", "a number of seconds from 1 to 3600"),
+      spec("DISCS_TGT_CONTROL_PORT", null)
+          .shown("unset → tgtd's default")
+          .range(0, 65535)
+          .accepts("tgtd's management port (tgtd -C), a number from 0 to 65535")
+          .help("tgtd's management port (`tgtd -C N`)")),
+  RECONCILE_SECONDS(
+      spec("DISCS_RECONCILE_SECONDS", "60")
+          .range(1, 3_600)
+          .help("how often target-service makes the backend match the database")),
   IQN_AUTHORITY(
-      "DISCS_IQN_AUTHORITY", "iqn.2026-01.io.discs", "iqn.YYYY-MM.reversed.domain in lowercase"),
-  ADMIN_PASSWORD("DISCS_ADMIN_PASSWORD", null, "a password of at least 12 characters"),
+      spec("DISCS_IQN_AUTHORITY", "iqn.2026-01.io.discs")
+          .accepts("iqn.YYYY-MM.reversed.domain in lowercase")
+          .help("`iqn.YYYY-MM.reversed.domain`, the prefix of generated target names")),
+  ADMIN_PASSWORD(
+      spec("DISCS_ADMIN_PASSWORD", null)
+          .shown("unset → random, logged once at first start")
+          .accepts("a password of at least 12 characters")
+          .help("at least 12 characters")),
   JWT_PRIVATE_KEY(
-      "DISCS_JWT_PRIVATE_KEY", null, "a readable PKCS#8 PEM file with a P-256 private key"),
+      spec("DISCS_JWT_PRIVATE_KEY", null)
+          .shown("unset → an ES256 pair generated once into `<data>/keys`")
+          .accepts("a readable PKCS#8 PEM file with a P-256 private key")
+          .help("a PEM file (PKCS#8, P-256); set both keys in a cluster so gateways share them")),
   JWT_PUBLIC_KEY(
-      "DISCS_JWT_PUBLIC_KEY", null, "a readable PEM file with the matching P-256 public key"),
-  JWT_ISSUER("DISCS_JWT_ISSUER", "discs", "a non-empty name without spaces"),
-  JWT_AUDIENCE("DISCS_JWT_AUDIENCE", "discs-api", "a non-empty name without spaces"),
-  TOKEN_MINUTES("DISCS_TOKEN_MINUTES", "15", "a number of minutes from 1 to 1440"),
-  LOGIN_MAX_FAILURES("DISCS_LOGIN_MAX_FAILURES", "5", "a number from 1 to 100"),
-  LOGIN_LOCK_SECONDS("DISCS_LOGIN_LOCK_SECONDS", "300", "a number of seconds from 1 to 86400"),
-  LEASE_SECONDS("DISCS_LEASE_SECONDS", "90", "a number of seconds from 10 to 86400"),
+      spec("DISCS_JWT_PUBLIC_KEY", null)
+          .shown("unset → generated with the private key")
+          .accepts("a readable PEM file with the matching P-256 public key")
+          .help("the matching PEM file (X.509)")),
+  JWT_ISSUER(
+      spec("DISCS_JWT_ISSUER", "discs")
+          .accepts("a non-empty name without spaces")
+          .help("the issuer checked in every token")),
+  JWT_AUDIENCE(
+      spec("DISCS_JWT_AUDIENCE", "discs-api")
+          .accepts("a non-empty name without spaces")
+          .help("the audience checked in every token")),
+  TOKEN_MINUTES(spec("DISCS_TOKEN_MINUTES", "15").range(1, 1_440).help("how long a token lives")),
+  LOGIN_MAX_FAILURES(
+      spec("DISCS_LOGIN_MAX_FAILURES", "5")
+          .range(1, 100)
+          .help("failed logins per user name before a lock (an address gets four times as many)")),
+  LOGIN_LOCK_SECONDS(
+      spec("DISCS_LOGIN_LOCK_SECONDS", "300")
+          .range(1, 86_400)
+          .help("how long a lock lasts (`429` with `Retry-After`)")),
+  LEASE_SECONDS(
+      spec("DISCS_LEASE_SECONDS", "90")
+          .range(10, 86_400)
+          .help("how long a session lives without a heartbeat")),
   HEARTBEAT_SECONDS(
-      "DISCS_HEARTBEAT_SECONDS", "30", "a number of seconds from 1 to 3600, less than the lease"),
-  REAPER_SECONDS("DISCS_REAPER_SECONDS", "15", "a number of seconds from 1 to 3600"),
-  MAX_IMAGE_BYTES("DISCS_MAX_IMAGE_BYTES", "17179869184", "a number of bytes from 65536 up"),
+      spec("DISCS_HEARTBEAT_SECONDS", "30")
+          .range(1, 3_600)
+          .accepts("a number of seconds from 1 to 3600, less than the lease")
+          .help("how often companions beat; less than the lease")),
+  REAPER_SECONDS(
+      spec("DISCS_REAPER_SECONDS", "15")
+          .range(1, 3_600)
+          .help("how often lapsed sessions are expired")),
+  MAX_IMAGE_BYTES(
+      spec("DISCS_MAX_IMAGE_BYTES", "17179869184")
+          .shown("`17179869184` (16 GiB)")
+          .range(65_536, Long.MAX_VALUE)
+          .help("the largest image accepted, in bytes")),
   UPLOAD_IDLE_SECONDS(
-      "DISCS_UPLOAD_IDLE_SECONDS",
-      "60",
-      "a number of seconds from 1 to 3600 an upload may send nothing before it is closed"),
+      spec("DISCS_UPLOAD_IDLE_SECONDS", "60")
+          .range(1, 3_600)
+          .help(
+              "an upload that sends nothing this long is closed (408) and its temporary file"
+                  + " removed; uploads have no overall deadline")),
   REQUEST_TIMEOUT_SECONDS(
-      "DISCS_REQUEST_TIMEOUT_SECONDS",
-      "60",
-      "a number of seconds from 1 to 3600 for API calls that are not uploads or downloads"),
-  MAX_SESSIONS_PER_USER("DISCS_MAX_SESSIONS_PER_USER", "4", "a number from 1 to 1000"),
-  CLUSTER("DISCS_CLUSTER", "false", "true or false"),
+      spec("DISCS_REQUEST_TIMEOUT_SECONDS", "60")
+          .range(1, 3_600)
+          .help("the deadline of every API call but uploads and downloads (503 after it)")),
+  MAX_SESSIONS_PER_USER(
+      spec("DISCS_MAX_SESSIONS_PER_USER", "4")
+          .range(1, 1_000)
+          .help("active sessions one user may have")),
+  CLUSTER(
+      spec("DISCS_CLUSTER", "false")
+          .accepts("true or false")
+          .help("`true` runs on a Hazelcast cluster")),
   CLUSTER_MEMBERS(
-      "DISCS_CLUSTER_MEMBERS", "127.0.0.1", "a comma-separated list of host or host:port"),
-  CLUSTER_NAME("DISCS_CLUSTER_NAME", "discs", "letters, digits, '-', '_' and '.'"),
-  CLUSTER_HOST("DISCS_CLUSTER_HOST", "127.0.0.1", "the address this node binds and advertises"),
-  CLUSTER_PORT("DISCS_CLUSTER_PORT", "5701", "a port number from 1 to 65535"),
-  CONFIG_FILE(ConfigSources.CONFIG_FILE, null, "a properties file with DISCS_* keys");
+      spec("DISCS_CLUSTER_MEMBERS", "127.0.0.1")
+          .accepts("a comma-separated list of host or host:port")
+          .help("comma-separated `host[:port]`, TCP-IP join, no multicast")),
+  CLUSTER_NAME(
+      spec("DISCS_CLUSTER_NAME", "discs")
+          .accepts("letters, digits, '-', '_' and '.'")
+          .help("the Hazelcast cluster name")),
+  CLUSTER_HOST(
+      spec("DISCS_CLUSTER_HOST", "127.0.0.1")
+          .accepts("the address this node binds and advertises")
+          .help("the address this node binds and advertises")),
+  CLUSTER_PORT(
+      spec("DISCS_CLUSTER_PORT", "5701")
+          .range(1, 65535)
+          .accepts("a port number from 1 to 65535")
+          .help("the Hazelcast port (the next ones are tried if taken)")),
+  CONFIG_FILE(
+      spec(ConfigSources.CONFIG_FILE, null)
+          .accepts("a properties file with DISCS_* keys")
+          .help("a properties file of the settings above"));
 
-  private final String variable;
-  private final String defaultValue;
-  private final String accepts;
+  /** One setting's facts, built fluently so each entry above reads as one sentence. */
+  static final class Spec {
+    private final String variable;
+    private final String defaultValue;
+    private String shown;
+    private long min = Long.MIN_VALUE;
+    private long max = Long.MAX_VALUE;
+    private String accepts;
+    private String help = "";
 
-  Setting(String variable, String defaultValue, String accepts) {
-    this.variable = variable;
-    this.defaultValue = defaultValue;
-    this.accepts = accepts;
+    private Spec(String variable, String defaultValue) {
+      this.variable = variable;
+      this.defaultValue = defaultValue;
+    }
+
+    Spec shown(String text) {
+      this.shown = text;
+      return this;
+    }
+
+    Spec range(long min, long max) {
+      this.min = min;
+      this.max = max;
+      return this;
+    }
+
+    Spec accepts(String text) {
+      this.accepts = text;
+      return this;
+    }
+
+    Spec help(String text) {
+      this.help = text;
+      return this;
+    }
+  }
+
+  private static Spec spec(String variable, String defaultValue) {
+    return new Spec(variable, defaultValue);
+  }
+
+  private final Spec spec;
+
+  Setting(Spec spec) {
+    this.spec = spec;
   }
 
   public String variable() {
-    return variable;
+    return spec.variable;
   }
 
   public String defaultValue() {
-    return defaultValue;
+    return spec.defaultValue;
   }
 
+  /** What a bad value is told it must be. */
   public String accepts() {
-    return accepts;
+    if (spec.accepts != null) {
+      return spec.accepts;
+    }
+    return spec.max == Long.MAX_VALUE
+        ? "a number from " + spec.min + " up"
+        : "a number from " + spec.min + " to " + spec.max;
+  }
+
+  /** The smallest value a numeric setting takes. */
+  public long min() {
+    return spec.min;
+  }
+
+  /** The largest value a numeric setting takes. */
+  public long max() {
+    return spec.max;
+  }
+
+  boolean numeric() {
+    return spec.min != Long.MIN_VALUE;
+  }
+
+  /** The default as a person reads it in the README. */
+  public String shownDefault() {
+    if (spec.shown != null) {
+      return spec.shown;
+    }
+    return spec.defaultValue == null ? "unset" : "`" + spec.defaultValue + "`";
+  }
+
+  /** What a person reads about the setting, bounds first for numbers. */
+  public String help() {
+    if (!numeric()) {
+      return spec.help;
+    }
+    String bounds = spec.max == Long.MAX_VALUE ? spec.min + " and up" : spec.min + "–" + spec.max;
+    return spec.help.isEmpty() ? bounds : bounds + ": " + spec.help;
   }
 
   static boolean isKnown(String variable) {
-    return Arrays.stream(values()).anyMatch(s -> s.variable.equals(variable));
+    return Arrays.stream(values()).anyMatch(s -> s.variable().equals(variable));
   }
 }

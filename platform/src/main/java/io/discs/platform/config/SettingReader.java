@@ -29,11 +29,14 @@ final class SettingReader {
     return raw(setting).orElseThrow(() -> invalid(setting, "(unset)"));
   }
 
-  int integer(Setting setting, int min, int max) {
-    return (int) longValue(setting, min, max);
+  /** A number within the setting's own bounds. */
+  int integer(Setting setting) {
+    return (int) longValue(setting);
   }
 
-  long longValue(Setting setting, long min, long max) {
+  long longValue(Setting setting) {
+    long min = setting.min();
+    long max = setting.max();
     String text = string(setting);
     try {
       long value = Long.parseLong(text);
