@@ -12,11 +12,15 @@ import io.discs.platform.launch.ServiceBindings;
 import io.discs.platform.launch.ServiceContext;
 import io.discs.platform.sessions.SessionService;
 import io.discs.platform.targets.TargetService;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +35,8 @@ public final class ImageVerticle extends VerticleBase {
   private final ServiceContext context;
   private WorkerExecutor io;
   private ImageIngestor ingestor;
+  private long storeSpaceTimer = -1;
+  private final AtomicLong storeUsableBytes = new AtomicLong(-1);
 
   public ImageVerticle(ServiceContext context) {
     this.context = context;
@@ -65,6 +71,13 @@ public final class ImageVerticle extends VerticleBase {
             context.events(),
             context.config().maxImageBytes(),
             context.metrics().registry());
+    Path imagesRoot = BlobLayout.imagesRoot(context.config().dataDir());
+    Gauge.builder("discs.image.store.usable.bytes", storeUsableBytes, AtomicLong::get)
+        .description("bytes left for images on the store's file system")
+        .baseUnit("bytes")
+        .register(context.metrics().registry());
+    // A statfs per scrape would run on an event loop: the worker looks every 30 s instead.
+    storeSpaceTimer = vertx.setPeriodic(1, 30_000, id -> measureStore(imagesRoot));
     return vertx
         .executeBlocking(store::removeLeftovers, false)
         .onSuccess(
@@ -88,8 +101,20 @@ public final class ImageVerticle extends VerticleBase {
                     vertx, ImageBlobs.class, new LocalImageBlobs(ingestor, service, store)));
   }
 
+  private void measureStore(Path imagesRoot) {
+    io.executeBlocking(
+            () -> {
+              Files.createDirectories(imagesRoot);
+              return Files.getFileStore(imagesRoot).getUsableSpace();
+            },
+            false)
+        .onSuccess(storeUsableBytes::set)
+        .onFailure(e -> LOG.warn("cannot measure the image store: {}", e.getMessage()));
+  }
+
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(storeSpaceTimer);
     LocalServices.unregister(vertx, ImageBlobs.class);
     Future<Integer> abandoned =
         ingestor == null ? Future.succeededFuture(0) : ingestor.abandonAll();

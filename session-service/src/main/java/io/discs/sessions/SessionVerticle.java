@@ -7,6 +7,7 @@ import io.discs.platform.launch.ServiceBindings;
 import io.discs.platform.launch.ServiceContext;
 import io.discs.platform.sessions.SessionService;
 import io.discs.platform.targets.TargetService;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -53,6 +54,10 @@ public final class SessionVerticle extends VerticleBase {
                 config.heartbeatSeconds(),
                 config.iscsiPortal().toString()));
     Reaper reaper = new Reaper(vertx, repository, leases, service);
+    Counter expiredSessions =
+        Counter.builder("discs.sessions.expired")
+            .description("sessions the reaper expired because their heartbeats stopped")
+            .register(context.metrics().registry());
     new TargetRemovals(vertx, repository, service).listen();
     return ServiceBindings.bind(
             vertx, NAME, Addresses.SESSION_SERVICE, SessionService.class, service, context.pool())
@@ -66,6 +71,7 @@ public final class SessionVerticle extends VerticleBase {
                                 .reap()
                                 .onSuccess(
                                     expired -> {
+                                      expiredSessions.increment(expired);
                                       if (expired > 0) {
                                         LOG.info(
                                             "expired {} sessions whose lease had passed", expired);

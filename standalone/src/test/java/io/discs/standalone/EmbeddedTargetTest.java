@@ -276,7 +276,11 @@ class EmbeddedTargetTest {
     int mine = 0;
     String[] host = portal().split(":");
     while (mine < count) {
-      try (java.net.Socket socket = new java.net.Socket(host[0], Integer.parseInt(host[1]))) {
+      // From another loopback address than the good session's: the target caps connections that
+      // have not logged in per address, and a flood must not lock out somebody else's login.
+      try (java.net.Socket socket =
+          new java.net.Socket(
+              host[0], Integer.parseInt(host[1]), java.net.InetAddress.getByName("127.0.0.2"), 0)) {
         socket.setSoTimeout(2_000);
         java.io.OutputStream out = socket.getOutputStream();
         if (random.nextBoolean()) {

@@ -7,6 +7,8 @@ import io.discs.targets.TargetRepository.StoredTarget;
 import io.discs.targets.backend.BackendTarget;
 import io.discs.targets.backend.IscsiService;
 import io.discs.targets.names.IscsiNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,6 +33,9 @@ final class Reconciler {
   private final IscsiNames names;
   private final Function<StoredTarget, io.discs.targets.backend.TargetSpec> specs;
   private final EventPublisher events;
+  private final Counter stray;
+  private final Counter lost;
+  private final Counter failures;
   private boolean running;
 
   Reconciler(
@@ -38,12 +43,29 @@ final class Reconciler {
       IscsiService backend,
       IscsiNames names,
       Function<StoredTarget, io.discs.targets.backend.TargetSpec> specs,
-      EventPublisher events) {
+      EventPublisher events,
+      MeterRegistry registry) {
     this.repository = repository;
     this.backend = backend;
     this.names = names;
     this.specs = specs;
     this.events = events;
+    this.stray = drift(registry, "stray");
+    this.lost = drift(registry, "lost");
+    this.failures =
+        Counter.builder("discs.reconcile.failures")
+            .description("reconciliation passes that could not make the backend match")
+            .register(registry);
+  }
+
+  /**
+   * Targets found on the backend that no row wants (stray) or rows whose target was gone (lost).
+   */
+  private static Counter drift(MeterRegistry registry, String kind) {
+    return Counter.builder("discs.reconcile.drift")
+        .tag("kind", kind)
+        .description("targets reconciliation had to remove or recreate")
+        .register(registry);
   }
 
   /** One pass; a pass still running makes this one a no-op. */
@@ -74,6 +96,8 @@ final class Reconciler {
               return Future.join(work)
                   .transform(
                       done -> {
+                        stray.increment(removed.size());
+                        lost.increment(missing.size());
                         if (!removed.isEmpty() || !missing.isEmpty()) {
                           LOG.info(
                               "reconciled the {} backend: removed {} stray, recreated {} lost targets",
@@ -99,6 +123,7 @@ final class Reconciler {
                             : Future.<Void>failedFuture(done.cause());
                       });
             })
+        .onFailure(e -> failures.increment())
         .andThen(done -> running = false);
   }
 }

@@ -60,7 +60,13 @@ public final class TargetVerticle extends VerticleBase {
             config.dataDir(),
             config.iscsiPortal().toString());
     Reconciler reconciler =
-        new Reconciler(repository, backend, names, service::spec, context.events());
+        new Reconciler(
+            repository,
+            backend,
+            names,
+            service::spec,
+            context.events(),
+            context.metrics().registry());
     AtomicLong active = new AtomicLong();
     Gauge.builder("discs.targets.active", active, AtomicLong::get)
         .description("targets discs wants")
