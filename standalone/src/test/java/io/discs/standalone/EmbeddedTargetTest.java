@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.discs.testing.DiscImages;
 import io.discs.testing.Processes;
 import io.discs.testing.SystemTools;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -360,19 +358,8 @@ class EmbeddedTargetTest {
   }
 
   private static JsonObject createTarget(String deviceType) throws Exception {
-    HttpResponse<Buffer> response =
-        system
-            .client
-            .post("/api/v1/targets")
-            .bearerTokenAuthentication(operator)
-            .sendJsonObject(
-                new JsonObject()
-                    .put("imageId", image.getString("id"))
-                    .put("initiatorIqn", INITIATOR + "-" + (++initiators))
-                    .put("deviceType", deviceType))
-            .await(30, TimeUnit.SECONDS);
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
-    return response.bodyAsJsonObject();
+    return system.createTarget(
+        operator, image.getString("id"), INITIATOR + "-" + (++initiators), deviceType);
   }
 
   private static Processes.Result run(String tool, String... args) throws Exception {
@@ -399,16 +386,7 @@ class EmbeddedTargetTest {
   }
 
   private static String qemu(JsonObject target, String initiator) {
-    JsonObject chap = target.getJsonObject("chap");
-    return "driver=iscsi,transport=tcp,portal="
-        + portal()
-        + ",target="
-        + target.getString("iqn")
-        + ",lun=0,user="
-        + chap.getString("username")
-        + ",password="
-        + chap.getString("secret")
-        + ",initiator-name="
-        + initiator;
+    return TestSystem.qemuIscsi(
+        portal(), target.getString("iqn"), 0, initiator, target.getJsonObject("chap"));
   }
 }

@@ -485,15 +485,6 @@ class MountSessionsTest {
   }
 
   private static String qemu(String iqn, String initiator, JsonObject chap) {
-    return "driver=iscsi,transport=tcp,portal="
-        + tgtd.portal()
-        + ",target="
-        + iqn
-        + ",lun=1,user="
-        + chap.getString("username")
-        + ",password="
-        + chap.getString("secret")
-        + ",initiator-name="
-        + initiator;
+    return TestSystem.qemuIscsi(tgtd.portal(), iqn, 1, initiator, chap);
   }
 }

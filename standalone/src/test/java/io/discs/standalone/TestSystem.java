@@ -120,6 +120,39 @@ final class TestSystem implements AutoCloseable {
     return response.bodyAsJsonObject();
   }
 
+  /** Makes a target through the API; fails unless 201. */
+  JsonObject createTarget(String token, String imageId, String initiator, String deviceType)
+      throws Exception {
+    HttpResponse<Buffer> response =
+        client
+            .post("/api/v1/targets")
+            .bearerTokenAuthentication(token)
+            .sendJsonObject(
+                new JsonObject()
+                    .put("imageId", imageId)
+                    .put("initiatorIqn", initiator)
+                    .put("deviceType", deviceType))
+            .await(60, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
+    return response.bodyAsJsonObject();
+  }
+
+  /** QEMU's {@code --image-opts} for an iSCSI LUN, logging in as {@code initiator} with CHAP. */
+  static String qemuIscsi(String portal, String iqn, int lun, String initiator, JsonObject chap) {
+    return "driver=iscsi,transport=tcp,portal="
+        + portal
+        + ",target="
+        + iqn
+        + ",lun="
+        + lun
+        + ",user="
+        + chap.getString("username")
+        + ",password="
+        + chap.getString("secret")
+        + ",initiator-name="
+        + initiator;
+  }
+
   HttpResponse<Buffer> get(String path, String token) throws Exception {
     return client.get(path).bearerTokenAuthentication(token).send().await(10, TimeUnit.SECONDS);
   }

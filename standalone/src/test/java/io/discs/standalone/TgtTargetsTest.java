@@ -297,19 +297,7 @@ class TgtTargetsTest {
   }
 
   private static JsonObject createTarget(String initiator, String deviceType) throws Exception {
-    HttpResponse<Buffer> response =
-        system
-            .client
-            .post("/api/v1/targets")
-            .bearerTokenAuthentication(operator)
-            .sendJsonObject(
-                new JsonObject()
-                    .put("imageId", image.getString("id"))
-                    .put("initiatorIqn", initiator)
-                    .put("deviceType", deviceType))
-            .await(60, TimeUnit.SECONDS);
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
-    return response.bodyAsJsonObject();
+    return system.createTarget(operator, image.getString("id"), initiator, deviceType);
   }
 
   private static Processes.Result iscsiLs(String initiator, String user, String secret)
@@ -329,16 +317,7 @@ class TgtTargetsTest {
   }
 
   private static String qemuOptions(String iqn, String initiator, JsonObject chap) {
-    return "driver=iscsi,transport=tcp,portal="
-        + tgtd.portal()
-        + ",target="
-        + iqn
-        + ",lun=1,user="
-        + chap.getString("username")
-        + ",password="
-        + chap.getString("secret")
-        + ",initiator-name="
-        + initiator;
+    return TestSystem.qemuIscsi(tgtd.portal(), iqn, 1, initiator, chap);
   }
 
   private static double createCount() throws Exception {
