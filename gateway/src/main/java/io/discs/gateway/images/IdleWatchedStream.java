@@ -18,19 +18,16 @@ final class IdleWatchedStream implements ReadStream<Buffer> {
   private final Vertx vertx;
   private final ReadStream<Buffer> body;
   private final long idleMs;
-  private final Runnable onIdle;
   private Handler<Throwable> exceptionHandler;
-  private Handler<Void> endHandler;
   private long lastProgress = System.nanoTime();
   private boolean paused;
   private boolean over;
   private long timer = -1;
 
-  IdleWatchedStream(Vertx vertx, ReadStream<Buffer> body, long idleMs, Runnable onIdle) {
+  IdleWatchedStream(Vertx vertx, ReadStream<Buffer> body, long idleMs) {
     this.vertx = vertx;
     this.body = body;
     this.idleMs = idleMs;
-    this.onIdle = onIdle;
   }
 
   @Override
@@ -64,7 +61,6 @@ final class IdleWatchedStream implements ReadStream<Buffer> {
 
   @Override
   public ReadStream<Buffer> endHandler(Handler<Void> handler) {
-    endHandler = handler;
     body.endHandler(
         v -> {
           stopWatching();
@@ -126,13 +122,11 @@ final class IdleWatchedStream implements ReadStream<Buffer> {
     }
     stopWatching();
     Handler<Throwable> failed = exceptionHandler;
-    endHandler = null;
     body.handler(null);
     body.endHandler(null);
     if (failed != null) {
       failed.handle(idleError());
     }
-    onIdle.run();
   }
 
   ServiceException idleError() {

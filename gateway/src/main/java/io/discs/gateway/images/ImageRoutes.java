@@ -68,7 +68,7 @@ public final class ImageRoutes {
                 name.compose(
                     n ->
                         blobs.ingest(
-                            new IdleWatchedStream(vertx, stream, uploadIdleMs, () -> {}),
+                            new IdleWatchedStream(vertx, stream, uploadIdleMs),
                             new ImageBlobs.IngestRequest(
                                 n, expected, declared, AccessControl.caller(ctx)))))
         .onSuccess(
@@ -86,6 +86,7 @@ public final class ImageRoutes {
                 // what it might still send can no longer be told apart from a next request.
                 ctx.response().putHeader("Connection", "close");
                 ctx.response().endHandler(v -> request.connection().close());
+                // Should the answer never finish (the client stopped reading too): close anyway.
                 vertx.setTimer(2_000, id -> request.connection().close());
               }
               ctx.fail(failure);
