@@ -66,7 +66,7 @@ public final class DiscInspector {
   }
 
   private static Inspection primary(byte[] b, int at, String format, boolean bootable) {
-    String volumeId = ascii(b, at + 40, 32).strip();
+    String volumeId = printable(b, at + 40, 32).strip();
     long spaceSize = le32(b, at + 80);
     int blockSize = le16(b, at + 128);
     if (blockSize != 512 && blockSize != 1024 && blockSize != 2048) {
@@ -102,6 +102,20 @@ public final class DiscInspector {
     } catch (DateTimeException e) {
       return null;
     }
+  }
+
+  /**
+   * A label as shown to people: discs in the wild pad it with NULs or carry other bytes outside
+   * ECMA-119's a-characters, which are dropped rather than stored.
+   */
+  private static String printable(byte[] b, int at, int length) {
+    StringBuilder text = new StringBuilder(length);
+    for (int i = at; i < at + length; i++) {
+      if (b[i] >= 0x20 && b[i] < 0x7f) {
+        text.append((char) b[i]);
+      }
+    }
+    return text.toString();
   }
 
   private static String ascii(byte[] b, int at, int length) {

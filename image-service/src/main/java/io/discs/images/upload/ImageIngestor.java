@@ -24,6 +24,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streams an upload into the store: hash, inspect and count while the bytes arrive, then accept
@@ -31,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * when all of it succeeded.
  */
 public final class ImageIngestor {
+  private static final Logger LOG = LoggerFactory.getLogger(ImageIngestor.class);
   private static final int MAX_NAME_BYTES = 255;
 
   private final Vertx vertx;
@@ -99,7 +102,7 @@ public final class ImageIngestor {
                                     ServiceException error =
                                         sink.exceededLimit()
                                             ? sink.tooLargeError()
-                                            : translate(failure);
+                                            : translateTransfer(failure);
                                     return sink.abandon()
                                         .transform(v -> Future.failedFuture(error));
                                   })
@@ -226,17 +229,37 @@ public final class ImageIngestor {
     return Future.failedFuture(error);
   }
 
-  /** Our own errors may arrive wrapped (a pipe wraps what its destination refused). */
+  /**
+   * While the bytes flow, a failure that is neither ours nor the disk's is the client's side of the
+   * connection (closed, reset): the upload did not complete.
+   */
+  private static ServiceException translateTransfer(Throwable failure) {
+    ServiceException known = known(failure);
+    if (known != null) {
+      return known;
+    }
+    LOG.debug("upload stream ended by {}", failure.toString());
+    return new ServiceException(400, "the upload did not complete: the client stopped sending");
+  }
+
+  /** After the transfer, an unknown failure is ours: logged, and answered without its detail. */
   private static ServiceException translate(Throwable failure) {
+    ServiceException known = known(failure);
+    if (known != null) {
+      return known;
+    }
+    LOG.warn("storing an upload failed", failure);
+    return new ServiceException(500, "the upload could not be stored");
+  }
+
+  /** Our own errors may arrive wrapped (a pipe wraps what its destination refused). */
+  private static ServiceException known(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof ServiceException service) {
         return service;
       }
     }
-    if (isDiskFull(failure)) {
-      return DomainErrors.insufficientStorage("the image store is full");
-    }
-    return new ServiceException(400, "the upload did not complete: the client stopped sending");
+    return isDiskFull(failure) ? DomainErrors.insufficientStorage("the image store is full") : null;
   }
 
   private static boolean isDiskFull(Throwable failure) {
@@ -257,6 +280,7 @@ public final class ImageIngestor {
       case 422 -> "unprocessable";
       case 503 -> "stopping";
       case 507 -> "disk_full";
+      case 500 -> "internal";
       default -> "other";
     };
   }

@@ -16,21 +16,25 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The write side of an upload. The event loop only counts bytes against the limit, keeps the first
- * ones for inspection and gathers buffers into batches; a worker hashes each batch (SHA-256) and
- * writes it with one gathering write, batches of one upload strictly in order. While too much is
- * waiting for the disk, the sink reports itself full and the socket is paused.
+ * The write side of an upload, as a pipeline of two stages on workers: one copies a batch of the
+ * received buffers into a pooled array and hashes it (SHA-256), the other writes the array to the
+ * file. Each stage takes batches strictly in order, and the two overlap, so hashing one batch runs
+ * beside writing the one before. The event loop only counts bytes against the limit, keeps the
+ * first ones for inspection and hands over references to the received buffers (no copy there). When
+ * every pooled array is taken, the sink reports itself full and the socket is paused.
  */
 public final class UploadSink implements WriteStream<Buffer> {
   private static final int BATCH_BYTES = 1 << 20;
-  private static final long HIGH_WATER = 8L << 20;
-  private static final long LOW_WATER = 2L << 20;
+
+  /** Batches under way at once; with the buffers waiting for an array, bounds the memory held. */
+  private static final int ARRAYS = 8;
 
   /**
    * How much may be written before a background flush starts, so the final fsync finds little left.
@@ -46,13 +50,15 @@ public final class UploadSink implements WriteStream<Buffer> {
   private final long maxBytes;
   private final MessageDigest sha256;
   private final byte[] prefix = new byte[DiscInspector.PREFIX_BYTES];
+  private final ArrayDeque<byte[]> freeArrays = new ArrayDeque<>();
+  private int arraysMade;
   private int prefixLength;
   private long size;
   private boolean tooLarge;
-  private List<ByteBuffer> batch = new ArrayList<>();
-  private long batchBytes;
-  private long inFlight;
-  private Future<Void> tail = Future.succeededFuture();
+  private List<Buffer> batch = new ArrayList<>();
+  private int batchBytes;
+  private Future<Void> hashed = Future.succeededFuture();
+  private Future<Void> written = Future.succeededFuture();
   private Handler<Void> drainHandler;
   private boolean closed;
   private long unflushed;
@@ -93,17 +99,19 @@ public final class UploadSink implements WriteStream<Buffer> {
       tooLarge = true;
       return Future.failedFuture(tooLargeError());
     }
-    // A copy, not a view of Netty's buffer: the view needs Vert.x's internal API, and a memory copy
-    // costs a small fraction of hashing the same bytes.
-    ByteBuffer bytes = ByteBuffer.wrap(data.getBytes());
     if (prefixLength < prefix.length) {
-      int take = Math.min(prefix.length - prefixLength, bytes.remaining());
-      bytes.duplicate().get(prefix, prefixLength, take);
+      int take = Math.min(prefix.length - prefixLength, data.length());
+      data.getBytes(0, take, prefix, prefixLength);
       prefixLength += take;
     }
-    batch.add(bytes);
-    batchBytes += bytes.remaining();
-    return batchBytes >= BATCH_BYTES ? flushBatch() : Future.succeededFuture();
+    // The received buffer is this request's own copy (Vert.x copies out of Netty's pooled memory),
+    // so a reference to it may cross to a worker.
+    batch.add(data);
+    batchBytes += data.length();
+    if (batchBytes >= BATCH_BYTES && hasFreeArray()) {
+      dispatch();
+    }
+    return written;
   }
 
   /**
@@ -111,8 +119,10 @@ public final class UploadSink implements WriteStream<Buffer> {
    */
   @Override
   public Future<Void> end() {
-    flushBatch();
-    return tail.compose(
+    if (!batch.isEmpty()) {
+      dispatch();
+    }
+    return written.compose(
         v ->
             io.<Void>executeBlocking(
                 () -> {
@@ -131,7 +141,9 @@ public final class UploadSink implements WriteStream<Buffer> {
   /** For failure paths: releases the file without caring about its contents. */
   public Future<Void> abandon() {
     batch = new ArrayList<>();
-    return tail.transform(
+    batchBytes = 0;
+    return written
+        .transform(
             ignored ->
                 io.<Void>executeBlocking(
                     () -> {
@@ -145,39 +157,62 @@ public final class UploadSink implements WriteStream<Buffer> {
         .recover(ignored -> Future.succeededFuture());
   }
 
-  private Future<Void> flushBatch() {
-    if (batch.isEmpty()) {
-      return tail;
-    }
-    ByteBuffer[] buffers = batch.toArray(ByteBuffer[]::new);
-    long bytes = batchBytes;
+  private boolean hasFreeArray() {
+    return !freeArrays.isEmpty() || arraysMade < ARRAYS;
+  }
+
+  private void dispatch() {
+    List<Buffer> buffers = batch;
+    int bytes = batchBytes;
     batch = new ArrayList<>();
     batchBytes = 0;
-    inFlight += bytes;
-    tail =
-        tail.compose(
+    byte[] free = freeArrays.poll();
+    if (free == null) {
+      arraysMade++;
+    }
+    byte[] array =
+        free != null && free.length >= bytes ? free : new byte[Math.max(bytes, BATCH_BYTES)];
+    Future<Void> hashedHere =
+        hashed.compose(
+            v ->
+                io.<Void>executeBlocking(
+                    () -> {
+                      int at = 0;
+                      for (Buffer buffer : buffers) {
+                        buffer.getBytes(array, at);
+                        at += buffer.length();
+                      }
+                      sha256.update(array, 0, bytes);
+                      return null;
+                    },
+                    false));
+    hashed = hashedHere;
+    written =
+        Future.all(written, hashedHere)
+            .compose(
                 v ->
                     io.<Void>executeBlocking(
                         () -> {
-                          for (ByteBuffer buffer : buffers) {
-                            sha256.update(buffer.duplicate());
-                          }
-                          writeFully(buffers);
+                          writeFully(ByteBuffer.wrap(array, 0, bytes));
                           return null;
                         },
                         false))
-            .andThen(
-                done -> {
-                  inFlight -= bytes;
-                  unflushed += bytes;
-                  startBackgroundFlush();
-                  Handler<Void> drain = drainHandler;
-                  if (drain != null && inFlight <= LOW_WATER) {
-                    drainHandler = null;
-                    drain.handle(null);
-                  }
-                });
-    return tail;
+            .andThen(done -> released(array, bytes));
+  }
+
+  /** On the event loop, once a batch is on its way to the disk (or failed). */
+  private void released(byte[] array, int bytes) {
+    freeArrays.push(array);
+    unflushed += bytes;
+    startBackgroundFlush();
+    if (batchBytes >= BATCH_BYTES) {
+      dispatch();
+    }
+    Handler<Void> drain = drainHandler;
+    if (drain != null && !writeQueueFull()) {
+      drainHandler = null;
+      drain.handle(null);
+    }
   }
 
   /**
@@ -201,11 +236,10 @@ public final class UploadSink implements WriteStream<Buffer> {
         .onComplete(done -> flushing = false);
   }
 
-  private void writeFully(ByteBuffer[] buffers) throws IOException {
-    long remaining = Arrays.stream(buffers).mapToLong(ByteBuffer::remaining).sum();
+  private void writeFully(ByteBuffer bytes) throws IOException {
     try {
-      while (remaining > 0) {
-        remaining -= channel.write(buffers);
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
       }
     } catch (IOException e) {
       throw typed(e);
@@ -233,9 +267,10 @@ public final class UploadSink implements WriteStream<Buffer> {
     return this;
   }
 
+  /** Full when a whole batch waits and no array is free for it. */
   @Override
   public boolean writeQueueFull() {
-    return inFlight >= HIGH_WATER;
+    return batchBytes >= BATCH_BYTES && !hasFreeArray();
   }
 
   @Override

@@ -31,6 +31,20 @@ class DiscInspectorTest {
   }
 
   @Test
+  void keepsOnlyThePrintablePartOfAVolumeLabel() throws Exception {
+    Path iso = DiscImages.iso9660(dir.resolve("nul.iso"), "LABEL", 1 << 20, false, 6);
+    byte[] start = Files.readAllBytes(iso);
+    int label = 16 * 2048 + 40;
+    start[label + 2] = 0;
+    start[label + 3] = 0x1b;
+    java.util.Arrays.fill(start, label + 5, label + 32, (byte) 0);
+
+    Inspection.Disc disc = (Inspection.Disc) DiscInspector.inspect(start, start.length);
+
+    assertThat(disc.volumeId()).isEqualTo("LAL");
+  }
+
+  @Test
   void noticesAnElToritoBootRecord() throws Exception {
     Path iso = DiscImages.iso9660(dir.resolve("boot.iso"), "BOOT", 1 << 20, true, 2);
 
