@@ -3,6 +3,7 @@ package io.discs.gateway;
 import io.discs.gateway.auth.AccessControl;
 import io.discs.gateway.auth.AuthRoutes;
 import io.discs.gateway.images.ImageRoutes;
+import io.discs.gateway.images.ResumableRoutes;
 import io.discs.platform.Addresses;
 import io.discs.platform.audit.AuditQuery;
 import io.discs.platform.audit.AuditService;
@@ -45,6 +46,7 @@ final class ApiRoutes {
   private final SessionService sessions;
   private final AuditService audit;
   private final ImageRoutes imageBytes;
+  private final ResumableRoutes resumable;
 
   ApiRoutes(Vertx vertx, DiscsConfig config, AccessControl access, AuthRoutes auth) {
     this.config = config;
@@ -56,7 +58,10 @@ final class ApiRoutes {
     this.targets = builder.setAddress(Addresses.TARGET_SERVICE).build(TargetService.class);
     this.sessions = builder.setAddress(Addresses.SESSION_SERVICE).build(SessionService.class);
     this.audit = builder.setAddress(Addresses.AUDIT_SERVICE).build(AuditService.class);
-    this.imageBytes = new ImageRoutes(vertx, config.uploadIdleSeconds());
+    this.imageBytes = new ImageRoutes(vertx, config.uploads().idleSeconds());
+    this.resumable =
+        new ResumableRoutes(
+            vertx, config.uploads().idleSeconds(), config.uploads().maxImageBytes());
   }
 
   Router router(Vertx vertx) {
@@ -64,6 +69,7 @@ final class ApiRoutes {
     Router api = Router.router(vertx);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(JSON_BODY_LIMIT);
     TimeoutHandler deadline = TimeoutHandler.create(config.requestTimeoutSeconds() * 1000L, 503);
+    api.route("/uploads*").handler(ResumableRoutes::protocol);
     for (Operation operation : Operation.values()) {
       Handler<RoutingContext> handler = handlers.get(operation);
       if (handler == null) {
@@ -114,6 +120,13 @@ final class ApiRoutes {
         ctx -> noContent(ctx, images.delete(ctx.pathParam("id"), caller(ctx))));
     h.put(Operation.GET_IMAGE_CONTENT, imageBytes::content);
     h.put(Operation.HEAD_IMAGE_CONTENT, imageBytes::content);
+
+    h.put(Operation.UPLOAD_OPTIONS, resumable::options);
+    h.put(Operation.CREATE_UPLOAD, resumable::create);
+    h.put(Operation.GET_UPLOAD, resumable::get);
+    h.put(Operation.HEAD_UPLOAD, resumable::head);
+    h.put(Operation.APPEND_UPLOAD, resumable::append);
+    h.put(Operation.DELETE_UPLOAD, resumable::terminate);
 
     h.put(
         Operation.CREATE_TARGET,

@@ -139,7 +139,7 @@ public final class GatewayVerticle extends VerticleBase {
             .setCompressionSupported(false)
             // A connection with no traffic at all (a stalled upload's watch fires first, a client
             // that never finishes its headers is caught here) is closed.
-            .setIdleTimeout(context.config().uploadIdleSeconds() + IDLE_SLACK_SECONDS)
+            .setIdleTimeout(context.config().uploads().idleSeconds() + IDLE_SLACK_SECONDS)
             .setIdleTimeoutUnit(TimeUnit.SECONDS);
     return vertx
         .createHttpServer(options)

@@ -21,6 +21,13 @@ public enum Operation {
   GET_IMAGE_CONTENT(HttpMethod.GET, "/images/:id/content", Permission.IMAGES_READ, Body.STREAM_OUT),
   HEAD_IMAGE_CONTENT(HttpMethod.HEAD, "/images/:id/content", Permission.IMAGES_READ),
 
+  UPLOAD_OPTIONS(HttpMethod.OPTIONS, "/uploads", Permission.IMAGES_WRITE),
+  CREATE_UPLOAD(HttpMethod.POST, "/uploads", Permission.IMAGES_WRITE, Body.STREAM_IN),
+  GET_UPLOAD(HttpMethod.GET, "/uploads/:id", Permission.IMAGES_WRITE),
+  HEAD_UPLOAD(HttpMethod.HEAD, "/uploads/:id", Permission.IMAGES_WRITE),
+  APPEND_UPLOAD(HttpMethod.PATCH, "/uploads/:id", Permission.IMAGES_WRITE, Body.STREAM_IN),
+  DELETE_UPLOAD(HttpMethod.DELETE, "/uploads/:id", Permission.IMAGES_WRITE),
+
   CREATE_TARGET(HttpMethod.POST, "/targets", Permission.TARGETS, Body.JSON),
   LIST_TARGETS(HttpMethod.GET, "/targets", Permission.TARGETS),
   GET_TARGET(HttpMethod.GET, "/targets/:id", Permission.TARGETS),

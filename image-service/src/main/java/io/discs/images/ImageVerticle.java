@@ -3,11 +3,14 @@ package io.discs.images;
 import io.discs.images.store.ImageStore;
 import io.discs.images.store.LocalImageStore;
 import io.discs.images.upload.ImageIngestor;
+import io.discs.images.upload.ResumableUploadRows;
+import io.discs.images.upload.ResumableUploadService;
 import io.discs.platform.Addresses;
 import io.discs.platform.LocalServices;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ImageService;
+import io.discs.platform.images.ResumableUploads;
 import io.discs.platform.launch.ServiceBindings;
 import io.discs.platform.launch.ServiceContext;
 import io.discs.platform.sessions.SessionService;
@@ -20,6 +23,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +36,15 @@ public final class ImageVerticle extends VerticleBase {
   public static final String NAME = "image-service";
   private static final Logger LOG = LoggerFactory.getLogger(ImageVerticle.class);
 
+  /** How often expired resumable uploads are looked for; expiry is counted in hours. */
+  private static final long SWEEP_EVERY_MS = 10 * 60_000;
+
   private final ServiceContext context;
   private WorkerExecutor io;
   private ImageIngestor ingestor;
   private long storeSpaceTimer = -1;
+  private long sweepTimer = -1;
+  private ResumableUploadService resumable;
   private final AtomicLong storeUsableBytes = new AtomicLong(-1);
 
   public ImageVerticle(ServiceContext context) {
@@ -69,8 +78,17 @@ public final class ImageVerticle extends VerticleBase {
             store,
             repository,
             context.events(),
-            context.config().maxImageBytes(),
+            context.config().uploads().maxImageBytes(),
             context.metrics().registry());
+    resumable =
+        new ResumableUploadService(
+            io,
+            store,
+            new ResumableUploadRows(context.pool()),
+            ingestor,
+            context.events(),
+            context.config().uploads().maxImageBytes(),
+            Duration.ofHours(context.config().uploads().expiryHours()));
     Path imagesRoot = BlobLayout.imagesRoot(context.config().dataDir());
     Gauge.builder("discs.image.store.usable.bytes", storeUsableBytes, AtomicLong::get)
         .description("bytes left for images on the store's file system")
@@ -86,6 +104,7 @@ public final class ImageVerticle extends VerticleBase {
                 LOG.info("removed {} temporary files left by interrupted uploads", removed);
               }
             })
+        .compose(removed -> sweepUploads())
         .compose(
             removed ->
                 ServiceBindings.bind(
@@ -96,9 +115,25 @@ public final class ImageVerticle extends VerticleBase {
                     service,
                     context.pool()))
         .onSuccess(
-            v ->
-                LocalServices.register(
-                    vertx, ImageBlobs.class, new LocalImageBlobs(ingestor, service, store)));
+            v -> {
+              LocalServices.register(
+                  vertx, ImageBlobs.class, new LocalImageBlobs(ingestor, service, store));
+              LocalServices.register(vertx, ResumableUploads.class, resumable);
+              sweepTimer = vertx.setPeriodic(SWEEP_EVERY_MS, id -> sweepUploads());
+            });
+  }
+
+  private Future<Integer> sweepUploads() {
+    return resumable
+        .sweep()
+        .onSuccess(
+            removed -> {
+              if (removed > 0) {
+                LOG.info("removed {} expired or abandoned resumable uploads", removed);
+              }
+            })
+        .onFailure(e -> LOG.warn("sweeping resumable uploads failed: {}", e.getMessage()))
+        .recover(e -> Future.succeededFuture(0));
   }
 
   private void measureStore(Path imagesRoot) {
@@ -115,7 +150,9 @@ public final class ImageVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(storeSpaceTimer);
+    vertx.cancelTimer(sweepTimer);
     LocalServices.unregister(vertx, ImageBlobs.class);
+    LocalServices.unregister(vertx, ResumableUploads.class);
     Future<Integer> abandoned =
         ingestor == null ? Future.succeededFuture(0) : ingestor.abandonAll();
     return abandoned

@@ -182,7 +182,8 @@ class StandaloneTest {
     }
     String paths = yaml.substring(yaml.indexOf("\npaths:\n"));
     Matcher matcher =
-        Pattern.compile("^  (/\\S+):$|^    (get|post|put|delete|patch|head):", Pattern.MULTILINE)
+        Pattern.compile(
+                "^  (/\\S+):$|^    (get|post|put|delete|patch|head|options):", Pattern.MULTILINE)
             .matcher(paths);
     List<String[]> operations = new ArrayList<>();
     String current = null;

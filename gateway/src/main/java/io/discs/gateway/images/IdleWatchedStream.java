@@ -4,6 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.serviceproxy.ServiceException;
 
 /**
@@ -126,6 +127,20 @@ final class IdleWatchedStream implements ReadStream<Buffer> {
     body.endHandler(null);
     if (failed != null) {
       failed.handle(idleError());
+    }
+  }
+
+  /**
+   * After an upload failed for silence: answer if the client still reads, then hang up, since what
+   * it might still send can no longer be told apart from a next request.
+   */
+  static void hangUpIfIdle(Vertx vertx, RoutingContext ctx, Throwable failure) {
+    if (failure instanceof ServiceException e && e.failureCode() == REQUEST_TIMEOUT) {
+      var connection = ctx.request().connection();
+      ctx.response().putHeader("Connection", "close");
+      ctx.response().endHandler(v -> connection.close());
+      // Should the answer never finish (the client stopped reading too): close anyway.
+      vertx.setTimer(2_000, id -> connection.close());
     }
   }
 

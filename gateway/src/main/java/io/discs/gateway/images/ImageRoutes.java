@@ -13,7 +13,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.serviceproxy.ServiceException;
 
 /**
  * Image bytes over HTTP: the streamed upload (raw body or a multipart part named {@code file}) and
@@ -80,15 +79,7 @@ public final class ImageRoutes {
                     .end(result.image().toJson().encode()))
         .onFailure(
             failure -> {
-              if (failure instanceof ServiceException e
-                  && e.failureCode() == IdleWatchedStream.REQUEST_TIMEOUT) {
-                // The client went quiet mid-body: answer if it still reads, then hang up, since
-                // what it might still send can no longer be told apart from a next request.
-                ctx.response().putHeader("Connection", "close");
-                ctx.response().endHandler(v -> request.connection().close());
-                // Should the answer never finish (the client stopped reading too): close anyway.
-                vertx.setTimer(2_000, id -> request.connection().close());
-              }
+              IdleWatchedStream.hangUpIfIdle(vertx, ctx, failure);
               ctx.fail(failure);
             });
   }

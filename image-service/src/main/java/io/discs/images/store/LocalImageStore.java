@@ -11,21 +11,26 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Blobs on a local filesystem: {@code <root>/sha256/<2 hex>/<64 hex>}, read-only once stored;
- * uploads land in {@code <root>/tmp} first so that the final rename is atomic.
+ * uploads land in {@code <root>/tmp} first (resumable ones in {@code <root>/resumable}, which a
+ * restart keeps) so that the final rename is atomic.
  */
 public final class LocalImageStore implements ImageStore {
   private static final String PART = ".part";
 
   private final Path root;
   private final Path tmp;
+  private final Path resumable;
 
   public LocalImageStore(Path root) {
     this.root = root.toAbsolutePath().normalize();
     this.tmp = this.root.resolve("tmp");
+    this.resumable = this.root.resolve("resumable");
   }
 
   @Override
@@ -35,6 +40,39 @@ public final class LocalImageStore implements ImageStore {
     Files.createFile(
         file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     return file;
+  }
+
+  @Override
+  public Path resumableFile(UUID uploadId) {
+    return resumable.resolve(uploadId + PART);
+  }
+
+  @Override
+  public Path newResumableFile(UUID uploadId) throws IOException {
+    Files.createDirectories(resumable);
+    Path file = resumableFile(uploadId);
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    return file;
+  }
+
+  @Override
+  public Set<UUID> resumableUploads() throws IOException {
+    Set<UUID> ids = new HashSet<>();
+    if (!Files.isDirectory(resumable)) {
+      return ids;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(resumable, "*" + PART)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        try {
+          ids.add(UUID.fromString(name.substring(0, name.length() - PART.length())));
+        } catch (IllegalArgumentException notOurs) {
+          // Not a name this store gives; left alone.
+        }
+      }
+    }
+    return ids;
   }
 
   @Override

@@ -102,11 +102,16 @@ public final class ImageIngestor {
                                     ServiceException error =
                                         sink.exceededLimit()
                                             ? sink.tooLargeError()
-                                            : translateTransfer(failure);
+                                            : transferFailure(failure);
                                     return sink.abandon()
                                         .transform(v -> Future.failedFuture(error));
                                   })
-                              .compose(v -> accept(temp, sink, request));
+                              .compose(
+                                  v ->
+                                      accept(
+                                          new Received(
+                                              temp, sink.size(), sink.sha256Hex(), sink.prefix()),
+                                          request));
                         })
                     .recover(
                         failure ->
@@ -114,27 +119,41 @@ public final class ImageIngestor {
                                 .executeBlocking(() -> Files.deleteIfExists(temp), false)
                                 .transform(v -> Future.failedFuture(failure)))
                     .andThen(done -> underway.remove(temp)))
-        .onSuccess(
-            result -> {
-              timing.stop(uploadTime);
-              if (result.created()) {
-                bytesUploaded.increment(result.image().sizeBytes());
-              }
-              events.publish(
-                  DomainEvent.of(
-                      "image.uploaded",
-                      request.caller().username(),
-                      "image/" + result.image().id(),
-                      Outcome.SUCCESS,
-                      request.caller().sourceIp(),
-                      new JsonObject()
-                          .put("name", result.image().name())
-                          .put("sha256", result.image().sha256())
-                          .put("sizeBytes", result.image().sizeBytes())
-                          .put("alreadyStored", !result.created())));
-            })
-        .recover(failure -> rejected(request, failure));
+        .andThen(done -> timing.stop(uploadTime))
+        .transform(outcome -> reported(outcome, request));
   }
+
+  /**
+   * Publishes how an upload ended ({@code image.uploaded} or {@code image.rejected}) and answers
+   * the outcome, its failure as a {@code ServiceException}.
+   */
+  Future<ImageBlobs.IngestResult> reported(
+      io.vertx.core.AsyncResult<ImageBlobs.IngestResult> outcome,
+      ImageBlobs.IngestRequest request) {
+    if (outcome.failed()) {
+      return rejected(request, outcome.cause());
+    }
+    ImageBlobs.IngestResult result = outcome.result();
+    if (result.created()) {
+      bytesUploaded.increment(result.image().sizeBytes());
+    }
+    events.publish(
+        DomainEvent.of(
+            "image.uploaded",
+            request.caller().username(),
+            "image/" + result.image().id(),
+            Outcome.SUCCESS,
+            request.caller().sourceIp(),
+            new JsonObject()
+                .put("name", result.image().name())
+                .put("sha256", result.image().sha256())
+                .put("sizeBytes", result.image().sizeBytes())
+                .put("alreadyStored", !result.created())));
+    return Future.succeededFuture(result);
+  }
+
+  /** A complete upload's bytes, in a file of the store's filesystem, hashed. */
+  record Received(Path file, long size, String sha256, byte[] prefix) {}
 
   private Future<Void> watched(Path temp) {
     if (stopping) {
@@ -162,9 +181,14 @@ public final class ImageIngestor {
         false);
   }
 
-  private Future<ImageBlobs.IngestResult> accept(
-      Path temp, UploadSink sink, ImageBlobs.IngestRequest request) {
-    String sha256 = sink.sha256Hex();
+  /**
+   * Checks a complete upload (digest, kind, size) and makes it an image, or the same bytes' image
+   * if they are stored already. The file is moved into the store or removed; on a refusal it stays,
+   * for the caller to remove.
+   */
+  Future<ImageBlobs.IngestResult> accept(Received received, ImageBlobs.IngestRequest request) {
+    String sha256 = received.sha256();
+    Path temp = received.file();
     if (request.expectedSha256() != null && !request.expectedSha256().equals(sha256)) {
       return Future.failedFuture(
           DomainErrors.unprocessable(
@@ -174,20 +198,20 @@ public final class ImageIngestor {
                   + request.expectedSha256()
                   + " its digest header announced"));
     }
-    Inspection inspection = DiscInspector.inspect(sink.prefix(), sink.size());
+    Inspection inspection = DiscInspector.inspect(received.prefix(), received.size());
     if (inspection instanceof Inspection.NotADisc notADisc) {
       return Future.failedFuture(
           DomainErrors.unsupportedMedia("not an ISO 9660 or UDF image: " + notADisc.reason()));
     }
     Inspection.Disc disc = (Inspection.Disc) inspection;
     long claimed = disc.volumeSpaceSize() * disc.logicalBlockSize();
-    if (disc.format().equals("iso9660") && claimed > sink.size()) {
+    if (disc.format().equals("iso9660") && claimed > received.size()) {
       return Future.failedFuture(
           DomainErrors.unprocessable(
               "the image is truncated: its volume descriptor claims "
                   + claimed
                   + " bytes, the upload has "
-                  + sink.size()));
+                  + received.size()));
     }
     return records
         .findBySha256(sha256)
@@ -204,7 +228,7 @@ public final class ImageIngestor {
                       path ->
                           records.insert(
                               request.name(),
-                              sink.size(),
+                              received.size(),
                               sha256,
                               disc,
                               request.caller().username()));
@@ -233,7 +257,7 @@ public final class ImageIngestor {
    * While the bytes flow, a failure that is neither ours nor the disk's is the client's side of the
    * connection (closed, reset): the upload did not complete.
    */
-  private static ServiceException translateTransfer(Throwable failure) {
+  static ServiceException transferFailure(Throwable failure) {
     ServiceException known = known(failure);
     if (known != null) {
       return known;
@@ -285,7 +309,7 @@ public final class ImageIngestor {
     };
   }
 
-  private static void checkName(String name) {
+  static void checkName(String name) {
     if (name == null || name.isBlank()) {
       throw DomainErrors.badRequest("query parameter 'name' is required");
     }

@@ -49,6 +49,7 @@ public final class UploadSink implements WriteStream<Buffer> {
   private final FileChannel channel;
   private final long maxBytes;
   private final MessageDigest sha256;
+  private final MessageDigest chunkSha256;
   private final byte[] prefix = new byte[DiscInspector.PREFIX_BYTES];
   private final ArrayDeque<byte[]> freeArrays = new ArrayDeque<>();
   private int arraysMade;
@@ -60,23 +61,27 @@ public final class UploadSink implements WriteStream<Buffer> {
   private Future<Void> hashed = Future.succeededFuture();
   private Future<Void> written = Future.succeededFuture();
   private Handler<Void> drainHandler;
+  private Future<Void> ended;
   private boolean closed;
   private long unflushed;
   private boolean flushing;
 
-  private UploadSink(WorkerExecutor io, Path file, FileChannel channel, long maxBytes) {
+  private UploadSink(
+      WorkerExecutor io,
+      Path file,
+      FileChannel channel,
+      long maxBytes,
+      MessageDigest sha256,
+      MessageDigest chunkSha256) {
     this.io = io;
     this.file = file;
     this.channel = channel;
     this.maxBytes = maxBytes;
-    try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    this.sha256 = sha256;
+    this.chunkSha256 = chunkSha256;
   }
 
-  /** Opens the (already created) temporary file on a worker. */
+  /** Opens the (already created) temporary file of a whole upload on a worker. */
   public static Future<UploadSink> open(WorkerExecutor io, Path file, long maxBytes) {
     return io.executeBlocking(
         () ->
@@ -85,8 +90,47 @@ public final class UploadSink implements WriteStream<Buffer> {
                 file,
                 FileChannel.open(
                     file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
-                maxBytes),
+                maxBytes,
+                newSha256(),
+                null),
         false);
+  }
+
+  /**
+   * Opens a resumable upload's file to append at {@code offset}, on a worker. Bytes past the offset
+   * (written before a crash, never recorded) are cut off first. {@code sha256} is the upload's
+   * running digest, fed with what this sink writes; with {@code checkChunk}, this chunk alone is
+   * hashed as well.
+   */
+  public static Future<UploadSink> append(
+      WorkerExecutor io,
+      Path file,
+      long offset,
+      MessageDigest sha256,
+      boolean checkChunk,
+      long maxBytes) {
+    return io.executeBlocking(
+        () -> {
+          FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
+          try {
+            channel.truncate(offset);
+            channel.position(offset);
+          } catch (IOException e) {
+            channel.close();
+            throw e;
+          }
+          return new UploadSink(
+              io, file, channel, maxBytes, sha256, checkChunk ? newSha256() : null);
+        },
+        false);
+  }
+
+  public static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override
@@ -119,23 +163,29 @@ public final class UploadSink implements WriteStream<Buffer> {
    */
   @Override
   public Future<Void> end() {
+    // A pipe ends its destination itself; whoever ends it again gets the same outcome.
+    if (ended != null) {
+      return ended;
+    }
     if (!batch.isEmpty()) {
       dispatch();
     }
-    return written.compose(
-        v ->
-            io.<Void>executeBlocking(
-                () -> {
-                  try {
-                    channel.force(true);
-                  } catch (IOException e) {
-                    throw typed(e);
-                  }
-                  channel.close();
-                  closed = true;
-                  return null;
-                },
-                false));
+    ended =
+        written.compose(
+            v ->
+                io.<Void>executeBlocking(
+                    () -> {
+                      try {
+                        channel.force(true);
+                      } catch (IOException e) {
+                        throw typed(e);
+                      }
+                      channel.close();
+                      closed = true;
+                      return null;
+                    },
+                    false));
+    return ended;
   }
 
   /** For failure paths: releases the file without caring about its contents. */
@@ -183,6 +233,9 @@ public final class UploadSink implements WriteStream<Buffer> {
                         at += buffer.length();
                       }
                       sha256.update(array, 0, bytes);
+                      if (chunkSha256 != null) {
+                        chunkSha256.update(array, 0, bytes);
+                      }
                       return null;
                     },
                     false));
@@ -294,6 +347,16 @@ public final class UploadSink implements WriteStream<Buffer> {
   /** Only once, after {@link #end()} completed: every batch has been hashed by then. */
   public String sha256Hex() {
     return HexFormat.of().formatHex(sha256.digest());
+  }
+
+  /** The running digest this sink feeds (all batches are in it once {@link #end()} completed). */
+  public MessageDigest digest() {
+    return sha256;
+  }
+
+  /** This chunk's own SHA-256 (sinks made to check their chunk), after {@link #end()}. */
+  public byte[] chunkSha256() {
+    return chunkSha256.digest();
   }
 
   public ServiceException tooLargeError() {

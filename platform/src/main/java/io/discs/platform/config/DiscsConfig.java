@@ -33,8 +33,7 @@ public record DiscsConfig(
     int leaseSeconds,
     int heartbeatSeconds,
     int reaperSeconds,
-    long maxImageBytes,
-    int uploadIdleSeconds,
+    UploadConfig uploads,
     int requestTimeoutSeconds,
     int maxSessionsPerUser,
     boolean cluster,
@@ -85,8 +84,7 @@ public record DiscsConfig(
       throw SettingReader.invalid(Setting.HEARTBEAT_SECONDS, String.valueOf(heartbeat));
     }
     int reaper = in.integer(Setting.REAPER_SECONDS);
-    long maxImage = in.longValue(Setting.MAX_IMAGE_BYTES);
-    int uploadIdle = in.integer(Setting.UPLOAD_IDLE_SECONDS);
+    UploadConfig uploads = UploadConfig.read(in);
     int requestTimeout = in.integer(Setting.REQUEST_TIMEOUT_SECONDS);
     int maxSessions = in.integer(Setting.MAX_SESSIONS_PER_USER);
     boolean cluster = in.bool(Setting.CLUSTER);
@@ -114,8 +112,7 @@ public record DiscsConfig(
         lease,
         heartbeat,
         reaper,
-        maxImage,
-        uploadIdle,
+        uploads,
         requestTimeout,
         maxSessions,
         cluster,
@@ -180,8 +177,7 @@ public record DiscsConfig(
         leaseSeconds,
         heartbeatSeconds,
         reaperSeconds,
-        maxImageBytes,
-        uploadIdleSeconds,
+        uploads,
         requestTimeoutSeconds,
         maxSessionsPerUser,
         cluster,

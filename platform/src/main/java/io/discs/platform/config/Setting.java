@@ -112,6 +112,12 @@ public enum Setting {
           .help(
               "an upload that sends nothing this long is closed (408) and its temporary file"
                   + " removed; uploads have no overall deadline")),
+  UPLOAD_EXPIRY_HOURS(
+      spec("DISCS_UPLOAD_EXPIRY_HOURS", "24")
+          .range(1, 720)
+          .help(
+              "a resumable upload (`/api/v1/uploads`, tus) that receives nothing this long is"
+                  + " removed with its bytes")),
   REQUEST_TIMEOUT_SECONDS(
       spec("DISCS_REQUEST_TIMEOUT_SECONDS", "60")
           .range(1, 3_600)

@@ -29,7 +29,7 @@ class DiscsConfigTest {
     assertThat(config.security().jwtPrivateKey()).isNull();
     assertThat(config.leaseSeconds()).isEqualTo(90);
     assertThat(config.heartbeatSeconds()).isEqualTo(30);
-    assertThat(config.maxImageBytes()).isEqualTo(17_179_869_184L);
+    assertThat(config.uploads().maxImageBytes()).isEqualTo(17_179_869_184L);
     assertThat(config.maxSessionsPerUser()).isEqualTo(4);
     assertThat(config.cluster()).isFalse();
     assertThat(config.clusterMembers()).containsExactly("127.0.0.1");
@@ -63,7 +63,7 @@ class DiscsConfigTest {
     assertThat(config.security().adminPassword()).isEqualTo("correct horse battery");
     assertThat(config.leaseSeconds()).isEqualTo(120);
     assertThat(config.heartbeatSeconds()).isEqualTo(20);
-    assertThat(config.maxImageBytes()).isEqualTo(1_048_576L);
+    assertThat(config.uploads().maxImageBytes()).isEqualTo(1_048_576L);
     assertThat(config.maxSessionsPerUser()).isEqualTo(2);
     assertThat(config.cluster()).isTrue();
     assertThat(config.clusterMembers()).containsExactly("10.0.0.1", "10.0.0.2:5702");

@@ -1,0 +1,132 @@
+package io.discs.images.upload;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The rows of resumable uploads: how far each got and what it is to become. */
+public final class ResumableUploadRows {
+  private static final String COLUMNS =
+      "id, owner, name, length, received, expected_sha256, image_id, expires_at";
+  private static final String INSERT =
+      "INSERT INTO resumable_uploads (id, owner, name, length, expected_sha256, expires_at)"
+          + " VALUES ($1, $2, $3, $4, $5, $6) RETURNING "
+          + COLUMNS;
+  private static final String GET = "SELECT " + COLUMNS + " FROM resumable_uploads WHERE id = $1";
+  private static final String OPEN_BY_OWNER =
+      "SELECT count(*) FROM resumable_uploads WHERE owner = $1 AND image_id IS NULL";
+  private static final String ADVANCE =
+      "UPDATE resumable_uploads SET received = $2, expires_at = $3 WHERE id = $1 RETURNING "
+          + COLUMNS;
+  private static final String COMPLETE =
+      "UPDATE resumable_uploads SET received = length, image_id = $2, expires_at = $3"
+          + " WHERE id = $1 RETURNING "
+          + COLUMNS;
+  private static final String DELETE = "DELETE FROM resumable_uploads WHERE id = $1";
+  private static final String DELETE_EXPIRED =
+      "DELETE FROM resumable_uploads WHERE expires_at < now() RETURNING " + COLUMNS;
+  private static final String UNFINISHED_IDS =
+      "SELECT id FROM resumable_uploads WHERE image_id IS NULL";
+
+  /**
+   * @param expectedSha256 null when the client named none
+   * @param imageId null until the upload is complete
+   */
+  public record Row(
+      UUID id,
+      String owner,
+      String name,
+      long length,
+      long received,
+      String expectedSha256,
+      UUID imageId,
+      OffsetDateTime expiresAt) {}
+
+  private final Pool pool;
+
+  public ResumableUploadRows(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Row> insert(
+      UUID id,
+      String owner,
+      String name,
+      long length,
+      String expectedSha256,
+      OffsetDateTime expiresAt) {
+    return pool.preparedQuery(INSERT)
+        .execute(Tuple.of(id, owner, name, length, expectedSha256, expiresAt))
+        .map(rows -> toRow(rows.iterator().next()));
+  }
+
+  Future<Optional<Row>> get(UUID id) {
+    return pool.preparedQuery(GET).execute(Tuple.of(id)).map(ResumableUploadRows::first);
+  }
+
+  Future<Long> unfinishedOf(String owner) {
+    return pool.preparedQuery(OPEN_BY_OWNER)
+        .execute(Tuple.of(owner))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  Future<Optional<Row>> advance(UUID id, long received, OffsetDateTime expiresAt) {
+    return pool.preparedQuery(ADVANCE)
+        .execute(Tuple.of(id, received, expiresAt))
+        .map(ResumableUploadRows::first);
+  }
+
+  Future<Optional<Row>> complete(UUID id, UUID imageId, OffsetDateTime expiresAt) {
+    return pool.preparedQuery(COMPLETE)
+        .execute(Tuple.of(id, imageId, expiresAt))
+        .map(ResumableUploadRows::first);
+  }
+
+  Future<Void> delete(UUID id) {
+    return pool.preparedQuery(DELETE).execute(Tuple.of(id)).mapEmpty();
+  }
+
+  Future<List<Row>> deleteExpired() {
+    return pool.preparedQuery(DELETE_EXPIRED).execute().map(ResumableUploadRows::all);
+  }
+
+  Future<List<UUID>> unfinishedIds() {
+    return pool.preparedQuery(UNFINISHED_IDS)
+        .execute()
+        .map(
+            rows -> {
+              List<UUID> ids = new ArrayList<>();
+              rows.forEach(row -> ids.add(row.getUUID(0)));
+              return ids;
+            });
+  }
+
+  private static Optional<Row> first(Iterable<io.vertx.sqlclient.Row> rows) {
+    var it = rows.iterator();
+    return it.hasNext() ? Optional.of(toRow(it.next())) : Optional.empty();
+  }
+
+  private static List<Row> all(Iterable<io.vertx.sqlclient.Row> rows) {
+    List<Row> list = new ArrayList<>();
+    rows.forEach(row -> list.add(toRow(row)));
+    return list;
+  }
+
+  private static Row toRow(io.vertx.sqlclient.Row row) {
+    String expected = row.getString("expected_sha256");
+    return new Row(
+        row.getUUID("id"),
+        row.getString("owner"),
+        row.getString("name"),
+        row.getLong("length"),
+        row.getLong("received"),
+        expected == null ? null : expected.trim(),
+        row.getUUID("image_id"),
+        row.getOffsetDateTime("expires_at"));
+  }
+}
