@@ -46,7 +46,11 @@ final class ApiClient {
     send(request(path).DELETE());
   }
 
-  private HttpRequest.Builder request(String path) {
+  /**
+   * A request to {@code path} with the token, for callers that read status and headers themselves
+   * (the tus protocol); send it with {@link #exchange}.
+   */
+  HttpRequest.Builder request(String path) {
     URI uri;
     try {
       uri = URI.create(server + path);
@@ -60,10 +64,10 @@ final class ApiClient {
     return builder;
   }
 
-  private JsonNode send(HttpRequest.Builder builder) {
-    HttpResponse<String> response;
+  /** Sends without judging the status; a failure to reach the server is a CompanionException. */
+  HttpResponse<String> exchange(HttpRequest.Builder builder) {
     try {
-      response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException | HttpConnectTimeoutException e) {
       throw new CompanionException(
           "server unreachable at " + server + " (is discs running there?)", 3);
@@ -75,6 +79,10 @@ final class ApiClient {
       Thread.currentThread().interrupt();
       throw new CompanionException("interrupted", 130);
     }
+  }
+
+  private JsonNode send(HttpRequest.Builder builder) {
+    HttpResponse<String> response = exchange(builder);
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
       try {
@@ -83,7 +91,13 @@ final class ApiClient {
         throw new CompanionException("the server answered something that is not JSON");
       }
     }
-    throw new CompanionException(
+    throw failure(response);
+  }
+
+  /** An answer outside 2xx as the one line the user sees. */
+  static CompanionException failure(HttpResponse<String> response) {
+    int status = response.statusCode();
+    return new CompanionException(
         explain(status, detail(response.body())), status == 401 ? 4 : 1, status);
   }
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       LoginCommand.class,
       ImagesCommand.class,
+      UploadCommand.class,
       MountCommand.class,
       UnmountCommand.class,
       SessionsCommand.class

@@ -19,7 +19,7 @@ final class ImagesCommand extends Subcommand implements Callable<Integer> {
           .printf(
               "%-36s  %-30s  %8d  %-7s  %s%n",
               image.path("id").asText(),
-              image.path("name").asText(),
+              Printable.of(image.path("name").asText()),
               image.path("sizeBytes").asLong() >> 20,
               image.path("format").asText(),
               image.path("bootable").asBoolean() ? "yes" : "no");
