@@ -74,6 +74,7 @@ status=$(upload warmup.iso)
 warm_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/upload.json")
 curl -fs -o /dev/null -X DELETE -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/images/$warm_id"
 
+jcmd "$pid" GC.run >/dev/null 2>&1 || true
 heap_before=$(heap)
 peak=$heap_before
 ( while sleep 0.2; do heap >>"$work/heap.samples" 2>/dev/null || true; done ) &
@@ -84,15 +85,19 @@ upload_ns=$(( $(date +%s%N) - start ))
 kill $sampler 2>/dev/null || true
 [ "$status" = "201" ] || { echo "upload answered $status: $(cat "$work/upload.json")"; exit 1; }
 if [ -s "$work/heap.samples" ]; then peak=$(sort -n "$work/heap.samples" | tail -1); fi
+# What the upload left behind, as opposed to garbage G1 had not collected yet.
+jcmd "$pid" GC.run >/dev/null 2>&1 || true
+retained=$(heap)
 
-python3 - "$bytes" "$openssl_ns" "$upload_ns" "$heap_before" "$peak" "$dd_ns" <<'PY'
+python3 - "$bytes" "$openssl_ns" "$upload_ns" "$heap_before" "$peak" "$dd_ns" "$retained" <<'PY'
 import sys
-size, o_ns, u_ns, h0, hp, dd_ns = (int(x) for x in sys.argv[1:])
+size, o_ns, u_ns, h0, hp, dd_ns, hr = (int(x) for x in sys.argv[1:])
 mb = size / 1e6
 print(f"image: {size/2**20:.0f} MiB")
 print(f"dd conv=fdatasync:    {mb/(dd_ns/1e9):8.1f} MB/s (the disk, for reference)")
 print(f"openssl dgst -sha256: {mb/(o_ns/1e9):8.1f} MB/s")
 print(f"discs upload:         {mb/(u_ns/1e9):8.1f} MB/s")
 print(f"ratio upload/openssl: {o_ns/u_ns:8.2f}")
-print(f"heap before: {h0/2**20:.0f} MiB, peak during upload: {hp/2**20:.0f} MiB, growth: {(hp-h0)/2**20:.0f} MiB")
+print(f"heap before (after a full GC): {h0/2**20:.0f} MiB, peak during upload: {hp/2**20:.0f} MiB, growth: {(hp-h0)/2**20:.0f} MiB")
+print(f"heap after a full GC: {hr/2**20:.0f} MiB")
 PY
