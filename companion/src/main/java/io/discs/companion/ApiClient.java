@@ -10,19 +10,28 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.file.Path;
 import java.time.Duration;
+import javax.net.ssl.SSLHandshakeException;
 
 /** The gateway's HTTP API, with every failure turned into one readable line. */
 final class ApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http;
   private final String server;
   private final String token;
 
-  ApiClient(String server, String token) {
+  /**
+   * @param ca a PEM file of the certificates to trust for https, or null for the JDK's CAs
+   */
+  ApiClient(String server, String token, Path ca) {
     this.server = server.replaceAll("/+$", "");
     this.token = token;
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+    if (ca != null) {
+      builder.sslContext(TrustedCa.from(ca));
+    }
+    this.http = builder.build();
   }
 
   JsonNode get(String path) {
@@ -71,6 +80,14 @@ final class ApiClient {
     } catch (ConnectException | HttpConnectTimeoutException e) {
       throw new CompanionException(
           "server unreachable at " + server + " (is discs running there?)", 3);
+    } catch (SSLHandshakeException e) {
+      throw new CompanionException(
+          "the TLS certificate of "
+              + server
+              + " is not trusted ("
+              + e.getMessage()
+              + "); for a private CA or a self-signed server, log in with --ca FILE",
+          3);
     } catch (HttpTimeoutException e) {
       throw new CompanionException("the server at " + server + " did not answer in time", 3);
     } catch (IOException e) {

@@ -60,8 +60,7 @@ public final class Companion implements Runnable {
   }
 
   ApiClient client() {
-    Credentials credentials = Credentials.load(configDir());
-    return new ApiClient(credentials.server(), credentials.token());
+    return Credentials.load(configDir()).client();
   }
 
   @Override

@@ -9,9 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * The server and token of the last login, in the user's config directory, readable by them alone.
+ * The server and token of the last login, in the user's config directory, readable by them alone;
+ * with the CA file to trust for the server's TLS certificate, when login was given one.
  */
-record Credentials(String server, String username, String token) {
+record Credentials(String server, String username, String token, String ca) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String FILE = "credentials.json";
 
@@ -35,7 +36,8 @@ record Credentials(String server, String username, String token) {
       return new Credentials(
           node.path("server").asText(),
           node.path("username").asText(),
-          node.path("token").asText());
+          node.path("token").asText(),
+          node.hasNonNull("ca") ? node.path("ca").asText() : null);
     } catch (IOException | ClassCastException e) {
       throw new CompanionException("cannot read " + file + ": log in again");
     }
@@ -59,7 +61,8 @@ record Credentials(String server, String username, String token) {
           JSON.createObjectNode()
               .put("server", server)
               .put("username", username)
-              .put("token", token));
+              .put("token", token)
+              .put("ca", ca));
       Files.move(
           temp,
           directory.resolve(FILE),
@@ -68,6 +71,10 @@ record Credentials(String server, String username, String token) {
     } catch (IOException e) {
       throw new CompanionException("cannot save the token in " + directory + ": " + e.getMessage());
     }
+  }
+
+  ApiClient client() {
+    return new ApiClient(server, token, ca == null ? null : java.nio.file.Path.of(ca));
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,13 +30,26 @@ final class LoginCommand extends Subcommand implements Callable<Integer> {
   @Option(names = "--password-stdin", description = "Read the password from standard input.")
   private boolean passwordFromStdin;
 
+  @Option(
+      names = "--ca",
+      description =
+          "A PEM file of the certificate(s) to trust for an https server: its private CA or its"
+              + " self-signed certificate. Remembered with the login.")
+  private Path ca;
+
   @Override
   public Integer call() throws IOException {
     String password = passwordFromStdin ? readStdin() : prompt();
+    Path caFile = ca == null ? null : ca.toAbsolutePath().normalize();
     JsonNode token =
-        new ApiClient(server, null)
+        new ApiClient(server, null, caFile)
             .post("/api/v1/auth/token", Map.of("username", user, "password", password));
-    new Credentials(server, user, token.path("access_token").asText()).save(companion.configDir());
+    new Credentials(
+            server,
+            user,
+            token.path("access_token").asText(),
+            caFile == null ? null : caFile.toString())
+        .save(companion.configDir());
     out().println("logged in to " + server + " as " + user);
     return 0;
   }

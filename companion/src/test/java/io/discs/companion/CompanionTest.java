@@ -35,7 +35,7 @@ class CompanionTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    new Credentials("http://127.0.0.1:" + port, "alice", "token").save(dir);
+    new Credentials("http://127.0.0.1:" + port, "alice", "token", null).save(dir);
 
     Result result = run("--config-dir", dir.toString(), "sessions");
 

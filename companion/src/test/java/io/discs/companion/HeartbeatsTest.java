@@ -104,7 +104,8 @@ class HeartbeatsTest {
   }
 
   private Heartbeats heartbeats(Integer maxBeats) {
-    ApiClient api = new ApiClient("http://127.0.0.1:" + server.getAddress().getPort(), "token");
+    ApiClient api =
+        new ApiClient("http://127.0.0.1:" + server.getAddress().getPort(), "token", null);
     MountedSession session =
         new MountedSession(
             ID,

@@ -9,6 +9,7 @@ import io.discs.gateway.auth.SigningKeys;
 import io.discs.gateway.auth.TokenRevocations;
 import io.discs.gateway.auth.TokenService;
 import io.discs.gateway.auth.UserStore;
+import io.discs.platform.config.HostPort;
 import io.discs.platform.launch.ServiceContext;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
@@ -17,6 +18,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.ResponseTimeHandler;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +36,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final ServiceContext context;
   private WorkerExecutor hashing;
   private HttpServer server;
+  private HttpServer managementServer;
 
   public GatewayVerticle(ServiceContext context) {
     this.context = context;
@@ -55,7 +58,9 @@ public final class GatewayVerticle extends VerticleBase {
             false)
         .compose(
             loaded ->
-                AdminBootstrap.ensureAdmin(users, loaded.hasher(), hashing, security).map(loaded))
+                AdminBootstrap.ensureAdmin(
+                        users, loaded.hasher(), hashing, security, context.config().dataDir())
+                    .map(loaded))
         .compose(
             loaded -> {
               TokenService tokens = new TokenService(vertx, loaded.keys(), security);
@@ -117,16 +122,20 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Future<HttpServer> listen(ApiRoutes api, Buffer openApi) {
+    var edge = context.config().edge();
+    HeaderDeadline headerDeadline = new HeaderDeadline(vertx);
     Router root = Router.router(vertx);
+    root.route().handler(headerDeadline::arrived);
+    root.route().handler(new ClientAddresses(edge.trustedProxies())::resolve);
     root.route().handler(SecurityHeaders::apply);
     root.route().handler(ResponseTimeHandler.create());
-    OperationsRoutes.mount(root, readiness(), context.metrics().registry());
+    Readiness readiness = readiness();
+    if (edge.managementListen() == null) {
+      OperationsRoutes.mount(root, readiness, context.metrics().registry());
+    }
     root.get(ApiRoutes.BASE + "/openapi.yaml").handler(OpenApiDocument.handler(openApi));
     root.route(ApiRoutes.BASE + "/*").subRouter(api.router(vertx));
-    root.route().failureHandler(Problems::handleFailure);
-    root.errorHandler(404, Problems::handleFailure);
-    root.errorHandler(405, Problems::handleFailure);
-    root.errorHandler(500, Problems::handleFailure);
+    Problems.handle(root);
 
     HttpServerOptions options =
         new HttpServerOptions()
@@ -137,30 +146,81 @@ public final class GatewayVerticle extends VerticleBase {
             // Fewer, larger body chunks: uploads run at disk speed instead of event-loop speed.
             .setMaxChunkSize(64 * 1024)
             .setCompressionSupported(false)
-            // A connection with no traffic at all (a stalled upload's watch fires first, a client
-            // that never finishes its headers is caught here) is closed.
+            // HTTP/1.1 only: no clear-text HTTP/2 sniffing in front of the connection, whose
+            // handover reports the connection closed to HeaderDeadline while it is still open.
+            .setHttp2ClearTextEnabled(false)
+            // A connection with no traffic at all (a stalled upload's watch fires first) is
+            // closed; one that trickles its headers is HeaderDeadline's.
             .setIdleTimeout(context.config().uploads().idleSeconds() + IDLE_SLACK_SECONDS)
             .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    if (edge.tls()) {
+      options
+          .setSsl(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions()
+                  .setCertPath(edge.tlsCert().toString())
+                  .setKeyPath(edge.tlsKey().toString()));
+    }
+    Future<HttpServer> serving =
+        vertx
+            .createHttpServer(options)
+            .connectionHandler(headerDeadline::opened)
+            .requestHandler(root)
+            .listen()
+            .onSuccess(
+                s -> {
+                  server = s;
+                  LOG.debug(
+                      "gateway listening on {}:{}{}",
+                      context.config().httpHost(),
+                      s.actualPort(),
+                      edge.tls() ? " (TLS)" : "");
+                })
+            .recover(
+                failure ->
+                    Future.failedFuture(
+                        new IllegalStateException(
+                            "the HTTP API cannot listen on "
+                                + context.config().httpHost()
+                                + ":"
+                                + context.config().httpPort()
+                                + " ("
+                                + failure.getMessage()
+                                + "); set DISCS_HTTP_PORT")));
+    return edge.managementListen() == null
+        ? serving
+        : serving.compose(s -> listenManagement(edge.managementListen(), readiness).map(s));
+  }
+
+  /** /health, /ready and /metrics on an address of their own (an internal interface). */
+  private Future<HttpServer> listenManagement(HostPort address, Readiness readiness) {
+    Router management = Router.router(vertx);
+    management.route().handler(SecurityHeaders::apply);
+    OperationsRoutes.mount(management, readiness, context.metrics().registry());
+    Problems.handle(management);
     return vertx
-        .createHttpServer(options)
-        .requestHandler(root)
+        .createHttpServer(new HttpServerOptions().setHost(address.host()).setPort(address.port()))
+        .requestHandler(management)
         .listen()
         .onSuccess(
             s -> {
-              server = s;
-              LOG.debug("gateway listening on {}:{}", context.config().httpHost(), s.actualPort());
+              managementServer = s;
+              LOG.info("operations endpoints listening on {}", address);
             })
         .recover(
             failure ->
                 Future.failedFuture(
                     new IllegalStateException(
-                        "the HTTP API cannot listen on "
-                            + context.config().httpHost()
-                            + ":"
-                            + context.config().httpPort()
+                        "the operations endpoints cannot listen on "
+                            + address
                             + " ("
                             + failure.getMessage()
-                            + "); set DISCS_HTTP_PORT")));
+                            + "); set DISCS_MANAGEMENT_LISTEN")));
+  }
+
+  /** The management listener's port, when there is one. */
+  public int managementPort() {
+    return managementServer == null ? -1 : managementServer.actualPort();
   }
 
   /** The port really bound, for callers that asked for port 0. */

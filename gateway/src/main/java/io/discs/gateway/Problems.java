@@ -54,6 +54,14 @@ final class Problems {
     request.resume();
   }
 
+  /** Makes every failure and vertx-web's own errors on {@code router} problem+json. */
+  static void handle(io.vertx.ext.web.Router router) {
+    router.route().failureHandler(Problems::handleFailure);
+    router.errorHandler(404, Problems::handleFailure);
+    router.errorHandler(405, Problems::handleFailure);
+    router.errorHandler(500, Problems::handleFailure);
+  }
+
   /** Router-level failure handler: a status set by vertx-web, or an exception from a handler. */
   static void handleFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();

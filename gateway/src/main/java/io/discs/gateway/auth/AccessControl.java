@@ -95,7 +95,12 @@ public final class AccessControl {
     return caller;
   }
 
+  /** The client's address as {@code ClientAddresses} resolved it (proxies taken into account). */
   public static String sourceAddress(RoutingContext ctx) {
+    String resolved = ctx.get("discs.clientAddress");
+    if (resolved != null) {
+      return resolved;
+    }
     return ctx.request().remoteAddress() == null
         ? null
         : ctx.request().remoteAddress().hostAddress();

@@ -309,13 +309,30 @@ public final class ImageIngestor {
     };
   }
 
+  /**
+   * Names are shown in terminals and logs: no control characters (newlines, escapes, NUL), no line
+   * or paragraph separators, no bidirectional overrides that reorder what a reader sees.
+   */
+  private static boolean printable(String name) {
+    return name.codePoints()
+        .noneMatch(
+            c ->
+                Character.isISOControl(c)
+                    || c == 0x2028
+                    || c == 0x2029
+                    || (c >= 0x202A && c <= 0x202E)
+                    || (c >= 0x2066 && c <= 0x2069));
+  }
+
   static void checkName(String name) {
     if (name == null || name.isBlank()) {
       throw DomainErrors.badRequest("query parameter 'name' is required");
     }
-    if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES || name.indexOf('\0') >= 0) {
+    if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES || !printable(name)) {
       throw DomainErrors.badRequest(
-          "'name' must be at most " + MAX_NAME_BYTES + " bytes of UTF-8 without NUL");
+          "'name' must be at most "
+              + MAX_NAME_BYTES
+              + " bytes of UTF-8 without control characters");
     }
   }
 }

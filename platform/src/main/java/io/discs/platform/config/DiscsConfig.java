@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 public record DiscsConfig(
     int httpPort,
     String httpHost,
+    EdgeConfig edge,
     Path dataDir,
     DatabaseUrl dbUrl,
     int dbPoolSize,
@@ -60,6 +61,7 @@ public record DiscsConfig(
     SettingReader in = new SettingReader(values);
     int httpPort = in.integer(Setting.HTTP_PORT);
     String httpHost = in.string(Setting.HTTP_HOST);
+    EdgeConfig edge = EdgeConfig.read(in);
     Path dataDir = in.path(Setting.DATA_DIR);
     DatabaseUrl dbUrl = in.optional(Setting.DB_URL, DatabaseUrl::parse).orElse(null);
     int poolSize = in.integer(Setting.DB_POOL_SIZE);
@@ -99,6 +101,7 @@ public record DiscsConfig(
     return new DiscsConfig(
         httpPort,
         httpHost,
+        edge,
         dataDir,
         dbUrl,
         poolSize,
@@ -164,6 +167,7 @@ public record DiscsConfig(
     return new DiscsConfig(
         httpPort,
         httpHost,
+        edge,
         dataDir,
         url,
         dbPoolSize,

@@ -18,6 +18,29 @@ public enum Setting {
       spec("DISCS_HTTP_HOST", "0.0.0.0")
           .accepts("an address to bind the HTTP API to")
           .help("the address the API binds")),
+  TLS_CERT(
+      spec("DISCS_TLS_CERT", null)
+          .shown("unset → plain HTTP")
+          .accepts("a readable PEM file (the certificate chain), set together with DISCS_TLS_KEY")
+          .help("PEM certificate chain: the API is served over HTTPS")),
+  TLS_KEY(
+      spec("DISCS_TLS_KEY", null)
+          .shown("unset")
+          .accepts("a readable PEM file (the private key), set together with DISCS_TLS_CERT")
+          .help("PEM private key of `DISCS_TLS_CERT`")),
+  TRUSTED_PROXIES(
+      spec("DISCS_TRUSTED_PROXIES", null)
+          .shown("unset → none")
+          .accepts("comma-separated address blocks such as 10.0.0.0/8,192.0.2.7")
+          .help(
+              "CIDRs of reverse proxies: only from them is `Forwarded`/`X-Forwarded-For` believed"
+                  + " (for the login throttle and the audit log)")),
+  MANAGEMENT_LISTEN(
+      spec("DISCS_MANAGEMENT_LISTEN", null)
+          .shown("unset → on the API port")
+          .accepts("host:port")
+          .help(
+              "`host:port` where `/health`, `/ready` and `/metrics` listen instead of the API port")),
   DATA_DIR(
       spec("DISCS_DATA_DIR", "./data")
           .accepts("a directory path")
@@ -58,7 +81,7 @@ public enum Setting {
           .help("`iqn.YYYY-MM.reversed.domain`, the prefix of generated target names")),
   ADMIN_PASSWORD(
       spec("DISCS_ADMIN_PASSWORD", null)
-          .shown("unset → random, logged once at first start")
+          .shown("unset → random, written to `<data>/initial-admin-password` (0600) at first start")
           .accepts("a password of at least 12 characters")
           .help("at least 12 characters")),
   JWT_PRIVATE_KEY(
