@@ -1,5 +1,6 @@
 package io.discs.audit;
 
+import io.discs.audit.seal.AuditKey;
 import io.discs.platform.audit.AuditEntry;
 import io.discs.platform.audit.AuditQuery;
 import io.discs.platform.audit.AuditVerification;
@@ -19,8 +20,21 @@ final class AuditRepository {
   private static final String INSERT =
       """
       INSERT INTO audit_events (at, type, actor, resource, outcome, source_ip, details)
-      VALUES ($1, $2, $3, $4, $5, $6, $7)
+      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, hash
       """;
+  private static final String INSERT_SEAL =
+      "INSERT INTO audit_seals (event_id, seal) VALUES ($1, $2)";
+  private static final String HEAD =
+      """
+      SELECT (SELECT count(*) FROM audit_seals) AS sealed, event_id, seal
+      FROM audit_seals ORDER BY event_id DESC LIMIT 1
+      """;
+  private static final String SEALED_PAGE =
+      """
+      SELECT e.id, e.hash, s.seal FROM audit_events e LEFT JOIN audit_seals s ON s.event_id = e.id
+      WHERE e.id > $1 ORDER BY e.id LIMIT $2
+      """;
+  private static final String SEAL_OF = "SELECT seal FROM audit_seals WHERE event_id = $1";
   private static final String SELECT =
       """
       SELECT id, at, type, actor, resource, outcome, source_ip, details FROM audit_events
@@ -51,19 +65,77 @@ final class AuditRepository {
     this.pool = pool;
   }
 
-  Future<Void> append(DomainEvent event) {
-    return pool.preparedQuery(INSERT)
-        .execute(
-            Tuple.of(
-                OffsetDateTime.ofInstant(event.at(), ZoneOffset.UTC),
-                event.type(),
-                event.actor(),
-                event.resource(),
-                event.outcome().name().toLowerCase(),
-                event.sourceIp(),
-                event.details()))
-        .mapEmpty();
+  /**
+   * Inserts the event and its seal in one transaction; answers the new head. The database makes the
+   * row's id and chained hash; the seal is made here, with a key the database never sees.
+   */
+  Future<Head> append(DomainEvent event, Head previous, AuditKey key) {
+    return pool.withTransaction(
+        connection ->
+            connection
+                .preparedQuery(INSERT)
+                .execute(
+                    Tuple.of(
+                        OffsetDateTime.ofInstant(event.at(), ZoneOffset.UTC),
+                        event.type(),
+                        event.actor(),
+                        event.resource(),
+                        event.outcome().name().toLowerCase(),
+                        event.sourceIp(),
+                        event.details()))
+                .compose(
+                    rows -> {
+                      Row row = rows.iterator().next();
+                      long id = row.getLong("id");
+                      String seal = key.seal(previous.seal(), row.getString("hash"));
+                      return connection
+                          .preparedQuery(INSERT_SEAL)
+                          .execute(Tuple.of(id, seal))
+                          .map(v -> new Head(previous.sealed() + 1, id, seal));
+                    }));
   }
+
+  /** The last sealed row, or the origin of an empty log. */
+  Future<Head> head() {
+    return pool.query(HEAD)
+        .execute()
+        .map(rows -> rows.rowCount() == 0 ? Head.EMPTY : toHead(rows.iterator().next()));
+  }
+
+  private static Head toHead(Row row) {
+    return new Head(row.getLong("sealed"), row.getLong("event_id"), row.getString("seal"));
+  }
+
+  /** A page of rows after {@code afterId}, in id order, with their seals (null where none). */
+  Future<List<SealedRow>> sealedPage(long afterId, int limit) {
+    return pool.preparedQuery(SEALED_PAGE)
+        .execute(Tuple.of(afterId, limit))
+        .map(
+            rows -> {
+              List<SealedRow> page = new ArrayList<>();
+              rows.forEach(
+                  row ->
+                      page.add(
+                          new SealedRow(
+                              row.getLong("id"), row.getString("hash"), row.getString("seal"))));
+              return page;
+            });
+  }
+
+  Future<String> sealOf(long eventId) {
+    return pool.preparedQuery(SEAL_OF)
+        .execute(Tuple.of(eventId))
+        .map(rows -> rows.rowCount() == 0 ? null : rows.iterator().next().getString("seal"));
+  }
+
+  /**
+   * @param sealed how many rows carry a seal
+   */
+  record Head(long sealed, long id, String seal) {
+    static final Head EMPTY = new Head(0, 0, AuditKey.origin());
+  }
+
+  record SealedRow(long id, String hash, String seal) {}
 
   Future<List<AuditEntry>> query(AuditQuery query) {
     OffsetDateTime since =
@@ -78,7 +150,8 @@ final class AuditRepository {
             });
   }
 
-  Future<AuditVerification> verify() {
+  /** The unkeyed SHA-256 chain, checked in the database: content and links of every row. */
+  Future<AuditVerification> verifyHashes() {
     return pool.query(VERIFY)
         .execute()
         .compose(

@@ -10,9 +10,11 @@ import java.util.List;
 /** Answers audit queries from the database. */
 final class AuditServiceImpl implements AuditService {
   private final AuditRepository repository;
+  private final AuditVerifier verifier;
 
-  AuditServiceImpl(AuditRepository repository) {
+  AuditServiceImpl(AuditRepository repository, AuditVerifier verifier) {
     this.repository = repository;
+    this.verifier = verifier;
   }
 
   @Override
@@ -22,6 +24,6 @@ final class AuditServiceImpl implements AuditService {
 
   @Override
   public Future<AuditVerification> verify() {
-    return repository.verify();
+    return verifier.verify();
   }
 }

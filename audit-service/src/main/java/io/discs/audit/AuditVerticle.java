@@ -1,5 +1,8 @@
 package io.discs.audit;
 
+import io.discs.audit.seal.AuditKey;
+import io.discs.audit.seal.Checkpoint;
+import io.discs.audit.seal.CheckpointFile;
 import io.discs.platform.Addresses;
 import io.discs.platform.audit.AuditService;
 import io.discs.platform.events.DomainEvent;
@@ -7,18 +10,28 @@ import io.discs.platform.launch.ServiceBindings;
 import io.discs.platform.launch.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** audit-service's front door: binds the query service and records every domain event. */
+/**
+ * audit-service's front door: binds the query service and records every domain event, sealed, with
+ * a signed checkpoint of the log's head written outside the database every minute and at stop.
+ */
 public final class AuditVerticle extends VerticleBase {
   public static final String NAME = "audit-service";
   private static final Logger LOG = LoggerFactory.getLogger(AuditVerticle.class);
+  private static final long CHECKPOINT_EVERY_MS = 60_000;
 
   private final ServiceContext context;
-  private Future<Void> tail = Future.succeededFuture();
+  private Future<AuditRepository.Head> tail;
+  private WorkerExecutor worker;
+  private CheckpointFile checkpoints;
+  private long checkpointTimer = -1;
+  private long checkpointedId = -1;
 
   public AuditVerticle(ServiceContext context) {
     this.context = context;
@@ -27,34 +40,85 @@ public final class AuditVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     AuditRepository repository = new AuditRepository(context.pool());
-    MessageConsumer<JsonObject> events =
-        vertx
-            .eventBus()
-            .consumer(
-                Addresses.EVENTS,
-                message -> {
-                  DomainEvent event = DomainEvent.fromJson(message.body());
-                  // One append at a time, so the log keeps the order in which the events arrived.
-                  tail =
-                      tail.compose(v -> repository.append(event))
-                          .otherwise(
-                              failure -> {
-                                LOG.error(
-                                    "audit event {} for {} not recorded: {}",
-                                    event.type(),
-                                    event.resource(),
-                                    failure.getMessage());
-                                return null;
-                              });
-                });
-    return Future.all(
-        events.completion(),
-        ServiceBindings.bind(
-            vertx,
-            NAME,
-            Addresses.AUDIT_SERVICE,
-            AuditService.class,
-            new AuditServiceImpl(repository),
-            context.pool()));
+    worker = vertx.createSharedWorkerExecutor("discs-audit", 1);
+    return worker
+        .executeBlocking(() -> AuditKey.loadOrCreate(context.config().dataDir()), false)
+        .compose(
+            key -> {
+              checkpoints = new CheckpointFile(context.config().dataDir(), key);
+              tail = repository.head();
+              MessageConsumer<JsonObject> events =
+                  vertx
+                      .eventBus()
+                      .consumer(
+                          Addresses.EVENTS,
+                          message -> record(repository, key, DomainEvent.fromJson(message.body())));
+              checkpointTimer = vertx.setPeriodic(CHECKPOINT_EVERY_MS, id -> checkpoint());
+              return Future.all(
+                  tail,
+                  events.completion(),
+                  ServiceBindings.bind(
+                      vertx,
+                      NAME,
+                      Addresses.AUDIT_SERVICE,
+                      AuditService.class,
+                      new AuditServiceImpl(
+                          repository, new AuditVerifier(repository, key, checkpoints, worker)),
+                      context.pool()));
+            });
+  }
+
+  /** One append at a time, so the log keeps the order in which the events arrived. */
+  private void record(AuditRepository repository, AuditKey key, DomainEvent event) {
+    tail =
+        tail.compose(
+            head ->
+                repository
+                    .append(event, head, key)
+                    .recover(
+                        failure -> {
+                          LOG.error(
+                              "audit event {} for {} not recorded: {}",
+                              event.type(),
+                              event.resource(),
+                              failure.getMessage());
+                          // The seal chain goes on from the last row that was written.
+                          return repository.head().otherwise(head);
+                        }));
+  }
+
+  /** Writes the head to the checkpoint file when it moved since the last checkpoint. */
+  private Future<Void> checkpoint() {
+    if (tail == null || checkpoints == null) {
+      return Future.succeededFuture();
+    }
+    return tail.<Void>compose(
+            head -> {
+              if (head.id() == checkpointedId || head.sealed() == 0) {
+                return Future.succeededFuture();
+              }
+              Checkpoint checkpoint =
+                  new Checkpoint(Instant.now(), head.sealed(), head.id(), head.seal());
+              return worker
+                  .executeBlocking(
+                      () -> {
+                        checkpoints.append(checkpoint);
+                        return null;
+                      },
+                      false)
+                  .onSuccess(v -> checkpointedId = head.id())
+                  .mapEmpty();
+            })
+        .recover(
+            failure -> {
+              LOG.warn("audit checkpoint not written: {}", failure.getMessage());
+              return Future.succeededFuture();
+            });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(checkpointTimer);
+    return checkpoint().transform(v -> worker == null ? Future.succeededFuture() : worker.close());
   }
 }

@@ -192,6 +192,98 @@ class AuditVerticleTest {
     assertThat(audit.verify().await(10, TimeUnit.SECONDS).firstBrokenId()).isEqualTo(third);
   }
 
+  @Test
+  void sealsNoticeAHistoryRewrittenAndReChainedWithoutTheKey(Vertx vertx) throws Exception {
+    List<AuditEntry> entries = publish(vertx, 5);
+    long second = entries.get(3).id();
+    long third = entries.get(2).id();
+
+    // A database owner removes a row and recomputes the SHA-256 chain after it, as the trigger
+    // would have: the unkeyed chain is whole again.
+    superuser(
+        "ALTER TABLE audit_events DISABLE TRIGGER USER",
+        "ALTER TABLE audit_seals DISABLE TRIGGER USER",
+        "DELETE FROM audit_events WHERE id = " + second,
+        "DELETE FROM audit_seals WHERE event_id = " + second,
+        """
+        DO $$
+        DECLARE r RECORD; previous CHAR(64) := repeat('0', 64);
+        BEGIN
+          FOR r IN SELECT * FROM audit_events ORDER BY id LOOP
+            UPDATE audit_events SET prev_hash = previous,
+              hash = audit_row_hash(r.id, r.at, r.type, r.actor, r.resource, r.outcome,
+                                    r.source_ip, r.details, previous)
+             WHERE id = r.id RETURNING hash INTO previous;
+          END LOOP;
+        END $$
+        """);
+
+    AuditVerification verification = audit.verify().await(10, TimeUnit.SECONDS);
+    assertThat(verification.isIntact()).isFalse();
+    assertThat(verification.firstBrokenId()).isEqualTo(third);
+    assertThat(verification.toJson().getString("reason")).contains("seal");
+  }
+
+  @Test
+  void sealsNoticeARowWrittenWithTheTriggersOff(Vertx vertx) throws Exception {
+    publish(vertx, 3);
+
+    superuser(
+        "ALTER TABLE audit_events DISABLE TRIGGER USER",
+        """
+        INSERT INTO audit_events (id, at, type, actor, resource, outcome, source_ip, details,
+                                  prev_hash, hash)
+        SELECT 1000, now(), 'user.created', 'admin', 'user/mallory', 'success', NULL, '{}',
+               last.hash,
+               audit_row_hash(1000, now(), 'user.created', 'admin', 'user/mallory', 'success',
+                              NULL, '{}', last.hash)
+        FROM (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1) last
+        """);
+
+    AuditVerification verification = audit.verify().await(10, TimeUnit.SECONDS);
+    assertThat(verification.isIntact()).isFalse();
+    assertThat(verification.firstBrokenId()).isEqualTo(1000L);
+    assertThat(verification.toJson().getString("reason")).contains("no seal");
+  }
+
+  @Test
+  void theCheckpointNoticesRowsCutOffTheEnd(Vertx vertx) throws Exception {
+    List<AuditEntry> entries = publish(vertx, 6);
+    long fourth = entries.get(2).id();
+    // A stop writes a checkpoint of the head (as the minute timer does while running).
+    for (String id : vertx.deploymentIDs()) {
+      vertx.undeploy(id).await(10, TimeUnit.SECONDS);
+    }
+    superuser(
+        "ALTER TABLE audit_events DISABLE TRIGGER USER",
+        "ALTER TABLE audit_seals DISABLE TRIGGER USER",
+        "DELETE FROM audit_events WHERE id > " + fourth,
+        "DELETE FROM audit_seals WHERE event_id > " + fourth);
+    vertx.deployVerticle(new AuditVerticle(context)).await(30, TimeUnit.SECONDS);
+
+    AuditVerification verification = audit.verify().await(10, TimeUnit.SECONDS);
+    assertThat(verification.isIntact()).isFalse();
+    assertThat(verification.toJson().getString("reason")).contains("cut off its end");
+  }
+
+  private List<AuditEntry> publish(Vertx vertx, int count) throws Exception {
+    for (int i = 0; i < count; i++) {
+      context
+          .events()
+          .publish(DomainEvent.of("login." + i, "alice", null, Outcome.SUCCESS, null, null));
+    }
+    return eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), count);
+  }
+
+  /** Statements as the database's owner would run them, one after another. */
+  private void superuser(String... statements) throws Exception {
+    Future<Void> done = Future.succeededFuture();
+    for (String sql : statements) {
+      done = done.compose(v -> context.pool().query(sql).execute().mapEmpty());
+    }
+    done.await(10, TimeUnit.SECONDS);
+  }
+
   /**
    * Events are recorded asynchronously: poll until {@code count} rows are there or time runs out.
    */
