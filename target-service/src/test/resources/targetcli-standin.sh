@@ -1,10 +1,17 @@
 #!/bin/sh
 # A recording stand-in for targetcli: appends its argument vector (fields separated by the unit
-# separator) to record.log beside it, answers "ls" the way targetcli does for what was created,
+# separator), or the command it read on standard input, to record.log beside it, answers "ls" the way targetcli does for what was created,
 # and fails any call containing the text in fail-on (if that file exists).
 here=$(dirname "$0")
 sep=$(printf '\037')
 line=""
+if [ $# -eq 0 ]; then
+  # Commands on standard input (as targetcli reads them when not on a terminal): recorded with
+  # a "stdin:" field first.
+  read -r command_line
+  line="stdin:$sep"
+  set -- $command_line
+fi
 for a in "$@"; do line="$line$a$sep"; done
 printf '%s\n' "$line" >> "$here/record.log"
 if [ -f "$here/fail-on" ]; then

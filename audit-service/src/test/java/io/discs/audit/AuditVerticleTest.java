@@ -193,6 +193,7 @@ class AuditVerticleTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Tag("security")
   void sealsNoticeAHistoryRewrittenAndReChainedWithoutTheKey(Vertx vertx) throws Exception {
     List<AuditEntry> entries = publish(vertx, 5);
     long second = entries.get(3).id();
@@ -219,12 +220,20 @@ class AuditVerticleTest {
         """);
 
     AuditVerification verification = audit.verify().await(10, TimeUnit.SECONDS);
+    io.discs.testing.security.SecurityReport.record(
+        "The audit chain can be rewritten by its owner",
+        "as the table owner: delete a row, re-chain the SHA-256 hashes after it",
+        "/audit/verify: broken at the row after the deleted one (its seal)",
+        verification.toJson().getBoolean("intact")
+            ? "intact"
+            : "broken at the row after it: " + verification.toJson().getString("reason"));
     assertThat(verification.isIntact()).isFalse();
     assertThat(verification.firstBrokenId()).isEqualTo(third);
     assertThat(verification.toJson().getString("reason")).contains("seal");
   }
 
   @Test
+  @org.junit.jupiter.api.Tag("security")
   void sealsNoticeARowWrittenWithTheTriggersOff(Vertx vertx) throws Exception {
     publish(vertx, 3);
 
@@ -241,12 +250,20 @@ class AuditVerticleTest {
         """);
 
     AuditVerification verification = audit.verify().await(10, TimeUnit.SECONDS);
+    io.discs.testing.security.SecurityReport.record(
+        "The audit chain can be rewritten by its owner",
+        "as the table owner: disable the triggers, insert a row with a correctly chained hash",
+        "/audit/verify: broken at that row (no seal)",
+        verification.toJson().getBoolean("intact")
+            ? "intact"
+            : "broken: " + verification.toJson().getString("reason"));
     assertThat(verification.isIntact()).isFalse();
     assertThat(verification.firstBrokenId()).isEqualTo(1000L);
     assertThat(verification.toJson().getString("reason")).contains("no seal");
   }
 
   @Test
+  @org.junit.jupiter.api.Tag("security")
   void theCheckpointNoticesRowsCutOffTheEnd(Vertx vertx) throws Exception {
     List<AuditEntry> entries = publish(vertx, 6);
     long fourth = entries.get(2).id();
@@ -262,6 +279,13 @@ class AuditVerticleTest {
     vertx.deployVerticle(new AuditVerticle(context)).await(30, TimeUnit.SECONDS);
 
     AuditVerification verification = audit.verify().await(10, TimeUnit.SECONDS);
+    io.discs.testing.security.SecurityReport.record(
+        "The audit chain can be rewritten by its owner",
+        "as the table owner: delete the last rows and their seals (after a checkpoint)",
+        "/audit/verify: the log no longer reaches the checkpoint",
+        verification.toJson().getBoolean("intact")
+            ? "intact"
+            : "broken: rows were cut off its end");
     assertThat(verification.isIntact()).isFalse();
     assertThat(verification.toJson().getString("reason")).contains("cut off its end");
   }

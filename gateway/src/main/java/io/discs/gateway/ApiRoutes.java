@@ -93,6 +93,7 @@ final class ApiRoutes {
   private Map<Operation, Handler<RoutingContext>> handlers() {
     Map<Operation, Handler<RoutingContext>> h = new EnumMap<>(Operation.class);
     h.put(Operation.ISSUE_TOKEN, ctx -> auth.issueToken(ctx, Requests.jsonBody(ctx)));
+    h.put(Operation.LOGOUT, auth::logout);
     h.put(Operation.LIST_USERS, auth::listUsers);
     h.put(Operation.CREATE_USER, ctx -> auth.createUser(ctx, Requests.jsonBody(ctx)));
     h.put(Operation.DELETE_USER, auth::deleteUser);

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpMethod;
  */
 public enum Operation {
   ISSUE_TOKEN(HttpMethod.POST, "/auth/token", Permission.PUBLIC, Body.JSON),
+  LOGOUT(HttpMethod.POST, "/auth/logout", Permission.SELF),
   LIST_USERS(HttpMethod.GET, "/users", Permission.USERS),
   CREATE_USER(HttpMethod.POST, "/users", Permission.USERS, Body.JSON),
   DELETE_USER(HttpMethod.DELETE, "/users/:name", Permission.USERS),

@@ -39,7 +39,7 @@ public final class Discs {
     return VertxFactory.create(config, metrics)
         .compose(
             vertx ->
-                Database.migrate(vertx, config.dbUrl())
+                Database.migrate(vertx, config.migrationUrl(), config.dbUrl())
                     .compose(
                         v -> {
                           Pool pool = Database.pool(vertx, config.dbUrl(), config.dbPoolSize());

@@ -38,12 +38,17 @@ final class EmbeddedDatabase implements AutoCloseable {
       host    all   all   ::1/128        trust
       """;
 
+  /** The role the services connect as: it owns nothing (see db/migration/afterMigrate.sql). */
+  static final String APP_ROLE = "discs_app";
+
   private final EmbeddedPostgres postgres;
   private final String password;
+  private final String appPassword;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres, String password) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, String password, String appPassword) {
     this.postgres = postgres;
     this.password = password;
+    this.appPassword = appPassword;
   }
 
   static EmbeddedDatabase start(Path directory) throws IOException {
@@ -70,15 +75,42 @@ final class EmbeddedDatabase implements AutoCloseable {
             .setDataDirectoryCustomizer(
                 dir -> writeHba(dir.toPath(), hasPassword ? SCRAM_HBA : LOOPBACK_TRUST_HBA))
             .start();
-    if (!hasPassword) {
-      try {
+    String appPassword;
+    try {
+      if (!hasPassword) {
         setPassword(postgres, directory, password, passwordFile);
-      } catch (IOException | RuntimeException e) {
-        postgres.close();
-        throw e;
       }
+      appPassword = ensureAppRole(postgres, passwordFile.resolveSibling("app-db-password"));
+    } catch (IOException | RuntimeException e) {
+      postgres.close();
+      throw e;
     }
-    return new EmbeddedDatabase(postgres, password);
+    return new EmbeddedDatabase(postgres, password, appPassword);
+  }
+
+  /**
+   * The services' own login role, separate from the superuser that owns the tables and runs the
+   * migrations: its password is made once, kept beside the superuser's, and set at every start.
+   */
+  private static String ensureAppRole(EmbeddedPostgres postgres, Path file) throws IOException {
+    String appPassword = Files.exists(file) ? Files.readString(file).strip() : newPassword();
+    if (!Files.exists(file)) {
+      writeSecret(file, appPassword);
+    }
+    try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement()) {
+      // Neither the role name nor the alphabet of the password has a quote.
+      statement.execute(
+          "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+              + APP_ROLE
+              + "') THEN CREATE ROLE "
+              + APP_ROLE
+              + " LOGIN; END IF; END $$");
+      statement.execute("ALTER ROLE " + APP_ROLE + " LOGIN PASSWORD '" + appPassword + "'");
+    } catch (SQLException e) {
+      throw new IOException("cannot prepare the services' database role: " + e.getMessage(), e);
+    }
+    return appPassword;
   }
 
   /**
@@ -125,8 +157,14 @@ final class EmbeddedDatabase implements AutoCloseable {
     return password.toString();
   }
 
-  DatabaseUrl url() {
+  /** The superuser: owns the tables, runs the migrations. */
+  DatabaseUrl ownerUrl() {
     return new DatabaseUrl("localhost", postgres.getPort(), "postgres", "postgres", password);
+  }
+
+  /** What the services connect as. */
+  DatabaseUrl appUrl() {
+    return new DatabaseUrl("localhost", postgres.getPort(), "postgres", APP_ROLE, appPassword);
   }
 
   @Override

@@ -38,7 +38,7 @@ public final class StandaloneMain {
       Files.createDirectories(config.dataDir());
       if (config.externalDatabase().isEmpty()) {
         embedded = EmbeddedDatabase.start(config.dataDir().resolve("postgres"));
-        config = config.withDatabase(embedded.url());
+        config = config.withDatabase(embedded.appUrl(), embedded.ownerUrl());
       }
       Discs discs =
           Discs.start(config, Metrics.create())

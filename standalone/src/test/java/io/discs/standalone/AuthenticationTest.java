@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Logins, users, throttling and the audit trail they leave, through the API. */
@@ -72,11 +73,12 @@ class AuthenticationTest {
   }
 
   @Test
+  @Tag("security")
   void concurrentGuessesForOneNameCannotOutrunTheLock() throws Exception {
     String admin = system.adminToken();
     system.createUser(admin, "bert", PASSWORD, "user");
     List<io.vertx.core.Future<HttpResponse<Buffer>>> guesses = new java.util.ArrayList<>();
-    for (int i = 0; i < 15; i++) {
+    for (int i = 0; i < 30; i++) {
       guesses.add(
           system
               .client
@@ -88,12 +90,18 @@ class AuthenticationTest {
     long refused = guesses.stream().filter(g -> g.result().statusCode() == 401).count();
     long locked = guesses.stream().filter(g -> g.result().statusCode() == 429).count();
 
+    io.discs.testing.security.SecurityReport.record(
+        "The login throttle races",
+        "30 concurrent wrong logins for one name (limit 3)",
+        "at most 3 answered 401, the rest 429",
+        refused + " x 401, " + locked + " x 429");
     assertThat(refused).as("wrong passwords answered before the lock").isEqualTo(3);
-    assertThat(locked).isEqualTo(12);
+    assertThat(locked).isEqualTo(27);
     assertThat(system.login("bert", PASSWORD).statusCode()).isEqualTo(429);
   }
 
   @Test
+  @Tag("security")
   void aDeletedUsersTokensStopWorkingAtOnce() throws Exception {
     String first = system.adminToken();
     system.createUser(first, "second-admin", PASSWORD, "admin");
@@ -122,10 +130,16 @@ class AuthenticationTest {
                     .put("password", PASSWORD)
                     .put("roles", new io.vertx.core.json.JsonArray().add("admin")))
             .await(10, TimeUnit.SECONDS);
+    io.discs.testing.security.SecurityReport.record(
+        "Tokens cannot be revoked",
+        "a deleted admin's token creates a new admin",
+        "401",
+        revenge.statusCode());
     assertThat(revenge.statusCode()).isEqualTo(401);
   }
 
   @Test
+  @Tag("security")
   void changingThePasswordEndsTheTokensIssuedBefore() throws Exception {
     String admin = system.adminToken();
     system.createUser(admin, "carla", PASSWORD, "user");
@@ -145,13 +159,20 @@ class AuthenticationTest {
                 .statusCode())
         .isEqualTo(204);
 
+    int phoneAfter = system.get("/api/v1/discovery", phone).statusCode();
+    io.discs.testing.security.SecurityReport.record(
+        "Tokens cannot be revoked",
+        "a token from before a password change, used right after it",
+        "401",
+        phoneAfter);
     assertThat(system.get("/api/v1/discovery", laptop).statusCode()).isEqualTo(401);
-    assertThat(system.get("/api/v1/discovery", phone).statusCode()).isEqualTo(401);
+    assertThat(phoneAfter).isEqualTo(401);
     String fresh = system.token("carla", "carla-new-password-2");
     assertThat(system.get("/api/v1/discovery", fresh).statusCode()).isEqualTo(200);
   }
 
   @Test
+  @Tag("security")
   void aNameNoAccountCanHaveIsRefusedWithoutAnAuditRowEachTime() throws Exception {
     String admin = system.adminToken();
     String huge = "x".repeat(4000);
@@ -164,7 +185,86 @@ class AuthenticationTest {
             .get("/api/v1/audit?type=auth.login.failed&limit=100", admin)
             .bodyAsJsonObject()
             .getJsonArray("items");
+    io.discs.testing.security.SecurityReport.record(
+        "Smaller: a 4,000-character user name adds an audit row per request; \"bob\\u0000\" gives 500",
+        "5 logins each as a 4,000-character name and as \"bob\\u0000\"",
+        "401, and no audit row",
+        "401, " + failures.size() + " audit rows");
     assertThat(failures).isEmpty();
+  }
+
+  @Test
+  @Tag("security")
+  void attemptsWhileLockedAreCountedNotAuditedOneByOne() throws Exception {
+    String admin = system.adminToken();
+    system.createUser(admin, "lena", PASSWORD, "user");
+    for (int i = 0; i < 3; i++) {
+      system.login("lena", "wrong-password-" + i);
+    }
+    for (int i = 0; i < 20; i++) {
+      assertThat(system.login("lena", "wrong-again-" + i).statusCode()).isEqualTo(429);
+    }
+    Thread.sleep(500);
+    JsonArray rows =
+        system
+            .get("/api/v1/audit?actor=lena&limit=100", admin)
+            .bodyAsJsonObject()
+            .getJsonArray("items");
+    long failed =
+        rows.stream()
+            .filter(r -> "auth.login.failed".equals(((JsonObject) r).getString("type")))
+            .count();
+    long locks =
+        rows.stream().filter(r -> "auth.locked".equals(((JsonObject) r).getString("type"))).count();
+    io.discs.testing.security.SecurityReport.record(
+        "Smaller: a locked name adds an audit row per request (200 rows in 0.7 s)",
+        "3 wrong logins, then 20 more while locked",
+        "3 failure rows and one lock row",
+        failed + " failure rows, " + locks + " lock rows");
+    assertThat(failed).isEqualTo(3);
+    assertThat(locks).isEqualTo(1);
+  }
+
+  @Test
+  @Tag("security")
+  void theCurrentPasswordCheckIsThrottledLikeALogin() throws Exception {
+    system.createUser(system.adminToken(), "gina", PASSWORD, "user");
+    String gina = system.token("gina", PASSWORD);
+    List<Integer> answers = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      answers.add(changePassword(gina, "not-it-" + i, "a-brand-new-password").statusCode());
+    }
+    io.discs.testing.security.SecurityReport.record(
+        "Smaller: a wrong currentPassword is never throttled",
+        "5 password changes with a wrong current password (limit 3)",
+        "403, 403, 403, then 429",
+        answers);
+    assertThat(answers).containsExactly(403, 403, 403, 429, 429);
+  }
+
+  @Test
+  @Tag("security")
+  void logoutEndsThatTokenOnly() throws Exception {
+    system.createUser(system.adminToken(), "hugo", PASSWORD, "user");
+    String kept = system.token("hugo", PASSWORD);
+    String ended = system.token("hugo", PASSWORD);
+    int logout =
+        system
+            .client
+            .post("/api/v1/auth/logout")
+            .bearerTokenAuthentication(ended)
+            .send()
+            .await(10, TimeUnit.SECONDS)
+            .statusCode();
+    int after = system.get("/api/v1/discovery", ended).statusCode();
+    io.discs.testing.security.SecurityReport.record(
+        "Tokens cannot be revoked",
+        "a token used after POST /auth/logout",
+        "401 (another token of the user still 200)",
+        after + " (other token " + system.get("/api/v1/discovery", kept).statusCode() + ")");
+    assertThat(logout).isEqualTo(204);
+    assertThat(after).isEqualTo(401);
+    assertThat(system.get("/api/v1/discovery", kept).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -60,6 +60,13 @@ class EdgeSecurityTest {
         }
       }
       double seconds = (System.nanoTime() - started) / 1e9;
+      io.discs.testing.security.SecurityReport.record(
+          "Slow connections are held forever",
+          "half a request header, then a byte every 2 s",
+          "closed within 15 s",
+          read == -1
+              ? (seconds < 15 ? "closed within 15 s" : "closed later")
+              : "still open after 20 s");
       assertThat(read).as("closed").isEqualTo(-1);
       assertThat(seconds).isLessThan(15);
     }
@@ -110,6 +117,11 @@ class EdgeSecurityTest {
                   cert.toString(),
                   url),
               Duration.ofSeconds(30));
+      io.discs.testing.security.SecurityReport.record(
+          "There is no TLS",
+          "curl --cacert (the self-signed certificate) https://…/health",
+          "200",
+          trusted.output().trim());
       assertThat(trusted.output().trim()).isEqualTo("200");
       Processes.Result untrusted =
           Processes.run(List.of("curl", "-sS", "-o", "/dev/null", url), Duration.ofSeconds(30));
@@ -149,11 +161,21 @@ class EdgeSecurityTest {
     try (TestSystem trusting = TestSystem.start(Map.of("DISCS_TRUSTED_PROXIES", "127.0.0.0/8"))) {
       failLogin(trusting, "X-Forwarded-For", "198.51.100.7, 203.0.113.9");
       failLogin(trusting, "Forwarded", "for=\"[2001:db8::5]:4711\"");
+      io.discs.testing.security.SecurityReport.record(
+          "Behind a TLS proxy every client shares the proxy's address",
+          "failed logins through a trusted proxy with X-Forwarded-For and Forwarded",
+          "the audit log records the clients 203.0.113.9 and 2001:db8::5",
+          new java.util.TreeSet<>(failedLoginAddresses(trusting)));
       assertThat(failedLoginAddresses(trusting))
           .containsExactlyInAnyOrder("203.0.113.9", "2001:db8::5");
     }
     try (TestSystem plain = TestSystem.start(Map.of())) {
       failLogin(plain, "X-Forwarded-For", "203.0.113.9");
+      io.discs.testing.security.SecurityReport.record(
+          "Behind a TLS proxy every client shares the proxy's address",
+          "a failed login from an untrusted peer claiming X-Forwarded-For: 203.0.113.9",
+          "the audit log records the peer 127.0.0.1",
+          failedLoginAddresses(plain));
       assertThat(failedLoginAddresses(plain)).containsExactly("127.0.0.1");
     }
   }
@@ -163,8 +185,14 @@ class EdgeSecurityTest {
     int management = FreePorts.next();
     try (TestSystem system =
         TestSystem.start(Map.of("DISCS_MANAGEMENT_LISTEN", "127.0.0.1:" + management))) {
-      assertThat(system.client.get("/metrics").send().await(10, TimeUnit.SECONDS).statusCode())
-          .isEqualTo(404);
+      int publicMetrics =
+          system.client.get("/metrics").send().await(10, TimeUnit.SECONDS).statusCode();
+      io.discs.testing.security.SecurityReport.record(
+          "Smaller: /metrics is open to anyone who reaches the API port",
+          "GET /metrics on the API port with DISCS_MANAGEMENT_LISTEN set",
+          "404 (served on the management listener only)",
+          publicMetrics);
+      assertThat(publicMetrics).isEqualTo(404);
       assertThat(system.client.get("/ready").send().await(10, TimeUnit.SECONDS).statusCode())
           .isEqualTo(404);
       HttpResponse<Buffer> metrics =
@@ -199,6 +227,12 @@ class EdgeSecurityTest {
                         .put("password", "a-long-password-1")
                         .put("roles", new io.vertx.core.json.JsonArray().add("user")))
                 .await(10, TimeUnit.SECONDS);
+        io.discs.testing.security.SecurityReport.record(
+            "Smaller: \"bob\\u0000\" and names with control characters",
+            "create user "
+                + name.replace("\u0000", "\\u0000").replace("\n", "\\n").replace("\u001b", "\\e"),
+            "400",
+            user.statusCode());
         assertThat(user.statusCode()).as(name).isEqualTo(400);
       }
       for (String name :
@@ -211,6 +245,16 @@ class EdgeSecurityTest {
                 .bearerTokenAuthentication(admin)
                 .sendBuffer(Buffer.buffer(new byte[4096]))
                 .await(10, TimeUnit.SECONDS);
+        io.discs.testing.security.SecurityReport.record(
+            "Smaller: image names with newlines and terminal escapes are stored raw",
+            "upload named "
+                + name.replace("\u0000", "\\u0000")
+                    .replace("\n", "\\n")
+                    .replace("\u001b", "\\e")
+                    .replace("\u0007", "\\a")
+                    .replace("\u202E", "\\u202E"),
+            "400",
+            upload.statusCode());
         assertThat(upload.statusCode()).as(name).isEqualTo(400);
         assertThat(upload.getHeader("Content-Type")).isEqualTo("application/problem+json");
       }
@@ -234,8 +278,46 @@ class EdgeSecurityTest {
       assertThat(log.list)
           .allSatisfy(event -> assertThat(event.getFormattedMessage()).doesNotContain(password));
       assertThat(log.list.get(0).getFormattedMessage()).contains(file.toString());
+      io.discs.testing.security.SecurityReport.record(
+          "Smaller: the generated admin password is logged",
+          "first start without DISCS_ADMIN_PASSWORD",
+          "password only in <data>/initial-admin-password (rw-------), not in the log",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(file))
+              + ", in the log: "
+              + log.list.stream().anyMatch(e -> e.getFormattedMessage().contains(password)));
     } finally {
       bootstrap.detachAppender(log);
+    }
+  }
+
+  @Test
+  @Tag("security")
+  void sealsChapSecretsAtRest() throws Exception {
+    try (TestSystem system = TestSystem.start(Map.of())) {
+      String admin = system.adminToken();
+      Path iso =
+          io.discs.testing.DiscImages.iso9660(
+              TempDirs.create("chap").resolve("c.iso"), "CHAP", 1 << 20, false, 3);
+      JsonObject image = system.uploadImage(admin, "c.iso", iso);
+      JsonObject target =
+          system.createTarget(admin, image.getString("id"), "iqn.2026-01.test:chap", "disk");
+      String secret = target.getJsonObject("chap").getString("secret");
+      String stored;
+      var owner = system.config.migrationUrl();
+      try (var db =
+              java.sql.DriverManager.getConnection(
+                  owner.jdbcUrl(), owner.user(), owner.password());
+          var sql = db.createStatement();
+          var rows = sql.executeQuery("SELECT chap_secret FROM targets")) {
+        rows.next();
+        stored = rows.getString(1);
+      }
+      io.discs.testing.security.SecurityReport.record(
+          "Smaller: CHAP secrets are stored in plain text",
+          "read targets.chap_secret of a new target from the database",
+          "AES-GCM sealed (v1:…), not the secret the API returned",
+          stored.startsWith("v1:") && !stored.contains(secret) ? "sealed (v1:…)" : "plain text");
+      assertThat(stored).startsWith("v1:").doesNotContain(secret);
     }
   }
 

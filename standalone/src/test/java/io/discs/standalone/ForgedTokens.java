@@ -58,6 +58,9 @@ final class ForgedTokens {
     tokens.put(
         "exp as a string",
         sign(realKey, claims(now - 10, now + 600).put("exp", String.valueOf(now + 600))));
+    tokens.put(
+        "a lifetime beyond the configured maximum (10 days)",
+        sign(realKey, claims(now - 10, now + 10 * 24 * 3600)));
     return tokens;
   }
 

@@ -266,9 +266,9 @@ class ResumableUploadTest {
     String id = location.substring(location.lastIndexOf('/') + 1);
     try (Connection db =
             DriverManager.getConnection(
-                system.config.dbUrl().jdbcUrl(),
-                system.config.dbUrl().user(),
-                system.config.dbUrl().password());
+                system.config.migrationUrl().jdbcUrl(),
+                system.config.migrationUrl().user(),
+                system.config.migrationUrl().password());
         Statement sql = db.createStatement()) {
       sql.executeUpdate(
           "UPDATE resumable_uploads SET expires_at = now() - interval '1 minute' WHERE id = '"

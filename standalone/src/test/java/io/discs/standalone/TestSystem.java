@@ -45,7 +45,7 @@ final class TestSystem implements AutoCloseable {
    */
   TestSystem restart(Map<String, String> settings) throws Exception {
     close();
-    return start(settings, config.dbUrl(), config.dataDir());
+    return start(settings, config.migrationUrl(), config.dataDir());
   }
 
   private static TestSystem start(
@@ -53,6 +53,8 @@ final class TestSystem implements AutoCloseable {
       io.discs.platform.config.DatabaseUrl database,
       java.nio.file.Path dataDir)
       throws Exception {
+    io.discs.platform.config.DatabaseUrl owner =
+        database == null ? TestDatabase.freshDatabase() : database;
     Map<String, String> values = new HashMap<>();
     values.put("DISCS_HTTP_PORT", String.valueOf(FreePorts.next()));
     values.put("DISCS_HTTP_HOST", "127.0.0.1");
@@ -63,9 +65,7 @@ final class TestSystem implements AutoCloseable {
         "DISCS_DATA_DIR", (dataDir == null ? TempDirs.create("discs-system") : dataDir).toString());
     values.put("DISCS_ADMIN_PASSWORD", ADMIN_PASSWORD);
     values.putAll(settings);
-    DiscsConfig config =
-        DiscsConfig.from(values)
-            .withDatabase(database == null ? TestDatabase.freshDatabase() : database);
+    DiscsConfig config = DiscsConfig.from(values).withDatabase(TestDatabase.appRole(owner), owner);
     Discs discs = Discs.start(config, Metrics.create()).await(60, TimeUnit.SECONDS);
     Vertx clientVertx = Vertx.vertx();
     WebClient client =

@@ -179,11 +179,20 @@ class UploadEndingsTest {
     return answer.toString(StandardCharsets.UTF_8);
   }
 
+  /** The audit log is written after the answer: wait a moment for the row. */
   private static JsonArray rejections(TestSystem system, String admin) throws Exception {
-    return system
-        .get("/api/v1/audit?type=image.rejected", admin)
-        .bodyAsJsonObject()
-        .getJsonArray("items");
+    JsonArray items = new JsonArray();
+    for (int i = 0; i < 50 && items.isEmpty(); i++) {
+      if (i > 0) {
+        Thread.sleep(100);
+      }
+      items =
+          system
+              .get("/api/v1/audit?type=image.rejected", admin)
+              .bodyAsJsonObject()
+              .getJsonArray("items");
+    }
+    return items;
   }
 
   private static long tempFiles(TestSystem system) throws Exception {

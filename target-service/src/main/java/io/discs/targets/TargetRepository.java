@@ -15,7 +15,8 @@ import java.util.UUID;
 
 /**
  * Desired targets in PostgreSQL: the database is the truth the backend is reconciled against, so it
- * keeps what re-creating a target needs, CHAP secrets included (see the module README).
+ * keeps what re-creating a target needs, CHAP secrets included (see the module README), sealed with
+ * a key the database does not hold ({@link SecretBox}).
  */
 final class TargetRepository {
   private static final String COLUMNS =
@@ -49,13 +50,15 @@ final class TargetRepository {
       String createdBy) {}
 
   private final Pool pool;
+  private final SecretBox secrets;
 
-  TargetRepository(Pool pool) {
+  TargetRepository(Pool pool, SecretBox secrets) {
     this.pool = pool;
+    this.secrets = secrets;
   }
 
   Future<List<StoredTarget>> list() {
-    return pool.query(LIST).execute().map(TargetRepository::all);
+    return pool.query(LIST).execute().map(this::all);
   }
 
   Future<Optional<StoredTarget>> get(UUID id) {
@@ -82,9 +85,10 @@ final class TargetRepository {
                 .addString(target.initiatorIqn())
                 .addString(target.deviceType().wireName())
                 .addString(target.chap().user())
-                .addString(target.chap().secret())
+                .addString(secrets.seal(target.chap().secret(), target.id() + "/chap"))
                 .addString(mutual == null ? null : mutual.user())
-                .addString(mutual == null ? null : mutual.secret())
+                .addString(
+                    mutual == null ? null : secrets.seal(mutual.secret(), target.id() + "/mutual"))
                 .addString(target.createdBy()))
         .mapEmpty();
   }
@@ -97,22 +101,26 @@ final class TargetRepository {
     return pool.query(COUNT).execute().map(rows -> rows.iterator().next().getLong(0));
   }
 
-  private static List<StoredTarget> all(RowSet<Row> rows) {
+  private List<StoredTarget> all(RowSet<Row> rows) {
     List<StoredTarget> targets = new ArrayList<>();
     for (Row row : rows) {
       String mutualUser = row.getString("mutual_user");
+      UUID id = row.getUUID("id");
       targets.add(
           new StoredTarget(
-              row.getUUID("id"),
+              id,
               row.getString("iqn"),
               row.getUUID("image_id"),
               row.getString("image_sha256"),
               row.getString("initiator_iqn"),
               DeviceType.fromWire(row.getString("device_type")),
-              new TargetSpec.Chap(row.getString("chap_user"), row.getString("chap_secret")),
+              new TargetSpec.Chap(
+                  row.getString("chap_user"),
+                  secrets.open(row.getString("chap_secret"), id + "/chap")),
               mutualUser == null
                   ? null
-                  : new TargetSpec.Chap(mutualUser, row.getString("mutual_secret")),
+                  : new TargetSpec.Chap(
+                      mutualUser, secrets.open(row.getString("mutual_secret"), id + "/mutual")),
               row.getOffsetDateTime("created_at").toInstant(),
               row.getString("created_by")));
     }

@@ -41,9 +41,21 @@ public final class TargetVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     DiscsConfig config = context.config();
+    // The key file is blocking work.
+    return vertx
+        .executeBlocking(
+            () ->
+                SecretBox.load(
+                    config.dataDir(), config.security().configuredSecretsKey().orElse(null)),
+            false)
+        .compose(this::startWith);
+  }
+
+  private Future<?> startWith(SecretBox secrets) {
+    DiscsConfig config = context.config();
     commands = vertx.createSharedWorkerExecutor("discs-commands", 4, 2, TimeUnit.MINUTES);
     IscsiService backend = new MeteredIscsiService(backend(config), context.metrics().registry());
-    TargetRepository repository = new TargetRepository(context.pool());
+    TargetRepository repository = new TargetRepository(context.pool(), secrets);
     IscsiNames names = new IscsiNames(config.iqnAuthority());
     ImageService images =
         new ServiceProxyBuilder(vertx)

@@ -39,6 +39,35 @@ public final class TestDatabase {
     return new DatabaseUrl(admin.host(), admin.port(), name, admin.user(), admin.password());
   }
 
+  /**
+   * The role tests run the services as, apart from the owner: see db/migration/afterMigrate.sql.
+   */
+  public static final String APP_ROLE = "discs_test_app";
+
+  private static final String APP_PASSWORD = "app-role-password-for-tests";
+
+  /**
+   * {@code owner}'s database, reached as a login role that owns nothing (made once per server), as
+   * the standalone's embedded database and the roles in infra/postgres do.
+   */
+  public static synchronized DatabaseUrl appRole(DatabaseUrl owner) {
+    try (Connection connection =
+            DriverManager.getConnection(owner.jdbcUrl(), owner.user(), owner.password());
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+              + APP_ROLE
+              + "') THEN CREATE ROLE "
+              + APP_ROLE
+              + " LOGIN PASSWORD '"
+              + APP_PASSWORD
+              + "'; END IF; END $$");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create the test application role on " + owner, e);
+    }
+    return new DatabaseUrl(owner.host(), owner.port(), owner.database(), APP_ROLE, APP_PASSWORD);
+  }
+
   private static DatabaseUrl server() {
     if (server == null) {
       server = startServer();

@@ -46,7 +46,7 @@ public final class AccessControl {
           .compose(
               identity ->
                   revocations
-                      .isRevoked(identity.username(), identity.issuedAtMs())
+                      .isRevoked(identity)
                       .compose(
                           revoked ->
                               revoked
@@ -61,6 +61,7 @@ public final class AccessControl {
                   return;
                 }
                 TokenService.Identity identity = result.result();
+                ctx.put(IDENTITY, identity);
                 Caller caller =
                     new Caller(
                         identity.username(),
@@ -84,6 +85,17 @@ public final class AccessControl {
                 ctx.next();
               });
     };
+  }
+
+  private static final String IDENTITY = "discs.identity";
+
+  /** The verified token {@link #require} accepted; only valid behind it. */
+  public static TokenService.Identity identity(RoutingContext ctx) {
+    TokenService.Identity identity = ctx.get(IDENTITY);
+    if (identity == null) {
+      throw new IllegalStateException("route is not behind AccessControl");
+    }
+    return identity;
   }
 
   /** The caller {@link #require} established; only valid behind it. */

@@ -57,14 +57,34 @@ public final class AuthRoutes {
       ctx.fail(new HttpException(401, "user name or password is wrong"));
       return;
     }
-    // One attempt per name at a time, cluster-wide: the check of the lock, the password and the
-    // count happen together, so concurrent guesses cannot all slip in before the lock.
-    vertx
+    underNameLock(
+            ctx,
+            username,
+            () ->
+                throttledCheck(ctx, username, password, address, "auth.login.failed", 401)
+                    .compose(
+                        user -> {
+                          loginEvent("auth.login.succeeded", username, address, null);
+                          return Future.succeededFuture(
+                              new JsonObject()
+                                  .put("access_token", tokens.issue(user.username(), user.roles()))
+                                  .put("token_type", "Bearer")
+                                  .put("expires_in", tokens.expiresInSeconds()));
+                        }))
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * One password check per name at a time, cluster-wide: the check of the lock, the password and
+   * the count happen together, so concurrent guesses cannot all slip in before the lock. A refusal
+   * is held back by the throttle's delay outside the lock.
+   */
+  private <T> Future<T> underNameLock(
+      RoutingContext ctx, String username, java.util.function.Supplier<Future<T>> check) {
+    return vertx
         .sharedData()
-        .withLock(
-            LOGIN_LOCK_PREFIX + username,
-            LOGIN_LOCK_WAIT_MS,
-            () -> attempt(ctx, username, password, address))
+        .withLock(LOGIN_LOCK_PREFIX + username, LOGIN_LOCK_WAIT_MS, check)
         .recover(
             failure -> {
               if (failure instanceof LoginRefused refused) {
@@ -76,10 +96,60 @@ public final class AuthRoutes {
               // The lock was not had in time: too many attempts for this name are queued.
               ctx.response().putHeader("Retry-After", "5");
               return Future.failedFuture(
-                  new HttpException(429, "too many logins for this name at once; try again"));
-            })
-        .onSuccess(ctx::json)
-        .onFailure(ctx::fail);
+                  new HttpException(
+                      429, "too many password checks for this name at once; try again"));
+            });
+  }
+
+  /**
+   * The user when the password is theirs; else a count against the name and the address, and {@code
+   * wrongStatus} (or 429 while locked out). Logins and password changes go through here.
+   */
+  private Future<UserRecord> throttledCheck(
+      RoutingContext ctx,
+      String username,
+      String password,
+      String address,
+      String failureEvent,
+      int wrongStatus) {
+    return throttle
+        .lockedFor(username, address)
+        .compose(
+            locked -> {
+              if (locked.isPresent()) {
+                // Counted, not audited each: one attacker could otherwise write rows at will.
+                throttle.refusedWhileLocked(username);
+                long seconds = Math.max(1, (locked.get().toMillis() + 999) / 1000);
+                ctx.response().putHeader("Retry-After", String.valueOf(seconds));
+                return Future.failedFuture(
+                    new HttpException(
+                        429, "too many failed password checks; try again in " + seconds + " s"));
+              }
+              return checkPassword(username, password)
+                  .compose(
+                      user -> {
+                        if (user != null) {
+                          return throttle.succeeded(username).map(user);
+                        }
+                        loginEvent(failureEvent, username, address, "bad credentials");
+                        return throttle
+                            .failed(username, address)
+                            .compose(
+                                failure -> {
+                                  if (failure.lockedNow()) {
+                                    lockEvent(username, address, failure.failures());
+                                  }
+                                  return Future.failedFuture(
+                                      new LoginRefused(
+                                          failure.delay(),
+                                          new HttpException(
+                                              wrongStatus,
+                                              wrongStatus == 401
+                                                  ? "user name or password is wrong"
+                                                  : "the current password is wrong")));
+                                });
+                      });
+            });
   }
 
   /** A failed login, with how long to hold the answer back (outside the per-name lock). */
@@ -100,50 +170,6 @@ public final class AuthRoutes {
     HttpException answer() {
       return answer;
     }
-  }
-
-  private Future<JsonObject> attempt(
-      RoutingContext ctx, String username, String password, String address) {
-    return throttle
-        .lockedFor(username, address)
-        .compose(
-            locked -> {
-              if (locked.isPresent()) {
-                loginEvent("auth.login.failed", username, address, "locked");
-                long seconds = Math.max(1, (locked.get().toMillis() + 999) / 1000);
-                ctx.response().putHeader("Retry-After", String.valueOf(seconds));
-                return Future.failedFuture(
-                    new HttpException(
-                        429, "too many failed logins; try again in " + seconds + " s"));
-              }
-              return checkPassword(username, password)
-                  .compose(
-                      user -> {
-                        if (user != null) {
-                          loginEvent("auth.login.succeeded", username, address, null);
-                          return throttle
-                              .succeeded(username)
-                              .map(
-                                  v ->
-                                      new JsonObject()
-                                          .put(
-                                              "access_token",
-                                              tokens.issue(user.username(), user.roles()))
-                                          .put("token_type", "Bearer")
-                                          .put("expires_in", tokens.expiresInSeconds()));
-                        }
-                        loginEvent("auth.login.failed", username, address, "bad credentials");
-                        return throttle
-                            .failed(username, address)
-                            .compose(
-                                delay ->
-                                    Future.failedFuture(
-                                        new LoginRefused(
-                                            delay,
-                                            new HttpException(
-                                                401, "user name or password is wrong"))));
-                      });
-            });
   }
 
   public void createUser(RoutingContext ctx, JsonObject body) {
@@ -216,17 +242,40 @@ public final class AuthRoutes {
         .onFailure(ctx::fail);
   }
 
+  /** Ends the token the request carries (and only that one), until it would have expired. */
+  public void logout(RoutingContext ctx) {
+    Caller caller = AccessControl.caller(ctx);
+    TokenService.Identity identity = AccessControl.identity(ctx);
+    revocations
+        .revokeToken(identity.tokenId(), identity.expiresAtMs())
+        .onSuccess(
+            v -> {
+              events.publish(
+                  DomainEvent.of(
+                      "auth.logout",
+                      caller.username(),
+                      "user/" + caller.username(),
+                      Outcome.SUCCESS,
+                      caller.sourceIp(),
+                      new JsonObject()));
+              ctx.response().setStatusCode(204).end();
+            })
+        .onFailure(ctx::fail);
+  }
+
   /** A user changes their own password, proving the current one. */
   public void changeOwnPassword(RoutingContext ctx, JsonObject body) {
     Caller caller = AccessControl.caller(ctx);
     String current = stringField(body, "currentPassword");
     String next = Credentials.newPassword(stringField(body, "newPassword"));
-    checkPassword(caller.username(), current)
-        .compose(
-            user ->
-                user == null
-                    ? Future.failedFuture(new HttpException(403, "the current password is wrong"))
-                    : hash(next))
+    String address = AccessControl.sourceAddress(ctx);
+    underNameLock(
+            ctx,
+            caller.username(),
+            () ->
+                throttledCheck(
+                    ctx, caller.username(), current, address, "auth.password.check.failed", 403))
+        .compose(user -> hash(next))
         .compose(hash -> users.updatePassword(caller.username(), hash))
         // A changed password also ends the tokens issued under the old one.
         .compose(v -> revocations.revoke(caller.username()))
@@ -266,6 +315,28 @@ public final class AuthRoutes {
       return Future.succeededFuture();
     }
     return vertx.timer(delay.toMillis()).mapEmpty();
+  }
+
+  /**
+   * One audit row per lock: the failures that caused it, and the attempts refused while the
+   * previous lock held (counted, not written one by one).
+   */
+  private void lockEvent(String username, String address, long failures) {
+    throttle
+        .takeRefusedWhileLocked(username)
+        .otherwise(0L)
+        .onSuccess(
+            refused ->
+                events.publish(
+                    DomainEvent.of(
+                        "auth.locked",
+                        username,
+                        "user/" + username,
+                        Outcome.FAILURE,
+                        address,
+                        new JsonObject()
+                            .put("failures", failures)
+                            .put("refusedWhileLockedBefore", refused))));
   }
 
   private void loginEvent(String type, String username, String address, String reason) {

@@ -15,6 +15,7 @@ import java.util.Optional;
  */
 public final class LoginThrottle {
   static final String MAP = "discs.login-throttle";
+  private static final String REFUSED_COUNTER = "discs.login-refused.";
   private static final int ADDRESS_FACTOR = 4;
   private static final long WINDOW_MS = Duration.ofMinutes(15).toMillis();
   private static final long MAX_DELAY_MS = 4_000;
@@ -49,7 +50,14 @@ public final class LoginThrottle {
    * Counts a failure; locks the name or address that reached its limit. Answers how long to hold
    * the failed answer back: nothing for the first failure, then doubling up to a few seconds.
    */
-  public Future<Duration> failed(String username, String address) {
+  /**
+   * @param delay how long to hold the failed answer back
+   * @param lockedNow whether this failure locked the name (the moment to audit the lock)
+   * @param failures the failures counted against the name or address
+   */
+  public record Failure(Duration delay, boolean lockedNow, long failures) {}
+
+  public Future<Failure> failed(String username, String address) {
     return map()
         .compose(
             map ->
@@ -66,8 +74,27 @@ public final class LoginThrottle {
                               failures <= 1
                                   ? 0
                                   : Math.min(MAX_DELAY_MS, 250L << Math.min(10, failures - 2));
-                          return Duration.ofMillis(delay);
+                          boolean lockedNow =
+                              (Long) both.resultAt(0) >= maxFailures
+                                  || (Long) both.resultAt(1) >= (long) maxFailures * ADDRESS_FACTOR;
+                          return new Failure(Duration.ofMillis(delay), lockedNow, failures);
                         }));
+  }
+
+  /** Counts an attempt refused while the name was locked; no audit row each. */
+  public Future<Long> refusedWhileLocked(String username) {
+    return vertx
+        .sharedData()
+        .getCounter(REFUSED_COUNTER + username)
+        .compose(counter -> counter.incrementAndGet());
+  }
+
+  /** The attempts refused while locked since the last call, and back to zero. */
+  public Future<Long> takeRefusedWhileLocked(String username) {
+    return vertx
+        .sharedData()
+        .getCounter(REFUSED_COUNTER + username)
+        .compose(counter -> counter.getAndAdd(0).compose(n -> counter.addAndGet(-n).map(n)));
   }
 
   public Future<Void> succeeded(String username) {

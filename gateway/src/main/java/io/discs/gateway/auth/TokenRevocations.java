@@ -28,6 +28,12 @@ public final class TokenRevocations {
   private static final String RECENT =
       "SELECT username, revoked_at FROM token_revocations WHERE revoked_at > $1";
   private static final String FORGET_OLD = "DELETE FROM token_revocations WHERE revoked_at <= $1";
+  private static final String REVOKE_TOKEN =
+      "INSERT INTO revoked_tokens (jti, expires_at) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING";
+  private static final String FORGET_EXPIRED_TOKENS =
+      "DELETE FROM revoked_tokens WHERE expires_at <= now()";
+  private static final String LIVE_TOKENS = "SELECT jti, expires_at FROM revoked_tokens";
+  private static final String TOKEN_KEY = "jti:";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -50,9 +56,29 @@ public final class TokenRevocations {
         .compose(v -> remember(username, now.toEpochMilli()));
   }
 
-  /** Whether a token of {@code username} issued at {@code issuedAtMs} has been revoked since. */
-  public Future<Boolean> isRevoked(String username, long issuedAtMs) {
-    return map().compose(map -> map.get(username)).map(at -> at != null && issuedAtMs < at);
+  /** One token is void from now on (its holder logged out), until it would have expired. */
+  public Future<Void> revokeToken(String tokenId, long expiresAtMs) {
+    return pool.preparedQuery(REVOKE_TOKEN)
+        .execute(
+            Tuple.of(
+                tokenId,
+                OffsetDateTime.ofInstant(Instant.ofEpochMilli(expiresAtMs), ZoneOffset.UTC)))
+        .compose(v -> rememberToken(tokenId, expiresAtMs));
+  }
+
+  /** Whether the token was revoked: all of its user's older tokens, or this one alone. */
+  public Future<Boolean> isRevoked(TokenService.Identity identity) {
+    return map()
+        .compose(
+            map ->
+                Future.all(map.get(identity.username()), map.get(TOKEN_KEY + identity.tokenId())))
+        .map(
+            both -> {
+              Long userRevokedAt = both.resultAt(0);
+              Long tokenRevoked = both.resultAt(1);
+              return tokenRevoked != null
+                  || userRevokedAt != null && identity.issuedAtMs() < userRevokedAt;
+            });
   }
 
   /** At start: the revocations younger than a token's lifetime, back into shared data. */
@@ -72,7 +98,30 @@ public final class TokenRevocations {
                         row.getOffsetDateTime("revoked_at").toInstant().toEpochMilli()));
               }
               return Future.all(remembered).map(rows.rowCount());
-            });
+            })
+        .compose(
+            users ->
+                pool.query(FORGET_EXPIRED_TOKENS)
+                    .execute()
+                    .compose(v -> pool.query(LIVE_TOKENS).execute())
+                    .compose(
+                        rows -> {
+                          List<Future<Void>> remembered = new ArrayList<>();
+                          for (Row row : rows) {
+                            remembered.add(
+                                rememberToken(
+                                    row.getString("jti"),
+                                    row.getOffsetDateTime("expires_at")
+                                        .toInstant()
+                                        .toEpochMilli()));
+                          }
+                          return Future.all(remembered).map(users + rows.rowCount());
+                        }));
+  }
+
+  private Future<Void> rememberToken(String tokenId, long expiresAtMs) {
+    long ttl = Math.max(1, expiresAtMs - System.currentTimeMillis());
+    return map().compose(map -> map.put(TOKEN_KEY + tokenId, expiresAtMs, ttl));
   }
 
   private Future<Void> remember(String username, long atMs) {

@@ -121,11 +121,15 @@ public final class TokenService {
         || iat == null
         || exp + LEEWAY_SECONDS < now
         || iat - LEEWAY_SECONDS > now
+        // A token living longer than this gateway issues them was not made by it.
+        || exp - iat > expiresInSeconds() + LEEWAY_SECONDS
         || !security.issuer().equals(claims.getString("iss"))
         || !audienceOk
         || subject == null
         || subject.isEmpty()
-        || claims.getString("jti") == null
+        || !(claims.getValue("jti") instanceof String jti)
+        || jti.isEmpty()
+        || jti.length() > 64
         || !(roleClaim instanceof JsonArray roleArray)) {
       return Future.failedFuture(new InvalidToken());
     }
@@ -142,7 +146,8 @@ public final class TokenService {
             subject,
             roles,
             issuedAtMs != null ? issuedAtMs : iat * 1000,
-            (exp + LEEWAY_SECONDS) * 1000));
+            (exp + LEEWAY_SECONDS) * 1000,
+            claims.getString("jti")));
   }
 
   /** A numeric claim, or null when absent or of another type (a string "exp" is not a date). */
@@ -172,7 +177,8 @@ public final class TokenService {
   /**
    * @param expiresAtMs when the token stops being accepted, leeway included
    */
-  public record Identity(String username, List<Role> roles, long issuedAtMs, long expiresAtMs) {
+  public record Identity(
+      String username, List<Role> roles, long issuedAtMs, long expiresAtMs, String tokenId) {
     public Identity {
       roles = List.copyOf(roles);
     }

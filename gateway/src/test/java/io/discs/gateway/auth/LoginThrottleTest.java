@@ -16,10 +16,14 @@ class LoginThrottleTest {
     try {
       LoginThrottle throttle = new LoginThrottle(vertx, 3, 1);
 
-      assertThat(throttle.failed("alice", "192.0.2.1").await(5, TimeUnit.SECONDS)).isZero();
-      assertThat(throttle.failed("alice", "192.0.2.1").await(5, TimeUnit.SECONDS)).isPositive();
+      assertThat(throttle.failed("alice", "192.0.2.1").await(5, TimeUnit.SECONDS).delay()).isZero();
+      assertThat(throttle.failed("alice", "192.0.2.1").await(5, TimeUnit.SECONDS).delay())
+          .isPositive();
       assertThat(throttle.lockedFor("alice", "192.0.2.9").await(5, TimeUnit.SECONDS)).isEmpty();
-      throttle.failed("alice", "192.0.2.1").await(5, TimeUnit.SECONDS);
+      LoginThrottle.Failure third =
+          throttle.failed("alice", "192.0.2.1").await(5, TimeUnit.SECONDS);
+      assertThat(third.lockedNow()).isTrue();
+      assertThat(third.failures()).isEqualTo(3);
 
       assertThat(throttle.lockedFor("alice", "192.0.2.9").await(5, TimeUnit.SECONDS)).isPresent();
       assertThat(throttle.lockedFor("bob", "192.0.2.9").await(5, TimeUnit.SECONDS)).isEmpty();
@@ -58,7 +62,7 @@ class LoginThrottleTest {
       throttleA.failed("carol", "192.0.2.3").await(10, TimeUnit.SECONDS);
       assertThat(throttleB.lockedFor("carol", "192.0.2.4").await(10, TimeUnit.SECONDS)).isEmpty();
 
-      Duration delay = throttleB.failed("carol", "192.0.2.4").await(10, TimeUnit.SECONDS);
+      Duration delay = throttleB.failed("carol", "192.0.2.4").await(10, TimeUnit.SECONDS).delay();
 
       assertThat(delay).isPositive();
       assertThat(throttleA.lockedFor("carol", "192.0.2.5").await(10, TimeUnit.SECONDS)).isPresent();

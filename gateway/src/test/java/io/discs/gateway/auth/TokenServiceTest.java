@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class TokenServiceTest {
   private static final SecurityConfig SECURITY =
-      new SecurityConfig(null, null, "discs", "discs-api", 15, 5, 300, null);
+      new SecurityConfig(null, null, "discs", "discs-api", 15, 5, 300, null, null);
 
   @Test
   void issuesAnEs256TokenWithEveryRequiredClaim(Vertx vertx) throws Exception {

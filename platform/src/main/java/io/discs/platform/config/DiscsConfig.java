@@ -23,6 +23,7 @@ public record DiscsConfig(
     EdgeConfig edge,
     Path dataDir,
     DatabaseUrl dbUrl,
+    DatabaseUrl dbOwnerUrl,
     int dbPoolSize,
     IscsiBackendKind iscsiBackend,
     HostPort iscsiPortal,
@@ -64,6 +65,7 @@ public record DiscsConfig(
     EdgeConfig edge = EdgeConfig.read(in);
     Path dataDir = in.path(Setting.DATA_DIR);
     DatabaseUrl dbUrl = in.optional(Setting.DB_URL, DatabaseUrl::parse).orElse(null);
+    DatabaseUrl dbOwnerUrl = in.optional(Setting.DB_OWNER_URL, DatabaseUrl::parse).orElse(null);
     int poolSize = in.integer(Setting.DB_POOL_SIZE);
     IscsiBackendKind backend = in.enumValue(Setting.ISCSI_BACKEND, IscsiBackendKind.class);
     HostPort portal =
@@ -104,6 +106,7 @@ public record DiscsConfig(
         edge,
         dataDir,
         dbUrl,
+        dbOwnerUrl,
         poolSize,
         backend,
         portal,
@@ -123,6 +126,11 @@ public record DiscsConfig(
         clusterName,
         clusterHost,
         clusterPort);
+  }
+
+  /** Who runs the migrations and owns the tables: the owner role when one is named. */
+  public DatabaseUrl migrationUrl() {
+    return dbOwnerUrl != null ? dbOwnerUrl : dbUrl;
   }
 
   public Optional<DatabaseUrl> externalDatabase() {
@@ -151,7 +159,16 @@ public record DiscsConfig(
         in.integer(Setting.TOKEN_MINUTES),
         in.integer(Setting.LOGIN_MAX_FAILURES),
         in.integer(Setting.LOGIN_LOCK_SECONDS),
-        adminPassword);
+        adminPassword,
+        in.raw(Setting.SECRETS_KEY)
+            .map(
+                key -> {
+                  if (!key.matches("[0-9a-fA-F]{64}")) {
+                    throw SettingReader.invalid(Setting.SECRETS_KEY, key);
+                  }
+                  return key.toLowerCase(java.util.Locale.ROOT);
+                })
+            .orElse(null));
   }
 
   private static String name(SettingReader in, Setting setting) {
@@ -164,12 +181,21 @@ public record DiscsConfig(
 
   /** A copy with another database, for the launcher that starts an embedded one. */
   public DiscsConfig withDatabase(DatabaseUrl url) {
+    return withDatabase(url, null);
+  }
+
+  /**
+   * A copy with another database: the services connect as {@code app}, migrations run as {@code
+   * owner} (null: as {@code app}).
+   */
+  public DiscsConfig withDatabase(DatabaseUrl app, DatabaseUrl owner) {
     return new DiscsConfig(
         httpPort,
         httpHost,
         edge,
         dataDir,
-        url,
+        app,
+        owner,
         dbPoolSize,
         iscsiBackend,
         iscsiPortal,

@@ -7,7 +7,8 @@ import java.util.Optional;
  * How the gateway issues and checks tokens and slows down password guessing.
  *
  * @param jwtPrivateKey null: a key pair is generated once into the data directory
- * @param adminPassword null: a random one is generated at first start and logged once
+ * @param adminPassword null: a random one is generated at first start into a 0600 file
+ * @param secretsKeyHex null: the key of secrets at rest is generated once into the data directory
  */
 public record SecurityConfig(
     Path jwtPrivateKey,
@@ -17,10 +18,16 @@ public record SecurityConfig(
     int tokenMinutes,
     int loginMaxFailures,
     int loginLockSeconds,
-    String adminPassword) {
+    String adminPassword,
+    String secretsKeyHex) {
 
   public Optional<String> configuredAdminPassword() {
     return Optional.ofNullable(adminPassword);
+  }
+
+  /** The key of secrets at rest (CHAP), as 64 hex digits; empty: a key file in the data dir. */
+  public Optional<String> configuredSecretsKey() {
+    return Optional.ofNullable(secretsKeyHex);
   }
 
   @Override

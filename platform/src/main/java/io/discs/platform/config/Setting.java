@@ -50,6 +50,13 @@ public enum Setting {
           .shown("unset → embedded PostgreSQL in the data directory")
           .accepts("postgresql://user:password@host:port/database")
           .help("`postgresql://user:password@host:port/db`")),
+  DB_OWNER_URL(
+      spec("DISCS_DB_OWNER_URL", null)
+          .shown("unset → migrations run as `DISCS_DB_URL`'s user")
+          .accepts("postgresql://user:password@host:port/database")
+          .help(
+              "the role that owns the tables and runs migrations; `DISCS_DB_URL`'s role then gets"
+                  + " only what the services need (see `infra/postgres/roles.sql`)")),
   DB_POOL_SIZE(spec("DISCS_DB_POOL_SIZE", "8").range(1, 200).help("connections per service")),
   ISCSI_BACKEND(
       spec("DISCS_ISCSI_BACKEND", "embedded")
@@ -84,6 +91,13 @@ public enum Setting {
           .shown("unset → random, written to `<data>/initial-admin-password` (0600) at first start")
           .accepts("a password of at least 12 characters")
           .help("at least 12 characters")),
+  SECRETS_KEY(
+      spec("DISCS_SECRETS_KEY", null)
+          .shown("unset → generated once into `<data>/keys/secrets.key` (0600)")
+          .accepts("64 hex digits (a 256-bit key)")
+          .help(
+              "the AES-256-GCM key of CHAP secrets at rest; give every target-service node of a"
+                  + " cluster the same one")),
   JWT_PRIVATE_KEY(
       spec("DISCS_JWT_PRIVATE_KEY", null)
           .shown("unset → an ES256 pair generated once into `<data>/keys`")

@@ -91,7 +91,10 @@ final class SettingReader {
 
   static ConfigException invalid(Setting setting, String value) {
     String shown =
-        setting == Setting.ADMIN_PASSWORD || setting == Setting.DB_URL
+        setting == Setting.ADMIN_PASSWORD
+                || setting == Setting.DB_URL
+                || setting == Setting.DB_OWNER_URL
+                || setting == Setting.SECRETS_KEY
             ? "(hidden)"
             : "'" + value + "'";
     return new ConfigException(

@@ -41,7 +41,7 @@ public final class ServiceLauncher {
         VertxFactory.create(cfg, metrics)
             .compose(
                 vertx ->
-                    Database.migrate(vertx, cfg.dbUrl())
+                    Database.migrate(vertx, cfg.migrationUrl(), cfg.dbUrl())
                         .compose(
                             v -> {
                               var pool = Database.pool(vertx, cfg.dbUrl(), cfg.dbPoolSize());

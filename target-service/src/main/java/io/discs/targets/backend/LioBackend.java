@@ -103,8 +103,11 @@ public final class LioBackend implements IscsiService {
             .keyword("tpg_lun_or_backstore=lun0")
             .keyword("write_protect=1")
             .build());
+    // The secrets go to targetcli on its standard input: on its command line, any local user
+    // could read them in /proc while it runs.
     Command.Builder auth =
         targetcli()
+            .onStdin()
             .arg(acl)
             .keyword("set")
             .keyword("auth")

@@ -178,10 +178,10 @@ public final class TgtBackend implements IscsiService {
   /** ACLs first (re-login fails at once), then the target, then its accounts. */
   private Future<Void> teardown(TgtShow.Target target) {
     Arg.Number tid = new Arg.Number(target.tid());
-    List<Command> steps = new ArrayList<>();
+    List<Command> unbind = new ArrayList<>();
     for (String acl : target.acls()) {
       if (Arg.IQN.matcher(acl).matches()) {
-        steps.add(
+        unbind.add(
             tgtadm()
                 .option("--mode", "target")
                 .option("--op", "unbind")
@@ -190,6 +190,7 @@ public final class TgtBackend implements IscsiService {
                 .build());
       }
     }
+    List<Command> steps = new ArrayList<>();
     steps.add(
         tgtadm()
             .option("--mode", "target")
@@ -207,7 +208,21 @@ public final class TgtBackend implements IscsiService {
               .option("--user", new Arg.ChapUser(user))
               .build());
     }
-    return runAll(steps);
+    // tgtadm deletes by number: the number is read again right before, so that a tid given to
+    // another target since the first look is never deleted in this one's name.
+    return runAll(unbind)
+        .compose(v -> show())
+        .compose(
+            now ->
+                now.stream().anyMatch(t -> t.tid() == target.tid() && t.iqn().equals(target.iqn()))
+                    ? runAll(steps)
+                    : Future.failedFuture(
+                        DomainErrors.unavailable(
+                            "tgtd's target "
+                                + target.tid()
+                                + " is no longer "
+                                + target.iqn()
+                                + ": not deleted")));
   }
 
   private Future<Void> runAll(List<Command> steps) {

@@ -5,8 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** An executable from the allow-list and its checked arguments. */
-public record Command(String executable, List<Arg> args, Duration timeout) {
+/**
+ * An executable from the allow-list and its checked arguments. With {@code argsOnStdin}, the
+ * arguments are written as one line to the program's standard input instead of its command line,
+ * where every local user could read them in {@code /proc} (for programs that read commands so, like
+ * targetcli).
+ */
+public record Command(String executable, List<Arg> args, Duration timeout, boolean argsOnStdin) {
 
   public Command {
     args = List.copyOf(args);
@@ -18,7 +23,9 @@ public record Command(String executable, List<Arg> args, Duration timeout) {
 
   /** What a log line or an error may show: secrets replaced. */
   public String describe() {
-    return executable + " " + args.stream().map(Arg::shown).collect(Collectors.joining(" "));
+    return executable
+        + (argsOnStdin ? " <<< " : " ")
+        + args.stream().map(Arg::shown).collect(Collectors.joining(" "));
   }
 
   List<String> secrets() {
@@ -39,6 +46,7 @@ public record Command(String executable, List<Arg> args, Duration timeout) {
     private final String executable;
     private final List<Arg> args = new ArrayList<>();
     private Duration timeout = Duration.ofSeconds(30);
+    private boolean onStdin;
 
     private Builder(String executable) {
       this.executable = executable;
@@ -76,8 +84,14 @@ public record Command(String executable, List<Arg> args, Duration timeout) {
       return this;
     }
 
+    /** The arguments go to standard input, not the command line (they hold a secret). */
+    public Builder onStdin() {
+      this.onStdin = true;
+      return this;
+    }
+
     public Command build() {
-      return new Command(executable, args, timeout);
+      return new Command(executable, args, timeout, onStdin);
     }
   }
 }

@@ -86,9 +86,15 @@ public final class CommandRunner {
       throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>();
     argv.add(executable.toString());
-    command.args().forEach(arg -> argv.add(arg.value()));
+    if (!command.argsOnStdin()) {
+      command.args().forEach(arg -> argv.add(arg.value()));
+    }
     ProcessBuilder builder =
-        new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+        new ProcessBuilder(argv)
+            .redirectInput(
+                command.argsOnStdin()
+                    ? ProcessBuilder.Redirect.PIPE
+                    : ProcessBuilder.Redirect.from(nullDevice()));
     Map<String, String> environment = builder.environment();
     environment.clear();
     environment.put("PATH", String.join(":", SEARCH_PATH));
@@ -96,6 +102,19 @@ public final class CommandRunner {
     long began = System.nanoTime();
     Process process = builder.start();
     started.incrementAndGet();
+    if (command.argsOnStdin()) {
+      // Every argument is a checked word (no spaces, no newlines): one line, one command.
+      try (var stdin = process.getOutputStream()) {
+        stdin.write(
+            (command.args().stream()
+                        .map(Arg::value)
+                        .collect(java.util.stream.Collectors.joining(" "))
+                    + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } catch (IOException closedEarly) {
+        // The program exited without reading: its exit code and output say why.
+      }
+    }
     OutputCollector stdout = new OutputCollector(process.getInputStream());
     OutputCollector stderr = new OutputCollector(process.getErrorStream());
     stdout.start();

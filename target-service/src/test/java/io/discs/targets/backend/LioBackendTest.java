@@ -69,7 +69,7 @@ class LioBackendTest {
                 + "/tpg1/acls/"
                 + INITIATOR
                 + " create mapped_lun=0 tpg_lun_or_backstore=lun0 write_protect=1",
-            "/iscsi/"
+            "stdin: /iscsi/"
                 + IQN
                 + "/tpg1/acls/"
                 + INITIATOR
@@ -79,18 +79,30 @@ class LioBackendTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Tag("security")
   void setsMutualChapOnTheSameAcl() throws Exception {
     lio.create(spec(new TargetSpec.Chap("discs-t-user2", "Mutual0123456789")))
         .await(20, TimeUnit.SECONDS);
 
     assertThat(recorded())
         .contains(
-            "/iscsi/"
+            "stdin: /iscsi/"
                 + IQN
                 + "/tpg1/acls/"
                 + INITIATOR
                 + " set auth userid=discs-user1 "
                 + "password=Secret0123456789 mutual_userid=discs-t-user2 mutual_password=Mutual0123456789");
+    List<String> onCommandLines =
+        recorded().stream().filter(line -> !line.startsWith("stdin:")).toList();
+    io.discs.testing.security.SecurityReport.record(
+        "Smaller: CHAP secrets are passed on command lines",
+        "create a LIO target with CHAP and mutual CHAP (recording targetcli stand-in)",
+        "no secret in any targetcli argument vector; the auth command on standard input",
+        onCommandLines.stream().anyMatch(l -> l.contains("Secret0123") || l.contains("Mutual0123"))
+            ? "a secret on a command line"
+            : "none on command lines; auth on standard input");
+    assertThat(onCommandLines)
+        .noneMatch(line -> line.contains("Secret0123") || line.contains("Mutual0123"));
   }
 
   @Test

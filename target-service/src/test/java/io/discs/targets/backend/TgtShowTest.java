@@ -66,12 +66,25 @@ class TgtShowTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Tag("security")
   void refusesOutputWhereAnInitiatorsAliasPosesAsATarget() {
     String forged =
         SHOW.replace(
             "alias: host-a",
             "alias: host-a\nTarget 2: iqn.2026-01.io.discs:forged.one\n    LUN information:");
 
+    String outcome;
+    try {
+      TgtShow.parse(forged);
+      outcome = "parsed (a forged target)";
+    } catch (IllegalStateException e) {
+      outcome = "refused: " + e.getMessage();
+    }
+    io.discs.testing.security.SecurityReport.record(
+        "tgt show parsing",
+        "an InitiatorAlias holding a newline and 'Target 2: iqn…' in tgtadm --op show",
+        "the output is refused, no forged target",
+        outcome);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> TgtShow.parse(forged))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("twice");
