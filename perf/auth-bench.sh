@@ -12,5 +12,7 @@ wrk -t2 -c32 -d5s http://127.0.0.1:18282/health > /dev/null 2>&1  # warm-up
 H=$(wrk -t2 -c32 -d10s http://127.0.0.1:18282/health | awk '/Requests\/sec/{print $2}')
 wrk -t2 -c32 -d5s -H "Authorization: Bearer $T" http://127.0.0.1:18282/api/v1/sessions > /dev/null 2>&1
 A=$(wrk -t2 -c32 -d10s -H "Authorization: Bearer $T" http://127.0.0.1:18282/api/v1/sessions | awk '/Requests\/sec/{print $2}')
-echo "$LABEL health=$H authenticated_GET_sessions=$A ratio=$(python3 -c "print(round($A/$H,4))")"
+wrk -t2 -c32 -d5s -H "Authorization: Bearer $T" http://127.0.0.1:18282/api/v1/images > /dev/null 2>&1
+I=$(wrk -t2 -c32 -d10s -H "Authorization: Bearer $T" http://127.0.0.1:18282/api/v1/images | awk '/Requests\/sec/{print $2}')
+echo "$LABEL health=$H authenticated_GET_sessions=$A ratio=$(python3 -c "print(round($A/$H,4))") authenticated_GET_images=$I ratio=$(python3 -c "print(round($I/$H,4))")"
 kill $PID; wait $PID 2>/dev/null; rm -rf $D

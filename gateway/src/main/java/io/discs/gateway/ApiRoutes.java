@@ -69,6 +69,7 @@ final class ApiRoutes {
     Router api = Router.router(vertx);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(JSON_BODY_LIMIT);
     TimeoutHandler deadline = TimeoutHandler.create(config.requestTimeoutSeconds() * 1000L, 503);
+    api.route().handler(Requests::refuseControlCharactersInQuery);
     api.route("/uploads*").handler(ResumableRoutes::protocol);
     for (Operation operation : Operation.values()) {
       Handler<RoutingContext> handler = handlers.get(operation);

@@ -9,6 +9,22 @@ import io.vertx.ext.web.RoutingContext;
 final class Requests {
   private Requests() {}
 
+  /**
+   * First on every API route: query parameters holding NUL or other control characters are refused
+   * (400) before they can reach a query (PostgreSQL refuses NUL in text with an error).
+   */
+  static void refuseControlCharactersInQuery(RoutingContext ctx) {
+    for (var param : ctx.queryParams()) {
+      if (param.getValue().chars().anyMatch(Character::isISOControl)) {
+        ctx.fail(
+            io.discs.platform.error.DomainErrors.badRequest(
+                "query parameter '" + param.getKey() + "' holds a control character"));
+        return;
+      }
+    }
+    ctx.next();
+  }
+
   static int intParam(RoutingContext ctx, String name, int defaultValue, int min, int max) {
     String text = ctx.request().getParam(name);
     if (text == null || text.isEmpty()) {

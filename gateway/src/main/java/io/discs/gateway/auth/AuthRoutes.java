@@ -48,6 +48,12 @@ public final class AuthRoutes {
     this.hashing = hashing;
   }
 
+  /** Password checks (logins, password changes) queued or running on this gateway at most. */
+  static final int MAX_PENDING_CHECKS = 32;
+
+  private final java.util.concurrent.atomic.AtomicInteger pendingChecks =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   public void issueToken(RoutingContext ctx, JsonObject body) {
     String username = stringField(body, "username");
     String password = stringField(body, "password");
@@ -90,7 +96,10 @@ public final class AuthRoutes {
               if (failure instanceof LoginRefused refused) {
                 return delay(refused.delay()).compose(v -> Future.failedFuture(refused.answer()));
               }
-              if (failure instanceof HttpException) {
+              if (failure instanceof HttpException http) {
+                if (http.getStatusCode() == 503) {
+                  ctx.response().putHeader("Retry-After", "2");
+                }
                 return Future.failedFuture(failure);
               }
               // The lock was not had in time: too many attempts for this name are queued.
@@ -289,6 +298,13 @@ public final class AuthRoutes {
 
   /** The user when the password is theirs, else null; equally slow for unknown names. */
   private Future<UserRecord> checkPassword(String username, String password) {
+    // Each check costs about a core for a tenth of a second: beyond a bound, the work queued is
+    // refused at once rather than left to grow (one check per name runs at a time already).
+    if (pendingChecks.incrementAndGet() > MAX_PENDING_CHECKS) {
+      pendingChecks.decrementAndGet();
+      return Future.failedFuture(
+          new HttpException(503, "too many password checks at once; try again in a few seconds"));
+    }
     return users
         .find(username)
         .compose(
@@ -303,7 +319,8 @@ public final class AuthRoutes {
                           ? found.get()
                           : null;
                     },
-                    false));
+                    false))
+        .andThen(done -> pendingChecks.decrementAndGet());
   }
 
   private Future<String> hash(String password) {
