@@ -6,14 +6,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** Reads what a request carries, turning anything malformed into a 400 instead of an exception. */
-final class Requests {
+public final class Requests {
   private Requests() {}
 
   /**
    * First on every API route: query parameters holding NUL or other control characters are refused
    * (400) before they can reach a query (PostgreSQL refuses NUL in text with an error).
    */
-  static void refuseControlCharactersInQuery(RoutingContext ctx) {
+  public static void refuseControlCharactersInQuery(RoutingContext ctx) {
     for (var param : ctx.queryParams()) {
       if (param.getValue().chars().anyMatch(Character::isISOControl)) {
         ctx.fail(
@@ -25,7 +25,7 @@ final class Requests {
     ctx.next();
   }
 
-  static int intParam(RoutingContext ctx, String name, int defaultValue, int min, int max) {
+  public static int intParam(RoutingContext ctx, String name, int defaultValue, int min, int max) {
     String text = ctx.request().getParam(name);
     if (text == null || text.isEmpty()) {
       return defaultValue;
@@ -42,7 +42,7 @@ final class Requests {
         "query parameter '" + name + "' must be a whole number from " + min + " to " + max);
   }
 
-  static JsonObject jsonBody(RoutingContext ctx) {
+  public static JsonObject jsonBody(RoutingContext ctx) {
     try {
       JsonObject body = ctx.body().asJsonObject();
       if (body == null) {
@@ -55,7 +55,7 @@ final class Requests {
   }
 
   /** A field that must be a string when present. */
-  static String optionalString(JsonObject body, String field) {
+  public static String optionalString(JsonObject body, String field) {
     Object value = body.getValue(field);
     if (value != null && !(value instanceof String)) {
       throw DomainErrors.badRequest("'" + field + "' must be a string");

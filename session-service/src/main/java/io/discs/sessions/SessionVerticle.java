@@ -31,7 +31,7 @@ public final class SessionVerticle extends VerticleBase {
   public Future<?> start() {
     DiscsConfig config = context.config();
     SessionRepository repository = new SessionRepository(context.pool());
-    Leases leases = new Leases(vertx, config.leaseSeconds());
+    Leases leases = new Leases(vertx, config.sessions().leaseSeconds());
     TargetService targets =
         new ServiceProxyBuilder(vertx)
             .setAddress(Addresses.TARGET_SERVICE)
@@ -50,9 +50,9 @@ public final class SessionVerticle extends VerticleBase {
             images,
             context.events(),
             new SessionSettings(
-                config.maxSessionsPerUser(),
-                config.heartbeatSeconds(),
-                config.iscsiPortal().toString()));
+                config.sessions().maxPerUser(),
+                config.sessions().heartbeatSeconds(),
+                config.targets().portal().toString()));
     Reaper reaper = new Reaper(vertx, repository, leases, service);
     Counter expiredSessions =
         Counter.builder("discs.sessions.expired")
@@ -65,7 +65,7 @@ public final class SessionVerticle extends VerticleBase {
             v ->
                 timer =
                     vertx.setPeriodic(
-                        config.reaperSeconds() * 1000L,
+                        config.sessions().reaperSeconds() * 1000L,
                         id ->
                             reaper
                                 .reap()

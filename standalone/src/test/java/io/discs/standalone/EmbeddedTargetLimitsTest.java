@@ -177,7 +177,7 @@ class EmbeddedTargetLimitsTest {
   }
 
   private static int port() {
-    return system.config.iscsiListen().port();
+    return system.config.targets().listen().port();
   }
 
   private static double bytesReadFromImages() throws Exception {

@@ -373,7 +373,7 @@ class EmbeddedTargetTest {
   }
 
   private static String portal() {
-    return system.config.iscsiPortal().toString();
+    return system.config.targets().portal().toString();
   }
 
   private static String credentials(JsonObject target) {

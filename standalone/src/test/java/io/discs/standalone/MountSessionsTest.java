@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.discs.testing.DiscImages;
 import io.discs.testing.Processes;
 import io.discs.testing.SystemTools;
-import io.discs.testing.TgtDaemon;
+import io.discs.testing.TgtdExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MountSessionsTest {
   private static final int LEASE = 10;
   private static final String INITIATOR = "iqn.2026-01.test.discs:laptop";
-  private static TgtDaemon tgtd;
+  @RegisterExtension static final TgtdExtension tgtd = new TgtdExtension();
   private static TestSystem system;
   private static String admin;
   private static String user;
@@ -38,7 +39,6 @@ class MountSessionsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    tgtd = TgtDaemon.start();
     system = TestSystem.start(settings());
     admin = system.adminToken();
     system.createUser(admin, "olga", "operator-password", "operator");
@@ -49,30 +49,24 @@ class MountSessionsTest {
   }
 
   private static Map<String, String> settings() {
-    return Map.of(
-        "DISCS_ISCSI_BACKEND",
-        "tgt",
-        "DISCS_TGT_CONTROL_PORT",
-        String.valueOf(tgtd.controlPort()),
-        "DISCS_ISCSI_PORTAL",
-        tgtd.portal(),
-        "DISCS_LEASE_SECONDS",
-        String.valueOf(LEASE),
-        "DISCS_HEARTBEAT_SECONDS",
-        "3",
-        "DISCS_REAPER_SECONDS",
-        "1",
-        "DISCS_MAX_SESSIONS_PER_USER",
-        "3");
+    Map<String, String> settings = tgtd.backendSettings();
+    settings.putAll(
+        Map.of(
+            "DISCS_LEASE_SECONDS",
+            String.valueOf(LEASE),
+            "DISCS_HEARTBEAT_SECONDS",
+            "3",
+            "DISCS_REAPER_SECONDS",
+            "1",
+            "DISCS_MAX_SESSIONS_PER_USER",
+            "3"));
+    return settings;
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (system != null) {
       system.close();
-    }
-    if (tgtd != null) {
-      tgtd.close();
     }
   }
 

@@ -65,7 +65,9 @@ class PrometheusRulesTest {
           .await(30, TimeUnit.SECONDS);
       try (RawInitiator stranger =
           new RawInitiator(
-              "127.0.0.1", system.config.iscsiListen().port(), "iqn.2026-01.test.discs:nobody")) {
+              "127.0.0.1",
+              system.config.targets().listen().port(),
+              "iqn.2026-01.test.discs:nobody")) {
         stranger.loginWithChap("iqn.2026-01.io.discs:no.such.target", "user", "secret-secret-1");
       }
       Thread.sleep(200);

@@ -161,7 +161,7 @@ class StandaloneTest {
 
     assertThat(discovery.statusCode()).isEqualTo(200);
     assertThat(discovery.bodyAsJsonObject().getJsonArray("portals").getList())
-        .containsExactly(system.config.iscsiPortal().toString());
+        .containsExactly(system.config.targets().portal().toString());
   }
 
   private static HttpResponse<Buffer> send(HttpMethod method, String path) throws Exception {

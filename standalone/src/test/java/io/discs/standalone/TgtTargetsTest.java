@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.discs.testing.DiscImages;
 import io.discs.testing.Processes;
 import io.discs.testing.SystemTools;
-import io.discs.testing.TgtDaemon;
+import io.discs.testing.TgtdExtension;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -18,12 +18,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Targets through the API on a real tgtd, read by real initiators (libiscsi, QEMU). */
 class TgtTargetsTest {
   private static final String INITIATOR = "iqn.2026-01.test.discs:client-a";
-  private static TgtDaemon tgtd;
+  @RegisterExtension static final TgtdExtension tgtd = new TgtdExtension();
   private static TestSystem system;
   private static String operator;
   private static JsonObject image;
@@ -33,18 +34,9 @@ class TgtTargetsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    tgtd = TgtDaemon.start();
-    system =
-        TestSystem.start(
-            Map.of(
-                "DISCS_ISCSI_BACKEND",
-                "tgt",
-                "DISCS_TGT_CONTROL_PORT",
-                String.valueOf(tgtd.controlPort()),
-                "DISCS_ISCSI_PORTAL",
-                tgtd.portal(),
-                "DISCS_RECONCILE_SECONDS",
-                "2"));
+    Map<String, String> settings = tgtd.backendSettings();
+    settings.put("DISCS_RECONCILE_SECONDS", "2");
+    system = TestSystem.start(settings);
     String admin = system.adminToken();
     system.createUser(admin, "oscar", "operator-password", "operator");
     operator = system.token("oscar", "operator-password");
@@ -56,9 +48,6 @@ class TgtTargetsTest {
   static void stop() throws Exception {
     if (system != null) {
       system.close();
-    }
-    if (tgtd != null) {
-      tgtd.close();
     }
   }
 

@@ -56,7 +56,7 @@ public final class TargetVerticle extends VerticleBase {
     commands = vertx.createSharedWorkerExecutor("discs-commands", 4, 2, TimeUnit.MINUTES);
     IscsiService backend = new MeteredIscsiService(backend(config), context.metrics().registry());
     TargetRepository repository = new TargetRepository(context.pool(), secrets);
-    IscsiNames names = new IscsiNames(config.iqnAuthority());
+    IscsiNames names = new IscsiNames(config.targets().iqnAuthority());
     ImageService images =
         new ServiceProxyBuilder(vertx)
             .setAddress(Addresses.IMAGE_SERVICE)
@@ -70,7 +70,7 @@ public final class TargetVerticle extends VerticleBase {
             names,
             context.events(),
             config.dataDir(),
-            config.iscsiPortal().toString());
+            config.targets().portal().toString());
     Reconciler reconciler =
         new Reconciler(
             repository,
@@ -92,14 +92,14 @@ public final class TargetVerticle extends VerticleBase {
                     v ->
                         LOG.info(
                             "embedded iSCSI target listening on {} (portal {})",
-                            config.iscsiListen(),
-                            config.iscsiPortal()))
+                            config.targets().listen(),
+                            config.targets().portal()))
                 .recover(
                     failure ->
                         Future.failedFuture(
                             new IllegalStateException(
                                 "the embedded iSCSI target cannot listen on "
-                                    + config.iscsiListen()
+                                    + config.targets().listen()
                                     + " ("
                                     + failure.getMessage()
                                     + "); set DISCS_ISCSI_LISTEN and DISCS_ISCSI_PORTAL, "
@@ -126,7 +126,8 @@ public final class TargetVerticle extends VerticleBase {
                               failure ->
                                   LOG.warn("reconciliation failed: {}", failure.getMessage()));
               pass.run();
-              timer = vertx.setPeriodic(config.reconcileSeconds() * 1000L, id -> pass.run());
+              timer =
+                  vertx.setPeriodic(config.targets().reconcileSeconds() * 1000L, id -> pass.run());
             });
   }
 
@@ -138,21 +139,24 @@ public final class TargetVerticle extends VerticleBase {
   }
 
   private IscsiService backend(DiscsConfig config) {
-    return switch (config.iscsiBackend()) {
+    return switch (config.targets().backend()) {
       case TGT ->
           new TgtBackend(
               CommandRunner.create(commands, Map.of("tgtadm", "tgtadm")),
-              config.tgtControlPort(),
+              config.targets().tgtControlPort(),
               BlobLayout.imagesRoot(config.dataDir()));
       case LIO ->
           new LioBackend(
               CommandRunner.create(commands, Map.of("targetcli", "targetcli")),
               BlobLayout.imagesRoot(config.dataDir()),
-              config.iscsiListen());
+              config.targets().listen());
       case EMBEDDED ->
           embedded =
               new EmbeddedBackend(
-                  vertx, config.iscsiListen(), config.iscsiPortal(), context.metrics().registry());
+                  vertx,
+                  config.targets().listen(),
+                  config.targets().portal(),
+                  context.metrics().registry());
     };
   }
 }

@@ -1,11 +1,15 @@
 package io.discs.gateway.auth;
 
+import io.discs.gateway.Operation;
+import io.discs.gateway.Requests;
+import io.discs.gateway.api.ResourceRoutes;
 import io.discs.platform.Caller;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
@@ -15,9 +19,10 @@ import io.vertx.ext.web.handler.HttpException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The token endpoint and user management. Password hashing runs on its own small worker pool. */
-public final class AuthRoutes {
+public final class AuthRoutes implements ResourceRoutes {
   private static final String LOGIN_LOCK_PREFIX = "discs.login.";
   private static final long LOGIN_LOCK_WAIT_MS = 20_000;
   private final Vertx vertx;
@@ -53,6 +58,17 @@ public final class AuthRoutes {
 
   private final java.util.concurrent.atomic.AtomicInteger pendingChecks =
       new java.util.concurrent.atomic.AtomicInteger();
+
+  @Override
+  public void addTo(Map<Operation, Handler<RoutingContext>> handlers) {
+    handlers.put(Operation.ISSUE_TOKEN, ctx -> issueToken(ctx, Requests.jsonBody(ctx)));
+    handlers.put(Operation.LOGOUT, this::logout);
+    handlers.put(Operation.LIST_USERS, this::listUsers);
+    handlers.put(Operation.CREATE_USER, ctx -> createUser(ctx, Requests.jsonBody(ctx)));
+    handlers.put(Operation.DELETE_USER, this::deleteUser);
+    handlers.put(
+        Operation.CHANGE_OWN_PASSWORD, ctx -> changeOwnPassword(ctx, Requests.jsonBody(ctx)));
+  }
 
   public void issueToken(RoutingContext ctx, JsonObject body) {
     String username = stringField(body, "username");

@@ -1,10 +1,13 @@
 package io.discs.gateway.images;
 
+import io.discs.gateway.Operation;
+import io.discs.gateway.api.ResourceRoutes;
 import io.discs.gateway.auth.AccessControl;
 import io.discs.platform.LocalServices;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.ImageBlobs;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -13,12 +16,13 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 
 /**
  * Image bytes over HTTP: the streamed upload (raw body or a multipart part named {@code file}) and
  * the download with ranges. Both need image-service in this process, which owns the store.
  */
-public final class ImageRoutes {
+public final class ImageRoutes implements ResourceRoutes {
   private final Vertx vertx;
 
   private final long uploadIdleMs;
@@ -26,6 +30,13 @@ public final class ImageRoutes {
   public ImageRoutes(Vertx vertx, int uploadIdleSeconds) {
     this.vertx = vertx;
     this.uploadIdleMs = uploadIdleSeconds * 1000L;
+  }
+
+  @Override
+  public void addTo(Map<Operation, Handler<RoutingContext>> handlers) {
+    handlers.put(Operation.UPLOAD_IMAGE, this::upload);
+    handlers.put(Operation.GET_IMAGE_CONTENT, this::content);
+    handlers.put(Operation.HEAD_IMAGE_CONTENT, this::content);
   }
 
   /**

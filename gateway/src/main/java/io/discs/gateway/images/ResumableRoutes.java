@@ -1,11 +1,14 @@
 package io.discs.gateway.images;
 
+import io.discs.gateway.Operation;
+import io.discs.gateway.api.ResourceRoutes;
 import io.discs.gateway.auth.AccessControl;
 import io.discs.platform.LocalServices;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.ResumableUploads;
 import io.discs.platform.images.ResumableUploads.UploadState;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -26,7 +29,7 @@ import java.util.regex.Pattern;
  * creation-with-upload, termination, expiration, checksum with sha256), so that any tus client can
  * upload and resume. {@code GET} on an upload adds a JSON view (with the image it became).
  */
-public final class ResumableRoutes {
+public final class ResumableRoutes implements ResourceRoutes {
   static final String TUS_VERSION = "1.0.0";
   static final String OFFSET_STREAM = "application/offset+octet-stream";
   private static final String EXTENSIONS =
@@ -42,6 +45,16 @@ public final class ResumableRoutes {
     this.vertx = vertx;
     this.idleMs = idleSeconds * 1000L;
     this.maxBytes = maxBytes;
+  }
+
+  @Override
+  public void addTo(Map<Operation, Handler<RoutingContext>> handlers) {
+    handlers.put(Operation.UPLOAD_OPTIONS, this::options);
+    handlers.put(Operation.CREATE_UPLOAD, this::create);
+    handlers.put(Operation.GET_UPLOAD, this::get);
+    handlers.put(Operation.HEAD_UPLOAD, this::head);
+    handlers.put(Operation.APPEND_UPLOAD, this::append);
+    handlers.put(Operation.DELETE_UPLOAD, this::terminate);
   }
 
   /** First on every {@code /uploads} route: every answer, errors included, names the protocol. */

@@ -5,12 +5,9 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The whole configuration, read once at start and validated; nothing else reads the environment.
@@ -25,107 +22,34 @@ public record DiscsConfig(
     DatabaseUrl dbUrl,
     DatabaseUrl dbOwnerUrl,
     int dbPoolSize,
-    IscsiBackendKind iscsiBackend,
-    HostPort iscsiPortal,
-    HostPort iscsiListen,
-    Integer tgtControlPort,
-    int reconcileSeconds,
-    String iqnAuthority,
+    TargetsConfig targets,
     SecurityConfig security,
-    int leaseSeconds,
-    int heartbeatSeconds,
-    int reaperSeconds,
+    SessionsConfig sessions,
     UploadConfig uploads,
     int requestTimeoutSeconds,
-    int maxSessionsPerUser,
-    boolean cluster,
-    List<String> clusterMembers,
-    String clusterName,
-    String clusterHost,
-    int clusterPort) {
-
-  private static final Pattern IQN_AUTHORITY =
-      Pattern.compile(
-          "iqn\\.\\d{4}-(0[1-9]|1[0-2])\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
-  private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,255}");
-
-  public DiscsConfig {
-    clusterMembers = List.copyOf(clusterMembers);
-  }
+    ClusterConfig cluster) {
 
   public static DiscsConfig fromProcess() {
     return from(ConfigSources.fromProcess());
   }
 
+  /** Every setting read and checked; each owner's settings are a slice of their own. */
   public static DiscsConfig from(Map<String, String> values) {
     SettingReader in = new SettingReader(values);
-    int httpPort = in.integer(Setting.HTTP_PORT);
-    String httpHost = in.string(Setting.HTTP_HOST);
-    EdgeConfig edge = EdgeConfig.read(in);
-    Path dataDir = in.path(Setting.DATA_DIR);
-    DatabaseUrl dbUrl = in.optional(Setting.DB_URL, DatabaseUrl::parse).orElse(null);
-    DatabaseUrl dbOwnerUrl = in.optional(Setting.DB_OWNER_URL, DatabaseUrl::parse).orElse(null);
-    int poolSize = in.integer(Setting.DB_POOL_SIZE);
-    IscsiBackendKind backend = in.enumValue(Setting.ISCSI_BACKEND, IscsiBackendKind.class);
-    HostPort portal =
-        in.optional(Setting.ISCSI_PORTAL, HostPort::parse)
-            .orElseGet(() -> new HostPort(firstNonLoopbackAddress(), 3260));
-    HostPort listen =
-        in.optional(Setting.ISCSI_LISTEN, HostPort::parse)
-            .orElseGet(() -> new HostPort("0.0.0.0", portal.port()));
-    Integer tgtControlPort =
-        in.raw(Setting.TGT_CONTROL_PORT).isPresent() ? in.integer(Setting.TGT_CONTROL_PORT) : null;
-    int reconcileSeconds = in.integer(Setting.RECONCILE_SECONDS);
-    String authority = in.string(Setting.IQN_AUTHORITY);
-    if (!IQN_AUTHORITY.matcher(authority).matches() || authority.length() > 150) {
-      throw SettingReader.invalid(Setting.IQN_AUTHORITY, authority);
-    }
-    SecurityConfig security = security(in);
-    int lease = in.integer(Setting.LEASE_SECONDS);
-    int heartbeat = in.integer(Setting.HEARTBEAT_SECONDS);
-    if (heartbeat >= lease) {
-      throw SettingReader.invalid(Setting.HEARTBEAT_SECONDS, String.valueOf(heartbeat));
-    }
-    int reaper = in.integer(Setting.REAPER_SECONDS);
-    UploadConfig uploads = UploadConfig.read(in);
-    int requestTimeout = in.integer(Setting.REQUEST_TIMEOUT_SECONDS);
-    int maxSessions = in.integer(Setting.MAX_SESSIONS_PER_USER);
-    boolean cluster = in.bool(Setting.CLUSTER);
-    List<String> members =
-        in.parse(Setting.CLUSTER_MEMBERS, in.string(Setting.CLUSTER_MEMBERS), DiscsConfig::members);
-    String clusterName = in.string(Setting.CLUSTER_NAME);
-    if (!CLUSTER_NAME.matcher(clusterName).matches()) {
-      throw SettingReader.invalid(Setting.CLUSTER_NAME, clusterName);
-    }
-    String clusterHost = in.string(Setting.CLUSTER_HOST);
-    int clusterPort = in.integer(Setting.CLUSTER_PORT);
     return new DiscsConfig(
-        httpPort,
-        httpHost,
-        edge,
-        dataDir,
-        dbUrl,
-        dbOwnerUrl,
-        poolSize,
-        backend,
-        portal,
-        listen,
-        tgtControlPort,
-        reconcileSeconds,
-        authority,
-        security,
-        lease,
-        heartbeat,
-        reaper,
-        uploads,
-        requestTimeout,
-        maxSessions,
-        cluster,
-        members,
-        clusterName,
-        clusterHost,
-        clusterPort);
+        in.integer(Setting.HTTP_PORT),
+        in.string(Setting.HTTP_HOST),
+        EdgeConfig.read(in),
+        in.path(Setting.DATA_DIR),
+        in.optional(Setting.DB_URL, DatabaseUrl::parse).orElse(null),
+        in.optional(Setting.DB_OWNER_URL, DatabaseUrl::parse).orElse(null),
+        in.integer(Setting.DB_POOL_SIZE),
+        TargetsConfig.read(in, DiscsConfig::firstNonLoopbackAddress),
+        security(in),
+        SessionsConfig.read(in),
+        UploadConfig.read(in),
+        in.integer(Setting.REQUEST_TIMEOUT_SECONDS),
+        ClusterConfig.read(in));
   }
 
   /** Who runs the migrations and owns the tables: the owner role when one is named. */
@@ -197,33 +121,12 @@ public record DiscsConfig(
         app,
         owner,
         dbPoolSize,
-        iscsiBackend,
-        iscsiPortal,
-        iscsiListen,
-        tgtControlPort,
-        reconcileSeconds,
-        iqnAuthority,
+        targets,
         security,
-        leaseSeconds,
-        heartbeatSeconds,
-        reaperSeconds,
+        sessions,
         uploads,
         requestTimeoutSeconds,
-        maxSessionsPerUser,
-        cluster,
-        clusterMembers,
-        clusterName,
-        clusterHost,
-        clusterPort);
-  }
-
-  private static List<String> members(String text) {
-    List<String> members =
-        Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    if (members.isEmpty() || !members.stream().allMatch(m -> MEMBER.matcher(m).matches())) {
-      throw new IllegalArgumentException("bad member list");
-    }
-    return members;
+        cluster);
   }
 
   private static String firstNonLoopbackAddress() {
@@ -253,11 +156,11 @@ public record DiscsConfig(
         + ", db="
         + (dbUrl == null ? "embedded" : dbUrl)
         + ", iscsiBackend="
-        + iscsiBackend
+        + targets.backend()
         + ", portal="
-        + iscsiPortal
+        + targets.portal()
         + ", cluster="
-        + cluster
+        + cluster.enabled()
         + "]";
   }
 }

@@ -54,7 +54,11 @@ public final class ServiceLauncher {
     started
         .onSuccess(
             vertx -> {
-              LOG.info("discs {} started (cluster={}, db={})", service, cfg.cluster(), cfg.dbUrl());
+              LOG.info(
+                  "discs {} started (cluster={}, db={})",
+                  service,
+                  cfg.cluster().enabled(),
+                  cfg.dbUrl());
               Runtime.getRuntime()
                   .addShutdownHook(new Thread(() -> closeQuietly(vertx), "discs-shutdown"));
             })

@@ -18,19 +18,19 @@ public final class VertxFactory {
   public static Future<Vertx> create(DiscsConfig config, Metrics metrics) {
     VertxOptions options = new VertxOptions().setMetricsOptions(metrics.vertxOptions());
     var builder = Vertx.builder().with(options).withMetrics(metrics.vertxFactory());
-    if (!config.cluster()) {
+    if (!config.cluster().enabled()) {
       return Future.succeededFuture(builder.build());
     }
     options
         .getEventBusOptions()
-        .setHost(config.clusterHost())
-        .setClusterPublicHost(config.clusterHost());
+        .setHost(config.cluster().host())
+        .setClusterPublicHost(config.cluster().host());
     var hazelcast =
         HazelcastConfigs.tcpIp(
-            config.clusterName(),
-            config.clusterHost(),
-            config.clusterPort(),
-            config.clusterMembers());
+            config.cluster().name(),
+            config.cluster().host(),
+            config.cluster().port(),
+            config.cluster().members());
     return builder.withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
   }
 }

@@ -20,19 +20,19 @@ class DiscsConfigTest {
     assertThat(config.httpPort()).isEqualTo(8080);
     assertThat(config.dataDir()).isEqualTo(Path.of("./data").toAbsolutePath().normalize());
     assertThat(config.externalDatabase()).isEmpty();
-    assertThat(config.iscsiBackend()).isEqualTo(IscsiBackendKind.EMBEDDED);
-    assertThat(config.iscsiPortal().port()).isEqualTo(3260);
-    assertThat(config.iscsiListen()).isEqualTo(new HostPort("0.0.0.0", 3260));
-    assertThat(config.iqnAuthority()).isEqualTo("iqn.2026-01.io.discs");
+    assertThat(config.targets().backend()).isEqualTo(IscsiBackendKind.EMBEDDED);
+    assertThat(config.targets().portal().port()).isEqualTo(3260);
+    assertThat(config.targets().listen()).isEqualTo(new HostPort("0.0.0.0", 3260));
+    assertThat(config.targets().iqnAuthority()).isEqualTo("iqn.2026-01.io.discs");
     assertThat(config.security().configuredAdminPassword()).isEmpty();
     assertThat(config.security().tokenMinutes()).isEqualTo(15);
     assertThat(config.security().jwtPrivateKey()).isNull();
-    assertThat(config.leaseSeconds()).isEqualTo(90);
-    assertThat(config.heartbeatSeconds()).isEqualTo(30);
+    assertThat(config.sessions().leaseSeconds()).isEqualTo(90);
+    assertThat(config.sessions().heartbeatSeconds()).isEqualTo(30);
     assertThat(config.uploads().maxImageBytes()).isEqualTo(17_179_869_184L);
-    assertThat(config.maxSessionsPerUser()).isEqualTo(4);
-    assertThat(config.cluster()).isFalse();
-    assertThat(config.clusterMembers()).containsExactly("127.0.0.1");
+    assertThat(config.sessions().maxPerUser()).isEqualTo(4);
+    assertThat(config.cluster().enabled()).isFalse();
+    assertThat(config.cluster().members()).containsExactly("127.0.0.1");
   }
 
   @Test
@@ -56,17 +56,17 @@ class DiscsConfigTest {
     assertThat(config.httpPort()).isEqualTo(9090);
     assertThat(config.dbUrl())
         .isEqualTo(new DatabaseUrl("db.example", 6543, "discs", "discs", "s3cret"));
-    assertThat(config.iscsiBackend()).isEqualTo(IscsiBackendKind.TGT);
-    assertThat(config.iscsiPortal()).isEqualTo(new HostPort("192.0.2.10", 3261));
-    assertThat(config.iscsiListen()).isEqualTo(new HostPort("0.0.0.0", 3261));
-    assertThat(config.iqnAuthority()).isEqualTo("iqn.2025-12.org.example");
+    assertThat(config.targets().backend()).isEqualTo(IscsiBackendKind.TGT);
+    assertThat(config.targets().portal()).isEqualTo(new HostPort("192.0.2.10", 3261));
+    assertThat(config.targets().listen()).isEqualTo(new HostPort("0.0.0.0", 3261));
+    assertThat(config.targets().iqnAuthority()).isEqualTo("iqn.2025-12.org.example");
     assertThat(config.security().adminPassword()).isEqualTo("correct horse battery");
-    assertThat(config.leaseSeconds()).isEqualTo(120);
-    assertThat(config.heartbeatSeconds()).isEqualTo(20);
+    assertThat(config.sessions().leaseSeconds()).isEqualTo(120);
+    assertThat(config.sessions().heartbeatSeconds()).isEqualTo(20);
     assertThat(config.uploads().maxImageBytes()).isEqualTo(1_048_576L);
-    assertThat(config.maxSessionsPerUser()).isEqualTo(2);
-    assertThat(config.cluster()).isTrue();
-    assertThat(config.clusterMembers()).containsExactly("10.0.0.1", "10.0.0.2:5702");
+    assertThat(config.sessions().maxPerUser()).isEqualTo(2);
+    assertThat(config.cluster().enabled()).isTrue();
+    assertThat(config.cluster().members()).containsExactly("10.0.0.1", "10.0.0.2:5702");
   }
 
   @Test
@@ -131,7 +131,7 @@ class DiscsConfigTest {
     DiscsConfig config = DiscsConfig.from(merged);
 
     assertThat(config.httpPort()).isEqualTo(9191);
-    assertThat(config.leaseSeconds()).isEqualTo(300);
+    assertThat(config.sessions().leaseSeconds()).isEqualTo(300);
     assertThat(merged).doesNotContainKey("PATH");
   }
 

@@ -1,0 +1,80 @@
+package io.discs.gateway.api;
+
+import io.discs.gateway.Operation;
+import io.discs.gateway.Requests;
+import io.discs.gateway.auth.AccessControl;
+import io.discs.platform.images.ImageService;
+import io.discs.platform.sessions.SessionService;
+import io.discs.platform.sessions.SessionStartRequest;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+
+/** What people mount: discovery, and their sessions (start, list, heartbeat, end). */
+public final class SessionsRoutes implements ResourceRoutes {
+  private final SessionService sessions;
+  private final ImageService images;
+  private final String portal;
+
+  public SessionsRoutes(SessionService sessions, ImageService images, String portal) {
+    this.sessions = sessions;
+    this.images = images;
+    this.portal = portal;
+  }
+
+  @Override
+  public void addTo(Map<Operation, Handler<RoutingContext>> handlers) {
+    handlers.put(Operation.DISCOVERY, this::discovery);
+    handlers.put(Operation.START_SESSION, this::start);
+    handlers.put(Operation.LIST_SESSIONS, this::list);
+    handlers.put(Operation.HEARTBEAT, this::heartbeat);
+    handlers.put(Operation.END_SESSION, this::end);
+  }
+
+  private void discovery(RoutingContext ctx) {
+    Responses.json(
+        ctx,
+        200,
+        images
+            .list(null, 0, ImageService.MAX_PAGE)
+            .map(
+                list ->
+                    new JsonObject()
+                        .put("portals", new JsonArray().add(portal))
+                        .put(
+                            "images", new JsonArray(list.stream().map(i -> i.toJson()).toList()))));
+  }
+
+  private void start(RoutingContext ctx) {
+    JsonObject body = Requests.jsonBody(ctx);
+    Responses.json(
+        ctx,
+        201,
+        sessions
+            .start(
+                SessionStartRequest.of(
+                    Requests.optionalString(body, "imageId"),
+                    Requests.optionalString(body, "initiatorIqn"),
+                    Requests.optionalString(body, "deviceType")),
+                AccessControl.caller(ctx))
+            .map(s -> s.toJson()));
+  }
+
+  private void list(RoutingContext ctx) {
+    Responses.json(
+        ctx, 200, sessions.list(AccessControl.caller(ctx)).map(Responses.items(s -> s.toJson())));
+  }
+
+  private void heartbeat(RoutingContext ctx) {
+    Responses.json(
+        ctx,
+        200,
+        sessions.heartbeat(ctx.pathParam("id"), AccessControl.caller(ctx)).map(s -> s.toJson()));
+  }
+
+  private void end(RoutingContext ctx) {
+    Responses.noContent(ctx, sessions.end(ctx.pathParam("id"), AccessControl.caller(ctx)));
+  }
+}
