@@ -2,14 +2,19 @@
 -- they use the owner's): that role may read and write rows, but owns nothing, so it cannot alter a
 -- table or disable a trigger; on the audit log it may only add and read rows.
 DO $$
+DECLARE
+    s TEXT;
 BEGIN
     IF '${appRole}' <> '' AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${appRole}') THEN
-        EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', '${appRole}');
-        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %I', '${appRole}');
-        EXECUTE format('REVOKE ALL ON flyway_schema_history FROM %I', '${appRole}');
-        EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON audit_events, audit_seals FROM %I', '${appRole}');
-        EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO %I', '${appRole}');
-        EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO %I', '${appRole}');
+        FOREACH s IN ARRAY ARRAY['images', 'targets', 'sessions', 'audit', 'identity'] LOOP
+            IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = s) THEN
+                EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', s, '${appRole}');
+                EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO %I', s, '${appRole}');
+                EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO %I', s, '${appRole}');
+                EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA %I TO %I', s, '${appRole}');
+            END IF;
+        END LOOP;
+        EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON audit.audit_events, audit.audit_seals FROM %I', '${appRole}');
         -- Before PostgreSQL 15 every role may create objects in public: not the services' role.
         BEGIN
             REVOKE CREATE ON SCHEMA public FROM PUBLIC;

@@ -19,25 +19,25 @@ import java.util.List;
 final class AuditRepository {
   private static final String INSERT =
       """
-      INSERT INTO audit_events (at, type, actor, resource, outcome, source_ip, details)
+      INSERT INTO audit.audit_events (at, type, actor, resource, outcome, source_ip, details)
       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, hash
       """;
   private static final String INSERT_SEAL =
-      "INSERT INTO audit_seals (event_id, seal) VALUES ($1, $2)";
+      "INSERT INTO audit.audit_seals (event_id, seal) VALUES ($1, $2)";
   private static final String HEAD =
       """
-      SELECT (SELECT count(*) FROM audit_seals) AS sealed, event_id, seal
-      FROM audit_seals ORDER BY event_id DESC LIMIT 1
+      SELECT (SELECT count(*) FROM audit.audit_seals) AS sealed, event_id, seal
+      FROM audit.audit_seals ORDER BY event_id DESC LIMIT 1
       """;
   private static final String SEALED_PAGE =
       """
-      SELECT e.id, e.hash, s.seal FROM audit_events e LEFT JOIN audit_seals s ON s.event_id = e.id
+      SELECT e.id, e.hash, s.seal FROM audit.audit_events e LEFT JOIN audit.audit_seals s ON s.event_id = e.id
       WHERE e.id > $1 ORDER BY e.id LIMIT $2
       """;
-  private static final String SEAL_OF = "SELECT seal FROM audit_seals WHERE event_id = $1";
+  private static final String SEAL_OF = "SELECT seal FROM audit.audit_seals WHERE event_id = $1";
   private static final String SELECT =
       """
-      SELECT id, at, type, actor, resource, outcome, source_ip, details FROM audit_events
+      SELECT id, at, type, actor, resource, outcome, source_ip, details FROM audit.audit_events
       WHERE ($1::text IS NULL OR actor = $1)
         AND ($2::text IS NULL OR type = $2)
         AND ($3::timestamptz IS NULL OR at >= $3)
@@ -50,14 +50,14 @@ final class AuditRepository {
       """
       WITH chain AS (
         SELECT id, hash, prev_hash,
-               audit_row_hash(id, at, type, actor, resource, outcome, source_ip, details, prev_hash) AS expected,
+               audit.audit_row_hash(id, at, type, actor, resource, outcome, source_ip, details, prev_hash) AS expected,
                coalesce(lag(hash) OVER (ORDER BY id), repeat('0', 64)) AS previous
-        FROM audit_events)
+        FROM audit.audit_events)
       SELECT (SELECT count(*) FROM chain) AS checked, id, hash <> expected AS content_changed
       FROM chain WHERE hash <> expected OR prev_hash <> previous
       ORDER BY id LIMIT 1
       """;
-  private static final String COUNT = "SELECT count(*) AS checked FROM audit_events";
+  private static final String COUNT = "SELECT count(*) AS checked FROM audit.audit_events";
 
   private final Pool pool;
 

@@ -122,7 +122,7 @@ class AuditVerticleTest {
             () ->
                 context
                     .pool()
-                    .query("UPDATE audit_events SET actor = 'mallory'")
+                    .query("UPDATE audit.audit_events SET actor = 'mallory'")
                     .execute()
                     .await(10, TimeUnit.SECONDS))
         .hasMessageContaining("append-only");
@@ -130,13 +130,17 @@ class AuditVerticleTest {
             () ->
                 context
                     .pool()
-                    .query("DELETE FROM audit_events")
+                    .query("DELETE FROM audit.audit_events")
                     .execute()
                     .await(10, TimeUnit.SECONDS))
         .hasMessageContaining("append-only");
     assertThatThrownBy(
             () ->
-                context.pool().query("TRUNCATE audit_events").execute().await(10, TimeUnit.SECONDS))
+                context
+                    .pool()
+                    .query("TRUNCATE audit.audit_events")
+                    .execute()
+                    .await(10, TimeUnit.SECONDS))
         .hasMessageContaining("append-only");
   }
 
@@ -154,13 +158,13 @@ class AuditVerticleTest {
     // Someone with database superuser rights switches the guard off and rewrites history.
     context
         .pool()
-        .query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_immutable")
+        .query("ALTER TABLE audit.audit_events DISABLE TRIGGER audit_events_immutable")
         .execute()
         .compose(
             v ->
                 context
                     .pool()
-                    .query("UPDATE audit_events SET actor = 'mallory' WHERE id = " + third)
+                    .query("UPDATE audit.audit_events SET actor = 'mallory' WHERE id = " + third)
                     .execute())
         .await(10, TimeUnit.SECONDS);
 
@@ -183,10 +187,14 @@ class AuditVerticleTest {
 
     context
         .pool()
-        .query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_immutable")
+        .query("ALTER TABLE audit.audit_events DISABLE TRIGGER audit_events_immutable")
         .execute()
         .compose(
-            v -> context.pool().query("DELETE FROM audit_events WHERE id = " + second).execute())
+            v ->
+                context
+                    .pool()
+                    .query("DELETE FROM audit.audit_events WHERE id = " + second)
+                    .execute())
         .await(10, TimeUnit.SECONDS);
 
     assertThat(audit.verify().await(10, TimeUnit.SECONDS).firstBrokenId()).isEqualTo(third);
@@ -202,17 +210,17 @@ class AuditVerticleTest {
     // A database owner removes a row and recomputes the SHA-256 chain after it, as the trigger
     // would have: the unkeyed chain is whole again.
     superuser(
-        "ALTER TABLE audit_events DISABLE TRIGGER USER",
-        "ALTER TABLE audit_seals DISABLE TRIGGER USER",
-        "DELETE FROM audit_events WHERE id = " + second,
-        "DELETE FROM audit_seals WHERE event_id = " + second,
+        "ALTER TABLE audit.audit_events DISABLE TRIGGER USER",
+        "ALTER TABLE audit.audit_seals DISABLE TRIGGER USER",
+        "DELETE FROM audit.audit_events WHERE id = " + second,
+        "DELETE FROM audit.audit_seals WHERE event_id = " + second,
         """
         DO $$
         DECLARE r RECORD; previous CHAR(64) := repeat('0', 64);
         BEGIN
-          FOR r IN SELECT * FROM audit_events ORDER BY id LOOP
-            UPDATE audit_events SET prev_hash = previous,
-              hash = audit_row_hash(r.id, r.at, r.type, r.actor, r.resource, r.outcome,
+          FOR r IN SELECT * FROM audit.audit_events ORDER BY id LOOP
+            UPDATE audit.audit_events SET prev_hash = previous,
+              hash = audit.audit_row_hash(r.id, r.at, r.type, r.actor, r.resource, r.outcome,
                                     r.source_ip, r.details, previous)
              WHERE id = r.id RETURNING hash INTO previous;
           END LOOP;
@@ -238,15 +246,15 @@ class AuditVerticleTest {
     publish(vertx, 3);
 
     superuser(
-        "ALTER TABLE audit_events DISABLE TRIGGER USER",
+        "ALTER TABLE audit.audit_events DISABLE TRIGGER USER",
         """
-        INSERT INTO audit_events (id, at, type, actor, resource, outcome, source_ip, details,
+        INSERT INTO audit.audit_events (id, at, type, actor, resource, outcome, source_ip, details,
                                   prev_hash, hash)
         SELECT 1000, now(), 'user.created', 'admin', 'user/mallory', 'success', NULL, '{}',
                last.hash,
-               audit_row_hash(1000, now(), 'user.created', 'admin', 'user/mallory', 'success',
+               audit.audit_row_hash(1000, now(), 'user.created', 'admin', 'user/mallory', 'success',
                               NULL, '{}', last.hash)
-        FROM (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1) last
+        FROM (SELECT hash FROM audit.audit_events ORDER BY id DESC LIMIT 1) last
         """);
 
     AuditVerification verification = audit.verify().await(10, TimeUnit.SECONDS);
@@ -272,10 +280,10 @@ class AuditVerticleTest {
       vertx.undeploy(id).await(10, TimeUnit.SECONDS);
     }
     superuser(
-        "ALTER TABLE audit_events DISABLE TRIGGER USER",
-        "ALTER TABLE audit_seals DISABLE TRIGGER USER",
-        "DELETE FROM audit_events WHERE id > " + fourth,
-        "DELETE FROM audit_seals WHERE event_id > " + fourth);
+        "ALTER TABLE audit.audit_events DISABLE TRIGGER USER",
+        "ALTER TABLE audit.audit_seals DISABLE TRIGGER USER",
+        "DELETE FROM audit.audit_events WHERE id > " + fourth,
+        "DELETE FROM audit.audit_seals WHERE event_id > " + fourth);
     vertx.deployVerticle(new AuditVerticle(context)).await(30, TimeUnit.SECONDS);
 
     AuditVerification verification = audit.verify().await(10, TimeUnit.SECONDS);

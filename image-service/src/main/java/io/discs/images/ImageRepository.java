@@ -22,14 +22,15 @@ final class ImageRepository implements ImageRecords {
   private static final String LIST =
       "SELECT "
           + COLUMNS
-          + " FROM images"
+          + " FROM images.images"
           + " WHERE ($1::text IS NULL OR strpos(lower(name), lower($1)) > 0)"
           + " ORDER BY created_at, id OFFSET $2 LIMIT $3";
-  private static final String GET = "SELECT " + COLUMNS + " FROM images WHERE id = $1";
-  private static final String DELETE = "DELETE FROM images WHERE id = $1 RETURNING sha256";
-  private static final String BY_SHA = "SELECT " + COLUMNS + " FROM images WHERE sha256 = $1";
+  private static final String GET = "SELECT " + COLUMNS + " FROM images.images WHERE id = $1";
+  private static final String DELETE = "DELETE FROM images.images WHERE id = $1 RETURNING sha256";
+  private static final String BY_SHA =
+      "SELECT " + COLUMNS + " FROM images.images WHERE sha256 = $1";
   private static final String INSERT =
-      "INSERT INTO images"
+      "INSERT INTO images.images"
           + " (id, name, size_bytes, sha256, format, volume_id, bootable, details, created_by)"
           + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (sha256) DO NOTHING RETURNING "
           + COLUMNS;

@@ -136,7 +136,7 @@ class ImageServiceTest {
         .pool()
         .preparedQuery(
             """
-        INSERT INTO images (id, name, size_bytes, sha256, format, volume_id, bootable, created_by)
+        INSERT INTO images.images (id, name, size_bytes, sha256, format, volume_id, bootable, created_by)
         VALUES ($1, $2, 2048, $3, 'iso9660', 'VOL', false, 'test')
         """)
         .execute(Tuple.of(id, name, digestChar.repeat(64)))

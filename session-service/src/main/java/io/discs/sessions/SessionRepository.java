@@ -25,29 +25,32 @@ final class SessionRepository {
   private static final String LIST =
       "SELECT "
           + COLUMNS
-          + " FROM sessions WHERE ($1::text IS NULL OR owner = $1)"
+          + " FROM sessions.sessions WHERE ($1::text IS NULL OR owner = $1)"
           + " ORDER BY created_at DESC, id LIMIT 1000";
-  private static final String GET = "SELECT " + COLUMNS + " FROM sessions WHERE id = $1";
+  private static final String GET = "SELECT " + COLUMNS + " FROM sessions.sessions WHERE id = $1";
   private static final String ACTIVE =
-      "SELECT " + COLUMNS + " FROM sessions WHERE state = 'ACTIVE'";
+      "SELECT " + COLUMNS + " FROM sessions.sessions WHERE state = 'ACTIVE'";
   private static final String ACTIVE_WITH_TARGET =
-      "SELECT " + COLUMNS + " FROM sessions WHERE target_id = $1" + " AND state = 'ACTIVE'";
+      "SELECT "
+          + COLUMNS
+          + " FROM sessions.sessions WHERE target_id = $1"
+          + " AND state = 'ACTIVE'";
   private static final String ACTIVE_FOR_IMAGE =
-      "SELECT EXISTS (SELECT 1 FROM sessions WHERE image_id = $1 AND state = 'ACTIVE')";
+      "SELECT EXISTS (SELECT 1 FROM sessions.sessions WHERE image_id = $1 AND state = 'ACTIVE')";
   private static final String COUNT_ACTIVE =
-      "SELECT count(*) FROM sessions WHERE owner = $1 AND state = 'ACTIVE'";
+      "SELECT count(*) FROM sessions.sessions WHERE owner = $1 AND state = 'ACTIVE'";
   private static final String INSERT =
       """
-      INSERT INTO sessions (id, state, image_id, initiator_iqn, device_type, owner, lease_expires_at)
+      INSERT INTO sessions.sessions (id, state, image_id, initiator_iqn, device_type, owner, lease_expires_at)
       VALUES ($1, 'ACTIVE', $2, $3, $4, $5, $6)
       """;
   private static final String ATTACH =
-      "UPDATE sessions SET target_id = $2, target_iqn = $3, target_portal = $4, target_lun = $5 WHERE id = $1";
+      "UPDATE sessions.sessions SET target_id = $2, target_iqn = $3, target_portal = $4, target_lun = $5 WHERE id = $1";
 
   /** Only an ACTIVE session changes state, so two enders (user and reaper) cannot both win. */
   private static final String FINISH =
       """
-      UPDATE sessions SET state = $2, ended_at = now(), lease_expires_at = least(lease_expires_at, now())
+      UPDATE sessions.sessions SET state = $2, ended_at = now(), lease_expires_at = least(lease_expires_at, now())
       WHERE id = $1 AND state = 'ACTIVE'
       """;
 

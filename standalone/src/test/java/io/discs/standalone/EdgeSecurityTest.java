@@ -308,7 +308,7 @@ class EdgeSecurityTest {
               java.sql.DriverManager.getConnection(
                   owner.jdbcUrl(), owner.user(), owner.password());
           var sql = db.createStatement();
-          var rows = sql.executeQuery("SELECT chap_secret FROM targets")) {
+          var rows = sql.executeQuery("SELECT chap_secret FROM targets.targets")) {
         rows.next();
         stored = rows.getString(1);
       }

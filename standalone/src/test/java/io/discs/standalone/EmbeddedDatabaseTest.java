@@ -85,15 +85,15 @@ class EmbeddedDatabaseTest {
       try (Connection app = connect(db.appUrl());
           Statement sql = app.createStatement()) {
         sql.execute(
-            "INSERT INTO audit_events (at, type, actor, outcome) VALUES (now(), 't', 'a', 'success')");
+            "INSERT INTO audit.audit_events (at, type, actor, outcome) VALUES (now(), 't', 'a', 'success')");
         for (String attack :
             java.util.List.of(
-                "ALTER TABLE audit_events DISABLE TRIGGER USER",
-                "DELETE FROM audit_events",
-                "UPDATE audit_events SET actor = 'mallory'",
-                "TRUNCATE audit_events",
-                "DELETE FROM audit_seals",
-                "DROP TABLE audit_events",
+                "ALTER TABLE audit.audit_events DISABLE TRIGGER USER",
+                "DELETE FROM audit.audit_events",
+                "UPDATE audit.audit_events SET actor = 'mallory'",
+                "TRUNCATE audit.audit_events",
+                "DELETE FROM audit.audit_seals",
+                "DROP TABLE audit.audit_events",
                 "CREATE TABLE mine (v TEXT)",
                 "COPY (SELECT 1) TO PROGRAM 'id'")) {
           String refused;

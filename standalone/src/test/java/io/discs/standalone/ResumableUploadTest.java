@@ -271,7 +271,7 @@ class ResumableUploadTest {
                 system.config.migrationUrl().password());
         Statement sql = db.createStatement()) {
       sql.executeUpdate(
-          "UPDATE resumable_uploads SET expires_at = now() - interval '1 minute' WHERE id = '"
+          "UPDATE images.resumable_uploads SET expires_at = now() - interval '1 minute' WHERE id = '"
               + id
               + "'");
     }

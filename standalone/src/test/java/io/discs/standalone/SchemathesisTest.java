@@ -40,6 +40,9 @@ class SchemathesisTest {
           Processes.run(
               List.of(
                   "env",
+                  // Schemathesis keeps a cache in its working directory: the build folder's.
+                  "-C",
+                  hooks.getParent().toString(),
                   "SCHEMATHESIS_HOOKS=discs_hooks",
                   "PYTHONPATH=" + hooks,
                   venv.resolve("bin/schemathesis").toString(),

@@ -22,19 +22,19 @@ final class TargetRepository {
   private static final String COLUMNS =
       "id, iqn, image_id, image_sha256, initiator_iqn, device_type, "
           + "chap_user, chap_secret, mutual_user, mutual_secret, created_at, created_by";
-  private static final String FROM = " FROM targets";
+  private static final String FROM = " FROM targets.targets";
   private static final String LIST = "SELECT " + COLUMNS + FROM + " ORDER BY created_at, id";
   private static final String GET = "SELECT " + COLUMNS + FROM + " WHERE id = $1";
   private static final String SERVES_IMAGE =
-      "SELECT EXISTS (SELECT 1 FROM targets WHERE image_id = $1)";
+      "SELECT EXISTS (SELECT 1 FROM targets.targets WHERE image_id = $1)";
   private static final String INSERT =
       """
-      INSERT INTO targets (id, iqn, image_id, image_sha256, initiator_iqn, device_type, chap_user, chap_secret,
+      INSERT INTO targets.targets (id, iqn, image_id, image_sha256, initiator_iqn, device_type, chap_user, chap_secret,
                            mutual_user, mutual_secret, created_by)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
       """;
-  private static final String DELETE = "DELETE FROM targets WHERE id = $1";
-  private static final String COUNT = "SELECT count(*) FROM targets";
+  private static final String DELETE = "DELETE FROM targets.targets WHERE id = $1";
+  private static final String COUNT = "SELECT count(*) FROM targets.targets";
 
   /** A row, with what the backend needs to (re)create it. */
   record StoredTarget(

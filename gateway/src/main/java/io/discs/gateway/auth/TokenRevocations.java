@@ -22,17 +22,18 @@ public final class TokenRevocations {
   static final String MAP = "discs.token-revocations";
   private static final String UPSERT =
       """
-      INSERT INTO token_revocations (username, revoked_at) VALUES ($1, $2)
+      INSERT INTO identity.token_revocations (username, revoked_at) VALUES ($1, $2)
       ON CONFLICT (username) DO UPDATE SET revoked_at = excluded.revoked_at
       """;
   private static final String RECENT =
-      "SELECT username, revoked_at FROM token_revocations WHERE revoked_at > $1";
-  private static final String FORGET_OLD = "DELETE FROM token_revocations WHERE revoked_at <= $1";
+      "SELECT username, revoked_at FROM identity.token_revocations WHERE revoked_at > $1";
+  private static final String FORGET_OLD =
+      "DELETE FROM identity.token_revocations WHERE revoked_at <= $1";
   private static final String REVOKE_TOKEN =
-      "INSERT INTO revoked_tokens (jti, expires_at) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING";
+      "INSERT INTO identity.revoked_tokens (jti, expires_at) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING";
   private static final String FORGET_EXPIRED_TOKENS =
-      "DELETE FROM revoked_tokens WHERE expires_at <= now()";
-  private static final String LIVE_TOKENS = "SELECT jti, expires_at FROM revoked_tokens";
+      "DELETE FROM identity.revoked_tokens WHERE expires_at <= now()";
+  private static final String LIVE_TOKENS = "SELECT jti, expires_at FROM identity.revoked_tokens";
   private static final String TOKEN_KEY = "jti:";
 
   private final Vertx vertx;

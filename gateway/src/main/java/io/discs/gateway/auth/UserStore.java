@@ -12,22 +12,23 @@ import java.util.Optional;
 /** The {@code users} table. */
 public final class UserStore {
   private static final String COLUMNS = "username, password_hash, roles, created_at, created_by";
-  private static final String GET = "SELECT " + COLUMNS + " FROM users WHERE username = $1";
-  private static final String LIST = "SELECT " + COLUMNS + " FROM users ORDER BY username";
+  private static final String GET =
+      "SELECT " + COLUMNS + " FROM identity.users WHERE username = $1";
+  private static final String LIST = "SELECT " + COLUMNS + " FROM identity.users ORDER BY username";
   private static final String INSERT =
       """
-      INSERT INTO users (username, password_hash, roles, created_by) VALUES ($1, $2, $3, $4)
+      INSERT INTO identity.users (username, password_hash, roles, created_by) VALUES ($1, $2, $3, $4)
       ON CONFLICT (username) DO NOTHING
       """;
   private static final String UPDATE_PASSWORD =
-      "UPDATE users SET password_hash = $2, password_changed_at = now() WHERE username = $1";
+      "UPDATE identity.users SET password_hash = $2, password_changed_at = now() WHERE username = $1";
 
   /** One statement, so two admins deleting each other at once cannot leave none. */
   private static final String DELETE_UNLESS_LAST_ADMIN =
       """
-      DELETE FROM users WHERE username = $1
+      DELETE FROM identity.users WHERE username = $1
         AND (NOT ('admin' = ANY(roles))
-             OR (SELECT count(*) FROM users WHERE 'admin' = ANY(roles)) > 1)
+             OR (SELECT count(*) FROM identity.users WHERE 'admin' = ANY(roles)) > 1)
       """;
 
   private final Pool pool;

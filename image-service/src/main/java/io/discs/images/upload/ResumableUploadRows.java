@@ -14,24 +14,25 @@ public final class ResumableUploadRows {
   private static final String COLUMNS =
       "id, owner, name, length, received, expected_sha256, image_id, expires_at";
   private static final String INSERT =
-      "INSERT INTO resumable_uploads (id, owner, name, length, expected_sha256, expires_at)"
+      "INSERT INTO images.resumable_uploads (id, owner, name, length, expected_sha256, expires_at)"
           + " VALUES ($1, $2, $3, $4, $5, $6) RETURNING "
           + COLUMNS;
-  private static final String GET = "SELECT " + COLUMNS + " FROM resumable_uploads WHERE id = $1";
+  private static final String GET =
+      "SELECT " + COLUMNS + " FROM images.resumable_uploads WHERE id = $1";
   private static final String OPEN_BY_OWNER =
-      "SELECT count(*) FROM resumable_uploads WHERE owner = $1 AND image_id IS NULL";
+      "SELECT count(*) FROM images.resumable_uploads WHERE owner = $1 AND image_id IS NULL";
   private static final String ADVANCE =
-      "UPDATE resumable_uploads SET received = $2, expires_at = $3 WHERE id = $1 RETURNING "
+      "UPDATE images.resumable_uploads SET received = $2, expires_at = $3 WHERE id = $1 RETURNING "
           + COLUMNS;
   private static final String COMPLETE =
-      "UPDATE resumable_uploads SET received = length, image_id = $2, expires_at = $3"
+      "UPDATE images.resumable_uploads SET received = length, image_id = $2, expires_at = $3"
           + " WHERE id = $1 RETURNING "
           + COLUMNS;
-  private static final String DELETE = "DELETE FROM resumable_uploads WHERE id = $1";
+  private static final String DELETE = "DELETE FROM images.resumable_uploads WHERE id = $1";
   private static final String DELETE_EXPIRED =
-      "DELETE FROM resumable_uploads WHERE expires_at < now() RETURNING " + COLUMNS;
+      "DELETE FROM images.resumable_uploads WHERE expires_at < now() RETURNING " + COLUMNS;
   private static final String UNFINISHED_IDS =
-      "SELECT id FROM resumable_uploads WHERE image_id IS NULL";
+      "SELECT id FROM images.resumable_uploads WHERE image_id IS NULL";
 
   /**
    * @param expectedSha256 null when the client named none
