@@ -125,6 +125,7 @@ public final class GatewayVerticle extends VerticleBase {
     var edge = context.config().edge();
     HeaderDeadline headerDeadline = new HeaderDeadline(vertx);
     Router root = Router.router(vertx);
+    root.route().handler(RequestLog::handle);
     root.route().handler(headerDeadline::arrived);
     root.route().handler(new ClientAddresses(edge.trustedProxies())::resolve);
     root.route().handler(SecurityHeaders::apply);

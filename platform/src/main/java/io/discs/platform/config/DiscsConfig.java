@@ -36,6 +36,10 @@ public record DiscsConfig(
   /** Every setting read and checked; each owner's settings are a slice of their own. */
   public static DiscsConfig from(Map<String, String> values) {
     SettingReader in = new SettingReader(values);
+    String logFormat = in.string(Setting.LOG_FORMAT);
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw SettingReader.invalid(Setting.LOG_FORMAT, logFormat);
+    }
     return new DiscsConfig(
         in.integer(Setting.HTTP_PORT),
         in.string(Setting.HTTP_HOST),

@@ -184,6 +184,13 @@ public enum Setting {
           .range(1, 65535)
           .accepts("a port number from 1 to 65535")
           .help("the Hazelcast port (the next ones are tried if taken)")),
+  LOG_FORMAT(
+      spec("DISCS_LOG_FORMAT", "text")
+          .accepts("text or json")
+          .help(
+              "`json`: one JSON object per line (time, level, logger, message; request lines add"
+                  + " requestId, user, method, route, status, durationMs); an environment variable"
+                  + " only, since logging starts before the settings are read")),
   CONFIG_FILE(
       spec(ConfigSources.CONFIG_FILE, null)
           .accepts("a properties file with DISCS_* keys")
