@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The server and token of the last login, in the user's config directory, readable by them alone;
@@ -43,31 +41,19 @@ record Credentials(String server, String username, String token, String ca) {
     }
   }
 
-  /**
-   * Written to a private temporary file and moved into place, so the token is never readable by
-   * others.
-   */
+  /** Kept readable by the user alone ({@link PrivateFile}). */
   void save(Path directory) {
     try {
-      Files.createDirectories(directory);
-      Path temp =
-          Files.createTempFile(
-              directory,
-              "credentials",
-              ".tmp",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      JSON.writeValue(
-          temp.toFile(),
-          JSON.createObjectNode()
-              .put("server", server)
-              .put("username", username)
-              .put("token", token)
-              .put("ca", ca));
-      Files.move(
-          temp,
+      PrivateFile.write(
           directory.resolve(FILE),
-          StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+          out ->
+              JSON.writeValue(
+                  out,
+                  JSON.createObjectNode()
+                      .put("server", server)
+                      .put("username", username)
+                      .put("token", token)
+                      .put("ca", ca)));
     } catch (IOException e) {
       throw new CompanionException("cannot save the token in " + directory + ": " + e.getMessage());
     }

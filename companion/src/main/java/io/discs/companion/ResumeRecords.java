@@ -2,12 +2,9 @@ package io.discs.companion;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Properties;
@@ -57,21 +54,8 @@ final class ResumeRecords {
 
   private void save(Properties records) {
     try {
-      Files.createDirectories(directory);
-      Path temp =
-          Files.createTempFile(
-              directory,
-              "uploads",
-              ".tmp",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      try (OutputStream out = Files.newOutputStream(temp)) {
-        records.store(out, "discs-companion: uploads under way");
-      }
-      Files.move(
-          temp,
-          directory.resolve(FILE),
-          StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+      PrivateFile.write(
+          directory.resolve(FILE), out -> records.store(out, "discs-companion: uploads under way"));
     } catch (IOException e) {
       throw new CompanionException(
           "cannot write " + directory.resolve(FILE) + ": " + e.getMessage());

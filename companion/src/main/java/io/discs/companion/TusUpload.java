@@ -111,7 +111,7 @@ final class TusUpload {
         if (now == null) {
           throw new CompanionException("the server no longer has this upload (expired?)", 1);
         }
-        if (now != offset) {
+        if (!now.equals(offset)) {
           offset = now;
           whole = hashed(channel, offset);
         }

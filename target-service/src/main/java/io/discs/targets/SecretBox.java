@@ -1,12 +1,10 @@
 package io.discs.targets;
 
+import io.discs.platform.secrets.KeyFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -36,29 +34,10 @@ final class SecretBox {
 
   /** Blocking (a key file): call from a worker. */
   static SecretBox load(Path dataDir, String configuredHex) throws IOException {
-    if (configuredHex != null) {
-      return new SecretBox(HexFormat.of().parseHex(configuredHex));
-    }
-    Path dir = dataDir.resolve("keys");
-    Files.createDirectories(dir);
-    Path file = dir.resolve("secrets.key");
-    if (!Files.exists(file)) {
-      byte[] fresh = new byte[32];
-      RANDOM.nextBytes(fresh);
-      try {
-        Files.createFile(
-            file,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, HexFormat.of().formatHex(fresh) + "\n", StandardCharsets.US_ASCII);
-      } catch (FileAlreadyExistsException raced) {
-        // Another process on this data directory made it first: use theirs.
-      }
-    }
-    byte[] key = HexFormat.of().parseHex(Files.readString(file, StandardCharsets.US_ASCII).trim());
-    if (key.length != 32) {
-      throw new IOException(file + " does not hold a 32-byte key");
-    }
-    return new SecretBox(key);
+    return new SecretBox(
+        configuredHex != null
+            ? HexFormat.of().parseHex(configuredHex)
+            : KeyFile.loadOrCreate(dataDir.resolve("keys").resolve("secrets.key")));
   }
 
   String seal(String secret, String boundTo) {

@@ -1,13 +1,10 @@
 package io.discs.audit.seal;
 
+import io.discs.platform.secrets.KeyFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -25,26 +22,7 @@ public final class AuditKey {
   }
 
   public static AuditKey loadOrCreate(Path dataDir) throws IOException {
-    Path dir = dataDir.resolve("keys");
-    Files.createDirectories(dir);
-    Path file = dir.resolve(FILE);
-    if (!Files.exists(file)) {
-      byte[] fresh = new byte[32];
-      new SecureRandom().nextBytes(fresh);
-      try {
-        Files.createFile(
-            file,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, HexFormat.of().formatHex(fresh) + "\n", StandardCharsets.US_ASCII);
-      } catch (FileAlreadyExistsException raced) {
-        // Another process on this data directory made it first: use theirs.
-      }
-    }
-    byte[] key = HexFormat.of().parseHex(Files.readString(file, StandardCharsets.US_ASCII).trim());
-    if (key.length != 32) {
-      throw new IOException(file + " does not hold a 32-byte key");
-    }
-    return new AuditKey(key);
+    return new AuditKey(KeyFile.loadOrCreate(dataDir.resolve("keys").resolve(FILE)));
   }
 
   /** HMAC-SHA256 of {@code parts}, joined by newlines, as lowercase hex. */
