@@ -14,6 +14,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** The audit log's SQL. Rows are only ever inserted: there is no update or delete here. */
 final class AuditRepository {
@@ -80,7 +81,7 @@ final class AuditRepository {
                         event.type(),
                         event.actor(),
                         event.resource(),
-                        event.outcome().name().toLowerCase(),
+                        event.outcome().name().toLowerCase(Locale.ROOT),
                         event.sourceIp(),
                         event.details()))
                 .compose(

@@ -26,26 +26,26 @@ public final class AuditVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AuditVerticle.class);
   private static final long CHECKPOINT_EVERY_MS = 60_000;
 
-  private final ServiceContext context;
+  private final ServiceContext services;
   private Future<AuditRepository.Head> tail;
   private WorkerExecutor worker;
   private CheckpointFile checkpoints;
   private long checkpointTimer = -1;
   private long checkpointedId = -1;
 
-  public AuditVerticle(ServiceContext context) {
-    this.context = context;
+  public AuditVerticle(ServiceContext services) {
+    this.services = services;
   }
 
   @Override
   public Future<?> start() {
-    AuditRepository repository = new AuditRepository(context.pool());
+    AuditRepository repository = new AuditRepository(services.pool());
     worker = vertx.createSharedWorkerExecutor("discs-audit", 1);
     return worker
-        .executeBlocking(() -> AuditKey.loadOrCreate(context.config().dataDir()), false)
+        .executeBlocking(() -> AuditKey.loadOrCreate(services.config().dataDir()), false)
         .compose(
             key -> {
-              checkpoints = new CheckpointFile(context.config().dataDir(), key);
+              checkpoints = new CheckpointFile(services.config().dataDir(), key);
               tail = repository.head();
               MessageConsumer<JsonObject> events =
                   vertx
@@ -64,7 +64,7 @@ public final class AuditVerticle extends VerticleBase {
                       AuditService.class,
                       new AuditServiceImpl(
                           repository, new AuditVerifier(repository, key, checkpoints, worker)),
-                      context.pool()));
+                      services.pool()));
             });
   }
 

@@ -59,7 +59,7 @@ class AuditVerticleTest {
             DomainEvent.of("image.deleted", "bob", "image/1", Outcome.SUCCESS, "192.0.2.2", null));
 
     List<AuditEntry> entries =
-        eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), 2);
+        eventually(() -> audit.query(AuditQuery.of(null, null, null, null, 10)), 2);
 
     assertThat(entries)
         .extracting(AuditEntry::type)
@@ -83,7 +83,7 @@ class AuditVerticleTest {
     context
         .events()
         .publish(DomainEvent.of("auth.login.failed", "alice", null, Outcome.FAILURE, null, null));
-    eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), 3);
+    eventually(() -> audit.query(AuditQuery.of(null, null, null, null, 10)), 3);
 
     List<AuditEntry> aliceFailures =
         audit
@@ -102,7 +102,7 @@ class AuditVerticleTest {
           .publish(DomainEvent.of("step." + i, "alice", null, Outcome.SUCCESS, null, null));
     }
     List<AuditEntry> entries =
-        eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 100)), 30);
+        eventually(() -> audit.query(AuditQuery.of(null, null, null, null, 100)), 30);
 
     assertThat(entries).extracting(AuditEntry::type).first().isEqualTo("step.29");
     assertThat(entries).extracting(AuditEntry::type).last().isEqualTo("step.0");
@@ -116,7 +116,7 @@ class AuditVerticleTest {
     context
         .events()
         .publish(DomainEvent.of("image.deleted", "alice", "image/1", Outcome.SUCCESS, null, null));
-    eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), 1);
+    eventually(() -> audit.query(AuditQuery.of(null, null, null, null, 10)), 1);
 
     assertThatThrownBy(
             () ->
@@ -152,7 +152,7 @@ class AuditVerticleTest {
           .publish(DomainEvent.of("login." + i, "alice", null, Outcome.SUCCESS, "192.0.2.1", null));
     }
     List<AuditEntry> entries =
-        eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), 5);
+        eventually(() -> audit.query(AuditQuery.of(null, null, null, null, 10)), 5);
     long third = entries.get(2).id();
 
     // Someone with database superuser rights switches the guard off and rewrites history.
@@ -181,7 +181,7 @@ class AuditVerticleTest {
           .publish(DomainEvent.of("login." + i, "alice", null, Outcome.SUCCESS, null, null));
     }
     List<AuditEntry> entries =
-        eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), 4);
+        eventually(() -> audit.query(AuditQuery.of(null, null, null, null, 10)), 4);
     long second = entries.get(2).id();
     long third = entries.get(1).id();
 
@@ -203,7 +203,7 @@ class AuditVerticleTest {
   @Test
   @org.junit.jupiter.api.Tag("security")
   void sealsNoticeAHistoryRewrittenAndReChainedWithoutTheKey(Vertx vertx) throws Exception {
-    List<AuditEntry> entries = publish(vertx, 5);
+    List<AuditEntry> entries = publish(5);
     long second = entries.get(3).id();
     long third = entries.get(2).id();
 
@@ -243,7 +243,7 @@ class AuditVerticleTest {
   @Test
   @org.junit.jupiter.api.Tag("security")
   void sealsNoticeARowWrittenWithTheTriggersOff(Vertx vertx) throws Exception {
-    publish(vertx, 3);
+    publish(3);
 
     superuser(
         "ALTER TABLE audit.audit_events DISABLE TRIGGER USER",
@@ -273,7 +273,7 @@ class AuditVerticleTest {
   @Test
   @org.junit.jupiter.api.Tag("security")
   void theCheckpointNoticesRowsCutOffTheEnd(Vertx vertx) throws Exception {
-    List<AuditEntry> entries = publish(vertx, 6);
+    List<AuditEntry> entries = publish(6);
     long fourth = entries.get(2).id();
     // A stop writes a checkpoint of the head (as the minute timer does while running).
     for (String id : vertx.deploymentIDs()) {
@@ -298,13 +298,13 @@ class AuditVerticleTest {
     assertThat(verification.toJson().getString("reason")).contains("cut off its end");
   }
 
-  private List<AuditEntry> publish(Vertx vertx, int count) throws Exception {
+  private List<AuditEntry> publish(int count) throws Exception {
     for (int i = 0; i < count; i++) {
       context
           .events()
           .publish(DomainEvent.of("login." + i, "alice", null, Outcome.SUCCESS, null, null));
     }
-    return eventually(vertx, () -> audit.query(AuditQuery.of(null, null, null, null, 10)), count);
+    return eventually(() -> audit.query(AuditQuery.of(null, null, null, null, 10)), count);
   }
 
   /** Statements as the database's owner would run them, one after another. */
@@ -320,8 +320,7 @@ class AuditVerticleTest {
    * Events are recorded asynchronously: poll until {@code count} rows are there or time runs out.
    */
   private static List<AuditEntry> eventually(
-      Vertx vertx, java.util.function.Supplier<Future<List<AuditEntry>>> query, int count)
-      throws Exception {
+      java.util.function.Supplier<Future<List<AuditEntry>>> query, int count) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     List<AuditEntry> entries = List.of();
     while (System.nanoTime() < deadline) {

@@ -1,5 +1,9 @@
 package io.discs.companion;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -34,7 +38,9 @@ public final class Companion implements Runnable {
   }
 
   static int run(String... args) {
-    return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true))
+    return commandLine(
+            new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, UTF_8)), true),
+            new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.err, UTF_8)), true))
         .execute(args);
   }
 

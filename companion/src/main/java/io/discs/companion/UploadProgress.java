@@ -83,7 +83,7 @@ final class UploadProgress {
   }
 
   private static String clock(Duration left) {
-    long s = left.getSeconds();
+    long s = left.toSeconds();
     return s >= 3600
         ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
         : String.format("%d:%02d", s / 60, s % 60);

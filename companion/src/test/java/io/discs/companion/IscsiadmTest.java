@@ -187,8 +187,10 @@ class IscsiadmTest {
     Path table = dir.resolve("unix");
     Files.writeString(
         table,
-        "Num       RefCount Protocol Flags    Type St Inode Path\n"
-            + "0000000000000000: 00000002 00000000 00010000 0001 01 20311 @ISCSIADM_ABSTRACT_NAMESPACE\n");
+        """
+        Num       RefCount Protocol Flags    Type St Inode Path
+        0000000000000000: 00000002 00000000 00010000 0001 01 20311 @ISCSIADM_ABSTRACT_NAMESPACE
+        """);
     assertThat(Iscsiadm.iscsidReachable(table)).isTrue();
 
     Files.writeString(table, "Num       RefCount Protocol Flags    Type St Inode Path\n");

@@ -33,40 +33,40 @@ public final class GatewayVerticle extends VerticleBase {
   public static final String NAME = "gateway";
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
 
-  private final ServiceContext context;
+  private final ServiceContext services;
   private WorkerExecutor hashing;
   private HttpServer server;
   private HttpServer managementServer;
 
-  public GatewayVerticle(ServiceContext context) {
-    this.context = context;
+  public GatewayVerticle(ServiceContext services) {
+    this.services = services;
   }
 
   @Override
   public Future<?> start() {
     hashing = vertx.createSharedWorkerExecutor("discs-password-hashing", 2);
-    UserStore users = new UserStore(context.pool());
-    var security = context.config().security();
+    UserStore users = new UserStore(services.pool());
+    var security = services.config().security();
     // Key files and the first (deliberately slow) hash are blocking work.
     return vertx
         .executeBlocking(
             () ->
                 new Security(
-                    SigningKeys.loadOrGenerate(security, context.config().dataDir()),
+                    SigningKeys.loadOrGenerate(security, services.config().dataDir()),
                     new PasswordHasher(),
                     OpenApiDocument.load()),
             false)
         .compose(
             loaded ->
                 AdminBootstrap.ensureAdmin(
-                        users, loaded.hasher(), hashing, security, context.config().dataDir())
+                        users, loaded.hasher(), hashing, security, services.config().dataDir())
                     .map(loaded))
         .compose(
             loaded -> {
               TokenService tokens = new TokenService(vertx, loaded.keys(), security);
               TokenRevocations revocations =
-                  new TokenRevocations(vertx, context.pool(), tokens.lifetimeMs());
-              AccessControl access = new AccessControl(tokens, revocations, context.events());
+                  new TokenRevocations(vertx, services.pool(), tokens.lifetimeMs());
+              AccessControl access = new AccessControl(tokens, revocations, services.events());
               LoginThrottle throttle =
                   new LoginThrottle(
                       vertx, security.loginMaxFailures(), security.loginLockSeconds());
@@ -77,7 +77,7 @@ public final class GatewayVerticle extends VerticleBase {
                       tokens,
                       revocations,
                       throttle,
-                      context.events(),
+                      services.events(),
                       loaded.hasher(),
                       hashing);
               return revocations
@@ -85,7 +85,7 @@ public final class GatewayVerticle extends VerticleBase {
                   .compose(
                       v ->
                           listen(
-                              new ApiRoutes(vertx, context.config(), access, auth),
+                              new ApiRoutes(vertx, services.config(), access, auth),
                               loaded.openApi()));
             });
   }
@@ -103,11 +103,11 @@ public final class GatewayVerticle extends VerticleBase {
    * alert needs no prober of its own.
    */
   private Readiness readiness() {
-    Readiness readiness = new Readiness(vertx, context.pool());
+    Readiness readiness = new Readiness(vertx, services.pool());
     AtomicInteger ready = new AtomicInteger();
     Gauge.builder("discs.ready", ready, AtomicInteger::get)
         .description("1 while the database and every service answer, else 0")
-        .register(context.metrics().registry());
+        .register(services.metrics().registry());
     readinessTimer =
         vertx.setPeriodic(
             1,
@@ -122,7 +122,7 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Future<HttpServer> listen(ApiRoutes api, Buffer openApi) {
-    var edge = context.config().edge();
+    var edge = services.config().edge();
     HeaderDeadline headerDeadline = new HeaderDeadline(vertx);
     Router root = Router.router(vertx);
     root.route().handler(RequestLog::handle);
@@ -132,7 +132,7 @@ public final class GatewayVerticle extends VerticleBase {
     root.route().handler(ResponseTimeHandler.create());
     Readiness readiness = readiness();
     if (edge.managementListen() == null) {
-      OperationsRoutes.mount(root, readiness, context.metrics().registry());
+      OperationsRoutes.mount(root, readiness, services.metrics().registry());
     }
     root.get(ApiRoutes.BASE + "/openapi.yaml").handler(OpenApiDocument.handler(openApi));
     root.route(ApiRoutes.BASE + "/*").subRouter(api.router(vertx));
@@ -140,8 +140,8 @@ public final class GatewayVerticle extends VerticleBase {
 
     HttpServerOptions options =
         new HttpServerOptions()
-            .setHost(context.config().httpHost())
-            .setPort(context.config().httpPort())
+            .setHost(services.config().httpHost())
+            .setPort(services.config().httpPort())
             .setMaxHeaderSize(16 * 1024)
             .setMaxInitialLineLength(8 * 1024)
             // Fewer, larger body chunks: uploads run at disk speed instead of event-loop speed.
@@ -152,7 +152,7 @@ public final class GatewayVerticle extends VerticleBase {
             .setHttp2ClearTextEnabled(false)
             // A connection with no traffic at all (a stalled upload's watch fires first) is
             // closed; one that trickles its headers is HeaderDeadline's.
-            .setIdleTimeout(context.config().uploads().idleSeconds() + IDLE_SLACK_SECONDS)
+            .setIdleTimeout(services.config().uploads().idleSeconds() + IDLE_SLACK_SECONDS)
             .setIdleTimeoutUnit(TimeUnit.SECONDS);
     if (edge.tls()) {
       options
@@ -173,7 +173,7 @@ public final class GatewayVerticle extends VerticleBase {
                   server = s;
                   LOG.debug(
                       "gateway listening on {}:{}{}",
-                      context.config().httpHost(),
+                      services.config().httpHost(),
                       s.actualPort(),
                       edge.tls() ? " (TLS)" : "");
                 })
@@ -182,9 +182,9 @@ public final class GatewayVerticle extends VerticleBase {
                     Future.failedFuture(
                         new IllegalStateException(
                             "the HTTP API cannot listen on "
-                                + context.config().httpHost()
+                                + services.config().httpHost()
                                 + ":"
-                                + context.config().httpPort()
+                                + services.config().httpPort()
                                 + " ("
                                 + failure.getMessage()
                                 + "); set DISCS_HTTP_PORT")));
@@ -197,7 +197,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Future<HttpServer> listenManagement(HostPort address, Readiness readiness) {
     Router management = Router.router(vertx);
     management.route().handler(SecurityHeaders::apply);
-    OperationsRoutes.mount(management, readiness, context.metrics().registry());
+    OperationsRoutes.mount(management, readiness, services.metrics().registry());
     Problems.handle(management);
     return vertx
         .createHttpServer(new HttpServerOptions().setHost(address.host()).setPort(address.port()))

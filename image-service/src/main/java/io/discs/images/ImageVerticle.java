@@ -39,7 +39,7 @@ public final class ImageVerticle extends VerticleBase {
   /** How often expired resumable uploads are looked for; expiry is counted in hours. */
   private static final long SWEEP_EVERY_MS = 10 * 60_000;
 
-  private final ServiceContext context;
+  private final ServiceContext services;
   private WorkerExecutor io;
   private ImageIngestor ingestor;
   private long storeSpaceTimer = -1;
@@ -47,21 +47,21 @@ public final class ImageVerticle extends VerticleBase {
   private ResumableUploadService resumable;
   private final AtomicLong storeUsableBytes = new AtomicLong(-1);
 
-  public ImageVerticle(ServiceContext context) {
-    this.context = context;
+  public ImageVerticle(ServiceContext services) {
+    this.services = services;
   }
 
   @Override
   public Future<?> start() {
-    ImageStore store = new LocalImageStore(BlobLayout.imagesRoot(context.config().dataDir()));
-    ImageRepository repository = new ImageRepository(context.pool());
+    ImageStore store = new LocalImageStore(BlobLayout.imagesRoot(services.config().dataDir()));
+    ImageRepository repository = new ImageRepository(services.pool());
     DeliveryOptions calls = new DeliveryOptions().setSendTimeout(30_000);
     ImageServiceImpl service =
         new ImageServiceImpl(
             vertx,
             repository,
             store,
-            context.events(),
+            services.events(),
             new ServiceProxyBuilder(vertx)
                 .setAddress(Addresses.TARGET_SERVICE)
                 .setOptions(calls)
@@ -77,23 +77,23 @@ public final class ImageVerticle extends VerticleBase {
             io,
             store,
             repository,
-            context.events(),
-            context.config().uploads().maxImageBytes(),
-            context.metrics().registry());
+            services.events(),
+            services.config().uploads().maxImageBytes(),
+            services.metrics().registry());
     resumable =
         new ResumableUploadService(
             io,
             store,
-            new ResumableUploadRows(context.pool()),
+            new ResumableUploadRows(services.pool()),
             ingestor,
-            context.events(),
-            context.config().uploads().maxImageBytes(),
-            Duration.ofHours(context.config().uploads().expiryHours()));
-    Path imagesRoot = BlobLayout.imagesRoot(context.config().dataDir());
+            services.events(),
+            services.config().uploads().maxImageBytes(),
+            Duration.ofHours(services.config().uploads().expiryHours()));
+    Path imagesRoot = BlobLayout.imagesRoot(services.config().dataDir());
     Gauge.builder("discs.image.store.usable.bytes", storeUsableBytes, AtomicLong::get)
         .description("bytes left for images on the store's file system")
         .baseUnit("bytes")
-        .register(context.metrics().registry());
+        .register(services.metrics().registry());
     // A statfs per scrape would run on an event loop: the worker looks every 30 s instead.
     storeSpaceTimer = vertx.setPeriodic(1, 30_000, id -> measureStore(imagesRoot));
     return vertx
@@ -113,7 +113,7 @@ public final class ImageVerticle extends VerticleBase {
                     Addresses.IMAGE_SERVICE,
                     ImageService.class,
                     service,
-                    context.pool()))
+                    services.pool()))
         .onSuccess(
             v -> {
               LocalServices.register(

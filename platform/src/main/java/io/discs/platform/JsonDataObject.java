@@ -18,7 +18,9 @@ public abstract class JsonDataObject {
     return json.copy();
   }
 
+  /** Equal only to the same kind of data object: an image is never a target, whatever the JSON. */
   @Override
+  @SuppressWarnings("EqualsGetClass")
   public boolean equals(Object other) {
     return other != null
         && other.getClass() == getClass()

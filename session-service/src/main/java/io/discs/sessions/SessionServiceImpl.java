@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -172,7 +173,10 @@ final class SessionServiceImpl implements SessionService {
                                                   "session "
                                                       + id
                                                       + " is "
-                                                      + stored.state().name().toLowerCase())));
+                                                      + stored
+                                                          .state()
+                                                          .name()
+                                                          .toLowerCase(Locale.ROOT))));
                         }));
   }
 

@@ -20,17 +20,17 @@ public final class SessionVerticle extends VerticleBase {
   public static final String NAME = "session-service";
   private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
 
-  private final ServiceContext context;
+  private final ServiceContext services;
   private long timer = -1;
 
-  public SessionVerticle(ServiceContext context) {
-    this.context = context;
+  public SessionVerticle(ServiceContext services) {
+    this.services = services;
   }
 
   @Override
   public Future<?> start() {
-    DiscsConfig config = context.config();
-    SessionRepository repository = new SessionRepository(context.pool());
+    DiscsConfig config = services.config();
+    SessionRepository repository = new SessionRepository(services.pool());
     Leases leases = new Leases(vertx, config.sessions().leaseSeconds());
     TargetService targets =
         new ServiceProxyBuilder(vertx)
@@ -48,7 +48,7 @@ public final class SessionVerticle extends VerticleBase {
             leases,
             targets,
             images,
-            context.events(),
+            services.events(),
             new SessionSettings(
                 config.sessions().maxPerUser(),
                 config.sessions().heartbeatSeconds(),
@@ -57,10 +57,10 @@ public final class SessionVerticle extends VerticleBase {
     Counter expiredSessions =
         Counter.builder("discs.sessions.expired")
             .description("sessions the reaper expired because their heartbeats stopped")
-            .register(context.metrics().registry());
+            .register(services.metrics().registry());
     new TargetRemovals(vertx, repository, service).listen();
     return ServiceBindings.bind(
-            vertx, NAME, Addresses.SESSION_SERVICE, SessionService.class, service, context.pool())
+            vertx, NAME, Addresses.SESSION_SERVICE, SessionService.class, service, services.pool())
         .onSuccess(
             v ->
                 timer =

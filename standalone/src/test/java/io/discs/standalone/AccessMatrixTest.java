@@ -12,6 +12,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -139,7 +140,7 @@ class AccessMatrixTest {
     HttpRequest<Buffer> request =
         system
             .client
-            .request(HttpMethod.valueOf(operation[0].toUpperCase()), path)
+            .request(HttpMethod.valueOf(operation[0].toUpperCase(Locale.ROOT)), path)
             .putHeader("Content-Type", "application/json");
     if (token != null) {
       request.putHeader("Authorization", "Bearer " + token);
@@ -155,7 +156,7 @@ class AccessMatrixTest {
 
   private static Optional<Operation> find(String[] documented) {
     String path = documented[1].substring("/api/v1".length()).replaceAll("\\{(\\w+)}", ":$1");
-    HttpMethod method = HttpMethod.valueOf(documented[0].toUpperCase());
+    HttpMethod method = HttpMethod.valueOf(documented[0].toUpperCase(Locale.ROOT));
     for (Operation operation : Operation.values()) {
       if (operation.method().equals(method) && operation.path().equals(path)) {
         return Optional.of(operation);

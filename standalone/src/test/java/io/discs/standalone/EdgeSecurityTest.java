@@ -1,5 +1,6 @@
 package io.discs.standalone;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
@@ -130,7 +131,8 @@ class EdgeSecurityTest {
       Path config = dir.resolve("companion");
       java.io.StringWriter out = new java.io.StringWriter();
       java.io.StringWriter err = new java.io.StringWriter();
-      System.setIn(new java.io.ByteArrayInputStream((TestSystem.ADMIN_PASSWORD + "\n").getBytes()));
+      System.setIn(
+          new java.io.ByteArrayInputStream((TestSystem.ADMIN_PASSWORD + "\n").getBytes(UTF_8)));
       int login =
           io.discs.companion.Companion.commandLine(
                   new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true))

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +79,7 @@ class EmbeddedTargetTest {
     for (String deviceType : List.of("disk", "cdrom")) {
       JsonObject target = createTarget(deviceType);
       String initiator = target.getString("initiatorIqn");
-      String url = url(target, initiator);
+      String url = url(target);
       assertThat(target.getInteger("lun")).isZero();
 
       Processes.Result ls =
@@ -115,7 +116,8 @@ class EmbeddedTargetTest {
                   "write 0 512"));
       // A disk is opened read-only up front (WP in MODE SENSE); an optical LUN refuses the WRITE
       // itself.
-      assertThat(write.output().toLowerCase()).containsAnyOf("write protected", "write_protected");
+      assertThat(write.output().toLowerCase(Locale.ROOT))
+          .containsAnyOf("write protected", "write_protected");
       assertThat(write.output()).doesNotContain("wrote 512/512 bytes");
     }
   }
@@ -165,7 +167,7 @@ class EmbeddedTargetTest {
         .isNotZero();
     JsonObject wrong = target.copy();
     wrong.getJsonObject("chap").put("secret", "WrongSecret1234");
-    Processes.Result denied = run("iscsi-inq", "-i", initiator, url(wrong, initiator));
+    Processes.Result denied = run("iscsi-inq", "-i", initiator, url(wrong));
     assertThat(denied.exitCode()).isNotZero();
     assertThat(denied.output()).contains("Authentication failure");
   }
@@ -174,7 +176,7 @@ class EmbeddedTargetTest {
   void passesLibiscsiConformanceButForWhatItDoesNotOffer() throws Exception {
     JsonObject target = createTarget("disk");
     String initiator = target.getString("initiatorIqn");
-    String url = url(target, initiator);
+    String url = url(target);
     String testCu = tool("iscsi-test-cu", "libiscsi-bin");
 
     List<String> iscsiFailures =
@@ -261,7 +263,7 @@ class EmbeddedTargetTest {
     assertThat(sent.get()).isGreaterThanOrEqualTo(100_000);
     assertThat(reader.exitValue()).isZero();
     assertThat(DiscImages.sha256(copy)).isEqualTo(image.getString("sha256"));
-    Processes.Result after = run("iscsi-inq", "-i", initiator, url(target, initiator));
+    Processes.Result after = run("iscsi-inq", "-i", initiator, url(target));
     assertThat(after.exitCode()).as(after.output()).isZero();
   }
 
@@ -359,7 +361,7 @@ class EmbeddedTargetTest {
 
   private static JsonObject createTarget(String deviceType) throws Exception {
     return system.createTarget(
-        operator, image.getString("id"), INITIATOR + "-" + (++initiators), deviceType);
+        operator, image.getString("id"), INITIATOR + "-" + ++initiators, deviceType);
   }
 
   private static Processes.Result run(String tool, String... args) throws Exception {
@@ -381,7 +383,7 @@ class EmbeddedTargetTest {
     return chap.getString("username") + "%" + chap.getString("secret") + "@";
   }
 
-  private static String url(JsonObject target, String initiator) {
+  private static String url(JsonObject target) {
     return "iscsi://" + credentials(target) + portal() + "/" + target.getString("iqn") + "/0";
   }
 

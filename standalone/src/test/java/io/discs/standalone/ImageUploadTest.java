@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -90,7 +91,7 @@ class ImageUploadTest {
             upload(
                     "hex.iso",
                     iso,
-                    Map.of("X-Checksum-Sha256", DiscImages.sha256(iso).toUpperCase()))
+                    Map.of("X-Checksum-Sha256", DiscImages.sha256(iso).toUpperCase(Locale.ROOT)))
                 .statusCode())
         .isEqualTo(201);
 

@@ -1,5 +1,6 @@
 package io.discs.standalone;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.discs.testing.DiscImages;
@@ -10,6 +11,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -347,7 +350,7 @@ class MountSessionsTest {
     Path config = dir.resolve("companion");
     java.io.InputStream stdin = System.in;
     try {
-      System.setIn(new java.io.ByteArrayInputStream("user-password-long\n".getBytes()));
+      System.setIn(new java.io.ByteArrayInputStream("user-password-long\n".getBytes(UTF_8)));
       assertThat(
               companion(
                   new java.io.StringWriter(),
@@ -418,7 +421,9 @@ class MountSessionsTest {
 
   private static int companion(java.io.StringWriter out, String... args) {
     return io.discs.companion.Companion.commandLine(
-            new java.io.PrintWriter(out, true), new java.io.PrintWriter(System.err, true))
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(
+                new BufferedWriter(new OutputStreamWriter(System.err, UTF_8)), true))
         .execute(args);
   }
 

@@ -84,10 +84,10 @@ class TusJsClientTest {
                 token.toString(),
                 file.toString()));
     command.addAll(List.of(more));
-    return run(client, command);
+    return run(command);
   }
 
-  private static JsonObject run(Path client, List<String> command) throws Exception {
+  private static JsonObject run(List<String> command) throws Exception {
     Processes.Result result = Processes.run(command, Duration.ofMinutes(2));
     String output = result.output().trim();
     String last = output.substring(output.lastIndexOf('\n') + 1);

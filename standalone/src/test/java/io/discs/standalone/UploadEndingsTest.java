@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -166,7 +167,7 @@ class UploadEndingsTest {
       String text = answer.toString(StandardCharsets.UTF_8);
       int split = text.indexOf("\r\n\r\n");
       if (split > 0) {
-        String head = text.substring(0, split).toLowerCase();
+        String head = text.substring(0, split).toLowerCase(Locale.ROOT);
         int at = head.indexOf("content-length: ");
         if (at >= 0) {
           int length = Integer.parseInt(head.substring(at + 16).split("\r\n")[0].strip());

@@ -29,18 +29,18 @@ public final class TargetVerticle extends VerticleBase {
   public static final String NAME = "target-service";
   private static final Logger LOG = LoggerFactory.getLogger(TargetVerticle.class);
 
-  private final ServiceContext context;
+  private final ServiceContext services;
   private WorkerExecutor commands;
   private long timer = -1;
   private EmbeddedBackend embedded;
 
-  public TargetVerticle(ServiceContext context) {
-    this.context = context;
+  public TargetVerticle(ServiceContext services) {
+    this.services = services;
   }
 
   @Override
   public Future<?> start() {
-    DiscsConfig config = context.config();
+    DiscsConfig config = services.config();
     // The key file is blocking work.
     return vertx
         .executeBlocking(
@@ -52,10 +52,10 @@ public final class TargetVerticle extends VerticleBase {
   }
 
   private Future<?> startWith(SecretBox secrets) {
-    DiscsConfig config = context.config();
+    DiscsConfig config = services.config();
     commands = vertx.createSharedWorkerExecutor("discs-commands", 4, 2, TimeUnit.MINUTES);
-    IscsiService backend = new MeteredIscsiService(backend(config), context.metrics().registry());
-    TargetRepository repository = new TargetRepository(context.pool(), secrets);
+    IscsiService backend = new MeteredIscsiService(backend(config), services.metrics().registry());
+    TargetRepository repository = new TargetRepository(services.pool(), secrets);
     IscsiNames names = new IscsiNames(config.targets().iqnAuthority());
     ImageService images =
         new ServiceProxyBuilder(vertx)
@@ -68,7 +68,7 @@ public final class TargetVerticle extends VerticleBase {
             backend,
             images,
             names,
-            context.events(),
+            services.events(),
             config.dataDir(),
             config.targets().portal().toString());
     Reconciler reconciler =
@@ -77,12 +77,12 @@ public final class TargetVerticle extends VerticleBase {
             backend,
             names,
             service::spec,
-            context.events(),
-            context.metrics().registry());
+            services.events(),
+            services.metrics().registry());
     AtomicLong active = new AtomicLong();
     Gauge.builder("discs.targets.active", active, AtomicLong::get)
         .description("targets discs wants")
-        .register(context.metrics().registry());
+        .register(services.metrics().registry());
     Future<Void> listening =
         embedded == null
             ? Future.succeededFuture()
@@ -113,7 +113,7 @@ public final class TargetVerticle extends VerticleBase {
                     Addresses.TARGET_SERVICE,
                     TargetService.class,
                     service,
-                    context.pool()))
+                    services.pool()))
         .onSuccess(
             v -> {
               Runnable pass =
@@ -150,13 +150,18 @@ public final class TargetVerticle extends VerticleBase {
               CommandRunner.create(commands, Map.of("targetcli", "targetcli")),
               BlobLayout.imagesRoot(config.dataDir()),
               config.targets().listen());
-      case EMBEDDED ->
-          embedded =
-              new EmbeddedBackend(
-                  vertx,
-                  config.targets().listen(),
-                  config.targets().portal(),
-                  context.metrics().registry());
+      case EMBEDDED -> embeddedBackend(config);
     };
+  }
+
+  /** The in-JVM target, kept to be started (it listens) once the service is bound. */
+  private EmbeddedBackend embeddedBackend(DiscsConfig config) {
+    embedded =
+        new EmbeddedBackend(
+            vertx,
+            config.targets().listen(),
+            config.targets().portal(),
+            services.metrics().registry());
+    return embedded;
   }
 }

@@ -21,7 +21,7 @@ public final class Processes {
   }
 
   public static Result run(List<String> command) throws Exception {
-    return run(command, Duration.ofSeconds(120));
+    return run(command, Duration.ofMinutes(2));
   }
 
   /** Output goes through a file, so a long, chatty tool cannot fill a pipe and stall. */

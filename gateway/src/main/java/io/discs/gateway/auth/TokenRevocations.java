@@ -78,7 +78,7 @@ public final class TokenRevocations {
               Long userRevokedAt = both.resultAt(0);
               Long tokenRevoked = both.resultAt(1);
               return tokenRevoked != null
-                  || userRevokedAt != null && identity.issuedAtMs() < userRevokedAt;
+                  || (userRevokedAt != null && identity.issuedAtMs() < userRevokedAt);
             });
   }
 

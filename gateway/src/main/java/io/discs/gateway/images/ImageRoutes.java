@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -54,7 +55,8 @@ public final class ImageRoutes implements ResourceRoutes {
     ImageBlobs blobs = blobs();
     String contentType = request.getHeader("Content-Type");
     boolean multipart =
-        contentType != null && contentType.toLowerCase().startsWith("multipart/form-data");
+        contentType != null
+            && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
     Future<ReadStream<Buffer>> body;
     Future<String> name;
     Long declared = multipart ? null : contentLength(request);
@@ -115,7 +117,7 @@ public final class ImageRoutes implements ResourceRoutes {
               String rangeHeader =
                   ifRange == null || ifRange.equals(etag) ? ctx.request().getHeader("Range") : null;
               ByteRange.Request range = ByteRange.parse(rangeHeader, blob.sizeBytes());
-              boolean head = ctx.request().method() == HttpMethod.HEAD;
+              boolean head = HttpMethod.HEAD.equals(ctx.request().method());
               if (range instanceof ByteRange.Unsatisfiable) {
                 response.putHeader("Content-Range", "bytes */" + blob.sizeBytes());
                 ctx.fail(

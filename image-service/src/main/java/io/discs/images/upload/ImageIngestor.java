@@ -135,7 +135,7 @@ public final class ImageIngestor {
     }
     ImageBlobs.IngestResult result = outcome.result();
     if (result.created()) {
-      bytesUploaded.increment(result.image().sizeBytes());
+      bytesUploaded.increment((double) result.image().sizeBytes());
     }
     events.publish(
         DomainEvent.of(

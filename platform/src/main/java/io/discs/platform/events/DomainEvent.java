@@ -2,6 +2,7 @@ package io.discs.platform.events;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -47,7 +48,7 @@ public record DomainEvent(
         .put("at", at.toString())
         .put("actor", actor)
         .put("resource", resource)
-        .put("outcome", outcome.name().toLowerCase())
+        .put("outcome", outcome.name().toLowerCase(Locale.ROOT))
         .put("sourceIp", sourceIp)
         .put("details", details.copy());
   }
@@ -58,7 +59,7 @@ public record DomainEvent(
         Instant.parse(json.getString("at")),
         json.getString("actor"),
         json.getString("resource"),
-        Outcome.valueOf(json.getString("outcome", "success").toUpperCase()),
+        Outcome.valueOf(json.getString("outcome", "success").toUpperCase(Locale.ROOT)),
         json.getString("sourceIp"),
         json.getJsonObject("details"));
   }

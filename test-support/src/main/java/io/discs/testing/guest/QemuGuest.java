@@ -42,11 +42,11 @@ public final class QemuGuest {
       throws IOException, InterruptedException {
     Files.createDirectories(workDir);
     Path scenarioDisk = workDir.resolve("scenario.img");
-    long megabytes =
-        32
-            + Files.walk(scenario).filter(Files::isRegularFile).mapToLong(QemuGuest::size).sum()
-                / (1024 * 1024)
-                * 2;
+    long scenarioBytes;
+    try (var files = Files.walk(scenario)) {
+      scenarioBytes = files.filter(Files::isRegularFile).mapToLong(QemuGuest::size).sum();
+    }
+    long megabytes = 32 + scenarioBytes / (1024 * 1024) * 2;
     Processes.check(
         List.of(
             "mkfs.ext4",

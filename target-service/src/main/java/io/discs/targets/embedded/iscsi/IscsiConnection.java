@@ -42,7 +42,6 @@ final class IscsiConnection {
   /** Data-In bytes read from the image but not yet taken by the socket, per connection. */
   static final long MAX_QUEUED_READ_BYTES = 16L << 20;
 
-  private final Vertx vertx;
   private final NetSocket socket;
   private final java.util.function.Consumer<IscsiConnection> onClosed;
   private final Function<String, Optional<EmbeddedTarget>> targets;
@@ -79,7 +78,7 @@ final class IscsiConnection {
       Function<String, java.util.List<String>> visibleTo,
       String portal,
       MeterRegistry metrics) {
-    this.vertx = vertx;
+
     this.socket = socket;
     this.onClosed = onClosed;
     this.targets = targets;

@@ -253,7 +253,7 @@ public final class ScsiDevice {
   private ScsiResult readCapacity16(byte[] cdb) {
     byte[] b = new byte[32];
     ByteBuffer.wrap(b).putLong(blocks - 1).putInt(blockSize);
-    return data(b, (int) u32(cdb, 10));
+    return data(b, u32(cdb, 10));
   }
 
   /**
@@ -310,7 +310,7 @@ public final class ScsiDevice {
   ScsiResult reportLuns(byte[] cdb) {
     byte[] b = new byte[16];
     b[3] = 8; // one LUN, LUN 0
-    return data(b, (int) u32(cdb, 6));
+    return data(b, u32(cdb, 6));
   }
 
   /**
