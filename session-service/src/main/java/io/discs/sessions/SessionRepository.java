@@ -37,6 +37,8 @@ final class SessionRepository {
           + " AND state = 'ACTIVE'";
   private static final String ACTIVE_FOR_IMAGE =
       "SELECT EXISTS (SELECT 1 FROM sessions.sessions WHERE image_id = $1 AND state = 'ACTIVE')";
+  private static final String ALL_ACTIVE =
+      "SELECT count(*) FROM sessions.sessions WHERE state = 'ACTIVE'";
   private static final String COUNT_ACTIVE =
       "SELECT count(*) FROM sessions.sessions WHERE owner = $1 AND state = 'ACTIVE'";
   private static final String INSERT =
@@ -152,5 +154,10 @@ final class SessionRepository {
               row.getOffsetDateTime("created_at").toInstant()));
     }
     return sessions;
+  }
+
+  /** Active sessions of everyone, for the gauge. */
+  Future<Long> countAllActive() {
+    return pool.query(ALL_ACTIVE).execute().map(rows -> rows.iterator().next().getLong(0));
   }
 }

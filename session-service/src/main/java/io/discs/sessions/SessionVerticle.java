@@ -8,10 +8,12 @@ import io.discs.platform.launch.ServiceContext;
 import io.discs.platform.sessions.SessionService;
 import io.discs.platform.targets.TargetService;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,7 @@ public final class SessionVerticle extends VerticleBase {
 
   private final ServiceContext services;
   private long timer = -1;
+  private long gaugeTimer = -1;
 
   public SessionVerticle(ServiceContext services) {
     this.services = services;
@@ -59,8 +62,20 @@ public final class SessionVerticle extends VerticleBase {
             .description("sessions the reaper expired because their heartbeats stopped")
             .register(services.metrics().registry());
     new TargetRemovals(vertx, repository, service).listen();
+    AtomicLong active = new AtomicLong();
+    Gauge.builder("discs.sessions.active", active, AtomicLong::get)
+        .description("sessions in state ACTIVE (all users), looked up every 15 s")
+        .register(services.metrics().registry());
+    // A count per scrape would be a query on an event loop: a timer refreshes it instead.
+    gaugeTimer =
+        vertx.setPeriodic(1, 15_000, id -> repository.countAllActive().onSuccess(active::set));
     return ServiceBindings.bind(
-            vertx, NAME, Addresses.SESSION_SERVICE, SessionService.class, service, services.pool())
+            vertx,
+            NAME,
+            Addresses.SESSION_SERVICE,
+            SessionService.class,
+            new MeteredSessionService(service, services.metrics().registry()),
+            services.pool())
         .onSuccess(
             v ->
                 timer =
@@ -85,6 +100,7 @@ public final class SessionVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(gaugeTimer);
     return Future.succeededFuture();
   }
 }

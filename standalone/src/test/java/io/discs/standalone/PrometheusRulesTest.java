@@ -42,6 +42,28 @@ class PrometheusRulesTest {
             List.of(promtool, "check", "rules", PROMETHEUS.resolve("alerts.yml").toString()),
             Duration.ofMinutes(1));
     assertThat(rules.exitCode()).as(rules.output()).isZero();
+    Processes.Result tests =
+        Processes.run(
+            List.of(promtool, "test", "rules", PROMETHEUS.resolve("alerts_test.yml").toString()),
+            Duration.ofMinutes(1));
+    assertThat(tests.exitCode()).as(tests.output()).isZero();
+  }
+
+  @Test
+  void everyAlertHasAUnitTest() throws Exception {
+    Set<String> alerts = names(Pattern.compile("- alert: (\\w+)"), "alerts.yml");
+    Set<String> tested = names(Pattern.compile("alertname: (\\w+)"), "alerts_test.yml");
+    assertThat(alerts).hasSizeGreaterThan(5);
+    assertThat(tested).containsAll(alerts);
+  }
+
+  private static Set<String> names(Pattern pattern, String file) throws Exception {
+    Set<String> names = new TreeSet<>();
+    Matcher matcher = pattern.matcher(Files.readString(PROMETHEUS.resolve(file)));
+    while (matcher.find()) {
+      names.add(matcher.group(1));
+    }
+    return names;
   }
 
   @Test

@@ -1,0 +1,57 @@
+package io.discs.sessions;
+
+import io.discs.platform.Caller;
+import io.discs.platform.sessions.Session;
+import io.discs.platform.sessions.SessionService;
+import io.discs.platform.sessions.SessionStartRequest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * Counts what sessions do, for the dashboard: sessions started and heartbeats received (the active
+ * sessions are a gauge the verticle keeps from the database).
+ */
+final class MeteredSessionService implements SessionService {
+  private final SessionService sessions;
+  private final Counter started;
+  private final Counter heartbeats;
+
+  MeteredSessionService(SessionService sessions, MeterRegistry registry) {
+    this.sessions = sessions;
+    this.started =
+        Counter.builder("discs.sessions.started")
+            .description("sessions started")
+            .register(registry);
+    this.heartbeats =
+        Counter.builder("discs.sessions.heartbeats")
+            .description("heartbeats that kept a session alive")
+            .register(registry);
+  }
+
+  @Override
+  public Future<Session> start(SessionStartRequest request, Caller caller) {
+    return sessions.start(request, caller).onSuccess(s -> started.increment());
+  }
+
+  @Override
+  public Future<Session> heartbeat(String id, Caller caller) {
+    return sessions.heartbeat(id, caller).onSuccess(s -> heartbeats.increment());
+  }
+
+  @Override
+  public Future<Void> end(String id, Caller caller) {
+    return sessions.end(id, caller);
+  }
+
+  @Override
+  public Future<List<Session>> list(Caller caller) {
+    return sessions.list(caller);
+  }
+
+  @Override
+  public Future<Boolean> hasActiveForImage(String imageId) {
+    return sessions.hasActiveForImage(imageId);
+  }
+}
