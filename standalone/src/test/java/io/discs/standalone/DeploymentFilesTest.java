@@ -1,0 +1,41 @@
+package io.discs.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.discs.testing.Processes;
+import io.discs.testing.SystemTools;
+import io.discs.testing.TempDirs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** infra/'s compose file and systemd unit are accepted by the tools that will run them. */
+class DeploymentFilesTest {
+  private static final Path INFRA = Path.of("..", "infra");
+
+  @Test
+  void theComposeFileIsValid() throws Exception {
+    String compose = SystemTools.require("docker-compose", "docker-compose").toString();
+    Processes.Result config =
+        Processes.run(
+            List.of(compose, "-f", INFRA.resolve("compose.yaml").toString(), "config"),
+            Duration.ofMinutes(1));
+    assertThat(config.exitCode()).as(config.output()).isZero();
+    assertThat(config.output()).contains("discs:", "postgres:", "prometheus:", "grafana:");
+  }
+
+  @Test
+  void theSystemdUnitVerifies() throws Exception {
+    String analyze = SystemTools.require("systemd-analyze", "systemd").toString();
+    Path dir = TempDirs.create("unit");
+    // A template verifies as one of its instances.
+    Path unit = dir.resolve("discs@main.service");
+    Files.copy(INFRA.resolve("systemd").resolve("discs@.service"), unit);
+    Processes.Result verify =
+        Processes.run(List.of(analyze, "verify", unit.toString()), Duration.ofMinutes(1));
+    assertThat(verify.exitCode()).as(verify.output()).isZero();
+    assertThat(verify.output()).doesNotContain("Unknown key", "Unknown section");
+  }
+}
