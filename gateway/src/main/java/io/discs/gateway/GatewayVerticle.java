@@ -10,6 +10,7 @@ import io.discs.gateway.auth.TokenRevocations;
 import io.discs.gateway.auth.TokenService;
 import io.discs.gateway.auth.UserStore;
 import io.discs.platform.config.HostPort;
+import io.discs.platform.config.ServiceRole;
 import io.discs.platform.launch.ServiceContext;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
@@ -21,6 +22,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.ResponseTimeHandler;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -132,7 +134,7 @@ public final class GatewayVerticle extends VerticleBase {
     root.route().handler(ResponseTimeHandler.create());
     Readiness readiness = readiness();
     if (edge.managementListen() == null) {
-      OperationsRoutes.mount(root, readiness, services.metrics().registry());
+      OperationsRoutes.mount(root, readiness, services.metrics().registry(), runs());
     }
     root.get(ApiRoutes.BASE + "/openapi.yaml").handler(OpenApiDocument.handler(openApi));
     root.route(ApiRoutes.BASE + "/*").subRouter(api.router(vertx));
@@ -197,7 +199,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Future<HttpServer> listenManagement(HostPort address, Readiness readiness) {
     Router management = Router.router(vertx);
     management.route().handler(SecurityHeaders::apply);
-    OperationsRoutes.mount(management, readiness, services.metrics().registry());
+    OperationsRoutes.mount(management, readiness, services.metrics().registry(), runs());
     Problems.handle(management);
     return vertx
         .createHttpServer(new HttpServerOptions().setHost(address.host()).setPort(address.port()))
@@ -222,6 +224,10 @@ public final class GatewayVerticle extends VerticleBase {
   /** The management listener's port, when there is one. */
   public int managementPort() {
     return managementServer == null ? -1 : managementServer.actualPort();
+  }
+
+  private List<String> runs() {
+    return services.config().services().stream().map(ServiceRole::wireName).toList();
   }
 
   /** The port really bound, for callers that asked for port 0. */

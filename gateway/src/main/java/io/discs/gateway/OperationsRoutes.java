@@ -2,9 +2,11 @@ package io.discs.gateway;
 
 import io.discs.platform.error.Problem;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.List;
 
 /**
  * {@code /health}, {@code /ready} and {@code /metrics}: for orchestrators and Prometheus, no token.
@@ -12,7 +14,12 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 final class OperationsRoutes {
   private OperationsRoutes() {}
 
-  static void mount(Router router, Readiness readiness, PrometheusMeterRegistry registry) {
+  /**
+   * @param runs the services this process runs, named in /ready's answer beside the checks (which
+   *     say which of all of them answer, here or elsewhere in the cluster)
+   */
+  static void mount(
+      Router router, Readiness readiness, PrometheusMeterRegistry registry, List<String> runs) {
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router
         .get("/ready")
@@ -26,7 +33,11 @@ final class OperationsRoutes {
                           JsonObject details = new JsonObject();
                           checks.forEach(details::put);
                           if (up) {
-                            ctx.json(new JsonObject().put("status", "UP").put("checks", details));
+                            ctx.json(
+                                new JsonObject()
+                                    .put("status", "UP")
+                                    .put("runs", new JsonArray(runs))
+                                    .put("checks", details));
                           } else {
                             JsonObject problem =
                                 Problem.of(
@@ -40,6 +51,7 @@ final class OperationsRoutes {
                                                     .toList())
                                             + " not answering")
                                     .toJson()
+                                    .put("runs", new JsonArray(runs))
                                     .put("checks", details);
                             ctx.response()
                                 .setStatusCode(503)

@@ -2,8 +2,10 @@ package io.discs.standalone;
 
 import io.discs.audit.AuditVerticle;
 import io.discs.gateway.GatewayVerticle;
+import io.discs.gateway.OperationsServer;
 import io.discs.images.ImageVerticle;
 import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.config.ServiceRole;
 import io.discs.platform.db.Database;
 import io.discs.platform.events.EventPublisher;
 import io.discs.platform.launch.MainThread;
@@ -12,10 +14,14 @@ import io.discs.platform.launch.VertxFactory;
 import io.discs.platform.metrics.Metrics;
 import io.discs.sessions.SessionVerticle;
 import io.discs.targets.TargetVerticle;
+import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Every discs service in one Vert.x: the database is migrated first, the services come up next, the
@@ -24,16 +30,18 @@ import java.time.Duration;
 public final class Discs {
   private final Vertx vertx;
   private final Pool pool;
-  private final GatewayVerticle gateway;
+  private final int httpPort;
 
-  private Discs(Vertx vertx, Pool pool, GatewayVerticle gateway) {
+  private Discs(Vertx vertx, Pool pool, int httpPort) {
     this.vertx = vertx;
     this.pool = pool;
-    this.gateway = gateway;
+    this.httpPort = httpPort;
   }
 
   /**
-   * Starts on the database the configuration names; the caller provides an embedded one if needed.
+   * Starts on the database the configuration names (the caller provides an embedded one if needed),
+   * with the services {@code DISCS_SERVICES} names; a process without the gateway serves the
+   * operations endpoints alone.
    */
   public static Future<Discs> start(DiscsConfig config, Metrics metrics) {
     return VertxFactory.create(config, metrics)
@@ -46,14 +54,16 @@ public final class Discs {
                           ServiceContext context =
                               new ServiceContext(
                                   config, pool, new EventPublisher(vertx.eventBus()), metrics);
-                          GatewayVerticle gateway = new GatewayVerticle(context);
-                          return Future.all(
-                                  vertx.deployVerticle(new AuditVerticle(context)),
-                                  vertx.deployVerticle(new ImageVerticle(context)),
-                                  vertx.deployVerticle(new TargetVerticle(context)),
-                                  vertx.deployVerticle(new SessionVerticle(context)))
-                              .compose(services -> vertx.deployVerticle(gateway))
-                              .map(id -> new Discs(vertx, pool, gateway));
+                          List<Future<String>> deployed = new ArrayList<>();
+                          for (ServiceRole role : config.services()) {
+                            Deployable service = service(role, context);
+                            if (service != null) {
+                              deployed.add(vertx.deployVerticle(service));
+                            }
+                          }
+                          return Future.all(deployed)
+                              .compose(services -> front(vertx, context))
+                              .map(port -> new Discs(vertx, pool, port));
                         })
                     .recover(
                         failure -> {
@@ -64,12 +74,35 @@ public final class Discs {
                         }));
   }
 
+  /** The verticle of a service; the gateway comes last, in {@link #front}. */
+  private static Deployable service(ServiceRole role, ServiceContext context) {
+    return switch (role) {
+      case AUDIT -> new AuditVerticle(context);
+      case IMAGES -> new ImageVerticle(context);
+      case TARGETS -> new TargetVerticle(context);
+      case SESSIONS -> new SessionVerticle(context);
+      case GATEWAY -> null;
+    };
+  }
+
+  /**
+   * The gateway, once the services here are up, so that it never accepts a request nothing can
+   * answer; or, on a node without it, the operations endpoints. Answers the HTTP port.
+   */
+  private static Future<Integer> front(Vertx vertx, ServiceContext context) {
+    if (context.config().runs(ServiceRole.GATEWAY)) {
+      GatewayVerticle gateway = new GatewayVerticle(context);
+      return vertx.deployVerticle(gateway).map(id -> gateway.actualPort());
+    }
+    return OperationsServer.start(vertx, context).map(HttpServer::actualPort);
+  }
+
   public Vertx vertx() {
     return vertx;
   }
 
   public int httpPort() {
-    return gateway.actualPort();
+    return httpPort;
   }
 
   /** Stops from a plain thread; true when everything closed within {@code max}. */

@@ -36,6 +36,13 @@ public final class StandaloneMain {
     EmbeddedDatabase embedded = null;
     try {
       Files.createDirectories(config.dataDir());
+      if (config.externalDatabase().isEmpty() && !config.runsAll()) {
+        System.err.println(
+            "discs: DISCS_SERVICES names only some services: set DISCS_DB_URL to the PostgreSQL"
+                + " server the cluster shares");
+        System.exit(2);
+        return;
+      }
       if (config.externalDatabase().isEmpty()) {
         embedded = EmbeddedDatabase.start(config.dataDir().resolve("postgres"));
         config = config.withDatabase(embedded.appUrl(), embedded.ownerUrl());

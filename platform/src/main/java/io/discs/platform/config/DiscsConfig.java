@@ -6,8 +6,10 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The whole configuration, read once at start and validated; nothing else reads the environment.
@@ -27,7 +29,21 @@ public record DiscsConfig(
     SessionsConfig sessions,
     UploadConfig uploads,
     int requestTimeoutSeconds,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    Set<ServiceRole> services) {
+
+  public DiscsConfig {
+    services = Collections.unmodifiableSet(EnumSet.copyOf(services));
+  }
+
+  /** Whether this process runs every service (the standalone's usual case). */
+  public boolean runsAll() {
+    return services.size() == ServiceRole.values().length;
+  }
+
+  public boolean runs(ServiceRole role) {
+    return services.contains(role);
+  }
 
   public static DiscsConfig fromProcess() {
     return from(ConfigSources.fromProcess());
@@ -39,6 +55,14 @@ public record DiscsConfig(
     String logFormat = in.string(Setting.LOG_FORMAT);
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       throw SettingReader.invalid(Setting.LOG_FORMAT, logFormat);
+    }
+    ClusterConfig cluster = ClusterConfig.read(in);
+    Set<ServiceRole> services =
+        in.parse(Setting.SERVICES, in.string(Setting.SERVICES), ServiceRole::parseList);
+    if (services.size() < ServiceRole.values().length && !cluster.enabled()) {
+      throw new ConfigException(
+          "DISCS_SERVICES names only some services: the others must run elsewhere in a cluster"
+              + " (DISCS_CLUSTER=true)");
     }
     return new DiscsConfig(
         in.integer(Setting.HTTP_PORT),
@@ -53,7 +77,8 @@ public record DiscsConfig(
         SessionsConfig.read(in),
         UploadConfig.read(in),
         in.integer(Setting.REQUEST_TIMEOUT_SECONDS),
-        ClusterConfig.read(in));
+        cluster,
+        services);
   }
 
   /** Who runs the migrations and owns the tables: the owner role when one is named. */
@@ -130,7 +155,8 @@ public record DiscsConfig(
         sessions,
         uploads,
         requestTimeoutSeconds,
-        cluster);
+        cluster,
+        services);
   }
 
   private static String firstNonLoopbackAddress() {

@@ -163,6 +163,13 @@ public enum Setting {
       spec("DISCS_MAX_SESSIONS_PER_USER", "4")
           .range(1, 1_000)
           .help("active sessions one user may have")),
+  SERVICES(
+      spec("DISCS_SERVICES", "gateway,images,targets,sessions,audit")
+          .accepts("a comma-separated list of gateway, images, targets, sessions, audit")
+          .help(
+              "the services this process runs; fewer than all needs `DISCS_CLUSTER=true` and"
+                  + " `DISCS_DB_URL` (a node without the gateway serves only `/health`, `/ready` and"
+                  + " `/metrics` on the HTTP port)")),
   CLUSTER(
       spec("DISCS_CLUSTER", "false")
           .accepts("true or false")

@@ -94,6 +94,20 @@ class DiscsConfigTest {
   }
 
   @Test
+  void runsEveryServiceByDefaultAndASubsetOnlyInACluster() {
+    assertThat(DiscsConfig.from(Map.of()).runsAll()).isTrue();
+    assertThatThrownBy(() -> DiscsConfig.from(Map.of("DISCS_SERVICES", "gateway,images")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("DISCS_CLUSTER=true");
+    assertThatThrownBy(() -> DiscsConfig.from(Map.of("DISCS_SERVICES", "gateway,printer")))
+        .hasMessageStartingWith("DISCS_SERVICES must be a comma-separated list");
+    DiscsConfig node =
+        DiscsConfig.from(Map.of("DISCS_SERVICES", "images, audit", "DISCS_CLUSTER", "true"));
+    assertThat(node.services()).containsExactly(ServiceRole.IMAGES, ServiceRole.AUDIT);
+    assertThat(node.runs(ServiceRole.GATEWAY)).isFalse();
+  }
+
+  @Test
   void refusesAHeartbeatThatDoesNotFitInsideTheLease() {
     assertThatThrownBy(
             () ->

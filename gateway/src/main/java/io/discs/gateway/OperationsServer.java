@@ -1,0 +1,35 @@
+package io.discs.gateway;
+
+import io.discs.platform.config.ServiceRole;
+import io.discs.platform.launch.ServiceContext;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+/**
+ * For a process that runs services but not the gateway: {@code /health}, {@code /ready} and {@code
+ * /metrics} on the HTTP port, so that orchestrators and Prometheus see it like any other node.
+ */
+public final class OperationsServer {
+  private OperationsServer() {}
+
+  public static Future<HttpServer> start(Vertx vertx, ServiceContext services) {
+    Router router = Router.router(vertx);
+    router.route().handler(SecurityHeaders::apply);
+    OperationsRoutes.mount(
+        router,
+        new Readiness(vertx, services.pool()),
+        services.metrics().registry(),
+        services.config().services().stream().map(ServiceRole::wireName).toList());
+    Problems.handle(router);
+    return vertx
+        .createHttpServer(
+            new HttpServerOptions()
+                .setHost(services.config().httpHost())
+                .setPort(services.config().httpPort()))
+        .requestHandler(router)
+        .listen();
+  }
+}

@@ -1,0 +1,125 @@
+package io.discs.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.discs.platform.config.DatabaseUrl;
+import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.metrics.Metrics;
+import io.discs.testing.FreePorts;
+import io.discs.testing.TempDirs;
+import io.discs.testing.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One jar, any role: two processes' worth of services on a Hazelcast cluster in this JVM, one
+ * running the gateway with targets and sessions, the other images and audit. The gateway node
+ * answers requests that need the other; the other serves its operations endpoints alone.
+ */
+class ServiceRolesTest {
+  private static final String PASSWORD = "roles-admin-password";
+
+  @Test
+  void servicesSplitAcrossTwoNodesAnswerAsOne() throws Exception {
+    DatabaseUrl owner = TestDatabase.freshDatabase();
+    DatabaseUrl app = TestDatabase.appRole(owner);
+    String cluster = "discs-roles-" + UUID.randomUUID();
+    int portA = FreePorts.next();
+    int portB = FreePorts.next();
+    String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
+    Discs back =
+        Discs.start(node("images,audit", cluster, portB, members, owner, app), Metrics.create())
+            .await(120, TimeUnit.SECONDS);
+    try {
+      Discs front =
+          Discs.start(
+                  node("gateway,targets,sessions", cluster, portA, members, owner, app),
+                  Metrics.create())
+              .await(120, TimeUnit.SECONDS);
+      try {
+        HttpClient http = HttpClient.newHttpClient();
+        JsonObject frontReady = get(http, front.httpPort(), "/ready", null);
+        assertThat(frontReady.getString("status")).as(frontReady.encode()).isEqualTo("UP");
+        assertThat(frontReady.getJsonArray("runs").getList())
+            .containsExactly("gateway", "targets", "sessions");
+        JsonObject backReady = get(http, back.httpPort(), "/ready", null);
+        assertThat(backReady.getString("status")).as(backReady.encode()).isEqualTo("UP");
+        assertThat(backReady.getJsonArray("runs").getList()).containsExactly("images", "audit");
+
+        String token =
+            new JsonObject(
+                    http.send(
+                            HttpRequest.newBuilder(
+                                    URI.create(
+                                        "http://127.0.0.1:"
+                                            + front.httpPort()
+                                            + "/api/v1/auth/token"))
+                                .header("Content-Type", "application/json")
+                                .POST(
+                                    HttpRequest.BodyPublishers.ofString(
+                                        new JsonObject()
+                                            .put("username", "admin")
+                                            .put("password", PASSWORD)
+                                            .encode()))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                        .body())
+                .getString("access_token");
+        // image-service answers from the other node, over the clustered event bus.
+        JsonObject images = get(http, front.httpPort(), "/api/v1/images", token);
+        assertThat(images.getJsonArray("items")).isEmpty();
+        JsonObject audit = get(http, front.httpPort(), "/api/v1/audit/verify", token);
+        assertThat(audit.getBoolean("intact")).isTrue();
+      } finally {
+        front.stop(Duration.ofSeconds(20));
+      }
+    } finally {
+      back.stop(Duration.ofSeconds(20));
+    }
+  }
+
+  private static DiscsConfig node(
+      String services,
+      String cluster,
+      int clusterPort,
+      String members,
+      DatabaseUrl owner,
+      DatabaseUrl app)
+      throws Exception {
+    int iscsi = FreePorts.next();
+    Map<String, String> values = new HashMap<>();
+    values.put("DISCS_SERVICES", services);
+    values.put("DISCS_CLUSTER", "true");
+    values.put("DISCS_CLUSTER_NAME", cluster);
+    values.put("DISCS_CLUSTER_HOST", "127.0.0.1");
+    values.put("DISCS_CLUSTER_PORT", String.valueOf(clusterPort));
+    values.put("DISCS_CLUSTER_MEMBERS", members);
+    values.put("DISCS_HTTP_HOST", "127.0.0.1");
+    values.put("DISCS_HTTP_PORT", String.valueOf(FreePorts.next()));
+    values.put("DISCS_ISCSI_PORTAL", "127.0.0.1:" + iscsi);
+    values.put("DISCS_ISCSI_LISTEN", "127.0.0.1:" + iscsi);
+    values.put("DISCS_DATA_DIR", TempDirs.create("roles").toString());
+    values.put("DISCS_ADMIN_PASSWORD", PASSWORD);
+    return DiscsConfig.from(values).withDatabase(app, owner);
+  }
+
+  private static JsonObject get(HttpClient http, int port, String path, String token)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return new JsonObject(answer.body());
+  }
+}
