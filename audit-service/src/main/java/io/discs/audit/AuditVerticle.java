@@ -4,6 +4,7 @@ import io.discs.audit.seal.AuditKey;
 import io.discs.audit.seal.Checkpoint;
 import io.discs.audit.seal.CheckpointFile;
 import io.discs.platform.Addresses;
+import io.discs.platform.RequestIds;
 import io.discs.platform.audit.AuditService;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.launch.ServiceBindings;
@@ -11,6 +12,7 @@ import io.discs.platform.launch.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -52,7 +54,7 @@ public final class AuditVerticle extends VerticleBase {
                       .eventBus()
                       .consumer(
                           Addresses.EVENTS,
-                          message -> record(repository, key, DomainEvent.fromJson(message.body())));
+                          message -> record(repository, key, withRequestId(message)));
               checkpointTimer = vertx.setPeriodic(CHECKPOINT_EVERY_MS, id -> checkpoint());
               return Future.all(
                   tail,
@@ -66,6 +68,16 @@ public final class AuditVerticle extends VerticleBase {
                           repository, new AuditVerifier(repository, key, checkpoints, worker)),
                       services.pool()));
             });
+  }
+
+  /** The event, with the id of the HTTP request that caused it when its message carried one. */
+  private static DomainEvent withRequestId(Message<JsonObject> message) {
+    DomainEvent event = DomainEvent.fromJson(message.body());
+    String requestId = message.headers().get(RequestIds.HEADER);
+    if (requestId != null && event.details() != null && !event.details().containsKey("requestId")) {
+      event.details().put("requestId", requestId);
+    }
+    return event;
   }
 
   /** One append at a time, so the log keeps the order in which the events arrived. */

@@ -1,6 +1,7 @@
 package io.discs.gateway;
 
 import io.discs.platform.Caller;
+import io.discs.platform.RequestIds;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -27,6 +28,7 @@ final class RequestLog {
     String id =
         given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
     ctx.put(KEY, id);
+    RequestIds.set(id);
     ctx.response().putHeader(HEADER, id);
     long started = System.nanoTime();
     ctx.addEndHandler(

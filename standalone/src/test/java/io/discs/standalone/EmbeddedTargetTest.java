@@ -29,9 +29,9 @@ class EmbeddedTargetTest {
    * libiscsi SCSI tests this target fails by design: persistent reservations (PERSISTENT RESERVE IN
    * answers "no keys, no reservation, no types"; OUT is not offered, since no initiator may write
    * and none needs to reserve, and these tests log in a second initiator the one-initiator ACL
-   * refuses) and WRITE AND VERIFY with DPO: without --dataloss libiscsi skips the write these
-   * three send and then fails its own check of the skipped call's result, on any target (seen with
-   * -V: "--dataloss flag is not set in. Skipping write", then the assertion); with --dataloss a
+   * refuses) and WRITE AND VERIFY with DPO: without --dataloss libiscsi skips the write these three
+   * send and then fails its own check of the skipped call's result, on any target (seen with -V:
+   * "--dataloss flag is not set in. Skipping write", then the assertion); with --dataloss a
    * read-only LUN answers DATA PROTECT where they expect the write to succeed.
    */
   private static final Set<String> KNOWN_SCSI_FAILURES =

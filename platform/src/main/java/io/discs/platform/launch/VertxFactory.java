@@ -1,5 +1,6 @@
 package io.discs.platform.launch;
 
+import io.discs.platform.RequestIds;
 import io.discs.platform.cluster.HazelcastConfigs;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.metrics.Metrics;
@@ -16,10 +17,11 @@ public final class VertxFactory {
   private VertxFactory() {}
 
   public static Future<Vertx> create(DiscsConfig config, Metrics metrics) {
+    RequestIds.register();
     VertxOptions options = new VertxOptions().setMetricsOptions(metrics.vertxOptions());
     var builder = Vertx.builder().with(options).withMetrics(metrics.vertxFactory());
     if (!config.cluster().enabled()) {
-      return Future.succeededFuture(builder.build());
+      return Future.succeededFuture(withRequestIds(builder.build()));
     }
     options
         .getEventBusOptions()
@@ -31,6 +33,14 @@ public final class VertxFactory {
             config.cluster().host(),
             config.cluster().port(),
             config.cluster().members());
-    return builder.withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
+    return builder
+        .withClusterManager(new HazelcastClusterManager(hazelcast))
+        .buildClustered()
+        .map(VertxFactory::withRequestIds);
+  }
+
+  private static Vertx withRequestIds(Vertx vertx) {
+    RequestIds.install(vertx);
+    return vertx;
   }
 }
