@@ -6,7 +6,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * The address a request comes from, for the login throttle and the audit log: the socket's peer,
@@ -16,7 +15,6 @@ import java.util.regex.Pattern;
  */
 public final class ClientAddresses {
   static final String KEY = "discs.clientAddress";
-  private static final Pattern LITERAL = Pattern.compile("[0-9a-fA-F:.]{2,45}");
 
   private final List<Cidr> trusted;
 
@@ -89,6 +87,6 @@ public final class ClientAddresses {
     } else if (h.indexOf(':') == h.lastIndexOf(':') && h.contains(":")) {
       h = h.substring(0, h.indexOf(':'));
     }
-    return LITERAL.matcher(h).matches() ? h : null;
+    return h.length() <= 45 && Cidr.isLiteral(h) ? h : null;
   }
 }
