@@ -140,9 +140,13 @@ final class AuditRepository {
 
   Future<List<AuditEntry>> query(AuditQuery query) {
     OffsetDateTime since =
-        query.since() == null ? null : OffsetDateTime.ofInstant(query.since(), ZoneOffset.UTC);
+        query.getSince() == null
+            ? null
+            : OffsetDateTime.ofInstant(query.getSince(), ZoneOffset.UTC);
     return pool.preparedQuery(SELECT)
-        .execute(Tuple.of(query.actor(), query.type(), since, query.beforeId(), query.limit()))
+        .execute(
+            Tuple.of(
+                query.getActor(), query.getType(), since, query.getBeforeId(), query.rowLimit()))
         .map(
             rows -> {
               List<AuditEntry> entries = new ArrayList<>();
@@ -174,15 +178,14 @@ final class AuditRepository {
   }
 
   private static AuditEntry toEntry(Row row) {
-    return new AuditEntry(
-        new JsonObject()
-            .put("id", row.getLong("id"))
-            .put("at", row.getOffsetDateTime("at").toInstant())
-            .put("type", row.getString("type"))
-            .put("actor", row.getString("actor"))
-            .put("resource", row.getString("resource"))
-            .put("outcome", row.getString("outcome"))
-            .put("sourceIp", row.getString("source_ip"))
-            .put("details", (JsonObject) row.getJson("details")));
+    return new AuditEntry()
+        .setId(row.getLong("id"))
+        .setAt(row.getOffsetDateTime("at").toInstant())
+        .setType(row.getString("type"))
+        .setActor(row.getString("actor"))
+        .setResource(row.getString("resource"))
+        .setOutcome(row.getString("outcome"))
+        .setSourceIp(row.getString("source_ip"))
+        .setDetails((JsonObject) row.getJson("details"));
   }
 }

@@ -62,7 +62,7 @@ class AuditVerticleTest {
         eventually(() -> audit.query(AuditQuery.of(null, null, null, null, 10)), 2);
 
     assertThat(entries)
-        .extracting(AuditEntry::type)
+        .extracting(AuditEntry::getType)
         .containsExactly("image.deleted", "image.uploaded");
     JsonObject uploaded = entries.get(1).toJson();
     assertThat(uploaded.getString("actor")).isEqualTo("alice");
@@ -91,7 +91,7 @@ class AuditVerticleTest {
             .await(10, TimeUnit.SECONDS);
 
     assertThat(aliceFailures).hasSize(1);
-    assertThat(aliceFailures.get(0).actor()).isEqualTo("alice");
+    assertThat(aliceFailures.get(0).getActor()).isEqualTo("alice");
   }
 
   @Test
@@ -104,8 +104,8 @@ class AuditVerticleTest {
     List<AuditEntry> entries =
         eventually(() -> audit.query(AuditQuery.of(null, null, null, null, 100)), 30);
 
-    assertThat(entries).extracting(AuditEntry::type).first().isEqualTo("step.29");
-    assertThat(entries).extracting(AuditEntry::type).last().isEqualTo("step.0");
+    assertThat(entries).extracting(AuditEntry::getType).first().isEqualTo("step.29");
+    assertThat(entries).extracting(AuditEntry::getType).last().isEqualTo("step.0");
     AuditVerification verification = audit.verify().await(10, TimeUnit.SECONDS);
     assertThat(verification.isIntact()).isTrue();
     assertThat(verification.toJson().getLong("checked")).isEqualTo(30L);
@@ -153,7 +153,7 @@ class AuditVerticleTest {
     }
     List<AuditEntry> entries =
         eventually(() -> audit.query(AuditQuery.of(null, null, null, null, 10)), 5);
-    long third = entries.get(2).id();
+    long third = entries.get(2).getId();
 
     // Someone with database superuser rights switches the guard off and rewrites history.
     context
@@ -170,7 +170,7 @@ class AuditVerticleTest {
 
     AuditVerification verification = audit.verify().await(10, TimeUnit.SECONDS);
     assertThat(verification.isIntact()).isFalse();
-    assertThat(verification.firstBrokenId()).isEqualTo(third);
+    assertThat(verification.getFirstBrokenId()).isEqualTo(third);
   }
 
   @Test
@@ -182,8 +182,8 @@ class AuditVerticleTest {
     }
     List<AuditEntry> entries =
         eventually(() -> audit.query(AuditQuery.of(null, null, null, null, 10)), 4);
-    long second = entries.get(2).id();
-    long third = entries.get(1).id();
+    long second = entries.get(2).getId();
+    long third = entries.get(1).getId();
 
     context
         .pool()
@@ -197,15 +197,15 @@ class AuditVerticleTest {
                     .execute())
         .await(10, TimeUnit.SECONDS);
 
-    assertThat(audit.verify().await(10, TimeUnit.SECONDS).firstBrokenId()).isEqualTo(third);
+    assertThat(audit.verify().await(10, TimeUnit.SECONDS).getFirstBrokenId()).isEqualTo(third);
   }
 
   @Test
   @org.junit.jupiter.api.Tag("security")
   void sealsNoticeAHistoryRewrittenAndReChainedWithoutTheKey(Vertx vertx) throws Exception {
     List<AuditEntry> entries = publish(5);
-    long second = entries.get(3).id();
-    long third = entries.get(2).id();
+    long second = entries.get(3).getId();
+    long third = entries.get(2).getId();
 
     // A database owner removes a row and recomputes the SHA-256 chain after it, as the trigger
     // would have: the unkeyed chain is whole again.
@@ -236,7 +236,7 @@ class AuditVerticleTest {
             ? "intact"
             : "broken at the row after it: " + verification.toJson().getString("reason"));
     assertThat(verification.isIntact()).isFalse();
-    assertThat(verification.firstBrokenId()).isEqualTo(third);
+    assertThat(verification.getFirstBrokenId()).isEqualTo(third);
     assertThat(verification.toJson().getString("reason")).contains("seal");
   }
 
@@ -266,7 +266,7 @@ class AuditVerticleTest {
             ? "intact"
             : "broken: " + verification.toJson().getString("reason"));
     assertThat(verification.isIntact()).isFalse();
-    assertThat(verification.firstBrokenId()).isEqualTo(1000L);
+    assertThat(verification.getFirstBrokenId()).isEqualTo(1000L);
     assertThat(verification.toJson().getString("reason")).contains("no seal");
   }
 
@@ -274,7 +274,7 @@ class AuditVerticleTest {
   @org.junit.jupiter.api.Tag("security")
   void theCheckpointNoticesRowsCutOffTheEnd(Vertx vertx) throws Exception {
     List<AuditEntry> entries = publish(6);
-    long fourth = entries.get(2).id();
+    long fourth = entries.get(2).getId();
     // A stop writes a checkpoint of the head (as the minute timer does while running).
     for (String id : vertx.deploymentIDs()) {
       vertx.undeploy(id).await(10, TimeUnit.SECONDS);

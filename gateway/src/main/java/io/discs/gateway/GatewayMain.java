@@ -1,5 +1,6 @@
 package io.discs.gateway;
 
+import io.discs.platform.config.ServiceRole;
 import io.discs.platform.launch.ServiceLauncher;
 
 /** Runs a gateway as a process of its own in a cluster; run as many as the load balancer needs. */
@@ -7,6 +8,6 @@ public final class GatewayMain {
   private GatewayMain() {}
 
   public static void main(String[] args) {
-    ServiceLauncher.run(GatewayVerticle.NAME, GatewayVerticle::new);
+    ServiceLauncher.run(ServiceRole.GATEWAY, GatewayVerticle::new);
   }
 }

@@ -48,7 +48,7 @@ final class RequestLog {
             MDC.put("status", String.valueOf(status));
             MDC.put("durationMs", String.valueOf(ms));
             if (caller != null) {
-              MDC.put("user", caller.username());
+              MDC.put("user", caller.getUsername());
             }
             ACCESS.info("{} {} {} {} ms", ctx.request().method(), ctx.normalizedPath(), status, ms);
           } finally {

@@ -62,4 +62,13 @@ public final class Requests {
     }
     return (String) value;
   }
+
+  /** A field that must be true or false when present; false when absent. */
+  public static boolean optionalBoolean(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value != null && !(value instanceof Boolean)) {
+      throw DomainErrors.badRequest("'" + field + "' must be true or false");
+    }
+    return Boolean.TRUE.equals(value);
+  }
 }

@@ -114,22 +114,23 @@ final class ImageRepository implements ImageRecords {
 
   /** The listed columns, then what inspection learned (block size, volume size, creation date). */
   private static Image toImage(Row row) {
-    JsonObject json =
-        Image.of(
-                row.getUUID("id").toString(),
-                row.getString("name"),
-                row.getLong("size_bytes"),
-                row.getString("sha256"),
-                row.getString("format"),
-                row.getString("volume_id"),
-                row.getBoolean("bootable"),
-                row.getOffsetDateTime("created_at").toInstant(),
-                row.getString("created_by"))
-            .toJson();
-    Object details = row.getJson("details");
-    if (details instanceof JsonObject extra) {
-      extra.forEach(entry -> json.put(entry.getKey(), entry.getValue()));
+    Image image =
+        new Image()
+            .setId(row.getUUID("id").toString())
+            .setName(row.getString("name"))
+            .setSizeBytes(row.getLong("size_bytes"))
+            .setSha256(row.getString("sha256"))
+            .setFormat(row.getString("format"))
+            .setVolumeId(row.getString("volume_id"))
+            .setBootable(row.getBoolean("bootable"))
+            .setCreatedAt(row.getOffsetDateTime("created_at").toInstant())
+            .setCreatedBy(row.getString("created_by"));
+    if (row.getJson("details") instanceof JsonObject details) {
+      image
+          .setVolumeSpaceSize(details.getLong("volumeSpaceSize"))
+          .setLogicalBlockSize(details.getInteger("logicalBlockSize"))
+          .setVolumeCreatedAt(details.getString("volumeCreatedAt"));
     }
-    return new Image(json);
+    return image;
   }
 }

@@ -77,12 +77,12 @@ final class ImageServiceImpl implements ImageService {
                 vertx
                     .sharedData()
                     .withLock(
-                        Locks.imageUse(image.id()),
+                        Locks.imageUse(image.getId()),
                         LOCK_TIMEOUT_MS,
                         () ->
                             Future.all(
-                                    targets.servesImage(image.id()),
-                                    sessions.hasActiveForImage(image.id()))
+                                    targets.servesImage(image.getId()),
+                                    sessions.hasActiveForImage(image.getId()))
                                 .compose(
                                     use ->
                                         Boolean.TRUE.equals(use.resultAt(0))
@@ -92,7 +92,7 @@ final class ImageServiceImpl implements ImageService {
                                                     "image "
                                                         + id
                                                         + " is used by a target or session"))
-                                            : repository.delete(UUID.fromString(image.id())))
+                                            : repository.delete(UUID.fromString(image.getId())))
                                 .compose(
                                     deleted ->
                                         deleted.isEmpty()
@@ -100,7 +100,7 @@ final class ImageServiceImpl implements ImageService {
                                                 DomainErrors.notFound("no image " + id))
                                             : vertx.<Void>executeBlocking(
                                                 () -> {
-                                                  store.delete(image.sha256());
+                                                  store.delete(image.getSha256());
                                                   return null;
                                                 },
                                                 false)))
@@ -109,10 +109,10 @@ final class ImageServiceImpl implements ImageService {
                             events.publish(
                                 DomainEvent.of(
                                     "image.deleted",
-                                    caller.username(),
+                                    caller.getUsername(),
                                     "image/" + id,
                                     Outcome.SUCCESS,
-                                    caller.sourceIp(),
-                                    new JsonObject().put("sha256", image.sha256())))));
+                                    caller.getSourceIp(),
+                                    new JsonObject().put("sha256", image.getSha256())))));
   }
 }

@@ -1,5 +1,6 @@
 package io.discs.images;
 
+import io.discs.platform.config.ServiceRole;
 import io.discs.platform.launch.ServiceLauncher;
 
 /** Runs image-service as a process of its own in a cluster. */
@@ -7,6 +8,6 @@ public final class ImageServiceMain {
   private ImageServiceMain() {}
 
   public static void main(String[] args) {
-    ServiceLauncher.run(ImageVerticle.NAME, ImageVerticle::new);
+    ServiceLauncher.run(ServiceRole.IMAGES, ImageVerticle::new);
   }
 }

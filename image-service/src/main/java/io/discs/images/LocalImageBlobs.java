@@ -34,6 +34,7 @@ final class LocalImageBlobs implements ImageBlobs {
         .get(imageId)
         .map(
             image ->
-                new BlobLocation(store.pathFor(image.sha256()), image.sizeBytes(), image.sha256()));
+                new BlobLocation(
+                    store.pathFor(image.getSha256()), image.getSizeBytes(), image.getSha256()));
   }
 }

@@ -66,10 +66,10 @@ class ImageServiceTest {
     insertImage("FreeDOS", "c");
 
     assertThat(images.list("DEBIAN", 0, 10).await(10, TimeUnit.SECONDS))
-        .extracting(Image::name)
+        .extracting(Image::getName)
         .containsExactly("Debian 12 netinst", "debian-live");
     assertThat(images.list(null, 1, 1).await(10, TimeUnit.SECONDS))
-        .extracting(Image::name)
+        .extracting(Image::getName)
         .containsExactly("debian-live");
   }
 
@@ -109,9 +109,9 @@ class ImageServiceTest {
     assertFails(
         () -> images.delete(mounted.toString(), Caller.system()).await(10, TimeUnit.SECONDS),
         DomainErrors.CONFLICT);
-    assertThat(images.get(served.toString()).await(10, TimeUnit.SECONDS).name())
+    assertThat(images.get(served.toString()).await(10, TimeUnit.SECONDS).getName())
         .isEqualTo("served");
-    assertThat(images.get(mounted.toString()).await(10, TimeUnit.SECONDS).name())
+    assertThat(images.get(mounted.toString()).await(10, TimeUnit.SECONDS).getName())
         .isEqualTo("mounted");
   }
 

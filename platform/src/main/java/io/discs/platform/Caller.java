@@ -1,62 +1,74 @@
 package io.discs.platform;
 
 import io.vertx.codegen.annotations.DataObject;
-import io.vertx.core.json.JsonArray;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
  * Who asks: the authenticated user, their roles and the address the request came from; audited with
- * every change. (Codegen refuses records as data objects, so this is a small immutable class.)
+ * every change.
  */
 @DataObject
+@JsonGen(publicConverter = false)
 public final class Caller {
-  private final String username;
-  private final List<String> roles;
-  private final String sourceIp;
+  private String username;
+  private List<String> roles;
+  private String sourceIp;
 
-  public Caller(String username, List<String> roles, String sourceIp) {
-    this.username = username;
-    this.roles = roles == null ? List.of() : List.copyOf(roles);
-    this.sourceIp = sourceIp;
-  }
+  public Caller() {}
 
   public Caller(JsonObject json) {
-    this(
-        json.getString("username"),
-        json.getJsonArray("roles", new JsonArray()).stream().map(String::valueOf).toList(),
-        json.getString("sourceIp"));
+    CallerConverter.fromJson(json, this);
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    CallerConverter.toJson(this, json);
+    return json;
   }
 
   public static Caller system() {
     return new Caller("system", List.of("admin"), null);
   }
 
-  public String username() {
-    return username;
-  }
-
-  public List<String> roles() {
-    return roles;
-  }
-
-  public String sourceIp() {
-    return sourceIp;
+  public Caller(String username, List<String> roles, String sourceIp) {
+    setUsername(username).setRoles(roles).setSourceIp(sourceIp);
   }
 
   public boolean hasRole(String role) {
-    return roles.contains(role);
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("username", username)
-        .put("roles", new JsonArray(roles))
-        .put("sourceIp", sourceIp);
+    return roles != null && roles.contains(role);
   }
 
   @Override
   public String toString() {
     return "Caller[" + username + " " + roles + "]";
+  }
+
+  public String getUsername() {
+    return username;
+  }
+
+  public Caller setUsername(String username) {
+    this.username = username;
+    return this;
+  }
+
+  public List<String> getRoles() {
+    return roles;
+  }
+
+  public Caller setRoles(List<String> roles) {
+    this.roles = roles == null ? List.of() : List.copyOf(roles);
+    return this;
+  }
+
+  public String getSourceIp() {
+    return sourceIp;
+  }
+
+  public Caller setSourceIp(String sourceIp) {
+    this.sourceIp = sourceIp;
+    return this;
   }
 }

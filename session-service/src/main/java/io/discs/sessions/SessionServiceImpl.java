@@ -11,19 +11,22 @@ import io.discs.platform.sessions.Session;
 import io.discs.platform.sessions.SessionService;
 import io.discs.platform.sessions.SessionStartRequest;
 import io.discs.platform.sessions.SessionState;
+import io.discs.platform.sessions.SessionTarget;
+import io.discs.platform.targets.Chap;
+import io.discs.platform.targets.Connection;
 import io.discs.platform.targets.DeviceType;
 import io.discs.platform.targets.IscsiNameRules;
-import io.discs.platform.targets.Target;
 import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
 import io.discs.sessions.SessionRepository.StoredSession;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Mount sessions: each asks target-service for a target of its own, lives while its lease is
@@ -54,11 +57,11 @@ final class SessionServiceImpl implements SessionService {
 
   @Override
   public Future<Session> start(SessionStartRequest request, Caller caller) {
-    String imageId = request.imageId();
-    String initiatorIqn = request.initiatorIqn();
+    String imageId = request.getImageId();
+    String initiatorIqn = request.getInitiatorIqn();
     String device;
     try {
-      device = DeviceType.fromWire(request.deviceType()).wireName();
+      device = DeviceType.fromWire(request.getDeviceType()).wireName();
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(DomainErrors.badRequest(e.getMessage()));
     }
@@ -71,7 +74,7 @@ final class SessionServiceImpl implements SessionService {
         .compose(
             image ->
                 repository
-                    .countActive(caller.username())
+                    .countActive(caller.getUsername())
                     .compose(
                         active -> {
                           if (active >= settings.maxSessionsPerUser()) {
@@ -93,7 +96,7 @@ final class SessionServiceImpl implements SessionService {
                                           image,
                                           initiatorIqn,
                                           device,
-                                          caller.username(),
+                                          caller.getUsername(),
                                           Instant.now().plusMillis(leases.leaseMs())));
                         }))
         .compose(
@@ -120,11 +123,11 @@ final class SessionServiceImpl implements SessionService {
                 repository
                     .attachTarget(
                         id,
-                        UUID.fromString(target.id()),
-                        target.iqn(),
-                        target.portal(),
-                        target.lun())
-                    .compose(v -> leases.extend(id.toString(), caller.username()))
+                        UUID.fromString(target.getId()),
+                        target.getIqn(),
+                        target.getPortal(),
+                        target.getLun())
+                    .compose(v -> leases.extend(id.toString(), caller.getUsername()))
                     .map(
                         expires -> {
                           events.publish(
@@ -136,9 +139,20 @@ final class SessionServiceImpl implements SessionService {
                                   new JsonObject()
                                       .put("imageId", imageId)
                                       .put("initiatorIqn", initiatorIqn)
-                                      .put("targetIqn", target.iqn())));
-                          return started(
-                              id, imageId, initiatorIqn, caller.username(), target, expires);
+                                      .put("targetIqn", target.getIqn())));
+                          return session(
+                                  id.toString(),
+                                  SessionState.ACTIVE,
+                                  imageId,
+                                  initiatorIqn,
+                                  caller.getUsername(),
+                                  device,
+                                  target(target.getIqn(), target.getPortal(), target.getLun()))
+                              .setChap(
+                                  new Chap()
+                                      .setUsername(target.getChap().getUsername())
+                                      .setSecret(target.getChap().getSecret()))
+                              .setLeaseExpiresAt(expires);
                         }));
   }
 
@@ -200,10 +214,14 @@ final class SessionServiceImpl implements SessionService {
 
   @Override
   public Future<List<Session>> list(Caller caller) {
-    Future<JsonObject> connections =
-        targets.connections().recover(failure -> Future.succeededFuture(new JsonObject()));
+    // A listing without connections is better than none when target-service does not answer.
+    Future<Map<String, List<Connection>>> connections =
+        targets
+            .connections()
+            .map(all -> all.stream().collect(Collectors.groupingBy(Connection::getTargetId)))
+            .recover(failure -> Future.succeededFuture(Map.of()));
     return repository
-        .list(caller.hasRole("admin") ? null : caller.username())
+        .list(caller.hasRole("admin") ? null : caller.getUsername())
         .compose(
             rows ->
                 connections.compose(
@@ -253,11 +271,7 @@ final class SessionServiceImpl implements SessionService {
         .extend(id, owner)
         .map(
             expires ->
-                new Session(
-                    new JsonObject()
-                        .put("id", id)
-                        .put("state", SessionState.ACTIVE.name())
-                        .put("leaseExpiresAt", expires)));
+                new Session().setId(id).setState(SessionState.ACTIVE).setLeaseExpiresAt(expires));
   }
 
   private Future<StoredSession> find(UUID id, Caller caller) {
@@ -273,76 +287,70 @@ final class SessionServiceImpl implements SessionService {
   }
 
   /** The row, its live lease, and who the backend says is connected to its target. */
-  private Future<Session> withLease(StoredSession row, JsonObject connectionsByTarget) {
+  private Future<Session> withLease(
+      StoredSession row, Map<String, List<Connection>> connectionsByTarget) {
     Future<Instant> expires =
         row.state() != SessionState.ACTIVE
             ? Future.succeededFuture(row.leaseExpiresAt())
             : leases
                 .find(row.id().toString())
                 .map(lease -> lease.map(Leases.Lease::expiresAt).orElse(row.leaseExpiresAt()));
-    JsonArray connections =
+    List<Connection> connections =
         row.targetId() == null || row.state() != SessionState.ACTIVE
-            ? new JsonArray()
-            : connectionsByTarget.getJsonArray(row.targetId().toString(), new JsonArray());
+            ? List.of()
+            : connectionsByTarget.getOrDefault(row.targetId().toString(), List.of());
     return expires.map(
-        at -> new Session(describe(row).put("leaseExpiresAt", at).put("connections", connections)));
+        at ->
+            session(
+                    row.id().toString(),
+                    row.state(),
+                    row.imageId().toString(),
+                    row.initiatorIqn(),
+                    row.owner(),
+                    row.deviceType(),
+                    row.targetIqn() == null
+                        ? null
+                        : target(
+                            row.targetIqn(),
+                            row.targetPortal() == null ? settings.portal() : row.targetPortal(),
+                            row.targetLun()))
+                .setCreatedAt(row.createdAt())
+                .setLeaseExpiresAt(at)
+                .setConnections(connections));
   }
 
-  private JsonObject describe(StoredSession row) {
-    return new JsonObject()
-        .put("id", row.id().toString())
-        .put("state", row.state().name())
-        .put("imageId", row.imageId().toString())
-        .put("initiatorIqn", row.initiatorIqn())
-        .put("owner", row.owner())
-        .put("deviceType", row.deviceType())
-        .put(
-            "target",
-            row.targetIqn() == null
-                ? null
-                : targetJson(
-                    row.targetIqn(),
-                    row.targetPortal() == null ? settings.portal() : row.targetPortal(),
-                    row.targetLun()))
-        .put("heartbeatIntervalSeconds", settings.heartbeatSeconds())
-        .put("createdAt", row.createdAt());
+  /** Every view of a session starts here, so the answer to start and a listing agree. */
+  private Session session(
+      String id,
+      SessionState state,
+      String imageId,
+      String initiatorIqn,
+      String owner,
+      String deviceType,
+      SessionTarget target) {
+    return new Session()
+        .setId(id)
+        .setState(state)
+        .setImageId(imageId)
+        .setInitiatorIqn(initiatorIqn)
+        .setOwner(owner)
+        .setDeviceType(deviceType)
+        .setTarget(target)
+        .setHeartbeatIntervalSeconds(settings.heartbeatSeconds());
   }
 
-  private Session started(
-      UUID id, String imageId, String initiatorIqn, String owner, Target target, Instant expires) {
-    JsonObject chap = target.chap();
-    return new Session(
-        new JsonObject()
-            .put("id", id.toString())
-            .put("state", SessionState.ACTIVE.name())
-            .put("imageId", imageId)
-            .put("initiatorIqn", initiatorIqn)
-            .put("owner", owner)
-            .put("target", targetJson(target.iqn(), target.portal(), target.lun()))
-            .put(
-                "chap",
-                new JsonObject()
-                    .put("username", chap.getString("username"))
-                    .put("secret", chap.getString("secret")))
-            .put("heartbeatIntervalSeconds", settings.heartbeatSeconds())
-            .put("leaseExpiresAt", expires));
-  }
-
-  /**
-   * Where a session's disc is served: one shape for every view of a session, with the LUN the
-   * backend serves.
-   */
-  private static JsonObject targetJson(String iqn, String portal, Integer lun) {
-    return new JsonObject().put("iqn", iqn).put("portal", portal).put("lun", lun);
+  /** Where a session's disc is served, with the LUN the backend serves. */
+  private static SessionTarget target(String iqn, String portal, Integer lun) {
+    return new SessionTarget().setIqn(iqn).setPortal(portal).setLun(lun);
   }
 
   private static boolean mayUse(Caller caller, String owner) {
-    return caller.username().equals(owner) || caller.hasRole("admin");
+    return caller.getUsername().equals(owner) || caller.hasRole("admin");
   }
 
   private static DomainEvent event(
       String type, Caller caller, UUID id, Outcome outcome, JsonObject details) {
     return DomainEvent.of(
-        type, caller.username(), "session/" + id, outcome, caller.sourceIp(), details);
+        type, caller.getUsername(), "session/" + id, outcome, caller.getSourceIp(), details);
   }
 }

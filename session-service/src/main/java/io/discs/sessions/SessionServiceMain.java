@@ -1,5 +1,6 @@
 package io.discs.sessions;
 
+import io.discs.platform.config.ServiceRole;
 import io.discs.platform.launch.ServiceLauncher;
 
 /** Runs session-service as a process of its own in a cluster. */
@@ -7,6 +8,6 @@ public final class SessionServiceMain {
   private SessionServiceMain() {}
 
   public static void main(String[] args) {
-    ServiceLauncher.run(SessionVerticle.NAME, SessionVerticle::new);
+    ServiceLauncher.run(ServiceRole.SESSIONS, SessionVerticle::new);
   }
 }

@@ -12,6 +12,7 @@ import io.discs.platform.sessions.Session;
 import io.discs.platform.sessions.SessionService;
 import io.discs.platform.sessions.SessionStartRequest;
 import io.discs.platform.sessions.SessionState;
+import io.discs.platform.targets.Chap;
 import io.discs.platform.targets.Target;
 import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
@@ -84,15 +85,15 @@ class SessionServiceTest {
   void startsASessionWithATargetOfItsOwnAndEveryViewNamesTheLunTheTargetServes() throws Exception {
     Session started = start(INITIATOR);
 
-    assertThat(started.state()).isEqualTo(SessionState.ACTIVE);
+    assertThat(started.getState()).isEqualTo(SessionState.ACTIVE);
     assertThat(targets).hasSize(1);
     Target target = targets.values().iterator().next();
-    assertThat(target.initiatorIqn()).isEqualTo(INITIATOR);
+    assertThat(target.getInitiatorIqn()).isEqualTo(INITIATOR);
     JsonObject listed = sessions.list(UMA).await(10, TimeUnit.SECONDS).get(0).toJson();
     assertThat(started.toJson().getJsonObject("target"))
         .isEqualTo(
             new JsonObject()
-                .put("iqn", target.iqn())
+                .put("iqn", target.getIqn())
                 .put("portal", "192.0.2.10:3260")
                 .put("lun", 5));
     assertThat(listed.getJsonObject("target")).isEqualTo(started.toJson().getJsonObject("target"));
@@ -107,14 +108,15 @@ class SessionServiceTest {
     Instant first = Instant.parse(started.toJson().getString("leaseExpiresAt"));
     Thread.sleep(20);
 
-    Session beat = sessions.heartbeat(started.id(), UMA).await(10, TimeUnit.SECONDS);
+    Session beat = sessions.heartbeat(started.getId(), UMA).await(10, TimeUnit.SECONDS);
     assertThat(Instant.parse(beat.toJson().getString("leaseExpiresAt"))).isAfter(first);
 
-    sessions.end(started.id(), UMA).await(10, TimeUnit.SECONDS);
+    sessions.end(started.getId(), UMA).await(10, TimeUnit.SECONDS);
     assertThat(targets).isEmpty();
     assertFails(
-        () -> sessions.heartbeat(started.id(), UMA).await(10, TimeUnit.SECONDS), DomainErrors.GONE);
-    assertThat(stateOf(started.id())).isEqualTo(SessionState.ENDED);
+        () -> sessions.heartbeat(started.getId(), UMA).await(10, TimeUnit.SECONDS),
+        DomainErrors.GONE);
+    assertThat(stateOf(started.getId())).isEqualTo(SessionState.ENDED);
   }
 
   @Test
@@ -123,10 +125,11 @@ class SessionServiceTest {
     Caller vera = new Caller("vera", List.of("user"), null);
 
     assertFails(
-        () -> sessions.heartbeat(started.id(), vera).await(10, TimeUnit.SECONDS),
+        () -> sessions.heartbeat(started.getId(), vera).await(10, TimeUnit.SECONDS),
         DomainErrors.NOT_FOUND);
     assertFails(
-        () -> sessions.end(started.id(), vera).await(10, TimeUnit.SECONDS), DomainErrors.NOT_FOUND);
+        () -> sessions.end(started.getId(), vera).await(10, TimeUnit.SECONDS),
+        DomainErrors.NOT_FOUND);
     assertThat(sessions.list(vera).await(10, TimeUnit.SECONDS)).isEmpty();
   }
 
@@ -168,7 +171,7 @@ class SessionServiceTest {
 
     assertThatThrownBy(() -> start(INITIATOR)).isInstanceOf(ServiceException.class);
     List<Session> all = sessions.list(UMA).await(10, TimeUnit.SECONDS);
-    assertThat(all).extracting(Session::state).containsExactly(SessionState.FAILED);
+    assertThat(all).extracting(Session::getState).containsExactly(SessionState.FAILED);
   }
 
   @Test
@@ -177,16 +180,16 @@ class SessionServiceTest {
     Session abandoned = start("iqn.1993-08.org.debian:01:walked-away");
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEASE + 8);
-    while (System.nanoTime() < deadline && stateOf(abandoned.id()) == SessionState.ACTIVE) {
-      sessions.heartbeat(kept.id(), UMA).await(10, TimeUnit.SECONDS);
+    while (System.nanoTime() < deadline && stateOf(abandoned.getId()) == SessionState.ACTIVE) {
+      sessions.heartbeat(kept.getId(), UMA).await(10, TimeUnit.SECONDS);
       Thread.sleep(1_000);
     }
 
-    assertThat(stateOf(abandoned.id())).isEqualTo(SessionState.EXPIRED);
-    assertThat(stateOf(kept.id())).isEqualTo(SessionState.ACTIVE);
-    assertThat(targets.values()).extracting(Target::initiatorIqn).containsExactly(INITIATOR);
+    assertThat(stateOf(abandoned.getId())).isEqualTo(SessionState.EXPIRED);
+    assertThat(stateOf(kept.getId())).isEqualTo(SessionState.ACTIVE);
+    assertThat(targets.values()).extracting(Target::getInitiatorIqn).containsExactly(INITIATOR);
     assertFails(
-        () -> sessions.heartbeat(abandoned.id(), UMA).await(10, TimeUnit.SECONDS),
+        () -> sessions.heartbeat(abandoned.getId(), UMA).await(10, TimeUnit.SECONDS),
         DomainErrors.GONE);
   }
 
@@ -195,7 +198,7 @@ class SessionServiceTest {
     assertThat(sessions.hasActiveForImage(image).await(10, TimeUnit.SECONDS)).isFalse();
     Session started = start(INITIATOR);
     assertThat(sessions.hasActiveForImage(image).await(10, TimeUnit.SECONDS)).isTrue();
-    sessions.end(started.id(), UMA).await(10, TimeUnit.SECONDS);
+    sessions.end(started.getId(), UMA).await(10, TimeUnit.SECONDS);
     assertThat(sessions.hasActiveForImage(image).await(10, TimeUnit.SECONDS)).isFalse();
   }
 
@@ -207,10 +210,10 @@ class SessionServiceTest {
 
   private SessionState stateOf(String id) throws Exception {
     return sessions.list(UMA).await(10, TimeUnit.SECONDS).stream()
-        .filter(s -> s.id().equals(id))
+        .filter(s -> s.getId().equals(id))
         .findFirst()
         .orElseThrow()
-        .state();
+        .getState();
   }
 
   /**
@@ -223,25 +226,23 @@ class SessionServiceTest {
         (method, args) ->
             switch (method) {
               case "create" -> {
-                JsonObject request = ((TargetRequest) args[0]).toJson();
-                if (failingImages.contains(request.getString("imageId"))) {
+                TargetRequest request = (TargetRequest) args[0];
+                if (failingImages.contains(request.getImageId())) {
                   yield Future.failedFuture(
                       new ServiceException(DomainErrors.UNAVAILABLE, "backend down"));
                 }
                 String id = UUID.randomUUID().toString();
                 Target target =
-                    Target.of(
-                        id,
-                        "iqn.2026-01.io.discs:test." + id.substring(0, 8),
-                        "192.0.2.10:3260",
-                        5,
-                        request.getString("imageId"),
-                        request.getString("initiatorIqn"),
-                        "disk",
-                        new JsonObject()
-                            .put("username", "discs-user")
-                            .put("secret", "Secret0123456789"),
-                        Instant.now());
+                    new Target()
+                        .setId(id)
+                        .setIqn("iqn.2026-01.io.discs:test." + id.substring(0, 8))
+                        .setPortal("192.0.2.10:3260")
+                        .setLun(5)
+                        .setImageId(request.getImageId())
+                        .setInitiatorIqn(request.getInitiatorIqn())
+                        .setDeviceType("disk")
+                        .setChap(new Chap().setUsername("discs-user").setSecret("Secret0123456789"))
+                        .setCreatedAt(Instant.now());
                 targets.put(id, target);
                 yield Future.succeededFuture(target);
               }
@@ -250,7 +251,7 @@ class SessionServiceTest {
                       ? Future.succeededFuture()
                       : Future.failedFuture(
                           new ServiceException(DomainErrors.NOT_FOUND, "no target"));
-              case "connections" -> Future.succeededFuture(new JsonObject());
+              case "connections" -> Future.succeededFuture(List.of());
               default -> Future.failedFuture("session-service should not call " + method);
             });
   }
@@ -261,16 +262,14 @@ class SessionServiceTest {
         (method, args) ->
             method.equals("get") && args[0].equals(image)
                 ? Future.succeededFuture(
-                    Image.of(
-                        image,
-                        "disc.iso",
-                        2048,
-                        "a".repeat(64),
-                        "iso9660",
-                        "VOL",
-                        false,
-                        Instant.now(),
-                        "olga"))
+                    new Image()
+                        .setId(image)
+                        .setName("disc.iso")
+                        .setSizeBytes(2048)
+                        .setSha256("a".repeat(64))
+                        .setFormat("iso9660")
+                        .setCreatedAt(Instant.now())
+                        .setCreatedBy("olga"))
                 : Future.failedFuture(
                     new ServiceException(DomainErrors.NOT_FOUND, "no image " + args[0])));
   }

@@ -47,7 +47,7 @@ public final class Discs {
     return VertxFactory.create(config, metrics)
         .compose(
             vertx ->
-                Database.migrate(vertx, config.migrationUrl(), config.dbUrl())
+                Database.migrate(vertx, config.migrationUrl(), config.dbUrl(), config.services())
                     .compose(
                         v -> {
                           Pool pool = Database.pool(vertx, config.dbUrl(), config.dbPoolSize());

@@ -38,7 +38,9 @@ final class EmbeddedDatabase implements AutoCloseable {
       host    all   all   ::1/128        trust
       """;
 
-  /** The role the services connect as: it owns nothing (see db/migration/afterMigrate.sql). */
+  /**
+   * The role the services connect as: it owns nothing (see db/grants/afterMigrate__1_grants.sql).
+   */
   static final String APP_ROLE = "discs_app";
 
   private final EmbeddedPostgres postgres;

@@ -9,6 +9,8 @@ import io.discs.platform.events.EventPublisher;
 import io.discs.platform.ids.Ids;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageService;
+import io.discs.platform.targets.Chap;
+import io.discs.platform.targets.Connection;
 import io.discs.platform.targets.DeviceType;
 import io.discs.platform.targets.Target;
 import io.discs.platform.targets.TargetRequest;
@@ -22,13 +24,15 @@ import io.discs.targets.names.ChapSecrets;
 import io.discs.targets.names.IscsiNames;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -77,15 +81,10 @@ final class TargetServiceImpl implements TargetService {
     DeviceType deviceType;
     boolean wantsMutualChap;
     try {
-      JsonObject body = request.toJson();
-      imageIdText = text(body, "imageId");
-      initiator = IscsiNames.initiator(text(body, "initiatorIqn"));
-      deviceType = DeviceType.fromWire(text(body, "deviceType"));
-      Object mutual = body.getValue("mutualChap");
-      if (mutual != null && !(mutual instanceof Boolean)) {
-        throw new IllegalArgumentException("mutualChap must be true or false");
-      }
-      wantsMutualChap = Boolean.TRUE.equals(mutual);
+      imageIdText = request.getImageId();
+      initiator = IscsiNames.initiator(request.getInitiatorIqn());
+      deviceType = DeviceType.fromWire(request.getDeviceType());
+      wantsMutualChap = request.isMutualChap();
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(DomainErrors.badRequest(e.getMessage()));
     } catch (ServiceException e) {
@@ -115,13 +114,13 @@ final class TargetServiceImpl implements TargetService {
                                               id,
                                               names.targetIqn(imageId, id),
                                               imageId,
-                                              image.sha256(),
+                                              image.getSha256(),
                                               initiator,
                                               deviceType,
                                               chap,
                                               mutual,
                                               Instant.now(),
-                                              caller.username());
+                                              caller.getUsername());
                                       return repository.insert(row).map(row);
                                     }))
                     .compose(
@@ -144,10 +143,10 @@ final class TargetServiceImpl implements TargetService {
                 events.publish(
                     DomainEvent.of(
                         "target.created",
-                        caller.username(),
+                        caller.getUsername(),
                         "target/new",
                         Outcome.FAILURE,
-                        caller.sourceIp(),
+                        caller.getSourceIp(),
                         new JsonObject()
                             .put("imageId", imageIdText)
                             .put("reason", failure.getMessage()))));
@@ -187,49 +186,38 @@ final class TargetServiceImpl implements TargetService {
     return find(id).map(stored -> toTarget(stored, false));
   }
 
-  private static String text(JsonObject body, String field) {
-    Object value = body.getValue(field);
-    if (value != null && !(value instanceof String)) {
-      throw new IllegalArgumentException(field + " must be a string");
-    }
-    return (String) value;
-  }
-
   @Override
-  public Future<JsonObject> connections() {
+  public Future<List<Connection>> connections() {
     return Future.all(repository.list(), backend.list())
         .map(
             both -> {
               List<StoredTarget> wanted = both.resultAt(0);
               List<BackendTarget> actual = both.resultAt(1);
-              JsonObject byTarget = new JsonObject();
+              List<Connection> connections = new ArrayList<>();
               Instant now = Instant.now();
-              java.util.Set<String> seen = new java.util.HashSet<>();
+              Set<String> seen = new HashSet<>();
               for (StoredTarget stored : wanted) {
-                JsonArray connections = new JsonArray();
                 actual.stream()
                     .filter(t -> t.iqn().equals(stored.iqn()))
                     .flatMap(t -> t.sessions().stream())
                     .forEach(
                         session ->
                             connections.add(
-                                new JsonObject()
-                                    .put("initiatorIqn", session.initiatorIqn())
-                                    .put("address", session.address())
-                                    .put(
-                                        "connectedSince",
+                                new Connection()
+                                    .setTargetId(stored.id().toString())
+                                    .setInitiatorIqn(session.initiatorIqn())
+                                    .setAddress(session.address())
+                                    .setConnectedSince(
                                         firstSeen.computeIfAbsent(
                                             seenAs(seen, stored, session), key -> now))));
-                byTarget.put(stored.id().toString(), connections);
               }
               // Connections that are gone are forgotten, so the map holds only who is connected.
               firstSeen.keySet().retainAll(seen);
-              return byTarget;
+              return connections;
             });
   }
 
-  private static String seenAs(
-      java.util.Set<String> seen, StoredTarget stored, InitiatorSession session) {
+  private static String seenAs(Set<String> seen, StoredTarget stored, InitiatorSession session) {
     String key = stored.iqn() + " " + session.initiatorIqn() + " " + session.address();
     seen.add(key);
     return key;
@@ -258,37 +246,34 @@ final class TargetServiceImpl implements TargetService {
 
   /** CHAP secrets leave only in the answer to create. */
   private Target toTarget(StoredTarget stored, boolean withSecrets) {
-    JsonObject chap = null;
+    Chap chap = null;
     if (withSecrets) {
-      chap =
-          new JsonObject()
-              .put("username", stored.chap().user())
-              .put("secret", stored.chap().secret());
+      chap = new Chap().setUsername(stored.chap().user()).setSecret(stored.chap().secret());
       if (stored.mutualChap() != null) {
-        chap.put("mutualUsername", stored.mutualChap().user())
-            .put("mutualSecret", stored.mutualChap().secret());
+        chap.setMutualUsername(stored.mutualChap().user())
+            .setMutualSecret(stored.mutualChap().secret());
       }
     }
-    return Target.of(
-        stored.id().toString(),
-        stored.iqn(),
-        portal,
-        backend.lun(),
-        stored.imageId().toString(),
-        stored.initiatorIqn(),
-        stored.deviceType().wireName(),
-        chap,
-        stored.createdAt());
+    return new Target()
+        .setId(stored.id().toString())
+        .setIqn(stored.iqn())
+        .setPortal(portal)
+        .setLun(backend.lun())
+        .setImageId(stored.imageId().toString())
+        .setInitiatorIqn(stored.initiatorIqn())
+        .setDeviceType(stored.deviceType().wireName())
+        .setChap(chap)
+        .setCreatedAt(stored.createdAt());
   }
 
   private static DomainEvent event(
       String type, Caller caller, StoredTarget stored, Outcome outcome) {
     return DomainEvent.of(
         type,
-        caller.username(),
+        caller.getUsername(),
         "target/" + stored.id(),
         outcome,
-        caller.sourceIp(),
+        caller.getSourceIp(),
         new JsonObject()
             .put("iqn", stored.iqn())
             .put("imageId", stored.imageId().toString())

@@ -40,7 +40,8 @@ public final class TestDatabase {
   }
 
   /**
-   * The role tests run the services as, apart from the owner: see db/migration/afterMigrate.sql.
+   * The role tests run the services as, apart from the owner: see
+   * db/grants/afterMigrate__1_grants.sql.
    */
   public static final String APP_ROLE = "discs_test_app";
 

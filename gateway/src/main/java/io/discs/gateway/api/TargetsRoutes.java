@@ -6,6 +6,7 @@ import io.discs.gateway.auth.AccessControl;
 import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
 import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 
@@ -26,12 +27,15 @@ public final class TargetsRoutes implements ResourceRoutes {
   }
 
   private void create(RoutingContext ctx) {
+    JsonObject body = Requests.jsonBody(ctx);
+    TargetRequest request =
+        TargetRequest.of(
+            Requests.optionalString(body, "imageId"),
+            Requests.optionalString(body, "initiatorIqn"),
+            Requests.optionalString(body, "deviceType"),
+            Requests.optionalBoolean(body, "mutualChap"));
     Responses.json(
-        ctx,
-        201,
-        targets
-            .create(new TargetRequest(Requests.jsonBody(ctx)), AccessControl.caller(ctx))
-            .map(t -> t.toJson()));
+        ctx, 201, targets.create(request, AccessControl.caller(ctx)).map(t -> t.toJson()));
   }
 
   private void list(RoutingContext ctx) {

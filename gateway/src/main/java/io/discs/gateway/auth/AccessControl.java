@@ -71,13 +71,13 @@ public final class AccessControl {
                   events.publish(
                       DomainEvent.of(
                           "authz.denied",
-                          caller.username(),
+                          caller.getUsername(),
                           ctx.request().method() + " " + ctx.request().path(),
                           Outcome.DENIED,
-                          caller.sourceIp(),
+                          caller.getSourceIp(),
                           new JsonObject()
                               .put("permission", permission.name())
-                              .put("roles", caller.roles())));
+                              .put("roles", caller.getRoles())));
                   ctx.fail(new HttpException(403, "your role does not allow this"));
                   return;
                 }

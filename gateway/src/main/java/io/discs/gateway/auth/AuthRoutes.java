@@ -203,7 +203,7 @@ public final class AuthRoutes implements ResourceRoutes {
     String password = Credentials.newPassword(stringField(body, "password"));
     List<Role> roles = roles(body.getValue("roles"));
     hash(password)
-        .compose(hash -> users.create(username, hash, roles, caller.username()))
+        .compose(hash -> users.create(username, hash, roles, caller.getUsername()))
         .compose(
             created ->
                 created
@@ -278,10 +278,10 @@ public final class AuthRoutes implements ResourceRoutes {
               events.publish(
                   DomainEvent.of(
                       "auth.logout",
-                      caller.username(),
-                      "user/" + caller.username(),
+                      caller.getUsername(),
+                      "user/" + caller.getUsername(),
                       Outcome.SUCCESS,
-                      caller.sourceIp(),
+                      caller.getSourceIp(),
                       new JsonObject()));
               ctx.response().setStatusCode(204).end();
             })
@@ -296,17 +296,17 @@ public final class AuthRoutes implements ResourceRoutes {
     String address = AccessControl.sourceAddress(ctx);
     underNameLock(
             ctx,
-            caller.username(),
+            caller.getUsername(),
             () ->
                 throttledCheck(
-                    ctx, caller.username(), current, address, "auth.password.check.failed", 403))
+                    ctx, caller.getUsername(), current, address, "auth.password.check.failed", 403))
         .compose(user -> hash(next))
-        .compose(hash -> users.updatePassword(caller.username(), hash))
+        .compose(hash -> users.updatePassword(caller.getUsername(), hash))
         // A changed password also ends the tokens issued under the old one.
-        .compose(v -> revocations.revoke(caller.username()))
+        .compose(v -> revocations.revoke(caller.getUsername()))
         .onSuccess(
             v -> {
-              userEvent("user.password.changed", caller, caller.username(), new JsonObject());
+              userEvent("user.password.changed", caller, caller.getUsername(), new JsonObject());
               ctx.response().setStatusCode(204).end();
             })
         .onFailure(ctx::fail);
@@ -387,10 +387,10 @@ public final class AuthRoutes implements ResourceRoutes {
     events.publish(
         DomainEvent.of(
             type,
-            caller.username(),
+            caller.getUsername(),
             "user/" + username,
             Outcome.SUCCESS,
-            caller.sourceIp(),
+            caller.getSourceIp(),
             details));
   }
 

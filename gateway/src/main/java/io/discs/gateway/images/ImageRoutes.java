@@ -87,7 +87,7 @@ public final class ImageRoutes implements ResourceRoutes {
             result ->
                 ctx.response()
                     .setStatusCode(result.created() ? 201 : 200)
-                    .putHeader("Location", "/api/v1/images/" + result.image().id())
+                    .putHeader("Location", "/api/v1/images/" + result.image().getId())
                     .putHeader("Content-Type", "application/json")
                     .end(result.image().toJson().encode()))
         .onFailure(

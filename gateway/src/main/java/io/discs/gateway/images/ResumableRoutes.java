@@ -175,7 +175,7 @@ public final class ResumableRoutes implements ResourceRoutes {
               expires(response, appended.state());
               response.putHeader("Upload-Offset", offset(appended.state()));
               if (appended.image() != null) {
-                response.putHeader("Discs-Image-Id", appended.image().image().id());
+                response.putHeader("Discs-Image-Id", appended.image().image().getId());
               }
               response.setStatusCode(204).end();
             })

@@ -135,19 +135,19 @@ public final class ImageIngestor {
     }
     ImageBlobs.IngestResult result = outcome.result();
     if (result.created()) {
-      bytesUploaded.increment((double) result.image().sizeBytes());
+      bytesUploaded.increment((double) result.image().getSizeBytes());
     }
     events.publish(
         DomainEvent.of(
             "image.uploaded",
-            request.caller().username(),
-            "image/" + result.image().id(),
+            request.caller().getUsername(),
+            "image/" + result.image().getId(),
             Outcome.SUCCESS,
-            request.caller().sourceIp(),
+            request.caller().getSourceIp(),
             new JsonObject()
-                .put("name", result.image().name())
-                .put("sha256", result.image().sha256())
-                .put("sizeBytes", result.image().sizeBytes())
+                .put("name", result.image().getName())
+                .put("sha256", result.image().getSha256())
+                .put("sizeBytes", result.image().getSizeBytes())
                 .put("alreadyStored", !result.created())));
     return Future.succeededFuture(result);
   }
@@ -231,7 +231,7 @@ public final class ImageIngestor {
                               received.size(),
                               sha256,
                               disc,
-                              request.caller().username()));
+                              request.caller().getUsername()));
             });
   }
 
@@ -242,10 +242,10 @@ public final class ImageIngestor {
     events.publish(
         DomainEvent.of(
             "image.rejected",
-            request.caller().username(),
+            request.caller().getUsername(),
             "image/upload",
             Outcome.FAILURE,
-            request.caller().sourceIp(),
+            request.caller().getSourceIp(),
             new JsonObject()
                 .put("name", request.name())
                 .put("status", error.failureCode())

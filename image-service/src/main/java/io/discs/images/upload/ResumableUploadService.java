@@ -99,7 +99,7 @@ public final class ResumableUploadService implements ResumableUploads {
           DomainErrors.tooLarge("the image is larger than the limit of " + maxBytes + " bytes"));
     }
     UUID id = UUID.randomUUID();
-    String owner = request.caller().username();
+    String owner = request.caller().getUsername();
     return rows.unfinishedOf(owner)
         .compose(
             open ->
@@ -131,7 +131,7 @@ public final class ResumableUploadService implements ResumableUploads {
                         owner,
                         "upload/" + id,
                         Outcome.SUCCESS,
-                        request.caller().sourceIp(),
+                        request.caller().getSourceIp(),
                         new JsonObject()
                             .put("name", request.name())
                             .put("length", request.length()))));
@@ -258,7 +258,7 @@ public final class ResumableUploadService implements ResumableUploads {
         .transform(outcome -> ingestor.reported(outcome, request))
         .compose(
             result ->
-                rows.complete(row.id(), UUID.fromString(result.image().id()), expiresAt())
+                rows.complete(row.id(), UUID.fromString(result.image().getId()), expiresAt())
                     .map(
                         completed ->
                             new Appended(
@@ -285,10 +285,10 @@ public final class ResumableUploadService implements ResumableUploads {
                           events.publish(
                               DomainEvent.of(
                                   "upload.terminated",
-                                  caller.username(),
+                                  caller.getUsername(),
                                   "upload/" + row.id(),
                                   Outcome.SUCCESS,
-                                  caller.sourceIp(),
+                                  caller.getSourceIp(),
                                   new JsonObject()
                                       .put("name", row.name())
                                       .put("received", row.received()))))
@@ -358,7 +358,7 @@ public final class ResumableUploadService implements ResumableUploads {
     return rows.get(uuid)
         .map(
             row ->
-                row.filter(r -> r.owner().equals(caller.username()))
+                row.filter(r -> r.owner().equals(caller.getUsername()))
                     .orElseThrow(() -> DomainErrors.notFound("no upload " + id)));
   }
 

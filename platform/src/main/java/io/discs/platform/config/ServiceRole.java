@@ -7,14 +7,28 @@ import java.util.Set;
 
 /** The services one discs process can run ({@code DISCS_SERVICES}); all of them by default. */
 public enum ServiceRole {
-  GATEWAY,
-  IMAGES,
-  TARGETS,
-  SESSIONS,
-  AUDIT;
+  GATEWAY("identity"),
+  IMAGES("images"),
+  TARGETS("targets"),
+  SESSIONS("sessions"),
+  AUDIT("audit");
+
+  private final String schema;
+
+  ServiceRole(String schema) {
+    this.schema = schema;
+  }
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The PostgreSQL schema this service owns; its migrations are {@code db/<schema>/} in its module.
+   * The gateway keeps identity (users, token revocations).
+   */
+  public String schema() {
+    return schema;
   }
 
   /** A comma-separated list of wire names; throws on an unknown one or an empty list. */

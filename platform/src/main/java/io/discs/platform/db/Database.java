@@ -1,13 +1,17 @@
 package io.discs.platform.db;
 
 import io.discs.platform.config.DatabaseUrl;
+import io.discs.platform.config.ServiceRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import org.flywaydb.core.Flyway;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  /** The role names Flyway may put into SQL: plain identifiers only. */
+  private static final Pattern ROLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
   private Database() {}
 
@@ -36,17 +43,16 @@ public final class Database {
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }
 
-  /** The role names Flyway may put into SQL: plain identifiers only. */
-  private static final java.util.regex.Pattern ROLE =
-      java.util.regex.Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-
   /**
-   * Migrates as {@code owner}; when the services connect as another role ({@code app}), that role
-   * gets only what they need afterwards (db/migration/afterMigrate.sql): rows of every table, but
-   * on the audit tables only INSERT and SELECT, and it owns nothing, so it cannot switch a trigger
-   * off. Flyway speaks JDBC and blocks, so it runs on a worker thread.
+   * Migrates, as {@code owner}, the schema of each service in {@code services}, each from its own
+   * module's {@code db/<schema>/} with its own history; a database made before the split first
+   * finishes the shared history (see {@link SchemaMigrations}). When the services connect as
+   * another role ({@code app}), that role gets only what they need afterwards: rows, but it owns
+   * nothing, so it cannot switch a trigger off. Flyway speaks JDBC and blocks, so it runs on a
+   * worker thread.
    */
-  public static Future<Void> migrate(Vertx vertx, DatabaseUrl owner, DatabaseUrl app) {
+  public static Future<Void> migrate(
+      Vertx vertx, DatabaseUrl owner, DatabaseUrl app, Set<ServiceRole> services) {
     String appRole = app.user().equals(owner.user()) ? "" : app.user();
     if (!appRole.isEmpty() && !ROLE.matcher(appRole).matches()) {
       return Future.failedFuture(
@@ -55,26 +61,30 @@ public final class Database {
     }
     return vertx.executeBlocking(
         () -> {
-          Flyway flyway =
-              Flyway.configure()
-                  .dataSource(owner.jdbcUrl(), owner.user(), owner.password())
-                  .locations("classpath:db/migration")
-                  .placeholders(java.util.Map.of("appRole", appRole))
-                  .load();
-          var result = flyway.migrate();
-          var current = flyway.info().current();
-          LOG.info(
-              "database schema at version {} ({} migrations applied now){}",
-              current == null ? "none" : current.getVersion(),
-              result.migrationsExecuted,
-              appRole.isEmpty() ? "" : "; services connect as " + appRole);
+          SchemaMigrations migrations = new SchemaMigrations(owner, appRole);
+          migrations.finishSharedHistory();
+          for (ServiceRole service : services) {
+            migrations.migrate(service.schema());
+          }
+          if (!appRole.isEmpty()) {
+            LOG.info("services connect as {}", appRole);
+          }
           return null;
         },
         false);
   }
 
+  /** Migrates every service's schema (one process runs them all, or a test). */
+  public static Future<Void> migrate(Vertx vertx, DatabaseUrl owner, DatabaseUrl app) {
+    return migrate(vertx, owner, app, EnumSet.allOf(ServiceRole.class));
+  }
+
   /** Migrates as the role the services use (one role owns and uses the tables). */
   public static Future<Void> migrate(Vertx vertx, DatabaseUrl url) {
     return migrate(vertx, url, url);
+  }
+
+  static Map<String, String> placeholders(String appRole, String schema) {
+    return Map.of("appRole", appRole, "schema", schema);
   }
 }

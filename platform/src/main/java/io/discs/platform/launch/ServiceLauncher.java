@@ -2,6 +2,7 @@ package io.discs.platform.launch;
 
 import io.discs.platform.config.ConfigException;
 import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.config.ServiceRole;
 import io.discs.platform.db.Database;
 import io.discs.platform.events.EventPublisher;
 import io.discs.platform.metrics.Metrics;
@@ -9,20 +10,23 @@ import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one service as a process of its own, the cluster way: clustered event bus, an external
- * PostgreSQL, migrations, then the service's verticle. A bad configuration stops it with one line.
+ * PostgreSQL, the migrations of its own schema, then the service's verticle. A bad configuration
+ * stops it with one line.
  */
 public final class ServiceLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceLauncher.class);
 
   private ServiceLauncher() {}
 
-  public static void run(String service, Function<ServiceContext, Deployable> verticle) {
+  public static void run(ServiceRole role, Function<ServiceContext, Deployable> verticle) {
+    String service = role.wireName();
     DiscsConfig config;
     try {
       config = DiscsConfig.fromProcess();
@@ -41,7 +45,7 @@ public final class ServiceLauncher {
         VertxFactory.create(cfg, metrics)
             .compose(
                 vertx ->
-                    Database.migrate(vertx, cfg.migrationUrl(), cfg.dbUrl())
+                    Database.migrate(vertx, cfg.migrationUrl(), cfg.dbUrl(), EnumSet.of(role))
                         .compose(
                             v -> {
                               var pool = Database.pool(vertx, cfg.dbUrl(), cfg.dbPoolSize());

@@ -1,39 +1,150 @@
 package io.discs.platform.sessions;
 
-import io.discs.platform.JsonDataObject;
+import io.discs.platform.targets.Chap;
+import io.discs.platform.targets.Connection;
 import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 
 /**
- * A mount: a target made for one person's initiator, alive while heartbeats arrive. Shape: {@code
- * {id, state, imageId, initiatorIqn, owner, target:{iqn,portal,lun}, chap?,
- * heartbeatIntervalSeconds, leaseExpiresAt, createdAt}}; {@code chap} only in the answer to start.
+ * A mount: a target made for one person's initiator, alive while heartbeats arrive. {@code chap}
+ * only in the answer to start; {@code connections} only in a listing.
  */
 @DataObject
-public final class Session extends JsonDataObject {
+@JsonGen(publicConverter = false)
+public final class Session {
+  private String id;
+  private SessionState state;
+  private String imageId;
+  private String initiatorIqn;
+  private String owner;
+  private String deviceType;
+  private SessionTarget target;
+  private Chap chap;
+  private List<Connection> connections;
+  private Integer heartbeatIntervalSeconds;
+  private Instant leaseExpiresAt;
+  private Instant createdAt;
+
+  public Session() {}
 
   public Session(JsonObject json) {
-    super(json);
+    SessionConverter.fromJson(json, this);
   }
 
-  public String id() {
-    return json.getString("id");
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    SessionConverter.toJson(this, json);
+    return json;
   }
 
-  public SessionState state() {
-    return SessionState.valueOf(json.getString("state"));
+  public String getId() {
+    return id;
   }
 
-  public String targetId() {
-    return json.getString("targetId");
+  public Session setId(String id) {
+    this.id = id;
+    return this;
   }
 
-  public String owner() {
-    return json.getString("owner");
+  public SessionState getState() {
+    return state;
   }
 
-  public Instant leaseExpiresAt() {
-    return json.getInstant("leaseExpiresAt");
+  public Session setState(SessionState state) {
+    this.state = state;
+    return this;
+  }
+
+  public String getImageId() {
+    return imageId;
+  }
+
+  public Session setImageId(String imageId) {
+    this.imageId = imageId;
+    return this;
+  }
+
+  public String getInitiatorIqn() {
+    return initiatorIqn;
+  }
+
+  public Session setInitiatorIqn(String initiatorIqn) {
+    this.initiatorIqn = initiatorIqn;
+    return this;
+  }
+
+  public String getOwner() {
+    return owner;
+  }
+
+  public Session setOwner(String owner) {
+    this.owner = owner;
+    return this;
+  }
+
+  public String getDeviceType() {
+    return deviceType;
+  }
+
+  public Session setDeviceType(String deviceType) {
+    this.deviceType = deviceType;
+    return this;
+  }
+
+  public SessionTarget getTarget() {
+    return target;
+  }
+
+  public Session setTarget(SessionTarget target) {
+    this.target = target;
+    return this;
+  }
+
+  public Chap getChap() {
+    return chap;
+  }
+
+  public Session setChap(Chap chap) {
+    this.chap = chap;
+    return this;
+  }
+
+  public List<Connection> getConnections() {
+    return connections;
+  }
+
+  public Session setConnections(List<Connection> connections) {
+    this.connections = connections;
+    return this;
+  }
+
+  public Integer getHeartbeatIntervalSeconds() {
+    return heartbeatIntervalSeconds;
+  }
+
+  public Session setHeartbeatIntervalSeconds(Integer heartbeatIntervalSeconds) {
+    this.heartbeatIntervalSeconds = heartbeatIntervalSeconds;
+    return this;
+  }
+
+  public Instant getLeaseExpiresAt() {
+    return leaseExpiresAt;
+  }
+
+  public Session setLeaseExpiresAt(Instant leaseExpiresAt) {
+    this.leaseExpiresAt = leaseExpiresAt;
+    return this;
+  }
+
+  public Instant getCreatedAt() {
+    return createdAt;
+  }
+
+  public Session setCreatedAt(Instant createdAt) {
+    this.createdAt = createdAt;
+    return this;
   }
 }

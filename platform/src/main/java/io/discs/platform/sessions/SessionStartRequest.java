@@ -1,35 +1,63 @@
 package io.discs.platform.sessions;
 
-import io.discs.platform.JsonDataObject;
 import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 
-/** What a caller asks session-service to start: {@code {imageId, initiatorIqn, deviceType?}}. */
+/**
+ * What a caller asks session-service to start. {@code deviceType} as sent: null means disk; {@link
+ * io.discs.platform.targets.DeviceType#fromWire} checks it.
+ */
 @DataObject
-public final class SessionStartRequest extends JsonDataObject {
+@JsonGen(publicConverter = false)
+public final class SessionStartRequest {
+  private String imageId;
+  private String initiatorIqn;
+  private String deviceType;
+
+  public SessionStartRequest() {}
 
   public SessionStartRequest(JsonObject json) {
-    super(json);
+    SessionStartRequestConverter.fromJson(json, this);
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    SessionStartRequestConverter.toJson(this, json);
+    return json;
   }
 
   public static SessionStartRequest of(String imageId, String initiatorIqn, String deviceType) {
-    return new SessionStartRequest(
-        new JsonObject()
-            .put("imageId", imageId)
-            .put("initiatorIqn", initiatorIqn)
-            .put("deviceType", deviceType));
+    return new SessionStartRequest()
+        .setImageId(imageId)
+        .setInitiatorIqn(initiatorIqn)
+        .setDeviceType(deviceType);
   }
 
-  public String imageId() {
-    return json.getString("imageId");
+  public String getImageId() {
+    return imageId;
   }
 
-  public String initiatorIqn() {
-    return json.getString("initiatorIqn");
+  public SessionStartRequest setImageId(String imageId) {
+    this.imageId = imageId;
+    return this;
   }
 
-  /** As sent: null means disk; {@link io.discs.platform.targets.DeviceType#fromWire} checks it. */
-  public String deviceType() {
-    return json.getString("deviceType");
+  public String getInitiatorIqn() {
+    return initiatorIqn;
+  }
+
+  public SessionStartRequest setInitiatorIqn(String initiatorIqn) {
+    this.initiatorIqn = initiatorIqn;
+    return this;
+  }
+
+  public String getDeviceType() {
+    return deviceType;
+  }
+
+  public SessionStartRequest setDeviceType(String deviceType) {
+    this.deviceType = deviceType;
+    return this;
   }
 }

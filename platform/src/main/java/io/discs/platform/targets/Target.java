@@ -1,74 +1,127 @@
 package io.discs.platform.targets;
 
-import io.discs.platform.JsonDataObject;
 import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
  * A read-only iSCSI target for one initiator. {@code chap} is present only in the answer to create:
- * secrets are shown once.
+ * secrets are shown once. {@code readOnly} is always true: no backend serves a writable LUN.
  */
 @DataObject
-public final class Target extends JsonDataObject {
+@JsonGen(publicConverter = false)
+public final class Target {
+  private String id;
+  private String iqn;
+  private String portal;
+  private int lun;
+  private String imageId;
+  private String initiatorIqn;
+  private String deviceType;
+  private boolean readOnly = true;
+  private Chap chap;
+  private Instant createdAt;
+
+  public Target() {}
 
   public Target(JsonObject json) {
-    super(json);
+    TargetConverter.fromJson(json, this);
   }
 
-  public static Target of(
-      String id,
-      String iqn,
-      String portal,
-      int lun,
-      String imageId,
-      String initiatorIqn,
-      String deviceType,
-      JsonObject chap,
-      Instant createdAt) {
-    JsonObject json =
-        new JsonObject()
-            .put("id", id)
-            .put("iqn", iqn)
-            .put("portal", portal)
-            .put("lun", lun)
-            .put("imageId", imageId)
-            .put("initiatorIqn", initiatorIqn)
-            .put("deviceType", deviceType)
-            .put("readOnly", true)
-            .put("createdAt", createdAt);
-    if (chap != null) {
-      json.put("chap", chap);
-    }
-    return new Target(json);
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    TargetConverter.toJson(this, json);
+    return json;
   }
 
-  public String id() {
-    return json.getString("id");
+  public String getId() {
+    return id;
   }
 
-  public String iqn() {
-    return json.getString("iqn");
+  public Target setId(String id) {
+    this.id = id;
+    return this;
   }
 
-  public String portal() {
-    return json.getString("portal");
+  public String getIqn() {
+    return iqn;
   }
 
-  public int lun() {
-    return json.getInteger("lun", 1);
+  public Target setIqn(String iqn) {
+    this.iqn = iqn;
+    return this;
   }
 
-  public String imageId() {
-    return json.getString("imageId");
+  public String getPortal() {
+    return portal;
   }
 
-  public String initiatorIqn() {
-    return json.getString("initiatorIqn");
+  public Target setPortal(String portal) {
+    this.portal = portal;
+    return this;
   }
 
-  public JsonObject chap() {
-    JsonObject chap = json.getJsonObject("chap");
-    return chap == null ? null : chap.copy();
+  public int getLun() {
+    return lun;
+  }
+
+  public Target setLun(int lun) {
+    this.lun = lun;
+    return this;
+  }
+
+  public String getImageId() {
+    return imageId;
+  }
+
+  public Target setImageId(String imageId) {
+    this.imageId = imageId;
+    return this;
+  }
+
+  public String getInitiatorIqn() {
+    return initiatorIqn;
+  }
+
+  public Target setInitiatorIqn(String initiatorIqn) {
+    this.initiatorIqn = initiatorIqn;
+    return this;
+  }
+
+  public String getDeviceType() {
+    return deviceType;
+  }
+
+  public Target setDeviceType(String deviceType) {
+    this.deviceType = deviceType;
+    return this;
+  }
+
+  public boolean isReadOnly() {
+    return readOnly;
+  }
+
+  public Target setReadOnly(boolean readOnly) {
+    this.readOnly = readOnly;
+    return this;
+  }
+
+  public Chap getChap() {
+    return chap;
+  }
+
+  public Target setChap(Chap chap) {
+    this.chap = chap;
+    return this;
+  }
+
+  public Instant getCreatedAt() {
+    return createdAt;
+  }
+
+  public Target setCreatedAt(Instant createdAt) {
+    this.createdAt = createdAt;
+    return this;
   }
 }

@@ -1,41 +1,75 @@
 package io.discs.platform.targets;
 
-import io.discs.platform.JsonDataObject;
 import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 
-/** What a caller asks target-service to make: {imageId, initiatorIqn, deviceType?, mutualChap?}. */
+/**
+ * What a caller asks target-service to make. {@code deviceType} as sent: null means disk; {@link
+ * DeviceType#fromWire} checks it.
+ */
 @DataObject
-public final class TargetRequest extends JsonDataObject {
+@JsonGen(publicConverter = false)
+public final class TargetRequest {
+  private String imageId;
+  private String initiatorIqn;
+  private String deviceType;
+  private boolean mutualChap;
+
+  public TargetRequest() {}
 
   public TargetRequest(JsonObject json) {
-    super(json);
+    TargetRequestConverter.fromJson(json, this);
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    TargetRequestConverter.toJson(this, json);
+    return json;
   }
 
   public static TargetRequest of(
       String imageId, String initiatorIqn, String deviceType, boolean mutualChap) {
-    return new TargetRequest(
-        new JsonObject()
-            .put("imageId", imageId)
-            .put("initiatorIqn", initiatorIqn)
-            .put("deviceType", deviceType)
-            .put("mutualChap", mutualChap));
+    return new TargetRequest()
+        .setImageId(imageId)
+        .setInitiatorIqn(initiatorIqn)
+        .setDeviceType(deviceType)
+        .setMutualChap(mutualChap);
   }
 
-  public String imageId() {
-    return json.getString("imageId");
+  public String getImageId() {
+    return imageId;
   }
 
-  public String initiatorIqn() {
-    return json.getString("initiatorIqn");
+  public TargetRequest setImageId(String imageId) {
+    this.imageId = imageId;
+    return this;
   }
 
-  /** As sent: null means disk; {@link DeviceType#fromWire} checks it. */
-  public String deviceType() {
-    return json.getString("deviceType");
+  public String getInitiatorIqn() {
+    return initiatorIqn;
   }
 
-  public boolean mutualChap() {
-    return json.getBoolean("mutualChap", false);
+  public TargetRequest setInitiatorIqn(String initiatorIqn) {
+    this.initiatorIqn = initiatorIqn;
+    return this;
+  }
+
+  public String getDeviceType() {
+    return deviceType;
+  }
+
+  public TargetRequest setDeviceType(String deviceType) {
+    this.deviceType = deviceType;
+    return this;
+  }
+
+  public boolean isMutualChap() {
+    return mutualChap;
+  }
+
+  public TargetRequest setMutualChap(boolean mutualChap) {
+    this.mutualChap = mutualChap;
+    return this;
   }
 }

@@ -4,7 +4,6 @@ import io.discs.platform.Caller;
 import io.vertx.codegen.annotations.ProxyGen;
 import io.vertx.codegen.annotations.VertxGen;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /** Read-only iSCSI targets, each for exactly one initiator with its own CHAP secret. */
@@ -24,9 +23,8 @@ public interface TargetService {
   Future<Boolean> servesImage(String imageId);
 
   /**
-   * Initiators the backend reports as logged in, by target id: {@code {"<target id>":
-   * [{"initiatorIqn", "address", "connectedSince"}]}}. {@code connectedSince} is when discs first
-   * saw the connection; backends do not report it.
+   * Initiators the backend reports as logged in to discs's targets. {@code connectedSince} is when
+   * discs first saw the connection; backends do not report it.
    */
-  Future<JsonObject> connections();
+  Future<List<Connection>> connections();
 }

@@ -1,0 +1,76 @@
+package io.discs.platform.db;
+
+import io.discs.platform.config.DatabaseUrl;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Flyway, one history per service schema. Each service's migrations live in its own module under
+ * {@code db/<schema>/}, with their history in {@code <schema>.flyway_schema_history}, so a service
+ * changes its tables without touching anyone else's. Version 1 of each is the state the shared
+ * history of the first releases ({@code db/legacy}, one history in {@code public}) left: a database
+ * made by it runs what is left of it, unchanged, and each schema is then baselined at 1. Blocking
+ * (JDBC): call from a worker.
+ */
+final class SchemaMigrations {
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrations.class);
+
+  private final DatabaseUrl owner;
+  private final String appRole;
+
+  SchemaMigrations(DatabaseUrl owner, String appRole) {
+    this.owner = owner;
+    this.appRole = appRole;
+  }
+
+  /** On a database made before the split, the rest of the shared history; else nothing. */
+  void finishSharedHistory() throws SQLException {
+    if (!sharedHistoryExists()) {
+      return;
+    }
+    var flyway =
+        Flyway.configure()
+            .dataSource(owner.jdbcUrl(), owner.user(), owner.password())
+            .schemas("public")
+            .locations("classpath:db/legacy")
+            .load();
+    int applied = flyway.migrate().migrationsExecuted;
+    if (applied > 0) {
+      LOG.info("database: {} migrations of the shared history applied", applied);
+    }
+  }
+
+  void migrate(String schema) {
+    var flyway =
+        Flyway.configure()
+            .dataSource(owner.jdbcUrl(), owner.user(), owner.password())
+            .schemas(schema)
+            .defaultSchema(schema)
+            .locations("classpath:db/" + schema, "classpath:db/grants")
+            .baselineOnMigrate(true)
+            .baselineVersion("1")
+            .placeholders(Database.placeholders(appRole, schema))
+            .load();
+    var result = flyway.migrate();
+    var current = flyway.info().current();
+    LOG.info(
+        "schema {} at version {} ({} migrations applied now)",
+        schema,
+        current == null ? "none" : current.getVersion(),
+        result.migrationsExecuted);
+  }
+
+  private boolean sharedHistoryExists() throws SQLException {
+    try (Connection connection =
+            DriverManager.getConnection(owner.jdbcUrl(), owner.user(), owner.password());
+        var statement =
+            connection.prepareStatement("SELECT to_regclass('public.flyway_schema_history')");
+        var rows = statement.executeQuery()) {
+      return rows.next() && rows.getString(1) != null;
+    }
+  }
+}
