@@ -10,6 +10,7 @@ import io.discs.platform.db.Database;
 import io.discs.platform.events.EventPublisher;
 import io.discs.platform.launch.MainThread;
 import io.discs.platform.launch.ServiceContext;
+import io.discs.platform.launch.Tracing;
 import io.discs.platform.launch.VertxFactory;
 import io.discs.platform.metrics.Metrics;
 import io.discs.sessions.SessionVerticle;
@@ -44,7 +45,12 @@ public final class Discs {
    * operations endpoints alone.
    */
   public static Future<Discs> start(DiscsConfig config, Metrics metrics) {
-    return VertxFactory.create(config, metrics)
+    return start(config, metrics, Tracing.off());
+  }
+
+  /** As {@link #start(DiscsConfig, Metrics)}, traced as {@code tracing} says. */
+  public static Future<Discs> start(DiscsConfig config, Metrics metrics, Tracing tracing) {
+    return VertxFactory.create(config, metrics, tracing)
         .compose(
             vertx ->
                 Database.migrate(vertx, config.migrationUrl(), config.dbUrl(), config.services())

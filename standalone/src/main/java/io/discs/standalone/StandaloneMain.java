@@ -2,6 +2,7 @@ package io.discs.standalone;
 
 import io.discs.platform.config.ConfigException;
 import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.launch.Tracing;
 import io.discs.platform.metrics.Metrics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,8 +27,10 @@ public final class StandaloneMain {
   public static void main(String[] args) {
     long began = System.nanoTime();
     DiscsConfig config;
+    Tracing tracing;
     try {
       config = DiscsConfig.fromProcess();
+      tracing = Tracing.fromEnvironment(System.getenv());
     } catch (ConfigException e) {
       System.err.println("discs: " + e.getMessage());
       System.exit(2);
@@ -48,7 +51,7 @@ public final class StandaloneMain {
         config = config.withDatabase(embedded.appUrl(), embedded.ownerUrl());
       }
       Discs discs =
-          Discs.start(config, Metrics.create())
+          Discs.start(config, Metrics.create(), tracing)
               .toCompletionStage()
               .toCompletableFuture()
               .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package io.discs.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.launch.Tracing;
 import io.discs.platform.metrics.Metrics;
 import io.discs.testing.FreePorts;
 import io.discs.testing.TempDirs;
@@ -36,7 +37,11 @@ final class TestSystem implements AutoCloseable {
   }
 
   static TestSystem start(Map<String, String> settings) throws Exception {
-    return start(settings, null, null);
+    return start(settings, null, null, Tracing.off());
+  }
+
+  static TestSystem start(Map<String, String> settings, Tracing tracing) throws Exception {
+    return start(settings, null, null, tracing);
   }
 
   /**
@@ -45,13 +50,14 @@ final class TestSystem implements AutoCloseable {
    */
   TestSystem restart(Map<String, String> settings) throws Exception {
     close();
-    return start(settings, config.migrationUrl(), config.dataDir());
+    return start(settings, config.migrationUrl(), config.dataDir(), Tracing.off());
   }
 
   private static TestSystem start(
       Map<String, String> settings,
       io.discs.platform.config.DatabaseUrl database,
-      java.nio.file.Path dataDir)
+      java.nio.file.Path dataDir,
+      Tracing tracing)
       throws Exception {
     io.discs.platform.config.DatabaseUrl owner =
         database == null ? TestDatabase.freshDatabase() : database;
@@ -66,7 +72,7 @@ final class TestSystem implements AutoCloseable {
     values.put("DISCS_ADMIN_PASSWORD", ADMIN_PASSWORD);
     values.putAll(settings);
     DiscsConfig config = DiscsConfig.from(values).withDatabase(TestDatabase.appRole(owner), owner);
-    Discs discs = Discs.start(config, Metrics.create()).await(60, TimeUnit.SECONDS);
+    Discs discs = Discs.start(config, Metrics.create(), tracing).await(60, TimeUnit.SECONDS);
     Vertx clientVertx = Vertx.vertx();
     WebClient client =
         WebClient.create(

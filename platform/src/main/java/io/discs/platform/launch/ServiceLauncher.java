@@ -28,8 +28,10 @@ public final class ServiceLauncher {
   public static void run(ServiceRole role, Function<ServiceContext, Deployable> verticle) {
     String service = role.wireName();
     DiscsConfig config;
+    Tracing tracing;
     try {
       config = DiscsConfig.fromProcess();
+      tracing = Tracing.fromEnvironment(System.getenv());
       if (config.externalDatabase().isEmpty()) {
         throw new ConfigException(
             "DISCS_DB_URL must name a PostgreSQL server when a service runs on its own");
@@ -42,7 +44,7 @@ public final class ServiceLauncher {
     Metrics metrics = Metrics.create();
     DiscsConfig cfg = config;
     Future<Vertx> started =
-        VertxFactory.create(cfg, metrics)
+        VertxFactory.create(cfg, metrics, tracing)
             .compose(
                 vertx ->
                     Database.migrate(vertx, cfg.migrationUrl(), cfg.dbUrl(), EnumSet.of(role))

@@ -11,15 +11,20 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
  * Builds the process's Vert.x: local event bus for one JVM, Hazelcast for a cluster; metrics either
- * way.
+ * way, and a tracer when {@link Tracing} is on.
  */
 public final class VertxFactory {
   private VertxFactory() {}
 
   public static Future<Vertx> create(DiscsConfig config, Metrics metrics) {
+    return create(config, metrics, Tracing.off());
+  }
+
+  public static Future<Vertx> create(DiscsConfig config, Metrics metrics, Tracing tracing) {
     RequestIds.register();
     VertxOptions options = new VertxOptions().setMetricsOptions(metrics.vertxOptions());
-    var builder = Vertx.builder().with(options).withMetrics(metrics.vertxFactory());
+    var builder =
+        tracing.applyTo(options, Vertx.builder().with(options).withMetrics(metrics.vertxFactory()));
     if (!config.cluster().enabled()) {
       return Future.succeededFuture(withRequestIds(builder.build()));
     }
