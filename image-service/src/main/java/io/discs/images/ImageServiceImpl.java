@@ -2,13 +2,13 @@ package io.discs.images;
 
 import io.discs.images.store.ImageStore;
 import io.discs.platform.Caller;
-import io.discs.platform.Locks;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
 import io.discs.platform.ids.Ids;
 import io.discs.platform.images.Image;
+import io.discs.platform.images.ImageDeletions;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.sessions.SessionService;
 import io.discs.platform.targets.TargetService;
@@ -64,10 +64,8 @@ final class ImageServiceImpl implements ImageService {
   }
 
   /**
-   * Asks target-service and session-service whether the image is in use, then deletes the row and
-   * the blob, all under the image's cluster-wide lock, which target creation takes too: a target
-   * made meanwhile either is seen here or finds the image gone. The blob follows the row, since no
-   * other image can share its digest.
+   * Deletes an image nothing uses, following {@link ImageDeletions}: a target made meanwhile either
+   * is seen here (409) or sees the deletion and takes itself back.
    */
   @Override
   public Future<Void> delete(String id, Caller caller) {
@@ -77,33 +75,12 @@ final class ImageServiceImpl implements ImageService {
                 vertx
                     .sharedData()
                     .withLock(
-                        Locks.imageUse(image.getId()),
+                        ImageDeletions.lockName(image.getId()),
                         LOCK_TIMEOUT_MS,
                         () ->
-                            Future.all(
-                                    targets.servesImage(image.getId()),
-                                    sessions.hasActiveForImage(image.getId()))
-                                .compose(
-                                    use ->
-                                        Boolean.TRUE.equals(use.resultAt(0))
-                                                || Boolean.TRUE.equals(use.resultAt(1))
-                                            ? Future.failedFuture(
-                                                DomainErrors.conflict(
-                                                    "image "
-                                                        + id
-                                                        + " is used by a target or session"))
-                                            : repository.delete(UUID.fromString(image.getId())))
-                                .compose(
-                                    deleted ->
-                                        deleted.isEmpty()
-                                            ? Future.<Void>failedFuture(
-                                                DomainErrors.notFound("no image " + id))
-                                            : vertx.<Void>executeBlocking(
-                                                () -> {
-                                                  store.delete(image.getSha256());
-                                                  return null;
-                                                },
-                                                false)))
+                            ImageDeletions.mark(vertx, image.getId())
+                                .compose(marked -> deleteUnused(image))
+                                .eventually(() -> ImageDeletions.unmark(vertx, image.getId())))
                     .onSuccess(
                         v ->
                             events.publish(
@@ -114,5 +91,31 @@ final class ImageServiceImpl implements ImageService {
                                     Outcome.SUCCESS,
                                     caller.getSourceIp(),
                                     new JsonObject().put("sha256", image.getSha256())))));
+  }
+
+  /**
+   * With the image marked for deletion (so that no target made from now on keeps it), asks
+   * target-service and session-service whether anything uses it, then deletes the row and the blob.
+   * The blob follows the row, since no other image can share its digest.
+   */
+  private Future<Void> deleteUnused(Image image) {
+    String id = image.getId();
+    return Future.all(targets.servesImage(id), sessions.hasActiveForImage(id))
+        .compose(
+            use ->
+                Boolean.TRUE.equals(use.resultAt(0)) || Boolean.TRUE.equals(use.resultAt(1))
+                    ? Future.failedFuture(
+                        DomainErrors.conflict("image " + id + " is used by a target or session"))
+                    : repository.delete(UUID.fromString(id)))
+        .compose(
+            deleted ->
+                deleted.isEmpty()
+                    ? Future.<Void>failedFuture(DomainErrors.notFound("no image " + id))
+                    : vertx.<Void>executeBlocking(
+                        () -> {
+                          store.delete(image.getSha256());
+                          return null;
+                        },
+                        false));
   }
 }

@@ -33,7 +33,11 @@ final class Reaper {
     this.sessions = sessions;
   }
 
-  /** One pass; answers how many sessions it expired (0 when another reaper holds the lock). */
+  /**
+   * One pass; answers how many sessions it expired (0 when another reaper holds the lock). A
+   * session its owner ended while this pass looked at it is not counted: its lease is gone because
+   * it is over, not because it lapsed.
+   */
   Future<Integer> reap() {
     // Not getting the lock in time means another reaper is at work (or the cluster could not say):
     // either way this turn is skipped, and the next one tries again.
@@ -76,7 +80,6 @@ final class Reaper {
                                       SessionState.EXPIRED,
                                       Caller.system(),
                                       "session.expired")
-                                  .map(true)
                                   .onFailure(
                                       e ->
                                           LOG.warn(

@@ -203,7 +203,7 @@ final class SessionServiceImpl implements SessionService {
               if (stored.state() != SessionState.ACTIVE) {
                 return Future.succeededFuture();
               }
-              return finish(stored, SessionState.ENDED, caller, "session.ended");
+              return finish(stored, SessionState.ENDED, caller, "session.ended").mapEmpty();
             });
   }
 
@@ -233,8 +233,12 @@ final class SessionServiceImpl implements SessionService {
                     }));
   }
 
-  /** Ends a session: its target goes first, so nothing can log in to a session that is over. */
-  Future<Void> finish(StoredSession stored, SessionState state, Caller caller, String eventType) {
+  /**
+   * Ends a session: its target goes first, so nothing can log in to a session that is over. Answers
+   * whether this call ended it: false when someone else (the owner, the reaper) already had.
+   */
+  Future<Boolean> finish(
+      StoredSession stored, SessionState state, Caller caller, String eventType) {
     Future<Void> targetGone =
         stored.targetId() == null
             ? Future.succeededFuture()
@@ -262,7 +266,7 @@ final class SessionServiceImpl implements SessionService {
                             .put("targetIqn", stored.targetIqn())
                             .put("owner", stored.owner())));
               }
-              return null;
+              return changed;
             });
   }
 

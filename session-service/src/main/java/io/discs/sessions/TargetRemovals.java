@@ -69,8 +69,10 @@ final class TargetRemovals {
                 found
                     .map(
                         session ->
-                            sessions.finish(
-                                session, SessionState.FAILED, Caller.system(), "session.failed"))
+                            sessions
+                                .finish(
+                                    session, SessionState.FAILED, Caller.system(), "session.failed")
+                                .<Void>mapEmpty())
                     .orElse(Future.succeededFuture()));
   }
 }

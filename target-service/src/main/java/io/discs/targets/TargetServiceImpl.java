@@ -1,13 +1,13 @@
 package io.discs.targets;
 
 import io.discs.platform.Caller;
-import io.discs.platform.Locks;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
 import io.discs.platform.ids.Ids;
 import io.discs.platform.images.BlobLayout;
+import io.discs.platform.images.ImageDeletions;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.targets.Chap;
 import io.discs.platform.targets.Connection;
@@ -41,7 +41,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * again, so nothing half-made is left behind.
  */
 final class TargetServiceImpl implements TargetService {
-  private static final long LOCK_TIMEOUT_MS = 10_000;
   private final Vertx vertx;
   private final TargetRepository repository;
   private final IscsiService backend;
@@ -90,39 +89,34 @@ final class TargetServiceImpl implements TargetService {
     } catch (ServiceException e) {
       return Future.failedFuture(e);
     }
-    // The image is looked up and the row written under the image's lock: an image being deleted
-    // either sees this target or is gone before it is looked up.
+    // No lock: the row is written, then a deletion of the image under way is looked for (see
+    // ImageDeletions), so targets of one image are made side by side.
     return Ids.parse(imageIdText, "image")
         .compose(
             imageId ->
-                vertx
-                    .sharedData()
-                    .withLock(
-                        Locks.imageUse(imageId.toString()),
-                        LOCK_TIMEOUT_MS,
-                        () ->
-                            images
-                                .get(imageId.toString())
-                                .compose(
-                                    image -> {
-                                      UUID id = UUID.randomUUID();
-                                      TargetSpec.Chap chap = secrets.initiatorChap();
-                                      TargetSpec.Chap mutual =
-                                          wantsMutualChap ? secrets.mutualChap(chap) : null;
-                                      StoredTarget row =
-                                          new StoredTarget(
-                                              id,
-                                              names.targetIqn(imageId, id),
-                                              imageId,
-                                              image.getSha256(),
-                                              initiator,
-                                              deviceType,
-                                              chap,
-                                              mutual,
-                                              Instant.now(),
-                                              caller.getUsername());
-                                      return repository.insert(row).map(row);
-                                    }))
+                images
+                    .get(imageId.toString())
+                    .compose(
+                        image -> {
+                          UUID id = UUID.randomUUID();
+                          TargetSpec.Chap chap = secrets.initiatorChap();
+                          TargetSpec.Chap mutual =
+                              wantsMutualChap ? secrets.mutualChap(chap) : null;
+                          StoredTarget row =
+                              new StoredTarget(
+                                  id,
+                                  names.targetIqn(imageId, id),
+                                  imageId,
+                                  image.getSha256(),
+                                  initiator,
+                                  deviceType,
+                                  chap,
+                                  mutual,
+                                  Instant.now(),
+                                  caller.getUsername());
+                          return repository.insert(row).map(row);
+                        })
+                    .compose(this::unlessImageIsBeingDeleted)
                     .compose(
                         stored ->
                             backend
@@ -231,6 +225,24 @@ final class TargetServiceImpl implements TargetService {
         stored.initiatorIqn(),
         stored.chap(),
         stored.mutualChap());
+  }
+
+  /**
+   * The second half of {@link ImageDeletions}: a row written while its image goes is taken back.
+   */
+  private Future<StoredTarget> unlessImageIsBeingDeleted(StoredTarget row) {
+    return ImageDeletions.underway(vertx, row.imageId().toString())
+        .compose(
+            deleting ->
+                deleting
+                    ? repository
+                        .delete(row.id())
+                        .transform(
+                            removed ->
+                                Future.<StoredTarget>failedFuture(
+                                    DomainErrors.conflict(
+                                        "image " + row.imageId() + " is being deleted")))
+                    : Future.succeededFuture(row));
   }
 
   private Future<StoredTarget> find(String id) {

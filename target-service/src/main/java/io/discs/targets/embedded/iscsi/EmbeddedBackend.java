@@ -12,10 +12,11 @@ import io.discs.targets.embedded.scsi.ScsiDevice;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class EmbeddedBackend implements IscsiService {
   private final MeterRegistry metrics;
   private final Map<String, EmbeddedTarget> targets = new ConcurrentHashMap<>();
   private final Map<IscsiConnection, Boolean> connections = new ConcurrentHashMap<>();
-  private NetServer server;
+  private String listenerDeployment;
 
   public EmbeddedBackend(Vertx vertx, HostPort listen, HostPort portal, MeterRegistry metrics) {
     this.vertx = vertx;
@@ -54,47 +55,62 @@ public final class EmbeddedBackend implements IscsiService {
     Gauge.builder("discs.embedded.sessions", connections, Map::size).register(metrics);
   }
 
+  /**
+   * Listens from a verticle of its own, so that iSCSI connections are served on that verticle's
+   * event loop and not on target-service's: a busy initiator then delays other initiators, never
+   * the creation and removal of targets that session starts wait for.
+   */
   public Future<Void> start() {
-    NetServerOptions options =
-        new NetServerOptions()
-            .setHost(listen.host())
-            .setPort(listen.port())
-            .setTcpNoDelay(true)
-            .setIdleTimeout(300)
-            .setIdleTimeoutUnit(TimeUnit.SECONDS);
     return vertx
-        .createNetServer(options)
-        .connectHandler(
-            socket -> {
-              String address =
-                  socket.remoteAddress() == null ? "" : socket.remoteAddress().hostAddress();
-              if (tooManyLoggingIn(address)) {
-                metrics.counter("discs.embedded.login.failures", "reason", "too.many").increment();
-                LoginRefusals.log(LOG, address, null, "too many connections still logging in");
-                socket.close();
-                return;
-              }
-              IscsiConnection connection =
-                  new IscsiConnection(
-                      vertx,
-                      socket,
-                      connections::remove,
-                      this::find,
-                      this::visibleTo,
-                      portal,
-                      metrics);
-              connections.put(connection, Boolean.TRUE);
-            })
-        .listen()
-        .onSuccess(s -> server = s)
-        .mapEmpty();
+        .deployVerticle(new Listener())
+        .map(
+            id -> {
+              listenerDeployment = id;
+              return null;
+            });
   }
 
   public Future<Void> stop() {
     List<Future<Void>> retired = targets.values().stream().map(this::retire).toList();
     targets.clear();
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed =
+        listenerDeployment == null ? Future.succeededFuture() : vertx.undeploy(listenerDeployment);
     return Future.join(retired).transform(v -> closed).compose(v -> io.close());
+  }
+
+  /** The iSCSI portal's listening socket and the connections it accepts. */
+  private final class Listener extends VerticleBase {
+    @Override
+    public Future<?> start() {
+      NetServerOptions options =
+          new NetServerOptions()
+              .setHost(listen.host())
+              .setPort(listen.port())
+              .setTcpNoDelay(true)
+              .setIdleTimeout(300)
+              .setIdleTimeoutUnit(TimeUnit.SECONDS);
+      return vertx.createNetServer(options).connectHandler(this::accept).listen();
+    }
+
+    private void accept(NetSocket socket) {
+      String address = socket.remoteAddress() == null ? "" : socket.remoteAddress().hostAddress();
+      if (tooManyLoggingIn(address)) {
+        metrics.counter("discs.embedded.login.failures", "reason", "too.many").increment();
+        LoginRefusals.log(LOG, address, null, "too many connections still logging in");
+        socket.close();
+        return;
+      }
+      IscsiConnection connection =
+          new IscsiConnection(
+              vertx,
+              socket,
+              connections::remove,
+              EmbeddedBackend.this::find,
+              EmbeddedBackend.this::visibleTo,
+              portal,
+              metrics);
+      connections.put(connection, Boolean.TRUE);
+    }
   }
 
   @Override

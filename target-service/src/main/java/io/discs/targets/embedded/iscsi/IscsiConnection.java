@@ -4,6 +4,7 @@ import io.discs.targets.embedded.scsi.ScsiDevice;
 import io.discs.targets.embedded.scsi.ScsiResult;
 import io.discs.targets.embedded.scsi.Sense;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -42,6 +43,7 @@ final class IscsiConnection {
   /** Data-In bytes read from the image but not yet taken by the socket, per connection. */
   static final long MAX_QUEUED_READ_BYTES = 16L << 20;
 
+  private final Context context;
   private final NetSocket socket;
   private final java.util.function.Consumer<IscsiConnection> onClosed;
   private final Function<String, Optional<EmbeddedTarget>> targets;
@@ -50,7 +52,8 @@ final class IscsiConnection {
   private final MeterRegistry metrics;
   private final PduFramer framer;
 
-  private Phase phase = Phase.LOGIN;
+  // Read from target-service's event loop too (listings), written only on this connection's.
+  private volatile Phase phase = Phase.LOGIN;
   private boolean discovery;
   private boolean chapUsed;
   private boolean authenticated;
@@ -79,6 +82,7 @@ final class IscsiConnection {
       String portal,
       MeterRegistry metrics) {
 
+    this.context = vertx.getOrCreateContext();
     this.socket = socket;
     this.onClosed = onClosed;
     this.targets = targets;
@@ -117,7 +121,15 @@ final class IscsiConnection {
     return socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
   }
 
+  /**
+   * Ends the connection; callable from any thread (target-service retires a target from its own
+   * event loop), the work happens on the connection's.
+   */
   void close() {
+    if (Vertx.currentContext() != context) {
+      context.runOnContext(v -> close());
+      return;
+    }
     if (phase != Phase.CLOSED) {
       phase = Phase.CLOSED;
       framer.fail();
