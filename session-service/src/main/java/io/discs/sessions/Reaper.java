@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,51 +52,60 @@ final class Reaper {
                     : expireLapsed().andThen(done -> acquired.result().release()));
   }
 
+  /**
+   * One read of the active rows and one of all leases find the candidates; each is looked up once
+   * more before it is expired, since a heartbeat may have arrived after the leases were read.
+   */
   private Future<Integer> expireLapsed() {
-    return repository
-        .active()
+    return Future.all(repository.active(), leases.all())
         .compose(
-            active -> {
-              List<Future<Boolean>> checks = new ArrayList<>();
+            both -> {
+              List<StoredSession> active = both.resultAt(0);
+              Map<String, Leases.Lease> byId = both.resultAt(1);
+              Instant now = Instant.now();
+              List<Future<Boolean>> expired = new ArrayList<>();
               for (StoredSession session : active) {
-                checks.add(
-                    leases
-                        .find(session.id().toString())
-                        .compose(
-                            lease -> {
-                              Instant grace = startedAt.plusMillis(leases.leaseMs());
-                              Instant expires =
-                                  lease
-                                      .map(Leases.Lease::expiresAt)
-                                      .orElse(
-                                          session.leaseExpiresAt().isAfter(grace)
-                                              ? session.leaseExpiresAt()
-                                              : grace);
-                              if (expires.isAfter(Instant.now())) {
-                                return Future.succeededFuture(false);
-                              }
-                              return sessions
-                                  .finish(
-                                      session,
-                                      SessionState.EXPIRED,
-                                      Caller.system(),
-                                      "session.expired")
-                                  .onFailure(
-                                      e ->
-                                          LOG.warn(
-                                              "session {} not expired yet: {}",
-                                              session.id(),
-                                              e.getMessage()));
-                            }));
+                if (!expiry(session, byId.get(session.id().toString())).isAfter(now)) {
+                  expired.add(expireIfStillLapsed(session));
+                }
               }
-              return Future.join(checks)
+              return Future.join(expired)
                   .transform(
                       done ->
                           Future.succeededFuture(
                               (int)
-                                  checks.stream()
+                                  expired.stream()
                                       .filter(f -> f.succeeded() && f.result())
                                       .count()));
             });
+  }
+
+  private Future<Boolean> expireIfStillLapsed(StoredSession session) {
+    return leases
+        .find(session.id().toString())
+        .compose(
+            lease ->
+                expiry(session, lease.orElse(null)).isAfter(Instant.now())
+                    ? Future.succeededFuture(false)
+                    : sessions
+                        .finish(session, SessionState.EXPIRED, Caller.system(), "session.expired")
+                        .onFailure(
+                            e ->
+                                LOG.warn(
+                                    "session {} not expired yet: {}",
+                                    session.id(),
+                                    e.getMessage())));
+  }
+
+  /**
+   * When a session's lease ends: as the map says, or, with no lease there (the cluster restarted),
+   * one full lease after this service started.
+   */
+  private Instant expiry(StoredSession session, Leases.Lease lease) {
+    if (lease != null) {
+      return lease.expiresAt();
+    }
+    Instant grace = startedAt.plusMillis(leases.leaseMs());
+    return session.leaseExpiresAt().isAfter(grace) ? session.leaseExpiresAt() : grace;
   }
 }
