@@ -73,8 +73,12 @@ public final class EmbeddedBackend implements IscsiService {
   public Future<Void> stop() {
     List<Future<Void>> retired = targets.values().stream().map(this::retire).toList();
     targets.clear();
+    // When target-service itself is undeployed, Vert.x has undeployed the listener (its child)
+    // already: "unknown deployment" then means done.
     Future<Void> closed =
-        listenerDeployment == null ? Future.succeededFuture() : vertx.undeploy(listenerDeployment);
+        listenerDeployment == null
+            ? Future.succeededFuture()
+            : vertx.undeploy(listenerDeployment).otherwiseEmpty();
     return Future.join(retired).transform(v -> closed).compose(v -> io.close());
   }
 
