@@ -13,7 +13,7 @@ import java.util.List;
 @JsonGen(publicConverter = false)
 public final class Caller {
   private String username;
-  private List<String> roles;
+  private List<String> roles = List.of();
   private String sourceIp;
 
   public Caller() {}

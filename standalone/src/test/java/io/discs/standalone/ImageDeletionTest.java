@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.discs.platform.images.ImageDeletions;
 import io.discs.testing.DiscImages;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,13 +68,7 @@ class ImageDeletionTest {
     for (int i = 0; i < 40; i++) {
       made.add(
           system
-              .client
-              .post("/api/v1/targets")
-              .bearerTokenAuthentication(admin)
-              .sendJsonObject(
-                  new JsonObject()
-                      .put("imageId", imageId)
-                      .put("initiatorIqn", "iqn.2026-01.test.discs:many-" + i))
+              .requestTarget(admin, imageId, "iqn.2026-01.test.discs:many-" + i, null)
               .map(r -> assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201)));
     }
     io.vertx.core.Future.all(made).await(60, TimeUnit.SECONDS);
@@ -85,11 +78,6 @@ class ImageDeletionTest {
 
   private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> createTarget(
       String initiator) throws Exception {
-    return system
-        .client
-        .post("/api/v1/targets")
-        .bearerTokenAuthentication(admin)
-        .sendJsonObject(new JsonObject().put("imageId", imageId).put("initiatorIqn", initiator))
-        .await(10, TimeUnit.SECONDS);
+    return system.requestTarget(admin, imageId, initiator, null).await(10, TimeUnit.SECONDS);
   }
 }

@@ -126,19 +126,24 @@ final class TestSystem implements AutoCloseable {
     return response.bodyAsJsonObject();
   }
 
+  /** Asks the API for a target; the answer as it comes. */
+  io.vertx.core.Future<HttpResponse<Buffer>> requestTarget(
+      String token, String imageId, String initiator, String deviceType) {
+    return client
+        .post("/api/v1/targets")
+        .bearerTokenAuthentication(token)
+        .sendJsonObject(
+            new JsonObject()
+                .put("imageId", imageId)
+                .put("initiatorIqn", initiator)
+                .put("deviceType", deviceType));
+  }
+
   /** Makes a target through the API; fails unless 201. */
   JsonObject createTarget(String token, String imageId, String initiator, String deviceType)
       throws Exception {
     HttpResponse<Buffer> response =
-        client
-            .post("/api/v1/targets")
-            .bearerTokenAuthentication(token)
-            .sendJsonObject(
-                new JsonObject()
-                    .put("imageId", imageId)
-                    .put("initiatorIqn", initiator)
-                    .put("deviceType", deviceType))
-            .await(60, TimeUnit.SECONDS);
+        requestTarget(token, imageId, initiator, deviceType).await(60, TimeUnit.SECONDS);
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
     return response.bodyAsJsonObject();
   }

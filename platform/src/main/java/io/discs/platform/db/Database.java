@@ -9,7 +9,6 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -82,9 +81,5 @@ public final class Database {
   /** Migrates as the role the services use (one role owns and uses the tables). */
   public static Future<Void> migrate(Vertx vertx, DatabaseUrl url) {
     return migrate(vertx, url, url);
-  }
-
-  static Map<String, String> placeholders(String appRole, String schema) {
-    return Map.of("appRole", appRole, "schema", schema);
   }
 }

@@ -4,6 +4,7 @@ import io.discs.platform.config.DatabaseUrl;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +54,7 @@ final class SchemaMigrations {
             .locations("classpath:db/" + schema, "classpath:db/grants")
             .baselineOnMigrate(true)
             .baselineVersion("1")
-            .placeholders(Database.placeholders(appRole, schema))
+            .placeholders(Map.of("appRole", appRole, "schema", schema))
             .load();
     var result = flyway.migrate();
     var current = flyway.info().current();
