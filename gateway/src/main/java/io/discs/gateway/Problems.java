@@ -2,7 +2,10 @@ package io.discs.gateway;
 
 import io.discs.platform.error.Problem;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +24,7 @@ final class Problems {
       response.reset();
       return Future.succeededFuture();
     }
-    boolean unreadBody = !ctx.request().isEnded();
+    boolean unreadBody = bodyStillComing(ctx.request());
     if (unreadBody) {
       response.putHeader("Connection", "close");
     }
@@ -34,6 +37,23 @@ final class Problems {
       lingeringClose(ctx);
     }
     return sent;
+  }
+
+  /**
+   * Only a body that is still on its way makes the connection unusable for the next request. A
+   * request without one (GET, HEAD, DELETE) may not have seen its end yet when a handler fails it
+   * from a callback; closing then cost keep-alive clients their connection on every 404, and raced
+   * the answer itself.
+   */
+  private static boolean bodyStillComing(HttpServerRequest request) {
+    if (request.isEnded() || request.version() == HttpVersion.HTTP_2) {
+      return false;
+    }
+    if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+      return true;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return length != null && !length.strip().equals("0");
   }
 
   /**

@@ -2,6 +2,7 @@ package io.discs.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.discs.platform.RequestIds;
 import io.discs.platform.launch.ServiceContext;
 import io.discs.testing.TestContexts;
 import io.vertx.core.Vertx;
@@ -21,6 +22,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class GatewayAloneTest {
   private static final String ADMIN_PASSWORD = "gateway-alone-admin";
+
+  static {
+    // VertxExtension builds its instance before any test code runs; the request-id local must be
+    // registered first, or the first request's RequestLog fails (it passed only after other tests).
+    RequestIds.register();
+  }
+
   private WebClient client;
 
   @BeforeEach
@@ -84,6 +92,26 @@ class GatewayAloneTest {
         client.put("/api/v1/images").send().await(10, TimeUnit.SECONDS);
     assertThat(wrongMethod.statusCode()).isEqualTo(405);
     assertThat(wrongMethod.getHeader("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  @Test
+  void keepsTheConnectionAfterAnErrorUnlessABodyIsStillComing() throws Exception {
+    // A keep-alive client must not lose its connection (or race its answer) over a 404.
+    HttpResponse<Buffer> missing = get("/api/v1/no-such-thing");
+    assertThat(missing.getHeader("Connection")).isNull();
+    HttpResponse<Buffer> unauthorized =
+        client.head("/api/v1/uploads/some-upload").send().await(10, TimeUnit.SECONDS);
+    assertThat(unauthorized.statusCode()).isEqualTo(401);
+    assertThat(unauthorized.getHeader("Connection")).isNull();
+
+    // A refused body is not read: the connection cannot serve another request after it.
+    HttpResponse<Buffer> refused =
+        client
+            .post("/api/v1/images")
+            .sendBuffer(Buffer.buffer(new byte[64 * 1024]))
+            .await(10, TimeUnit.SECONDS);
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.getHeader("Connection")).isEqualTo("close");
   }
 
   @Test
