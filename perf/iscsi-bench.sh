@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The same image served by discs's embedded target and by tgtd, in one run, read by the same
 # initiators: iscsi-perf (4 KiB and 128 KiB requests at queue depth 32, 4 KiB at depth 1) and
-# qemu-img convert of the whole image to null-co://. Reports MB/s for each and the ratio.
+# qemu-img convert of the whole image to null-co://. Both warmed first; three rounds, targets
+# alternating; reports the median MB/s of each (and the runs) and the ratio.
 # Usage: perf/iscsi-bench.sh [size-MiB] [seconds-per-iscsi-perf-row]    (as root; build first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,10 +75,33 @@ qemu_row() {
   end=$(date +%s%N)
   python3 -c "print(f'{$size_mib*1.048576/(($end-$start)/1e9):.1f}')"
 }
-printf '| workload | embedded MB/s | tgtd MB/s | embedded / tgtd |\n|---|---|---|---|\n'
-row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$(python3 -c "print(f'{$2/$3:.2f}' if $3 else 'n/a')")"; }
-row "iscsi-perf 4 KiB, depth 32" "$(perf_row 8 32 "$e_url")" "$(perf_row 8 32 "$t_url")"
-row "iscsi-perf 128 KiB (-b 256), depth 32" "$(perf_row 256 32 "$e_url")" "$(perf_row 256 32 "$t_url")"
-row "iscsi-perf 4 KiB, depth 1" "$(perf_row 8 1 "$e_url")" "$(perf_row 8 1 "$t_url")"
-row "qemu-img convert to null-co://" "$(qemu_row 127.0.0.1:$embedded "$e_iqn" 0 "$e_user" "$e_secret")" \
-  "$(qemu_row 127.0.0.1:$tgt_portal $t_iqn 1 $t_user $t_secret)"
+# Warm both targets first (the embedded target's JIT, both page caches, tgtd's threads), unmeasured.
+warm=$seconds; seconds=3
+for url in "$e_url" "$t_url"; do perf_row 8 32 "$url" >/dev/null; perf_row 256 32 "$url" >/dev/null; done
+qemu_row 127.0.0.1:$embedded "$e_iqn" 0 "$e_user" "$e_secret" >/dev/null
+qemu_row 127.0.0.1:$tgt_portal $t_iqn 1 $t_user $t_secret >/dev/null
+seconds=$warm
+
+# Three rounds, the two targets taking turns within each, so drift on a shared machine hits both;
+# each cell is the median of its three runs.
+rows=("iscsi-perf 4 KiB, depth 32|8 32" "iscsi-perf 128 KiB (-b 256), depth 32|256 32" "iscsi-perf 4 KiB, depth 1|8 1")
+declare -A runs
+for round in 1 2 3; do
+  for r in "${rows[@]}"; do
+    args=${r#*|}
+    runs["$r|e"]+=" $(perf_row $args "$e_url")"
+    runs["$r|t"]+=" $(perf_row $args "$t_url")"
+  done
+  runs["qemu|e"]+=" $(qemu_row 127.0.0.1:$embedded "$e_iqn" 0 "$e_user" "$e_secret")"
+  runs["qemu|t"]+=" $(qemu_row 127.0.0.1:$tgt_portal $t_iqn 1 $t_user $t_secret)"
+done
+median() { python3 -c "import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))" $1; }
+printf '| workload | embedded MB/s (median; runs) | tgtd MB/s (median; runs) | embedded / tgtd |\n|---|---|---|---|\n'
+row() {
+  local e t
+  e=$(median "$2"); t=$(median "$3")
+  printf '| %s | %s (%s) | %s (%s) | %s |\n' "$1" "$e" "$(echo $2 | tr ' ' '/')" "$t" "$(echo $3 | tr ' ' '/')" \
+    "$(python3 -c "print(f'{$e/$t:.2f}' if $t else 'n/a')")"
+}
+for r in "${rows[@]}"; do row "${r%|*}" "${runs["$r|e"]}" "${runs["$r|t"]}"; done
+row "qemu-img convert to null-co://" "${runs["qemu|e"]}" "${runs["qemu|t"]}"

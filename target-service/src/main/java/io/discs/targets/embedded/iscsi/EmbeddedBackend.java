@@ -7,7 +7,7 @@ import io.discs.targets.backend.BackendTarget;
 import io.discs.targets.backend.InitiatorSession;
 import io.discs.targets.backend.IscsiService;
 import io.discs.targets.backend.TargetSpec;
-import io.discs.targets.embedded.backing.FileBlockSource;
+import io.discs.targets.embedded.backing.SharedBlockSources;
 import io.discs.targets.embedded.scsi.ScsiDevice;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,6 +39,7 @@ public final class EmbeddedBackend implements IscsiService {
 
   private final Vertx vertx;
   private final WorkerExecutor io;
+  private final SharedBlockSources sources;
   private final HostPort listen;
   private final String portal;
   private final MeterRegistry metrics;
@@ -49,10 +50,14 @@ public final class EmbeddedBackend implements IscsiService {
   public EmbeddedBackend(Vertx vertx, HostPort listen, HostPort portal, MeterRegistry metrics) {
     this.vertx = vertx;
     this.io = vertx.createSharedWorkerExecutor("discs-embedded-io", 8);
+    this.sources = new SharedBlockSources(io);
     this.listen = listen;
     this.portal = portal.toString();
     this.metrics = metrics;
     Gauge.builder("discs.embedded.sessions", connections, Map::size).register(metrics);
+    Gauge.builder("discs.embedded.images.open", sources, SharedBlockSources::openFiles)
+        .description("stored images the embedded target has open, one file per image")
+        .register(metrics);
   }
 
   /**
@@ -133,7 +138,7 @@ public final class EmbeddedBackend implements IscsiService {
     if (existing != null && existing.spec().equals(spec)) {
       return Future.succeededFuture();
     }
-    return io.executeBlocking(() -> FileBlockSource.open(spec.backingFile(), io), false)
+    return io.executeBlocking(() -> sources.open(spec.backingFile()), false)
         .compose(
             source -> {
               if (source.size() < MIN_IMAGE_BYTES) {
