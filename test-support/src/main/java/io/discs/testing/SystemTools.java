@@ -29,6 +29,18 @@ public final class SystemTools {
     return found.get();
   }
 
+  /** A file a package installs (a firmware image, a sample disc), like {@link #require}. */
+  public static Path requireFile(Path file, String debianPackage) {
+    if (!Files.isRegularFile(file)) {
+      String message = file + " not found: install the Debian package " + debianPackage;
+      if ("true".equals(System.getenv("CI"))) {
+        Assertions.fail(message);
+      }
+      Assumptions.abort(message);
+    }
+    return file;
+  }
+
   public static Optional<Path> find(String tool) {
     for (String dir : PATH_DIRS) {
       Path candidate = Path.of(dir, tool);
