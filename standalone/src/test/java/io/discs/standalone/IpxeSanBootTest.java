@@ -13,12 +13,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A machine with no disk SAN-boots a disc from discs with iPXE, the network boot firmware QEMU and
- * many real servers carry: GRUB's rescue CD, served by the embedded target (as a CD-ROM LUN, with
- * CHAP), must reach the same menu as the same ISO booted from a local CD drive.
+ * many real servers carry: GRUB's rescue CD (a hybrid ISO), served by the embedded target as a
+ * CD-ROM LUN and as a disk LUN, with CHAP, must reach the same menu as the same ISO booted from a
+ * local CD drive.
  */
 class IpxeSanBootTest {
   private static final Path RESCUE_ISO = Path.of("/usr/lib/grub-rescue/grub-rescue-cdrom.iso");
@@ -31,14 +33,21 @@ class IpxeSanBootTest {
   /** Kept after the run: the screens each boot showed, QEMU's log, iPXE's script. */
   private final Path dir = Path.of("target", "ipxe-san-boot").toAbsolutePath();
 
-  @Test
-  void iPxeSanBootsTheRescueCdToTheSameMenuAsALocalCdDrive() throws Exception {
+  @ParameterizedTest(name = "as a {0} LUN")
+  @ValueSource(strings = {"cdrom", "disk"})
+  void iPxeSanBootsTheRescueCdToTheSameMenuAsALocalCdDrive(String deviceType) throws Exception {
     SystemTools.require("qemu-system-x86_64", "qemu-system-x86");
     SystemTools.require("socat", "socat");
     SystemTools.requireFile(RESCUE_ISO, "grub-rescue-pc");
     SystemTools.requireFile(IPXE_ROM, "ipxe-qemu");
 
-    Processes.check(List.of("rm", "-rf", dir.toString()), java.time.Duration.ofSeconds(30));
+    Processes.check(
+        List.of(
+            "rm",
+            "-rf",
+            dir.resolve("local").toString(),
+            dir.resolve("san-" + deviceType).toString()),
+        java.time.Duration.ofSeconds(30));
     byte[] menu = localMenu();
 
     int iscsiPort = FreePorts.next();
@@ -49,7 +58,7 @@ class IpxeSanBootTest {
     try (TestSystem system = TestSystem.start(settings)) {
       String admin = system.adminToken();
       JsonObject image = system.uploadImage(admin, "grub-rescue.iso", RESCUE_ISO);
-      JsonObject target = system.createTarget(admin, image.getString("id"), INITIATOR, "cdrom");
+      JsonObject target = system.createTarget(admin, image.getString("id"), INITIATOR, deviceType);
       JsonObject chap = target.getJsonObject("chap");
 
       Path tftp = Files.createDirectories(dir.resolve("tftp"));
@@ -79,7 +88,7 @@ class IpxeSanBootTest {
                   "-device",
                   // QEMU's default option ROM for this card is iPXE's (from ipxe-qemu).
                   "virtio-net-pci,netdev=n0,bootindex=1"),
-              dir.resolve("san"))) {
+              dir.resolve("san-" + deviceType))) {
         QemuScreen.Screen seen = waitFor(guest, s -> Arrays.equals(s.top(MENU_ROWS), menu), 240);
         assertThat(seen)
             .as("the SAN-booted screen never showed the local CD's GRUB menu; see " + dir)
