@@ -8,12 +8,16 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the process's Vert.x: local event bus for one JVM, Hazelcast for a cluster; metrics either
  * way, and a tracer when {@link Tracing} is on.
  */
 public final class VertxFactory {
+  private static final Logger LOG = LoggerFactory.getLogger(VertxFactory.class);
+
   private VertxFactory() {}
 
   public static Future<Vertx> create(DiscsConfig config, Metrics metrics) {
@@ -22,7 +26,10 @@ public final class VertxFactory {
 
   public static Future<Vertx> create(DiscsConfig config, Metrics metrics, Tracing tracing) {
     RequestIds.register();
-    VertxOptions options = new VertxOptions().setMetricsOptions(metrics.vertxOptions());
+    // Netty's epoll transport where it loads (Linux on x86-64), Java NIO elsewhere: fewer copies
+    // and wake-ups per socket event, which an iSCSI reader at queue depth 1 waits on every time.
+    VertxOptions options =
+        new VertxOptions().setMetricsOptions(metrics.vertxOptions()).setPreferNativeTransport(true);
     var builder =
         tracing.applyTo(options, Vertx.builder().with(options).withMetrics(metrics.vertxFactory()));
     if (!config.cluster().enabled()) {
@@ -45,6 +52,8 @@ public final class VertxFactory {
   }
 
   private static Vertx withRequestIds(Vertx vertx) {
+    LOG.info(
+        "network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "Java NIO");
     RequestIds.install(vertx);
     return vertx;
   }
