@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 final class IscsiConnection {
   private static final Logger LOG = LoggerFactory.getLogger(IscsiConnection.class);
   static final int OUR_MAX_RECV = 262_144;
-  private static final int WINDOW = 64;
-  private static final int NO_TAG = 0xffffffff;
+  private static final int WINDOW = CommandWindow.SIZE;
+  private static final int NO_TAG = Pdu.NO_TAG;
 
   private enum Phase {
     LOGIN,
@@ -61,8 +61,7 @@ final class IscsiConnection {
   private EmbeddedTarget target;
   private int chapIdentifier = -1;
   private byte[] chapChallenge;
-  private long statSn;
-  private long expCmdSn;
+  private final CommandWindow window = new CommandWindow();
   private int theirMaxRecv = 8192;
   private int maxBurst = 262_144;
   private int tsih;
@@ -149,27 +148,27 @@ final class IscsiConnection {
   private void receive(Pdu pdu) {
     try {
       if (phase == Phase.LOGIN) {
-        if (pdu.opcode() == 0x03) {
+        if (pdu.opcode() == Opcode.LOGIN_REQUEST) {
           login(pdu);
         } else {
-          protocolViolation("opcode " + pdu.opcode() + " before login completed");
+          protocolViolation("opcode " + pdu.opcodeCode() + " before login completed");
         }
         return;
       }
       if (phase != Phase.FULL_FEATURE) {
         return;
       }
-      if (!acceptCmdSn(pdu)) {
+      if (!window.accept(pdu)) {
         return; // outside the command window: silently dropped, as RFC 7143 section 3.2.2.1 asks
       }
       switch (pdu.opcode()) {
-        case 0x00 -> nopOut(pdu);
-        case 0x01 -> scsiCommand(pdu);
-        case 0x02 -> taskManagement(pdu);
-        case 0x04 -> text(pdu);
-        case 0x05 -> {} // Data-Out: nothing is ever written here, the data is dropped
-        case 0x06 -> logout(pdu);
-        case 0x03 -> {
+        case NOP_OUT -> nopOut(pdu);
+        case SCSI_COMMAND -> scsiCommand(pdu);
+        case TASK_MANAGEMENT_REQUEST -> taskManagement(pdu);
+        case TEXT_REQUEST -> text(pdu);
+        case DATA_OUT -> {} // nothing is ever written here, the data is dropped
+        case LOGOUT_REQUEST -> logout(pdu);
+        case LOGIN_REQUEST -> {
           // A Login PDU in full feature phase is a protocol error (RFC 7143 section 6.2): say so
           // and end the connection, as tgt and LIO do.
           reject(pdu, 0x04);
@@ -186,11 +185,10 @@ final class IscsiConnection {
   // ---- Login ---------------------------------------------------------------------------------
 
   private void login(Pdu pdu) {
-    int flags = pdu.flags();
-    boolean transit = (flags & 0x80) != 0;
-    int csg = (flags >> 2) & 0x03;
-    int nsg = flags & 0x03;
-    if ((flags & 0x40) != 0) {
+    boolean transit = pdu.finalOrTransit();
+    int csg = pdu.currentStage();
+    int nsg = pdu.nextStage();
+    if (pdu.loginContinues()) {
       loginReject(pdu, 0x02, 0x00, "text continuation in login is not supported");
       return;
     }
@@ -201,9 +199,8 @@ final class IscsiConnection {
       loginReject(pdu, 0x02, 0x00, e.getMessage());
       return;
     }
-    isid = pdu.bhs().getBytes(8, 14);
-    statSn = pdu.u32(28);
-    expCmdSn = pdu.u32(24);
+    isid = pdu.isid();
+    window.restart(pdu.cmdSn(), pdu.expStatSn());
     Map<String, String> answer = new LinkedHashMap<>();
     if (initiatorName == null) {
       if (!firstLogin(pdu, keys, answer)) {
@@ -232,17 +229,16 @@ final class IscsiConnection {
     }
     boolean moving = transit && authenticated && (nsg == 1 || nsg == 3) && nsg > csg;
     int responseFlags = (moving ? 0x80 : 0) | (csg << 2) | (moving ? nsg : 0);
-    Buffer header = Pdu.header(0x23, responseFlags);
-    header.setBytes(8, isid);
     if (moving && nsg == 3) {
       tsih = 1 + (int) (Math.random() * 0xfffe);
     }
-    header.setShort(14, (short) tsih);
-    header.setInt(16, pdu.itt());
-    header.setInt(24, (int) statSn++);
-    header.setInt(28, (int) expCmdSn);
-    header.setInt(32, (int) (expCmdSn + WINDOW - 1));
-    socket.write(Pdu.encode(header, TextKeys.encode(answer)));
+    ResponseHeader header =
+        window.stamp(
+            ResponseHeader.of(Opcode.LOGIN_RESPONSE, responseFlags)
+                .session(isid, tsih)
+                .itt(pdu.itt()),
+            true);
+    socket.write(Pdu.encode(header.buffer(), TextKeys.encode(answer)));
     if (moving && nsg == 3) {
       phase = Phase.FULL_FEATURE;
       framer.useDigests(headerDigest, dataDigest);
@@ -335,7 +331,7 @@ final class IscsiConnection {
         && !keys.containsKey("CHAP_A")
         && !keys.containsKey("CHAP_N")) {
       // A login that skips security when we demand it.
-      if ((pdu.flags() & 0x80) != 0) {
+      if (pdu.finalOrTransit()) {
         fail(pdu, "auth.required", 0x02, 0x01);
         return false;
       }
@@ -450,57 +446,32 @@ final class IscsiConnection {
 
   private void loginReject(Pdu pdu, int statusClass, int detail, String reason) {
     LoginRefusals.log(LOG, remoteAddress(), initiatorName, reason);
-    Buffer header = Pdu.header(0x23, 0);
-    header.setBytes(8, pdu.bhs().getBytes(8, 14));
-    header.setInt(16, pdu.itt());
-    header.setInt(24, (int) statSn);
-    header.setInt(28, (int) expCmdSn);
-    header.setInt(32, (int) (expCmdSn + WINDOW - 1));
-    header.setByte(36, (byte) statusClass);
-    header.setByte(37, (byte) detail);
-    socket.write(Pdu.encode(header, null)).onComplete(v -> close());
+    ResponseHeader header =
+        window.stamp(
+            ResponseHeader.of(Opcode.LOGIN_RESPONSE, 0)
+                .session(pdu.isid(), 0)
+                .itt(pdu.itt())
+                .loginStatus(statusClass, detail),
+            false);
+    socket.write(Pdu.encode(header.buffer(), null)).onComplete(v -> close());
   }
 
   // ---- Full feature phase ---------------------------------------------------------------------
-
-  /** Non-immediate commands must fall in [ExpCmdSN, MaxCmdSN]; the one at ExpCmdSN advances it. */
-  private boolean acceptCmdSn(Pdu pdu) {
-    int opcode = pdu.opcode();
-    boolean numbered =
-        opcode == 0x01
-            || opcode == 0x02
-            || opcode == 0x04
-            || opcode == 0x06
-            || (opcode == 0x00 && pdu.itt() != NO_TAG);
-    if (!numbered || pdu.immediate()) {
-      return true;
-    }
-    long distance = (pdu.u32(24) - expCmdSn) & 0xffffffffL;
-    if (distance >= WINDOW) {
-      return false;
-    }
-    if (distance == 0) {
-      expCmdSn = (expCmdSn + 1) & 0xffffffffL;
-    }
-    return true;
-  }
 
   private void nopOut(Pdu pdu) {
     if (pdu.itt() == NO_TAG) {
       return; // the answer to our ping; we do not ping
     }
-    Buffer header = Pdu.header(0x20, 0x80);
-    header.setLong(8, pdu.lun());
-    header.setInt(16, pdu.itt());
-    header.setInt(20, NO_TAG);
-    stamp(header, true);
-    send(header, pdu.data());
+    send(
+        stamped(
+            ResponseHeader.of(Opcode.NOP_IN, 0x80).lun(pdu.lun()).itt(pdu.itt()).ttt(NO_TAG), true),
+        pdu.data());
   }
 
   private void scsiCommand(Pdu pdu) {
-    byte[] cdb = pdu.bhs().getBytes(32, 48);
+    byte[] cdb = pdu.cdb();
     long lun = pdu.lun();
-    int expected = pdu.bhs().getInt(20);
+    int expected = pdu.expectedDataLength();
     metrics
         .counter("discs.embedded.commands", "opcode", String.format("0x%02x", cdb[0] & 0xff))
         .increment();
@@ -596,15 +567,16 @@ final class IscsiConnection {
       burstUsed += segment;
       boolean endOfBurst = last || burstUsed == maxBurst;
       int flags = (endOfBurst ? 0x80 : 0) | (last ? 0x01 | residualFlags : 0);
-      Buffer header = Pdu.header(0x25, flags);
-      header.setLong(8, pdu.lun());
-      header.setInt(16, pdu.itt());
-      header.setInt(20, NO_TAG);
-      stamp(header, last);
-      header.setInt(36, dataSn++);
-      header.setInt(40, offset);
+      ResponseHeader header =
+          stamped(
+                  ResponseHeader.of(Opcode.DATA_IN, flags)
+                      .lun(pdu.lun())
+                      .itt(pdu.itt())
+                      .ttt(NO_TAG),
+                  last)
+              .dataSequence(dataSn++, offset);
       if (last) {
-        header.setInt(44, residual);
+        header.residual(residual);
       }
       written = send(header, data.slice(offset, offset + segment));
       offset += segment;
@@ -616,11 +588,13 @@ final class IscsiConnection {
   }
 
   private Future<Void> status(Pdu pdu, int status, Sense sense, int residualFlags, int residual) {
-    Buffer header = Pdu.header(0x21, 0x80 | residualFlags);
-    header.setByte(3, (byte) status);
-    header.setInt(16, pdu.itt());
-    stamp(header, true);
-    header.setInt(44, residual);
+    ResponseHeader header =
+        stamped(
+                ResponseHeader.of(Opcode.SCSI_RESPONSE, 0x80 | residualFlags)
+                    .status(status)
+                    .itt(pdu.itt()),
+                true)
+            .residual(residual);
     Buffer data = null;
     if (sense != null) {
       byte[] bytes = sense.bytes();
@@ -630,15 +604,17 @@ final class IscsiConnection {
   }
 
   private void taskManagement(Pdu pdu) {
-    int function = pdu.flags() & 0x7f;
+    int function = pdu.taskFunction();
     // ABORT TASK (1), ABORT TASK SET (2), LUN RESET (5): reads finish quickly; nothing is left to
     // abort.
     int response = function == 1 || function == 2 || function == 5 ? 0 : 5;
-    Buffer header = Pdu.header(0x22, 0x80);
-    header.setByte(2, (byte) response);
-    header.setInt(16, pdu.itt());
-    stamp(header, true);
-    send(header, null);
+    send(
+        stamped(
+            ResponseHeader.of(Opcode.TASK_MANAGEMENT_RESPONSE, 0x80)
+                .response(response)
+                .itt(pdu.itt()),
+            true),
+        null);
   }
 
   /** SendTargets in a discovery session: only the targets this initiator may log in to. */
@@ -659,30 +635,24 @@ final class IscsiConnection {
             text.append(key).append("=NotUnderstood").append('\0');
           }
         });
-    Buffer header = Pdu.header(0x24, 0x80);
-    header.setLong(8, pdu.lun());
-    header.setInt(16, pdu.itt());
-    header.setInt(20, NO_TAG);
-    stamp(header, true);
-    send(header, Buffer.buffer(text.toString()));
+    send(
+        stamped(
+            ResponseHeader.of(Opcode.TEXT_RESPONSE, 0x80).lun(pdu.lun()).itt(pdu.itt()).ttt(NO_TAG),
+            true),
+        Buffer.buffer(text.toString()));
   }
 
   private void logout(Pdu pdu) {
-    Buffer header = Pdu.header(0x26, 0x80);
-    header.setInt(16, pdu.itt());
-    stamp(header, true);
-    send(header, null);
+    send(stamped(ResponseHeader.of(Opcode.LOGOUT_RESPONSE, 0x80).itt(pdu.itt()), true), null);
     phase = Phase.CLOSED;
     framer.fail();
     socket.end(); // flushes the response, then closes
   }
 
   private void reject(Pdu pdu, int reason) {
-    Buffer header = Pdu.header(0x3f, 0x80);
-    header.setByte(2, (byte) reason);
-    header.setInt(16, NO_TAG);
-    stamp(header, true);
-    send(header, pdu.bhs());
+    send(
+        stamped(ResponseHeader.of(Opcode.REJECT, 0x80).response(reason).itt(NO_TAG), true),
+        pdu.bhs());
   }
 
   private void protocolViolation(String why) {
@@ -691,21 +661,19 @@ final class IscsiConnection {
     close();
   }
 
-  /** StatSN (advanced when the PDU carries status), ExpCmdSN, MaxCmdSN. */
-  private void stamp(Buffer header, boolean carriesStatus) {
-    header.setInt(24, (int) (carriesStatus ? statSn++ : statSn));
-    header.setInt(28, (int) expCmdSn);
-    header.setInt(32, (int) (expCmdSn + WINDOW - 1));
+  private ResponseHeader stamped(ResponseHeader header, boolean carriesStatus) {
+    return window.stamp(header, carriesStatus);
   }
 
   /**
    * Header and data go out as separate buffers (the data a slice of what was read, never copied);
    * reading pauses while the socket cannot take more.
    */
-  private Future<Void> send(Buffer header, Buffer data) {
+  private Future<Void> send(ResponseHeader response, Buffer data) {
     if (phase == Phase.CLOSED) {
       return Future.succeededFuture();
     }
+    Buffer header = response.buffer();
     int length = data == null ? 0 : data.length();
     Pdu.setDataLength(header, length);
     Future<Void> written = socket.write(header);
