@@ -12,7 +12,9 @@ jar=standalone/target/discs-standalone.jar
 work=$(mktemp -d)
 http=18110; embedded=13410; tgt_portal=13411; control=$(( 2000 + RANDOM % 6000 ))
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+# tgtd does not stop on SIGTERM while it has targets: a survivor would keep the portal port and
+# quietly answer the next run's tgtd rows with this run's configuration.
+cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 ini=iqn.2026-01.bench.discs:initiator
 
