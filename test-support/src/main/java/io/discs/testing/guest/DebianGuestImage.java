@@ -33,7 +33,10 @@ import java.util.stream.Stream;
 public final class DebianGuestImage {
   public static final String SUITE = "bookworm";
 
-  /** What a person who follows the README has installed, plus the busybox the initramfs runs. */
+  /**
+   * What a person who follows the README has installed, plus the busybox the initramfs runs and fio
+   * for the block benchmark.
+   */
   private static final List<String> PACKAGES =
       List.of(
           "openjdk-17-jre-headless",
@@ -43,6 +46,7 @@ public final class DebianGuestImage {
           "kmod",
           "iproute2",
           "procps",
+          "fio",
           "busybox-static");
 
   /**
@@ -113,7 +117,8 @@ public final class DebianGuestImage {
       throws IOException, InterruptedException {
     requireTools();
     Files.createDirectories(cache);
-    Path ready = cache.resolve("ready");
+    // Named after what goes into the image, so a cache built from another list is not reused.
+    Path ready = cache.resolve("ready-" + recipe());
     Path rootImage = cache.resolve("root.img");
     Path initramfs = cache.resolve("initramfs.cpio.gz");
     if (Files.exists(ready)) {
@@ -156,6 +161,19 @@ public final class DebianGuestImage {
     Path kernel = kernelDir.resolve("boot/vmlinuz-" + version);
     Files.writeString(ready, kernel.toString());
     return new DebianGuestImage(kernel, initramfs, rootImage);
+  }
+
+  private static String recipe() throws IOException {
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  (String.join(",", PACKAGES) + "\n" + resource("discs-guest-init.sh"))
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest, 0, 6);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
