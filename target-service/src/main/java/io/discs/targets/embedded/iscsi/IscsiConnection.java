@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class IscsiConnection {
   private static final Logger LOG = LoggerFactory.getLogger(IscsiConnection.class);
-  static final int OUR_MAX_RECV = 262_144;
+  static final int OUR_MAX_RECV = OperationalKeys.OUR_MAX_RECV;
   private static final int WINDOW = CommandWindow.SIZE;
   private static final int NO_TAG = Pdu.NO_TAG;
 
@@ -54,13 +53,11 @@ final class IscsiConnection {
 
   // Read from target-service's event loop too (listings), written only on this connection's.
   private volatile Phase phase = Phase.LOGIN;
-  private boolean discovery;
-  private boolean chapUsed;
-  private boolean authenticated;
+  private final LoginEngine loginEngine;
+  // Set from the login engine: the name as soon as it is known, the rest in full feature phase.
   private String initiatorName;
+  private boolean discovery;
   private EmbeddedTarget target;
-  private int chapIdentifier = -1;
-  private byte[] chapChallenge;
   private final CommandWindow window = new CommandWindow();
   private int theirMaxRecv = 8192;
   private int maxBurst = 262_144;
@@ -88,6 +85,7 @@ final class IscsiConnection {
     this.visibleTo = visibleTo;
     this.portal = portal;
     this.metrics = metrics;
+    this.loginEngine = new LoginEngine(targets);
     this.framer =
         new PduFramer(
             LOGIN_MAX_DATA, this::receive, this::protocolViolation, pdu -> reject(pdu, 0x02));
@@ -185,263 +183,63 @@ final class IscsiConnection {
   // ---- Login ---------------------------------------------------------------------------------
 
   private void login(Pdu pdu) {
-    boolean transit = pdu.finalOrTransit();
-    int csg = pdu.currentStage();
-    int nsg = pdu.nextStage();
-    if (pdu.loginContinues()) {
-      loginReject(pdu, 0x02, 0x00, "text continuation in login is not supported");
-      return;
-    }
-    Map<String, String> keys;
-    try {
-      keys = TextKeys.parse(pdu.data());
-    } catch (IllegalArgumentException e) {
-      loginReject(pdu, 0x02, 0x00, e.getMessage());
-      return;
-    }
     isid = pdu.isid();
     window.restart(pdu.cmdSn(), pdu.expStatSn());
-    Map<String, String> answer = new LinkedHashMap<>();
-    if (initiatorName == null) {
-      if (!firstLogin(pdu, keys, answer)) {
-        return;
+    LoginEngine.Step step = loginEngine.next(pdu);
+    initiatorName = loginEngine.initiatorName();
+    if (step instanceof LoginEngine.Refusal refusal) {
+      if (refusal.counted()) {
+        metrics.counter("discs.embedded.login.failures", "reason", refusal.reason()).increment();
       }
-    }
-    if (csg == 0) {
-      if (!security(pdu, keys, answer)) {
-        return;
-      }
-    } else if (csg == 1) {
-      if (!authenticated && discovery) {
-        // open-iscsi's default discovery skips the security stage. Like tgt and LIO, accept it:
-        // SendTargets shows only the targets whose ACL names this initiator, and a normal session
-        // to any of them still needs CHAP.
-        authenticated = true;
-      }
-      if (!authenticated) {
-        fail(pdu, "auth.required", 0x02, 0x01);
-        return;
-      }
-      negotiate(keys, answer);
-    } else {
-      loginReject(pdu, 0x02, 0x00, "login stage " + csg);
+      loginReject(pdu, refusal.statusClass(), refusal.detail(), refusal.reason());
       return;
     }
-    boolean moving = transit && authenticated && (nsg == 1 || nsg == 3) && nsg > csg;
-    int responseFlags = (moving ? 0x80 : 0) | (csg << 2) | (moving ? nsg : 0);
-    if (moving && nsg == 3) {
+    LoginEngine.Answer answer = (LoginEngine.Answer) step;
+    if (answer.fullFeature()) {
       tsih = 1 + (int) (Math.random() * 0xfffe);
     }
     ResponseHeader header =
         window.stamp(
-            ResponseHeader.of(Opcode.LOGIN_RESPONSE, responseFlags)
+            ResponseHeader.of(Opcode.LOGIN_RESPONSE, answer.flags())
                 .session(isid, tsih)
                 .itt(pdu.itt()),
             true);
-    socket.write(Pdu.encode(header.buffer(), TextKeys.encode(answer)));
-    if (moving && nsg == 3) {
-      phase = Phase.FULL_FEATURE;
-      framer.useDigests(headerDigest, dataDigest);
-      framer.limit(OUR_MAX_RECV);
-      if (target != null) {
-        target.attach(this);
-      }
-      LOG.info(
-          "iSCSI login: initiator {} from {} to {} ({})",
-          initiatorName,
-          remoteAddress(),
-          target == null ? "discovery" : target.spec().iqn(),
-          authenticated && chapUsed ? "CHAP" : "no authentication");
-      metrics
-          .counter(
-              "discs.embedded.logins",
-              "type",
-              discovery ? "discovery" : "normal",
-              "header_digest",
-              headerDigest ? "crc32c" : "none",
-              "data_digest",
-              dataDigest ? "crc32c" : "none")
-          .increment();
+    socket.write(Pdu.encode(header.buffer(), TextKeys.encode(answer.keys())));
+    if (answer.fullFeature()) {
+      enterFullFeaturePhase();
     }
   }
 
-  private boolean firstLogin(Pdu pdu, Map<String, String> keys, Map<String, String> answer) {
-    initiatorName = keys.get("InitiatorName");
-    if (initiatorName == null || initiatorName.isEmpty()) {
-      fail(pdu, "missing.initiator.name", 0x02, 0x07);
-      return false;
+  private void enterFullFeaturePhase() {
+    OperationalKeys negotiated = loginEngine.operational();
+    discovery = loginEngine.discovery();
+    target = loginEngine.target();
+    headerDigest = negotiated.headerDigest();
+    dataDigest = negotiated.dataDigest();
+    theirMaxRecv = negotiated.theirMaxRecv();
+    maxBurst = negotiated.maxBurst();
+    phase = Phase.FULL_FEATURE;
+    framer.useDigests(headerDigest, dataDigest);
+    framer.limit(OUR_MAX_RECV);
+    if (target != null) {
+      target.attach(this);
     }
-    discovery = "Discovery".equals(keys.get("SessionType"));
-    if (!discovery) {
-      String targetName = keys.get("TargetName");
-      if (targetName == null) {
-        fail(pdu, "missing.target.name", 0x02, 0x07);
-        return false;
-      }
-      Optional<EmbeddedTarget> found = targets.apply(targetName);
-      if (found.isEmpty()) {
-        fail(pdu, "unknown.target", 0x02, 0x03);
-        return false;
-      }
-      if (!found.get().admits(initiatorName)) {
-        fail(pdu, "initiator.not.allowed", 0x02, 0x02);
-        return false;
-      }
-      target = found.get();
-    }
-    answer.put("TargetPortalGroupTag", "1");
-    return true;
-  }
-
-  /** Security stage: CHAP for normal sessions; discovery may go without. */
-  private boolean security(Pdu pdu, Map<String, String> keys, Map<String, String> answer) {
-    String methods = keys.get("AuthMethod");
-    if (methods != null) {
-      boolean offersChap = java.util.Arrays.asList(methods.split(",")).contains("CHAP");
-      boolean offersNone = java.util.Arrays.asList(methods.split(",")).contains("None");
-      if (discovery && offersNone) {
-        answer.put("AuthMethod", "None");
-        authenticated = true;
-      } else if (offersChap) {
-        answer.put("AuthMethod", "CHAP");
-      } else {
-        fail(pdu, "auth.method.refused", 0x02, 0x01);
-        return false;
-      }
-    }
-    if (keys.containsKey("CHAP_A")) {
-      if (!java.util.Arrays.asList(keys.get("CHAP_A").split(",")).contains("5")) {
-        fail(pdu, "chap.algorithm", 0x02, 0x01);
-        return false;
-      }
-      chapIdentifier = Chap.identifier();
-      chapChallenge = Chap.challenge();
-      answer.put("CHAP_A", "5");
-      answer.put("CHAP_I", String.valueOf(chapIdentifier));
-      answer.put("CHAP_C", Chap.hex(chapChallenge));
-    }
-    if (keys.containsKey("CHAP_N") || keys.containsKey("CHAP_R")) {
-      if (!verifyChap(keys, answer)) {
-        fail(pdu, "chap.failed", 0x02, 0x01);
-        return false;
-      }
-    }
-    if (methods == null
-        && !authenticated
-        && !keys.containsKey("CHAP_A")
-        && !keys.containsKey("CHAP_N")) {
-      // A login that skips security when we demand it.
-      if (pdu.finalOrTransit()) {
-        fail(pdu, "auth.required", 0x02, 0x01);
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private boolean verifyChap(Map<String, String> keys, Map<String, String> answer) {
-    if (chapChallenge == null || target == null) {
-      return false;
-    }
-    try {
-      byte[] expected = Chap.response(chapIdentifier, target.spec().chap().secret(), chapChallenge);
-      byte[] given = Chap.decode(keys.get("CHAP_R"));
-      boolean ok =
-          target.spec().chap().user().equals(keys.get("CHAP_N"))
-              && java.security.MessageDigest.isEqual(expected, given);
-      byte[] ourChallenge = chapChallenge;
-      chapChallenge = null; // one response per challenge
-      if (!ok) {
-        return false;
-      }
-      if (keys.containsKey("CHAP_I") || keys.containsKey("CHAP_C")) {
-        if (target.spec().mutualChap() == null) {
-          return false;
-        }
-        int identifier = Integer.parseInt(keys.get("CHAP_I"));
-        byte[] challenge = Chap.decode(keys.get("CHAP_C"));
-        // A challenge equal to ours is a reflection: answering it would hand an attacker our
-        // response.
-        if (identifier < 0
-            || identifier > 255
-            || java.util.Arrays.equals(challenge, ourChallenge)) {
-          return false;
-        }
-        answer.put("CHAP_N", target.spec().mutualChap().user());
-        answer.put(
-            "CHAP_R",
-            Chap.hex(Chap.response(identifier, target.spec().mutualChap().secret(), challenge)));
-      }
-      authenticated = true;
-      chapUsed = true;
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  /** Operational keys (RFC 7143 section 13), answered with what this target does. */
-  private void negotiate(Map<String, String> keys, Map<String, String> answer) {
-    keys.forEach(
-        (key, value) -> {
-          switch (key) {
-            case "HeaderDigest", "DataDigest" -> {
-              // The initiator's first choice that this target offers: None or CRC32C.
-              String chosen =
-                  java.util.Arrays.stream(value.split(","))
-                      .map(String::trim)
-                      .filter(v -> v.equals("None") || v.equals("CRC32C"))
-                      .findFirst()
-                      .orElse("Reject");
-              answer.put(key, chosen);
-              if (key.equals("HeaderDigest")) {
-                headerDigest = chosen.equals("CRC32C");
-              } else {
-                dataDigest = chosen.equals("CRC32C");
-              }
-            }
-            case "MaxConnections" -> answer.put(key, "1");
-            case "InitialR2T" -> answer.put(key, "Yes");
-            case "ImmediateData" -> answer.put(key, "Yes".equals(value) ? "Yes" : "No");
-            case "MaxRecvDataSegmentLength" -> {
-              theirMaxRecv = (int) Math.max(512, Math.min(parseNumber(value), 16_777_215));
-              answer.put(key, String.valueOf(OUR_MAX_RECV));
-            }
-            case "MaxBurstLength" -> {
-              maxBurst = (int) Math.max(512, Math.min(parseNumber(value), 16_776_192));
-              answer.put(key, String.valueOf(maxBurst));
-            }
-            case "FirstBurstLength" ->
-                answer.put(key, String.valueOf(Math.min(parseNumber(value), 65_536)));
-            case "DefaultTime2Wait" ->
-                answer.put(key, String.valueOf(Math.max(parseNumber(value), 2)));
-            case "DefaultTime2Retain" ->
-                answer.put(key, String.valueOf(Math.min(parseNumber(value), 20)));
-            case "MaxOutstandingR2T" -> answer.put(key, "1");
-            case "DataPDUInOrder", "DataSequenceInOrder" -> answer.put(key, "Yes");
-            case "ErrorRecoveryLevel" -> answer.put(key, "0");
-            case "IFMarker", "OFMarker" -> answer.put(key, "No");
-            case "InitiatorName", "InitiatorAlias", "SessionType", "TargetName", "AuthMethod" -> {}
-            default -> {
-              if (!key.startsWith("X-") && !key.startsWith("X#")) {
-                answer.put(key, "NotUnderstood");
-              }
-            }
-          }
-        });
-  }
-
-  private static long parseNumber(String value) {
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
-  private void fail(Pdu pdu, String reason, int statusClass, int detail) {
-    metrics.counter("discs.embedded.login.failures", "reason", reason).increment();
-    loginReject(pdu, statusClass, detail, reason);
+    LOG.info(
+        "iSCSI login: initiator {} from {} to {} ({})",
+        initiatorName,
+        remoteAddress(),
+        target == null ? "discovery" : target.spec().iqn(),
+        loginEngine.chapUsed() ? "CHAP" : "no authentication");
+    metrics
+        .counter(
+            "discs.embedded.logins",
+            "type",
+            discovery ? "discovery" : "normal",
+            "header_digest",
+            headerDigest ? "crc32c" : "none",
+            "data_digest",
+            dataDigest ? "crc32c" : "none")
+        .increment();
   }
 
   private void loginReject(Pdu pdu, int statusClass, int detail, String reason) {

@@ -1,0 +1,191 @@
+package io.discs.targets.embedded.iscsi;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The login phase of one connection, without a socket (RFC 7143 section 6): each Login Request in,
+ * one {@link Step} out — the keys to answer and whether full feature phase begins, or a refusal
+ * with its status. Normal sessions always need CHAP; a discovery session may go without, and
+ * open-iscsi's default discovery, which skips the security stage, is accepted as tgt and LIO do
+ * (SendTargets then lists only the initiator's own targets).
+ */
+final class LoginEngine {
+  private static final int SECURITY = 0;
+  private static final int OPERATIONAL = 1;
+  private static final int FULL_FEATURE = 3;
+
+  /** What to answer a Login Request with. */
+  sealed interface Step permits Answer, Refusal {}
+
+  /**
+   * Continue (or finish) the login.
+   *
+   * @param flags the Login Response's T, CSG and NSG bits
+   * @param fullFeature whether the connection is now in full feature phase
+   */
+  record Answer(int flags, Map<String, String> keys, boolean fullFeature) implements Step {}
+
+  /**
+   * End the login with a Login Response of this status (RFC 7143 section 11.13.5).
+   *
+   * @param reason a short name for logs and the refusal metric
+   * @param counted whether it is a refusal of the initiator (counted), not a malformed request
+   */
+  record Refusal(String reason, int statusClass, int detail, boolean counted) implements Step {}
+
+  private final Function<String, Optional<EmbeddedTarget>> targets;
+  private final ChapExchange chap = new ChapExchange();
+  private final OperationalKeys operational = new OperationalKeys();
+  private String initiatorName;
+  private boolean discovery;
+  private EmbeddedTarget target;
+  private boolean authenticated;
+  private boolean chapUsed;
+
+  LoginEngine(Function<String, Optional<EmbeddedTarget>> targets) {
+    this.targets = targets;
+  }
+
+  Step next(Pdu pdu) {
+    if (pdu.loginContinues()) {
+      return malformed("text continuation in login is not supported");
+    }
+    Map<String, String> keys;
+    try {
+      keys = TextKeys.parse(pdu.data());
+    } catch (IllegalArgumentException e) {
+      return malformed(e.getMessage());
+    }
+    int csg = pdu.currentStage();
+    int nsg = pdu.nextStage();
+    Map<String, String> answer = new LinkedHashMap<>();
+    if (initiatorName == null) {
+      Optional<Refusal> refused = firstRequest(keys, answer);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
+    }
+    if (csg == SECURITY) {
+      Optional<Refusal> refused = security(pdu, keys, answer);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
+    } else if (csg == OPERATIONAL) {
+      if (!authenticated && discovery) {
+        authenticated = true; // open-iscsi's default discovery: see the class comment
+      }
+      if (!authenticated) {
+        return refused("auth.required", 0x01);
+      }
+      operational.answer(keys, answer);
+    } else {
+      return malformed("login stage " + csg);
+    }
+    boolean moving =
+        pdu.finalOrTransit()
+            && authenticated
+            && (nsg == OPERATIONAL || nsg == FULL_FEATURE)
+            && nsg > csg;
+    int flags = (moving ? 0x80 : 0) | (csg << 2) | (moving ? nsg : 0);
+    return new Answer(flags, answer, moving && nsg == FULL_FEATURE);
+  }
+
+  private Optional<Refusal> firstRequest(Map<String, String> keys, Map<String, String> answer) {
+    initiatorName = keys.get("InitiatorName");
+    if (initiatorName == null || initiatorName.isEmpty()) {
+      return Optional.of(refused("missing.initiator.name", 0x07));
+    }
+    discovery = "Discovery".equals(keys.get("SessionType"));
+    if (!discovery) {
+      String targetName = keys.get("TargetName");
+      if (targetName == null) {
+        return Optional.of(refused("missing.target.name", 0x07));
+      }
+      Optional<EmbeddedTarget> found = targets.apply(targetName);
+      if (found.isEmpty()) {
+        return Optional.of(refused("unknown.target", 0x03));
+      }
+      if (!found.get().admits(initiatorName)) {
+        return Optional.of(refused("initiator.not.allowed", 0x02));
+      }
+      target = found.get();
+    }
+    answer.put("TargetPortalGroupTag", "1");
+    return Optional.empty();
+  }
+
+  /** Security stage: CHAP for normal sessions; discovery may go without. */
+  private Optional<Refusal> security(
+      Pdu pdu, Map<String, String> keys, Map<String, String> answer) {
+    String methods = keys.get("AuthMethod");
+    if (methods != null) {
+      List<String> offered = Arrays.asList(methods.split(","));
+      if (discovery && offered.contains("None")) {
+        answer.put("AuthMethod", "None");
+        authenticated = true;
+      } else if (offered.contains("CHAP")) {
+        answer.put("AuthMethod", "CHAP");
+      } else {
+        return Optional.of(refused("auth.method.refused", 0x01));
+      }
+    }
+    if (keys.containsKey("CHAP_A")) {
+      if (!Arrays.asList(keys.get("CHAP_A").split(",")).contains("5")) {
+        return Optional.of(refused("chap.algorithm", 0x01));
+      }
+      chap.challenge(answer);
+    }
+    if (keys.containsKey("CHAP_N") || keys.containsKey("CHAP_R")) {
+      if (target == null
+          || !chap.verify(keys, target.spec().chap(), target.spec().mutualChap(), answer)) {
+        return Optional.of(refused("chap.failed", 0x01));
+      }
+      authenticated = true;
+      chapUsed = true;
+    }
+    if (methods == null
+        && !authenticated
+        && !keys.containsKey("CHAP_A")
+        && !keys.containsKey("CHAP_N")
+        && pdu.finalOrTransit()) {
+      // A login that tries to leave the security stage without it.
+      return Optional.of(refused("auth.required", 0x01));
+    }
+    return Optional.empty();
+  }
+
+  /** An initiator error (status class 2) this target counts: refused, not misunderstood. */
+  private static Refusal refused(String reason, int detail) {
+    return new Refusal(reason, 0x02, detail, true);
+  }
+
+  private static Refusal malformed(String why) {
+    return new Refusal(why, 0x02, 0x00, false);
+  }
+
+  String initiatorName() {
+    return initiatorName;
+  }
+
+  boolean discovery() {
+    return discovery;
+  }
+
+  /** The target of a normal session; null for discovery. */
+  EmbeddedTarget target() {
+    return target;
+  }
+
+  boolean chapUsed() {
+    return chapUsed;
+  }
+
+  OperationalKeys operational() {
+    return operational;
+  }
+}

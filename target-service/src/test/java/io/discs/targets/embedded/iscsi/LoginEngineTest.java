@@ -1,0 +1,254 @@
+package io.discs.targets.embedded.iscsi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.discs.platform.targets.DeviceType;
+import io.discs.targets.backend.TargetSpec;
+import io.discs.targets.embedded.scsi.ScsiDevice;
+import io.vertx.core.buffer.Buffer;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Login vectors without a socket: CHAP, mutual CHAP, discovery as Linux does it, refusals. */
+class LoginEngineTest {
+  private static final String TARGET = "iqn.2026-01.io.discs:test.target";
+  private static final String INITIATOR = "iqn.2026-01.test:initiator";
+  private static final TargetSpec.Chap CHAP = new TargetSpec.Chap("user1", "secret-secret1");
+  private static final TargetSpec.Chap MUTUAL = new TargetSpec.Chap("target1", "mutual-secret1");
+
+  @Test
+  void aNormalSessionLogsInWithChapAndNegotiates() {
+    LoginEngine engine = engine(null);
+    LoginEngine.Answer first =
+        answer(
+            engine.next(
+                login(
+                    0x00,
+                    keys(
+                        "InitiatorName",
+                        INITIATOR,
+                        "TargetName",
+                        TARGET,
+                        "AuthMethod",
+                        "CHAP,None"))));
+    assertThat(first.keys())
+        .containsEntry("AuthMethod", "CHAP")
+        .containsEntry("TargetPortalGroupTag", "1");
+    assertThat(first.fullFeature()).isFalse();
+
+    Map<String, String> challenge = answer(engine.next(login(0x00, keys("CHAP_A", "5")))).keys();
+    assertThat(challenge).containsEntry("CHAP_A", "5").containsKeys("CHAP_I", "CHAP_C");
+
+    LoginEngine.Answer proved =
+        answer(
+            engine.next(login(0x81, keys("CHAP_N", "user1", "CHAP_R", response(challenge, CHAP)))));
+    assertThat(proved.flags()).as("T=1, CSG=0, NSG=1").isEqualTo(0x81);
+
+    LoginEngine.Answer operational =
+        answer(
+            engine.next(
+                login(
+                    0x87,
+                    keys(
+                        "HeaderDigest", "CRC32C,None",
+                        "MaxRecvDataSegmentLength", "65536",
+                        "MaxBurstLength", "1048576",
+                        "ImmediateData", "Yes",
+                        "X-com.example.Key", "1",
+                        "UnknownKey", "1"))));
+    assertThat(operational.fullFeature()).isTrue();
+    assertThat(operational.flags()).isEqualTo(0x87);
+    assertThat(operational.keys())
+        .containsEntry("HeaderDigest", "CRC32C")
+        .containsEntry("MaxRecvDataSegmentLength", String.valueOf(OperationalKeys.OUR_MAX_RECV))
+        .containsEntry("MaxBurstLength", "1048576")
+        .containsEntry("ImmediateData", "Yes")
+        .containsEntry("UnknownKey", "NotUnderstood")
+        .doesNotContainKey("X-com.example.Key");
+    assertThat(engine.operational().headerDigest()).isTrue();
+    assertThat(engine.operational().theirMaxRecv()).isEqualTo(65536);
+    assertThat(engine.chapUsed()).isTrue();
+    assertThat(engine.target()).isNotNull();
+  }
+
+  @Test
+  void aWrongResponseOrASecondTryIsRefused() {
+    LoginEngine engine = engine(null);
+    engine.next(
+        login(0x00, keys("InitiatorName", INITIATOR, "TargetName", TARGET, "AuthMethod", "CHAP")));
+    Map<String, String> challenge = answer(engine.next(login(0x00, keys("CHAP_A", "5")))).keys();
+    assertThat(
+            engine.next(
+                login(
+                    0x81,
+                    keys(
+                        "CHAP_N",
+                        "user1",
+                        "CHAP_R",
+                        response(challenge, new TargetSpec.Chap("user1", "wrong-guess-12"))))))
+        .isEqualTo(new LoginEngine.Refusal("chap.failed", 0x02, 0x01, true));
+    assertThat(
+            engine.next(login(0x81, keys("CHAP_N", "user1", "CHAP_R", response(challenge, CHAP)))))
+        .as("one response per challenge")
+        .isInstanceOf(LoginEngine.Refusal.class);
+  }
+
+  @Test
+  void mutualChapAnswersTheInitiatorsChallengeButNotAReflectionOfOurs() {
+    LoginEngine engine = engine(MUTUAL);
+    engine.next(
+        login(0x00, keys("InitiatorName", INITIATOR, "TargetName", TARGET, "AuthMethod", "CHAP")));
+    Map<String, String> challenge = answer(engine.next(login(0x00, keys("CHAP_A", "5")))).keys();
+    String theirs = "0x00112233445566778899aabbccddeeff";
+    Map<String, String> answered =
+        answer(
+                engine.next(
+                    login(
+                        0x81,
+                        keys(
+                            "CHAP_N",
+                            "user1",
+                            "CHAP_R",
+                            response(challenge, CHAP),
+                            "CHAP_I",
+                            "7",
+                            "CHAP_C",
+                            theirs))))
+            .keys();
+    assertThat(answered).containsEntry("CHAP_N", "target1");
+    assertThat(answered.get("CHAP_R"))
+        .isEqualTo(Chap.hex(Chap.response(7, MUTUAL.secret(), Chap.decode(theirs))));
+
+    LoginEngine reflected = engine(MUTUAL);
+    reflected.next(
+        login(0x00, keys("InitiatorName", INITIATOR, "TargetName", TARGET, "AuthMethod", "CHAP")));
+    Map<String, String> ours = answer(reflected.next(login(0x00, keys("CHAP_A", "5")))).keys();
+    assertThat(
+            reflected.next(
+                login(
+                    0x81,
+                    keys(
+                        "CHAP_N", "user1",
+                        "CHAP_R", response(ours, CHAP),
+                        "CHAP_I", ours.get("CHAP_I"),
+                        "CHAP_C", ours.get("CHAP_C")))))
+        .isEqualTo(new LoginEngine.Refusal("chap.failed", 0x02, 0x01, true));
+  }
+
+  @Test
+  void openIscsisDefaultDiscoveryStartsInTheOperationalStageWithoutChap() {
+    LoginEngine engine = engine(null);
+    LoginEngine.Answer answer =
+        answer(
+            engine.next(
+                login(
+                    0x87,
+                    keys(
+                        "InitiatorName",
+                        INITIATOR,
+                        "SessionType",
+                        "Discovery",
+                        "HeaderDigest",
+                        "None"))));
+    assertThat(answer.fullFeature()).isTrue();
+    assertThat(engine.discovery()).isTrue();
+    assertThat(engine.target()).isNull();
+    assertThat(engine.chapUsed()).isFalse();
+  }
+
+  @Test
+  void aNormalSessionThatSkipsSecurityIsRefused() {
+    assertThat(
+            engine(null).next(login(0x87, keys("InitiatorName", INITIATOR, "TargetName", TARGET))))
+        .isEqualTo(new LoginEngine.Refusal("auth.required", 0x02, 0x01, true));
+    assertThat(
+            engine(null).next(login(0x81, keys("InitiatorName", INITIATOR, "TargetName", TARGET))))
+        .as("leaving the security stage without authenticating")
+        .isEqualTo(new LoginEngine.Refusal("auth.required", 0x02, 0x01, true));
+  }
+
+  @Test
+  void namesEveryRefusalOfTheFirstRequest() {
+    assertThat(engine(null).next(login(0x00, keys("TargetName", TARGET))))
+        .isEqualTo(new LoginEngine.Refusal("missing.initiator.name", 0x02, 0x07, true));
+    assertThat(engine(null).next(login(0x00, keys("InitiatorName", INITIATOR))))
+        .isEqualTo(new LoginEngine.Refusal("missing.target.name", 0x02, 0x07, true));
+    assertThat(
+            engine(null)
+                .next(
+                    login(
+                        0x00,
+                        keys("InitiatorName", INITIATOR, "TargetName", "iqn.2026-01.other:x"))))
+        .isEqualTo(new LoginEngine.Refusal("unknown.target", 0x02, 0x03, true));
+    assertThat(
+            engine(null)
+                .next(
+                    login(
+                        0x00,
+                        keys(
+                            "InitiatorName",
+                            "iqn.2026-01.test:someone-else",
+                            "TargetName",
+                            TARGET))))
+        .isEqualTo(new LoginEngine.Refusal("initiator.not.allowed", 0x02, 0x02, true));
+    assertThat(
+            engine(null)
+                .next(
+                    login(
+                        0x00,
+                        keys(
+                            "InitiatorName",
+                            INITIATOR,
+                            "TargetName",
+                            TARGET,
+                            "AuthMethod",
+                            "SRP"))))
+        .isEqualTo(new LoginEngine.Refusal("auth.method.refused", 0x02, 0x01, true));
+    assertThat(engine(null).next(login(0x40, keys("InitiatorName", INITIATOR))))
+        .as("text continuation")
+        .isInstanceOf(LoginEngine.Refusal.class)
+        .extracting(step -> ((LoginEngine.Refusal) step).counted())
+        .isEqualTo(false);
+  }
+
+  private static LoginEngine engine(TargetSpec.Chap mutual) {
+    TargetSpec spec =
+        new TargetSpec(TARGET, Path.of("/nonexistent"), DeviceType.DISK, INITIATOR, CHAP, mutual);
+    EmbeddedTarget target =
+        new EmbeddedTarget(spec, null, new ScsiDevice(ScsiDevice.Kind.DISK, 1 << 20, "serial", 1L));
+    return new LoginEngine(name -> name.equals(TARGET) ? Optional.of(target) : Optional.empty());
+  }
+
+  private static Pdu login(int flags, Map<String, String> keys) {
+    byte[] bhs = new byte[48];
+    bhs[0] = 0x43;
+    bhs[1] = (byte) flags;
+    System.arraycopy(HexFormat.of().parseHex("80123456789a"), 0, bhs, 8, 6);
+    return new Pdu(Buffer.buffer(bhs), TextKeys.encode(keys));
+  }
+
+  private static Map<String, String> keys(String... pairs) {
+    Map<String, String> keys = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      keys.put(pairs[i], pairs[i + 1]);
+    }
+    return keys;
+  }
+
+  private static LoginEngine.Answer answer(LoginEngine.Step step) {
+    assertThat(step).isInstanceOf(LoginEngine.Answer.class);
+    return (LoginEngine.Answer) step;
+  }
+
+  private static String response(Map<String, String> challenge, TargetSpec.Chap credentials) {
+    return Chap.hex(
+        Chap.response(
+            Integer.parseInt(challenge.get("CHAP_I")),
+            credentials.secret(),
+            Chap.decode(challenge.get("CHAP_C"))));
+  }
+}
