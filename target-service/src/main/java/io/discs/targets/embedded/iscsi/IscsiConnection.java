@@ -43,13 +43,12 @@ final class IscsiConnection {
   static final long MAX_QUEUED_READ_BYTES = 16L << 20;
 
   private final Context context;
-  private final NetSocket socket;
+  private final PduTransport transport;
   private final java.util.function.Consumer<IscsiConnection> onClosed;
   private final Function<String, Optional<EmbeddedTarget>> targets;
   private final Function<String, java.util.List<String>> visibleTo;
   private final String portal;
   private final MeterRegistry metrics;
-  private final PduFramer framer;
 
   // Read from target-service's event loop too (listings), written only on this connection's.
   private volatile Phase phase = Phase.LOGIN;
@@ -62,12 +61,9 @@ final class IscsiConnection {
   private int theirMaxRecv = 8192;
   private int maxBurst = 262_144;
   private int tsih;
-  private boolean headerDigest;
-  private boolean dataDigest;
   private byte[] isid = new byte[6];
   private final ArrayDeque<PendingRead> waiting = new ArrayDeque<>();
   private long queuedReadBytes;
-  private boolean readingPaused;
 
   IscsiConnection(
       Vertx vertx,
@@ -79,21 +75,19 @@ final class IscsiConnection {
       MeterRegistry metrics) {
 
     this.context = vertx.getOrCreateContext();
-    this.socket = socket;
     this.onClosed = onClosed;
     this.targets = targets;
     this.visibleTo = visibleTo;
     this.portal = portal;
     this.metrics = metrics;
     this.loginEngine = new LoginEngine(targets);
-    this.framer =
-        new PduFramer(
-            LOGIN_MAX_DATA, this::receive, this::protocolViolation, pdu -> reject(pdu, 0x02));
-    // This class alone owns the socket's handlers: Vert.x keeps one of each, and a second
-    // closeHandler set elsewhere would silently replace this one (connections never detached).
-    socket.handler(framer);
-    socket.closeHandler(v -> closed());
-    socket.exceptionHandler(e -> close());
+    this.transport =
+        new PduTransport(
+            socket,
+            new PduFramer(
+                LOGIN_MAX_DATA, this::receive, this::protocolViolation, pdu -> reject(pdu, 0x02)),
+            v -> closed(),
+            e -> close());
     vertx.setTimer(
         LOGIN_TIMEOUT_MS,
         id -> {
@@ -115,7 +109,7 @@ final class IscsiConnection {
   }
 
   String remoteAddress() {
-    return socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
+    return transport.remoteAddress();
   }
 
   /**
@@ -129,8 +123,7 @@ final class IscsiConnection {
     }
     if (phase != Phase.CLOSED) {
       phase = Phase.CLOSED;
-      framer.fail();
-      socket.close();
+      transport.close();
     }
   }
 
@@ -170,7 +163,7 @@ final class IscsiConnection {
           // A Login PDU in full feature phase is a protocol error (RFC 7143 section 6.2): say so
           // and end the connection, as tgt and LIO do.
           reject(pdu, 0x04);
-          socket.end().onComplete(v -> close());
+          transport.end().onComplete(v -> close());
         }
         default -> reject(pdu, 0x05);
       }
@@ -204,7 +197,7 @@ final class IscsiConnection {
                 .session(isid, tsih)
                 .itt(pdu.itt()),
             true);
-    socket.write(Pdu.encode(header.buffer(), TextKeys.encode(answer.keys())));
+    transport.sendLogin(header, TextKeys.encode(answer.keys()));
     if (answer.fullFeature()) {
       enterFullFeaturePhase();
     }
@@ -214,13 +207,12 @@ final class IscsiConnection {
     OperationalKeys negotiated = loginEngine.operational();
     discovery = loginEngine.discovery();
     target = loginEngine.target();
-    headerDigest = negotiated.headerDigest();
-    dataDigest = negotiated.dataDigest();
+    boolean headerDigest = negotiated.headerDigest();
+    boolean dataDigest = negotiated.dataDigest();
     theirMaxRecv = negotiated.theirMaxRecv();
     maxBurst = negotiated.maxBurst();
     phase = Phase.FULL_FEATURE;
-    framer.useDigests(headerDigest, dataDigest);
-    framer.limit(OUR_MAX_RECV);
+    transport.enterFullFeaturePhase(headerDigest, dataDigest, OUR_MAX_RECV);
     if (target != null) {
       target.attach(this);
     }
@@ -251,7 +243,7 @@ final class IscsiConnection {
                 .itt(pdu.itt())
                 .loginStatus(statusClass, detail),
             false);
-    socket.write(Pdu.encode(header.buffer(), null)).onComplete(v -> close());
+    transport.sendLogin(header, null).onComplete(v -> close());
   }
 
   // ---- Full feature phase ---------------------------------------------------------------------
@@ -337,15 +329,7 @@ final class IscsiConnection {
     if (phase == Phase.CLOSED) {
       return;
     }
-    boolean hold = socket.writeQueueFull() || waiting.size() >= WINDOW;
-    if (hold && !readingPaused) {
-      readingPaused = true;
-      socket.pause();
-      socket.drainHandler(v -> updateReading());
-    } else if (!hold && readingPaused) {
-      readingPaused = false;
-      socket.resume();
-    }
+    transport.hold(transport.backedUp() || waiting.size() >= WINDOW, v -> updateReading());
   }
 
   /** Data split at the initiator's MaxRecvDataSegmentLength; status rides in the last Data-In. */
@@ -443,8 +427,7 @@ final class IscsiConnection {
   private void logout(Pdu pdu) {
     send(stamped(ResponseHeader.of(Opcode.LOGOUT_RESPONSE, 0x80).itt(pdu.itt()), true), null);
     phase = Phase.CLOSED;
-    framer.fail();
-    socket.end(); // flushes the response, then closes
+    transport.end(); // flushes the response, then closes
   }
 
   private void reject(Pdu pdu, int reason) {
@@ -463,38 +446,12 @@ final class IscsiConnection {
     return window.stamp(header, carriesStatus);
   }
 
-  /**
-   * Header and data go out as separate buffers (the data a slice of what was read, never copied);
-   * reading pauses while the socket cannot take more.
-   */
+  /** One PDU out; reading pauses while the socket cannot take more. */
   private Future<Void> send(ResponseHeader response, Buffer data) {
     if (phase == Phase.CLOSED) {
       return Future.succeededFuture();
     }
-    Buffer header = response.buffer();
-    int length = data == null ? 0 : data.length();
-    Pdu.setDataLength(header, length);
-    Future<Void> written = socket.write(header);
-    if (headerDigest) {
-      written = socket.write(Digests.of(header));
-    }
-    if (length > 0) {
-      int pad = (4 - length % 4) % 4;
-      Buffer padding = pad > 0 ? Buffer.buffer(new byte[pad]) : null;
-      written = socket.write(data);
-      if (padding != null) {
-        written = socket.write(padding);
-      }
-      if (dataDigest) {
-        // The data digest covers the padding too.
-        written =
-            socket.write(
-                Digests.of(
-                    padding == null
-                        ? data
-                        : Buffer.buffer().appendBuffer(data).appendBuffer(padding)));
-      }
-    }
+    Future<Void> written = transport.send(response, data);
     updateReading();
     return written;
   }
