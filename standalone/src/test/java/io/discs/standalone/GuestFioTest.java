@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.discs.testing.DiscImages;
 import io.discs.testing.FreePorts;
-import io.discs.testing.Processes;
 import io.discs.testing.TgtDaemon;
 import io.discs.testing.guest.DebianGuestImage;
 import io.discs.testing.guest.QemuGuest;
@@ -17,9 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,8 +38,7 @@ class GuestFioTest {
 
   @Test
   void fioReadsTheEmbeddedTargetAndTgtdFromTheKernelInitiator() throws Exception {
-    requireRoot();
-    DebianGuestImage guest = DebianGuestImage.prepare(guestCache());
+    DebianGuestImage guest = DebianGuestImage.prepare();
     int iscsiPort = FreePorts.next();
     Map<String, String> settings =
         Map.of(
@@ -104,11 +99,7 @@ class GuestFioTest {
       env.put("TGT_IQN", tgtIqn);
       env.put("TGT_USER", "fiouser");
       env.put("TGT_SECRET", "FioSecret12345");
-      Files.writeString(
-          scenario.resolve("env.sh"),
-          env.entrySet().stream()
-              .map(e -> e.getKey() + "='" + e.getValue() + "'")
-              .collect(Collectors.joining("\n", "", "\n")));
+      QemuGuest.writeEnvironment(scenario, env);
 
       QemuGuest.Run run =
           QemuGuest.boot(
@@ -169,20 +160,5 @@ class GuestFioTest {
       Files.writeString(Path.of("target", "guest-fio.md"), markdown);
       System.out.println(markdown);
     }
-  }
-
-  private static void requireRoot() throws Exception {
-    if (!Processes.run(List.of("id", "-u")).output().strip().equals("0")) {
-      String message = "building the Debian guest needs root (debootstrap)";
-      if ("true".equals(System.getenv("CI"))) {
-        Assertions.fail(message);
-      }
-      Assumptions.abort(message);
-    }
-  }
-
-  private static Path guestCache() {
-    String cache = System.getenv("DISCS_GUEST_CACHE");
-    return cache != null ? Path.of(cache) : Path.of("target", "debian-guest").toAbsolutePath();
   }
 }

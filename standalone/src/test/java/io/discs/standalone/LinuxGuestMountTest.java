@@ -43,7 +43,7 @@ class LinuxGuestMountTest {
         Path.of("..", "companion", "target", "discs-companion.jar").toAbsolutePath().normalize();
     requireRootAnd(companionJar);
     SystemTools.require("xorriso", "xorriso");
-    DebianGuestImage guest = DebianGuestImage.prepare(guestCache());
+    DebianGuestImage guest = DebianGuestImage.prepare();
 
     int iscsiPort = FreePorts.next();
     Map<String, String> settings =
@@ -80,11 +80,7 @@ class LinuxGuestMountTest {
       env.put("FILE_NAME", disc.fileName());
       env.put("FILE_SHA", disc.fileSha256());
       env.put("LEASE_SECONDS", String.valueOf(LEASE));
-      Files.writeString(
-          scenario.resolve("env.sh"),
-          env.entrySet().stream()
-              .map(e -> e.getKey() + "='" + e.getValue() + "'")
-              .collect(Collectors.joining("\n", "", "\n")));
+      QemuGuest.writeEnvironment(scenario, env);
 
       QemuGuest.Run run =
           QemuGuest.boot(
@@ -225,14 +221,5 @@ class LinuxGuestMountTest {
       }
       Assumptions.abort(missing);
     }
-  }
-
-  /**
-   * Under the build folder, so one CI run builds it once; DISCS_GUEST_CACHE keeps it across clean
-   * builds.
-   */
-  private static Path guestCache() {
-    String cache = System.getenv("DISCS_GUEST_CACHE");
-    return cache != null ? Path.of(cache) : Path.of("target", "debian-guest").toAbsolutePath();
   }
 }

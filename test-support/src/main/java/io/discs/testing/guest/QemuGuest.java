@@ -37,6 +37,16 @@ public final class QemuGuest {
 
   private QemuGuest() {}
 
+  /** Writes {@code env.sh} into the scenario folder: one {@code NAME='value'} per line. */
+  public static void writeEnvironment(Path scenario, java.util.Map<String, String> env)
+      throws IOException {
+    Files.writeString(
+        scenario.resolve("env.sh"),
+        env.entrySet().stream()
+            .map(e -> e.getKey() + "='" + e.getValue() + "'")
+            .collect(java.util.stream.Collectors.joining("\n", "", "\n")));
+  }
+
   public static Run boot(
       DebianGuestImage image, Path scenario, List<Forward> forwards, Path workDir, Duration timeout)
       throws IOException, InterruptedException {
