@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -334,37 +335,26 @@ final class IscsiConnection {
 
   /** Data split at the initiator's MaxRecvDataSegmentLength; status rides in the last Data-In. */
   private Future<Void> dataIn(Pdu pdu, Buffer data, int expected) {
-    int length = Math.min(data.length(), expected);
-    int residualFlags = data.length() > expected ? 0x04 : data.length() < expected ? 0x02 : 0;
-    int residual = Math.abs(expected - data.length());
-    if (length == 0) {
-      return status(pdu, 0x00, null, residualFlags, residual);
+    int residual = DataInPlan.residual(data.length(), expected);
+    List<DataInPlan.Segment> segments =
+        DataInPlan.plan(data.length(), expected, theirMaxRecv, maxBurst);
+    if (segments.isEmpty()) {
+      return status(pdu, 0x00, null, DataInPlan.residualFlags(data.length(), expected), residual);
     }
     Future<Void> written = Future.succeededFuture();
-    int dataSn = 0;
-    int burstUsed = 0;
-    for (int offset = 0; offset < length; ) {
-      int segment = Math.min(theirMaxRecv, Math.min(length - offset, maxBurst - burstUsed));
-      boolean last = offset + segment == length;
-      burstUsed += segment;
-      boolean endOfBurst = last || burstUsed == maxBurst;
-      int flags = (endOfBurst ? 0x80 : 0) | (last ? 0x01 | residualFlags : 0);
+    for (DataInPlan.Segment segment : segments) {
       ResponseHeader header =
           stamped(
-                  ResponseHeader.of(Opcode.DATA_IN, flags)
+                  ResponseHeader.of(Opcode.DATA_IN, segment.flags())
                       .lun(pdu.lun())
                       .itt(pdu.itt())
                       .ttt(NO_TAG),
-                  last)
-              .dataSequence(dataSn++, offset);
-      if (last) {
+                  segment.last())
+              .dataSequence(segment.dataSn(), segment.offset());
+      if (segment.last()) {
         header.residual(residual);
       }
-      written = send(header, data.slice(offset, offset + segment));
-      offset += segment;
-      if (endOfBurst) {
-        burstUsed = 0;
-      }
+      written = send(header, data.slice(segment.offset(), segment.offset() + segment.length()));
     }
     return written;
   }
