@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One iSCSI connection (and session: MaxConnections=1): login with CHAP and operational
- * negotiation, then full feature phase. Runs on its socket's event loop; only medium reads leave
- * it.
+ * One iSCSI connection (and session: MaxConnections=1): the login (decided by {@link LoginEngine}),
+ * then full feature phase: SCSI commands to the target's device, Data-In, NOP, Text, task
+ * management, Logout, Reject. Runs on its socket's event loop ({@link PduTransport} owns the
+ * socket); only reads of the medium that miss the page cache leave it.
  */
 final class IscsiConnection {
   private static final Logger LOG = LoggerFactory.getLogger(IscsiConnection.class);
