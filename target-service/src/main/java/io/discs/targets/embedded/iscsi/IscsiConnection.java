@@ -82,7 +82,7 @@ final class IscsiConnection {
     this.visibleTo = visibleTo;
     this.portal = portal;
     this.metrics = metrics;
-    this.loginEngine = new LoginEngine(targets);
+    this.loginEngine = new LoginEngine(targets, visibleTo);
     this.transport =
         new PduTransport(
             socket,

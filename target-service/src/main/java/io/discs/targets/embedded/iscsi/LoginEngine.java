@@ -39,6 +39,7 @@ final class LoginEngine {
   record Refusal(String reason, int statusClass, int detail, boolean counted) implements Step {}
 
   private final Function<String, Optional<EmbeddedTarget>> targets;
+  private final Function<String, List<String>> visibleTo;
   private final ChapExchange chap = new ChapExchange();
   private final OperationalKeys operational = new OperationalKeys();
   private String initiatorName;
@@ -47,8 +48,15 @@ final class LoginEngine {
   private boolean authenticated;
   private boolean chapUsed;
 
-  LoginEngine(Function<String, Optional<EmbeddedTarget>> targets) {
+  /**
+   * @param targets a target by name
+   * @param visibleTo the names of the targets whose ACL names an initiator
+   */
+  LoginEngine(
+      Function<String, Optional<EmbeddedTarget>> targets,
+      Function<String, List<String>> visibleTo) {
     this.targets = targets;
+    this.visibleTo = visibleTo;
   }
 
   Step next(Pdu pdu) {
@@ -141,8 +149,14 @@ final class LoginEngine {
       chap.challenge(answer);
     }
     if (keys.containsKey("CHAP_N") || keys.containsKey("CHAP_R")) {
-      if (target == null
-          || !chap.verify(keys, target.spec().chap(), target.spec().mutualChap(), answer)) {
+      Optional<EmbeddedTarget> credentials =
+          discovery ? visibleTargetOfUser(keys.get("CHAP_N")) : Optional.ofNullable(target);
+      if (credentials.isEmpty()
+          || !chap.verify(
+              keys,
+              credentials.get().spec().chap(),
+              credentials.get().spec().mutualChap(),
+              answer)) {
         return Optional.of(refused("chap.failed", 0x01));
       }
       authenticated = true;
@@ -157,6 +171,18 @@ final class LoginEngine {
       return Optional.of(refused("auth.required", 0x01));
     }
     return Optional.empty();
+  }
+
+  /**
+   * A discovery session has no target of its own: with CHAP, the credentials of any target this
+   * initiator may log in to are good for listing them, as with tgt and LIO.
+   */
+  private Optional<EmbeddedTarget> visibleTargetOfUser(String user) {
+    return visibleTo.apply(initiatorName).stream()
+        .map(targets)
+        .flatMap(Optional::stream)
+        .filter(t -> t.spec().chap().user().equals(user))
+        .findFirst();
   }
 
   /** An initiator error (status class 2) this target counts: refused, not misunderstood. */

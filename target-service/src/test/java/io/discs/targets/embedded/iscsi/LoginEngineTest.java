@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -161,6 +162,38 @@ class LoginEngineTest {
   }
 
   @Test
+  void discoveryWithChapTakesTheCredentialsOfATargetTheInitiatorMaySee() {
+    LoginEngine engine = engine(null);
+    engine.next(
+        login(
+            0x00,
+            keys("InitiatorName", INITIATOR, "SessionType", "Discovery", "AuthMethod", "CHAP")));
+    Map<String, String> challenge = answer(engine.next(login(0x00, keys("CHAP_A", "5")))).keys();
+    LoginEngine.Answer proved =
+        answer(
+            engine.next(login(0x83, keys("CHAP_N", "user1", "CHAP_R", response(challenge, CHAP)))));
+    assertThat(proved.fullFeature()).isTrue();
+    assertThat(engine.chapUsed()).isTrue();
+
+    LoginEngine stranger = engine(null);
+    stranger.next(
+        login(
+            0x00,
+            keys(
+                "InitiatorName",
+                "iqn.2026-01.test:stranger",
+                "SessionType",
+                "Discovery",
+                "AuthMethod",
+                "CHAP")));
+    Map<String, String> theirs = answer(stranger.next(login(0x00, keys("CHAP_A", "5")))).keys();
+    assertThat(
+            stranger.next(login(0x83, keys("CHAP_N", "user1", "CHAP_R", response(theirs, CHAP)))))
+        .as("the credentials of a target whose ACL does not name this initiator")
+        .isEqualTo(new LoginEngine.Refusal("chap.failed", 0x02, 0x01, true));
+  }
+
+  @Test
   void aNormalSessionThatSkipsSecurityIsRefused() {
     assertThat(
             engine(null).next(login(0x87, keys("InitiatorName", INITIATOR, "TargetName", TARGET))))
@@ -220,7 +253,9 @@ class LoginEngineTest {
         new TargetSpec(TARGET, Path.of("/nonexistent"), DeviceType.DISK, INITIATOR, CHAP, mutual);
     EmbeddedTarget target =
         new EmbeddedTarget(spec, null, new ScsiDevice(ScsiDevice.Kind.DISK, 1 << 20, "serial", 1L));
-    return new LoginEngine(name -> name.equals(TARGET) ? Optional.of(target) : Optional.empty());
+    return new LoginEngine(
+        name -> name.equals(TARGET) ? Optional.of(target) : Optional.empty(),
+        initiator -> initiator.equals(INITIATOR) ? List.of(TARGET) : List.of());
   }
 
   private static Pdu login(int flags, Map<String, String> keys) {
