@@ -1,11 +1,9 @@
 package io.discs.testing.guest;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,19 +69,28 @@ public final class QemuScreen implements AutoCloseable {
     Path file = workDir.resolve("screen-" + (++grabs) + ".ppm");
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       channel.connect(UnixDomainSocketAddress.of(monitor));
-      OutputStream out = Channels.newOutputStream(channel);
-      InputStream in = Channels.newInputStream(channel);
-      out.write(("screendump " + file + "\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      byte[] reply = new byte[4096];
+      channel.write(
+          ByteBuffer.wrap(("screendump " + file + "\n").getBytes(StandardCharsets.US_ASCII)));
+      // The monitor prompts once on connecting and again once it has run the command. A monitor
+      // that never answers must fail the test, not hang the build: poll with a deadline.
+      channel.configureBlocking(false);
+      ByteBuffer reply = ByteBuffer.allocate(4096);
       StringBuilder seen = new StringBuilder();
-      // The monitor prompts once on connecting and again once it has run the command.
+      long deadline = System.nanoTime() + 10_000_000_000L;
       while (seen.toString().split("\\(qemu\\)", -1).length - 1 < 2) {
-        int n = in.read(reply);
+        if (System.nanoTime() > deadline) {
+          throw new IOException("QEMU's monitor did not answer screendump within 10 s: " + seen);
+        }
+        reply.clear();
+        int n = channel.read(reply);
         if (n < 0) {
           break;
         }
-        seen.append(new String(reply, 0, n, StandardCharsets.ISO_8859_1));
+        if (n == 0) {
+          Thread.sleep(20);
+          continue;
+        }
+        seen.append(new String(reply.array(), 0, n, StandardCharsets.ISO_8859_1));
       }
     }
     for (int i = 0; i < 50 && !Files.exists(file); i++) {

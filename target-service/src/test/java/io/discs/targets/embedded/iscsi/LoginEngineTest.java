@@ -79,9 +79,7 @@ class LoginEngineTest {
   @Test
   void aWrongResponseOrASecondTryIsRefused() {
     LoginEngine engine = engine(null);
-    engine.next(
-        login(0x00, keys("InitiatorName", INITIATOR, "TargetName", TARGET, "AuthMethod", "CHAP")));
-    Map<String, String> challenge = answer(engine.next(login(0x00, keys("CHAP_A", "5")))).keys();
+    Map<String, String> challenge = challenged(engine, INITIATOR, "TargetName", TARGET);
     assertThat(
             engine.next(
                 login(
@@ -101,9 +99,7 @@ class LoginEngineTest {
   @Test
   void mutualChapAnswersTheInitiatorsChallengeButNotAReflectionOfOurs() {
     LoginEngine engine = engine(MUTUAL);
-    engine.next(
-        login(0x00, keys("InitiatorName", INITIATOR, "TargetName", TARGET, "AuthMethod", "CHAP")));
-    Map<String, String> challenge = answer(engine.next(login(0x00, keys("CHAP_A", "5")))).keys();
+    Map<String, String> challenge = challenged(engine, INITIATOR, "TargetName", TARGET);
     String theirs = "0x00112233445566778899aabbccddeeff";
     Map<String, String> answered =
         answer(
@@ -125,9 +121,7 @@ class LoginEngineTest {
         .isEqualTo(Chap.hex(Chap.response(7, MUTUAL.secret(), Chap.decode(theirs))));
 
     LoginEngine reflected = engine(MUTUAL);
-    reflected.next(
-        login(0x00, keys("InitiatorName", INITIATOR, "TargetName", TARGET, "AuthMethod", "CHAP")));
-    Map<String, String> ours = answer(reflected.next(login(0x00, keys("CHAP_A", "5")))).keys();
+    Map<String, String> ours = challenged(reflected, INITIATOR, "TargetName", TARGET);
     assertThat(
             reflected.next(
                 login(
@@ -164,11 +158,7 @@ class LoginEngineTest {
   @Test
   void discoveryWithChapTakesTheCredentialsOfATargetTheInitiatorMaySee() {
     LoginEngine engine = engine(null);
-    engine.next(
-        login(
-            0x00,
-            keys("InitiatorName", INITIATOR, "SessionType", "Discovery", "AuthMethod", "CHAP")));
-    Map<String, String> challenge = answer(engine.next(login(0x00, keys("CHAP_A", "5")))).keys();
+    Map<String, String> challenge = challenged(engine, INITIATOR, "SessionType", "Discovery");
     LoginEngine.Answer proved =
         answer(
             engine.next(login(0x83, keys("CHAP_N", "user1", "CHAP_R", response(challenge, CHAP)))));
@@ -176,17 +166,8 @@ class LoginEngineTest {
     assertThat(engine.chapUsed()).isTrue();
 
     LoginEngine stranger = engine(null);
-    stranger.next(
-        login(
-            0x00,
-            keys(
-                "InitiatorName",
-                "iqn.2026-01.test:stranger",
-                "SessionType",
-                "Discovery",
-                "AuthMethod",
-                "CHAP")));
-    Map<String, String> theirs = answer(stranger.next(login(0x00, keys("CHAP_A", "5")))).keys();
+    Map<String, String> theirs =
+        challenged(stranger, "iqn.2026-01.test:stranger", "SessionType", "Discovery");
     assertThat(
             stranger.next(login(0x83, keys("CHAP_N", "user1", "CHAP_R", response(theirs, CHAP)))))
         .as("the credentials of a target whose ACL does not name this initiator")
@@ -246,6 +227,17 @@ class LoginEngineTest {
         .isInstanceOf(LoginEngine.Refusal.class)
         .extracting(step -> ((LoginEngine.Refusal) step).counted())
         .isEqualTo(false);
+  }
+
+  /** The first request (CHAP offered), then CHAP_A: answers the target's challenge keys. */
+  private static Map<String, String> challenged(
+      LoginEngine engine, String initiator, String sessionKey, String sessionValue) {
+    answer(
+        engine.next(
+            login(
+                0x00,
+                keys("InitiatorName", initiator, sessionKey, sessionValue, "AuthMethod", "CHAP"))));
+    return answer(engine.next(login(0x00, keys("CHAP_A", "5")))).keys();
   }
 
   private static LoginEngine engine(TargetSpec.Chap mutual) {
