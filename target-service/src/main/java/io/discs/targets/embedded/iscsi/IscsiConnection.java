@@ -60,8 +60,6 @@ final class IscsiConnection {
   private boolean discovery;
   private EmbeddedTarget target;
   private final CommandWindow window = new CommandWindow();
-  private int theirMaxRecv = 8192;
-  private int maxBurst = 262_144;
   private int tsih;
   private byte[] isid = new byte[6];
   private final ArrayDeque<PendingRead> waiting = new ArrayDeque<>();
@@ -211,8 +209,6 @@ final class IscsiConnection {
     target = loginEngine.target();
     boolean headerDigest = negotiated.headerDigest();
     boolean dataDigest = negotiated.dataDigest();
-    theirMaxRecv = negotiated.theirMaxRecv();
-    maxBurst = negotiated.maxBurst();
     phase = Phase.FULL_FEATURE;
     transport.enterFullFeaturePhase(headerDigest, dataDigest, OUR_MAX_RECV);
     if (target != null) {
@@ -338,7 +334,11 @@ final class IscsiConnection {
   private Future<Void> dataIn(Pdu pdu, Buffer data, int expected) {
     int residual = DataInPlan.residual(data.length(), expected);
     List<DataInPlan.Segment> segments =
-        DataInPlan.plan(data.length(), expected, theirMaxRecv, maxBurst);
+        DataInPlan.plan(
+            data.length(),
+            expected,
+            loginEngine.operational().theirMaxRecv(),
+            loginEngine.operational().maxBurst());
     if (segments.isEmpty()) {
       return status(pdu, 0x00, null, DataInPlan.residualFlags(data.length(), expected), residual);
     }
