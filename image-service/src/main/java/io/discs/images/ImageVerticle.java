@@ -116,9 +116,9 @@ public final class ImageVerticle extends VerticleBase {
                     services.pool()))
         .onSuccess(
             v -> {
-              LocalServices.register(
-                  vertx, ImageBlobs.class, new LocalImageBlobs(ingestor, service, store));
-              LocalServices.register(vertx, ResumableUploads.class, resumable);
+              LocalServices local = LocalServices.of(vertx);
+              local.register(ImageBlobs.class, new LocalImageBlobs(ingestor, service, store));
+              local.register(ResumableUploads.class, resumable);
               sweepTimer = vertx.setPeriodic(SWEEP_EVERY_MS, id -> sweepUploads());
             });
   }
@@ -151,8 +151,9 @@ public final class ImageVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(storeSpaceTimer);
     vertx.cancelTimer(sweepTimer);
-    LocalServices.unregister(vertx, ImageBlobs.class);
-    LocalServices.unregister(vertx, ResumableUploads.class);
+    LocalServices local = LocalServices.of(vertx);
+    local.unregister(ImageBlobs.class);
+    local.unregister(ResumableUploads.class);
     Future<Integer> abandoned =
         ingestor == null ? Future.succeededFuture(0) : ingestor.abandonAll();
     return abandoned

@@ -154,7 +154,8 @@ public final class ImageRoutes implements ResourceRoutes {
   }
 
   private ImageBlobs blobs() {
-    return LocalServices.find(vertx, ImageBlobs.class)
+    return LocalServices.of(vertx)
+        .find(ImageBlobs.class)
         .orElseThrow(
             () ->
                 DomainErrors.unavailable(

@@ -292,7 +292,8 @@ public final class ResumableRoutes implements ResourceRoutes {
   }
 
   private ResumableUploads uploads() {
-    return LocalServices.find(vertx, ResumableUploads.class)
+    return LocalServices.of(vertx)
+        .find(ResumableUploads.class)
         .orElseThrow(
             () ->
                 DomainErrors.unavailable(
