@@ -264,7 +264,7 @@ final class IscsiConnection {
         .counter("discs.embedded.commands", "opcode", String.format("0x%02x", cdb[0] & 0xff))
         .increment();
     ScsiDevice device = target.device();
-    ScsiResult result = (lun >>> 48) == 0 ? device.execute(cdb) : ScsiDevice.absentLun(cdb, device);
+    ScsiResult result = (lun >>> 48) == 0 ? device.execute(cdb) : ScsiDevice.absentLun(cdb);
     if (result instanceof ScsiResult.MediumRead read) {
       waiting.add(new PendingRead(pdu, read, expected));
       startReads();

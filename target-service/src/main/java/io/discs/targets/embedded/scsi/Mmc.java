@@ -1,8 +1,17 @@
 package io.discs.targets.embedded.scsi;
 
+import static io.discs.targets.embedded.scsi.ScsiOpcode.GET_CONFIGURATION;
+import static io.discs.targets.embedded.scsi.ScsiOpcode.GET_EVENT_STATUS_NOTIFICATION;
+import static io.discs.targets.embedded.scsi.ScsiOpcode.MECHANISM_STATUS;
+import static io.discs.targets.embedded.scsi.ScsiOpcode.READ_DISC_INFORMATION;
+import static io.discs.targets.embedded.scsi.ScsiOpcode.READ_TOC_PMA_ATIP;
+import static io.discs.targets.embedded.scsi.ScsiOpcode.READ_TRACK_INFORMATION;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The MMC command set of a read-only disc: one finalised session with one data track (mode 1,
@@ -11,13 +20,6 @@ import java.util.List;
  * configuration and track information) is answered as a pressed DVD-ROM or CD-ROM would.
  */
 final class Mmc {
-  static final int READ_TOC = 0x43;
-  static final int GET_CONFIGURATION = 0x46;
-  static final int GET_EVENT_STATUS = 0x4a;
-  static final int READ_DISC_INFORMATION = 0x51;
-  static final int READ_TRACK_INFORMATION = 0x52;
-  static final int MECHANISM_STATUS = 0xbd;
-
   static final int PROFILE_CD_ROM = 0x0008;
   static final int PROFILE_DVD_ROM = 0x0010;
 
@@ -33,25 +35,24 @@ final class Mmc {
     this.blocks = blocks;
   }
 
-  static boolean handles(int opcode) {
-    return opcode == READ_TOC
-        || opcode == GET_CONFIGURATION
-        || opcode == GET_EVENT_STATUS
-        || opcode == READ_DISC_INFORMATION
-        || opcode == READ_TRACK_INFORMATION
-        || opcode == MECHANISM_STATUS;
+  /** What INQUIRY and MODE SENSE say of an optical unit: MMC-6, removable, page 2Ah. */
+  static UnitProfile profile() {
+    SortedMap<Integer, byte[]> modePages = new TreeMap<>();
+    modePages.put(
+        0x2a,
+        new byte[] {0x2a, 0x14, 0x3b, 0, 0, 0, 0x29, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+    return new UnitProfile(
+        0x05, true, "VIRTUAL-DVD", 0x0520, new TreeMap<>(), modePages, new byte[0]);
   }
 
-  ScsiResult execute(byte[] cdb) {
-    return switch (cdb[0] & 0xff) {
-      case READ_TOC -> readToc(cdb);
-      case GET_CONFIGURATION -> getConfiguration(cdb);
-      case GET_EVENT_STATUS -> eventStatus(cdb);
-      case READ_DISC_INFORMATION -> discInformation(cdb);
-      case READ_TRACK_INFORMATION -> trackInformation(cdb);
-      case MECHANISM_STATUS -> data(new byte[8], ScsiDevice.u16(cdb, 8));
-      default -> new ScsiResult.CheckCondition(Sense.INVALID_OPCODE);
-    };
+  void addTo(CommandSet.Builder table) {
+    table
+        .add(READ_TOC_PMA_ATIP, this::readToc)
+        .add(GET_CONFIGURATION, this::getConfiguration)
+        .add(GET_EVENT_STATUS_NOTIFICATION, Mmc::eventStatus)
+        .add(READ_DISC_INFORMATION, Mmc::discInformation)
+        .add(READ_TRACK_INFORMATION, this::trackInformation)
+        .add(MECHANISM_STATUS, cdb -> Cdb.data(new byte[8], Cdb.u16(cdb, 8)));
   }
 
   int currentProfile() {
@@ -66,7 +67,7 @@ final class Mmc {
       format = (cdb[9] & 0xc0) >> 6; // the old SFF-8020 place of the format, which some still use
     }
     int start = cdb[6] & 0xff;
-    int allocation = ScsiDevice.u16(cdb, 7);
+    int allocation = Cdb.u16(cdb, 7);
     return switch (format) {
       case 0 -> toc(msf, start, allocation);
       case 1 -> {
@@ -77,16 +78,16 @@ final class Mmc {
         b[5] = DATA_TRACK;
         b[6] = 1; // first track in the last session
         address(b, 8, 0, msf);
-        yield data(b, allocation);
+        yield Cdb.data(b, allocation);
       }
       case 2 -> fullToc(allocation);
-      default -> new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB);
+      default -> Cdb.invalidField();
     };
   }
 
   private ScsiResult toc(boolean msf, int start, int allocation) {
     if (start > 1 && start != LEAD_OUT) {
-      return new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB);
+      return Cdb.invalidField();
     }
     List<byte[]> descriptors = new ArrayList<>();
     if (start <= 1) {
@@ -100,7 +101,7 @@ final class Mmc {
     for (int i = 0; i < descriptors.size(); i++) {
       System.arraycopy(descriptors.get(i), 0, b, 4 + 8 * i, 8);
     }
-    return data(b, allocation);
+    return Cdb.data(b, allocation);
   }
 
   private static byte[] trackDescriptor(int track, long lba, boolean msf) {
@@ -126,7 +127,7 @@ final class Mmc {
     for (int i = 0; i < points.length; i++) {
       System.arraycopy(points[i], 0, b, 4 + 11 * i, 11);
     }
-    return data(b, allocation);
+    return Cdb.data(b, allocation);
   }
 
   private static byte[] point(int point, int[] p) {
@@ -161,7 +162,7 @@ final class Mmc {
   /** READ TRACK INFORMATION: by LBA (type 0), track (type 1) or session (type 2). */
   private ScsiResult trackInformation(byte[] cdb) {
     int type = cdb[1] & 0x03;
-    long number = ScsiDevice.u32(cdb, 2);
+    long number = Cdb.u32(cdb, 2);
     boolean known =
         switch (type) {
           case 0 -> number < blocks;
@@ -169,7 +170,7 @@ final class Mmc {
           default -> false;
         };
     if (!known) {
-      return new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB);
+      return Cdb.invalidField();
     }
     byte[] b = new byte[48];
     ByteBuffer.wrap(b, 0, 2).putShort((short) 46);
@@ -180,13 +181,13 @@ final class Mmc {
     ByteBuffer.wrap(b, 8, 4).putInt(0); // track start
     ByteBuffer.wrap(b, 24, 4).putInt((int) blocks); // track size
     ByteBuffer.wrap(b, 28, 4).putInt((int) (blocks - 1)); // last recorded address
-    return data(b, ScsiDevice.u16(cdb, 7));
+    return Cdb.data(b, Cdb.u16(cdb, 7));
   }
 
   /** READ DISC INFORMATION, standard data type only: complete disc, one finalised session. */
   private static ScsiResult discInformation(byte[] cdb) {
     if ((cdb[1] & 0x07) != 0) {
-      return new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB);
+      return Cdb.invalidField();
     }
     byte[] b = new byte[34];
     ByteBuffer.wrap(b, 0, 2).putShort((short) 32);
@@ -199,7 +200,7 @@ final class Mmc {
     b[8] = 0x00; // disc type: CD-DA or CD-ROM
     ByteBuffer.wrap(b, 16, 4).putInt(0xffffffff); // no next session: lead-in start
     ByteBuffer.wrap(b, 20, 4).putInt(0xffffffff); // last possible lead-out
-    return data(b, ScsiDevice.u16(cdb, 7));
+    return Cdb.data(b, Cdb.u16(cdb, 7));
   }
 
   /**
@@ -208,9 +209,9 @@ final class Mmc {
    */
   private ScsiResult getConfiguration(byte[] cdb) {
     int requestType = cdb[1] & 0x03;
-    int startingFeature = ScsiDevice.u16(cdb, 2);
+    int startingFeature = Cdb.u16(cdb, 2);
     if (requestType == 3) {
-      return new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB);
+      return Cdb.invalidField();
     }
     int profile = currentProfile();
     boolean dvd = profile == PROFILE_DVD_ROM;
@@ -248,7 +249,7 @@ final class Mmc {
     ByteBuffer b = ByteBuffer.allocate(length);
     b.putInt(length - 4).putShort((short) 0).putShort((short) profile);
     chosen.forEach(b::put);
-    return data(b.array(), ScsiDevice.u16(cdb, 7));
+    return Cdb.data(b.array(), Cdb.u16(cdb, 7));
   }
 
   /**
@@ -267,18 +268,13 @@ final class Mmc {
   /** GET EVENT STATUS NOTIFICATION, polled: the media class (no change, medium present). */
   private static ScsiResult eventStatus(byte[] cdb) {
     if ((cdb[1] & 0x01) == 0) {
-      return new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB); // only polled operation
+      return Cdb.invalidField(); // only polled operation
     }
-    int allocation = ScsiDevice.u16(cdb, 7);
+    int allocation = Cdb.u16(cdb, 7);
     if ((cdb[4] & 0x10) == 0) {
       // No class this device supports was asked for: NEA, with the supported classes.
-      return data(new byte[] {0, 2, (byte) 0x80, 0x10}, allocation);
+      return Cdb.data(new byte[] {0, 2, (byte) 0x80, 0x10}, allocation);
     }
-    return data(new byte[] {0, 6, 0x04, 0x10, 0, 0x02, 0, 0}, allocation);
-  }
-
-  private static ScsiResult data(byte[] bytes, long allocation) {
-    return new ScsiResult.Data(
-        java.util.Arrays.copyOf(bytes, (int) Math.min(bytes.length, allocation)));
+    return Cdb.data(new byte[] {0, 6, 0x04, 0x10, 0, 0x02, 0, 0}, allocation);
   }
 }

@@ -90,7 +90,7 @@ class ScsiDeviceTest {
   }
 
   @Test
-  void reportsTheCommandsItSupports() {
+  void reportsTheCommandsItAnswersFromItsOwnTable() {
     byte[] all = cdb(0xa3);
     all[1] = 0x0c;
     all[8] = (byte) 0xff;
@@ -98,21 +98,58 @@ class ScsiDeviceTest {
     byte[] list = ((ScsiResult.Data) disk.execute(all)).bytes();
     int length = java.nio.ByteBuffer.wrap(list).getInt(0);
     assertThat(list).hasSize(4 + length);
-    boolean listsRead10 = false;
-    boolean listsWrite10 = false;
+    java.util.Set<Integer> listed = new java.util.HashSet<>();
     for (int at = 4; at < list.length; at += 8) {
-      listsRead10 |= (list[at] & 0xff) == 0x28;
-      listsWrite10 |= (list[at] & 0xff) == 0x2a;
+      listed.add(list[at] & 0xff);
     }
-    assertThat(listsRead10).isTrue();
-    assertThat(listsWrite10).as("commands that only say no are not listed").isFalse();
+    assertThat(listed).contains(0x28, 0x2a, 0x2e, 0xa3).doesNotContain(0x43);
+    for (int code : listed) {
+      byte[] probe = cdb(code);
+      assertThat(disk.execute(probe))
+          .as("listed opcode %02x is answered", code)
+          .isNotEqualTo(new ScsiResult.CheckCondition(Sense.INVALID_OPCODE));
+    }
 
     byte[] one = all.clone();
     one[2] = 0x01;
-    one[3] = 0x28;
-    assertThat(((ScsiResult.Data) disk.execute(one)).bytes()[1] & 0x07).isEqualTo(3); // supported
-    one[3] = 0x2a;
-    assertThat(((ScsiResult.Data) disk.execute(one)).bytes()[1] & 0x07).isEqualTo(1); // not
+    one[3] = 0x2e; // WRITE AND VERIFY (10): answered, with DPO not among the bits it takes
+    byte[] writeAndVerify = ((ScsiResult.Data) disk.execute(one)).bytes();
+    assertThat(writeAndVerify[1] & 0x07).isEqualTo(3);
+    assertThat(writeAndVerify[4 + 1] & 0x10).isZero();
+    one[3] = 0x43; // READ TOC: a disk has none
+    assertThat(((ScsiResult.Data) disk.execute(one)).bytes()[1] & 0x07).isEqualTo(1);
+  }
+
+  @Test
+  void offersNeitherDpoNorFuaAndRefusesCommandsThatSetThemBeforeSayingWriteProtected() {
+    byte[] modeSense6 = cdb(0x1a);
+    modeSense6[2] = 0x3f;
+    modeSense6[4] = (byte) 255;
+    assertThat(((ScsiResult.Data) disk.execute(modeSense6)).bytes()[2] & 0x10).isZero();
+
+    for (int opcode : new int[] {0x28, 0xa8, 0x88, 0x2f, 0x8f, 0x2e, 0xae, 0x8e, 0x2a}) {
+      byte[] dpo = cdb(opcode);
+      dpo[1] = 0x10;
+      assertThat(disk.execute(dpo))
+          .as("opcode %02x with DPO", opcode)
+          .isEqualTo(new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB));
+    }
+    byte[] fua = cdb(0x28);
+    fua[1] = 0x08;
+    assertThat(disk.execute(fua))
+        .isEqualTo(new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB));
+  }
+
+  @Test
+  void anUnknownServiceActionOfAKnownCodeIsAnInvalidField() {
+    byte[] readCapacity = cdb(0x9e);
+    readCapacity[1] = 0x11;
+    assertThat(disk.execute(readCapacity))
+        .isEqualTo(new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB));
+    byte[] persistentReserveIn = cdb(0x5e);
+    persistentReserveIn[1] = 0x07;
+    assertThat(disk.execute(persistentReserveIn))
+        .isEqualTo(new ScsiResult.CheckCondition(Sense.INVALID_FIELD_IN_CDB));
   }
 
   private static byte[] cdb(int opcode) {
