@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +27,9 @@ final class IscsiConnection {
   static final int OUR_MAX_RECV = OperationalKeys.OUR_MAX_RECV;
   private static final int WINDOW = CommandWindow.SIZE;
   private static final int NO_TAG = Pdu.NO_TAG;
+
+  /** SCSI status: the task table is full (immediate commands beyond the window). */
+  private static final int TASK_SET_FULL = 0x28;
 
   private enum Phase {
     LOGIN,
@@ -62,8 +64,7 @@ final class IscsiConnection {
   private final CommandWindow window = new CommandWindow();
   private int tsih;
   private byte[] isid = new byte[6];
-  private final ArrayDeque<PendingRead> waiting = new ArrayDeque<>();
-  private long queuedReadBytes;
+  private final TaskTable tasks = new TaskTable(WINDOW, MAX_QUEUED_READ_BYTES);
 
   IscsiConnection(
       Vertx vertx,
@@ -132,7 +133,7 @@ final class IscsiConnection {
     if (target != null) {
       target.detach(this);
     }
-    waiting.clear();
+    tasks.abortAll();
     onClosed.accept(this);
   }
 
@@ -266,7 +267,10 @@ final class IscsiConnection {
     ScsiDevice device = target.device();
     ScsiResult result = (lun >>> 48) == 0 ? device.execute(cdb) : ScsiDevice.absentLun(cdb);
     if (result instanceof ScsiResult.MediumRead read) {
-      waiting.add(new PendingRead(pdu, read, expected));
+      if (!tasks.add(new TaskTable.Task(pdu, read, expected))) {
+        status(pdu, TASK_SET_FULL, null, 0, 0);
+        return;
+      }
       startReads();
       updateReading();
     } else if (result instanceof ScsiResult.Data data) {
@@ -278,45 +282,44 @@ final class IscsiConnection {
     }
   }
 
-  /** A read of the medium waiting for room among the bytes queued towards the initiator. */
-  private record PendingRead(Pdu pdu, ScsiResult.MediumRead read, int expected) {}
-
   /**
-   * Starts waiting reads while the bytes read but not yet taken by the socket stay under {@link
-   * #MAX_QUEUED_READ_BYTES} (one read always may start): an initiator that asks much and reads
-   * nothing holds a bounded amount of memory, whatever the command window or immediate commands.
+   * Starts waiting reads while the task table has room for their bytes: an initiator that asks much
+   * and reads nothing holds a bounded amount of memory, whatever the command window or immediate
+   * commands.
    */
   private void startReads() {
-    while (!waiting.isEmpty()
-        && (queuedReadBytes == 0
-            || queuedReadBytes + waiting.peek().read().length() <= MAX_QUEUED_READ_BYTES)) {
-      PendingRead next = waiting.poll();
-      int length = next.read().length();
-      queuedReadBytes += length;
-      target
-          .source()
-          .read(next.read().offset(), length)
-          .compose(
-              bytes -> {
-                if (phase != Phase.FULL_FEATURE) {
-                  return Future.<Void>succeededFuture();
-                }
-                metrics.counter("discs.embedded.bytes.read").increment(length);
-                return dataIn(next.pdu(), bytes, next.expected());
-              },
-              failure -> {
-                status(next.pdu(), 0x02, Sense.MEDIUM_ERROR, 0, 0);
-                return Future.<Void>succeededFuture();
-              })
-          .onComplete(
-              written -> {
-                queuedReadBytes -= length;
-                if (phase == Phase.FULL_FEATURE) {
-                  startReads();
-                  updateReading();
-                }
-              });
+    for (Optional<TaskTable.Task> next = tasks.nextToStart();
+        next.isPresent();
+        next = tasks.nextToStart()) {
+      start(next.get());
     }
+  }
+
+  private void start(TaskTable.Task task) {
+    int length = task.length();
+    target
+        .source()
+        .read(task.read().offset(), length)
+        .compose(
+            bytes -> {
+              if (phase != Phase.FULL_FEATURE || !tasks.owesAnswer(task)) {
+                return Future.<Void>succeededFuture(); // closed or aborted meanwhile
+              }
+              metrics.counter("discs.embedded.bytes.read").increment(length);
+              return dataIn(task.pdu(), bytes, task.expected());
+            },
+            failure ->
+                tasks.owesAnswer(task)
+                    ? status(task.pdu(), 0x02, Sense.MEDIUM_ERROR, 0, 0)
+                    : Future.<Void>succeededFuture())
+        .onComplete(
+            written -> {
+              tasks.finished(task);
+              if (phase == Phase.FULL_FEATURE) {
+                startReads();
+                updateReading();
+              }
+            });
   }
 
   /**
@@ -327,7 +330,7 @@ final class IscsiConnection {
     if (phase == Phase.CLOSED) {
       return;
     }
-    transport.hold(transport.backedUp() || waiting.size() >= WINDOW, v -> updateReading());
+    transport.hold(transport.backedUp() || tasks.waitingCount() >= WINDOW, v -> updateReading());
   }
 
   /** Data split at the initiator's MaxRecvDataSegmentLength; status rides in the last Data-In. */
@@ -376,11 +379,24 @@ final class IscsiConnection {
     return send(header, data);
   }
 
+  /**
+   * ABORT TASK takes the one task out of the table, ABORT TASK SET, CLEAR TASK SET and LUN RESET
+   * all of them (the only LUN); an aborted task never answers. Other functions: not supported.
+   */
   private void taskManagement(Pdu pdu) {
     int function = pdu.taskFunction();
-    // ABORT TASK (1), ABORT TASK SET (2), LUN RESET (5): reads finish quickly; nothing is left to
-    // abort.
-    int response = function == 1 || function == 2 || function == 5 ? 0 : 5;
+    int response =
+        switch (function) {
+          case 1 -> {
+            tasks.abort(pdu.referencedTaskTag());
+            yield 0; // function complete: whether it was still running or had answered
+          }
+          case 2, 4, 5 -> {
+            tasks.abortAll();
+            yield 0;
+          }
+          default -> 5;
+        };
     send(
         stamped(
             ResponseHeader.of(Opcode.TASK_MANAGEMENT_RESPONSE, 0x80)
@@ -388,6 +404,8 @@ final class IscsiConnection {
                 .itt(pdu.itt()),
             true),
         null);
+    startReads();
+    updateReading();
   }
 
   /** SendTargets in a discovery session: only the targets this initiator may log in to. */

@@ -68,6 +68,11 @@ public record Pdu(Buffer bhs, Buffer data) {
     return bhs.getInt(16);
   }
 
+  /** Task Management Request: the Referenced Task Tag (the ITT of the task to abort). */
+  int referencedTaskTag() {
+    return bhs.getInt(20);
+  }
+
   /** SCSI Command: the Expected Data Transfer Length. */
   int expectedDataLength() {
     return bhs.getInt(20);
