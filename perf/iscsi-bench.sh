@@ -4,6 +4,8 @@
 # qemu-img convert of the whole image to null-co://. Both warmed first; three rounds, targets
 # alternating; reports the median MB/s of each (and the runs) and the ratio.
 # Usage: perf/iscsi-bench.sh [size-MiB] [seconds-per-iscsi-perf-row]    (as root; build first)
+# ROUNDS=1 ROWS=128 (a substring of the row names) for a quick look while working on one row;
+# BENCH_JAVA_OPTS for the embedded target's JVM (a profiler, say).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib="${1:-1024}"
@@ -33,7 +35,7 @@ with open(path, "wb") as f:
 PY
 
 DISCS_HTTP_PORT=$http DISCS_DATA_DIR="$work/data" DISCS_ADMIN_PASSWORD=bench-admin-password \
-  DISCS_ISCSI_PORTAL=127.0.0.1:$embedded DISCS_ISCSI_LISTEN=127.0.0.1:$embedded java -jar "$jar" >"$work/discs.log" 2>&1 &
+  DISCS_ISCSI_PORTAL=127.0.0.1:$embedded DISCS_ISCSI_LISTEN=127.0.0.1:$embedded java ${BENCH_JAVA_OPTS:-} -jar "$jar" >"$work/discs.log" 2>&1 &
 pids+=($!)
 tgtd -f -C "$control" --iscsi portal=127.0.0.1:$tgt_portal >"$work/tgtd.log" 2>&1 &
 pids+=($!)
@@ -88,12 +90,14 @@ seconds=$warm
 # each cell is the median of its three runs.
 rows=("iscsi-perf 4 KiB, depth 32|8 32" "iscsi-perf 128 KiB (-b 256), depth 32|256 32" "iscsi-perf 4 KiB, depth 1|8 1")
 declare -A runs
-for round in 1 2 3; do
+for round in $(seq "${ROUNDS:-3}"); do
   for r in "${rows[@]}"; do
+    [[ "$r" == *"${ROWS:-}"* ]] || continue
     args=${r#*|}
     runs["$r|e"]+=" $(perf_row $args "$e_url")"
     runs["$r|t"]+=" $(perf_row $args "$t_url")"
   done
+  [[ "qemu-img" == *"${ROWS:-}"* ]] || continue
   runs["qemu|e"]+=" $(qemu_row 127.0.0.1:$embedded "$e_iqn" 0 "$e_user" "$e_secret")"
   runs["qemu|t"]+=" $(qemu_row 127.0.0.1:$tgt_portal $t_iqn 1 $t_user $t_secret)"
 done
@@ -105,5 +109,9 @@ row() {
   printf '| %s | %s (%s) | %s (%s) | %s |\n' "$1" "$e" "$(echo $2 | tr ' ' '/')" "$t" "$(echo $3 | tr ' ' '/')" \
     "$(python3 -c "print(f'{$e/$t:.2f}' if $t else 'n/a')")"
 }
-for r in "${rows[@]}"; do row "${r%|*}" "${runs["$r|e"]}" "${runs["$r|t"]}"; done
-row "qemu-img convert to null-co://" "${runs["qemu|e"]}" "${runs["qemu|t"]}"
+for r in "${rows[@]}"; do
+  if [[ "$r" == *"${ROWS:-}"* ]]; then row "${r%|*}" "${runs["$r|e"]}" "${runs["$r|t"]}"; fi
+done
+if [[ "qemu-img" == *"${ROWS:-}"* ]]; then
+  row "qemu-img convert to null-co://" "${runs["qemu|e"]}" "${runs["qemu|t"]}"
+fi

@@ -94,19 +94,13 @@ class EmbeddedTargetTest {
       assertThat(capacity.exitCode()).as(capacity.output()).isZero();
       assertThat(capacity.output()).contains("Total size:" + (8 << 20));
 
-      Path copy = dir.resolve(deviceType + ".raw");
-      Processes.Result convert =
-          Processes.run(
-              List.of(
-                  tool("qemu-img", "qemu-utils"),
-                  "convert",
-                  "--image-opts",
-                  qemu(target, initiator),
-                  "-O",
-                  "raw",
-                  copy.toString()));
-      assertThat(convert.exitCode()).as(convert.output()).isZero();
-      assertThat(DiscImages.sha256(copy)).isEqualTo(image.getString("sha256"));
+      // Twice: the first read maps the image, the second is served from the page cache, large
+      // reads by sendfile. Both copies must be the image, byte for byte.
+      for (int pass = 1; pass <= 2; pass++) {
+        assertReadsTheImageWhole(qemu(target, initiator), deviceType + "-" + pass + ".raw");
+      }
+      assertThat(system.client.get("/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString())
+          .containsPattern("discs_embedded_reads_total\\{path=\"sendfile\"[^}]*} [1-9]");
 
       Processes.Result write =
           Processes.run(
@@ -128,21 +122,8 @@ class EmbeddedTargetTest {
   void servesInitiatorsThatAskForCrc32cHeaderDigests() throws Exception {
     JsonObject target = createTarget("disk");
     String initiator = target.getString("initiatorIqn");
-    Path copy = dir.resolve("digests.raw");
 
-    Processes.Result convert =
-        Processes.run(
-            List.of(
-                tool("qemu-img", "qemu-utils"),
-                "convert",
-                "--image-opts",
-                qemu(target, initiator) + ",header-digest=crc32c",
-                "-O",
-                "raw",
-                copy.toString()));
-
-    assertThat(convert.exitCode()).as(convert.output()).isZero();
-    assertThat(DiscImages.sha256(copy)).isEqualTo(image.getString("sha256"));
+    assertReadsTheImageWhole(qemu(target, initiator) + ",header-digest=crc32c", "digests.raw");
     String metrics =
         system.client.get("/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString();
     assertThat(metrics).contains("header_digest=\"crc32c\"");
@@ -247,6 +228,23 @@ class EmbeddedTargetTest {
     } finally {
       reader.destroyForcibly();
     }
+  }
+
+  /** qemu-img copies the whole LUN to a file in the test's folder: it must be the image. */
+  private static void assertReadsTheImageWhole(String imageOpts, String copyName) throws Exception {
+    Path copy = dir.resolve(copyName);
+    Processes.Result convert =
+        Processes.run(
+            List.of(
+                tool("qemu-img", "qemu-utils"),
+                "convert",
+                "--image-opts",
+                imageOpts,
+                "-O",
+                "raw",
+                copy.toString()));
+    assertThat(convert.exitCode()).as(convert.output()).isZero();
+    assertThat(DiscImages.sha256(copy)).isEqualTo(image.getString("sha256"));
   }
 
   /** Suite.Test names that iscsi-test-cu reported as failed. */

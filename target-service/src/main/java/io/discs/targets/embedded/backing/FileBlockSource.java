@@ -9,6 +9,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -27,6 +28,7 @@ public final class FileBlockSource implements BlockSource {
   private static final int SEGMENT_SHIFT = 30;
   private static final long SEGMENT_BYTES = 1L << SEGMENT_SHIFT;
 
+  private final Path file;
   private final FileChannel channel;
   private final long size;
   private final WorkerExecutor io;
@@ -34,7 +36,8 @@ public final class FileBlockSource implements BlockSource {
   // of this image goes away; the garbage collector unmaps once nobody can.
   private final AtomicReferenceArray<MappedByteBuffer> segments;
 
-  private FileBlockSource(FileChannel channel, long size, WorkerExecutor io) {
+  private FileBlockSource(Path file, FileChannel channel, long size, WorkerExecutor io) {
+    this.file = file;
     this.channel = channel;
     this.size = size;
     this.io = io;
@@ -45,7 +48,7 @@ public final class FileBlockSource implements BlockSource {
   /** Blocking: call from a worker. */
   public static FileBlockSource open(Path file, WorkerExecutor io) throws IOException {
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-    return new FileBlockSource(channel, channel.size(), io);
+    return new FileBlockSource(file.toAbsolutePath(), channel, channel.size(), io);
   }
 
   @Override
@@ -62,22 +65,32 @@ public final class FileBlockSource implements BlockSource {
     return io.executeBlocking(() -> readFromFile(offset, length), false);
   }
 
+  @Override
+  public Optional<FileRange> residentRange(long offset, int length) {
+    return residentSlice(offset, length)
+        .map(slice -> new FileRange(file.toString(), offset, length));
+  }
+
   private Buffer copyIfResident(long offset, int length) {
+    return residentSlice(offset, length)
+        .map(slice -> Buffer.buffer(length).setBytes(0, slice))
+        .orElse(null);
+  }
+
+  /** The mapped bytes, if one segment holds them all and every page of them is in memory. */
+  private Optional<MappedByteBuffer> residentSlice(long offset, int length) {
     long end = offset + length;
     int index = (int) (offset >>> SEGMENT_SHIFT);
     if (length == 0 || end > size || index != (int) ((end - 1) >>> SEGMENT_SHIFT)) {
-      return null;
+      return Optional.empty();
     }
     MappedByteBuffer segment = segments.get(index);
     if (segment == null) {
-      return null;
+      return Optional.empty();
     }
     MappedByteBuffer slice =
         segment.slice((int) (offset - ((long) index << SEGMENT_SHIFT)), length);
-    if (!slice.isLoaded()) {
-      return null;
-    }
-    return Buffer.buffer(length).setBytes(0, slice);
+    return slice.isLoaded() ? Optional.of(slice) : Optional.empty();
   }
 
   private Buffer readFromFile(long offset, int length) throws IOException {

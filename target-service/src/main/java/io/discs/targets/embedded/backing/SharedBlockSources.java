@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -74,6 +75,11 @@ public final class SharedBlockSources {
     @Override
     public Future<Buffer> read(long offset, int length) {
       return source.read(offset, length);
+    }
+
+    @Override
+    public Optional<FileRange> residentRange(long offset, int length) {
+      return source.residentRange(offset, length);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.discs.targets.embedded.iscsi;
 
+import io.discs.targets.embedded.backing.FileRange;
 import io.discs.targets.embedded.scsi.ScsiDevice;
 import io.discs.targets.embedded.scsi.ScsiResult;
 import io.discs.targets.embedded.scsi.Sense;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,12 @@ final class IscsiConnection {
   static final int OUR_MAX_RECV = OperationalKeys.OUR_MAX_RECV;
   private static final int WINDOW = CommandWindow.SIZE;
   private static final int NO_TAG = Pdu.NO_TAG;
+
+  /**
+   * Reads at least this long go from the page cache to the socket by sendfile; below it, opening
+   * the file for the send costs more than copying the bytes.
+   */
+  static final int SEND_FROM_FILE_MIN_BYTES = 64 << 10;
 
   /** SCSI status: the task table is full (immediate commands beyond the window). */
   private static final int TASK_SET_FULL = 0x28;
@@ -296,30 +304,71 @@ final class IscsiConnection {
   }
 
   private void start(TaskTable.Task task) {
+    long offset = task.read().offset();
     int length = task.length();
-    target
-        .source()
-        .read(task.read().offset(), length)
-        .compose(
-            bytes -> {
-              if (phase != Phase.FULL_FEATURE || !tasks.owesAnswer(task)) {
-                return Future.<Void>succeededFuture(); // closed or aborted meanwhile
-              }
-              metrics.counter("discs.embedded.bytes.read").increment(length);
-              return dataIn(task.pdu(), bytes, task.expected());
-            },
-            failure ->
-                tasks.owesAnswer(task)
-                    ? status(task.pdu(), 0x02, Sense.MEDIUM_ERROR, 0, 0)
-                    : Future.<Void>succeededFuture())
-        .onComplete(
-            written -> {
-              tasks.finished(task);
-              if (phase == Phase.FULL_FEATURE) {
-                startReads();
+    Optional<FileRange> range =
+        length < SEND_FROM_FILE_MIN_BYTES || transport.dataDigest()
+            ? Optional.empty()
+            : target.source().residentRange(offset, length);
+    Future<Void> answered =
+        range.isPresent()
+            ? answerFromFile(task, range.get())
+            : target
+                .source()
+                .read(offset, length)
+                .compose(
+                    bytes ->
+                        answerIfOwed(
+                            task,
+                            () -> {
+                              countRead(length, "copy");
+                              return dataIn(task.pdu(), bytes, task.expected());
+                            }),
+                    failure ->
+                        answerIfOwed(
+                            task, () -> status(task.pdu(), 0x02, Sense.MEDIUM_ERROR, 0, 0)));
+    answered.onComplete(
+        written -> {
+          tasks.finished(task);
+          if (phase == Phase.FULL_FEATURE) {
+            startReads();
+            updateReading();
+          }
+        });
+  }
+
+  /** Data-In straight from the page cache: the kernel sends the file's pages, nothing is copied. */
+  private Future<Void> answerFromFile(TaskTable.Task task, FileRange range) {
+    return answerIfOwed(
+        task,
+        () -> {
+          countRead(range.length(), "sendfile");
+          return dataIn(
+              task.pdu(),
+              range.length(),
+              task.expected(),
+              (header, at, size) -> {
+                Future<Void> written =
+                    transport.sendFromFile(
+                        header, new FileRange(range.path(), range.offset() + at, size));
                 updateReading();
-              }
-            });
+                return written;
+              });
+        });
+  }
+
+  /** Bytes read for initiators, and how each read left: copied through the heap or by sendfile. */
+  private void countRead(int length, String path) {
+    metrics.counter("discs.embedded.bytes.read").increment(length);
+    metrics.counter("discs.embedded.reads", "path", path).increment();
+  }
+
+  /** Closed or aborted meanwhile: nothing is sent. */
+  private Future<Void> answerIfOwed(TaskTable.Task task, Supplier<Future<Void>> answer) {
+    if (phase != Phase.FULL_FEATURE || !tasks.owesAnswer(task)) {
+      return Future.succeededFuture();
+    }
+    return answer.get();
   }
 
   /**
@@ -333,17 +382,31 @@ final class IscsiConnection {
     transport.hold(transport.backedUp() || tasks.waitingCount() >= WINDOW, v -> updateReading());
   }
 
-  /** Data split at the initiator's MaxRecvDataSegmentLength; status rides in the last Data-In. */
+  /** Sends one Data-In PDU: its header and {@code length} bytes of the answer from {@code at}. */
+  @FunctionalInterface
+  private interface SegmentSender {
+    Future<Void> send(ResponseHeader header, int at, int length);
+  }
+
   private Future<Void> dataIn(Pdu pdu, Buffer data, int expected) {
-    int residual = DataInPlan.residual(data.length(), expected);
+    return dataIn(
+        pdu,
+        data.length(),
+        expected,
+        (header, at, length) -> send(header, data.slice(at, at + length)));
+  }
+
+  /** Data split at the initiator's MaxRecvDataSegmentLength; status rides in the last Data-In. */
+  private Future<Void> dataIn(Pdu pdu, int length, int expected, SegmentSender sender) {
+    int residual = DataInPlan.residual(length, expected);
     List<DataInPlan.Segment> segments =
         DataInPlan.plan(
-            data.length(),
+            length,
             expected,
             loginEngine.operational().theirMaxRecv(),
             loginEngine.operational().maxBurst());
     if (segments.isEmpty()) {
-      return status(pdu, 0x00, null, DataInPlan.residualFlags(data.length(), expected), residual);
+      return status(pdu, 0x00, null, DataInPlan.residualFlags(length, expected), residual);
     }
     Future<Void> written = Future.succeededFuture();
     for (DataInPlan.Segment segment : segments) {
@@ -358,7 +421,7 @@ final class IscsiConnection {
       if (segment.last()) {
         header.residual(residual);
       }
-      written = send(header, data.slice(segment.offset(), segment.offset() + segment.length()));
+      written = sender.send(header, segment.offset(), segment.length());
     }
     return written;
   }

@@ -1,5 +1,6 @@
 package io.discs.targets.embedded.iscsi;
 
+import io.discs.targets.embedded.backing.FileRange;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -70,6 +71,35 @@ final class PduTransport {
       }
     }
     return written;
+  }
+
+  /**
+   * A PDU whose data is a range of a file, sent by the kernel from the page cache (sendfile): no
+   * copy of it passes through this process. Only without a data digest, which would need the bytes.
+   * The file is opened for the send and closed after it, as Vert.x does for every sendFile; the
+   * caller has checked that the range is resident, so the send does not wait for a disk. If the
+   * file cannot be sent after its header went out, the PDU stream is broken: the connection ends.
+   */
+  Future<Void> sendFromFile(ResponseHeader response, FileRange range) {
+    if (dataDigest) {
+      throw new IllegalStateException("a data digest needs the bytes");
+    }
+    Buffer header = response.buffer();
+    Pdu.setDataLength(header, range.length());
+    socket.write(header);
+    if (headerDigest) {
+      socket.write(Digests.of(header));
+    }
+    Future<Void> written = socket.sendFile(range.path(), range.offset(), range.length());
+    int pad = (4 - range.length() % 4) % 4;
+    if (pad > 0) {
+      written = socket.write(Buffer.buffer(new byte[pad]));
+    }
+    return written.onFailure(e -> close());
+  }
+
+  boolean dataDigest() {
+    return dataDigest;
   }
 
   /** Whether the initiator is behind on reading what was sent. */

@@ -57,6 +57,25 @@ class SharedBlockSourcesTest {
   }
 
   @Test
+  void residentBytesInsideTheFileCanBeSentAsAFileRangeButNotThePaddingPastItsEnd()
+      throws Exception {
+    BlockSource source = open();
+    assertThat(source.residentRange(0, 65536)).as("before the first read maps the file").isEmpty();
+    source.read(0, 4096).await(10, TimeUnit.SECONDS);
+
+    FileRange range = source.residentRange(131072, 65536).orElseThrow();
+    assertThat(range.offset()).isEqualTo(131072);
+    assertThat(range.length()).isEqualTo(65536);
+    byte[] sent = new byte[range.length()];
+    try (var in = new java.io.RandomAccessFile(range.path(), "r")) {
+      in.seek(range.offset());
+      in.readFully(sent);
+    }
+    assertThat(sent).isEqualTo(Arrays.copyOfRange(content, 131072, 131072 + 65536));
+    assertThat(source.residentRange(SIZE - 1000, 2048)).as("the last block's padding").isEmpty();
+  }
+
+  @Test
   void bytesPastTheEndReadAsZeros() throws Exception {
     BlockSource source = open();
     source.read(0, 512).await(10, TimeUnit.SECONDS);
