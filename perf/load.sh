@@ -6,7 +6,7 @@
 #   usage: perf/load.sh [warmup] [fleet] [churn] [browse] [uploads] [login] [targets]   (all when none)
 # warmup runs mount churn and browse unmeasured first, so that the JIT has compiled the server's
 # hot paths: a fresh JVM's first seconds would otherwise be most of every p99.
-#   knobs: NO_READER=1 (no iscsi-perf alongside), FLEET_SESSIONS (10000), FLEET_RAMP (100 s), FLEET_HOLD (300 s), CHURN_SECONDS (120),
+#   knobs: NO_READER=1 (no iscsi-perf alongside), READER_NICE (19), FLEET_SESSIONS (10000), FLEET_RAMP (100 s), FLEET_HOLD (300 s), CHURN_SECONDS (120),
 #          BROWSE_SECONDS (60), LOGIN_SECONDS (60), JAR, SERVER_JAVA_OPTS (e.g. a profiler agent)
 # Prints a Markdown table per scenario; the reports stay in perf/gatling/target/gatling, the
 # pictures go to perf/charts. Build first: ./mvnw -q package -DskipTests
@@ -82,7 +82,9 @@ reader_start() { # iscsi-perf reading a 64 MiB image, 4 KiB at depth 8, for the 
       -d "{\"imageId\":\"$image\",\"initiatorIqn\":\"$READER_INI\"}" "$API/targets")
     READER_URL="iscsi://$(echo "$target" | json 'd["chap"]["username"]')%$(echo "$target" | json 'd["chap"]["secret"]')@127.0.0.1:$ISCSI/$(echo "$target" | json 'd["iqn"]')/0"
   fi
-  iscsi-perf -i $READER_INI -b 8 -m 8 "$READER_URL" >"$W/reader.log" 2>&1 &
+  # Background load: it reads with whatever CPU the server and the measuring client leave (nice 19),
+  # so that a busy-polling reader on two shared cores does not turn into the client's own tail.
+  nice -n "${READER_NICE:-19}" iscsi-perf -i $READER_INI -b 8 -m 8 "$READER_URL" >"$W/reader.log" 2>&1 &
   READER=$!
 }
 reader_stop() {

@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -73,6 +72,7 @@ final class IscsiConnection {
   private int tsih;
   private byte[] isid = new byte[6];
   private final TaskTable tasks = new TaskTable(WINDOW, MAX_QUEUED_READ_BYTES);
+  private final ScsiAnswers answers;
 
   IscsiConnection(
       Vertx vertx,
@@ -97,6 +97,8 @@ final class IscsiConnection {
                 LOGIN_MAX_DATA, this::receive, this::protocolViolation, pdu -> reject(pdu, 0x02)),
             v -> closed(),
             e -> close());
+    this.answers =
+        new ScsiAnswers(transport, window, loginEngine::operational, this::updateReading);
     vertx.setTimer(
         LOGIN_TIMEOUT_MS,
         id -> {
@@ -276,17 +278,17 @@ final class IscsiConnection {
     ScsiResult result = (lun >>> 48) == 0 ? device.execute(cdb) : ScsiDevice.absentLun(cdb);
     if (result instanceof ScsiResult.MediumRead read) {
       if (!tasks.add(new TaskTable.Task(pdu, read, expected))) {
-        status(pdu, TASK_SET_FULL, null, 0, 0);
+        answers.status(pdu, TASK_SET_FULL, null, 0, 0);
         return;
       }
       startReads();
       updateReading();
     } else if (result instanceof ScsiResult.Data data) {
-      dataIn(pdu, Buffer.buffer(data.bytes()), expected);
+      answers.data(pdu, Buffer.buffer(data.bytes()), expected);
     } else if (result instanceof ScsiResult.CheckCondition check) {
-      status(pdu, 0x02, check.sense(), 0, 0);
+      answers.status(pdu, 0x02, check.sense(), 0, 0);
     } else {
-      status(pdu, 0x00, null, expected > 0 ? 0x02 : 0, expected);
+      answers.status(pdu, 0x00, null, expected > 0 ? 0x02 : 0, expected);
     }
   }
 
@@ -322,11 +324,12 @@ final class IscsiConnection {
                             task,
                             () -> {
                               countRead(length, "copy");
-                              return dataIn(task.pdu(), bytes, task.expected());
+                              return answers.data(task.pdu(), bytes, task.expected());
                             }),
                     failure ->
                         answerIfOwed(
-                            task, () -> status(task.pdu(), 0x02, Sense.MEDIUM_ERROR, 0, 0)));
+                            task,
+                            () -> answers.status(task.pdu(), 0x02, Sense.MEDIUM_ERROR, 0, 0)));
     answered.onComplete(
         written -> {
           tasks.finished(task);
@@ -343,17 +346,7 @@ final class IscsiConnection {
         task,
         () -> {
           countRead(range.length(), "sendfile");
-          return dataIn(
-              task.pdu(),
-              range.length(),
-              task.expected(),
-              (header, at, size) -> {
-                Future<Void> written =
-                    transport.sendFromFile(
-                        header, new FileRange(range.path(), range.offset() + at, size));
-                updateReading();
-                return written;
-              });
+          return answers.fromFile(task.pdu(), range, task.expected());
         });
   }
 
@@ -380,66 +373,6 @@ final class IscsiConnection {
       return;
     }
     transport.hold(transport.backedUp() || tasks.waitingCount() >= WINDOW, v -> updateReading());
-  }
-
-  /** Sends one Data-In PDU: its header and {@code length} bytes of the answer from {@code at}. */
-  @FunctionalInterface
-  private interface SegmentSender {
-    Future<Void> send(ResponseHeader header, int at, int length);
-  }
-
-  private Future<Void> dataIn(Pdu pdu, Buffer data, int expected) {
-    return dataIn(
-        pdu,
-        data.length(),
-        expected,
-        (header, at, length) -> send(header, data.slice(at, at + length)));
-  }
-
-  /** Data split at the initiator's MaxRecvDataSegmentLength; status rides in the last Data-In. */
-  private Future<Void> dataIn(Pdu pdu, int length, int expected, SegmentSender sender) {
-    int residual = DataInPlan.residual(length, expected);
-    List<DataInPlan.Segment> segments =
-        DataInPlan.plan(
-            length,
-            expected,
-            loginEngine.operational().theirMaxRecv(),
-            loginEngine.operational().maxBurst());
-    if (segments.isEmpty()) {
-      return status(pdu, 0x00, null, DataInPlan.residualFlags(length, expected), residual);
-    }
-    Future<Void> written = Future.succeededFuture();
-    for (DataInPlan.Segment segment : segments) {
-      ResponseHeader header =
-          stamped(
-                  ResponseHeader.of(Opcode.DATA_IN, segment.flags())
-                      .lun(pdu.lun())
-                      .itt(pdu.itt())
-                      .ttt(NO_TAG),
-                  segment.last())
-              .dataSequence(segment.dataSn(), segment.offset());
-      if (segment.last()) {
-        header.residual(residual);
-      }
-      written = sender.send(header, segment.offset(), segment.length());
-    }
-    return written;
-  }
-
-  private Future<Void> status(Pdu pdu, int status, Sense sense, int residualFlags, int residual) {
-    ResponseHeader header =
-        stamped(
-                ResponseHeader.of(Opcode.SCSI_RESPONSE, 0x80 | residualFlags)
-                    .status(status)
-                    .itt(pdu.itt()),
-                true)
-            .residual(residual);
-    Buffer data = null;
-    if (sense != null) {
-      byte[] bytes = sense.bytes();
-      data = Buffer.buffer().appendShort((short) bytes.length).appendBytes(bytes);
-    }
-    return send(header, data);
   }
 
   /**

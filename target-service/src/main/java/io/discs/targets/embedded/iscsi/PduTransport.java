@@ -18,6 +18,7 @@ final class PduTransport {
   private boolean headerDigest;
   private boolean dataDigest;
   private boolean paused;
+  private boolean ended;
 
   PduTransport(
       NetSocket socket, PduFramer framer, Handler<Void> closed, Handler<Throwable> failed) {
@@ -38,6 +39,9 @@ final class PduTransport {
 
   /** A login response: no digests before full feature phase. */
   Future<Void> sendLogin(ResponseHeader header, Buffer data) {
+    if (ended) {
+      return Future.succeededFuture();
+    }
     return socket.write(Pdu.encode(header.buffer(), data));
   }
 
@@ -46,6 +50,9 @@ final class PduTransport {
    * the answer completes when the last of them is written.
    */
   Future<Void> send(ResponseHeader response, Buffer data) {
+    if (ended) {
+      return Future.succeededFuture(); // nothing more goes out once the connection is ending
+    }
     Buffer header = response.buffer();
     int length = data == null ? 0 : data.length();
     Pdu.setDataLength(header, length);
@@ -84,6 +91,9 @@ final class PduTransport {
     if (dataDigest) {
       throw new IllegalStateException("a data digest needs the bytes");
     }
+    if (ended) {
+      return Future.succeededFuture();
+    }
     Buffer header = response.buffer();
     Pdu.setDataLength(header, range.length());
     socket.write(header);
@@ -121,12 +131,14 @@ final class PduTransport {
 
   /** No more PDUs are read; what was written is flushed, then the socket closes. */
   Future<Void> end() {
+    ended = true;
     framer.fail();
     return socket.end();
   }
 
   /** No more PDUs are read; the socket closes now. */
   void close() {
+    ended = true;
     framer.fail();
     socket.close();
   }
