@@ -55,7 +55,8 @@ final class ApiRoutes {
     this.targets = builder.setAddress(Addresses.TARGET_SERVICE).build(TargetService.class);
     this.sessions = builder.setAddress(Addresses.SESSION_SERVICE).build(SessionService.class);
     this.audit = builder.setAddress(Addresses.AUDIT_SERVICE).build(AuditService.class);
-    this.imageBytes = new ImageRoutes(vertx, config.uploads().idleSeconds());
+    this.imageBytes =
+        new ImageRoutes(vertx, config.uploads().idleSeconds(), config.cluster().secret());
     this.resumable =
         new ResumableRoutes(
             vertx, config.uploads().idleSeconds(), config.uploads().maxImageBytes());

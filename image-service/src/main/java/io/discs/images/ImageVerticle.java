@@ -7,6 +7,7 @@ import io.discs.images.upload.ResumableUploadRows;
 import io.discs.images.upload.ResumableUploadService;
 import io.discs.platform.Addresses;
 import io.discs.platform.LocalServices;
+import io.discs.platform.config.ClusterConfig;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ImageService;
@@ -45,6 +46,7 @@ public final class ImageVerticle extends VerticleBase {
   private long storeSpaceTimer = -1;
   private long sweepTimer = -1;
   private ResumableUploadService resumable;
+  private IngestListener ingestListener;
   private final AtomicLong storeUsableBytes = new AtomicLong(-1);
 
   public ImageVerticle(ServiceContext services) {
@@ -114,13 +116,31 @@ public final class ImageVerticle extends VerticleBase {
                     ImageService.class,
                     service,
                     services.pool()))
-        .onSuccess(
+        .compose(
             v -> {
+              LocalImageBlobs blobs = new LocalImageBlobs(ingestor, service, store);
               LocalServices local = LocalServices.of(vertx);
-              local.register(ImageBlobs.class, new LocalImageBlobs(ingestor, service, store));
+              local.register(ImageBlobs.class, blobs);
               local.register(ResumableUploads.class, resumable);
               sweepTimer = vertx.setPeriodic(SWEEP_EVERY_MS, id -> sweepUploads());
+              return startIngestListener(blobs);
             });
+  }
+
+  /** Gateways on other nodes stream uploads to this node here, when it is configured. */
+  private Future<Void> startIngestListener(ImageBlobs blobs) {
+    ClusterConfig cluster = services.config().cluster();
+    if (cluster.internalListen() == null) {
+      return Future.succeededFuture();
+    }
+    return IngestListener.start(
+            vertx,
+            cluster.internalListen(),
+            cluster.advertisedInternalListen(),
+            cluster.secret(),
+            blobs)
+        .onSuccess(listener -> ingestListener = listener)
+        .mapEmpty();
   }
 
   private Future<Integer> sweepUploads() {
@@ -154,8 +174,11 @@ public final class ImageVerticle extends VerticleBase {
     LocalServices local = LocalServices.of(vertx);
     local.unregister(ImageBlobs.class);
     local.unregister(ResumableUploads.class);
+    Future<Void> listenerStopped =
+        ingestListener == null ? Future.succeededFuture() : ingestListener.stop();
     Future<Integer> abandoned =
-        ingestor == null ? Future.succeededFuture(0) : ingestor.abandonAll();
+        listenerStopped.transform(
+            stopped -> ingestor == null ? Future.succeededFuture(0) : ingestor.abandonAll());
     return abandoned
         .onSuccess(
             removed -> {

@@ -9,6 +9,12 @@ public final class Addresses {
   public static final String SESSION_SERVICE = "discs.session-service";
   public static final String AUDIT_SERVICE = "discs.audit-service";
 
+  /**
+   * Image nodes with an internal listener answer here with its {@code host:port}; with several, the
+   * bus spreads the asks (and so the uploads) among them.
+   */
+  public static final String IMAGE_INGEST = "discs.images.ingest-listener";
+
   /** Domain events are published here, never sent: any number of consumers may listen. */
   public static final String EVENTS = "discs.events";
 

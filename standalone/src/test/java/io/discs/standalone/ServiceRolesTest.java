@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.discs.platform.config.DatabaseUrl;
 import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.images.BlobLayout;
+import io.discs.platform.images.IngestProtocol;
 import io.discs.platform.metrics.Metrics;
+import io.discs.testing.DiscImages;
 import io.discs.testing.FreePorts;
 import io.discs.testing.TempDirs;
 import io.discs.testing.TestDatabase;
@@ -13,6 +16,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,10 +28,12 @@ import org.junit.jupiter.api.Test;
 /**
  * One jar, any role: two processes' worth of services on a Hazelcast cluster in this JVM, one
  * running the gateway with targets and sessions, the other images and audit. The gateway node
- * answers requests that need the other; the other serves its operations endpoints alone.
+ * answers requests that need the other, and streams uploads to the image node's internal listener;
+ * the other serves its operations endpoints alone.
  */
 class ServiceRolesTest {
   private static final String PASSWORD = "roles-admin-password";
+  private static final String SECRET = "roles-cluster-secret-0123456789abcdef";
 
   @Test
   void servicesSplitAcrossTwoNodesAnswerAsOne() throws Exception {
@@ -36,13 +43,28 @@ class ServiceRolesTest {
     int portA = FreePorts.next();
     int portB = FreePorts.next();
     String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
+    int internal = FreePorts.next();
+    Path backData = TempDirs.create("roles-images");
     Discs back =
-        Discs.start(node("images,audit", cluster, portB, members, owner, app), Metrics.create())
+        Discs.start(
+                node(
+                    "images,audit",
+                    cluster,
+                    portB,
+                    members,
+                    owner,
+                    app,
+                    Map.of(
+                        "DISCS_INTERNAL_LISTEN",
+                        "127.0.0.1:" + internal,
+                        "DISCS_DATA_DIR",
+                        backData.toString())),
+                Metrics.create())
             .await(120, TimeUnit.SECONDS);
     try {
       Discs front =
           Discs.start(
-                  node("gateway,targets,sessions", cluster, portA, members, owner, app),
+                  node("gateway,targets,sessions", cluster, portA, members, owner, app, Map.of()),
                   Metrics.create())
               .await(120, TimeUnit.SECONDS);
       try {
@@ -79,6 +101,57 @@ class ServiceRolesTest {
         assertThat(images.getJsonArray("items")).isEmpty();
         JsonObject audit = get(http, front.httpPort(), "/api/v1/audit/verify", token);
         assertThat(audit.getBoolean("intact")).isTrue();
+
+        // An upload through the gateway lands in the image node's store, streamed over its
+        // internal listener.
+        Path iso =
+            DiscImages.iso9660(
+                TempDirs.create("roles-upload").resolve("roles.iso"), "ROLES", 4 << 20, false, 5);
+        HttpResponse<String> upload =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + front.httpPort()
+                                + "/api/v1/images?name=roles.iso"))
+                    .header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.ofFile(iso))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        String sha256 = new JsonObject(upload.body()).getString("sha256");
+        assertThat(sha256).isEqualTo(DiscImages.sha256(iso));
+        assertThat(BlobLayout.blob(BlobLayout.imagesRoot(backData), sha256)).exists();
+        assertThat(get(http, front.httpPort(), "/api/v1/images", token).getJsonArray("items"))
+            .hasSize(1);
+
+        // A refusal on the image node reaches the client as it would locally, and leaves nothing.
+        HttpResponse<String> notADisc =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + front.httpPort() + "/api/v1/images?name=x.iso"))
+                    .header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1 << 20]))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(notADisc.statusCode()).as(notADisc.body()).isEqualTo(415);
+        assertThat(notADisc.headers().firstValue("Content-Type"))
+            .hasValue("application/problem+json");
+        try (var left = Files.list(BlobLayout.imagesRoot(backData).resolve("tmp"))) {
+          assertThat(left).isEmpty();
+        }
+
+        // Without the cluster secret the listener takes nothing.
+        HttpResponse<String> stranger =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + internal + IngestProtocol.PATH))
+                    .header(IngestProtocol.SECRET_HEADER, "not-the-cluster-secret-at-all-0000")
+                    .PUT(HttpRequest.BodyPublishers.ofFile(iso))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(stranger.statusCode()).isEqualTo(401);
       } finally {
         front.stop(Duration.ofSeconds(20));
       }
@@ -93,7 +166,8 @@ class ServiceRolesTest {
       int clusterPort,
       String members,
       DatabaseUrl owner,
-      DatabaseUrl app)
+      DatabaseUrl app,
+      Map<String, String> extra)
       throws Exception {
     int iscsi = FreePorts.next();
     Map<String, String> values = new HashMap<>();
@@ -109,6 +183,8 @@ class ServiceRolesTest {
     values.put("DISCS_ISCSI_LISTEN", "127.0.0.1:" + iscsi);
     values.put("DISCS_DATA_DIR", TempDirs.create("roles").toString());
     values.put("DISCS_ADMIN_PASSWORD", PASSWORD);
+    values.put("DISCS_CLUSTER_SECRET", SECRET);
+    values.putAll(extra);
     return DiscsConfig.from(values).withDatabase(app, owner);
   }
 

@@ -18,19 +18,26 @@ import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Image bytes over HTTP: the streamed upload (raw body or a multipart part named {@code file}) and
- * the download with ranges. Both need image-service in this process, which owns the store.
+ * the download with ranges. Uploads go to image-service in this process or, from a gateway with the
+ * cluster secret, to an image node's internal listener; downloads need image-service here.
  */
 public final class ImageRoutes implements ResourceRoutes {
   private final Vertx vertx;
 
   private final long uploadIdleMs;
+  private final ImageBlobs remote;
 
-  public ImageRoutes(Vertx vertx, int uploadIdleSeconds) {
+  /**
+   * @param clusterSecret null when this gateway may not call image nodes on other hosts
+   */
+  public ImageRoutes(Vertx vertx, int uploadIdleSeconds, String clusterSecret) {
     this.vertx = vertx;
     this.uploadIdleMs = uploadIdleSeconds * 1000L;
+    this.remote = clusterSecret == null ? null : new RemoteImageBlobs(vertx, clusterSecret);
   }
 
   @Override
@@ -153,13 +160,16 @@ public final class ImageRoutes implements ResourceRoutes {
     }
   }
 
+  /** image-service in this process if it runs here, else an image node's internal listener. */
   private ImageBlobs blobs() {
     return LocalServices.of(vertx)
         .find(ImageBlobs.class)
+        .or(() -> Optional.ofNullable(remote))
         .orElseThrow(
             () ->
                 DomainErrors.unavailable(
-                    "image bytes are served by a gateway that runs beside image-service; this one does not"));
+                    "image bytes need image-service in this process, or DISCS_CLUSTER_SECRET to"
+                        + " reach an image node; this gateway has neither"));
   }
 
   /** The first part named {@code file}; other parts are read and dropped. */

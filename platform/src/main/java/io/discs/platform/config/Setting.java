@@ -191,6 +191,20 @@ public enum Setting {
           .range(1, 65535)
           .accepts("a port number from 1 to 65535")
           .help("the Hazelcast port (the next ones are tried if taken)")),
+  INTERNAL_LISTEN(
+      spec("DISCS_INTERNAL_LISTEN", null)
+          .shown("unset → none")
+          .accepts("host:port")
+          .help(
+              "`host:port` where a node running `images` takes uploads from gateways on other"
+                  + " nodes (needs `DISCS_CLUSTER_SECRET`; a wildcard address is advertised as"
+                  + " `DISCS_CLUSTER_HOST`)")),
+  CLUSTER_SECRET(
+      spec("DISCS_CLUSTER_SECRET", null)
+          .shown("unset → nodes meet only on the event bus")
+          .accepts("at least 32 characters, the same on every node")
+          .help(
+              "shared by every node: a gateway proves with it that it may call an internal listener")),
   LOG_FORMAT(
       spec("DISCS_LOG_FORMAT", "text")
           .accepts("text or json")

@@ -95,6 +95,7 @@ final class SettingReader {
                 || setting == Setting.DB_URL
                 || setting == Setting.DB_OWNER_URL
                 || setting == Setting.SECRETS_KEY
+                || setting == Setting.CLUSTER_SECRET
             ? "(hidden)"
             : "'" + value + "'";
     return new ConfigException(

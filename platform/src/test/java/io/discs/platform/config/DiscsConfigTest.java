@@ -108,6 +108,25 @@ class DiscsConfigTest {
   }
 
   @Test
+  void anInternalListenerNeedsAClusterSecretLongEnoughAndAdvertisesTheNodesHost() {
+    String secret = "a-cluster-secret-of-32-characters!";
+    assertThatThrownBy(() -> DiscsConfig.from(Map.of("DISCS_INTERNAL_LISTEN", "0.0.0.0:7070")))
+        .hasMessage("DISCS_INTERNAL_LISTEN needs DISCS_CLUSTER_SECRET");
+    assertThatThrownBy(() -> DiscsConfig.from(Map.of("DISCS_CLUSTER_SECRET", "too-short-secret")))
+        .hasMessageStartingWith("DISCS_CLUSTER_SECRET must be at least 32 characters")
+        .hasMessageNotContaining("too-short-secret");
+    ClusterConfig cluster =
+        DiscsConfig.from(
+                Map.of(
+                    "DISCS_INTERNAL_LISTEN", "0.0.0.0:7070",
+                    "DISCS_CLUSTER_SECRET", secret,
+                    "DISCS_CLUSTER_HOST", "10.1.2.3"))
+            .cluster();
+    assertThat(cluster.advertisedInternalListen()).isEqualTo(new HostPort("10.1.2.3", 7070));
+    assertThat(cluster.toString()).doesNotContain(secret);
+  }
+
+  @Test
   void refusesAHeartbeatThatDoesNotFitInsideTheLease() {
     assertThatThrownBy(
             () ->

@@ -1,0 +1,90 @@
+package io.discs.gateway.images;
+
+import io.discs.platform.Addresses;
+import io.discs.platform.config.HostPort;
+import io.discs.platform.error.DomainErrors;
+import io.discs.platform.images.ImageBlobs;
+import io.discs.platform.images.IngestProtocol;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.streams.ReadStream;
+
+/**
+ * {@link ImageBlobs} of an image node on another host: an upload is streamed to that node's
+ * internal listener (found on the event bus) with the cluster secret, back-pressure end to end (the
+ * client's bytes are read only as fast as the image node takes them). Downloads still need a
+ * gateway beside image-service.
+ */
+final class RemoteImageBlobs implements ImageBlobs {
+  private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(5_000);
+
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final String secret;
+
+  RemoteImageBlobs(Vertx vertx, String secret) {
+    this.vertx = vertx;
+    this.secret = secret;
+    // No total deadline: an upload takes as long as the client's link; the gateway watches the
+    // client for silence and the image node watches this connection the same way.
+    this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000));
+  }
+
+  @Override
+  public Future<IngestResult> ingest(ReadStream<Buffer> body, IngestRequest request) {
+    body.pause(); // nothing may flow before there is somewhere to send it
+    return imageNode()
+        .compose(
+            node ->
+                client.request(
+                    new RequestOptions()
+                        .setMethod(HttpMethod.PUT)
+                        .setHost(node.host())
+                        .setPort(node.port())
+                        .setURI(IngestProtocol.PATH)
+                        .putHeader(IngestProtocol.SECRET_HEADER, secret)
+                        .putHeader(
+                            IngestProtocol.REQUEST_HEADER, IngestProtocol.encodeRequest(request))))
+        .compose(
+            call -> {
+              if (request.declaredLength() != null) {
+                call.putHeader(
+                    HttpHeaders.CONTENT_LENGTH, String.valueOf(request.declaredLength()));
+              } else {
+                call.setChunked(true);
+              }
+              return call.send(body);
+            })
+        .compose(
+            answer ->
+                answer
+                    .body()
+                    .map(bytes -> IngestProtocol.decodeAnswer(answer.statusCode(), bytes)));
+  }
+
+  @Override
+  public Future<BlobLocation> locate(String imageId) {
+    return Future.failedFuture(
+        DomainErrors.unavailable(
+            "image bytes are downloaded through a gateway that runs beside image-service;"
+                + " this one does not"));
+  }
+
+  private Future<HostPort> imageNode() {
+    return vertx
+        .eventBus()
+        .<String>request(Addresses.IMAGE_INGEST, null, ASK)
+        .map(reply -> HostPort.parse(reply.body()))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    DomainErrors.unavailable("no image node takes uploads at the moment")));
+  }
+}

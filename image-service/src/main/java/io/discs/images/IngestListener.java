@@ -1,0 +1,129 @@
+package io.discs.images;
+
+import io.discs.platform.Addresses;
+import io.discs.platform.config.HostPort;
+import io.discs.platform.images.ImageBlobs;
+import io.discs.platform.images.IngestProtocol;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.serviceproxy.ServiceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An image node's internal listener: gateways on other nodes stream uploads here ({@link
+ * IngestProtocol}), each call proven by the cluster secret, and the bytes go through the same
+ * ingest as a local upload (hashing, inspection, dedup, events; nothing kept on failure). The node
+ * says on the event bus where the listener is.
+ */
+final class IngestListener {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestListener.class);
+
+  /** How long a refused body is still read before the connection ends. */
+  private static final long LINGER_MS = 2_000;
+
+  private final HttpServer server;
+  private final MessageConsumer<Object> advertisement;
+
+  private IngestListener(HttpServer server, MessageConsumer<Object> advertisement) {
+    this.server = server;
+    this.advertisement = advertisement;
+  }
+
+  static Future<IngestListener> start(
+      Vertx vertx, HostPort listen, HostPort advertised, String secret, ImageBlobs blobs) {
+    HttpServer server =
+        vertx.createHttpServer().requestHandler(request -> handle(vertx, request, secret, blobs));
+    return server
+        .listen(listen.port(), listen.host())
+        .compose(
+            bound -> {
+              MessageConsumer<Object> consumer =
+                  vertx
+                      .eventBus()
+                      .consumer(
+                          Addresses.IMAGE_INGEST, message -> message.reply(advertised.toString()));
+              LOG.info("internal ingest listener on {} (advertised as {})", listen, advertised);
+              return consumer.completion().map(v -> new IngestListener(server, consumer));
+            });
+  }
+
+  Future<Void> stop() {
+    return advertisement.unregister().eventually(server::close);
+  }
+
+  private static void handle(
+      Vertx vertx, HttpServerRequest request, String secret, ImageBlobs blobs) {
+    request.pause();
+    if (request.method() != HttpMethod.PUT || !IngestProtocol.PATH.equals(request.path())) {
+      refuse(vertx, request, 404, "no such internal resource");
+      return;
+    }
+    if (!IngestProtocol.authentic(request.getHeader(IngestProtocol.SECRET_HEADER), secret)) {
+      LOG.warn("refused an internal upload from {}: wrong cluster secret", request.remoteAddress());
+      refuse(vertx, request, 401, "the cluster secret is wrong");
+      return;
+    }
+    ImageBlobs.IngestRequest ingest;
+    try {
+      ingest = IngestProtocol.decodeRequest(request.getHeader(IngestProtocol.REQUEST_HEADER));
+    } catch (IllegalArgumentException e) {
+      refuse(vertx, request, 400, e.getMessage());
+      return;
+    }
+    blobs
+        .ingest(request, ingest)
+        .onSuccess(
+            result ->
+                request
+                    .response()
+                    .setStatusCode(result.created() ? 201 : 200)
+                    .putHeader("Content-Type", "application/json")
+                    .end(IngestProtocol.encodeResult(result).toBuffer()))
+        .onFailure(
+            failure -> {
+              int status = failure instanceof ServiceException known ? known.failureCode() : 500;
+              if (status >= 500) {
+                LOG.warn("an internal upload failed", failure);
+              }
+              refuse(
+                  vertx,
+                  request,
+                  status,
+                  status >= 500 && !(failure instanceof ServiceException)
+                      ? "the image node could not store the upload"
+                      : failure.getMessage());
+            });
+  }
+
+  /**
+   * The answer goes out at once; what is still coming of the body is read and dropped for a moment
+   * (so that the caller reads the answer rather than a reset), then the connection ends if the body
+   * has not.
+   */
+  private static void refuse(Vertx vertx, HttpServerRequest request, int status, String detail) {
+    if (request.response().ended()) {
+      return;
+    }
+    request
+        .response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(IngestProtocol.encodeFailure(detail).toBuffer());
+    if (!request.isEnded()) {
+      request.handler(dropped -> {}).exceptionHandler(e -> {}).endHandler(done -> {});
+      request.resume();
+      vertx.setTimer(
+          LINGER_MS,
+          id -> {
+            if (!request.isEnded()) {
+              request.connection().close();
+            }
+          });
+    }
+  }
+}

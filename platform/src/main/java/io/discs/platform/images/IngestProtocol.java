@@ -1,0 +1,92 @@
+package io.discs.platform.images;
+
+import io.discs.platform.Caller;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+
+/**
+ * How a gateway streams an upload to an image node on another host: {@code PUT} {@link #PATH}, the
+ * image's bytes as the body, the cluster secret in {@link #SECRET_HEADER} and the upload's request
+ * (name, digest, length, caller) as base64url JSON in {@link #REQUEST_HEADER}. The answer is the
+ * image as JSON with {@code created}, or an error's status and {@code detail}. Both sides use this
+ * class, so they cannot drift apart.
+ */
+public final class IngestProtocol {
+  public static final String PATH = "/internal/v1/images";
+  public static final String SECRET_HEADER = "X-Discs-Cluster-Secret";
+  public static final String REQUEST_HEADER = "X-Discs-Ingest";
+
+  private IngestProtocol() {}
+
+  /** Compared in constant time: how long a wrong guess takes says nothing of the secret. */
+  public static boolean authentic(String presented, String secret) {
+    return presented != null
+        && MessageDigest.isEqual(
+            presented.getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public static String encodeRequest(ImageBlobs.IngestRequest request) {
+    JsonObject json =
+        new JsonObject()
+            .put("name", request.name())
+            .put("sha256", request.expectedSha256())
+            .put("length", request.declaredLength())
+            .put("caller", request.caller().toJson());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.toBuffer().getBytes());
+  }
+
+  /**
+   * @throws IllegalArgumentException when the header is not one {@link #encodeRequest} made
+   */
+  public static ImageBlobs.IngestRequest decodeRequest(String header) {
+    if (header == null) {
+      throw new IllegalArgumentException("no " + REQUEST_HEADER + " header");
+    }
+    try {
+      JsonObject json = new JsonObject(Buffer.buffer(Base64.getUrlDecoder().decode(header)));
+      JsonObject caller = json.getJsonObject("caller");
+      if (caller == null) {
+        throw new IllegalArgumentException("no caller");
+      }
+      return new ImageBlobs.IngestRequest(
+          json.getString("name"),
+          json.getString("sha256"),
+          json.getLong("length"),
+          new Caller(caller));
+    } catch (DecodeException | ClassCastException e) {
+      throw new IllegalArgumentException("a malformed " + REQUEST_HEADER + " header", e);
+    }
+  }
+
+  public static JsonObject encodeResult(ImageBlobs.IngestResult result) {
+    return new JsonObject().put("image", result.image().toJson()).put("created", result.created());
+  }
+
+  public static JsonObject encodeFailure(String detail) {
+    return new JsonObject().put("detail", detail);
+  }
+
+  /**
+   * The image node's answer, or its failure as the same {@link ServiceException} a local ingest
+   * would have failed with (the gateway answers both alike).
+   */
+  public static ImageBlobs.IngestResult decodeAnswer(int status, Buffer body) {
+    JsonObject json;
+    try {
+      json = body.toJsonObject();
+    } catch (DecodeException e) {
+      json = new JsonObject();
+    }
+    if (status >= 400) {
+      throw new ServiceException(
+          status, json.getString("detail", "the image node answered " + status));
+    }
+    return new ImageBlobs.IngestResult(
+        new Image(json.getJsonObject("image")), json.getBoolean("created", false));
+  }
+}
