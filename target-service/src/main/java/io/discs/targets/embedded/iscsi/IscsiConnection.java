@@ -30,8 +30,8 @@ final class IscsiConnection {
   private static final int NO_TAG = Pdu.NO_TAG;
 
   /**
-   * Reads at least this long go from the page cache to the socket by sendfile; below it, opening
-   * the file for the send costs more than copying the bytes.
+   * Data-In PDUs carrying at least this much go from the page cache to the socket by sendfile;
+   * below it, opening the file for each send costs more than copying the bytes.
    */
   static final int SEND_FROM_FILE_MIN_BYTES = 64 << 10;
 
@@ -308,8 +308,10 @@ final class IscsiConnection {
   private void start(TaskTable.Task task) {
     long offset = task.read().offset();
     int length = task.length();
+    // Each Data-In PDU is one sendfile (and one open of the file): worth it only for large PDUs.
+    int pduData = Math.min(length, loginEngine.operational().theirMaxRecv());
     Optional<FileRange> range =
-        length < SEND_FROM_FILE_MIN_BYTES || transport.dataDigest()
+        pduData < SEND_FROM_FILE_MIN_BYTES || transport.dataDigest()
             ? Optional.empty()
             : target.source().residentRange(offset, length);
     Future<Void> answered =
