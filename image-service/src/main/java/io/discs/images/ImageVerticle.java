@@ -46,7 +46,7 @@ public final class ImageVerticle extends VerticleBase {
   private long storeSpaceTimer = -1;
   private long sweepTimer = -1;
   private ResumableUploadService resumable;
-  private IngestListener ingestListener;
+  private InternalListener internalListener;
   private final AtomicLong storeUsableBytes = new AtomicLong(-1);
 
   public ImageVerticle(ServiceContext services) {
@@ -123,23 +123,23 @@ public final class ImageVerticle extends VerticleBase {
               local.register(ImageBlobs.class, blobs);
               local.register(ResumableUploads.class, resumable);
               sweepTimer = vertx.setPeriodic(SWEEP_EVERY_MS, id -> sweepUploads());
-              return startIngestListener(blobs);
+              return startInternalListener(blobs);
             });
   }
 
   /** Gateways on other nodes stream uploads to this node here, when it is configured. */
-  private Future<Void> startIngestListener(ImageBlobs blobs) {
+  private Future<Void> startInternalListener(ImageBlobs blobs) {
     ClusterConfig cluster = services.config().cluster();
     if (cluster.internalListen() == null) {
       return Future.succeededFuture();
     }
-    return IngestListener.start(
+    return InternalListener.start(
             vertx,
             cluster.internalListen(),
             cluster.advertisedInternalListen(),
             cluster.secret(),
             blobs)
-        .onSuccess(listener -> ingestListener = listener)
+        .onSuccess(listener -> internalListener = listener)
         .mapEmpty();
   }
 
@@ -175,7 +175,7 @@ public final class ImageVerticle extends VerticleBase {
     local.unregister(ImageBlobs.class);
     local.unregister(ResumableUploads.class);
     Future<Void> listenerStopped =
-        ingestListener == null ? Future.succeededFuture() : ingestListener.stop();
+        internalListener == null ? Future.succeededFuture() : internalListener.stop();
     Future<Integer> abandoned =
         listenerStopped.transform(
             stopped -> ingestor == null ? Future.succeededFuture(0) : ingestor.abandonAll());

@@ -13,7 +13,7 @@ public final class Addresses {
    * Image nodes with an internal listener answer here with its {@code host:port}; with several, the
    * bus spreads the asks (and so the uploads) among them.
    */
-  public static final String IMAGE_INGEST = "discs.images.ingest-listener";
+  public static final String IMAGE_INTERNAL_LISTENER = "discs.images.internal-listener";
 
   /** Domain events are published here, never sent: any number of consumers may listen. */
   public static final String EVENTS = "discs.events";

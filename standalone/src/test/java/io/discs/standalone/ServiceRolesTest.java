@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.discs.platform.config.DatabaseUrl;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.images.BlobLayout;
-import io.discs.platform.images.IngestProtocol;
+import io.discs.platform.images.ImageBytesProtocol;
 import io.discs.platform.metrics.Metrics;
 import io.discs.testing.DiscImages;
 import io.discs.testing.FreePorts;
@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -125,6 +126,28 @@ class ServiceRolesTest {
         assertThat(get(http, front.httpPort(), "/api/v1/images", token).getJsonArray("items"))
             .hasSize(1);
 
+        // Downloads come back from the image node the same way, whole and by range.
+        String imageId = new JsonObject(upload.body()).getString("id");
+        URI content =
+            URI.create(
+                "http://127.0.0.1:" + front.httpPort() + "/api/v1/images/" + imageId + "/content");
+        HttpResponse<byte[]> whole =
+            http.send(
+                HttpRequest.newBuilder(content).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.body()).isEqualTo(Files.readAllBytes(iso));
+        HttpResponse<byte[]> part =
+            http.send(
+                HttpRequest.newBuilder(content)
+                    .header("Authorization", "Bearer " + token)
+                    .header("Range", "bytes=32768-36863")
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.body())
+            .isEqualTo(Arrays.copyOfRange(Files.readAllBytes(iso), 32768, 36864));
+
         // A refusal on the image node reaches the client as it would locally, and leaves nothing.
         HttpResponse<String> notADisc =
             http.send(
@@ -142,12 +165,22 @@ class ServiceRolesTest {
           assertThat(left).isEmpty();
         }
 
-        // Without the cluster secret the listener takes nothing.
+        // Without the cluster secret the listener gives and takes nothing.
+        HttpResponse<String> peek =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + internal
+                                + ImageBytesProtocol.blobPath(sha256, 0, 4096)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(peek.statusCode()).isEqualTo(401);
         HttpResponse<String> stranger =
             http.send(
                 HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + internal + IngestProtocol.PATH))
-                    .header(IngestProtocol.SECRET_HEADER, "not-the-cluster-secret-at-all-0000")
+                        URI.create("http://127.0.0.1:" + internal + ImageBytesProtocol.PATH))
+                    .header(ImageBytesProtocol.SECRET_HEADER, "not-the-cluster-secret-at-all-0000")
                     .PUT(HttpRequest.BodyPublishers.ofFile(iso))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -22,8 +22,8 @@ import java.util.Optional;
 
 /**
  * Image bytes over HTTP: the streamed upload (raw body or a multipart part named {@code file}) and
- * the download with ranges. Uploads go to image-service in this process or, from a gateway with the
- * cluster secret, to an image node's internal listener; downloads need image-service here.
+ * the download with ranges. Bytes go to and from image-service in this process or, from a gateway
+ * with the cluster secret, an image node's internal listener.
  */
 public final class ImageRoutes implements ResourceRoutes {
   private final Vertx vertx;
@@ -105,7 +105,8 @@ public final class ImageRoutes implements ResourceRoutes {
   }
 
   public void content(RoutingContext ctx) {
-    blobs()
+    ImageBlobs blobs = blobs();
+    blobs
         .locate(ctx.pathParam("id"))
         .onSuccess(
             blob -> {
@@ -138,16 +139,16 @@ public final class ImageRoutes implements ResourceRoutes {
                     .putHeader(
                         "Content-Range",
                         "bytes " + r.start() + "-" + r.end() + "/" + blob.sizeBytes());
-                send(response, head, blob, r.start(), r.length());
+                send(blobs, response, head, blob, r.start(), r.length());
               } else {
-                send(response, head, blob, 0, blob.sizeBytes());
+                send(blobs, response, head, blob, 0, blob.sizeBytes());
               }
             })
         .onFailure(ctx::fail);
   }
 
-  /** The kernel copies the file to the socket (sendfile) when nothing sits between them. */
   private static void send(
+      ImageBlobs blobs,
       HttpServerResponse response,
       boolean head,
       ImageBlobs.BlobLocation blob,
@@ -156,7 +157,15 @@ public final class ImageRoutes implements ResourceRoutes {
     if (head) {
       response.putHeader("Content-Length", String.valueOf(length)).end();
     } else {
-      response.sendFile(blob.path().toString(), offset, length);
+      blobs
+          .send(blob, offset, length, response)
+          .onFailure(
+              e -> {
+                // Headers may be out already: the client sees a short body, never a wrong one.
+                if (!response.ended()) {
+                  response.reset();
+                }
+              });
     }
   }
 

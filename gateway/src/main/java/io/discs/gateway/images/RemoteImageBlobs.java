@@ -4,17 +4,21 @@ import io.discs.platform.Addresses;
 import io.discs.platform.config.HostPort;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.ImageBlobs;
-import io.discs.platform.images.IngestProtocol;
+import io.discs.platform.images.ImageBytesProtocol;
+import io.discs.platform.images.ImageService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.streams.ReadStream;
+import io.vertx.serviceproxy.ServiceProxyBuilder;
 
 /**
  * {@link ImageBlobs} of an image node on another host: an upload is streamed to that node's
@@ -28,10 +32,16 @@ final class RemoteImageBlobs implements ImageBlobs {
   private final Vertx vertx;
   private final HttpClient client;
   private final String secret;
+  private final ImageService images;
 
   RemoteImageBlobs(Vertx vertx, String secret) {
     this.vertx = vertx;
     this.secret = secret;
+    this.images =
+        new ServiceProxyBuilder(vertx)
+            .setAddress(Addresses.IMAGE_SERVICE)
+            .setOptions(ASK)
+            .build(ImageService.class);
     // No total deadline: an upload takes as long as the client's link; the gateway watches the
     // client for silence and the image node watches this connection the same way.
     this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000));
@@ -48,10 +58,11 @@ final class RemoteImageBlobs implements ImageBlobs {
                         .setMethod(HttpMethod.PUT)
                         .setHost(node.host())
                         .setPort(node.port())
-                        .setURI(IngestProtocol.PATH)
-                        .putHeader(IngestProtocol.SECRET_HEADER, secret)
+                        .setURI(ImageBytesProtocol.PATH)
+                        .putHeader(ImageBytesProtocol.SECRET_HEADER, secret)
                         .putHeader(
-                            IngestProtocol.REQUEST_HEADER, IngestProtocol.encodeRequest(request))))
+                            ImageBytesProtocol.REQUEST_HEADER,
+                            ImageBytesProtocol.encodeRequest(request))))
         .compose(
             call -> {
               if (request.declaredLength() != null) {
@@ -66,21 +77,46 @@ final class RemoteImageBlobs implements ImageBlobs {
             answer ->
                 answer
                     .body()
-                    .map(bytes -> IngestProtocol.decodeAnswer(answer.statusCode(), bytes)));
+                    .map(bytes -> ImageBytesProtocol.decodeAnswer(answer.statusCode(), bytes)));
   }
 
   @Override
   public Future<BlobLocation> locate(String imageId) {
-    return Future.failedFuture(
-        DomainErrors.unavailable(
-            "image bytes are downloaded through a gateway that runs beside image-service;"
-                + " this one does not"));
+    return images.get(imageId).map(BlobLocation::of);
+  }
+
+  /**
+   * The image node's answer is piped into the response: read only as fast as the client takes it.
+   */
+  @Override
+  public Future<Void> send(
+      BlobLocation blob, long offset, long length, HttpServerResponse response) {
+    return imageNode()
+        .compose(
+            node ->
+                client.request(
+                    new RequestOptions()
+                        .setMethod(HttpMethod.GET)
+                        .setHost(node.host())
+                        .setPort(node.port())
+                        .setURI(ImageBytesProtocol.blobPath(blob.sha256(), offset, length))
+                        .putHeader(ImageBytesProtocol.SECRET_HEADER, secret)))
+        .compose(HttpClientRequest::send)
+        .compose(
+            answer -> {
+              if (answer.statusCode() != 200) {
+                return Future.failedFuture(
+                    DomainErrors.unavailable("the image node answered " + answer.statusCode()));
+              }
+              response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length));
+              return answer.pipeTo(response);
+            });
   }
 
   private Future<HostPort> imageNode() {
     return vertx
         .eventBus()
-        .<String>request(Addresses.IMAGE_INGEST, null, ASK)
+        .<String>request(Addresses.IMAGE_INTERNAL_LISTENER, null, ASK)
         .map(reply -> HostPort.parse(reply.body()))
         .recover(
             e ->

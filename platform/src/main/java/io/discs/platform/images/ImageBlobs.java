@@ -3,13 +3,14 @@ package io.discs.platform.images;
 import io.discs.platform.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
-import java.nio.file.Path;
 
 /**
- * Image bytes in and out, for a gateway in the same process as image-service (see {@link
- * io.discs.platform.LocalServices}): bytes are streamed to and from the store, never carried on the
- * event bus. Failures are {@code ServiceException}s with HTTP status codes.
+ * Image bytes in and out, for a gateway: image-service in the same process (see {@link
+ * io.discs.platform.LocalServices}) or an image node's internal listener. Bytes are streamed to and
+ * from the store, never carried on the event bus. Failures are {@code ServiceException}s with HTTP
+ * status codes.
  */
 public interface ImageBlobs {
 
@@ -19,8 +20,14 @@ public interface ImageBlobs {
    */
   Future<IngestResult> ingest(ReadStream<Buffer> body, IngestRequest request);
 
-  /** Where an image's bytes are, to be read (they are read-only). */
+  /** Which bytes an image is: its size and digest (they never change). */
   Future<BlobLocation> locate(String imageId);
+
+  /**
+   * Sends {@code length} bytes of the image from {@code offset} as the response's body and ends it;
+   * the caller has set the status and headers.
+   */
+  Future<Void> send(BlobLocation blob, long offset, long length, HttpServerResponse response);
 
   /**
    * @param expectedSha256 lowercase hex from the client's digest header, or null
@@ -33,5 +40,9 @@ public interface ImageBlobs {
    */
   record IngestResult(Image image, boolean created) {}
 
-  record BlobLocation(Path path, long sizeBytes, String sha256) {}
+  record BlobLocation(long sizeBytes, String sha256) {
+    public static BlobLocation of(Image image) {
+      return new BlobLocation(image.getSizeBytes(), image.getSha256());
+    }
+  }
 }

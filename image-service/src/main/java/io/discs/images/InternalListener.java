@@ -3,7 +3,7 @@ package io.discs.images;
 import io.discs.platform.Addresses;
 import io.discs.platform.config.HostPort;
 import io.discs.platform.images.ImageBlobs;
-import io.discs.platform.images.IngestProtocol;
+import io.discs.platform.images.ImageBytesProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -11,30 +11,33 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.serviceproxy.ServiceException;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An image node's internal listener: gateways on other nodes stream uploads here ({@link
- * IngestProtocol}), each call proven by the cluster secret, and the bytes go through the same
- * ingest as a local upload (hashing, inspection, dedup, events; nothing kept on failure). The node
- * says on the event bus where the listener is.
+ * An image node's internal listener: gateways on other nodes stream uploads here and read image
+ * bytes from here ({@link ImageBytesProtocol}), each call proven by the cluster secret. Uploads go
+ * through the same ingest as a local one (hashing, inspection, dedup, events; nothing kept on
+ * failure). The node says on the event bus where the listener is.
  */
-final class IngestListener {
-  private static final Logger LOG = LoggerFactory.getLogger(IngestListener.class);
+final class InternalListener {
+  private static final Logger LOG = LoggerFactory.getLogger(InternalListener.class);
 
   /** How long a refused body is still read before the connection ends. */
   private static final long LINGER_MS = 2_000;
 
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
   private final HttpServer server;
   private final MessageConsumer<Object> advertisement;
 
-  private IngestListener(HttpServer server, MessageConsumer<Object> advertisement) {
+  private InternalListener(HttpServer server, MessageConsumer<Object> advertisement) {
     this.server = server;
     this.advertisement = advertisement;
   }
 
-  static Future<IngestListener> start(
+  static Future<InternalListener> start(
       Vertx vertx, HostPort listen, HostPort advertised, String secret, ImageBlobs blobs) {
     HttpServer server =
         vertx.createHttpServer().requestHandler(request -> handle(vertx, request, secret, blobs));
@@ -46,9 +49,11 @@ final class IngestListener {
                   vertx
                       .eventBus()
                       .consumer(
-                          Addresses.IMAGE_INGEST, message -> message.reply(advertised.toString()));
-              LOG.info("internal ingest listener on {} (advertised as {})", listen, advertised);
-              return consumer.completion().map(v -> new IngestListener(server, consumer));
+                          Addresses.IMAGE_INTERNAL_LISTENER,
+                          message -> message.reply(advertised.toString()));
+              LOG.info(
+                  "internal listener for image bytes on {} (advertised as {})", listen, advertised);
+              return consumer.completion().map(v -> new InternalListener(server, consumer));
             });
   }
 
@@ -59,18 +64,24 @@ final class IngestListener {
   private static void handle(
       Vertx vertx, HttpServerRequest request, String secret, ImageBlobs blobs) {
     request.pause();
-    if (request.method() != HttpMethod.PUT || !IngestProtocol.PATH.equals(request.path())) {
-      refuse(vertx, request, 404, "no such internal resource");
+    if (!ImageBytesProtocol.authentic(
+        request.getHeader(ImageBytesProtocol.SECRET_HEADER), secret)) {
+      LOG.warn("refused an internal call from {}: wrong cluster secret", request.remoteAddress());
+      refuse(vertx, request, 401, "the cluster secret is wrong");
       return;
     }
-    if (!IngestProtocol.authentic(request.getHeader(IngestProtocol.SECRET_HEADER), secret)) {
-      LOG.warn("refused an internal upload from {}: wrong cluster secret", request.remoteAddress());
-      refuse(vertx, request, 401, "the cluster secret is wrong");
+    if (request.method() == HttpMethod.GET && request.path().startsWith(ImageBytesProtocol.BLOBS)) {
+      download(request, blobs);
+      return;
+    }
+    if (request.method() != HttpMethod.PUT || !ImageBytesProtocol.PATH.equals(request.path())) {
+      refuse(vertx, request, 404, "no such internal resource");
       return;
     }
     ImageBlobs.IngestRequest ingest;
     try {
-      ingest = IngestProtocol.decodeRequest(request.getHeader(IngestProtocol.REQUEST_HEADER));
+      ingest =
+          ImageBytesProtocol.decodeRequest(request.getHeader(ImageBytesProtocol.REQUEST_HEADER));
     } catch (IllegalArgumentException e) {
       refuse(vertx, request, 400, e.getMessage());
       return;
@@ -83,7 +94,7 @@ final class IngestListener {
                     .response()
                     .setStatusCode(result.created() ? 201 : 200)
                     .putHeader("Content-Type", "application/json")
-                    .end(IngestProtocol.encodeResult(result).toBuffer()))
+                    .end(ImageBytesProtocol.encodeResult(result).toBuffer()))
         .onFailure(
             failure -> {
               int status = failure instanceof ServiceException known ? known.failureCode() : 500;
@@ -100,6 +111,38 @@ final class IngestListener {
             });
   }
 
+  /** Bytes of a stored image, by digest, offset and length: sent from the file by the kernel. */
+  private static void download(HttpServerRequest request, ImageBlobs blobs) {
+    String sha256 = request.path().substring(ImageBytesProtocol.BLOBS.length());
+    long offset;
+    long length;
+    try {
+      offset = Long.parseLong(request.getParam("offset"));
+      length = Long.parseLong(request.getParam("length"));
+    } catch (NumberFormatException e) {
+      offset = -1;
+      length = -1;
+    }
+    if (!SHA256.matcher(sha256).matches() || offset < 0 || length < 0) {
+      request.response().setStatusCode(400).end();
+      return;
+    }
+    blobs
+        .send(
+            new ImageBlobs.BlobLocation(offset + length, sha256),
+            offset,
+            length,
+            request.response())
+        .onFailure(
+            e -> {
+              if (!request.response().headWritten()) {
+                request.response().setStatusCode(404).end();
+              } else {
+                request.response().reset();
+              }
+            });
+  }
+
   /**
    * The answer goes out at once; what is still coming of the body is read and dropped for a moment
    * (so that the caller reads the answer rather than a reset), then the connection ends if the body
@@ -113,7 +156,7 @@ final class IngestListener {
         .response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
-        .end(IngestProtocol.encodeFailure(detail).toBuffer());
+        .end(ImageBytesProtocol.encodeFailure(detail).toBuffer());
     if (!request.isEnded()) {
       request.handler(dropped -> {}).exceptionHandler(e -> {}).endHandler(done -> {});
       request.resume();

@@ -10,18 +10,24 @@ import java.security.MessageDigest;
 import java.util.Base64;
 
 /**
- * How a gateway streams an upload to an image node on another host: {@code PUT} {@link #PATH}, the
- * image's bytes as the body, the cluster secret in {@link #SECRET_HEADER} and the upload's request
- * (name, digest, length, caller) as base64url JSON in {@link #REQUEST_HEADER}. The answer is the
- * image as JSON with {@code created}, or an error's status and {@code detail}. Both sides use this
- * class, so they cannot drift apart.
+ * How a gateway moves image bytes to and from an image node on another host, the cluster secret in
+ * {@link #SECRET_HEADER} of every call. An upload: {@code PUT} {@link #PATH}, the image's bytes as
+ * the body and the upload's request (name, digest, length, caller) as base64url JSON in {@link
+ * #REQUEST_HEADER}; the answer is the image as JSON with {@code created}, or an error's status and
+ * {@code detail}. A download: {@code GET} {@link #blobPath} with {@code offset} and {@code length},
+ * the bytes as the body. Both sides use this class, so they cannot drift apart.
  */
-public final class IngestProtocol {
+public final class ImageBytesProtocol {
   public static final String PATH = "/internal/v1/images";
+  public static final String BLOBS = "/internal/v1/blobs/";
   public static final String SECRET_HEADER = "X-Discs-Cluster-Secret";
   public static final String REQUEST_HEADER = "X-Discs-Ingest";
 
-  private IngestProtocol() {}
+  private ImageBytesProtocol() {}
+
+  public static String blobPath(String sha256, long offset, long length) {
+    return BLOBS + sha256 + "?offset=" + offset + "&length=" + length;
+  }
 
   /** Compared in constant time: how long a wrong guess takes says nothing of the secret. */
   public static boolean authentic(String presented, String secret) {

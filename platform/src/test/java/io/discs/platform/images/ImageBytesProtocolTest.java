@@ -10,7 +10,7 @@ import io.vertx.serviceproxy.ServiceException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class IngestProtocolTest {
+class ImageBytesProtocolTest {
 
   @Test
   void anUploadsRequestCrossesTheHeaderWhole() {
@@ -19,7 +19,7 @@ class IngestProtocolTest {
         new ImageBlobs.IngestRequest("disc one.iso", "ab".repeat(32), 4096L, caller);
 
     ImageBlobs.IngestRequest decoded =
-        IngestProtocol.decodeRequest(IngestProtocol.encodeRequest(request));
+        ImageBytesProtocol.decodeRequest(ImageBytesProtocol.encodeRequest(request));
 
     assertThat(decoded.name()).isEqualTo("disc one.iso");
     assertThat(decoded.expectedSha256()).isEqualTo("ab".repeat(32));
@@ -29,11 +29,11 @@ class IngestProtocolTest {
 
   @Test
   void aHeaderItDidNotMakeIsRefused() {
-    assertThatThrownBy(() -> IngestProtocol.decodeRequest(null))
+    assertThatThrownBy(() -> ImageBytesProtocol.decodeRequest(null))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> IngestProtocol.decodeRequest("not base64 json!"))
+    assertThatThrownBy(() -> ImageBytesProtocol.decodeRequest("not base64 json!"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> IngestProtocol.decodeRequest("e30")) // {} : no caller
+    assertThatThrownBy(() -> ImageBytesProtocol.decodeRequest("e30")) // {} : no caller
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -41,21 +41,21 @@ class IngestProtocolTest {
   void theImageNodesRefusalBecomesTheSameFailureALocalIngestGives() {
     assertThatThrownBy(
             () ->
-                IngestProtocol.decodeAnswer(
-                    415, IngestProtocol.encodeFailure("not a disc image").toBuffer()))
+                ImageBytesProtocol.decodeAnswer(
+                    415, ImageBytesProtocol.encodeFailure("not a disc image").toBuffer()))
         .isInstanceOfSatisfying(
             ServiceException.class,
             e -> {
               assertThat(e.failureCode()).isEqualTo(415);
               assertThat(e.getMessage()).isEqualTo("not a disc image");
             });
-    assertThatThrownBy(() -> IngestProtocol.decodeAnswer(502, Buffer.buffer("<html>")))
+    assertThatThrownBy(() -> ImageBytesProtocol.decodeAnswer(502, Buffer.buffer("<html>")))
         .isInstanceOf(ServiceException.class);
     Image image = new Image(new JsonObject().put("id", "i-1").put("name", "a.iso"));
     assertThat(
-            IngestProtocol.decodeAnswer(
+            ImageBytesProtocol.decodeAnswer(
                     201,
-                    IngestProtocol.encodeResult(new ImageBlobs.IngestResult(image, true))
+                    ImageBytesProtocol.encodeResult(new ImageBlobs.IngestResult(image, true))
                         .toBuffer())
                 .created())
         .isTrue();
@@ -64,8 +64,8 @@ class IngestProtocolTest {
   @Test
   void onlyTheExactSecretIsAuthentic() {
     String secret = "0123456789abcdef0123456789abcdef";
-    assertThat(IngestProtocol.authentic(secret, secret)).isTrue();
-    assertThat(IngestProtocol.authentic(secret + "x", secret)).isFalse();
-    assertThat(IngestProtocol.authentic(null, secret)).isFalse();
+    assertThat(ImageBytesProtocol.authentic(secret, secret)).isTrue();
+    assertThat(ImageBytesProtocol.authentic(secret + "x", secret)).isFalse();
+    assertThat(ImageBytesProtocol.authentic(null, secret)).isFalse();
   }
 }
