@@ -6,7 +6,8 @@
 #   usage: perf/load.sh [warmup] [fleet] [churn] [browse] [uploads] [login] [targets]   (all when none)
 # warmup runs mount churn and browse unmeasured first, so that the JIT has compiled the server's
 # hot paths: a fresh JVM's first seconds would otherwise be most of every p99.
-#   knobs: NO_READER=1 (no iscsi-perf alongside), READER_NICE (19), FLEET_SESSIONS (10000), FLEET_RAMP (100 s), FLEET_HOLD (300 s), CHURN_SECONDS (120),
+#   knobs: NO_READER=1 (no iscsi-perf alongside), READER_NICE (19), GATLING_NICE (0; -5 puts the
+#          measuring client ahead of the server and the reader, to see how much of a tail is its own), FLEET_SESSIONS (10000), FLEET_RAMP (100 s), FLEET_HOLD (300 s), CHURN_SECONDS (120),
 #          BROWSE_SECONDS (60), LOGIN_SECONDS (60), JAR, SERVER_JAVA_OPTS (e.g. a profiler agent)
 # Prints a Markdown table per scenario; the reports stay in perf/gatling/target/gatling, the
 # pictures go to perf/charts. Build first: ./mvnw -q package -DskipTests
@@ -95,7 +96,7 @@ reader_stop() {
 
 gatling() { # simulation, then -Dname=value...
   local sim=$1; shift
-  ./mvnw -q -f perf/gatling/pom.xml gatling:test -Dgatling.simulationClass=io.discs.load.$sim \
+  nice -n "${GATLING_NICE:-0}" ./mvnw -q -f perf/gatling/pom.xml gatling:test -Dgatling.simulationClass=io.discs.load.$sim \
     -Ddiscs.url=http://127.0.0.1:$HTTP -Ddiscs.adminPassword=$PASSWORD "$@" >"$W/$sim.log" 2>&1 || true
   REPORT=$(ls -td perf/gatling/target/gatling/*/ | head -1)
   grep -E "Global|failed|KO" "$W/$sim.log" | grep -v "^\s*$" | tail -5 || true
