@@ -127,6 +127,7 @@ final class InternalListener {
       request.response().setStatusCode(400).end();
       return;
     }
+    // Only the digest picks the file; the size is the caller's (it asks for a range it knows).
     blobs
         .send(
             new ImageBlobs.BlobLocation(offset + length, sha256),

@@ -139,34 +139,36 @@ public final class ImageRoutes implements ResourceRoutes {
                     .putHeader(
                         "Content-Range",
                         "bytes " + r.start() + "-" + r.end() + "/" + blob.sizeBytes());
-                send(blobs, response, head, blob, r.start(), r.length());
+                send(ctx, blobs, head, blob, r.start(), r.length());
               } else {
-                send(blobs, response, head, blob, 0, blob.sizeBytes());
+                send(ctx, blobs, head, blob, 0, blob.sizeBytes());
               }
             })
         .onFailure(ctx::fail);
   }
 
   private static void send(
+      RoutingContext ctx,
       ImageBlobs blobs,
-      HttpServerResponse response,
       boolean head,
       ImageBlobs.BlobLocation blob,
       long offset,
       long length) {
+    HttpServerResponse response = ctx.response();
     if (head) {
       response.putHeader("Content-Length", String.valueOf(length)).end();
-    } else {
-      blobs
-          .send(blob, offset, length, response)
-          .onFailure(
-              e -> {
-                // Headers may be out already: the client sees a short body, never a wrong one.
-                if (!response.ended()) {
-                  response.reset();
-                }
-              });
+      return;
     }
+    blobs
+        .send(blob, offset, length, response)
+        .onFailure(
+            failure -> {
+              if (!response.headWritten()) {
+                ctx.fail(failure); // nothing sent yet (no image node, say): a problem+json answer
+              } else if (!response.ended()) {
+                response.reset(); // a short body is cut off, never passed off as whole
+              }
+            });
   }
 
   /** image-service in this process if it runs here, else an image node's internal listener. */

@@ -105,8 +105,14 @@ final class RemoteImageBlobs implements ImageBlobs {
         .compose(
             answer -> {
               if (answer.statusCode() != 200) {
-                return Future.failedFuture(
-                    DomainErrors.unavailable("the image node answered " + answer.statusCode()));
+                // Read to its end, so that the pooled connection is free for the next call.
+                return answer
+                    .body()
+                    .transform(
+                        read ->
+                            Future.failedFuture(
+                                DomainErrors.unavailable(
+                                    "the image node answered " + answer.statusCode())));
               }
               response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length));
               return answer.pipeTo(response);
