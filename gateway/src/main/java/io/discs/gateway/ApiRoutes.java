@@ -13,6 +13,8 @@ import io.discs.platform.audit.AuditService;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.sessions.SessionService;
+import io.discs.platform.targets.NodePresence;
+import io.discs.platform.targets.TargetNodes;
 import io.discs.platform.targets.TargetService;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -23,6 +25,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +47,17 @@ final class ApiRoutes {
   private final AuditService audit;
   private final ImageRoutes imageBytes;
   private final ResumableRoutes resumable;
+  private final TargetNodes targetNodes;
+
+  /** What discovery names: every live target node's portal; this node's own until one is heard. */
+  private List<String> portals() {
+    List<String> live = targetNodes.live().stream().map(NodePresence::portal).distinct().toList();
+    return live.isEmpty() ? List.of(config.targets().portal().toString()) : live;
+  }
 
   ApiRoutes(Vertx vertx, DiscsConfig config, AccessControl access, AuthRoutes auth) {
+    this.targetNodes =
+        TargetNodes.listen(vertx, Duration.ofSeconds(config.sessions().leaseSeconds()));
     this.config = config;
     this.access = access;
     this.auth = auth;
@@ -98,7 +110,7 @@ final class ApiRoutes {
             imageBytes,
             resumable,
             new TargetsRoutes(targets),
-            new SessionsRoutes(sessions, images, config.targets().portal().toString()),
+            new SessionsRoutes(sessions, images, this::portals),
             new AuditRoutes(audit))
         .forEach(resource -> resource.addTo(handlers));
     return handlers;

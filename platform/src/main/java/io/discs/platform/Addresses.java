@@ -15,6 +15,13 @@ public final class Addresses {
    */
   public static final String IMAGE_INTERNAL_LISTENER = "discs.images.internal-listener";
 
+  /**
+   * Target nodes publish their presence here every few seconds ({@link
+   * io.discs.platform.targets.NodePresence}); session-service places sessions and notices lost
+   * nodes by it.
+   */
+  public static final String TARGET_NODES = "discs.targets.nodes";
+
   /** Domain events are published here, never sent: any number of consumers may listen. */
   public static final String EVENTS = "discs.events";
 
@@ -23,6 +30,14 @@ public final class Addresses {
    */
   public static String health(String service) {
     return "discs.health." + service;
+  }
+
+  /**
+   * One target node's own {@link io.discs.platform.targets.TargetService}: a session's target is
+   * made and removed on the node that serves it, which the shared address would not choose.
+   */
+  public static String targetNode(String node) {
+    return TARGET_SERVICE + ".node." + node;
   }
 
   private Addresses() {}

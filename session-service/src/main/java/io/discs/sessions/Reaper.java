@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Expires sessions whose lease has passed and removes their targets. One reaper acts at a time
- * across the cluster (a cluster-wide lock); the others skip their turn. A session with no lease in
- * shared data (the cluster restarted) gets one full lease from this service's start to beat again.
+ * Expires sessions whose lease has passed and removes their targets; fails those whose target node
+ * is lost ({@link NodeLosses}) first. One reaper acts at a time across the cluster (a cluster-wide
+ * lock); the others skip their turn. A session with no lease in shared data (the cluster restarted)
+ * gets one full lease from this service's start to beat again.
  */
 final class Reaper {
   private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
@@ -25,13 +26,20 @@ final class Reaper {
   private final SessionRepository repository;
   private final Leases leases;
   private final SessionServiceImpl sessions;
+  private final NodeLosses nodeLosses;
   private final Instant startedAt = Instant.now();
 
-  Reaper(Vertx vertx, SessionRepository repository, Leases leases, SessionServiceImpl sessions) {
+  Reaper(
+      Vertx vertx,
+      SessionRepository repository,
+      Leases leases,
+      SessionServiceImpl sessions,
+      NodeLosses nodeLosses) {
     this.vertx = vertx;
     this.repository = repository;
     this.leases = leases;
     this.sessions = sessions;
+    this.nodeLosses = nodeLosses;
   }
 
   /**
@@ -49,7 +57,16 @@ final class Reaper {
             acquired ->
                 acquired.failed()
                     ? Future.succeededFuture(0)
-                    : expireLapsed().andThen(done -> acquired.result().release()));
+                    : nodeLosses
+                        .failSessionsOfLostNodes()
+                        .onSuccess(
+                            failed -> {
+                              if (failed > 0) {
+                                LOG.info("failed {} sessions whose target node is lost", failed);
+                              }
+                            })
+                        .transform(ignored -> expireLapsed())
+                        .andThen(done -> acquired.result().release()));
   }
 
   /**
@@ -88,7 +105,12 @@ final class Reaper {
                 expiry(session, lease.orElse(null)).isAfter(Instant.now())
                     ? Future.succeededFuture(false)
                     : sessions
-                        .finish(session, SessionState.EXPIRED, Caller.system(), "session.expired")
+                        .finish(
+                            session,
+                            SessionState.EXPIRED,
+                            Caller.system(),
+                            "session.expired",
+                            "no heartbeat for a lease")
                         .onFailure(
                             e ->
                                 LOG.warn(

@@ -1,6 +1,7 @@
 package io.discs.sessions;
 
 import io.discs.platform.sessions.SessionState;
+import io.discs.platform.targets.Target;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -21,7 +22,7 @@ import java.util.UUID;
 final class SessionRepository {
   private static final String COLUMNS =
       "id, state, image_id, target_id, target_iqn, target_portal, target_lun, device_type, initiator_iqn, "
-          + "owner, lease_expires_at, created_at, ended_at";
+          + "owner, lease_expires_at, created_at, ended_at, target_node, target_incarnation, reason";
   private static final String LIST =
       "SELECT "
           + COLUMNS
@@ -47,12 +48,17 @@ final class SessionRepository {
       VALUES ($1, 'ACTIVE', $2, $3, $4, $5, $6)
       """;
   private static final String ATTACH =
-      "UPDATE sessions.sessions SET target_id = $2, target_iqn = $3, target_portal = $4, target_lun = $5 WHERE id = $1";
+      """
+      UPDATE sessions.sessions SET target_id = $2, target_iqn = $3, target_portal = $4, target_lun = $5,
+                                   target_node = $6, target_incarnation = $7
+      WHERE id = $1
+      """;
 
   /** Only an ACTIVE session changes state, so two enders (user and reaper) cannot both win. */
   private static final String FINISH =
       """
-      UPDATE sessions.sessions SET state = $2, ended_at = now(), lease_expires_at = least(lease_expires_at, now())
+      UPDATE sessions.sessions SET state = $2, ended_at = now(), lease_expires_at = least(lease_expires_at, now()),
+                                   reason = $3
       WHERE id = $1 AND state = 'ACTIVE'
       """;
 
@@ -68,7 +74,10 @@ final class SessionRepository {
       String initiatorIqn,
       String owner,
       Instant leaseExpiresAt,
-      Instant createdAt) {}
+      Instant createdAt,
+      String targetNode,
+      String targetIncarnation,
+      String reason) {}
 
   private final Pool pool;
 
@@ -122,16 +131,31 @@ final class SessionRepository {
         .mapEmpty();
   }
 
-  Future<Void> attachTarget(UUID id, UUID targetId, String targetIqn, String portal, int lun) {
+  Future<Void> attachTarget(UUID id, Target target) {
     return pool.preparedQuery(ATTACH)
-        .execute(Tuple.of(id, targetId, targetIqn, portal, lun))
+        .execute(
+            Tuple.tuple()
+                .addUUID(id)
+                .addUUID(UUID.fromString(target.getId()))
+                .addString(target.getIqn())
+                .addString(target.getPortal())
+                .addInteger(target.getLun())
+                .addString(target.getNode())
+                .addUUID(
+                    target.getIncarnation() == null
+                        ? null
+                        : UUID.fromString(target.getIncarnation())))
         .mapEmpty();
   }
 
-  /** True when this call moved the session out of ACTIVE. */
-  Future<Boolean> finish(UUID id, SessionState state) {
+  /**
+   * True when this call moved the session out of ACTIVE.
+   *
+   * @param reason why, when the owner did not end it; else null
+   */
+  Future<Boolean> finish(UUID id, SessionState state, String reason) {
     return pool.preparedQuery(FINISH)
-        .execute(Tuple.of(id, state.name()))
+        .execute(Tuple.of(id, state.name(), reason))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -151,7 +175,12 @@ final class SessionRepository {
               row.getString("initiator_iqn"),
               row.getString("owner"),
               row.getOffsetDateTime("lease_expires_at").toInstant(),
-              row.getOffsetDateTime("created_at").toInstant()));
+              row.getOffsetDateTime("created_at").toInstant(),
+              row.getString("target_node"),
+              row.getUUID("target_incarnation") == null
+                  ? null
+                  : row.getUUID("target_incarnation").toString(),
+              row.getString("reason")));
     }
     return sessions;
   }

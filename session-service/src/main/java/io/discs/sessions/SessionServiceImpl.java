@@ -1,6 +1,7 @@
 package io.discs.sessions;
 
 import io.discs.platform.Caller;
+import io.discs.platform.error.BusFailures;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
@@ -16,6 +17,7 @@ import io.discs.platform.targets.Chap;
 import io.discs.platform.targets.Connection;
 import io.discs.platform.targets.DeviceType;
 import io.discs.platform.targets.IscsiNameRules;
+import io.discs.platform.targets.TargetNodes;
 import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
 import io.discs.sessions.SessionRepository.StoredSession;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -36,6 +39,8 @@ final class SessionServiceImpl implements SessionService {
   private final SessionRepository repository;
   private final Leases leases;
   private final TargetService targets;
+  private final TargetNodes nodes;
+  private final Function<String, TargetService> nodeTargets;
   private final ImageService images;
   private final EventPublisher events;
   private final SessionSettings settings;
@@ -44,12 +49,16 @@ final class SessionServiceImpl implements SessionService {
       SessionRepository repository,
       Leases leases,
       TargetService targets,
+      TargetNodes nodes,
+      Function<String, TargetService> nodeTargets,
       ImageService images,
       EventPublisher events,
       SessionSettings settings) {
     this.repository = repository;
     this.leases = leases;
     this.targets = targets;
+    this.nodes = nodes;
+    this.nodeTargets = nodeTargets;
     this.images = images;
     this.events = events;
     this.settings = settings;
@@ -101,12 +110,12 @@ final class SessionServiceImpl implements SessionService {
                         }))
         .compose(
             v ->
-                targets
+                placement()
                     .create(TargetRequest.of(imageId, initiatorIqn, device, false), caller)
                     .recover(
                         failure ->
                             repository
-                                .finish(id, SessionState.FAILED)
+                                .finish(id, SessionState.FAILED, failure.getMessage())
                                 .onComplete(
                                     done ->
                                         events.publish(
@@ -121,12 +130,7 @@ final class SessionServiceImpl implements SessionService {
         .compose(
             target ->
                 repository
-                    .attachTarget(
-                        id,
-                        UUID.fromString(target.getId()),
-                        target.getIqn(),
-                        target.getPortal(),
-                        target.getLun())
+                    .attachTarget(id, target)
                     .compose(v -> leases.extend(id.toString(), caller.getUsername()))
                     .map(
                         expires -> {
@@ -190,7 +194,10 @@ final class SessionServiceImpl implements SessionService {
                                                       + stored
                                                           .state()
                                                           .name()
-                                                          .toLowerCase(Locale.ROOT))));
+                                                          .toLowerCase(Locale.ROOT)
+                                                      + (stored.reason() == null
+                                                          ? ""
+                                                          : ": " + stored.reason()))));
                         }));
   }
 
@@ -203,7 +210,7 @@ final class SessionServiceImpl implements SessionService {
               if (stored.state() != SessionState.ACTIVE) {
                 return Future.succeededFuture();
               }
-              return finish(stored, SessionState.ENDED, caller, "session.ended").mapEmpty();
+              return finish(stored, SessionState.ENDED, caller, "session.ended", null).mapEmpty();
             });
   }
 
@@ -214,12 +221,9 @@ final class SessionServiceImpl implements SessionService {
 
   @Override
   public Future<List<Session>> list(Caller caller) {
-    // A listing without connections is better than none when target-service does not answer.
     Future<Map<String, List<Connection>>> connections =
-        targets
-            .connections()
-            .map(all -> all.stream().collect(Collectors.groupingBy(Connection::getTargetId)))
-            .recover(failure -> Future.succeededFuture(Map.of()));
+        connections()
+            .map(all -> all.stream().collect(Collectors.groupingBy(Connection::getTargetId)));
     return repository
         .list(caller.hasRole("admin") ? null : caller.getUsername())
         .compose(
@@ -234,11 +238,44 @@ final class SessionServiceImpl implements SessionService {
   }
 
   /**
+   * The node a new session's target is made on: the live one with the fewest targets, or whichever
+   * target-service answers the shared address while no node has been heard from yet.
+   */
+  private TargetService placement() {
+    return nodes.place().map(node -> nodeTargets.apply(node.node())).orElse(targets);
+  }
+
+  /**
+   * Who is connected, asked of every live node (each knows only its own backend). A listing without
+   * connections is better than none when a node does not answer.
+   */
+  private Future<List<Connection>> connections() {
+    List<TargetService> asked =
+        nodes.live().isEmpty()
+            ? List.of(targets)
+            : nodes.live().stream().map(node -> nodeTargets.apply(node.node())).toList();
+    List<Future<List<Connection>>> answers =
+        asked.stream()
+            .map(
+                service ->
+                    service
+                        .connections()
+                        .recover(failure -> Future.succeededFuture(List.<Connection>of())))
+            .toList();
+    return Future.all(answers)
+        .map(all -> answers.stream().flatMap(answer -> answer.result().stream()).toList());
+  }
+
+  /**
    * Ends a session: its target goes first, so nothing can log in to a session that is over. Answers
-   * whether this call ended it: false when someone else (the owner, the reaper) already had.
+   * whether this call ended it: false when someone else (the owner, the reaper) already had. A
+   * session FAILED because its node is lost ends even when no target-service answers: the node
+   * removes the target itself when it comes back.
+   *
+   * @param reason why, when the owner did not end it; shown with the session
    */
   Future<Boolean> finish(
-      StoredSession stored, SessionState state, Caller caller, String eventType) {
+      StoredSession stored, SessionState state, Caller caller, String eventType, String reason) {
     Future<Void> targetGone =
         stored.targetId() == null
             ? Future.succeededFuture()
@@ -246,12 +283,13 @@ final class SessionServiceImpl implements SessionService {
                 .delete(stored.targetId().toString(), caller)
                 .recover(
                     failure ->
-                        failure instanceof io.vertx.serviceproxy.ServiceException e
-                                && e.failureCode() == DomainErrors.NOT_FOUND
+                        notFound(failure)
+                                || (state == SessionState.FAILED
+                                    && BusFailures.unreachable(failure))
                             ? Future.succeededFuture()
                             : Future.failedFuture(failure));
     return targetGone
-        .compose(v -> repository.finish(stored.id(), state))
+        .compose(v -> repository.finish(stored.id(), state, reason))
         .compose(changed -> leases.drop(stored.id().toString()).map(changed))
         .map(
             changed -> {
@@ -264,10 +302,16 @@ final class SessionServiceImpl implements SessionService {
                         Outcome.SUCCESS,
                         new JsonObject()
                             .put("targetIqn", stored.targetIqn())
-                            .put("owner", stored.owner())));
+                            .put("owner", stored.owner())
+                            .put("reason", reason)));
               }
               return changed;
             });
+  }
+
+  private static boolean notFound(Throwable failure) {
+    return failure instanceof io.vertx.serviceproxy.ServiceException e
+        && e.failureCode() == DomainErrors.NOT_FOUND;
   }
 
   private Future<Session> renew(String id, String owner) {
@@ -319,6 +363,7 @@ final class SessionServiceImpl implements SessionService {
                             row.targetPortal() == null ? settings.portal() : row.targetPortal(),
                             row.targetLun()))
                 .setCreatedAt(row.createdAt())
+                .setReason(row.reason())
                 .setLeaseExpiresAt(at)
                 .setConnections(connections));
   }

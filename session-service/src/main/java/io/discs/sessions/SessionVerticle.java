@@ -6,6 +6,7 @@ import io.discs.platform.images.ImageService;
 import io.discs.platform.launch.ServiceBindings;
 import io.discs.platform.launch.ServiceContext;
 import io.discs.platform.sessions.SessionService;
+import io.discs.platform.targets.TargetNodes;
 import io.discs.platform.targets.TargetService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -13,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,7 @@ public final class SessionVerticle extends VerticleBase {
   private final ServiceContext services;
   private long timer = -1;
   private long gaugeTimer = -1;
+  private TargetNodes nodes;
 
   public SessionVerticle(ServiceContext services) {
     this.services = services;
@@ -45,18 +48,26 @@ public final class SessionVerticle extends VerticleBase {
             .setAddress(Addresses.IMAGE_SERVICE)
             .setOptions(new DeliveryOptions().setSendTimeout(30_000))
             .build(ImageService.class);
+    nodes = TargetNodes.listen(vertx, Duration.ofSeconds(config.sessions().leaseSeconds()));
     SessionServiceImpl service =
         new SessionServiceImpl(
             repository,
             leases,
             targets,
+            nodes,
+            name ->
+                new ServiceProxyBuilder(vertx)
+                    .setAddress(Addresses.targetNode(name))
+                    .setOptions(new DeliveryOptions().setSendTimeout(120_000))
+                    .build(TargetService.class),
             images,
             services.events(),
             new SessionSettings(
                 config.sessions().maxPerUser(),
                 config.sessions().heartbeatSeconds(),
                 config.targets().portal().toString()));
-    Reaper reaper = new Reaper(vertx, repository, leases, service);
+    Reaper reaper =
+        new Reaper(vertx, repository, leases, service, new NodeLosses(repository, nodes, service));
     Counter expiredSessions =
         Counter.builder("discs.sessions.expired")
             .description("sessions the reaper expired because their heartbeats stopped")
@@ -101,6 +112,6 @@ public final class SessionVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(timer);
     vertx.cancelTimer(gaugeTimer);
-    return Future.succeededFuture();
+    return nodes.close();
   }
 }

@@ -44,7 +44,11 @@ final class TargetRemovals {
                 vertx.setTimer(
                     SETTLE_MS,
                     id ->
-                        failSessionOf(resource.substring("target/".length()))
+                        failSessionOf(
+                                resource.substring("target/".length()),
+                                event
+                                    .getJsonObject("details", new JsonObject())
+                                    .getString("reason", "its target was removed"))
                             .onFailure(
                                 e ->
                                     LOG.warn(
@@ -55,7 +59,7 @@ final class TargetRemovals {
             });
   }
 
-  private Future<Void> failSessionOf(String targetId) {
+  private Future<Void> failSessionOf(String targetId, String reason) {
     UUID id;
     try {
       id = UUID.fromString(targetId);
@@ -71,7 +75,11 @@ final class TargetRemovals {
                         session ->
                             sessions
                                 .finish(
-                                    session, SessionState.FAILED, Caller.system(), "session.failed")
+                                    session,
+                                    SessionState.FAILED,
+                                    Caller.system(),
+                                    "session.failed",
+                                    reason)
                                 .<Void>mapEmpty())
                     .orElse(Future.succeededFuture()));
   }

@@ -3,6 +3,7 @@ package io.discs.targets;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
+import io.discs.platform.targets.TargetNodes;
 import io.discs.targets.TargetRepository.StoredTarget;
 import io.discs.targets.backend.BackendTarget;
 import io.discs.targets.backend.IscsiService;
@@ -21,17 +22,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the backend match the database: targets with discs's prefix that no row wants are removed,
- * wanted targets the backend lost (tgtd restarted) are made again. A target without the prefix is
- * never touched.
+ * Makes this node's backend match the database: rows of this node's earlier starts are removed
+ * (their targets died with that process, and their sessions with them); targets with discs's prefix
+ * that no row of this start wants are removed, wanted targets the backend lost (tgtd restarted) are
+ * made again. A target without the prefix is never touched.
  */
 final class Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
   private final TargetRepository repository;
+  private final NodeIdentity node;
+  private final TargetNodes nodes;
   private final IscsiService backend;
   private final IscsiNames names;
-  private final Function<StoredTarget, io.discs.targets.backend.TargetSpec> specs;
+  private final Function<StoredTarget, Future<io.discs.targets.backend.TargetSpec>> specs;
   private final EventPublisher events;
   private final Counter stray;
   private final Counter lost;
@@ -40,12 +44,16 @@ final class Reconciler {
 
   Reconciler(
       TargetRepository repository,
+      NodeIdentity node,
+      TargetNodes nodes,
       IscsiService backend,
       IscsiNames names,
-      Function<StoredTarget, io.discs.targets.backend.TargetSpec> specs,
+      Function<StoredTarget, Future<io.discs.targets.backend.TargetSpec>> specs,
       EventPublisher events,
       MeterRegistry registry) {
     this.repository = repository;
+    this.node = node;
+    this.nodes = nodes;
     this.backend = backend;
     this.names = names;
     this.specs = specs;
@@ -74,7 +82,9 @@ final class Reconciler {
       return Future.succeededFuture();
     }
     running = true;
-    return Future.all(repository.list(), backend.list())
+    return forgetEarlierStarts()
+        .compose(v -> forgetLostNodes())
+        .compose(v -> Future.all(repository.on(node), backend.list()))
         .compose(
             both -> {
               List<StoredTarget> wanted = both.resultAt(0);
@@ -92,7 +102,7 @@ final class Reconciler {
                   wanted.stream().filter(t -> !actualIqns.contains(t.iqn())).toList();
               List<Future<Void>> work = new ArrayList<>();
               removed.forEach(iqn -> work.add(backend.delete(iqn)));
-              missing.forEach(target -> work.add(backend.create(specs.apply(target))));
+              missing.forEach(target -> work.add(specs.apply(target).compose(backend::create)));
               return Future.join(work)
                   .transform(
                       done -> {
@@ -125,5 +135,84 @@ final class Reconciler {
             })
         .onFailure(e -> failures.increment())
         .andThen(done -> running = false);
+  }
+
+  private Future<Void> forgetEarlierStarts() {
+    return repository
+        .forgetEarlierStarts(node)
+        .map(
+            forgotten -> {
+              told(
+                  forgotten,
+                  target ->
+                      target.node() == null
+                          ? "its target was made before target nodes had names"
+                          : "target node " + target.node().name() + " restarted");
+              if (!forgotten.isEmpty()) {
+                LOG.info("removed {} targets of this node's earlier starts", forgotten.size());
+              }
+              return null;
+            });
+  }
+
+  /**
+   * Rows of other nodes that restarted or have not been heard from for a lease: a node that never
+   * comes back would otherwise keep its rows (and their images in use) for ever.
+   */
+  private Future<Void> forgetLostNodes() {
+    return repository
+        .list()
+        .compose(
+            all -> {
+              Set<NodeIdentity> lost =
+                  all.stream()
+                      .map(StoredTarget::node)
+                      .filter(other -> other != null && !other.name().equals(node.name()))
+                      .filter(
+                          other ->
+                              nodes.standing(other.name(), other.incarnation().toString())
+                                  != TargetNodes.Standing.SERVING)
+                      .collect(Collectors.toSet());
+              List<Future<Void>> forgotten =
+                  lost.stream()
+                      .map(
+                          other ->
+                              repository
+                                  .forgetStart(other)
+                                  .<Void>map(
+                                      rows -> {
+                                        told(
+                                            rows,
+                                            target ->
+                                                "target node "
+                                                    + other.name()
+                                                    + " restarted or left the cluster");
+                                        LOG.info(
+                                            "removed {} targets of lost node {}",
+                                            rows.size(),
+                                            other.name());
+                                        return null;
+                                      }))
+                      .toList();
+              return Future.join(forgotten).mapEmpty();
+            });
+  }
+
+  /** Each row removed here is told as target.deleted, so session-service fails its session. */
+  private void told(List<StoredTarget> forgotten, Function<StoredTarget, String> why) {
+    for (StoredTarget target : forgotten) {
+      String reason = why.apply(target);
+      events.publish(
+          DomainEvent.of(
+              "target.deleted",
+              "system",
+              "target/" + target.id(),
+              Outcome.SUCCESS,
+              null,
+              new JsonObject()
+                  .put("iqn", target.iqn())
+                  .put("imageId", target.imageId().toString())
+                  .put("reason", reason)));
+    }
   }
 }

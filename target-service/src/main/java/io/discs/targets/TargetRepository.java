@@ -21,20 +21,31 @@ import java.util.UUID;
 final class TargetRepository {
   private static final String COLUMNS =
       "id, iqn, image_id, image_sha256, initiator_iqn, device_type, "
-          + "chap_user, chap_secret, mutual_user, mutual_secret, created_at, created_by";
+          + "chap_user, chap_secret, mutual_user, mutual_secret, created_at, created_by, node, incarnation";
   private static final String FROM = " FROM targets.targets";
   private static final String LIST = "SELECT " + COLUMNS + FROM + " ORDER BY created_at, id";
+  private static final String ON_NODE =
+      "SELECT " + COLUMNS + FROM + " WHERE node = $1 AND incarnation = $2 ORDER BY created_at, id";
+  private static final String FORGET_EARLIER =
+      "DELETE"
+          + FROM
+          + " WHERE node IS NULL OR incarnation IS NULL OR (node = $1 AND incarnation <> $2)"
+          + " RETURNING "
+          + COLUMNS;
+  private static final String FORGET_START =
+      "DELETE" + FROM + " WHERE node = $1 AND incarnation = $2 RETURNING " + COLUMNS;
   private static final String GET = "SELECT " + COLUMNS + FROM + " WHERE id = $1";
   private static final String SERVES_IMAGE =
       "SELECT EXISTS (SELECT 1 FROM targets.targets WHERE image_id = $1)";
   private static final String INSERT =
       """
       INSERT INTO targets.targets (id, iqn, image_id, image_sha256, initiator_iqn, device_type, chap_user, chap_secret,
-                           mutual_user, mutual_secret, created_by)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                           mutual_user, mutual_secret, created_by, node, incarnation)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
       """;
   private static final String DELETE = "DELETE FROM targets.targets WHERE id = $1";
-  private static final String COUNT = "SELECT count(*) FROM targets.targets";
+  private static final String COUNT_ON_NODE =
+      "SELECT count(*) FROM targets.targets WHERE node = $1 AND incarnation = $2";
 
   /** A row, with what the backend needs to (re)create it. */
   record StoredTarget(
@@ -47,7 +58,12 @@ final class TargetRepository {
       TargetSpec.Chap chap,
       TargetSpec.Chap mutualChap,
       Instant createdAt,
-      String createdBy) {}
+      String createdBy,
+      NodeIdentity node) {
+    boolean servedBy(NodeIdentity self) {
+      return self.equals(node);
+    }
+  }
 
   private final Pool pool;
   private final SecretBox secrets;
@@ -59,6 +75,30 @@ final class TargetRepository {
 
   Future<List<StoredTarget>> list() {
     return pool.query(LIST).execute().map(this::all);
+  }
+
+  /** The rows this start of this node serves. */
+  Future<List<StoredTarget>> on(NodeIdentity node) {
+    return pool.preparedQuery(ON_NODE)
+        .execute(Tuple.of(node.name(), node.incarnation()))
+        .map(this::all);
+  }
+
+  /**
+   * Removes the rows of this node's earlier starts (and rows that name no node, from before nodes
+   * had names): their targets died with that process. Answers what it removed.
+   */
+  Future<List<StoredTarget>> forgetEarlierStarts(NodeIdentity node) {
+    return pool.preparedQuery(FORGET_EARLIER)
+        .execute(Tuple.of(node.name(), node.incarnation()))
+        .map(this::all);
+  }
+
+  /** Removes the rows of one start of a node (another node, lost); answers what it removed. */
+  Future<List<StoredTarget>> forgetStart(NodeIdentity node) {
+    return pool.preparedQuery(FORGET_START)
+        .execute(Tuple.of(node.name(), node.incarnation()))
+        .map(this::all);
   }
 
   Future<Optional<StoredTarget>> get(UUID id) {
@@ -89,7 +129,9 @@ final class TargetRepository {
                 .addString(mutual == null ? null : mutual.user())
                 .addString(
                     mutual == null ? null : secrets.seal(mutual.secret(), target.id() + "/mutual"))
-                .addString(target.createdBy()))
+                .addString(target.createdBy())
+                .addString(target.node().name())
+                .addUUID(target.node().incarnation()))
         .mapEmpty();
   }
 
@@ -97,8 +139,10 @@ final class TargetRepository {
     return pool.preparedQuery(DELETE).execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
   }
 
-  Future<Long> count() {
-    return pool.query(COUNT).execute().map(rows -> rows.iterator().next().getLong(0));
+  Future<Long> countOn(NodeIdentity node) {
+    return pool.preparedQuery(COUNT_ON_NODE)
+        .execute(Tuple.of(node.name(), node.incarnation()))
+        .map(rows -> rows.iterator().next().getLong(0));
   }
 
   private List<StoredTarget> all(RowSet<Row> rows) {
@@ -122,7 +166,10 @@ final class TargetRepository {
                   : new TargetSpec.Chap(
                       mutualUser, secrets.open(row.getString("mutual_secret"), id + "/mutual")),
               row.getOffsetDateTime("created_at").toInstant(),
-              row.getString("created_by")));
+              row.getString("created_by"),
+              row.getString("node") == null || row.getUUID("incarnation") == null
+                  ? null
+                  : new NodeIdentity(row.getString("node"), row.getUUID("incarnation"))));
     }
     return targets;
   }

@@ -1,12 +1,12 @@
 package io.discs.targets;
 
 import io.discs.platform.Caller;
+import io.discs.platform.error.BusFailures;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
 import io.discs.platform.ids.Ids;
-import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageDeletions;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.targets.Chap;
@@ -26,7 +26,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Targets: the row (desired state) first, then the backend; if the backend fails, the row goes
@@ -48,8 +48,9 @@ final class TargetServiceImpl implements TargetService {
   private final IscsiNames names;
   private final ChapSecrets secrets = new ChapSecrets();
   private final EventPublisher events;
-  private final Path imagesRoot;
-  private final String portal;
+  private final ImageCache blobs;
+  private final NodeIdentity node;
+  private final Function<String, TargetService> otherNodes;
 
   /** When discs first saw each connection; backends report who is connected, not since when. */
   private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
@@ -61,16 +62,18 @@ final class TargetServiceImpl implements TargetService {
       ImageService images,
       IscsiNames names,
       EventPublisher events,
-      Path dataDir,
-      String portal) {
+      ImageCache blobs,
+      NodeIdentity node,
+      Function<String, TargetService> otherNodes) {
     this.vertx = vertx;
     this.repository = repository;
     this.backend = backend;
     this.images = images;
     this.names = names;
     this.events = events;
-    this.imagesRoot = BlobLayout.imagesRoot(dataDir);
-    this.portal = portal;
+    this.blobs = blobs;
+    this.node = node;
+    this.otherNodes = otherNodes;
   }
 
   @Override
@@ -113,14 +116,15 @@ final class TargetServiceImpl implements TargetService {
                                   chap,
                                   mutual,
                                   Instant.now(),
-                                  caller.getUsername());
+                                  caller.getUsername(),
+                                  node);
                           return repository.insert(row).map(row);
                         })
                     .compose(this::unlessImageIsBeingDeleted)
                     .compose(
                         stored ->
-                            backend
-                                .create(spec(stored))
+                            spec(stored)
+                                .compose(backend::create)
                                 .recover(
                                     failure ->
                                         repository
@@ -147,22 +151,51 @@ final class TargetServiceImpl implements TargetService {
   }
 
   /**
-   * The row goes first: the database is the truth, so a reconciliation pass running meanwhile
-   * removes the target rather than bringing it back. If the backend then fails, the next pass
-   * finishes the removal.
+   * A target is removed by the node that serves it: another node passes the call on. Where that
+   * node is gone (or is a later start of this one), only the row goes; the node's reconciliation
+   * removes the rest when it comes back.
    */
   @Override
   public Future<Void> delete(String id, Caller caller) {
     return find(id)
         .compose(
-            stored ->
-                repository
-                    .delete(stored.id())
-                    .compose(v -> backend.delete(stored.iqn()))
-                    .onSuccess(
-                        v ->
-                            events.publish(
-                                event("target.deleted", caller, stored, Outcome.SUCCESS))));
+            stored -> {
+              if (stored.servedBy(node)) {
+                return deleteHere(stored, caller);
+              }
+              if (stored.node() == null || stored.node().name().equals(node.name())) {
+                return forget(stored, caller);
+              }
+              return otherNodes
+                  .apply(stored.node().name())
+                  .delete(id, caller)
+                  .recover(
+                      failure ->
+                          BusFailures.unreachable(failure)
+                              ? forget(stored, caller)
+                              : Future.failedFuture(failure));
+            });
+  }
+
+  /**
+   * The row goes first: the database is the truth, so a reconciliation pass running meanwhile
+   * removes the target rather than bringing it back. If the backend then fails, the next pass
+   * finishes the removal.
+   */
+  private Future<Void> deleteHere(StoredTarget stored, Caller caller) {
+    return forget(stored, caller).compose(v -> backend.delete(stored.iqn()));
+  }
+
+  private Future<Void> forget(StoredTarget stored, Caller caller) {
+    return repository
+        .delete(stored.id())
+        .map(
+            removed -> {
+              if (removed) {
+                events.publish(event("target.deleted", caller, stored, Outcome.SUCCESS));
+              }
+              return null;
+            });
   }
 
   @Override
@@ -182,7 +215,7 @@ final class TargetServiceImpl implements TargetService {
 
   @Override
   public Future<List<Connection>> connections() {
-    return Future.all(repository.list(), backend.list())
+    return Future.all(repository.on(node), backend.list())
         .map(
             both -> {
               List<StoredTarget> wanted = both.resultAt(0);
@@ -217,14 +250,19 @@ final class TargetServiceImpl implements TargetService {
     return key;
   }
 
-  TargetSpec spec(StoredTarget stored) {
-    return new TargetSpec(
-        stored.iqn(),
-        BlobLayout.blob(imagesRoot, stored.sha256()),
-        stored.deviceType(),
-        stored.initiatorIqn(),
-        stored.chap(),
-        stored.mutualChap());
+  /** What the backend needs, the image's bytes on this node included (fetched if need be). */
+  Future<TargetSpec> spec(StoredTarget stored) {
+    return blobs
+        .blob(stored.imageId().toString(), stored.sha256())
+        .map(
+            blob ->
+                new TargetSpec(
+                    stored.iqn(),
+                    blob,
+                    stored.deviceType(),
+                    stored.initiatorIqn(),
+                    stored.chap(),
+                    stored.mutualChap()));
   }
 
   /**
@@ -269,7 +307,9 @@ final class TargetServiceImpl implements TargetService {
     return new Target()
         .setId(stored.id().toString())
         .setIqn(stored.iqn())
-        .setPortal(portal)
+        .setPortal(stored.node() == null ? node.name() : stored.node().name())
+        .setNode(stored.node() == null ? null : stored.node().name())
+        .setIncarnation(stored.node() == null ? null : stored.node().incarnation().toString())
         .setLun(backend.lun())
         .setImageId(stored.imageId().toString())
         .setInitiatorIqn(stored.initiatorIqn())

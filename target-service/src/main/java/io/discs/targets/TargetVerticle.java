@@ -2,10 +2,13 @@ package io.discs.targets;
 
 import io.discs.platform.Addresses;
 import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.config.IscsiBackendKind;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.launch.ServiceBindings;
 import io.discs.platform.launch.ServiceContext;
+import io.discs.platform.targets.NodePresence;
+import io.discs.platform.targets.TargetNodes;
 import io.discs.platform.targets.TargetService;
 import io.discs.targets.backend.IscsiService;
 import io.discs.targets.backend.LioBackend;
@@ -17,10 +20,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.serviceproxy.ServiceBinder;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +39,8 @@ public final class TargetVerticle extends VerticleBase {
   private final ServiceContext services;
   private WorkerExecutor commands;
   private long timer = -1;
+  private long presenceTimer = -1;
+  private TargetNodes nodes;
   private EmbeddedBackend embedded;
 
   public TargetVerticle(ServiceContext services) {
@@ -42,21 +51,30 @@ public final class TargetVerticle extends VerticleBase {
   public Future<?> start() {
     DiscsConfig config = services.config();
     // The key file is blocking work.
+    String name = config.targets().portal().toString();
     return vertx
         .executeBlocking(
             () ->
-                SecretBox.load(
-                    config.dataDir(), config.security().configuredSecretsKey().orElse(null)),
+                new Start(
+                    SecretBox.load(
+                        config.dataDir(), config.security().configuredSecretsKey().orElse(null)),
+                    config.targets().backend() == IscsiBackendKind.EMBEDDED
+                        ? NodeIdentity.startingNow(name)
+                        : NodeIdentity.lastingIn(config.dataDir(), name)),
             false)
-        .compose(this::startWith);
+        .compose(start -> startWith(start.secrets(), start.node()));
   }
 
-  private Future<?> startWith(SecretBox secrets) {
+  /** What the start reads from the data directory. */
+  private record Start(SecretBox secrets, NodeIdentity node) {}
+
+  private Future<?> startWith(SecretBox secrets, NodeIdentity node) {
     DiscsConfig config = services.config();
     commands = vertx.createSharedWorkerExecutor("discs-commands", 4, 2, TimeUnit.MINUTES);
     IscsiService backend = new MeteredIscsiService(backend(config), services.metrics().registry());
     TargetRepository repository = new TargetRepository(services.pool(), secrets);
     IscsiNames names = new IscsiNames(config.targets().iqnAuthority());
+    nodes = TargetNodes.listen(vertx, Duration.ofSeconds(config.sessions().leaseSeconds()));
     ImageService images =
         new ServiceProxyBuilder(vertx)
             .setAddress(Addresses.IMAGE_SERVICE)
@@ -69,11 +87,28 @@ public final class TargetVerticle extends VerticleBase {
             images,
             names,
             services.events(),
-            config.dataDir(),
-            config.targets().portal().toString());
+            new ImageCache(
+                vertx,
+                BlobLayout.imagesRoot(config.dataDir()),
+                config.dataDir().resolve("target-cache"),
+                config.targets().cacheMaxBytes(),
+                config.cluster().secret(),
+                images,
+                () ->
+                    repository
+                        .on(node)
+                        .map(
+                            rows ->
+                                rows.stream()
+                                    .map(TargetRepository.StoredTarget::sha256)
+                                    .collect(Collectors.toSet()))),
+            node,
+            this::nodeService);
     Reconciler reconciler =
         new Reconciler(
             repository,
+            node,
+            nodes,
             backend,
             names,
             service::spec,
@@ -114,28 +149,70 @@ public final class TargetVerticle extends VerticleBase {
                     TargetService.class,
                     service,
                     services.pool()))
+        .compose(
+            v ->
+                new ServiceBinder(vertx)
+                    .setAddress(Addresses.targetNode(node.name()))
+                    .register(TargetService.class, service)
+                    .completion())
         .onSuccess(
             v -> {
+              LOG.info("target node {} (incarnation {})", node.name(), node.incarnation());
+              Runnable announce =
+                  () ->
+                      vertx
+                          .eventBus()
+                          .publish(
+                              Addresses.TARGET_NODES,
+                              new NodePresence(
+                                      node.name(),
+                                      node.incarnation().toString(),
+                                      config.targets().portal().toString(),
+                                      active.get())
+                                  .toJson());
               Runnable pass =
                   () ->
                       reconciler
                           .reconcile()
-                          .compose(done -> repository.count())
+                          .compose(done -> repository.countOn(node))
                           .onSuccess(active::set)
+                          .onComplete(done -> announce.run())
                           .onFailure(
                               failure ->
                                   LOG.warn("reconciliation failed: {}", failure.getMessage()));
               pass.run();
               timer =
                   vertx.setPeriodic(config.targets().reconcileSeconds() * 1000L, id -> pass.run());
+              presenceTimer =
+                  vertx.setPeriodic(
+                      presenceIntervalMs(config),
+                      id ->
+                          repository
+                              .countOn(node)
+                              .onSuccess(active::set)
+                              .onComplete(done -> announce.run()));
             });
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(presenceTimer);
     Future<Void> stopped = embedded == null ? Future.succeededFuture() : embedded.stop();
-    return stopped.compose(v -> commands.close());
+    return stopped.compose(v -> commands.close()).compose(v -> nodes.close());
+  }
+
+  /** Several presences per session lease, so a lost node is noticed within one lease. */
+  private static long presenceIntervalMs(DiscsConfig config) {
+    return Math.max(1_000L, Math.min(5_000L, config.sessions().leaseSeconds() * 1000L / 3));
+  }
+
+  /** Another target node's own service, for what only that node can do. */
+  private TargetService nodeService(String name) {
+    return new ServiceProxyBuilder(vertx)
+        .setAddress(Addresses.targetNode(name))
+        .setOptions(new DeliveryOptions().setSendTimeout(30_000))
+        .build(TargetService.class);
   }
 
   private IscsiService backend(DiscsConfig config) {

@@ -10,18 +10,24 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** What people mount: discovery, and their sessions (start, list, heartbeat, end). */
 public final class SessionsRoutes implements ResourceRoutes {
   private final SessionService sessions;
   private final ImageService images;
-  private final String portal;
+  private final Supplier<List<String>> portals;
 
-  public SessionsRoutes(SessionService sessions, ImageService images, String portal) {
+  /**
+   * @param portals the portals of the target nodes heard from, or this node's configured one
+   */
+  public SessionsRoutes(
+      SessionService sessions, ImageService images, Supplier<List<String>> portals) {
     this.sessions = sessions;
     this.images = images;
-    this.portal = portal;
+    this.portals = portals;
   }
 
   @Override
@@ -42,7 +48,7 @@ public final class SessionsRoutes implements ResourceRoutes {
             .map(
                 list ->
                     new JsonObject()
-                        .put("portals", new JsonArray().add(portal))
+                        .put("portals", new JsonArray(portals.get()))
                         .put(
                             "images", new JsonArray(list.stream().map(i -> i.toJson()).toList()))));
   }

@@ -2,9 +2,9 @@ package io.discs.gateway.images;
 
 import io.discs.platform.Addresses;
 import io.discs.platform.config.HostPort;
-import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ImageBytesProtocol;
+import io.discs.platform.images.ImageNodes;
 import io.discs.platform.images.ImageService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,7 +12,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -91,42 +90,15 @@ final class RemoteImageBlobs implements ImageBlobs {
   @Override
   public Future<Void> send(
       BlobLocation blob, long offset, long length, HttpServerResponse response) {
-    return imageNode()
-        .compose(
-            node ->
-                client.request(
-                    new RequestOptions()
-                        .setMethod(HttpMethod.GET)
-                        .setHost(node.host())
-                        .setPort(node.port())
-                        .setURI(ImageBytesProtocol.blobPath(blob.sha256(), offset, length))
-                        .putHeader(ImageBytesProtocol.SECRET_HEADER, secret)))
-        .compose(HttpClientRequest::send)
+    return ImageNodes.blob(vertx, client, secret, blob.sha256(), offset, length)
         .compose(
             answer -> {
-              if (answer.statusCode() != 200) {
-                // Read to its end, so that the pooled connection is free for the next call.
-                return answer
-                    .body()
-                    .transform(
-                        read ->
-                            Future.failedFuture(
-                                DomainErrors.unavailable(
-                                    "the image node answered " + answer.statusCode())));
-              }
               response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length));
               return answer.pipeTo(response);
             });
   }
 
   private Future<HostPort> imageNode() {
-    return vertx
-        .eventBus()
-        .<String>request(Addresses.IMAGE_INTERNAL_LISTENER, null, ASK)
-        .map(reply -> HostPort.parse(reply.body()))
-        .recover(
-            e ->
-                Future.failedFuture(
-                    DomainErrors.unavailable("no image node takes uploads at the moment")));
+    return ImageNodes.listener(vertx);
   }
 }

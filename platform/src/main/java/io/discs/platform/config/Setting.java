@@ -138,6 +138,13 @@ public enum Setting {
       spec("DISCS_REAPER_SECONDS", "15")
           .range(1, 3_600)
           .help("how often lapsed sessions are expired")),
+  CACHE_MAX_BYTES(
+      spec("DISCS_CACHE_MAX_BYTES", "68719476736")
+          .shown("`68719476736` (64 GiB)")
+          .range(1, Long.MAX_VALUE)
+          .help(
+              "a target node without image-service keeps the images it serves in a local cache"
+                  + " this large; the least recently used go first, never one a target uses")),
   MAX_IMAGE_BYTES(
       spec("DISCS_MAX_IMAGE_BYTES", "17179869184")
           .shown("`17179869184` (16 GiB)")

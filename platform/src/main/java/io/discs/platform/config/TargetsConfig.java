@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * @param portal the address clients are told
  * @param listen the address the embedded target binds
  * @param tgtControlPort tgtd's management port, or null for tgtd's default
+ * @param cacheMaxBytes how large a target node's cache of images fetched from image nodes grows
  */
 public record TargetsConfig(
     IscsiBackendKind backend,
@@ -17,7 +18,8 @@ public record TargetsConfig(
     HostPort listen,
     Integer tgtControlPort,
     int reconcileSeconds,
-    String iqnAuthority) {
+    String iqnAuthority,
+    long cacheMaxBytes) {
 
   private static final Pattern IQN_AUTHORITY =
       Pattern.compile(
@@ -38,6 +40,12 @@ public record TargetsConfig(
       throw SettingReader.invalid(Setting.IQN_AUTHORITY, authority);
     }
     return new TargetsConfig(
-        backend, portal, listen, tgtControlPort, in.integer(Setting.RECONCILE_SECONDS), authority);
+        backend,
+        portal,
+        listen,
+        tgtControlPort,
+        in.integer(Setting.RECONCILE_SECONDS),
+        authority,
+        in.longValue(Setting.CACHE_MAX_BYTES));
   }
 }

@@ -27,6 +27,7 @@ public final class Session {
   private Integer heartbeatIntervalSeconds;
   private Instant leaseExpiresAt;
   private Instant createdAt;
+  private String reason;
 
   public Session() {}
 
@@ -145,6 +146,16 @@ public final class Session {
 
   public Session setCreatedAt(Instant createdAt) {
     this.createdAt = createdAt;
+    return this;
+  }
+
+  /** Why a session that did not end by its owner's hand ended (FAILED, EXPIRED); else absent. */
+  public String getReason() {
+    return reason;
+  }
+
+  public Session setReason(String reason) {
+    this.reason = reason;
     return this;
   }
 }

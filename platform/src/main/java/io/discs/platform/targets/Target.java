@@ -22,6 +22,8 @@ public final class Target {
   private boolean readOnly = true;
   private Chap chap;
   private Instant createdAt;
+  private String node;
+  private String incarnation;
 
   public Target() {}
 
@@ -122,6 +124,28 @@ public final class Target {
 
   public Target setCreatedAt(Instant createdAt) {
     this.createdAt = createdAt;
+    return this;
+  }
+
+  /** The target node that serves it (its portal names it). */
+  public String getNode() {
+    return node;
+  }
+
+  public Target setNode(String node) {
+    this.node = node;
+    return this;
+  }
+
+  /**
+   * Which start of that node: a node that restarts is a new incarnation and its targets are gone.
+   */
+  public String getIncarnation() {
+    return incarnation;
+  }
+
+  public Target setIncarnation(String incarnation) {
+    this.incarnation = incarnation;
     return this;
   }
 }

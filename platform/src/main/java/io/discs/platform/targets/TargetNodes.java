@@ -1,0 +1,114 @@
+package io.discs.platform.targets;
+
+import io.discs.platform.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The target nodes this process has heard from ({@link NodePresence} on {@link
+ * Addresses#TARGET_NODES}), and what that says of a node: still serving, restarted since, or gone
+ * for longer than a lease. A node not heard of yet gets one lease from this registry's start, so a
+ * process that just started does not take every node for lost.
+ */
+public final class TargetNodes {
+  /** What the registry can say of a session's node. */
+  public enum Standing {
+    SERVING,
+    RESTARTED,
+    GONE
+  }
+
+  private record Seen(NodePresence presence, Instant at) {}
+
+  private final Map<String, Seen> nodes = new ConcurrentHashMap<>();
+
+  /** Sessions placed on a node since it last said how many targets it has. */
+  private final Map<String, Long> placedSince = new ConcurrentHashMap<>();
+
+  private final Duration lease;
+  private final Clock clock;
+  private final Instant since;
+  private MessageConsumer<JsonObject> consumer;
+
+  public TargetNodes(Duration lease, Clock clock) {
+    this.lease = lease;
+    this.clock = clock;
+    this.since = clock.instant();
+  }
+
+  /** A registry fed by the bus until {@link #close()}. */
+  public static TargetNodes listen(Vertx vertx, Duration lease) {
+    TargetNodes nodes = new TargetNodes(lease, Clock.systemUTC());
+    nodes.consumer =
+        vertx
+            .eventBus()
+            .<JsonObject>consumer(
+                Addresses.TARGET_NODES,
+                message -> {
+                  NodePresence presence = NodePresence.fromJson(message.body());
+                  if (presence != null) {
+                    nodes.heard(presence);
+                  }
+                });
+    return nodes;
+  }
+
+  public void heard(NodePresence presence) {
+    nodes.put(presence.node(), new Seen(presence, clock.instant()));
+    placedSince.remove(presence.node());
+  }
+
+  /** Nodes heard from within a lease, by name. */
+  public List<NodePresence> live() {
+    Instant horizon = clock.instant().minus(lease);
+    return nodes.values().stream()
+        .filter(seen -> seen.at().isAfter(horizon))
+        .map(Seen::presence)
+        .sorted(Comparator.comparing(NodePresence::node))
+        .toList();
+  }
+
+  public Optional<NodePresence> live(String node) {
+    return live().stream().filter(p -> p.node().equals(node)).findFirst();
+  }
+
+  /**
+   * The live node with the fewest targets, counting those placed here since it last spoke, and
+   * counts this placement; empty when no node has been heard from.
+   */
+  public Optional<NodePresence> place() {
+    Optional<NodePresence> chosen =
+        live().stream()
+            .min(
+                Comparator.comparingLong(
+                        (NodePresence p) -> p.targets() + placedSince.getOrDefault(p.node(), 0L))
+                    .thenComparing(NodePresence::node));
+    chosen.ifPresent(p -> placedSince.merge(p.node(), 1L, Long::sum));
+    return chosen;
+  }
+
+  /** How a session's node stands, given the incarnation the session's target was made on. */
+  public Standing standing(String node, String incarnation) {
+    Seen seen = nodes.get(node);
+    Instant now = clock.instant();
+    if (seen != null && !seen.presence().incarnation().equals(incarnation)) {
+      return Standing.RESTARTED;
+    }
+    Instant last = seen == null ? since : seen.at();
+    return last.plus(lease).isAfter(now) ? Standing.SERVING : Standing.GONE;
+  }
+
+  public Future<Void> close() {
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+}

@@ -1,0 +1,290 @@
+package io.discs.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.discs.testing.DiscImages;
+import io.discs.testing.FreePorts;
+import io.discs.testing.LocalPostgres;
+import io.discs.testing.Processes;
+import io.discs.testing.SystemTools;
+import io.discs.testing.TempDirs;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The services as three processes of the one server jar on a real PostgreSQL server, as a
+ * deployment runs them: a gateway; images and audit; targets and sessions. An upload crosses to the
+ * image node, the target node fetches the image into its cache and serves it byte-exact, and a
+ * {@code kill -9} of the target node ends its session (FAILED, with the reason) and leaves no
+ * target behind once it is back.
+ */
+class ClusterProcessesTest {
+  private static final String PASSWORD = "cluster-admin-password";
+  private static final String SECRET = "cluster-secret-0123456789abcdef-0123";
+  private static final String INITIATOR = "iqn.2026-01.test.discs:cluster-client";
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @Test
+  void threeProcessesServeAMountAndAKilledTargetNodeEndsItsSession() throws Exception {
+    String qemuImg = SystemTools.require("qemu-img", "qemu-utils").toString();
+    Path work = TempDirs.create("cluster-processes");
+    try (LocalPostgres postgres = LocalPostgres.start(List.of(), "127.0.0.1")) {
+      int[] hazelcast = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
+      Map<String, String> common = new HashMap<>();
+      common.put("DISCS_CLUSTER", "true");
+      common.put("DISCS_CLUSTER_NAME", "discs-processes-" + UUID.randomUUID());
+      common.put(
+          "DISCS_CLUSTER_MEMBERS",
+          "127.0.0.1:"
+              + hazelcast[0]
+              + ",127.0.0.1:"
+              + hazelcast[1]
+              + ",127.0.0.1:"
+              + hazelcast[2]);
+      common.put("DISCS_CLUSTER_HOST", "127.0.0.1");
+      common.put("DISCS_CLUSTER_SECRET", SECRET);
+      common.put("DISCS_DB_URL", DiscsProcess.url(postgres.app()));
+      common.put("DISCS_DB_OWNER_URL", DiscsProcess.url(postgres.owner()));
+      common.put("DISCS_ADMIN_PASSWORD", PASSWORD);
+      common.put("DISCS_HTTP_HOST", "127.0.0.1");
+      common.put("DISCS_LEASE_SECONDS", "10");
+      common.put("DISCS_HEARTBEAT_SECONDS", "3");
+      common.put("DISCS_REAPER_SECONDS", "1");
+      int iscsi = FreePorts.next();
+      Path targetData = work.resolve("targets-data");
+      Path imageData = work.resolve("images-data");
+      Map<String, String> gatewayEnv =
+          node(common, "gateway", hazelcast[0], work.resolve("gateway-data"), Map.of());
+      Map<String, String> imagesEnv =
+          node(
+              common,
+              "images,audit",
+              hazelcast[1],
+              imageData,
+              Map.of("DISCS_INTERNAL_LISTEN", "127.0.0.1:" + FreePorts.next()));
+      Map<String, String> targetsEnv =
+          node(
+              common,
+              "targets,sessions",
+              hazelcast[2],
+              targetData,
+              Map.of(
+                  "DISCS_ISCSI_PORTAL", "127.0.0.1:" + iscsi,
+                  "DISCS_ISCSI_LISTEN", "127.0.0.1:" + iscsi));
+      DiscsProcess images = new DiscsProcess("images", List.of(), imagesEnv, work).start();
+      DiscsProcess targets = new DiscsProcess("targets", List.of(), targetsEnv, work).start();
+      DiscsProcess gateway = new DiscsProcess("gateway", List.of(), gatewayEnv, work).start();
+      try {
+        images.awaitReady(Duration.ofSeconds(120));
+        targets.awaitReady(Duration.ofSeconds(120));
+        gateway.awaitReady(Duration.ofSeconds(120));
+        String token = token(gateway);
+
+        Path iso = DiscImages.iso9660(work.resolve("cluster.iso"), "CLUSTER", 6 << 20, false, 11);
+        String sha256 = DiscImages.sha256(iso);
+        HttpResponse<String> upload =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(gateway.base() + "/api/v1/images?name=cluster.iso"))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofFile(iso))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        JsonObject image = new JsonObject(upload.body());
+        assertThat(image.getString("sha256")).isEqualTo(sha256);
+        assertThat(blobsUnder(imageData.resolve("images"))).containsExactly(sha256);
+        assertThat(blobsUnder(targetData)).isEmpty();
+
+        JsonObject session = startSession(gateway, token, image.getString("id"));
+        JsonObject target = session.getJsonObject("target");
+        assertThat(target.getString("portal")).isEqualTo("127.0.0.1:" + iscsi);
+        String imageOpts =
+            TestSystem.qemuIscsi(
+                target.getString("portal"),
+                target.getString("iqn"),
+                target.getInteger("lun"),
+                INITIATOR,
+                session.getJsonObject("chap"));
+        assertReadsWhole(qemuImg, imageOpts, work.resolve("read-1.raw"), sha256);
+        assertThat(blobsUnder(targetData.resolve("target-cache")))
+            .as("the target node serves its own copy, fetched and checked")
+            .containsExactly(sha256);
+
+        targets.kill();
+        targets.start().awaitReady(Duration.ofSeconds(120));
+        JsonObject failed = awaitState(gateway, token, session.getString("id"), "FAILED");
+        assertThat(failed.getString("reason")).contains("restarted");
+        HttpResponse<String> beat =
+            send(
+                gateway,
+                token,
+                "POST",
+                "/api/v1/sessions/" + session.getString("id") + "/heartbeat");
+        assertThat(beat.statusCode()).isEqualTo(410);
+        assertThat(beat.body()).contains("restarted");
+        assertThat(list(gateway, token, "/api/v1/targets")).as("no stray target row").isEmpty();
+        Processes.Result stale = Processes.run(List.of(qemuImg, "info", "--image-opts", imageOpts));
+        assertThat(stale.exitCode()).as("the old target is gone: " + stale.output()).isNotZero();
+
+        // The node serves again, from the cache it kept.
+        JsonObject again = startSession(gateway, token, image.getString("id"));
+        JsonObject second = again.getJsonObject("target");
+        assertReadsWhole(
+            qemuImg,
+            TestSystem.qemuIscsi(
+                second.getString("portal"),
+                second.getString("iqn"),
+                second.getInteger("lun"),
+                INITIATOR,
+                again.getJsonObject("chap")),
+            work.resolve("read-2.raw"),
+            sha256);
+        assertThat(
+                send(gateway, token, "DELETE", "/api/v1/sessions/" + again.getString("id"))
+                    .statusCode())
+            .isEqualTo(204);
+        assertThat(list(gateway, token, "/api/v1/targets")).isEmpty();
+      } catch (AssertionError | RuntimeException e) {
+        throw new AssertionError(
+            e.getMessage()
+                + "\n--- gateway\n"
+                + gateway.tail()
+                + "\n--- images\n"
+                + images.tail()
+                + "\n--- targets\n"
+                + targets.tail(),
+            e);
+      } finally {
+        gateway.close();
+        targets.close();
+        images.close();
+      }
+    }
+  }
+
+  private static Map<String, String> node(
+      Map<String, String> common,
+      String services,
+      int clusterPort,
+      Path data,
+      Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(common);
+    env.put("DISCS_SERVICES", services);
+    env.put("DISCS_CLUSTER_PORT", String.valueOf(clusterPort));
+    env.put("DISCS_HTTP_PORT", String.valueOf(FreePorts.next()));
+    env.put("DISCS_DATA_DIR", data.toString());
+    env.putAll(extra);
+    return env;
+  }
+
+  private String token(DiscsProcess gateway) throws Exception {
+    HttpResponse<String> answer =
+        http.send(
+            HttpRequest.newBuilder(URI.create(gateway.base() + "/api/v1/auth/token"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        new JsonObject()
+                            .put("username", "admin")
+                            .put("password", PASSWORD)
+                            .encode()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    return new JsonObject(answer.body()).getString("access_token");
+  }
+
+  private JsonObject startSession(DiscsProcess gateway, String token, String imageId)
+      throws Exception {
+    HttpResponse<String> answer =
+        http.send(
+            HttpRequest.newBuilder(URI.create(gateway.base() + "/api/v1/sessions"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        new JsonObject()
+                            .put("imageId", imageId)
+                            .put("initiatorIqn", INITIATOR)
+                            .encode()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+    return new JsonObject(answer.body());
+  }
+
+  private JsonObject awaitState(DiscsProcess gateway, String token, String id, String state)
+      throws Exception {
+    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    JsonObject last = null;
+    while (System.nanoTime() < until) {
+      for (Object item : list(gateway, token, "/api/v1/sessions")) {
+        JsonObject session = (JsonObject) item;
+        if (session.getString("id").equals(id)) {
+          last = session;
+        }
+      }
+      if (last != null && state.equals(last.getString("state"))) {
+        return last;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("session " + id + " not " + state + " in 60 s: " + last);
+  }
+
+  private JsonArray list(DiscsProcess gateway, String token, String path) throws Exception {
+    HttpResponse<String> answer = send(gateway, token, "GET", path);
+    assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
+    return new JsonObject(answer.body()).getJsonArray("items");
+  }
+
+  private HttpResponse<String> send(DiscsProcess gateway, String token, String method, String path)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(gateway.base() + path))
+            .header("Authorization", "Bearer " + token)
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void assertReadsWhole(String qemuImg, String imageOpts, Path copy, String sha256)
+      throws Exception {
+    Processes.Result convert =
+        Processes.run(
+            List.of(qemuImg, "convert", "--image-opts", imageOpts, "-O", "raw", copy.toString()));
+    assertThat(convert.exitCode()).as(convert.output()).isZero();
+    assertThat(DiscImages.sha256(copy)).isEqualTo(sha256);
+    Files.delete(copy);
+  }
+
+  /** The content-addressed blobs under a directory, by name. */
+  private static List<String> blobsUnder(Path dir) throws Exception {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (var files = Files.walk(dir)) {
+      return files
+          .filter(Files::isRegularFile)
+          .map(f -> f.getFileName().toString())
+          .filter(name -> name.matches("[0-9a-f]{64}"))
+          .toList();
+    }
+  }
+}

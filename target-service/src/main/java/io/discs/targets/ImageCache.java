@@ -1,0 +1,240 @@
+package io.discs.targets;
+
+import io.discs.platform.error.DomainErrors;
+import io.discs.platform.images.BlobLayout;
+import io.discs.platform.images.ImageNodes;
+import io.discs.platform.images.ImageService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a target finds its image's bytes. On a node that keeps the image store (image-service
+ * beside it) that is the store; elsewhere a content-addressed cache filled from an image node's
+ * internal listener, each blob checked against its SHA-256 before any target is made from it, and
+ * the least recently used evicted beyond a size, never one a target of this node uses.
+ */
+final class ImageCache {
+  private static final Logger LOG = LoggerFactory.getLogger(ImageCache.class);
+
+  private final Vertx vertx;
+  private final Path store;
+  private final Path cache;
+  private final long maxBytes;
+  private final String secret;
+  private final ImageService images;
+  private final Supplier<Future<Set<String>>> inUse;
+  private final HttpClient client;
+
+  /** Fetches under way, by digest: two targets of one image wait for one download. */
+  private final Map<String, Future<Path>> fetching = new HashMap<>();
+
+  /**
+   * @param store the image store (a blob there is used as it is)
+   * @param cache where fetched blobs are kept
+   * @param secret the cluster secret, or null: then nothing can be fetched
+   * @param inUse the digests of the images this node's targets serve
+   */
+  ImageCache(
+      Vertx vertx,
+      Path store,
+      Path cache,
+      long maxBytes,
+      String secret,
+      ImageService images,
+      Supplier<Future<Set<String>>> inUse) {
+    this.vertx = vertx;
+    this.store = store;
+    this.cache = cache;
+    this.maxBytes = maxBytes;
+    this.secret = secret;
+    this.images = images;
+    this.inUse = inUse;
+    // No total deadline: a DVD takes as long as the link between the nodes.
+    this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000));
+  }
+
+  /** The file with the image's bytes on this node, fetched first when it is not here. */
+  Future<Path> blob(String imageId, String sha256) {
+    return vertx
+        .executeBlocking(() -> present(sha256), false)
+        .compose(
+            found ->
+                found.map(Future::succeededFuture).orElseGet(() -> fetchOnce(imageId, sha256)));
+  }
+
+  /** Blocking. A cached blob found is marked as just used. */
+  private Optional<Path> present(String sha256) throws IOException {
+    Path stored = BlobLayout.blob(store, sha256);
+    if (Files.isRegularFile(stored)) {
+      return Optional.of(stored);
+    }
+    Path cached = BlobLayout.blob(cache, sha256);
+    if (Files.isRegularFile(cached)) {
+      Files.setLastModifiedTime(cached, FileTime.fromMillis(System.currentTimeMillis()));
+      return Optional.of(cached);
+    }
+    return Optional.empty();
+  }
+
+  private Future<Path> fetchOnce(String imageId, String sha256) {
+    Future<Path> underway = fetching.get(sha256);
+    if (underway != null) {
+      return underway;
+    }
+    Future<Path> fetch = fetch(imageId, sha256).andThen(done -> fetching.remove(sha256));
+    fetching.put(sha256, fetch);
+    return fetch;
+  }
+
+  private Future<Path> fetch(String imageId, String sha256) {
+    if (secret == null) {
+      return Future.failedFuture(
+          DomainErrors.unavailable(
+              "image "
+                  + imageId
+                  + " is not on this target node, and without DISCS_CLUSTER_SECRET it cannot be"
+                  + " fetched from an image node"));
+    }
+    Path part = cache.resolve("tmp").resolve(sha256 + "." + UUID.randomUUID() + ".part");
+    long started = System.nanoTime();
+    return images
+        .get(imageId)
+        .compose(
+            image ->
+                vertx
+                    .fileSystem()
+                    .mkdirs(part.getParent().toString())
+                    .compose(
+                        v ->
+                            vertx
+                                .fileSystem()
+                                .open(
+                                    part.toString(),
+                                    new OpenOptions().setWrite(true).setCreateNew(true)))
+                    .compose(file -> download(sha256, image.getSizeBytes(), file)))
+        .compose(v -> vertx.executeBlocking(() -> keep(part, sha256), false))
+        .onSuccess(
+            kept ->
+                LOG.info(
+                    "fetched image {} ({}) into the cache in {} ms",
+                    imageId,
+                    sha256,
+                    (System.nanoTime() - started) / 1_000_000))
+        .onFailure(failure -> vertx.fileSystem().delete(part.toString()))
+        .compose(kept -> evict().map(kept));
+  }
+
+  private Future<Void> download(String sha256, long size, AsyncFile file) {
+    return ImageNodes.blob(vertx, client, secret, sha256, 0, size)
+        .compose(answer -> answer.pipeTo(file))
+        .onFailure(failure -> file.close());
+  }
+
+  /**
+   * Blocking: the digest is checked before the blob takes its place, so no target serves a bad one.
+   */
+  private Path keep(Path part, String sha256) throws IOException {
+    String actual = sha256Of(part);
+    if (!actual.equals(sha256)) {
+      throw DomainErrors.unavailable(
+          "the image node sent bytes whose SHA-256 is " + actual + ", not " + sha256);
+    }
+    Path target = BlobLayout.blob(cache, sha256);
+    Files.createDirectories(target.getParent());
+    Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return target;
+  }
+
+  private static String sha256Of(Path file) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    byte[] chunk = new byte[1 << 20];
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int read; (read = in.read(chunk)) > 0; ) {
+        digest.update(chunk, 0, read);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /**
+   * Failing to evict is logged, not fatal: the disk fills later rather than the mount failing now.
+   */
+  Future<Void> evict() {
+    return inUse
+        .get()
+        .compose(used -> vertx.executeBlocking(() -> evictBeyondLimit(used), false))
+        .onFailure(e -> LOG.warn("cache eviction failed: {}", e.getMessage()))
+        .transform(done -> Future.succeededFuture());
+  }
+
+  /** Blocking. Answers how many blobs went. */
+  private int evictBeyondLimit(Set<String> used) throws IOException {
+    Path blobs = cache.resolve("sha256");
+    if (!Files.isDirectory(blobs)) {
+      return 0;
+    }
+    List<Path> cached;
+    try (Stream<Path> files = Files.walk(blobs, 2)) {
+      cached =
+          files
+              .filter(Files::isRegularFile)
+              .sorted(Comparator.comparing(ImageCache::lastUsed))
+              .toList();
+    }
+    long total = 0;
+    for (Path blob : cached) {
+      total += Files.size(blob);
+    }
+    int evicted = 0;
+    for (Path blob : cached) {
+      if (total <= maxBytes) {
+        break;
+      }
+      if (!used.contains(blob.getFileName().toString())) {
+        long size = Files.size(blob);
+        Files.deleteIfExists(blob);
+        total -= size;
+        evicted++;
+        LOG.info("evicted image {} from the cache ({} bytes)", blob.getFileName(), size);
+      }
+    }
+    return evicted;
+  }
+
+  private static FileTime lastUsed(Path blob) {
+    try {
+      return Files.getLastModifiedTime(blob);
+    } catch (IOException e) {
+      return FileTime.fromMillis(0);
+    }
+  }
+}
