@@ -1,6 +1,7 @@
 package io.discs.companion;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -65,35 +66,47 @@ final class Heartbeats {
     return 0;
   }
 
-  /** Why the server let the session go, in the words its state gives. */
-  private int over() {
-    String state = stateOnServer();
+  /**
+   * Why the server let the session go, in the words its state (and reason) gives. A session whose
+   * heartbeat was refused may not show its end yet: asked again for a few seconds.
+   */
+  private int over() throws InterruptedException {
+    JsonNode found = sessionOnServer();
+    for (int tries = 0; tries < 5 && "ACTIVE".equals(found.path("state").asText()); tries++) {
+      Thread.sleep(1_000);
+      found = sessionOnServer();
+    }
+    String state = found.path("state").asText(null);
     if ("ENDED".equals(state)) {
       out.println("session " + session.id() + " was ended elsewhere; detaching");
       out.flush();
       return 0;
     }
+    String reason = found.path("reason").asText("");
     String why =
-        switch (state == null ? "" : state) {
-          case "EXPIRED" -> "its lease lapsed before a heartbeat got through";
-          case "FAILED" -> "the server removed its target";
-          default -> "the server no longer has it";
-        };
+        !reason.isEmpty()
+            ? reason
+            : switch (state == null ? "" : state) {
+              case "EXPIRED" -> "its lease lapsed before a heartbeat got through";
+              case "FAILED" -> "the server removed its target";
+              default -> "the server no longer has it";
+            };
     err.println("discs-companion: session " + session.id() + " was lost (" + why + "); detaching");
     err.flush();
     return MountCommand.SESSION_LOST;
   }
 
-  private String stateOnServer() {
+  /** The session as the server lists it; a missing node when it cannot be had. */
+  private JsonNode sessionOnServer() {
     try {
       for (JsonNode candidate : api.get("/api/v1/sessions").path("items")) {
         if (candidate.path("id").asText().equals(session.id())) {
-          return candidate.path("state").asText();
+          return candidate;
         }
       }
     } catch (CompanionException e) {
-      return null;
+      return MissingNode.getInstance();
     }
-    return null;
+    return MissingNode.getInstance();
   }
 }

@@ -107,7 +107,16 @@ final class TusUpload {
               3);
         }
         pause(tries);
-        Long now = offsetOf(url);
+        Long now;
+        try {
+          now = offsetOf(url);
+        } catch (CompanionException stillDown) {
+          // The image node restarting answers 503 for a while: wait more, up to the same limit.
+          if (!stillDown.isTransient()) {
+            throw stillDown;
+          }
+          continue;
+        }
         if (now == null) {
           throw new CompanionException("the server no longer has this upload (expired?)", 1);
         }

@@ -71,7 +71,10 @@ final class ApiRoutes {
         new ImageRoutes(vertx, config.uploads().idleSeconds(), config.cluster().secret());
     this.resumable =
         new ResumableRoutes(
-            vertx, config.uploads().idleSeconds(), config.uploads().maxImageBytes());
+            vertx,
+            config.uploads().idleSeconds(),
+            config.uploads().maxImageBytes(),
+            config.cluster().secret());
   }
 
   Router router(Vertx vertx) {

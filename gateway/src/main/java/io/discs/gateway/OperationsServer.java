@@ -1,5 +1,6 @@
 package io.discs.gateway;
 
+import io.discs.platform.config.HostPort;
 import io.discs.platform.config.ServiceRole;
 import io.discs.platform.launch.ServiceContext;
 import io.vertx.core.Future;
@@ -24,11 +25,13 @@ public final class OperationsServer {
         services.metrics().registry(),
         services.config().services().stream().map(ServiceRole::wireName).toList());
     Problems.handle(router);
+    // Where a gateway would put them too: DISCS_MANAGEMENT_LISTEN when set, else the API's port.
+    HostPort management = services.config().edge().managementListen();
     return vertx
         .createHttpServer(
             new HttpServerOptions()
-                .setHost(services.config().httpHost())
-                .setPort(services.config().httpPort()))
+                .setHost(management == null ? services.config().httpHost() : management.host())
+                .setPort(management == null ? services.config().httpPort() : management.port()))
         .requestHandler(router)
         .listen();
   }

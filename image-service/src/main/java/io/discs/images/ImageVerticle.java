@@ -123,12 +123,12 @@ public final class ImageVerticle extends VerticleBase {
               local.register(ImageBlobs.class, blobs);
               local.register(ResumableUploads.class, resumable);
               sweepTimer = vertx.setPeriodic(SWEEP_EVERY_MS, id -> sweepUploads());
-              return startInternalListener(blobs);
+              return startInternalListener(blobs, resumable);
             });
   }
 
   /** Gateways on other nodes stream uploads to this node here, when it is configured. */
-  private Future<Void> startInternalListener(ImageBlobs blobs) {
+  private Future<Void> startInternalListener(ImageBlobs blobs, ResumableUploads resumable) {
     ClusterConfig cluster = services.config().cluster();
     if (cluster.internalListen() == null) {
       return Future.succeededFuture();
@@ -138,7 +138,8 @@ public final class ImageVerticle extends VerticleBase {
             cluster.internalListen(),
             cluster.advertisedInternalListen(),
             cluster.secret(),
-            blobs)
+            blobs,
+            resumable)
         .onSuccess(listener -> internalListener = listener)
         .mapEmpty();
   }

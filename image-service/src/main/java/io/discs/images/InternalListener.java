@@ -4,6 +4,7 @@ import io.discs.platform.Addresses;
 import io.discs.platform.config.HostPort;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ImageBytesProtocol;
+import io.discs.platform.images.ResumableUploads;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -38,9 +39,16 @@ final class InternalListener {
   }
 
   static Future<InternalListener> start(
-      Vertx vertx, HostPort listen, HostPort advertised, String secret, ImageBlobs blobs) {
+      Vertx vertx,
+      HostPort listen,
+      HostPort advertised,
+      String secret,
+      ImageBlobs blobs,
+      ResumableUploads uploads) {
     HttpServer server =
-        vertx.createHttpServer().requestHandler(request -> handle(vertx, request, secret, blobs));
+        vertx
+            .createHttpServer()
+            .requestHandler(request -> handle(vertx, request, secret, blobs, uploads));
     return server
         .listen(listen.port(), listen.host())
         .compose(
@@ -62,7 +70,11 @@ final class InternalListener {
   }
 
   private static void handle(
-      Vertx vertx, HttpServerRequest request, String secret, ImageBlobs blobs) {
+      Vertx vertx,
+      HttpServerRequest request,
+      String secret,
+      ImageBlobs blobs,
+      ResumableUploads uploads) {
     request.pause();
     if (!ImageBytesProtocol.authentic(
         request.getHeader(ImageBytesProtocol.SECRET_HEADER), secret)) {
@@ -72,6 +84,10 @@ final class InternalListener {
     }
     if (request.method() == HttpMethod.GET && request.path().startsWith(ImageBytesProtocol.BLOBS)) {
       download(request, blobs);
+      return;
+    }
+    if (InternalUploads.handles(request)) {
+      InternalUploads.handle(vertx, request, uploads);
       return;
     }
     if (request.method() != HttpMethod.PUT || !ImageBytesProtocol.PATH.equals(request.path())) {
@@ -113,6 +129,7 @@ final class InternalListener {
 
   /** Bytes of a stored image, by digest, offset and length: sent from the file by the kernel. */
   private static void download(HttpServerRequest request, ImageBlobs blobs) {
+    request.resume(); // no body: a request left paused would hold up the connection's next
     String sha256 = request.path().substring(ImageBytesProtocol.BLOBS.length());
     long offset;
     long length;
@@ -149,7 +166,7 @@ final class InternalListener {
    * (so that the caller reads the answer rather than a reset), then the connection ends if the body
    * has not.
    */
-  private static void refuse(Vertx vertx, HttpServerRequest request, int status, String detail) {
+  static void refuse(Vertx vertx, HttpServerRequest request, int status, String detail) {
     if (request.response().ended()) {
       return;
     }

@@ -18,18 +18,29 @@ final class Leases {
   static final String MAP = "discs.session-leases";
   private final Vertx vertx;
   private final long leaseMs;
+  private final Instant startedAt = Instant.now();
 
   Leases(Vertx vertx, int leaseSeconds) {
     this.vertx = vertx;
     this.leaseMs = leaseSeconds * 1000L;
   }
 
-  /** A lease as the map keeps it: whose session, and until when. */
-  record Lease(String owner, Instant expiresAt) {
-    boolean lapsed() {
-      return expiresAt.isBefore(Instant.now());
-    }
+  /**
+   * When a session's lease really ends: never within one lease of this service's start. While no
+   * session-service ran, heartbeats could not get through (the gateway answered 503), so a lease
+   * that lapsed then, or that the map lost, gets one full lease from the start to be renewed.
+   *
+   * @param lease the map's lease, or null when the map has none
+   * @param recorded the lease the session's row recorded
+   */
+  Instant expiry(Lease lease, Instant recorded) {
+    Instant grace = startedAt.plusMillis(leaseMs);
+    Instant known = lease != null ? lease.expiresAt() : recorded;
+    return known.isAfter(grace) ? known : grace;
   }
+
+  /** A lease as the map keeps it: whose session, and until when. */
+  record Lease(String owner, Instant expiresAt) {}
 
   /** Starts or extends a lease from now; answers when it ends. */
   Future<Instant> extend(String sessionId, String owner) {

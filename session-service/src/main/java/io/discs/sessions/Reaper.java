@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Expires sessions whose lease has passed and removes their targets; fails those whose target node
  * is lost ({@link NodeLosses}) first. One reaper acts at a time across the cluster (a cluster-wide
- * lock); the others skip their turn. A session with no lease in shared data (the cluster restarted)
- * gets one full lease from this service's start to beat again.
+ * lock); the others skip their turn. Within one lease of this service's start nothing expires
+ * ({@link Leases#expiry}): clients could not beat while no session-service ran.
  */
 final class Reaper {
   private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
@@ -27,7 +27,6 @@ final class Reaper {
   private final Leases leases;
   private final SessionServiceImpl sessions;
   private final NodeLosses nodeLosses;
-  private final Instant startedAt = Instant.now();
 
   Reaper(
       Vertx vertx,
@@ -119,15 +118,7 @@ final class Reaper {
                                     e.getMessage())));
   }
 
-  /**
-   * When a session's lease ends: as the map says, or, with no lease there (the cluster restarted),
-   * one full lease after this service started.
-   */
   private Instant expiry(StoredSession session, Leases.Lease lease) {
-    if (lease != null) {
-      return lease.expiresAt();
-    }
-    Instant grace = startedAt.plusMillis(leases.leaseMs());
-    return session.leaseExpiresAt().isAfter(grace) ? session.leaseExpiresAt() : grace;
+    return leases.expiry(lease, session.leaseExpiresAt());
   }
 }

@@ -20,10 +20,36 @@ class DeploymentFilesTest {
     String compose = SystemTools.require("docker-compose", "docker-compose").toString();
     Processes.Result config =
         Processes.run(
-            List.of(compose, "-f", INFRA.resolve("compose.yaml").toString(), "config"),
+            List.of(
+                "env",
+                "DISCS_CLUSTER_SECRET=0123456789abcdef0123456789abcdef",
+                compose,
+                "-f",
+                INFRA.resolve("compose.yaml").toString(),
+                "config"),
             Duration.ofMinutes(1));
     assertThat(config.exitCode()).as(config.output()).isZero();
-    assertThat(config.output()).contains("discs:", "postgres:", "prometheus:", "grafana:");
+    assertThat(config.output())
+        .contains("gateway:", "images:", "targets:", "postgres:", "prometheus:", "grafana:")
+        .contains("DISCS_SERVICES: targets,sessions", "DISCS_SERVICES: images,audit");
+  }
+
+  @Test
+  void theComposeFileWantsAClusterSecret() throws Exception {
+    String compose = SystemTools.require("docker-compose", "docker-compose").toString();
+    Processes.Result config =
+        Processes.run(
+            List.of(
+                "env",
+                "-u",
+                "DISCS_CLUSTER_SECRET",
+                compose,
+                "-f",
+                INFRA.resolve("compose.yaml").toString(),
+                "config"),
+            Duration.ofMinutes(1));
+    assertThat(config.exitCode()).isNotZero();
+    assertThat(config.output()).contains("set DISCS_CLUSTER_SECRET");
   }
 
   @Test

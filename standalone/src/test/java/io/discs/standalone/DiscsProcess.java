@@ -1,12 +1,10 @@
 package io.discs.standalone;
 
 import io.discs.platform.config.DatabaseUrl;
+import io.discs.testing.Processes;
+import io.discs.testing.SystemTools;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,30 +68,45 @@ final class DiscsProcess implements AutoCloseable {
     return this;
   }
 
-  /** Waits until {@code /ready} answers 200, or fails with the end of the log. */
+  /**
+   * Waits until {@code /ready} answers 200, or fails with the end of the log. Asked with curl from
+   * the process's own host: the test's JVM may not reach a namespace's network.
+   */
   DiscsProcess awaitReady(Duration timeout) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    List<String> probe = new ArrayList<>(prefix);
+    probe.addAll(
+        List.of(
+            SystemTools.require("curl", "curl").toString(),
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "--max-time",
+            "2",
+            operations() + "/ready"));
     long until = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < until) {
       if (!process.isAlive()) {
         throw new IllegalStateException(name + " exited " + process.exitValue() + ":\n" + tail());
       }
-      try {
-        HttpResponse<String> ready =
-            http.send(
-                HttpRequest.newBuilder(URI.create(base() + "/ready"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (ready.statusCode() == 200) {
-          return this;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
+      if (Processes.run(probe, Duration.ofSeconds(10)).output().trim().equals("200")) {
+        return this;
       }
       Thread.sleep(250);
     }
     throw new IllegalStateException(name + " not ready in " + timeout + ":\n" + tail());
+  }
+
+  /** Where /ready is: the operations listener when the node has one, else the API's port. */
+  private String operations() {
+    String management = environment.get("DISCS_MANAGEMENT_LISTEN");
+    return management == null
+        ? base()
+        : "http://"
+            + environment.get("DISCS_HTTP_HOST")
+            + ":"
+            + management.substring(management.lastIndexOf(':') + 1);
   }
 
   String base() {

@@ -44,6 +44,15 @@ final class TestSystem implements AutoCloseable {
     return start(settings, null, null, tracing);
   }
 
+  /** The whole system on a database of the caller's (its owner role) and a data directory. */
+  static TestSystem on(
+      Map<String, String> settings,
+      io.discs.platform.config.DatabaseUrl owner,
+      java.nio.file.Path dataDir)
+      throws Exception {
+    return start(settings, owner, dataDir, Tracing.off());
+  }
+
   /**
    * Stops this system as a crash would leave it (shared data gone, database and data directory
    * kept) and starts a new one on the same database and data directory.

@@ -6,10 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -101,11 +97,20 @@ public final class LocalPostgres implements AutoCloseable {
             "-U",
             OWNER,
             "--pwfile=" + passwordFile,
-            "--auth=scram-sha-256",
+            // The socket is in a directory only the server's user reaches: trusted, for the
+            // fixture's own psql; over TCP every role needs its password.
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
             "-E",
             "UTF8",
             "--no-sync"));
     Files.delete(passwordFile);
+    // initdb lets TCP in from loopback only; the server listens on one address, and every role
+    // there needs its password.
+    Files.writeString(
+        data().resolve("pg_hba.conf"),
+        "host all all 0.0.0.0/0 scram-sha-256\n",
+        java.nio.file.StandardOpenOption.APPEND);
   }
 
   private void startServer() throws Exception {
@@ -124,14 +129,37 @@ public final class LocalPostgres implements AutoCloseable {
             "start"));
   }
 
-  private void createDatabase() throws SQLException {
-    DatabaseUrl admin = new DatabaseUrl(host, port, "postgres", OWNER, ownerPassword);
-    try (Connection connection =
-            DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
-        Statement statement = connection.createStatement()) {
-      statement.execute("CREATE DATABASE discs OWNER " + OWNER);
-      statement.execute("CREATE ROLE " + APP + " LOGIN PASSWORD '" + appPassword + "'");
-    }
+  /** Through the server's socket with psql: the test's JVM may not reach its network. */
+  private void createDatabase() throws Exception {
+    psql("CREATE DATABASE discs OWNER " + OWNER);
+    psql("CREATE ROLE " + APP + " LOGIN PASSWORD '" + appPassword + "'");
+  }
+
+  /** One statement as the owner role; answers what psql printed (unaligned, tuples only). */
+  public String psql(String statement) throws Exception {
+    String database =
+        statement.startsWith("CREATE DATABASE") || statement.startsWith("CREATE ROLE")
+            ? "postgres"
+            : "discs";
+    return run(client("psql", database, "-v", "ON_ERROR_STOP=1", "-A", "-t", "-c", statement));
+  }
+
+  /** A schema of the database, tables, rows and grants, as pg_dump writes it (plain SQL). */
+  public String dump(String schema) throws Exception {
+    Path file = dir.resolve("dump-" + schema + ".sql");
+    run(client("pg_dump", "discs", "-n", schema, "-f", file.toString()));
+    String sql = Files.readString(file);
+    Files.delete(file);
+    return sql;
+  }
+
+  /** Runs a dump's SQL into the database, stopping at the first error. */
+  public void restore(String sql) throws Exception {
+    Path file = Files.createTempFile(dir, "restore-", ".sql");
+    Files.writeString(file, sql);
+    chownToServer(file);
+    run(client("psql", "discs", "-v", "ON_ERROR_STOP=1", "-q", "-f", file.toString()));
+    Files.delete(file);
   }
 
   /** The role that owns the schemas and runs the migrations. */
@@ -150,6 +178,24 @@ public final class LocalPostgres implements AutoCloseable {
     Processes.run(List.of("rm", "-rf", dir.toString()));
   }
 
+  /** A client tool of the server's, as the owner role, through the server's socket. */
+  private List<String> client(String tool, String database, String... args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                bin.resolve(tool).toString(),
+                "-h",
+                dir.toString(),
+                "-p",
+                String.valueOf(port),
+                "-U",
+                OWNER,
+                "-d",
+                database));
+    command.addAll(List.of(args));
+    return command;
+  }
+
   private Path data() {
     return dir.resolve("data");
   }
@@ -161,17 +207,16 @@ public final class LocalPostgres implements AutoCloseable {
     }
   }
 
-  private void run(List<String> command) throws Exception {
+  private String run(List<String> command) throws Exception {
     List<String> full = new ArrayList<>(asPostgres);
     full.addAll(command);
     Processes.Result result = Processes.run(full, Duration.ofSeconds(90));
-    if (result.exitCode() != 0) {
-      String log =
-          Files.exists(dir.resolve("server.log"))
-              ? Files.readString(dir.resolve("server.log"))
-              : "";
-      throw new IllegalStateException(
-          String.join(" ", command) + " failed: " + result.output() + "\n" + log);
+    if (result.exitCode() == 0) {
+      return result.output();
     }
+    Path serverLog = dir.resolve("server.log");
+    String log = Files.exists(serverLog) ? Files.readString(serverLog) : "";
+    throw new IllegalStateException(
+        String.join(" ", command) + " failed: " + result.output() + "\n" + log);
   }
 }

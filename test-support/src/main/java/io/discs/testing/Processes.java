@@ -27,13 +27,25 @@ public final class Processes {
   /** Output goes through a file, so a long, chatty tool cannot fill a pipe and stall. */
   public static Result run(List<String> command, Duration timeout)
       throws IOException, InterruptedException {
+    return run(command, timeout, null);
+  }
+
+  /** With a file as standard input (a password for {@code --password-stdin}). */
+  public static Result runWithInput(List<String> command, Path input)
+      throws IOException, InterruptedException {
+    return run(command, Duration.ofMinutes(2), input);
+  }
+
+  private static Result run(List<String> command, Duration timeout, Path input)
+      throws IOException, InterruptedException {
     Path log = Files.createTempFile("discs-process", ".log");
     try {
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      if (input != null) {
+        builder.redirectInput(input.toFile());
+      }
+      Process process = builder.start();
       boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!finished) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -7,6 +7,7 @@ import io.discs.platform.LocalServices;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.ResumableUploads;
 import io.discs.platform.images.ResumableUploads.UploadState;
+import io.discs.platform.images.ResumableUploadsProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -41,8 +42,15 @@ public final class ResumableRoutes implements ResourceRoutes {
   private final long idleMs;
   private final long maxBytes;
 
-  public ResumableRoutes(Vertx vertx, int idleSeconds, long maxBytes) {
+  /** The image node's uploads when image-service does not run in this process; else null. */
+  private final ResumableUploads remote;
+
+  /**
+   * @param secret the cluster secret, to reach an image node's uploads from another node; or null
+   */
+  public ResumableRoutes(Vertx vertx, int idleSeconds, long maxBytes, String secret) {
     this.vertx = vertx;
+    this.remote = secret == null ? null : new RemoteResumableUploads(vertx, secret);
     this.idleMs = idleSeconds * 1000L;
     this.maxBytes = maxBytes;
   }
@@ -281,22 +289,18 @@ public final class ResumableRoutes implements ResourceRoutes {
   }
 
   private static JsonObject json(UploadState state) {
-    return new JsonObject()
-        .put("id", state.id())
-        .put("name", state.name())
-        .put("length", state.length())
-        .put("offset", state.offset())
-        .put("expiresAt", state.expiresAt().toString())
-        .put("complete", state.complete())
-        .put("imageId", state.imageId());
+    return ResumableUploadsProtocol.encodeState(state).put("complete", state.complete());
   }
 
+  /** image-service in this process if it runs here, else an image node's internal listener. */
   private ResumableUploads uploads() {
     return LocalServices.of(vertx)
         .find(ResumableUploads.class)
+        .or(() -> java.util.Optional.ofNullable(remote))
         .orElseThrow(
             () ->
                 DomainErrors.unavailable(
-                    "uploads are served by a gateway that runs beside image-service; this one does not"));
+                    "uploads need image-service in this process, or DISCS_CLUSTER_SECRET to reach"
+                        + " an image node; this gateway has neither"));
   }
 }

@@ -1,0 +1,120 @@
+package io.discs.gateway.images;
+
+import io.discs.platform.Caller;
+import io.discs.platform.images.ImageBytesProtocol;
+import io.discs.platform.images.ImageNodes;
+import io.discs.platform.images.ResumableUploads;
+import io.discs.platform.images.ResumableUploadsProtocol;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.streams.ReadStream;
+import java.util.function.BiFunction;
+
+/**
+ * {@link ResumableUploads} of an image node on another host, through its internal listener: a chunk
+ * is streamed there with back-pressure, as a single upload is ({@link RemoteImageBlobs}). The bytes
+ * of an upload stay on the node that holds them; with one image node that is always the one found.
+ */
+final class RemoteResumableUploads implements ResumableUploads {
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final String secret;
+
+  RemoteResumableUploads(Vertx vertx, String secret) {
+    this.vertx = vertx;
+    this.secret = secret;
+    // No total deadline: a chunk takes as long as the client's link.
+    this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000));
+  }
+
+  @Override
+  public Future<UploadState> create(NewUpload request) {
+    return call(
+        HttpMethod.POST,
+        ResumableUploadsProtocol.PATH,
+        ResumableUploadsProtocol.encodeNew(request),
+        null,
+        null,
+        ResumableUploadsProtocol::decodeState);
+  }
+
+  @Override
+  public Future<UploadState> state(String id, Caller caller) {
+    return call(
+        HttpMethod.GET,
+        ResumableUploadsProtocol.path(id),
+        ResumableUploadsProtocol.encodeCaller(caller),
+        null,
+        null,
+        ResumableUploadsProtocol::decodeState);
+  }
+
+  @Override
+  public Future<Appended> append(String id, Chunk chunk, ReadStream<Buffer> body, Caller caller) {
+    body.pause(); // nothing may flow before there is somewhere to send it
+    return call(
+        HttpMethod.PATCH,
+        ResumableUploadsProtocol.path(id),
+        ResumableUploadsProtocol.encodeChunk(chunk, caller),
+        body,
+        chunk.declaredLength(),
+        ResumableUploadsProtocol::decodeAppended);
+  }
+
+  @Override
+  public Future<Void> terminate(String id, Caller caller) {
+    return call(
+        HttpMethod.DELETE,
+        ResumableUploadsProtocol.path(id),
+        ResumableUploadsProtocol.encodeCaller(caller),
+        null,
+        null,
+        (status, answer) -> {
+          ResumableUploadsProtocol.decodeDone(status, answer);
+          return null;
+        });
+  }
+
+  private <T> Future<T> call(
+      HttpMethod method,
+      String path,
+      String header,
+      ReadStream<Buffer> body,
+      Long length,
+      BiFunction<Integer, Buffer, T> decode) {
+    return ImageNodes.listener(vertx)
+        .compose(
+            node ->
+                client.request(
+                    new RequestOptions()
+                        .setMethod(method)
+                        .setHost(node.host())
+                        .setPort(node.port())
+                        .setURI(path)
+                        .putHeader(ImageBytesProtocol.SECRET_HEADER, secret)
+                        .putHeader(ResumableUploadsProtocol.CALL_HEADER, header)))
+        .compose(request -> send(request, body, length))
+        .compose(answer -> answer.body().map(bytes -> decode.apply(answer.statusCode(), bytes)));
+  }
+
+  private static Future<HttpClientResponse> send(
+      HttpClientRequest request, ReadStream<Buffer> body, Long length) {
+    if (body == null) {
+      return request.send();
+    }
+    if (length != null) {
+      request.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length));
+    } else {
+      request.setChunked(true);
+    }
+    return request.send(body);
+  }
+}
