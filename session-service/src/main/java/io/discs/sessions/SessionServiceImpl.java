@@ -17,6 +17,7 @@ import io.discs.platform.targets.Chap;
 import io.discs.platform.targets.Connection;
 import io.discs.platform.targets.DeviceType;
 import io.discs.platform.targets.IscsiNameRules;
+import io.discs.platform.targets.NodePresence;
 import io.discs.platform.targets.TargetNodes;
 import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
@@ -41,6 +42,7 @@ final class SessionServiceImpl implements SessionService {
   private final TargetService targets;
   private final TargetNodes nodes;
   private final Function<String, TargetService> nodeTargets;
+  private final Function<String, TargetService> nodeQueries;
   private final ImageService images;
   private final EventPublisher events;
   private final SessionSettings settings;
@@ -51,6 +53,7 @@ final class SessionServiceImpl implements SessionService {
       TargetService targets,
       TargetNodes nodes,
       Function<String, TargetService> nodeTargets,
+      Function<String, TargetService> nodeQueries,
       ImageService images,
       EventPublisher events,
       SessionSettings settings) {
@@ -59,6 +62,7 @@ final class SessionServiceImpl implements SessionService {
     this.targets = targets;
     this.nodes = nodes;
     this.nodeTargets = nodeTargets;
+    this.nodeQueries = nodeQueries;
     this.images = images;
     this.events = events;
     this.settings = settings;
@@ -77,6 +81,12 @@ final class SessionServiceImpl implements SessionService {
     if (!IscsiNameRules.isValid(initiatorIqn)) {
       return Future.failedFuture(
           DomainErrors.badRequest("initiatorIqn must be " + IscsiNameRules.RULE));
+    }
+    TargetService placed;
+    try {
+      placed = placement(request.getNode(), caller);
+    } catch (io.vertx.serviceproxy.ServiceException e) {
+      return Future.failedFuture(e);
     }
     UUID id = UUID.randomUUID();
     return Ids.parse(imageId, "image")
@@ -110,7 +120,7 @@ final class SessionServiceImpl implements SessionService {
                         }))
         .compose(
             v ->
-                placement()
+                placed
                     .create(TargetRequest.of(imageId, initiatorIqn, device, false), caller)
                     .recover(
                         failure ->
@@ -238,11 +248,28 @@ final class SessionServiceImpl implements SessionService {
   }
 
   /**
-   * The node a new session's target is made on: the live one with the fewest targets, or whichever
-   * target-service answers the shared address while no node has been heard from yet.
+   * The node a new session's target is made on: the one an operator pinned (it must be live), else
+   * the live one with the fewest targets, or whichever target-service answers the shared address
+   * while no node has been heard from yet.
    */
-  private TargetService placement() {
-    return nodes.place().map(node -> nodeTargets.apply(node.node())).orElse(targets);
+  private TargetService placement(String pinned, Caller caller) {
+    if (pinned == null) {
+      return nodes.place().map(node -> nodeTargets.apply(node.node())).orElse(targets);
+    }
+    if (!caller.hasRole("operator") && !caller.hasRole("admin")) {
+      throw new io.vertx.serviceproxy.ServiceException(
+          403, "only operators and admins choose the target node");
+    }
+    return nodes
+        .live(pinned)
+        .map(node -> nodeTargets.apply(node.node()))
+        .orElseThrow(
+            () ->
+                DomainErrors.conflict(
+                    "target node "
+                        + pinned
+                        + " is not live; live: "
+                        + nodes.live().stream().map(NodePresence::node).toList()));
   }
 
   /**
@@ -253,7 +280,7 @@ final class SessionServiceImpl implements SessionService {
     List<TargetService> asked =
         nodes.live().isEmpty()
             ? List.of(targets)
-            : nodes.live().stream().map(node -> nodeTargets.apply(node.node())).toList();
+            : nodes.live().stream().map(node -> nodeQueries.apply(node.node())).toList();
     List<Future<List<Connection>>> answers =
         asked.stream()
             .map(

@@ -55,11 +55,8 @@ public final class SessionVerticle extends VerticleBase {
             leases,
             targets,
             nodes,
-            name ->
-                new ServiceProxyBuilder(vertx)
-                    .setAddress(Addresses.targetNode(name))
-                    .setOptions(new DeliveryOptions().setSendTimeout(120_000))
-                    .build(TargetService.class),
+            name -> nodeService(name, 120_000),
+            name -> nodeService(name, 5_000),
             images,
             services.events(),
             new SessionSettings(
@@ -106,6 +103,14 @@ public final class SessionVerticle extends VerticleBase {
                                 .onFailure(
                                     failure ->
                                         LOG.warn("reaper pass failed: {}", failure.getMessage()))));
+  }
+
+  /** A target node's own service; a dead node's calls fail by the timeout. */
+  private TargetService nodeService(String name, long timeoutMs) {
+    return new ServiceProxyBuilder(vertx)
+        .setAddress(Addresses.targetNode(name))
+        .setOptions(new DeliveryOptions().setSendTimeout(timeoutMs))
+        .build(TargetService.class);
   }
 
   @Override

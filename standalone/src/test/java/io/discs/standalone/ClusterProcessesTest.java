@@ -96,22 +96,12 @@ class ClusterProcessesTest {
 
         Path iso = DiscImages.iso9660(work.resolve("cluster.iso"), "CLUSTER", 6 << 20, false, 11);
         String sha256 = DiscImages.sha256(iso);
-        HttpResponse<String> upload =
-            http.send(
-                HttpRequest.newBuilder(
-                        URI.create(gateway.base() + "/api/v1/images?name=cluster.iso"))
-                    .header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/octet-stream")
-                    .POST(HttpRequest.BodyPublishers.ofFile(iso))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
-        JsonObject image = new JsonObject(upload.body());
+        JsonObject image = upload(gateway, token, iso);
         assertThat(image.getString("sha256")).isEqualTo(sha256);
         assertThat(blobsUnder(imageData.resolve("images"))).containsExactly(sha256);
         assertThat(blobsUnder(targetData)).isEmpty();
 
-        JsonObject session = startSession(gateway, token, image.getString("id"));
+        JsonObject session = startSession(gateway, token, image.getString("id"), null);
         JsonObject target = session.getJsonObject("target");
         assertThat(target.getString("portal")).isEqualTo("127.0.0.1:" + iscsi);
         String imageOpts =
@@ -143,7 +133,7 @@ class ClusterProcessesTest {
         assertThat(stale.exitCode()).as("the old target is gone: " + stale.output()).isNotZero();
 
         // The node serves again, from the cache it kept.
-        JsonObject again = startSession(gateway, token, image.getString("id"));
+        JsonObject again = startSession(gateway, token, image.getString("id"), null);
         JsonObject second = again.getJsonObject("target");
         assertReadsWhole(
             qemuImg,
@@ -178,6 +168,188 @@ class ClusterProcessesTest {
     }
   }
 
+  @Test
+  void sessionsArePlacedOnSeveralTargetNodesAndEndWhenTheirNodeLeaves() throws Exception {
+    Path work = TempDirs.create("cluster-target-nodes");
+    try (LocalPostgres postgres = LocalPostgres.start(List.of(), "127.0.0.1")) {
+      int[] hazelcast = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
+      Map<String, String> common = new HashMap<>();
+      common.put("DISCS_CLUSTER", "true");
+      common.put("DISCS_CLUSTER_NAME", "discs-target-nodes-" + UUID.randomUUID());
+      common.put(
+          "DISCS_CLUSTER_MEMBERS",
+          "127.0.0.1:"
+              + hazelcast[0]
+              + ",127.0.0.1:"
+              + hazelcast[1]
+              + ",127.0.0.1:"
+              + hazelcast[2]);
+      common.put("DISCS_CLUSTER_HOST", "127.0.0.1");
+      common.put("DISCS_CLUSTER_SECRET", SECRET);
+      common.put("DISCS_DB_URL", DiscsProcess.url(postgres.app()));
+      common.put("DISCS_DB_OWNER_URL", DiscsProcess.url(postgres.owner()));
+      common.put("DISCS_ADMIN_PASSWORD", PASSWORD);
+      common.put("DISCS_HTTP_HOST", "127.0.0.1");
+      common.put("DISCS_LEASE_SECONDS", "12");
+      common.put("DISCS_HEARTBEAT_SECONDS", "3");
+      common.put("DISCS_REAPER_SECONDS", "1");
+      common.put("DISCS_RECONCILE_SECONDS", "2");
+      String portalA = "127.0.0.1:" + FreePorts.next();
+      String portalB = "127.0.0.1:" + FreePorts.next();
+      DiscsProcess front =
+          new DiscsProcess(
+              "front",
+              List.of(),
+              node(
+                  common,
+                  "gateway,images,audit,sessions",
+                  hazelcast[0],
+                  work.resolve("front-data"),
+                  Map.of("DISCS_INTERNAL_LISTEN", "127.0.0.1:" + FreePorts.next())),
+              work);
+      DiscsProcess nodeA =
+          new DiscsProcess(
+              "node-a", List.of(), targetNode(common, hazelcast[1], work, portalA), work);
+      DiscsProcess nodeB =
+          new DiscsProcess(
+              "node-b", List.of(), targetNode(common, hazelcast[2], work, portalB), work);
+      front.start();
+      nodeA.start();
+      nodeB.start();
+      try {
+        front.awaitReady(Duration.ofSeconds(120));
+        nodeA.awaitReady(Duration.ofSeconds(120));
+        nodeB.awaitReady(Duration.ofSeconds(120));
+        String token = token(front);
+        awaitPortals(front, token, List.of(portalA, portalB));
+        Path iso = DiscImages.iso9660(work.resolve("nodes.iso"), "NODES", 2 << 20, false, 12);
+        String imageId = upload(front, token, iso).getString("id");
+
+        JsonObject onB = startSession(front, token, imageId, portalB);
+        assertThat(onB.getJsonObject("target").getString("portal")).isEqualTo(portalB);
+        JsonObject onA = startSession(front, token, imageId, null);
+        assertThat(onA.getJsonObject("target").getString("portal"))
+            .as("placed on the node with fewer targets")
+            .isEqualTo(portalA);
+        assertThat(
+                post(front, token, "/api/v1/sessions", sessionBody(imageId, "127.0.0.1:9"))
+                    .statusCode())
+            .as("a pinned node that is not live")
+            .isEqualTo(409);
+
+        nodeB.kill();
+        long started = System.nanoTime();
+        JsonObject failed = null;
+        while (System.nanoTime() - started < Duration.ofSeconds(30).toNanos()) {
+          send(front, token, "POST", "/api/v1/sessions/" + onA.getString("id") + "/heartbeat");
+          failed = find(list(front, token, "/api/v1/sessions"), onB.getString("id"));
+          if ("FAILED".equals(failed.getString("state"))) {
+            break;
+          }
+          Thread.sleep(1_000);
+        }
+        long tookSeconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+        assertThat(failed.getString("state")).as(failed.encode()).isEqualTo("FAILED");
+        assertThat(tookSeconds)
+            .as("within one lease (12 s) and a reaper pass")
+            .isLessThanOrEqualTo(14);
+        assertThat(failed.getString("reason")).contains(portalB).contains("not been heard from");
+        assertThat(
+                find(list(front, token, "/api/v1/sessions"), onA.getString("id"))
+                    .getString("state"))
+            .isEqualTo("ACTIVE");
+        assertThat(list(front, token, "/api/v1/targets"))
+            .as("only the live node's target is left")
+            .extracting(t -> ((JsonObject) t).getString("portal"))
+            .containsExactly(portalA);
+      } catch (AssertionError | RuntimeException e) {
+        throw new AssertionError(
+            e.getMessage()
+                + "\n--- front\n"
+                + front.tail()
+                + "\n--- node A\n"
+                + nodeA.tail()
+                + "\n--- node B\n"
+                + nodeB.tail(),
+            e);
+      } finally {
+        front.close();
+        nodeA.close();
+        nodeB.close();
+      }
+    }
+  }
+
+  private static Map<String, String> targetNode(
+      Map<String, String> common, int clusterPort, Path work, String portal) {
+    return node(
+        common,
+        "targets",
+        clusterPort,
+        work.resolve("target-" + portal.replace(':', '-')),
+        Map.of("DISCS_ISCSI_PORTAL", portal, "DISCS_ISCSI_LISTEN", portal));
+  }
+
+  private void awaitPortals(DiscsProcess gateway, String token, List<String> portals)
+      throws Exception {
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    JsonObject discovery = null;
+    while (System.nanoTime() < until) {
+      discovery = new JsonObject(send(gateway, token, "GET", "/api/v1/discovery").body());
+      if (discovery.getJsonArray("portals").getList().containsAll(portals)) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("discovery never listed " + portals + ": " + discovery);
+  }
+
+  private static JsonObject find(JsonArray items, String id) {
+    return items.stream()
+        .map(JsonObject.class::cast)
+        .filter(item -> item.getString("id").equals(id))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private JsonObject upload(DiscsProcess gateway, String token, Path iso) throws Exception {
+    HttpResponse<String> upload =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(gateway.base() + "/api/v1/images?name=" + iso.getFileName()))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofFile(iso))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+    return new JsonObject(upload.body());
+  }
+
+  private static JsonObject sessionBody(String imageId, String node) {
+    JsonObject body = new JsonObject().put("imageId", imageId).put("initiatorIqn", INITIATOR);
+    return node == null ? body : body.put("node", node);
+  }
+
+  private JsonObject startSession(DiscsProcess gateway, String token, String imageId, String node)
+      throws Exception {
+    HttpResponse<String> answer =
+        post(gateway, token, "/api/v1/sessions", sessionBody(imageId, node));
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+    return new JsonObject(answer.body());
+  }
+
+  private HttpResponse<String> post(
+      DiscsProcess gateway, String token, String path, JsonObject body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(gateway.base() + path))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private static Map<String, String> node(
       Map<String, String> common,
       String services,
@@ -208,25 +380,6 @@ class ClusterProcessesTest {
             HttpResponse.BodyHandlers.ofString());
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     return new JsonObject(answer.body()).getString("access_token");
-  }
-
-  private JsonObject startSession(DiscsProcess gateway, String token, String imageId)
-      throws Exception {
-    HttpResponse<String> answer =
-        http.send(
-            HttpRequest.newBuilder(URI.create(gateway.base() + "/api/v1/sessions"))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        new JsonObject()
-                            .put("imageId", imageId)
-                            .put("initiatorIqn", INITIATOR)
-                            .encode()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
-    return new JsonObject(answer.body());
   }
 
   private JsonObject awaitState(DiscsProcess gateway, String token, String id, String state)

@@ -47,7 +47,10 @@ final class TargetRepository {
   private static final String COUNT_ON_NODE =
       "SELECT count(*) FROM targets.targets WHERE node = $1 AND incarnation = $2";
 
-  /** A row, with what the backend needs to (re)create it. */
+  /**
+   * A row, with what the backend needs to (re)create it; {@code chap} and {@code mutualChap} only
+   * when read opened (this node's own rows), null otherwise.
+   */
   record StoredTarget(
       UUID id,
       String iqn,
@@ -73,15 +76,16 @@ final class TargetRepository {
     this.secrets = secrets;
   }
 
+  /** Every node's rows, CHAP secrets left sealed (another node's open only with its key). */
   Future<List<StoredTarget>> list() {
-    return pool.query(LIST).execute().map(this::all);
+    return pool.query(LIST).execute().map(this::sealed);
   }
 
   /** The rows this start of this node serves. */
   Future<List<StoredTarget>> on(NodeIdentity node) {
     return pool.preparedQuery(ON_NODE)
         .execute(Tuple.of(node.name(), node.incarnation()))
-        .map(this::all);
+        .map(this::opened);
   }
 
   /**
@@ -91,20 +95,20 @@ final class TargetRepository {
   Future<List<StoredTarget>> forgetEarlierStarts(NodeIdentity node) {
     return pool.preparedQuery(FORGET_EARLIER)
         .execute(Tuple.of(node.name(), node.incarnation()))
-        .map(this::all);
+        .map(this::sealed);
   }
 
   /** Removes the rows of one start of a node (another node, lost); answers what it removed. */
   Future<List<StoredTarget>> forgetStart(NodeIdentity node) {
     return pool.preparedQuery(FORGET_START)
         .execute(Tuple.of(node.name(), node.incarnation()))
-        .map(this::all);
+        .map(this::sealed);
   }
 
   Future<Optional<StoredTarget>> get(UUID id) {
     return pool.preparedQuery(GET)
         .execute(Tuple.of(id))
-        .map(rows -> all(rows).stream().findFirst());
+        .map(rows -> sealed(rows).stream().findFirst());
   }
 
   Future<Boolean> servesImage(UUID imageId) {
@@ -145,7 +149,17 @@ final class TargetRepository {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
-  private List<StoredTarget> all(RowSet<Row> rows) {
+  /** Rows with their CHAP secrets opened: only this node's, to make their targets again. */
+  private List<StoredTarget> opened(RowSet<Row> rows) {
+    return all(rows, true);
+  }
+
+  /** Rows without their CHAP secrets ({@code chap} and {@code mutualChap} null). */
+  private List<StoredTarget> sealed(RowSet<Row> rows) {
+    return all(rows, false);
+  }
+
+  private List<StoredTarget> all(RowSet<Row> rows, boolean open) {
     List<StoredTarget> targets = new ArrayList<>();
     for (Row row : rows) {
       String mutualUser = row.getString("mutual_user");
@@ -158,10 +172,12 @@ final class TargetRepository {
               row.getString("image_sha256"),
               row.getString("initiator_iqn"),
               DeviceType.fromWire(row.getString("device_type")),
-              new TargetSpec.Chap(
-                  row.getString("chap_user"),
-                  secrets.open(row.getString("chap_secret"), id + "/chap")),
-              mutualUser == null
+              !open
+                  ? null
+                  : new TargetSpec.Chap(
+                      row.getString("chap_user"),
+                      secrets.open(row.getString("chap_secret"), id + "/chap")),
+              mutualUser == null || !open
                   ? null
                   : new TargetSpec.Chap(
                       mutualUser, secrets.open(row.getString("mutual_secret"), id + "/mutual")),

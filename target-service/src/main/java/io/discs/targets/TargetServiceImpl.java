@@ -13,6 +13,7 @@ import io.discs.platform.targets.Chap;
 import io.discs.platform.targets.Connection;
 import io.discs.platform.targets.DeviceType;
 import io.discs.platform.targets.Target;
+import io.discs.platform.targets.TargetNodes;
 import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
 import io.discs.targets.TargetRepository.StoredTarget;
@@ -51,6 +52,7 @@ final class TargetServiceImpl implements TargetService {
   private final ImageCache blobs;
   private final NodeIdentity node;
   private final Function<String, TargetService> otherNodes;
+  private final TargetNodes nodes;
 
   /** When discs first saw each connection; backends report who is connected, not since when. */
   private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
@@ -64,7 +66,8 @@ final class TargetServiceImpl implements TargetService {
       EventPublisher events,
       ImageCache blobs,
       NodeIdentity node,
-      Function<String, TargetService> otherNodes) {
+      Function<String, TargetService> otherNodes,
+      TargetNodes nodes) {
     this.vertx = vertx;
     this.repository = repository;
     this.backend = backend;
@@ -74,6 +77,7 @@ final class TargetServiceImpl implements TargetService {
     this.blobs = blobs;
     this.node = node;
     this.otherNodes = otherNodes;
+    this.nodes = nodes;
   }
 
   @Override
@@ -152,8 +156,8 @@ final class TargetServiceImpl implements TargetService {
 
   /**
    * A target is removed by the node that serves it: another node passes the call on. Where that
-   * node is gone (or is a later start of this one), only the row goes; the node's reconciliation
-   * removes the rest when it comes back.
+   * node is gone (silent for a lease, unreachable, or a later start of this one), only the row
+   * goes; the node's reconciliation removes the rest when it comes back.
    */
   @Override
   public Future<Void> delete(String id, Caller caller) {
@@ -163,7 +167,10 @@ final class TargetServiceImpl implements TargetService {
               if (stored.servedBy(node)) {
                 return deleteHere(stored, caller);
               }
-              if (stored.node() == null || stored.node().name().equals(node.name())) {
+              if (stored.node() == null
+                  || stored.node().name().equals(node.name())
+                  || nodes.standing(stored.node().name(), stored.node().incarnation().toString())
+                      != TargetNodes.Standing.SERVING) {
                 return forget(stored, caller);
               }
               return otherNodes

@@ -103,7 +103,8 @@ public final class TargetVerticle extends VerticleBase {
                                     .map(TargetRepository.StoredTarget::sha256)
                                     .collect(Collectors.toSet()))),
             node,
-            this::nodeService);
+            this::nodeService,
+            nodes);
     Reconciler reconciler =
         new Reconciler(
             repository,
@@ -211,7 +212,7 @@ public final class TargetVerticle extends VerticleBase {
   private TargetService nodeService(String name) {
     return new ServiceProxyBuilder(vertx)
         .setAddress(Addresses.targetNode(name))
-        .setOptions(new DeliveryOptions().setSendTimeout(30_000))
+        .setOptions(new DeliveryOptions().setSendTimeout(10_000))
         .build(TargetService.class);
   }
 

@@ -61,9 +61,10 @@ public final class SessionsRoutes implements ResourceRoutes {
         sessions
             .start(
                 SessionStartRequest.of(
-                    Requests.optionalString(body, "imageId"),
-                    Requests.optionalString(body, "initiatorIqn"),
-                    Requests.optionalString(body, "deviceType")),
+                        Requests.optionalString(body, "imageId"),
+                        Requests.optionalString(body, "initiatorIqn"),
+                        Requests.optionalString(body, "deviceType"))
+                    .setNode(Requests.optionalString(body, "node")),
                 AccessControl.caller(ctx))
             .map(s -> s.toJson()));
   }

@@ -14,6 +14,7 @@ public final class SessionStartRequest {
   private String imageId;
   private String initiatorIqn;
   private String deviceType;
+  private String node;
 
   public SessionStartRequest() {}
 
@@ -58,6 +59,16 @@ public final class SessionStartRequest {
 
   public SessionStartRequest setDeviceType(String deviceType) {
     this.deviceType = deviceType;
+    return this;
+  }
+
+  /** The target node to place the session on (operators and admins only); null: discs picks. */
+  public String getNode() {
+    return node;
+  }
+
+  public SessionStartRequest setNode(String node) {
+    this.node = node;
     return this;
   }
 }
