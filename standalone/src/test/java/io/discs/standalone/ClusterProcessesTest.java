@@ -1,5 +1,6 @@
 package io.discs.standalone;
 
+import static java.util.stream.Collectors.joining;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.discs.testing.DiscImages;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,26 +46,7 @@ class ClusterProcessesTest {
     Path work = TempDirs.create("cluster-processes");
     try (LocalPostgres postgres = LocalPostgres.start(List.of(), "127.0.0.1")) {
       int[] hazelcast = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
-      Map<String, String> common = new HashMap<>();
-      common.put("DISCS_CLUSTER", "true");
-      common.put("DISCS_CLUSTER_NAME", "discs-processes-" + UUID.randomUUID());
-      common.put(
-          "DISCS_CLUSTER_MEMBERS",
-          "127.0.0.1:"
-              + hazelcast[0]
-              + ",127.0.0.1:"
-              + hazelcast[1]
-              + ",127.0.0.1:"
-              + hazelcast[2]);
-      common.put("DISCS_CLUSTER_HOST", "127.0.0.1");
-      common.put("DISCS_CLUSTER_SECRET", SECRET);
-      common.put("DISCS_DB_URL", DiscsProcess.url(postgres.app()));
-      common.put("DISCS_DB_OWNER_URL", DiscsProcess.url(postgres.owner()));
-      common.put("DISCS_ADMIN_PASSWORD", PASSWORD);
-      common.put("DISCS_HTTP_HOST", "127.0.0.1");
-      common.put("DISCS_LEASE_SECONDS", "10");
-      common.put("DISCS_HEARTBEAT_SECONDS", "3");
-      common.put("DISCS_REAPER_SECONDS", "1");
+      Map<String, String> common = common(postgres, hazelcast, 10);
       int iscsi = FreePorts.next();
       Path targetData = work.resolve("targets-data");
       Path imageData = work.resolve("images-data");
@@ -173,26 +156,7 @@ class ClusterProcessesTest {
     Path work = TempDirs.create("cluster-target-nodes");
     try (LocalPostgres postgres = LocalPostgres.start(List.of(), "127.0.0.1")) {
       int[] hazelcast = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
-      Map<String, String> common = new HashMap<>();
-      common.put("DISCS_CLUSTER", "true");
-      common.put("DISCS_CLUSTER_NAME", "discs-target-nodes-" + UUID.randomUUID());
-      common.put(
-          "DISCS_CLUSTER_MEMBERS",
-          "127.0.0.1:"
-              + hazelcast[0]
-              + ",127.0.0.1:"
-              + hazelcast[1]
-              + ",127.0.0.1:"
-              + hazelcast[2]);
-      common.put("DISCS_CLUSTER_HOST", "127.0.0.1");
-      common.put("DISCS_CLUSTER_SECRET", SECRET);
-      common.put("DISCS_DB_URL", DiscsProcess.url(postgres.app()));
-      common.put("DISCS_DB_OWNER_URL", DiscsProcess.url(postgres.owner()));
-      common.put("DISCS_ADMIN_PASSWORD", PASSWORD);
-      common.put("DISCS_HTTP_HOST", "127.0.0.1");
-      common.put("DISCS_LEASE_SECONDS", "12");
-      common.put("DISCS_HEARTBEAT_SECONDS", "3");
-      common.put("DISCS_REAPER_SECONDS", "1");
+      Map<String, String> common = common(postgres, hazelcast, 12);
       common.put("DISCS_RECONCILE_SECONDS", "2");
       String portalA = "127.0.0.1:" + FreePorts.next();
       String portalB = "127.0.0.1:" + FreePorts.next();
@@ -278,6 +242,26 @@ class ClusterProcessesTest {
         nodeB.close();
       }
     }
+  }
+
+  /** What every process of a test's cluster shares: three members on loopback, short leases. */
+  private static Map<String, String> common(LocalPostgres postgres, int[] hazelcast, int lease) {
+    Map<String, String> common = new HashMap<>();
+    common.put("DISCS_CLUSTER", "true");
+    common.put("DISCS_CLUSTER_NAME", "discs-processes-" + UUID.randomUUID());
+    common.put(
+        "DISCS_CLUSTER_MEMBERS",
+        Arrays.stream(hazelcast).mapToObj(port -> "127.0.0.1:" + port).collect(joining(",")));
+    common.put("DISCS_CLUSTER_HOST", "127.0.0.1");
+    common.put("DISCS_CLUSTER_SECRET", SECRET);
+    common.put("DISCS_DB_URL", DiscsProcess.url(postgres.app()));
+    common.put("DISCS_DB_OWNER_URL", DiscsProcess.url(postgres.owner()));
+    common.put("DISCS_ADMIN_PASSWORD", PASSWORD);
+    common.put("DISCS_HTTP_HOST", "127.0.0.1");
+    common.put("DISCS_LEASE_SECONDS", String.valueOf(lease));
+    common.put("DISCS_HEARTBEAT_SECONDS", "3");
+    common.put("DISCS_REAPER_SECONDS", "1");
+    return common;
   }
 
   private static Map<String, String> targetNode(
