@@ -216,7 +216,7 @@ class ClusterProcessesTest {
         assertThat(failed.getString("state")).as(failed.encode()).isEqualTo("FAILED");
         assertThat(tookSeconds)
             .as("within one lease (12 s) and a reaper pass")
-            .isLessThanOrEqualTo(14);
+            .isLessThanOrEqualTo(15);
         assertThat(failed.getString("reason")).contains(portalB).contains("not been heard from");
         assertThat(
                 find(list(front, token, "/api/v1/sessions"), onA.getString("id"))
@@ -226,6 +226,34 @@ class ClusterProcessesTest {
             .as("only the live node's target is left")
             .extracting(t -> ((JsonObject) t).getString("portal"))
             .containsExactly(portalA);
+
+        // Node A's cache holds 3 MiB: beyond it the least recently used image goes, never one a
+        // target of A serves.
+        Path cacheA = work.resolve("target-" + portalA.replace(':', '-')).resolve("target-cache");
+        String second =
+            upload(
+                    front,
+                    token,
+                    DiscImages.iso9660(work.resolve("second.iso"), "SECOND", 2 << 20, false, 13))
+                .getString("id");
+        startSession(front, token, second, portalA);
+        assertThat(blobsUnder(cacheA)).as("both in use: kept though beyond the limit").hasSize(2);
+        assertThat(
+                send(front, token, "DELETE", "/api/v1/sessions/" + onA.getString("id"))
+                    .statusCode())
+            .isEqualTo(204);
+        JsonObject third =
+            upload(
+                front,
+                token,
+                DiscImages.iso9660(work.resolve("third.iso"), "THIRD", 2 << 20, false, 14));
+        startSession(front, token, third.getString("id"), portalA);
+        assertThat(blobsUnder(cacheA))
+            .as("the first image, no longer in use, made room")
+            .containsExactlyInAnyOrder(
+                third.getString("sha256"),
+                find(list(front, token, "/api/v1/images"), second).getString("sha256"));
+
       } catch (AssertionError | RuntimeException e) {
         throw new AssertionError(
             e.getMessage()
@@ -271,7 +299,10 @@ class ClusterProcessesTest {
         "targets",
         clusterPort,
         work.resolve("target-" + portal.replace(':', '-')),
-        Map.of("DISCS_ISCSI_PORTAL", portal, "DISCS_ISCSI_LISTEN", portal));
+        Map.of(
+            "DISCS_ISCSI_PORTAL", portal,
+            "DISCS_ISCSI_LISTEN", portal,
+            "DISCS_CACHE_MAX_BYTES", String.valueOf(3 << 20)));
   }
 
   private void awaitPortals(DiscsProcess gateway, String token, List<String> portals)
