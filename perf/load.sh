@@ -8,7 +8,8 @@
 # hot paths: a fresh JVM's first seconds would otherwise be most of every p99.
 #   knobs: NO_READER=1 (no iscsi-perf alongside), READER_NICE (19), GATLING_NICE (0; -5 puts the
 #          measuring client ahead of the server and the reader, to see how much of a tail is its own), FLEET_SESSIONS (10000), FLEET_RAMP (100 s), FLEET_HOLD (300 s), CHURN_SECONDS (120),
-#          BROWSE_SECONDS (60), LOGIN_SECONDS (60), JAR, SERVER_JAVA_OPTS (e.g. a profiler agent)
+#          BROWSE_SECONDS (60), LOGIN_SECONDS (60), JAR, SERVER_JAVA_OPTS (-XX:+UseZGC, as the
+#          README and infra/ run the server; e.g. -XX:+UseG1GC to compare, or a profiler agent)
 # Prints a Markdown table per scenario; the reports stay in perf/gatling/target/gatling, the
 # pictures go to perf/charts. Build first: ./mvnw -q package -DskipTests
 set -euo pipefail
@@ -40,7 +41,7 @@ ulimit -n 65536 2>/dev/null || true
 DISCS_DATA_DIR=$W/data DISCS_ADMIN_PASSWORD=$PASSWORD DISCS_HTTP_PORT=$HTTP \
   DISCS_ISCSI_PORTAL=127.0.0.1:$ISCSI DISCS_ISCSI_LISTEN=127.0.0.1:$ISCSI \
   DISCS_MAX_SESSIONS_PER_USER=500 DISCS_TOKEN_MINUTES=240 DISCS_REQUEST_TIMEOUT_SECONDS=120 \
-  java ${SERVER_JAVA_OPTS:-} -jar "$JAR" >"$W/server.log" 2>&1 &
+  java ${SERVER_JAVA_OPTS:--XX:+UseZGC} -jar "$JAR" >"$W/server.log" 2>&1 &
 SERVER=$!; PIDS+=($SERVER)
 until curl -fs "http://127.0.0.1:$HTTP/ready" >/dev/null 2>&1; do
   kill -0 $SERVER 2>/dev/null || { tail -20 "$W/server.log"; exit 1; }; sleep 0.3; done
@@ -68,7 +69,8 @@ PY
 cpu_ticks() { awk '{print $14 + $15}' /proc/$SERVER/stat; }
 heap_mib() { # heap in use after a full GC, MiB
   jcmd $SERVER GC.run >/dev/null
-  jcmd $SERVER GC.heap_info | awk '/garbage-first heap|total/ && /used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i+1); sub("K,?", "", v); printf "%.1f\n", v / 1024; exit } }'
+  # G1 says "garbage-first heap total …K, used …K", ZGC " ZHeap used …M, capacity …".
+  jcmd $SERVER GC.heap_info | awk '/garbage-first heap|total|ZHeap/ && /used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i+1); sub(",", "", v); f = v ~ /M$/ ? 1 : 1 / 1024; sub("[KM]", "", v); printf "%.1f\n", v * f; exit } }'
 }
 metric() { curl -fs "http://127.0.0.1:$HTTP/metrics" | awk -v m="$1" '$1 == m || index($1, m "{") == 1 { s += $2 } END { printf "%d\n", s }'; }
 
@@ -98,7 +100,8 @@ gatling() { # simulation, then -Dname=value...
   local sim=$1; shift
   nice -n "${GATLING_NICE:-0}" ./mvnw -q -f perf/gatling/pom.xml gatling:test -Dgatling.simulationClass=io.discs.load.$sim \
     -Ddiscs.url=http://127.0.0.1:$HTTP -Ddiscs.adminPassword=$PASSWORD "$@" >"$W/$sim.log" 2>&1 || true
-  REPORT=$(ls -td perf/gatling/target/gatling/*/ | head -1)
+  # sed reads the whole list: head would leave ls a SIGPIPE, fatal under pipefail.
+  REPORT=$(ls -td perf/gatling/target/gatling/*/ | sed -n 1p)
   grep -E "Global|failed|KO" "$W/$sim.log" | grep -v "^\s*$" | tail -5 || true
 }
 stats() { # report-dir -> one Markdown row per request, from the report's statistics table

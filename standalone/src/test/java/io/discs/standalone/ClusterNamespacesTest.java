@@ -166,7 +166,34 @@ class ClusterNamespacesTest {
         Thread.sleep(6_000); // a few heartbeats through the gateway that came back
         assertThat(mount.isAlive()).as(Files.readString(mountErrors)).isTrue();
 
-        // The image node dies during a resumable upload: the companion resumes once it is back.
+        // The image node dies during two uploads: a single request (curl, slowed down) gets an
+        // error; the companion's resumable one resumes once the node is back. Nothing half stored.
+        String token =
+            new JsonObject(Files.readString(config.resolve("credentials.json"))).getString("token");
+        Path raw = DiscImages.iso9660(work.resolve("raw.iso"), "RAW", 24 << 20, false, 23);
+        Path rawOut = work.resolve("raw-upload.out");
+        Process rawUpload =
+            new ProcessBuilder(
+                    client.command(
+                        List.of(
+                            curl,
+                            "-s",
+                            "-o",
+                            "/dev/null",
+                            "-w",
+                            "%{http_code}",
+                            "--limit-rate",
+                            "2M",
+                            "-H",
+                            "Authorization: Bearer " + token,
+                            "-H",
+                            "Content-Type: application/octet-stream",
+                            "--data-binary",
+                            "@" + raw,
+                            server + "/api/v1/images?name=raw.iso")))
+                .redirectErrorStream(true)
+                .redirectOutput(rawOut.toFile())
+                .start();
         Path big = DiscImages.iso9660(work.resolve("big.iso"), "BIG", 48 << 20, false, 22);
         Path uploadOut = work.resolve("big-upload.out");
         Process bigUpload =
@@ -178,7 +205,10 @@ class ClusterNamespacesTest {
                 .start();
         awaitUploadUnderway(postgres);
         images.kill();
-        Thread.sleep(1_000);
+        assertThat(rawUpload.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(rawOut).trim())
+            .as("the single upload is told it failed")
+            .isNotEqualTo("201");
         images.start().awaitReady(Duration.ofSeconds(180));
         assertThat(bigUpload.waitFor(180, TimeUnit.SECONDS)).isTrue();
         String bigOutput = Files.readString(uploadOut);
@@ -198,8 +228,6 @@ class ClusterNamespacesTest {
         assertThat(mount.exitValue()).as(Files.readString(mountErrors)).isEqualTo(7);
         assertThat(Files.readString(mountErrors)).contains("restarted");
 
-        String token =
-            new JsonObject(Files.readString(config.resolve("credentials.json"))).getString("token");
         Processes.Result stray =
             Processes.run(
                 client.command(
