@@ -207,8 +207,8 @@ class ClusterNamespacesTest {
         images.kill();
         assertThat(rawUpload.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readString(rawOut).trim())
-            .as("the single upload is told it failed")
-            .isNotEqualTo("201");
+            .as("the single upload is told the image node went away")
+            .isEqualTo("503");
         images.start().awaitReady(Duration.ofSeconds(180));
         assertThat(bigUpload.waitFor(180, TimeUnit.SECONDS)).isTrue();
         String bigOutput = Files.readString(uploadOut);

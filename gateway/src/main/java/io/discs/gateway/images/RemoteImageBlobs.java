@@ -76,7 +76,8 @@ final class RemoteImageBlobs implements ImageBlobs {
             answer ->
                 answer
                     .body()
-                    .map(bytes -> ImageBytesProtocol.decodeAnswer(answer.statusCode(), bytes)));
+                    .map(bytes -> ImageBytesProtocol.decodeAnswer(answer.statusCode(), bytes)))
+        .recover(ImageNodes::lostOnTheWay);
   }
 
   @Override

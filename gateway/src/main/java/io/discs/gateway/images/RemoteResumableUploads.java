@@ -102,7 +102,8 @@ final class RemoteResumableUploads implements ResumableUploads {
                         .putHeader(ImageBytesProtocol.SECRET_HEADER, secret)
                         .putHeader(ResumableUploadsProtocol.CALL_HEADER, header)))
         .compose(request -> send(request, body, length))
-        .compose(answer -> answer.body().map(bytes -> decode.apply(answer.statusCode(), bytes)));
+        .compose(answer -> answer.body().map(bytes -> decode.apply(answer.statusCode(), bytes)))
+        .recover(ImageNodes::lostOnTheWay);
   }
 
   private static Future<HttpClientResponse> send(

@@ -61,10 +61,13 @@ public final class Database {
     return vertx.executeBlocking(
         () -> {
           SchemaMigrations migrations = new SchemaMigrations(owner, appRole);
-          migrations.finishSharedHistory();
-          for (ServiceRole service : services) {
-            migrations.migrate(service.schema());
-          }
+          migrations.oneProcessAtATime(
+              () -> {
+                migrations.finishSharedHistory();
+                for (ServiceRole service : services) {
+                  migrations.migrate(service.schema());
+                }
+              });
           if (!appRole.isEmpty()) {
             LOG.info("services connect as {}", appRole);
           }

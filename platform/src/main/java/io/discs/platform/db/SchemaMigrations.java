@@ -20,12 +20,44 @@ import org.slf4j.LoggerFactory;
 final class SchemaMigrations {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrations.class);
 
+  /** The advisory lock's key: "discs" in ASCII, so that it says whose it is in pg_locks. */
+  private static final long MIGRATION_LOCK = 0x6469736373L;
+
   private final DatabaseUrl owner;
   private final String appRole;
 
   SchemaMigrations(DatabaseUrl owner, String appRole) {
     this.owner = owner;
     this.appRole = appRole;
+  }
+
+  /** What runs while this process alone migrates the database. */
+  interface Work {
+    void run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} holding a PostgreSQL advisory lock, so that the processes of a cluster
+   * starting together migrate one after the other: Flyway locks each schema's history, but the
+   * grants that follow every migration touch shared catalog rows (the public schema's), and two at
+   * once fail with "tuple concurrently updated".
+   */
+  void oneProcessAtATime(Work work) throws SQLException {
+    try (Connection connection =
+        DriverManager.getConnection(owner.jdbcUrl(), owner.user(), owner.password())) {
+      try (var lock = connection.prepareStatement("SELECT pg_advisory_lock(?)")) {
+        lock.setLong(1, MIGRATION_LOCK);
+        lock.execute();
+      }
+      try {
+        work.run();
+      } finally {
+        try (var unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+          unlock.setLong(1, MIGRATION_LOCK);
+          unlock.execute();
+        }
+      }
+    }
   }
 
   /** On a database made before the split, the rest of the shared history; else nothing. */

@@ -11,12 +11,27 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.serviceproxy.ServiceException;
 
 /** Finds an image node's internal listener: whoever answers on the bus (spread among several). */
 public final class ImageNodes {
   private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(5_000);
 
   private ImageNodes() {}
+
+  /**
+   * A call to an image node that broke on the way (the node died, the connection reset) as the 503
+   * it is; what the image node said itself passes unchanged.
+   */
+  public static <T> Future<T> lostOnTheWay(Throwable failure) {
+    return Future.failedFuture(
+        failure instanceof ServiceException
+            ? failure
+            : DomainErrors.unavailable(
+                "the image node went away during the call ("
+                    + failure.getMessage()
+                    + "); nothing was stored from it"));
+  }
 
   /**
    * An image node's answer with a blob's bytes, not yet read (the caller pipes it where it goes).
