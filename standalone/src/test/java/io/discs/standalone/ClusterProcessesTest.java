@@ -214,9 +214,9 @@ class ClusterProcessesTest {
         }
         long tookSeconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
         assertThat(failed.getString("state")).as(failed.encode()).isEqualTo("FAILED");
-        assertThat(tookSeconds)
-            .as("within one lease (12 s) and a reaper pass")
-            .isLessThanOrEqualTo(15);
+        // A behaviour, not a speed: within one lease of the node's last word (12 s), plus a reaper
+        // pass and room for a loaded machine; a second lease would take 24 s.
+        assertThat(tookSeconds).as("within one lease").isLessThanOrEqualTo(18);
         assertThat(failed.getString("reason")).contains(portalB).contains("not been heard from");
         assertThat(
                 find(list(front, token, "/api/v1/sessions"), onA.getString("id"))

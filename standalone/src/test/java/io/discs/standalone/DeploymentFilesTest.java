@@ -8,6 +8,7 @@ import io.discs.testing.TempDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,17 +18,8 @@ class DeploymentFilesTest {
 
   @Test
   void theComposeFileIsValid() throws Exception {
-    String compose = SystemTools.require("docker-compose", "docker-compose").toString();
     Processes.Result config =
-        Processes.run(
-            List.of(
-                "env",
-                "DISCS_CLUSTER_SECRET=0123456789abcdef0123456789abcdef",
-                compose,
-                "-f",
-                INFRA.resolve("compose.yaml").toString(),
-                "config"),
-            Duration.ofMinutes(1));
+        composeConfig("DISCS_CLUSTER_SECRET=0123456789abcdef0123456789abcdef");
     assertThat(config.exitCode()).as(config.output()).isZero();
     assertThat(config.output())
         .contains("gateway:", "images:", "targets:", "postgres:", "prometheus:", "grafana:")
@@ -36,20 +28,22 @@ class DeploymentFilesTest {
 
   @Test
   void theComposeFileWantsAClusterSecret() throws Exception {
-    String compose = SystemTools.require("docker-compose", "docker-compose").toString();
-    Processes.Result config =
-        Processes.run(
-            List.of(
-                "env",
-                "-u",
-                "DISCS_CLUSTER_SECRET",
-                compose,
-                "-f",
-                INFRA.resolve("compose.yaml").toString(),
-                "config"),
-            Duration.ofMinutes(1));
+    Processes.Result config = composeConfig("-u", "DISCS_CLUSTER_SECRET");
     assertThat(config.exitCode()).isNotZero();
     assertThat(config.output()).contains("set DISCS_CLUSTER_SECRET");
+  }
+
+  /** {@code docker-compose config} on infra/compose.yaml, with {@code env}'s arguments first. */
+  private static Processes.Result composeConfig(String... environment) throws Exception {
+    List<String> command = new ArrayList<>(List.of("env"));
+    command.addAll(List.of(environment));
+    command.addAll(
+        List.of(
+            SystemTools.require("docker-compose", "docker-compose").toString(),
+            "-f",
+            INFRA.resolve("compose.yaml").toString(),
+            "config"));
+    return Processes.run(command, Duration.ofMinutes(1));
   }
 
   @Test
