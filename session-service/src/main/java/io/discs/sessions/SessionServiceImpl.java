@@ -261,7 +261,7 @@ final class SessionServiceImpl implements SessionService {
           403, "only operators and admins choose the target node");
     }
     return nodes
-        .live(pinned)
+        .place(pinned)
         .map(node -> nodeTargets.apply(node.node()))
         .orElseThrow(
             () ->

@@ -97,6 +97,13 @@ public final class TargetNodes {
     return chosen;
   }
 
+  /** A node chosen by name (an operator's pin), if live, counted like {@link #place()}'s choice. */
+  public Optional<NodePresence> place(String node) {
+    Optional<NodePresence> chosen = live(node);
+    chosen.ifPresent(p -> placedSince.merge(p.node(), 1L, Long::sum));
+    return chosen;
+  }
+
   /** How a session's node stands, given the incarnation the session's target was made on. */
   public Standing standing(String node, String incarnation) {
     Seen seen = nodes.get(node);

@@ -48,6 +48,15 @@ class TargetNodesTest {
   }
 
   @Test
+  void aPinnedPlacementCountsToo() {
+    nodes.heard(new NodePresence("a:3260", "1", "a:3260", 0));
+    nodes.heard(new NodePresence("b:3260", "1", "b:3260", 0));
+    assertThat(nodes.place("a:3260").orElseThrow().node()).isEqualTo("a:3260");
+    assertThat(nodes.place().orElseThrow().node()).isEqualTo("b:3260");
+    assertThat(nodes.place("c:3260")).as("not live").isEmpty();
+  }
+
+  @Test
   void nothingIsPlacedWhenNoNodeIsLive() {
     assertThat(nodes.place()).isEmpty();
     nodes.heard(new NodePresence("a:3260", "1", "a:3260", 0));
