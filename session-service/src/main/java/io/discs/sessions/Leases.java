@@ -33,6 +33,10 @@ final class Leases {
    * @param lease the map's lease, or null when the map has none
    * @param recorded the lease the session's row recorded
    */
+  Instant expiry(Lease lease) {
+    return expiry(lease, lease.expiresAt());
+  }
+
   Instant expiry(Lease lease, Instant recorded) {
     Instant grace = startedAt.plusMillis(leaseMs);
     Instant known = lease != null ? lease.expiresAt() : recorded;

@@ -183,7 +183,7 @@ final class SessionServiceImpl implements SessionService {
                             if (!mayUse(caller, lease.get().owner())) {
                               return Future.failedFuture(DomainErrors.notFound("no session " + id));
                             }
-                            if (leases.expiry(lease.get(), Instant.EPOCH).isBefore(Instant.now())) {
+                            if (leases.expiry(lease.get()).isBefore(Instant.now())) {
                               return Future.failedFuture(
                                   DomainErrors.gone("session " + id + " has expired"));
                             }

@@ -245,17 +245,7 @@ class ClusterNamespacesTest {
             .startsWith("FAILED ")
             .contains("restarted");
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError(
-            e.getMessage()
-                + "\n--- gateway\n"
-                + gateway.tail()
-                + "\n--- gateway 2\n"
-                + gateway2.tail()
-                + "\n--- images\n"
-                + images.tail()
-                + "\n--- targets\n"
-                + targets.tail(),
-            e);
+        throw DiscsProcess.withLogs(e, gateway, gateway2, images, targets);
       } finally {
         if (mount != null) {
           mount.destroyForcibly();

@@ -134,15 +134,7 @@ class ClusterProcessesTest {
             .isEqualTo(204);
         assertThat(list(gateway, token, "/api/v1/targets")).isEmpty();
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError(
-            e.getMessage()
-                + "\n--- gateway\n"
-                + gateway.tail()
-                + "\n--- images\n"
-                + images.tail()
-                + "\n--- targets\n"
-                + targets.tail(),
-            e);
+        throw DiscsProcess.withLogs(e, gateway, images, targets);
       } finally {
         gateway.close();
         targets.close();
@@ -255,15 +247,7 @@ class ClusterProcessesTest {
                 find(list(front, token, "/api/v1/images"), second).getString("sha256"));
 
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError(
-            e.getMessage()
-                + "\n--- front\n"
-                + front.tail()
-                + "\n--- node A\n"
-                + nodeA.tail()
-                + "\n--- node B\n"
-                + nodeB.tail(),
-            e);
+        throw DiscsProcess.withLogs(e, front, nodeA, nodeB);
       } finally {
         front.close();
         nodeA.close();

@@ -122,6 +122,18 @@ final class DiscsProcess implements AutoCloseable {
     process.waitFor();
   }
 
+  /**
+   * A failure with the end of each process's log appended, so a failed cluster test shows what the
+   * processes said.
+   */
+  static AssertionError withLogs(Throwable failure, DiscsProcess... processes) throws IOException {
+    StringBuilder message = new StringBuilder(String.valueOf(failure.getMessage()));
+    for (DiscsProcess process : processes) {
+      message.append("\n--- ").append(process.name).append('\n').append(process.tail());
+    }
+    return new AssertionError(message.toString(), failure);
+  }
+
   String tail() throws IOException {
     List<String> lines = Files.readAllLines(log);
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
