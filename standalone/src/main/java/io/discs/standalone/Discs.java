@@ -31,11 +31,13 @@ import java.util.List;
 public final class Discs {
   private final Vertx vertx;
   private final Pool pool;
+  private final Deployments deployments;
   private final int httpPort;
 
-  private Discs(Vertx vertx, Pool pool, int httpPort) {
+  private Discs(Vertx vertx, Pool pool, Deployments deployments, int httpPort) {
     this.vertx = vertx;
     this.pool = pool;
+    this.deployments = deployments;
     this.httpPort = httpPort;
   }
 
@@ -60,16 +62,17 @@ public final class Discs {
                           ServiceContext context =
                               new ServiceContext(
                                   config, pool, new EventPublisher(vertx.eventBus()), metrics);
+                          Deployments deployments = new Deployments(vertx);
                           List<Future<String>> deployed = new ArrayList<>();
                           for (ServiceRole role : config.services()) {
                             Deployable service = service(role, context);
                             if (service != null) {
-                              deployed.add(vertx.deployVerticle(service));
+                              deployed.add(deployments.deploy(service));
                             }
                           }
                           return Future.all(deployed)
-                              .compose(services -> front(vertx, context))
-                              .map(port -> new Discs(vertx, pool, port));
+                              .compose(services -> front(vertx, deployments, context))
+                              .map(port -> new Discs(vertx, pool, deployments, port));
                         })
                     .recover(
                         failure -> {
@@ -95,10 +98,11 @@ public final class Discs {
    * The gateway, once the services here are up, so that it never accepts a request nothing can
    * answer; or, on a node without it, the operations endpoints. Answers the HTTP port.
    */
-  private static Future<Integer> front(Vertx vertx, ServiceContext context) {
+  private static Future<Integer> front(
+      Vertx vertx, Deployments deployments, ServiceContext context) {
     if (context.config().runs(ServiceRole.GATEWAY)) {
       GatewayVerticle gateway = new GatewayVerticle(context);
-      return vertx.deployVerticle(gateway).map(id -> gateway.actualPort());
+      return deployments.deploy(gateway).map(id -> gateway.actualPort());
     }
     return OperationsServer.start(vertx, context).map(HttpServer::actualPort);
   }
@@ -111,9 +115,14 @@ public final class Discs {
     return httpPort;
   }
 
-  /** Stops from a plain thread; true when everything closed within {@code max}. */
+  /**
+   * Stops from a plain thread; true when everything closed within {@code max}. The services stop
+   * before the database pool closes (the gateway first, so no new request arrives), so that what
+   * they are still writing, such as the audit rows of the last requests, reaches the database.
+   */
   public boolean stop(Duration max) {
+    boolean undeployed = MainThread.awaitCompletion(deployments.undeployAll(), max);
     boolean poolClosed = MainThread.awaitCompletion(pool.close(), max);
-    return MainThread.awaitCompletion(vertx.close(), max) && poolClosed;
+    return MainThread.awaitCompletion(vertx.close(), max) && poolClosed && undeployed;
   }
 }
