@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Upload benchmark: one 1 GiB ISO over loopback with its digest, against `openssl dgst -sha256` of
-# the same file in the same run. Reports MB/s, the ratio to openssl and the JVM's heap growth.
-# One upload of the same file runs first, unmeasured, and is deleted: a server has compiled its
-# hashing loop long before its thousandth upload, and the first one in a fresh JVM runs SHA-256
-# in the interpreter for a while (about half the time of a cold upload). `dd conv=fdatasync`
-# of the same file is printed beside it, for the disk's speed at that moment.
+# Upload benchmark: a 1 GiB ISO uploaded over loopback with its digest, each upload beside an
+# `openssl dgst -sha256` of the same file in the same run; prints each run, the median ratio, the
+# heap's growth and, with BENCH_THREADS=1, the server's CPU per upload by thread.
+# Four uploads of the same file run first, unmeasured, and are deleted: a server has compiled its
+# upload path long before its thousandth upload, while a fresh JVM runs SHA-256 in the interpreter
+# and C1 for a while and C2 still took a quarter of a core during a third upload. `dd conv=fdatasync` of the file is printed beside it, for the disk's speed.
 # Usage: perf/upload-bench.sh [size-MiB]      (build first: ./mvnw -q package -DskipTests)
-# BENCH_DATA_DIR=/dev/shm/x puts the store on tmpfs, to separate disk cost from the rest.
+#   BENCH_RUNS=3            measured uploads
+#   BENCH_JAVA_OPTS=…       the server's JVM options (default -XX:+UseZGC, as the README starts it)
+#   BENCH_DATA_DIR=/dev/shm/x puts the store on tmpfs, to separate disk cost from the rest
+#   BENCH_LOG=FILE          keeps the server's log
+#   BENCH_PROFILER=…/libasyncProfiler.so  profiles the measured uploads only (async-profiler,
+#     BENCH_PROFILE_EVENT=cpu|wall, collapsed stacks in BENCH_PROFILE_OUT); see perf/README.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib="${1:-1024}"
@@ -14,7 +19,11 @@ port=18090
 jar=standalone/target/discs-standalone.jar
 work=$(mktemp -d)
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; fi
+  if [ -n "${BENCH_LOG:-}" ]; then cp "$work/discs.log" "$BENCH_LOG"; fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 iso="$work/bench.iso"
@@ -41,13 +50,15 @@ PY
 bytes=$(stat -c %s "$iso")
 
 DISCS_HTTP_PORT=$port DISCS_DATA_DIR="${BENCH_DATA_DIR:-$work/data}" DISCS_ADMIN_PASSWORD=bench-admin-password \
-  java ${BENCH_JAVA_OPTS:-} -jar "$jar" >"$work/discs.log" 2>&1 &
+  java ${BENCH_JAVA_OPTS:--XX:+UseZGC} -jar "$jar" >"$work/discs.log" 2>&1 &
 pid=$!
 until curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do sleep 0.1; done
 token=$(curl -fs -H 'Content-Type: application/json' \
   -d '{"username":"admin","password":"bench-admin-password"}' \
   "http://127.0.0.1:$port/api/v1/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 
+# Heap in use (garbage included), from what the server tells Prometheus: jstat's counters for ZGC
+# move only at its cycles. Sampled every 250 ms, which costs the event loop little.
 heap() {
   curl -fs "http://127.0.0.1:$port/metrics" \
     | awk '/^jvm_memory_used_bytes\{/ && /area="heap"/ {s += $NF} END {printf "%.0f\n", s}'
@@ -60,44 +71,82 @@ upload() {
     -H "X-Checksum-Sha256: $sha" "http://127.0.0.1:$port/api/v1/images?name=$1"
 }
 
-start=$(date +%s%N)
 sha=$(openssl dgst -sha256 -r "$iso" | cut -d' ' -f1)
-openssl_ns=$(( $(date +%s%N) - start ))
 
 start=$(date +%s%N)
 dd if="$iso" of="$work/dd.out" bs=1M conv=fdatasync status=none
 dd_ns=$(( $(date +%s%N) - start ))
 rm -f "$work/dd.out"
 
-status=$(upload warmup.iso)
-[ "$status" = "201" ] || { echo "warm-up upload answered $status: $(cat "$work/upload.json")"; exit 1; }
-warm_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/upload.json")
-curl -fs -o /dev/null -X DELETE -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/images/$warm_id"
+( while sleep 0.25; do heap >>"$work/heap.samples" 2>/dev/null || true; done ) &
+sampler=$!
+for warm in $(seq "${BENCH_WARMUPS:-4}"); do
+  status=$(upload "warmup-$warm.iso")
+  [ "$status" = "201" ] || { echo "warm-up upload answered $status: $(cat "$work/upload.json")"; exit 1; }
+  warm_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/upload.json")
+  curl -fs -o /dev/null -X DELETE -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/images/$warm_id"
+done
 
+# Per-thread CPU of the server (from /proc), summed by thread name without its number.
+thread_cpu() {
+  for t in /proc/"$pid"/task/*; do
+    comm=$(tr ' ' '_' <"$t/comm" 2>/dev/null) || continue
+    read -r -a f < <(sed 's/^.*) //' "$t/stat" 2>/dev/null) || continue
+    echo "$comm $(( f[11] + f[12] ))"
+  done | awk '{ sub(/[#-]?[0-9]+$/, "", $1); s[$1] += $2 } END { for (k in s) print k, s[k] }' | sort
+}
+
+runs="${BENCH_RUNS:-3}"
 jcmd "$pid" GC.run >/dev/null 2>&1 || true
 heap_before=$(heap)
-peak=$heap_before
-( while sleep 0.2; do heap >>"$work/heap.samples" 2>/dev/null || true; done ) &
-sampler=$!
-start=$(date +%s%N)
-status=$(upload bench.iso)
-upload_ns=$(( $(date +%s%N) - start ))
+measured_from=$(wc -l <"$work/heap.samples")
+thread_cpu >"$work/cpu.before"
+if [ -n "${BENCH_PROFILER:-}" ]; then
+  # jcmd would split an unquoted option list at its '=' signs.
+  jcmd "$pid" JVMTI.agent_load "$BENCH_PROFILER" \
+    "\"start,event=${BENCH_PROFILE_EVENT:-cpu},interval=1ms,threads\"" >/dev/null
+fi
+: >"$work/runs"
+for run in $(seq "$runs"); do
+  start=$(date +%s%N)
+  openssl dgst -sha256 -r "$iso" >/dev/null
+  openssl_ns=$(( $(date +%s%N) - start ))
+  start=$(date +%s%N)
+  status=$(upload "bench-$run.iso")
+  upload_ns=$(( $(date +%s%N) - start ))
+  [ "$status" = "201" ] || { echo "upload answered $status: $(cat "$work/upload.json")"; exit 1; }
+  echo "$openssl_ns $upload_ns" >>"$work/runs"
+  id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/upload.json")
+  curl -fs -o /dev/null -X DELETE -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/images/$id"
+done
+thread_cpu >"$work/cpu.after"
+if [ -n "${BENCH_PROFILER:-}" ]; then
+  jcmd "$pid" JVMTI.agent_load "$BENCH_PROFILER" "\"stop,collapsed,file=${BENCH_PROFILE_OUT:-/tmp/upload-profile.txt}\"" >/dev/null
+fi
 kill $sampler 2>/dev/null || true
-[ "$status" = "201" ] || { echo "upload answered $status: $(cat "$work/upload.json")"; exit 1; }
-if [ -s "$work/heap.samples" ]; then peak=$(sort -n "$work/heap.samples" | tail -1); fi
-# What the upload left behind, as opposed to garbage G1 had not collected yet.
+peak=$heap_before
+peak=$(tail -n +"$((measured_from + 1))" "$work/heap.samples" | sort -n | tail -1)
+peak=${peak:-$heap_before}
+# What the uploads left behind, as opposed to garbage not collected yet.
 jcmd "$pid" GC.run >/dev/null 2>&1 || true
 retained=$(heap)
 
-python3 - "$bytes" "$openssl_ns" "$upload_ns" "$heap_before" "$peak" "$dd_ns" "$retained" <<'PY'
-import sys
-size, o_ns, u_ns, h0, hp, dd_ns, hr = (int(x) for x in sys.argv[1:])
+echo "image: $((bytes / 1048576)) MiB, $runs measured uploads (each beside its own openssl run)"
+python3 - "$bytes" "$dd_ns" "$heap_before" "$peak" "$retained" "$work/runs" <<'PY'
+import statistics, sys
+size, dd_ns, h0, hp, hr = (int(x) for x in sys.argv[1:6])
+runs = [tuple(int(x) for x in line.split()) for line in open(sys.argv[6])]
 mb = size / 1e6
-print(f"image: {size/2**20:.0f} MiB")
 print(f"dd conv=fdatasync:    {mb/(dd_ns/1e9):8.1f} MB/s (the disk, for reference)")
-print(f"openssl dgst -sha256: {mb/(o_ns/1e9):8.1f} MB/s")
-print(f"discs upload:         {mb/(u_ns/1e9):8.1f} MB/s")
-print(f"ratio upload/openssl: {o_ns/u_ns:8.2f}")
-print(f"heap before (after a full GC): {h0/2**20:.0f} MiB, peak during upload: {hp/2**20:.0f} MiB, growth: {(hp-h0)/2**20:.0f} MiB")
+for i, (o, u) in enumerate(runs, 1):
+    print(f"run {i}: openssl {mb/(o/1e9):7.1f} MB/s, discs upload {mb/(u/1e9):7.1f} MB/s, ratio {o/u:5.2f}")
+ratios = sorted(o / u for o, u in runs)
+print(f"ratio upload/openssl: {statistics.median(ratios):8.2f} (median; best {ratios[-1]:.2f}, worst {ratios[0]:.2f})")
+print(f"heap before (after a full GC): {h0/2**20:.0f} MiB, peak during uploads: {hp/2**20:.0f} MiB, growth: {(hp-h0)/2**20:.0f} MiB")
 print(f"heap after a full GC: {hr/2**20:.0f} MiB")
 PY
+if [ -n "${BENCH_THREADS:-}" ]; then
+  echo "server CPU per upload, by thread:"
+  join "$work/cpu.before" "$work/cpu.after" \
+    | awk -v n="$runs" '($3 - $2) / n >= 2 { printf "  %-24s %5.2f CPU-s\n", $1, ($3 - $2) / n / 100 }'
+fi

@@ -9,73 +9,64 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 import io.vertx.serviceproxy.ServiceException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The write side of an upload, as a pipeline of two stages on workers: one copies a batch of the
- * received buffers into a pooled array and hashes it (SHA-256), the other writes the array to the
- * file. Each stage takes batches strictly in order, and the two overlap, so hashing one batch runs
- * beside writing the one before. The event loop only counts bytes against the limit, keeps the
- * first ones for inspection and hands over references to the received buffers (no copy there). When
- * every pooled array is taken, the sink reports itself full and the socket is paused.
+ * The write side of an upload, as two stages on workers that both read the received buffers where
+ * they lie: one feeds them to SHA-256, the other writes them to the file ({@link
+ * DirectFileWriter}). Each stage takes batches strictly in order, and the two run side by side. The
+ * event loop only counts bytes against the limit, keeps the first ones for inspection and hands
+ * over references to the received buffers (no copy there). When {@link #BATCHES} batches are under
+ * way, the sink reports itself full and the socket is paused.
  */
 public final class UploadSink implements WriteStream<Buffer> {
-  private static final int BATCH_BYTES = 1 << 20;
+  private static final int BATCH_BYTES = 4 << 20;
 
-  /** Batches under way at once; with the buffers waiting for an array, bounds the memory held. */
-  private static final int ARRAYS = 8;
+  /** The size of one write to the file. */
+  private static final int STAGING_BYTES = 2 << 20;
 
-  /**
-   * How much may be written before a background flush starts, so the final fsync finds little left.
-   */
-  private static final long FLUSH_EVERY = 64L << 20;
+  /** Batches under way at once; with the one being gathered, bounds the memory an upload holds. */
+  private static final int BATCHES = 4;
 
   /** Below this much free space, a failed write is taken for a full store. */
   private static final long FULL_BELOW_BYTES = 4L << 20;
 
   private final WorkerExecutor io;
   private final Path file;
-  private final FileChannel channel;
+  private final DirectFileWriter writer;
   private final long maxBytes;
   private final MessageDigest sha256;
   private final MessageDigest chunkSha256;
   private final byte[] prefix = new byte[DiscInspector.PREFIX_BYTES];
-  private final ArrayDeque<byte[]> freeArrays = new ArrayDeque<>();
-  private int arraysMade;
   private int prefixLength;
   private long size;
   private boolean tooLarge;
   private List<Buffer> batch = new ArrayList<>();
   private int batchBytes;
+  private int underWay;
   private Future<Void> hashed = Future.succeededFuture();
   private Future<Void> written = Future.succeededFuture();
   private Handler<Void> drainHandler;
   private Future<Void> ended;
   private boolean closed;
-  private long unflushed;
-  private boolean flushing;
 
   private UploadSink(
       WorkerExecutor io,
       Path file,
-      FileChannel channel,
+      DirectFileWriter writer,
       long maxBytes,
       MessageDigest sha256,
       MessageDigest chunkSha256) {
     this.io = io;
     this.file = file;
-    this.channel = channel;
+    this.writer = writer;
     this.maxBytes = maxBytes;
     this.sha256 = sha256;
     this.chunkSha256 = chunkSha256;
@@ -88,8 +79,7 @@ public final class UploadSink implements WriteStream<Buffer> {
             new UploadSink(
                 io,
                 file,
-                FileChannel.open(
-                    file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+                DirectFileWriter.open(file, 0, STAGING_BYTES),
                 maxBytes,
                 newSha256(),
                 null),
@@ -110,18 +100,14 @@ public final class UploadSink implements WriteStream<Buffer> {
       boolean checkChunk,
       long maxBytes) {
     return io.executeBlocking(
-        () -> {
-          FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
-          try {
-            channel.truncate(offset);
-            channel.position(offset);
-          } catch (IOException e) {
-            channel.close();
-            throw e;
-          }
-          return new UploadSink(
-              io, file, channel, maxBytes, sha256, checkChunk ? newSha256() : null);
-        },
+        () ->
+            new UploadSink(
+                io,
+                file,
+                DirectFileWriter.open(file, offset, STAGING_BYTES),
+                maxBytes,
+                sha256,
+                checkChunk ? newSha256() : null),
         false);
   }
 
@@ -152,7 +138,7 @@ public final class UploadSink implements WriteStream<Buffer> {
     // so a reference to it may cross to a worker.
     batch.add(data);
     batchBytes += data.length();
-    if (batchBytes >= BATCH_BYTES && hasFreeArray()) {
+    if (batchBytes >= BATCH_BYTES && underWay < BATCHES) {
       dispatch();
     }
     return written;
@@ -171,20 +157,22 @@ public final class UploadSink implements WriteStream<Buffer> {
       dispatch();
     }
     ended =
-        written.compose(
-            v ->
-                io.<Void>executeBlocking(
-                    () -> {
-                      try {
-                        channel.force(true);
-                      } catch (IOException e) {
-                        throw typed(e);
-                      }
-                      channel.close();
-                      closed = true;
-                      return null;
-                    },
-                    false));
+        Future.all(hashed, written)
+            .compose(
+                v ->
+                    io.<Void>executeBlocking(
+                        () -> {
+                          closed = true;
+                          try {
+                            writer.finish();
+                          } catch (IOException e) {
+                            writer.close();
+                            throw typed(e);
+                          }
+                          return null;
+                        },
+                        false))
+            .recover(failure -> abandon().transform(v -> Future.failedFuture(failure)));
     return ended;
   }
 
@@ -192,14 +180,14 @@ public final class UploadSink implements WriteStream<Buffer> {
   public Future<Void> abandon() {
     batch = new ArrayList<>();
     batchBytes = 0;
-    return written
+    return Future.join(hashed, written)
         .transform(
             ignored ->
                 io.<Void>executeBlocking(
                     () -> {
                       if (!closed) {
                         closed = true;
-                        channel.close();
+                        writer.close();
                       }
                       return null;
                     },
@@ -207,95 +195,53 @@ public final class UploadSink implements WriteStream<Buffer> {
         .recover(ignored -> Future.succeededFuture());
   }
 
-  private boolean hasFreeArray() {
-    return !freeArrays.isEmpty() || arraysMade < ARRAYS;
-  }
-
   private void dispatch() {
     List<Buffer> buffers = batch;
-    int bytes = batchBytes;
     batch = new ArrayList<>();
     batchBytes = 0;
-    byte[] free = freeArrays.poll();
-    if (free == null) {
-      arraysMade++;
-    }
-    byte[] array =
-        free != null && free.length >= bytes ? free : new byte[Math.max(bytes, BATCH_BYTES)];
+    underWay++;
     Future<Void> hashedHere =
         hashed.compose(
             v ->
                 io.<Void>executeBlocking(
                     () -> {
-                      int at = 0;
                       for (Buffer buffer : buffers) {
-                        buffer.getBytes(array, at);
-                        at += buffer.length();
+                        BufferBytes.update(sha256, buffer);
+                        if (chunkSha256 != null) {
+                          BufferBytes.update(chunkSha256, buffer);
+                        }
                       }
-                      sha256.update(array, 0, bytes);
-                      if (chunkSha256 != null) {
-                        chunkSha256.update(array, 0, bytes);
+                      return null;
+                    },
+                    false));
+    Future<Void> writtenHere =
+        written.compose(
+            v ->
+                io.<Void>executeBlocking(
+                    () -> {
+                      try {
+                        writer.write(buffers);
+                      } catch (IOException e) {
+                        throw typed(e);
                       }
                       return null;
                     },
                     false));
     hashed = hashedHere;
-    written =
-        Future.all(written, hashedHere)
-            .compose(
-                v ->
-                    io.<Void>executeBlocking(
-                        () -> {
-                          writeFully(ByteBuffer.wrap(array, 0, bytes));
-                          return null;
-                        },
-                        false))
-            .andThen(done -> released(array, bytes));
+    written = writtenHere;
+    Future.join(hashedHere, writtenHere).onComplete(done -> released());
   }
 
-  /** On the event loop, once a batch is on its way to the disk (or failed). */
-  private void released(byte[] array, int bytes) {
-    freeArrays.push(array);
-    unflushed += bytes;
-    startBackgroundFlush();
-    if (batchBytes >= BATCH_BYTES) {
+  /** On the event loop, once a batch is hashed and written (or failed). */
+  private void released() {
+    underWay--;
+    if (batchBytes >= BATCH_BYTES && ended == null) {
       dispatch();
     }
     Handler<Void> drain = drainHandler;
     if (drain != null && !writeQueueFull()) {
       drainHandler = null;
       drain.handle(null);
-    }
-  }
-
-  /**
-   * Writeback runs beside the writes (FileChannel allows force concurrently with writes), instead
-   * of all of it waiting for the final fsync.
-   */
-  private void startBackgroundFlush() {
-    if (flushing || closed || unflushed < FLUSH_EVERY) {
-      return;
-    }
-    flushing = true;
-    unflushed = 0;
-    io.<Void>executeBlocking(
-            () -> {
-              if (channel.isOpen()) {
-                channel.force(false);
-              }
-              return null;
-            },
-            false)
-        .onComplete(done -> flushing = false);
-  }
-
-  private void writeFully(ByteBuffer bytes) throws IOException {
-    try {
-      while (bytes.hasRemaining()) {
-        channel.write(bytes);
-      }
-    } catch (IOException e) {
-      throw typed(e);
     }
   }
 
@@ -320,10 +266,10 @@ public final class UploadSink implements WriteStream<Buffer> {
     return this;
   }
 
-  /** Full when a whole batch waits and no array is free for it. */
+  /** Full when a whole batch waits and {@link #BATCHES} are under way. */
   @Override
   public boolean writeQueueFull() {
-    return batchBytes >= BATCH_BYTES && !hasFreeArray();
+    return batchBytes >= BATCH_BYTES && underWay >= BATCHES;
   }
 
   @Override
