@@ -27,9 +27,10 @@ import java.util.List;
 final class DirectFileWriter implements AutoCloseable {
   private static final int MIN_ALIGNMENT = 4096;
 
-  private final FileChannel channel;
-  private final boolean direct;
+  private final Path file;
   private final int alignment;
+  private FileChannel channel;
+  private boolean direct;
   private final ByteBuffer staging;
 
   /** Where the staging buffer's first byte goes in the file; always aligned. */
@@ -37,7 +38,9 @@ final class DirectFileWriter implements AutoCloseable {
 
   private boolean closed;
 
-  private DirectFileWriter(FileChannel channel, boolean direct, int alignment, int stagingBytes) {
+  private DirectFileWriter(
+      Path file, FileChannel channel, boolean direct, int alignment, int stagingBytes) {
+    this.file = file;
     this.channel = channel;
     this.direct = direct;
     this.alignment = alignment;
@@ -62,9 +65,17 @@ final class DirectFileWriter implements AutoCloseable {
       channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
       direct = false;
     }
-    DirectFileWriter writer = new DirectFileWriter(channel, direct, alignment, stagingBytes);
+    DirectFileWriter writer = new DirectFileWriter(file, channel, direct, alignment, stagingBytes);
     try {
-      writer.startAt(offset);
+      try {
+        writer.startAt(offset);
+      } catch (IOException directIoRefused) {
+        if (!writer.direct) {
+          throw directIoRefused;
+        }
+        writer.fallBackToBuffered();
+        writer.startAt(offset);
+      }
     } catch (IOException e) {
       writer.close();
       throw e;
@@ -128,13 +139,35 @@ final class DirectFileWriter implements AutoCloseable {
     int staged = staging.position();
     int whole = staged - staged % alignment;
     ByteBuffer out = staging.duplicate().position(0).limit(whole);
-    while (out.hasRemaining()) {
-      channel.write(out, stagedAt + out.position());
+    try {
+      writeFully(out);
+    } catch (IOException directIoRefused) {
+      if (!direct) {
+        throw directIoRefused;
+      }
+      fallBackToBuffered();
+      writeFully(out.position(0));
     }
     stagedAt += whole;
     ByteBuffer rest = staging.duplicate().position(whole).limit(staged);
     staging.clear();
     staging.put(rest);
+  }
+
+  private void writeFully(ByteBuffer out) throws IOException {
+    while (out.hasRemaining()) {
+      channel.write(out, stagedAt + out.position());
+    }
+  }
+
+  /**
+   * Some file systems open a file for direct I/O and then refuse the writes (FUSE, some network
+   * file systems): the same bytes go again through the page cache, and so does the rest.
+   */
+  private void fallBackToBuffered() throws IOException {
+    channel.close();
+    channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    direct = false;
   }
 
   private ByteBuffer aligned(int bytes) {
