@@ -17,8 +17,6 @@ import io.discs.platform.targets.Chap;
 import io.discs.platform.targets.Connection;
 import io.discs.platform.targets.DeviceType;
 import io.discs.platform.targets.IscsiNameRules;
-import io.discs.platform.targets.NodePresence;
-import io.discs.platform.targets.TargetNodes;
 import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
 import io.discs.sessions.SessionRepository.StoredSession;
@@ -29,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -40,9 +37,7 @@ final class SessionServiceImpl implements SessionService {
   private final SessionRepository repository;
   private final Leases leases;
   private final TargetService targets;
-  private final TargetNodes nodes;
-  private final Function<String, TargetService> nodeTargets;
-  private final Function<String, TargetService> nodeQueries;
+  private final TargetPlacement placement;
   private final ImageService images;
   private final EventPublisher events;
   private final SessionSettings settings;
@@ -51,18 +46,14 @@ final class SessionServiceImpl implements SessionService {
       SessionRepository repository,
       Leases leases,
       TargetService targets,
-      TargetNodes nodes,
-      Function<String, TargetService> nodeTargets,
-      Function<String, TargetService> nodeQueries,
+      TargetPlacement placement,
       ImageService images,
       EventPublisher events,
       SessionSettings settings) {
     this.repository = repository;
     this.leases = leases;
     this.targets = targets;
-    this.nodes = nodes;
-    this.nodeTargets = nodeTargets;
-    this.nodeQueries = nodeQueries;
+    this.placement = placement;
     this.images = images;
     this.events = events;
     this.settings = settings;
@@ -82,9 +73,8 @@ final class SessionServiceImpl implements SessionService {
       return Future.failedFuture(
           DomainErrors.badRequest("initiatorIqn must be " + IscsiNameRules.RULE));
     }
-    TargetService placed;
     try {
-      placed = placement(request.getNode(), caller);
+      placement.check(request.getNode(), caller);
     } catch (io.vertx.serviceproxy.ServiceException e) {
       return Future.failedFuture(e);
     }
@@ -92,36 +82,28 @@ final class SessionServiceImpl implements SessionService {
     return Ids.parse(imageId, "image")
         .compose(
             image ->
-                repository
-                    .countActive(caller.getUsername())
+                withinQuota(caller)
+                    // Asked of image-service, not enforced by a foreign key: services own their
+                    // tables.
+                    .compose(v -> images.get(image.toString()))
                     .compose(
-                        active -> {
-                          if (active >= settings.maxSessionsPerUser()) {
-                            return Future.failedFuture(
-                                new io.vertx.serviceproxy.ServiceException(
-                                    DomainErrors.TOO_MANY,
-                                    "you have "
-                                        + active
-                                        + " active sessions, the most allowed; end one first"));
-                          }
-                          // Asked of image-service, not enforced by a foreign key: services own
-                          // their tables.
-                          return images
-                              .get(image.toString())
-                              .compose(
-                                  found ->
-                                      repository.insert(
-                                          id,
-                                          image,
-                                          initiatorIqn,
-                                          device,
-                                          caller.getUsername(),
-                                          Instant.now().plusMillis(leases.leaseMs())));
-                        }))
+                        found ->
+                            repository.insert(
+                                id,
+                                image,
+                                initiatorIqn,
+                                device,
+                                caller.getUsername(),
+                                Instant.now().plusMillis(leases.leaseMs()))))
         .compose(
             v ->
-                placed
-                    .create(TargetRequest.of(imageId, initiatorIqn, device, false), caller)
+                // Placed only now, so that a refused request does not count toward a node.
+                placement
+                    .place(request.getNode())
+                    .compose(
+                        node ->
+                            node.create(
+                                TargetRequest.of(imageId, initiatorIqn, device, false), caller))
                     .recover(
                         failure ->
                             repository
@@ -168,6 +150,21 @@ final class SessionServiceImpl implements SessionService {
                                       .setSecret(target.getChap().getSecret()))
                               .setLeaseExpiresAt(expires);
                         }));
+  }
+
+  private Future<Void> withinQuota(Caller caller) {
+    return repository
+        .countActive(caller.getUsername())
+        .compose(
+            active ->
+                active < settings.maxSessionsPerUser()
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(
+                        new io.vertx.serviceproxy.ServiceException(
+                            DomainErrors.TOO_MANY,
+                            "you have "
+                                + active
+                                + " active sessions, the most allowed; end one first")));
   }
 
   @Override
@@ -232,7 +229,8 @@ final class SessionServiceImpl implements SessionService {
   @Override
   public Future<List<Session>> list(Caller caller) {
     Future<Map<String, List<Connection>>> connections =
-        connections()
+        placement
+            .connections()
             .map(all -> all.stream().collect(Collectors.groupingBy(Connection::getTargetId)));
     return repository
         .list(caller.hasRole("admin") ? null : caller.getUsername())
@@ -245,52 +243,6 @@ final class SessionServiceImpl implements SessionService {
                       return Future.all(described)
                           .map(all -> described.stream().map(Future::result).toList());
                     }));
-  }
-
-  /**
-   * The node a new session's target is made on: the one an operator pinned (it must be live), else
-   * the live one with the fewest targets, or whichever target-service answers the shared address
-   * while no node has been heard from yet.
-   */
-  private TargetService placement(String pinned, Caller caller) {
-    if (pinned == null) {
-      return nodes.place().map(node -> nodeTargets.apply(node.node())).orElse(targets);
-    }
-    if (!caller.hasRole("operator") && !caller.hasRole("admin")) {
-      throw new io.vertx.serviceproxy.ServiceException(
-          403, "only operators and admins choose the target node");
-    }
-    return nodes
-        .place(pinned)
-        .map(node -> nodeTargets.apply(node.node()))
-        .orElseThrow(
-            () ->
-                DomainErrors.conflict(
-                    "target node "
-                        + pinned
-                        + " is not live; live: "
-                        + nodes.live().stream().map(NodePresence::node).toList()));
-  }
-
-  /**
-   * Who is connected, asked of every live node (each knows only its own backend). A listing without
-   * connections is better than none when a node does not answer.
-   */
-  private Future<List<Connection>> connections() {
-    List<TargetService> asked =
-        nodes.live().isEmpty()
-            ? List.of(targets)
-            : nodes.live().stream().map(node -> nodeQueries.apply(node.node())).toList();
-    List<Future<List<Connection>>> answers =
-        asked.stream()
-            .map(
-                service ->
-                    service
-                        .connections()
-                        .recover(failure -> Future.succeededFuture(List.<Connection>of())))
-            .toList();
-    return Future.all(answers)
-        .map(all -> answers.stream().flatMap(answer -> answer.result().stream()).toList());
   }
 
   /**

@@ -54,9 +54,11 @@ public final class SessionVerticle extends VerticleBase {
             repository,
             leases,
             targets,
-            nodes,
-            name -> nodeService(name, 120_000),
-            name -> nodeService(name, 5_000),
+            new TargetPlacement(
+                targets,
+                nodes,
+                name -> nodeService(name, 120_000),
+                name -> nodeService(name, 5_000)),
             images,
             services.events(),
             new SessionSettings(

@@ -1,0 +1,97 @@
+package io.discs.sessions;
+
+import io.discs.platform.Caller;
+import io.discs.platform.error.DomainErrors;
+import io.discs.platform.targets.Connection;
+import io.discs.platform.targets.NodePresence;
+import io.discs.platform.targets.TargetNodes;
+import io.discs.platform.targets.TargetService;
+import io.vertx.core.Future;
+import io.vertx.serviceproxy.ServiceException;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Which target node serves a new session, and who is connected across all of them: the one place
+ * that knows there are several nodes, each reached through its own address.
+ */
+final class TargetPlacement {
+  private final TargetService anyNode;
+  private final TargetNodes nodes;
+  private final Function<String, TargetService> nodeTargets;
+  private final Function<String, TargetService> nodeQueries;
+
+  /**
+   * @param anyNode whichever target-service answers the shared address (while no node has been
+   *     heard from yet)
+   * @param nodeTargets a node's own address, for calls that make or remove targets
+   * @param nodeQueries a node's own address, for quick questions (with a short timeout)
+   */
+  TargetPlacement(
+      TargetService anyNode,
+      TargetNodes nodes,
+      Function<String, TargetService> nodeTargets,
+      Function<String, TargetService> nodeQueries) {
+    this.anyNode = anyNode;
+    this.nodes = nodes;
+    this.nodeTargets = nodeTargets;
+    this.nodeQueries = nodeQueries;
+  }
+
+  /** Refuses a pin before anything is stored: only operators and admins, only to a live node. */
+  void check(String pinned, Caller caller) {
+    if (pinned == null) {
+      return;
+    }
+    if (!caller.hasRole("operator") && !caller.hasRole("admin")) {
+      throw new ServiceException(403, "only operators and admins choose the target node");
+    }
+    if (nodes.live(pinned).isEmpty()) {
+      throw notLive(pinned);
+    }
+  }
+
+  /**
+   * The node a new session's target is made on, counted toward it: the pinned one (it must still be
+   * live), else the live one with the fewest targets, else the shared address.
+   */
+  Future<TargetService> place(String pinned) {
+    if (pinned == null) {
+      return Future.succeededFuture(
+          nodes.place().map(node -> nodeTargets.apply(node.node())).orElse(anyNode));
+    }
+    return nodes
+        .place(pinned)
+        .map(node -> Future.succeededFuture(nodeTargets.apply(node.node())))
+        .orElseGet(() -> Future.failedFuture(notLive(pinned)));
+  }
+
+  /**
+   * Who is connected, asked of every live node (each knows only its own backend). A listing without
+   * connections is better than none when a node does not answer.
+   */
+  Future<List<Connection>> connections() {
+    List<TargetService> asked =
+        nodes.live().isEmpty()
+            ? List.of(anyNode)
+            : nodes.live().stream().map(node -> nodeQueries.apply(node.node())).toList();
+    List<Future<List<Connection>>> answers =
+        asked.stream()
+            .map(
+                service ->
+                    service
+                        .connections()
+                        .recover(failure -> Future.succeededFuture(List.<Connection>of())))
+            .toList();
+    return Future.all(answers)
+        .map(all -> answers.stream().flatMap(answer -> answer.result().stream()).toList());
+  }
+
+  private ServiceException notLive(String pinned) {
+    return DomainErrors.conflict(
+        "target node "
+            + pinned
+            + " is not live; live: "
+            + nodes.live().stream().map(NodePresence::node).toList());
+  }
+}
