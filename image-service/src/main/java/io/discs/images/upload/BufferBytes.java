@@ -1,47 +1,39 @@
 package io.discs.images.upload;
 
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 
 /**
- * Reads a received buffer's bytes where they lie. The chunks of a request body are heap arrays
- * (Vert.x copies each one out of Netty's pooled memory), and the public {@link Buffer} API would
- * copy them once more before they reach the digest or the file: a GiB of copies per GiB uploaded.
- * Vert.x's internal buffer interface exposes the array; a buffer without one is copied as before.
+ * Reads received buffers through a small array of its own, kept warm in the CPU's cache: Vert.x's
+ * public {@link Buffer} API hands out bytes only as copies, and a copy into a fresh array per chunk
+ * would be a GiB of garbage per GiB uploaded. The one cold read is the copy; what follows it (the
+ * digest, the copy into the staging buffer) reads the warm array. Not thread-safe: one per stage.
  */
 final class BufferBytes {
-  private BufferBytes() {}
+  private static final int PIECE = 64 << 10;
 
-  static void update(MessageDigest digest, Buffer buffer) {
-    ByteBuf bytes = array(buffer);
-    if (bytes != null) {
-      digest.update(
-          bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
-    } else {
-      digest.update(buffer.getBytes());
+  private final byte[] piece = new byte[PIECE];
+
+  /** Feeds all of {@code buffer} to {@code digests}. */
+  void update(Buffer buffer, MessageDigest... digests) {
+    int length = buffer.length();
+    for (int at = 0; at < length; at += PIECE) {
+      int take = Math.min(PIECE, length - at);
+      buffer.getBytes(at, at + take, piece, 0);
+      for (MessageDigest digest : digests) {
+        digest.update(piece, 0, take);
+      }
     }
   }
 
   /** Copies {@code length} bytes from {@code at} in {@code buffer} into {@code target}. */
-  static void copy(Buffer buffer, int at, int length, ByteBuffer target) {
-    ByteBuf bytes = array(buffer);
-    if (bytes != null) {
-      target.put(bytes.array(), bytes.arrayOffset() + bytes.readerIndex() + at, length);
-    } else {
-      target.put(buffer.getBytes(at, at + length));
+  void copy(Buffer buffer, int at, int length, ByteBuffer target) {
+    for (int done = 0; done < length; ) {
+      int take = Math.min(PIECE, length - done);
+      buffer.getBytes(at + done, at + done + take, piece, 0);
+      target.put(piece, 0, take);
+      done += take;
     }
-  }
-
-  private static ByteBuf array(Buffer buffer) {
-    if (buffer instanceof BufferInternal internal) {
-      ByteBuf bytes = internal.getByteBuf();
-      if (bytes.hasArray()) {
-        return bytes;
-      }
-    }
-    return null;
   }
 }

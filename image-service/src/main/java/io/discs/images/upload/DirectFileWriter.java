@@ -32,6 +32,7 @@ final class DirectFileWriter implements AutoCloseable {
   private FileChannel channel;
   private boolean direct;
   private final ByteBuffer staging;
+  private final BufferBytes bytes = new BufferBytes();
 
   /** Where the staging buffer's first byte goes in the file; always aligned. */
   private long stagedAt;
@@ -83,10 +84,6 @@ final class DirectFileWriter implements AutoCloseable {
     return writer;
   }
 
-  boolean direct() {
-    return direct;
-  }
-
   private void startAt(long offset) throws IOException {
     channel.truncate(offset);
     stagedAt = offset - offset % alignment;
@@ -109,7 +106,7 @@ final class DirectFileWriter implements AutoCloseable {
       int length = buffer.length();
       while (at < length) {
         int take = Math.min(length - at, staging.remaining());
-        BufferBytes.copy(buffer, at, take, staging);
+        bytes.copy(buffer, at, take, staging);
         at += take;
         if (!staging.hasRemaining()) {
           writeStaged();

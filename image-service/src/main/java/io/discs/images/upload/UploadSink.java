@@ -19,12 +19,12 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The write side of an upload, as two stages on workers that both read the received buffers where
- * they lie: one feeds them to SHA-256, the other writes them to the file ({@link
- * DirectFileWriter}). Each stage takes batches strictly in order, and the two run side by side. The
- * event loop only counts bytes against the limit, keeps the first ones for inspection and hands
- * over references to the received buffers (no copy there). When {@link #BATCHES} batches are under
- * way, the sink reports itself full and the socket is paused.
+ * The write side of an upload, as two stages on workers: one feeds the received buffers to SHA-256,
+ * the other writes them to the file through {@link DirectFileWriter}; each reads them through a
+ * small array of its own ({@link BufferBytes}). Each stage takes batches strictly in order, and the
+ * two run side by side. The event loop only counts bytes against the limit, keeps the first ones
+ * for inspection and hands over references to the received buffers (no copy there). When {@link
+ * #BATCHES} batches are under way, the sink reports itself full and the socket is paused.
  */
 public final class UploadSink implements WriteStream<Buffer> {
   private static final int BATCH_BYTES = 4 << 20;
@@ -44,6 +44,10 @@ public final class UploadSink implements WriteStream<Buffer> {
   private final long maxBytes;
   private final MessageDigest sha256;
   private final MessageDigest chunkSha256;
+
+  /** The hash stage's own: batches are hashed one after the other, never two at once. */
+  private final BufferBytes hashBytes = new BufferBytes();
+
   private final byte[] prefix = new byte[DiscInspector.PREFIX_BYTES];
   private int prefixLength;
   private long size;
@@ -196,6 +200,10 @@ public final class UploadSink implements WriteStream<Buffer> {
   }
 
   private void dispatch() {
+    MessageDigest[] digests =
+        chunkSha256 == null
+            ? new MessageDigest[] {sha256}
+            : new MessageDigest[] {sha256, chunkSha256};
     List<Buffer> buffers = batch;
     batch = new ArrayList<>();
     batchBytes = 0;
@@ -206,10 +214,7 @@ public final class UploadSink implements WriteStream<Buffer> {
                 io.<Void>executeBlocking(
                     () -> {
                       for (Buffer buffer : buffers) {
-                        BufferBytes.update(sha256, buffer);
-                        if (chunkSha256 != null) {
-                          BufferBytes.update(chunkSha256, buffer);
-                        }
+                        hashBytes.update(buffer, digests);
                       }
                       return null;
                     },
