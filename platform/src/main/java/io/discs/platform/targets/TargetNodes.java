@@ -30,10 +30,18 @@ public final class TargetNodes {
 
   private record Seen(NodePresence presence, Instant at) {}
 
+  /**
+   * How long a placement counts on top of what its node says. A node's count may have been taken
+   * before the target of a placement existed (the presence was on its way, or the target still
+   * being made): a presence forgets only placements older than this. Counting one twice for a few
+   * seconds only leans the next placement toward another node; forgetting it piled sessions up.
+   */
+  static final Duration PLACEMENT_COUNTS_FOR = Duration.ofSeconds(5);
+
   private final Map<String, Seen> nodes = new ConcurrentHashMap<>();
 
-  /** Sessions placed on a node since it last said how many targets it has. */
-  private final Map<String, Long> placedSince = new ConcurrentHashMap<>();
+  /** When sessions were placed on a node, the ones its count may not include yet. */
+  private final Map<String, List<Instant>> placements = new ConcurrentHashMap<>();
 
   private final Duration lease;
   private final Clock clock;
@@ -64,8 +72,15 @@ public final class TargetNodes {
   }
 
   public void heard(NodePresence presence) {
-    nodes.put(presence.node(), new Seen(presence, clock.instant()));
-    placedSince.remove(presence.node());
+    Instant now = clock.instant();
+    nodes.put(presence.node(), new Seen(presence, now));
+    Instant horizon = now.minus(PLACEMENT_COUNTS_FOR);
+    placements.computeIfPresent(
+        presence.node(),
+        (node, times) -> {
+          List<Instant> recent = times.stream().filter(at -> at.isAfter(horizon)).toList();
+          return recent.isEmpty() ? null : recent;
+        });
   }
 
   /** Nodes heard from within a lease, by name. */
@@ -83,25 +98,35 @@ public final class TargetNodes {
   }
 
   /**
-   * The live node with the fewest targets, counting those placed here since it last spoke, and
-   * counts this placement; empty when no node has been heard from.
+   * The live node with the fewest targets, counting those placed here that its count may not
+   * include yet, and counts this placement; empty when no node has been heard from.
    */
   public Optional<NodePresence> place() {
     Optional<NodePresence> chosen =
         live().stream()
             .min(
                 Comparator.comparingLong(
-                        (NodePresence p) -> p.targets() + placedSince.getOrDefault(p.node(), 0L))
+                        (NodePresence p) ->
+                            p.targets() + placements.getOrDefault(p.node(), List.of()).size())
                     .thenComparing(NodePresence::node));
-    chosen.ifPresent(p -> placedSince.merge(p.node(), 1L, Long::sum));
+    chosen.ifPresent(this::placed);
     return chosen;
   }
 
   /** A node chosen by name (an operator's pin), if live, counted like {@link #place()}'s choice. */
   public Optional<NodePresence> place(String node) {
     Optional<NodePresence> chosen = live(node);
-    chosen.ifPresent(p -> placedSince.merge(p.node(), 1L, Long::sum));
+    chosen.ifPresent(this::placed);
     return chosen;
+  }
+
+  private void placed(NodePresence presence) {
+    Instant now = clock.instant();
+    placements.merge(
+        presence.node(),
+        List.of(now),
+        (earlier, added) ->
+            java.util.stream.Stream.concat(earlier.stream(), added.stream()).toList());
   }
 
   /** How a session's node stands, given the incarnation the session's target was made on. */

@@ -42,8 +42,20 @@ class TargetNodesTest {
     assertThat(nodes.place().orElseThrow().node()).isEqualTo("b:3260");
     // b now has 2 counting what was placed on it; ties go by name.
     assertThat(nodes.place().orElseThrow().node()).isEqualTo("a:3260");
-    // A node's own count replaces what was placed on it since.
+    // Once its placements are older than a target takes to make, a node's own count replaces them.
+    clock.advance(TargetNodes.PLACEMENT_COUNTS_FOR.plusSeconds(1));
     nodes.heard(new NodePresence("b:3260", "1", "b:3260", 2));
+    assertThat(nodes.place().orElseThrow().node()).isEqualTo("b:3260");
+  }
+
+  @Test
+  void aCountTakenBeforeAPlacementsTargetExistedDoesNotEraseIt() {
+    nodes.heard(new NodePresence("a:3260", "1", "a:3260", 0));
+    nodes.heard(new NodePresence("b:3260", "1", "b:3260", 0));
+    assertThat(nodes.place("a:3260").orElseThrow().node()).isEqualTo("a:3260");
+    // a's presence, sent while its target was still being made, still says 0.
+    clock.advance(Duration.ofMillis(50));
+    nodes.heard(new NodePresence("a:3260", "1", "a:3260", 0));
     assertThat(nodes.place().orElseThrow().node()).isEqualTo("b:3260");
   }
 
