@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * The target nodes this process has heard from ({@link NodePresence} on {@link
@@ -125,8 +126,7 @@ public final class TargetNodes {
     placements.merge(
         presence.node(),
         List.of(now),
-        (earlier, added) ->
-            java.util.stream.Stream.concat(earlier.stream(), added.stream()).toList());
+        (earlier, added) -> Stream.concat(earlier.stream(), added.stream()).toList());
   }
 
   /** How a session's node stands, given the incarnation the session's target was made on. */
