@@ -19,18 +19,20 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The write side of an upload, as two stages on workers: one feeds the received buffers to SHA-256,
- * the other writes them to the file through {@link DirectFileWriter}; each reads them through a
- * small array of its own ({@link BufferBytes}). Each stage takes batches strictly in order, and the
- * two run side by side. The event loop only counts bytes against the limit, keeps the first ones
- * for inspection and hands over references to the received buffers (no copy there). When {@link
- * #BATCHES} batches are under way, the sink reports itself full and the socket is paused.
+ * The write side of an upload, as two stages on workers. The first reads each received buffer once,
+ * piece by piece through a small array of its own ({@link BufferBytes}), feeds the piece to SHA-256
+ * and stages it into {@link DirectFileWriter}'s aligned buffers while it is still in the CPU's
+ * cache; the received buffers are free after that. The second writes the staged buffers to the file
+ * with direct I/O. Each stage takes batches strictly in order, and the two run side by side. The
+ * event loop only counts bytes against the limit, keeps the first ones for inspection and hands
+ * over references to the received buffers (no copy there). When {@link #BATCHES} batches are under
+ * way, the sink reports itself full and the socket is paused.
  */
 public final class UploadSink implements WriteStream<Buffer> {
   private static final int BATCH_BYTES = 4 << 20;
 
   /** The size of one write to the file. */
-  private static final int STAGING_BYTES = 2 << 20;
+  private static final int STAGING_BYTES = 1 << 20;
 
   /** Batches under way at once; with the one being gathered, bounds the memory an upload holds. */
   private static final int BATCHES = 4;
@@ -45,8 +47,8 @@ public final class UploadSink implements WriteStream<Buffer> {
   private final MessageDigest sha256;
   private final MessageDigest chunkSha256;
 
-  /** The hash stage's own: batches are hashed one after the other, never two at once. */
-  private final BufferBytes hashBytes = new BufferBytes();
+  /** The first stage's own: batches are hashed one after the other, never two at once. */
+  private final BufferBytes received = new BufferBytes();
 
   private final byte[] prefix = new byte[DiscInspector.PREFIX_BYTES];
   private int prefixLength;
@@ -204,37 +206,46 @@ public final class UploadSink implements WriteStream<Buffer> {
         chunkSha256 == null
             ? new MessageDigest[] {sha256}
             : new MessageDigest[] {sha256, chunkSha256};
+    BufferBytes.PieceHandler hashAndStage =
+        (piece, length) -> {
+          for (MessageDigest digest : digests) {
+            digest.update(piece, 0, length);
+          }
+          writer.stage(piece, 0, length);
+        };
     List<Buffer> buffers = batch;
     batch = new ArrayList<>();
     batchBytes = 0;
     underWay++;
-    Future<Void> hashedHere =
+    Future<List<DirectFileWriter.Staged>> stagedHere =
         hashed.compose(
             v ->
-                io.<Void>executeBlocking(
+                io.executeBlocking(
                     () -> {
                       for (Buffer buffer : buffers) {
-                        hashBytes.update(buffer, digests);
+                        received.read(buffer, hashAndStage);
                       }
-                      return null;
+                      return writer.takeStaged();
                     },
                     false));
     Future<Void> writtenHere =
-        written.compose(
-            v ->
-                io.<Void>executeBlocking(
-                    () -> {
-                      try {
-                        writer.write(buffers);
-                      } catch (IOException e) {
-                        throw typed(e);
-                      }
-                      return null;
-                    },
-                    false));
-    hashed = hashedHere;
+        written
+            .compose(v -> stagedHere)
+            .compose(
+                staged ->
+                    io.<Void>executeBlocking(
+                        () -> {
+                          try {
+                            writer.write(staged);
+                          } catch (IOException e) {
+                            throw typed(e);
+                          }
+                          return null;
+                        },
+                        false));
+    hashed = stagedHere.mapEmpty();
     written = writtenHere;
-    Future.join(hashedHere, writtenHere).onComplete(done -> released());
+    Future.join(stagedHere, writtenHere).onComplete(done -> released());
   }
 
   /** On the event loop, once a batch is hashed and written (or failed). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ class DirectFileWriterTest {
     int at = 0;
     for (int end : ends) {
       try (DirectFileWriter writer = DirectFileWriter.open(file, at, 64 << 10)) {
-        writer.write(chunks(all, at, end, random));
+        stageAndWrite(writer, chunks(all, at, end, random));
         writer.finish();
       }
       at = Math.max(at, end);
@@ -50,13 +51,32 @@ class DirectFileWriterTest {
     byte[] more = new byte[7000];
     new Random(2).nextBytes(more);
     try (DirectFileWriter writer = DirectFileWriter.open(file, recorded, 64 << 10)) {
-      writer.write(List.of(Buffer.buffer(more)));
+      stageAndWrite(writer, List.of(Buffer.buffer(more)));
       writer.finish();
     }
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     expected.write(before, 0, recorded);
     expected.write(more);
     assertThat(Files.readAllBytes(file)).isEqualTo(expected.toByteArray());
+  }
+
+  /**
+   * As the upload's two stages do: chunks staged piece by piece, the full buffers written a batch
+   * at a time, while later chunks are already being staged.
+   */
+  private static void stageAndWrite(DirectFileWriter writer, List<Buffer> chunks)
+      throws IOException {
+    BufferBytes bytes = new BufferBytes();
+    List<DirectFileWriter.Staged> waiting = List.of();
+    for (int i = 0; i < chunks.size(); i++) {
+      bytes.read(chunks.get(i), (piece, length) -> writer.stage(piece, 0, length));
+      if (i % 3 == 2) {
+        writer.write(waiting);
+        waiting = writer.takeStaged();
+      }
+    }
+    writer.write(waiting);
+    writer.write(writer.takeStaged());
   }
 
   private static List<Buffer> chunks(byte[] all, int from, int to, Random random) {
