@@ -212,10 +212,7 @@ public final class UploadSink implements WriteStream<Buffer> {
 
   /** For failure paths: releases the file without caring about its contents. */
   public Future<Void> abandon() {
-    stopped = true;
-    waiting = new ArrayList<>();
-    waitingBytes = 0;
-    unwritten = new ArrayList<>();
+    stop();
     return idle()
         .compose(
             v ->
@@ -295,6 +292,11 @@ public final class UploadSink implements WriteStream<Buffer> {
     if (failure == null) {
       failure = cause;
     }
+    stop();
+  }
+
+  /** No stage starts another task, and what waited for one is dropped. */
+  private void stop() {
     stopped = true;
     waiting = new ArrayList<>();
     waitingBytes = 0;
