@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Upload benchmark: a 1 GiB ISO uploaded over loopback with its digest, each upload beside an
 # `openssl dgst -sha256` of the same file in the same run; prints each run, the median ratio, the
-# heap's growth and, with BENCH_THREADS=1, the server's CPU per upload by thread.
+# heap's growth, curl's CPU per upload and, with BENCH_THREADS=1, the server's CPU per upload by
+# thread and how long each thread was ready to run with no core free (client and server share them).
 # Twelve uploads of the same file run first, unmeasured, and are deleted: a server has compiled its
 # upload path long before its thousandth upload, while a fresh JVM runs SHA-256 in the interpreter
 # and C1 for a while, and C2 still took 0.16-0.25 CPU-s per upload after four to six warm-ups
 # (under 0.02 after twelve). `dd conv=fdatasync` of the file is printed beside it, for the disk's speed.
 # Usage: perf/upload-bench.sh [size-MiB]      (build first: ./mvnw -q package -DskipTests)
-#   BENCH_RUNS=3            measured uploads
+#   BENCH_RUNS=5            measured uploads
 #   BENCH_WARMUPS=12        unmeasured uploads first
 #   BENCH_JAVA_OPTS=…       the server's JVM options (default -XX:+UseZGC, as the README starts it)
 #   BENCH_DATA_DIR=/dev/shm/x puts the store on tmpfs, to separate disk cost from the rest
@@ -101,11 +102,12 @@ thread_cpu() {
   for t in /proc/"$pid"/task/*; do
     comm=$(tr ' ' '_' <"$t/comm" 2>/dev/null) || continue
     read -r -a f < <(sed 's/^.*) //' "$t/stat" 2>/dev/null) || continue
-    echo "$comm $(( f[11] + f[12] ))"
-  done | awk '{ sub(/[#-]?[0-9]+$/, "", $1); s[$1] += $2 } END { for (k in s) print k, s[k] }' | sort
+    read -r _ waited _ <"$t/schedstat" 2>/dev/null || waited=0
+    echo "$comm $(( f[11] + f[12] )) $(( waited / 10000000 ))"
+  done | awk '{ sub(/[#-]?[0-9]+$/, "", $1); s[$1] += $2; w[$1] += $3 } END { for (k in s) print k, s[k], w[k] }' | sort
 }
 
-runs="${BENCH_RUNS:-3}"
+runs="${BENCH_RUNS:-5}"
 heap_before=$(live)
 measured_from=$(wc -l <"$work/heap.samples")
 thread_cpu >"$work/cpu.before"
@@ -120,7 +122,9 @@ for run in $(seq "$runs"); do
   openssl dgst -sha256 -r "$iso" >/dev/null
   openssl_ns=$(( $(date +%s%N) - start ))
   start=$(date +%s%N)
-  status=$(upload "bench-$run.iso")
+  # `times` in the same subshell gives curl's CPU: on two cores the client's share is the server's loss.
+  status=$(upload "bench-$run.iso"; times >"$work/times")
+  tail -1 "$work/times" >>"$work/client.cpu"
   upload_ns=$(( $(date +%s%N) - start ))
   [ "$status" = "201" ] || { echo "upload answered $status: $(cat "$work/upload.json")"; exit 1; }
   echo "$openssl_ns $upload_ns" >>"$work/runs"
@@ -170,8 +174,17 @@ print(f"live heap before: {h0/2**20:.0f} MiB, peak in use during uploads (garbag
 print(f"live heap during an upload (largest of {sys.argv[8]} samples): {hh/2**20:.0f} MiB, growth: {(hh-h0)/2**20:.0f} MiB")
 print(f"live heap after the uploads: {hr/2**20:.0f} MiB")
 PY
+python3 - "$work/client.cpu" <<'PY'
+import re, sys
+def seconds(t):
+    m = re.fullmatch(r"(\d+)m([\d.]+)s", t)
+    return int(m.group(1)) * 60 + float(m.group(2))
+cpu = [sum(seconds(t) for t in line.split()) for line in open(sys.argv[1]) if line.strip()]
+print(f"client (curl) CPU per upload: {sum(cpu) / len(cpu):.2f} CPU-s")
+PY
 if [ -n "${BENCH_THREADS:-}" ]; then
   echo "server CPU per upload, by thread:"
+  # Waiting: time the thread was ready to run but had no core (from schedstat).
   join "$work/cpu.before" "$work/cpu.after" \
-    | awk -v n="$runs" '($3 - $2) / n >= 2 { printf "  %-24s %5.2f CPU-s\n", $1, ($3 - $2) / n / 100 }'
+    | awk -v n="$runs" '($4 - $2) / n >= 2 { printf "  %-24s %5.2f CPU-s, %5.2f s waiting for a core\n", $1, ($4 - $2) / n / 100, ($5 - $3) / n / 100 }'
 fi
