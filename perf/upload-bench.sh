@@ -97,7 +97,8 @@ for warm in $(seq "${BENCH_WARMUPS:-12}"); do
   curl -fs -o /dev/null -X DELETE -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/images/$warm_id"
 done
 
-# Per-thread CPU of the server (from /proc), summed by thread name without its number.
+# Per-thread CPU and time waiting for a core (both in 1/100 s, from /proc), summed by thread name
+# without its number.
 thread_cpu() {
   for t in /proc/"$pid"/task/*; do
     comm=$(tr ' ' '_' <"$t/comm" 2>/dev/null) || continue
