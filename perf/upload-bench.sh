@@ -97,14 +97,14 @@ for warm in $(seq "${BENCH_WARMUPS:-12}"); do
   curl -fs -o /dev/null -X DELETE -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/images/$warm_id"
 done
 
-# Per-thread CPU and time waiting for a core (both in 1/100 s, from /proc), summed by thread name
-# without its number.
+# Per-thread CPU (1/100 s) and time ready to run with no core free (ns, from schedstat), summed by
+# thread name without its number.
 thread_cpu() {
   for t in /proc/"$pid"/task/*; do
     comm=$(tr ' ' '_' <"$t/comm" 2>/dev/null) || continue
     read -r -a f < <(sed 's/^.*) //' "$t/stat" 2>/dev/null) || continue
     read -r _ waited _ <"$t/schedstat" 2>/dev/null || waited=0
-    echo "$comm $(( f[11] + f[12] )) $(( waited / 10000000 ))"
+    echo "$comm $(( f[11] + f[12] )) $waited"
   done | awk '{ sub(/[#-]?[0-9]+$/, "", $1); s[$1] += $2; w[$1] += $3 } END { for (k in s) print k, s[k], w[k] }' | sort
 }
 
@@ -185,7 +185,6 @@ print(f"client (curl) CPU per upload: {sum(cpu) / len(cpu):.2f} CPU-s")
 PY
 if [ -n "${BENCH_THREADS:-}" ]; then
   echo "server CPU per upload, by thread:"
-  # Waiting: time the thread was ready to run but had no core (from schedstat).
   join "$work/cpu.before" "$work/cpu.after" \
-    | awk -v n="$runs" '($4 - $2) / n >= 2 { printf "  %-24s %5.2f CPU-s, %5.2f s waiting for a core\n", $1, ($4 - $2) / n / 100, ($5 - $3) / n / 100 }'
+    | awk -v n="$runs" '($4 - $2) / n >= 2 { printf "  %-24s %5.2f CPU-s, %5.2f s waiting for a core\n", $1, ($4 - $2) / n / 100, ($5 - $3) / n / 1e9 }'
 fi
