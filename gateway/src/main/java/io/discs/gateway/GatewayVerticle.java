@@ -9,6 +9,8 @@ import io.discs.gateway.auth.SigningKeys;
 import io.discs.gateway.auth.TokenRevocations;
 import io.discs.gateway.auth.TokenService;
 import io.discs.gateway.auth.UserStore;
+import io.discs.gateway.images.UploadBodyTap;
+import io.discs.gateway.images.UploadRequests;
 import io.discs.platform.config.HostPort;
 import io.discs.platform.config.ServiceRole;
 import io.discs.platform.launch.ServiceContext;
@@ -126,6 +128,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Future<HttpServer> listen(ApiRoutes api, Buffer openApi) {
     var edge = services.config().edge();
     HeaderDeadline headerDeadline = new HeaderDeadline(vertx);
+    UploadRequests uploads = new UploadRequests(vertx);
     Router root = Router.router(vertx);
     root.route().handler(RequestLog::handle);
     root.route().handler(headerDeadline::arrived);
@@ -167,7 +170,11 @@ public final class GatewayVerticle extends VerticleBase {
     Future<HttpServer> serving =
         vertx
             .createHttpServer(options)
-            .connectionHandler(headerDeadline::opened)
+            .connectionHandler(
+                connection -> {
+                  headerDeadline.opened(connection);
+                  UploadBodyTap.install(connection, uploads);
+                })
             .requestHandler(root)
             .listen()
             .onSuccess(

@@ -79,7 +79,7 @@ public final class ImageRoutes implements ResourceRoutes {
       request.resume();
     } else {
       // Still paused: the ingest's pipe resumes it once it has somewhere to put the bytes.
-      body = Future.succeededFuture(request);
+      body = Future.succeededFuture(UploadBodyTap.body(request));
       name = Future.succeededFuture(nameParam(ctx));
     }
     body.compose(

@@ -11,9 +11,11 @@ import io.discs.platform.images.ResumableUploadsProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.serviceproxy.ServiceException;
 import java.nio.charset.StandardCharsets;
@@ -106,6 +108,7 @@ public final class ResumableRoutes implements ResourceRoutes {
       throw DomainErrors.badRequest("Upload-Metadata sha256 must be 64 hex digits");
     }
     boolean withBody = OFFSET_STREAM.equals(mediaType(request));
+    ReadStream<Buffer> body = withBody ? UploadBodyTap.body(request) : request;
     ResumableUploads uploads = uploads();
     uploads
         .create(
@@ -125,8 +128,7 @@ public final class ResumableRoutes implements ResourceRoutes {
                 return Future.succeededFuture(state);
               }
               return uploads
-                  .append(
-                      state.id(), chunk(request, 0), watched(request), AccessControl.caller(ctx))
+                  .append(state.id(), chunk(request, 0), watched(body), AccessControl.caller(ctx))
                   .map(ResumableUploads.Appended::state)
                   .onSuccess(after -> response.putHeader("Upload-Offset", offset(after)));
             })
@@ -175,7 +177,7 @@ public final class ResumableRoutes implements ResourceRoutes {
         .append(
             ctx.pathParam("id"),
             chunk(request, offset),
-            watched(request),
+            watched(UploadBodyTap.body(request)),
             AccessControl.caller(ctx))
         .onSuccess(
             appended -> {
@@ -198,8 +200,8 @@ public final class ResumableRoutes implements ResourceRoutes {
         .onFailure(ctx::fail);
   }
 
-  private IdleWatchedStream watched(HttpServerRequest request) {
-    return new IdleWatchedStream(vertx, request, idleMs);
+  private IdleWatchedStream watched(ReadStream<Buffer> body) {
+    return new IdleWatchedStream(vertx, body, idleMs);
   }
 
   private void failed(RoutingContext ctx, Throwable failure) {

@@ -195,15 +195,18 @@ final class DirectFileWriter implements AutoCloseable {
   }
 
   private ByteBuffer aligned() {
-    return ByteBuffer.allocateDirect(stagingBytes + alignment)
-        .alignedSlice(alignment)
-        .slice(0, stagingBytes);
+    return StagingBuffers.SHARED.take(stagingBytes, alignment);
   }
 
   @Override
   public void close() throws IOException {
     if (!closed) {
       closed = true;
+      // Staged buffers not written yet (an abandoned upload's) go to the garbage collector.
+      for (ByteBuffer buffer = free.poll(); buffer != null; buffer = free.poll()) {
+        StagingBuffers.SHARED.giveBack(buffer, stagingBytes, alignment);
+      }
+      StagingBuffers.SHARED.giveBack(filling, stagingBytes, alignment);
       channel.close();
     }
   }

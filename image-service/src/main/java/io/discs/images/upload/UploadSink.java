@@ -2,6 +2,7 @@ package io.discs.images.upload;
 
 import io.discs.images.inspect.DiscInspector;
 import io.discs.platform.error.DomainErrors;
+import io.discs.platform.images.LentBuffer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -154,14 +155,18 @@ public final class UploadSink implements WriteStream<Buffer> {
   @Override
   public Future<Void> write(Buffer data) {
     if (tooLarge) {
+      LentBuffer.giveBack(data);
       return Future.failedFuture(tooLargeError());
     }
-    if (failure != null) {
-      return Future.failedFuture(failure);
+    if (failure != null || stopped) {
+      LentBuffer.giveBack(data);
+      return Future.failedFuture(
+          failure != null ? failure : new IllegalStateException("the upload was abandoned"));
     }
     size += data.length();
     if (size > maxBytes) {
       tooLarge = true;
+      LentBuffer.giveBack(data);
       return Future.failedFuture(tooLargeError());
     }
     if (prefixLength < prefix.length) {
@@ -169,8 +174,8 @@ public final class UploadSink implements WriteStream<Buffer> {
       data.getBytes(0, take, prefix, prefixLength);
       prefixLength += take;
     }
-    // The received buffer is this request's own copy (Vert.x copies out of Netty's pooled memory),
-    // so a reference to it may cross to a worker.
+    // Either this request's own copy (Vert.x copies out of Netty's pooled memory) or a chunk lent
+    // from that memory, which the first stage gives back once read: either may cross to a worker.
     waiting.add(data);
     waitingBytes += data.length();
     hashNext();
@@ -239,8 +244,13 @@ public final class UploadSink implements WriteStream<Buffer> {
     hashing = true;
     io.<List<DirectFileWriter.Staged>>executeBlocking(
             () -> {
-              for (Buffer buffer : batch) {
-                received.read(buffer, hashAndStage);
+              try {
+                for (Buffer buffer : batch) {
+                  received.read(buffer, hashAndStage);
+                  LentBuffer.giveBack(buffer);
+                }
+              } finally {
+                batch.forEach(LentBuffer::giveBack);
               }
               return writer.takeStaged();
             },
@@ -298,6 +308,7 @@ public final class UploadSink implements WriteStream<Buffer> {
   /** No stage starts another task, and what waited for one is dropped. */
   private void stop() {
     stopped = true;
+    waiting.forEach(LentBuffer::giveBack);
     waiting = new ArrayList<>();
     waitingBytes = 0;
     unwritten = new ArrayList<>();

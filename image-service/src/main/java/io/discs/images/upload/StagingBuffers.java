@@ -1,0 +1,45 @@
+package io.discs.images.upload;
+
+import java.nio.ByteBuffer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@link DirectFileWriter}'s aligned staging buffers, kept for the next upload. A new direct buffer
+ * is zeroed and page-faulted in on first touch: with every upload allocating its own, that was 9 %
+ * of the hash stage's time on a 1 GiB upload. Direct memory is the process's, so the pool is too;
+ * it keeps at most {@link #KEPT} buffers and leaves the rest to the garbage collector.
+ */
+final class StagingBuffers {
+  static final StagingBuffers SHARED = new StagingBuffers();
+
+  /** Enough for a few uploads at once (each holds up to about ten while its disk keeps up). */
+  private static final int KEPT = 16;
+
+  private record Kept(ByteBuffer buffer, int size, int alignment) {}
+
+  private final Queue<Kept> kept = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger count = new AtomicInteger();
+
+  /** A buffer of {@code size} bytes whose address is a multiple of {@code alignment}. */
+  ByteBuffer take(int size, int alignment) {
+    Kept candidate = kept.poll();
+    if (candidate != null) {
+      count.decrementAndGet();
+      if (candidate.size() == size && candidate.alignment() == alignment) {
+        return candidate.buffer().clear();
+      }
+    }
+    return ByteBuffer.allocateDirect(size + alignment).alignedSlice(alignment).slice(0, size);
+  }
+
+  /** Keeps {@code buffer} (from {@link #take}) for reuse; nobody may use it after. */
+  void giveBack(ByteBuffer buffer, int size, int alignment) {
+    if (count.incrementAndGet() <= KEPT) {
+      kept.add(new Kept(buffer, size, alignment));
+    } else {
+      count.decrementAndGet();
+    }
+  }
+}
