@@ -11,6 +11,7 @@ import io.discs.platform.config.ClusterConfig;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ImageService;
+import io.discs.platform.images.LentBuffer;
 import io.discs.platform.images.ResumableUploads;
 import io.discs.platform.launch.ServiceBindings;
 import io.discs.platform.launch.ServiceContext;
@@ -94,6 +95,12 @@ public final class ImageVerticle extends VerticleBase {
     Path imagesRoot = BlobLayout.imagesRoot(services.config().dataDir());
     Gauge.builder("discs.image.store.usable.bytes", storeUsableBytes, AtomicLong::get)
         .description("bytes left for images on the store's file system")
+        .baseUnit("bytes")
+        .register(services.metrics().registry());
+    Gauge.builder("discs.image.upload.lent.bytes", LentBuffer::outstandingBytes)
+        .description(
+            "upload bytes lent from the network's buffer pool and not given back yet (near zero"
+                + " once uploads end: growth while idle is a leak)")
         .baseUnit("bytes")
         .register(services.metrics().registry());
     // A statfs per scrape would run on an event loop: the worker looks every 30 s instead.

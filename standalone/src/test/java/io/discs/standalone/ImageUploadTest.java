@@ -82,6 +82,8 @@ class ImageUploadTest {
         system.client.get("/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString();
     assertThat(metrics)
         .contains("discs_image_upload_bytes_total", "discs_image_upload_duration_seconds_count");
+    // Its value is checked where uploads end every way (UploadBodyTapTest).
+    assertThat(metrics).containsPattern("(?m)^discs_image_upload_lent_bytes(\\{[^}]*\\})? ");
   }
 
   @Test
