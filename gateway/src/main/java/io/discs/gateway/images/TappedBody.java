@@ -74,19 +74,17 @@ final class TappedBody implements ReadStream<Buffer> {
     deliver();
   }
 
-  /** The client went away before the body ended. */
+  /** The connection is gone: whatever was not read yet never will be. */
   void lost() {
-    if (!ended && failure == null) {
-      failure = new IOException("the connection closed before the upload's last byte");
-      if (context != null && exceptionHandler != null) {
-        context.emit(failure, exceptionHandler);
-      }
-    }
-    discard();
+    dropped("the connection closed before the upload was read whole");
   }
 
-  /** Nobody will read what is left: give it back now and whatever still comes. */
+  /** The request is answered: nobody reads what is left, and whatever still comes is given back. */
   void discard() {
+    dropped("the upload's request was answered before its body was read whole");
+  }
+
+  private void dropped(String why) {
     discarding = true;
     LentBuffer chunk;
     while ((chunk = waiting.poll()) != null) {
@@ -94,6 +92,13 @@ final class TappedBody implements ReadStream<Buffer> {
     }
     waitingBytes = 0;
     readAgainIfStopped();
+    // A consumer still reading must not take what it got for the whole body.
+    if (!endDelivered && failure == null) {
+      failure = new IOException(why);
+      if (context != null && exceptionHandler != null) {
+        context.emit(failure, exceptionHandler);
+      }
+    }
   }
 
   private void deliver() {
@@ -111,7 +116,7 @@ final class TappedBody implements ReadStream<Buffer> {
     if (waitingBytes < PAUSE_AT_BYTES / 2) {
       readAgainIfStopped();
     }
-    if (ended && waiting.isEmpty() && !endDelivered && handler != null) {
+    if (ended && !discarding && waiting.isEmpty() && !endDelivered && handler != null) {
       endDelivered = true;
       if (endHandler != null) {
         context.emit(null, endHandler);

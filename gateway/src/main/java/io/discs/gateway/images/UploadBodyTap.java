@@ -88,7 +88,7 @@ public final class UploadBodyTap extends ChannelDuplexHandler {
     } else if (arriving != null && msg instanceof HttpContent content) {
       if (!content.decoderResult().isSuccess()) {
         // Vert.x answers a malformed request; the body so far is nobody's.
-        arriving.lost();
+        arriving.discard();
         arriving = null;
       } else {
         arriving.received(content.content());
