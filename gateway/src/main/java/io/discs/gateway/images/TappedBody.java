@@ -14,8 +14,8 @@ import java.util.ArrayDeque;
  * One upload's body as {@link UploadBodyTap} takes it off the connection: chunks in the network's
  * pooled memory, lent ({@link LentBuffer}) to whoever reads the stream, which gives each back once
  * stored. Until the route claims it, chunks wait here, and the socket stops reading once {@link
- * #PAUSE_AT_BYTES} wait. Everything but the claim runs on the connection's event loop; handlers are
- * called on the request's context, as Vert.x calls a request's own.
+ * #PAUSE_AT_BYTES} wait. All state is the connection's event loop's (calls from another thread are
+ * handed to it); handlers are called on the request's context, as Vert.x calls a request's own.
  */
 final class TappedBody implements ReadStream<Buffer> {
   /** Waiting bytes at which the socket stops reading; it reads again below half of it. */
