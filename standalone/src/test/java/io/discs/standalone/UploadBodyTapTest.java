@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.discs.platform.images.LentBuffer;
 import io.discs.testing.DiscImages;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 class UploadBodyTapTest {
   private static final Map<String, String> SETTINGS =
       Map.of("DISCS_UPLOAD_IDLE_SECONDS", "2", "DISCS_MAX_IMAGE_BYTES", String.valueOf(12 << 20));
+
+  /** Not a multiple of anything the server reads in. */
+  private static final int CHUNK = 100_000;
 
   @TempDir Path dir;
 
@@ -47,11 +45,11 @@ class UploadBodyTapTest {
         Thread sender =
             send(
                 socket,
-                raw(admin, "first.iso", Files.readAllBytes(first), null),
-                raw(admin, "second.iso", Files.readAllBytes(second), null));
+                RawUploads.request(admin, "first.iso", Files.readAllBytes(first), null),
+                RawUploads.request(admin, "second.iso", Files.readAllBytes(second), null));
         InputStream in = socket.getInputStream();
-        String one = readAnswer(in);
-        String two = readAnswer(in);
+        String one = RawUploads.readAnswer(in);
+        String two = RawUploads.readAnswer(in);
         sender.join();
 
         assertThat(one).startsWith("HTTP/1.1 201").contains(DiscImages.sha256(first));
@@ -66,8 +64,8 @@ class UploadBodyTapTest {
     try (TestSystem system = TestSystem.start(SETTINGS)) {
       byte[] bytes = new byte[6 << 20]; // more than the gateway holds before it stops reading
       try (Socket socket = connect(system)) {
-        Thread sender = send(socket, raw("not-a-token", "refused.iso", bytes, null));
-        String refused = readAnswer(socket.getInputStream());
+        Thread sender = send(socket, RawUploads.request("not-a-token", "refused.iso", bytes, null));
+        String refused = RawUploads.readAnswer(socket.getInputStream());
         sender.join();
 
         // The rest of the body is not read for nothing: the connection closes after the answer.
@@ -83,8 +81,9 @@ class UploadBodyTapTest {
       String admin = system.adminToken();
       Path iso = DiscImages.iso9660(dir.resolve("chunked.iso"), "CHUNKED", 7 << 20, false, 53);
       try (Socket socket = connect(system)) {
-        Thread sender = send(socket, chunked(admin, "chunked.iso", Files.readAllBytes(iso)));
-        String answer = readAnswer(socket.getInputStream());
+        Thread sender =
+            send(socket, RawUploads.chunked(admin, "chunked.iso", Files.readAllBytes(iso), CHUNK));
+        String answer = RawUploads.readAnswer(socket.getInputStream());
         sender.join();
 
         assertThat(answer).startsWith("HTTP/1.1 201").contains(DiscImages.sha256(iso));
@@ -102,8 +101,8 @@ class UploadBodyTapTest {
 
       // The announced digest is not the body's: 422 once it has all arrived.
       try (Socket socket = connect(system)) {
-        Thread sender = send(socket, raw(admin, "wrong.iso", bytes, "0".repeat(64)));
-        String answer = readAnswer(socket.getInputStream());
+        Thread sender = send(socket, RawUploads.request(admin, "wrong.iso", bytes, "0".repeat(64)));
+        String answer = RawUploads.readAnswer(socket.getInputStream());
         sender.join();
         assertThat(answer).startsWith("HTTP/1.1 422");
       }
@@ -111,8 +110,9 @@ class UploadBodyTapTest {
 
       // Past the limit, with no length announced: refused half-way.
       try (Socket socket = connect(system)) {
-        Thread sender = send(socket, chunked(admin, "big.iso", new byte[16 << 20]));
-        String answer = readAnswer(socket.getInputStream());
+        Thread sender =
+            send(socket, RawUploads.chunked(admin, "big.iso", new byte[16 << 20], CHUNK));
+        String answer = RawUploads.readAnswer(socket.getInputStream());
         socket.close();
         sender.join();
         assertThat(answer).startsWith("HTTP/1.1 413");
@@ -122,7 +122,7 @@ class UploadBodyTapTest {
       // The client goes away half-way.
       try (Socket socket = connect(system)) {
         OutputStream out = socket.getOutputStream();
-        byte[] request = raw(admin, "gone.iso", bytes, null);
+        byte[] request = RawUploads.request(admin, "gone.iso", bytes, null);
         out.write(request, 0, request.length / 2);
         out.flush();
         Thread.sleep(300);
@@ -132,7 +132,7 @@ class UploadBodyTapTest {
       // The client sends the whole body and leaves before the answer: stored or not, depending on
       // how far the server got, but nothing is left half-done.
       try (Socket socket = connect(system)) {
-        socket.getOutputStream().write(raw(admin, "left.iso", bytes, null));
+        socket.getOutputStream().write(RawUploads.request(admin, "left.iso", bytes, null));
         socket.getOutputStream().flush();
       }
       assertEverythingGivenBack(system);
@@ -140,10 +140,10 @@ class UploadBodyTapTest {
       // The client stops sending: cut by the idle timeout.
       try (Socket socket = connect(system)) {
         OutputStream out = socket.getOutputStream();
-        byte[] request = raw(admin, "stalled.iso", bytes, null);
+        byte[] request = RawUploads.request(admin, "stalled.iso", bytes, null);
         out.write(request, 0, request.length / 2);
         out.flush();
-        assertThat(readAnswer(socket.getInputStream())).startsWith("HTTP/1.1 408");
+        assertThat(RawUploads.readAnswer(socket.getInputStream())).startsWith("HTTP/1.1 408");
       }
       assertEverythingGivenBack(system);
     }
@@ -174,88 +174,16 @@ class UploadBodyTapTest {
     return sender;
   }
 
-  private static byte[] raw(String token, String name, byte[] body, String sha256) {
-    String head =
-        "POST /api/v1/images?name="
-            + name
-            + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-            + token
-            + "\r\nContent-Type: application/octet-stream\r\n"
-            + (sha256 == null ? "" : "X-Checksum-Sha256: " + sha256 + "\r\n")
-            + "Content-Length: "
-            + body.length
-            + "\r\n\r\n";
-    return concat(List.of(head.getBytes(StandardCharsets.US_ASCII), body));
-  }
-
-  private static byte[] chunked(String token, String name, byte[] body) {
-    List<byte[]> parts = new ArrayList<>();
-    parts.add(
-        ("POST /api/v1/images?name="
-                + name
-                + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                + token
-                + "\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
-    int size = 100_000; // not a multiple of anything the server reads in
-    for (int at = 0; at < body.length; at += size) {
-      int take = Math.min(size, body.length - at);
-      parts.add((Integer.toHexString(take) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      byte[] piece = new byte[take];
-      System.arraycopy(body, at, piece, 0, take);
-      parts.add(piece);
-      parts.add("\r\n".getBytes(StandardCharsets.US_ASCII));
-    }
-    parts.add("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-    return concat(parts);
-  }
-
-  private static byte[] concat(List<byte[]> parts) {
-    ByteArrayOutputStream all = new ByteArrayOutputStream();
-    parts.forEach(all::writeBytes);
-    return all.toByteArray();
-  }
-
-  /** One answer: its head and, by its Content-Length, its body. */
-  private static String readAnswer(InputStream in) throws Exception {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        return head.toString(StandardCharsets.UTF_8);
-      }
-      head.write(b);
-    }
-    String text = head.toString(StandardCharsets.UTF_8);
-    int length = 0;
-    for (String line : text.split("\r\n")) {
-      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-        length = Integer.parseInt(line.substring(15).strip());
-      }
-    }
-    return text + new String(in.readNBytes(length), StandardCharsets.UTF_8);
-  }
-
   /** Every chunk lent to an upload is back in the pool, and no temporary file is left. */
   private void assertEverythingGivenBack(TestSystem system) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline
-        && (LentBuffer.outstandingBytes() != lentBefore || tempFiles(system) != 0)) {
+        && (LentBuffer.outstandingBytes() != lentBefore || RawUploads.tempFiles(system) != 0)) {
       Thread.sleep(50);
     }
     assertThat(LentBuffer.outstandingBytes() - lentBefore)
         .as("bytes lent and not given back")
         .isZero();
-    assertThat(tempFiles(system)).as("temporary files").isZero();
-  }
-
-  private static long tempFiles(TestSystem system) throws Exception {
-    Path tmp = system.config.dataDir().resolve("images/tmp");
-    if (!Files.isDirectory(tmp)) {
-      return 0; // made by the first upload that got as far as a file
-    }
-    try (var files = Files.list(tmp)) {
-      return files.count();
-    }
+    assertThat(RawUploads.tempFiles(system)).as("temporary files").isZero();
   }
 }

@@ -6,18 +6,13 @@ import io.discs.testing.DiscImages;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.client.HttpResponse;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +40,7 @@ class UploadEndingsTest {
 
       try (Socket socket = new Socket("127.0.0.1", system.discs.httpPort())) {
         OutputStream out = socket.getOutputStream();
-        out.write(header(admin, "slow.iso", bytes.length));
+        out.write(RawUploads.head(admin, "slow.iso", bytes.length, null));
         // About 6 s in all, three times the deadline, never quiet for as long as the idle timeout.
         int chunk = bytes.length / 24;
         for (int at = 0; at < bytes.length; at += chunk) {
@@ -53,11 +48,11 @@ class UploadEndingsTest {
           out.flush();
           Thread.sleep(250);
         }
-        String answer = readAnswer(socket.getInputStream());
+        String answer = RawUploads.readAnswer(socket.getInputStream());
         assertThat(answer).startsWith("HTTP/1.1 201");
         assertThat(answer).contains(DiscImages.sha256(iso));
       }
-      assertThat(tempFiles(system)).isZero();
+      assertThat(RawUploads.tempFiles(system)).isZero();
     }
   }
 
@@ -73,18 +68,18 @@ class UploadEndingsTest {
       try (Socket socket = new Socket("127.0.0.1", system.discs.httpPort())) {
         socket.setSoTimeout((IDLE_SECONDS + 10) * 1000);
         OutputStream out = socket.getOutputStream();
-        out.write(header(admin, "stall.iso", bytes.length));
+        out.write(RawUploads.head(admin, "stall.iso", bytes.length, null));
         out.write(bytes, 0, 2 << 20);
         out.flush();
         stalledAt = System.nanoTime();
-        answer = readAnswer(socket.getInputStream());
+        answer = RawUploads.readAnswer(socket.getInputStream());
       }
       long closedAfterMs = (System.nanoTime() - stalledAt) / 1_000_000;
 
       assertThat(answer).startsWith("HTTP/1.1 408");
       assertThat(answer).contains("application/problem+json").contains("DISCS_UPLOAD_IDLE_SECONDS");
       assertThat(closedAfterMs).isLessThan((IDLE_SECONDS + 3) * 1000L);
-      assertThat(tempFiles(system)).isZero();
+      assertThat(RawUploads.tempFiles(system)).isZero();
       assertThat(rejections(system, admin))
           .anySatisfy(
               event ->
@@ -116,7 +111,7 @@ class UploadEndingsTest {
 
       assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(422);
       assertThat(response.bodyAsJsonObject().getString("detail")).contains("truncated");
-      assertThat(tempFiles(system)).isZero();
+      assertThat(RawUploads.tempFiles(system)).isZero();
       assertThat(system.get("/api/v1/images", admin).bodyAsJsonObject().getJsonArray("items"))
           .isEmpty();
     }
@@ -125,59 +120,24 @@ class UploadEndingsTest {
   @Test
   void aServerThatStopsDuringAnUploadLeavesNoFile() throws Exception {
     TestSystem system = TestSystem.start(SETTINGS);
-    Path tmp = system.config.dataDir().resolve("images/tmp");
     String admin = system.adminToken();
     Path iso = DiscImages.iso9660(dir.resolve("cut.iso"), "CUT", 6 << 20, false, 43);
     byte[] bytes = Files.readAllBytes(iso);
     try (Socket socket = new Socket("127.0.0.1", system.discs.httpPort())) {
       OutputStream out = socket.getOutputStream();
-      out.write(header(admin, "cut.iso", bytes.length));
+      out.write(RawUploads.head(admin, "cut.iso", bytes.length, null));
       out.write(bytes, 0, 1 << 20);
       out.flush();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (System.nanoTime() < deadline && count(tmp) == 0) {
+      while (System.nanoTime() < deadline && RawUploads.tempFiles(system) == 0) {
         Thread.sleep(20);
       }
-      assertThat(count(tmp)).isEqualTo(1);
+      assertThat(RawUploads.tempFiles(system)).isEqualTo(1);
 
       system.close();
 
-      assertThat(count(tmp)).isZero();
+      assertThat(RawUploads.tempFiles(system)).isZero();
     }
-  }
-
-  private static byte[] header(String token, String name, int length) {
-    return ("POST /api/v1/images?name="
-            + name
-            + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-            + token
-            + "\r\nContent-Type: application/octet-stream\r\nContent-Length: "
-            + length
-            + "\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** The whole answer, read until the server closes or sends a complete small body. */
-  private static String readAnswer(InputStream in) throws Exception {
-    ByteArrayOutputStream answer = new ByteArrayOutputStream();
-    byte[] buffer = new byte[8192];
-    int n;
-    while ((n = in.read(buffer)) > 0) {
-      answer.write(buffer, 0, n);
-      String text = answer.toString(StandardCharsets.UTF_8);
-      int split = text.indexOf("\r\n\r\n");
-      if (split > 0) {
-        String head = text.substring(0, split).toLowerCase(Locale.ROOT);
-        int at = head.indexOf("content-length: ");
-        if (at >= 0) {
-          int length = Integer.parseInt(head.substring(at + 16).split("\r\n")[0].strip());
-          if (text.length() - split - 4 >= length) {
-            return text;
-          }
-        }
-      }
-    }
-    return answer.toString(StandardCharsets.UTF_8);
   }
 
   /** The audit log is written after the answer: wait a moment for the row. */
@@ -194,18 +154,5 @@ class UploadEndingsTest {
               .getJsonArray("items");
     }
     return items;
-  }
-
-  private static long tempFiles(TestSystem system) throws Exception {
-    return count(system.config.dataDir().resolve("images/tmp"));
-  }
-
-  private static long count(Path folder) throws Exception {
-    if (!Files.isDirectory(folder)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.list(folder)) {
-      return files.count();
-    }
   }
 }
