@@ -1,6 +1,7 @@
 package io.discs.images.upload;
 
 import io.vertx.core.buffer.Buffer;
+import java.nio.ByteBuffer;
 
 /**
  * Reads received buffers through a small array of its own, kept warm in the CPU's cache: Vert.x's
@@ -26,6 +27,16 @@ final class BufferBytes {
     for (int at = 0; at < length; at += PIECE) {
       int take = Math.min(PIECE, length - at);
       buffer.getBytes(at, at + take, piece, 0);
+      handler.piece(piece, take);
+    }
+  }
+
+  /** Hands {@code bytes}' remaining bytes to {@code handler}, piece by piece, in order. */
+  void read(ByteBuffer bytes, PieceHandler handler) {
+    int end = bytes.limit();
+    for (int at = bytes.position(); at < end; at += PIECE) {
+      int take = Math.min(PIECE, end - at);
+      bytes.get(at, piece, 0, take);
       handler.piece(piece, take);
     }
   }

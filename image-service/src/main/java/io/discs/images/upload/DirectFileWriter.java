@@ -27,16 +27,24 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * aligned temporary one of its own, and on JDK 17 freeing that one throws in {@code
  * sun.nio.ch.Util.free} and spoils the thread's temporary-buffer cache.
  *
- * <p>Staging and writing are two roles for two threads: the upload's hash stage stages each piece
- * right after hashing it, while it is still in the CPU's cache, and the write stage writes the full
- * buffers it is handed (their hand-over is the happens-before edge). Each role is one caller at a
- * time; full buffers come back for reuse through a concurrent queue.
+ * <p>Staging and writing are two roles for two threads: the upload's event loop stages each chunk
+ * as it arrives, and the write stage writes the full buffers it is handed, several that follow each
+ * other in one gathering write (their hand-over is the happens-before edge). Each role is one
+ * caller at a time; full buffers come back for reuse through a concurrent queue.
  */
 final class DirectFileWriter implements AutoCloseable {
   private static final int MIN_ALIGNMENT = 4096;
 
-  /** A full staging buffer of whole blocks and where in the file it goes. */
-  record Staged(ByteBuffer bytes, long at) {}
+  /**
+   * A full staging buffer of whole blocks and where in the file it goes. Its bytes before {@code
+   * from} were read back from the file (an append inside a block), not received.
+   */
+  record Staged(ByteBuffer bytes, long at, int from) {
+    /** The bytes received for this upload. */
+    ByteBuffer received() {
+      return bytes.duplicate().position(from);
+    }
+  }
 
   private final Path file;
   private final int alignment;
@@ -46,6 +54,7 @@ final class DirectFileWriter implements AutoCloseable {
   // The staging role's.
   private ByteBuffer filling;
   private long fillingAt;
+  private int fillingFrom;
   private List<Staged> full = new ArrayList<>();
 
   // The writing role's.
@@ -61,6 +70,7 @@ final class DirectFileWriter implements AutoCloseable {
     this.alignment = alignment;
     this.stagingBytes = (stagingBytes + alignment - 1) / alignment * alignment;
     this.filling = aligned();
+    StagingBuffers.SHARED.writerOpened();
   }
 
   /**
@@ -113,6 +123,7 @@ final class DirectFileWriter implements AutoCloseable {
       }
       filling.position(head);
     }
+    fillingFrom = head;
   }
 
   /** Staging role: copies {@code length} bytes in; a buffer that fills up is set aside whole. */
@@ -123,12 +134,45 @@ final class DirectFileWriter implements AutoCloseable {
       filling.put(bytes, offset + done, take);
       done += take;
       if (!filling.hasRemaining()) {
-        full.add(new Staged(filling.flip(), fillingAt));
-        fillingAt += stagingBytes;
-        ByteBuffer reused = free.poll();
-        filling = reused != null ? reused.clear() : aligned();
+        setFullAside();
       }
     }
+  }
+
+  private void setFullAside() {
+    full.add(new Staged(filling.flip(), fillingAt, fillingFrom));
+    fillingAt += stagingBytes;
+    fillingFrom = 0;
+    ByteBuffer reused = free.poll();
+    filling = reused != null ? reused.clear() : aligned();
+  }
+
+  /** Staging role: copies {@code bytes} in; a buffer that fills up is set aside whole. */
+  void stage(ByteBuffer bytes) {
+    ByteBuffer from = bytes.duplicate();
+    while (from.hasRemaining()) {
+      int take = Math.min(from.remaining(), filling.remaining());
+      filling.put(filling.position(), from, from.position(), take);
+      filling.position(filling.position() + take);
+      from.position(from.position() + take);
+      if (!filling.hasRemaining()) {
+        setFullAside();
+      }
+    }
+  }
+
+  /** Staging role: the received bytes staged and not set aside yet (the last buffer's). */
+  ByteBuffer partial() {
+    return filling.duplicate().flip().position(fillingFrom);
+  }
+
+  /**
+   * How many full buffers this writer should let wait for their write: its share of the process's
+   * staging budget, between {@code least} and {@code most}.
+   */
+  int unwrittenShare(int least, int most) {
+    long share = StagingBuffers.SHARED.shareBytes() / stagingBytes;
+    return (int) Math.max(least, Math.min(most, share));
   }
 
   /** Staging role: the buffers filled since the last call, for the writing role. */
@@ -140,9 +184,49 @@ final class DirectFileWriter implements AutoCloseable {
 
   /** Writing role: writes each buffer where it goes, then gives it back for reuse. */
   void write(List<Staged> staged) throws IOException {
-    for (Staged piece : staged) {
-      writeAt(piece.bytes(), piece.at());
-      free.add(piece.bytes());
+    int from = 0;
+    while (from < staged.size()) {
+      int to = from + 1;
+      while (to < staged.size() && staged.get(to).at() == staged.get(to - 1).at() + stagingBytes) {
+        to++;
+      }
+      writeAt(staged.subList(from, to));
+      from = to;
+    }
+    staged.forEach(piece -> free.add(piece.bytes()));
+  }
+
+  private void writeAt(List<Staged> run) throws IOException {
+    writeAt(run.stream().map(Staged::bytes).toArray(ByteBuffer[]::new), run.get(0).at());
+  }
+
+  /**
+   * One gathering write for buffers that follow each other in the file: the device gets them as
+   * several requests at once rather than one at a time.
+   */
+  private void writeAt(ByteBuffer[] bytes, long at) throws IOException {
+    try {
+      writeFully(bytes, at);
+    } catch (IOException directIoRefused) {
+      if (!direct) {
+        throw directIoRefused;
+      }
+      fallBackToBuffered();
+      writeFully(bytes, at);
+    }
+  }
+
+  private void writeFully(ByteBuffer[] bytes, long at) throws IOException {
+    ByteBuffer[] out = new ByteBuffer[bytes.length];
+    long length = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      out[i] = bytes[i].duplicate();
+      length += out[i].remaining();
+    }
+    long written = 0;
+    while (written < length) {
+      channel.position(at + written);
+      written += channel.write(out);
     }
   }
 
@@ -158,30 +242,11 @@ final class DirectFileWriter implements AutoCloseable {
       while (filling.position() < padded) {
         filling.put((byte) 0);
       }
-      writeAt(filling.flip(), fillingAt);
+      writeAt(new ByteBuffer[] {filling.flip()}, fillingAt);
     }
     channel.truncate(length);
     channel.force(true);
     close();
-  }
-
-  private void writeAt(ByteBuffer bytes, long at) throws IOException {
-    ByteBuffer out = bytes.duplicate();
-    try {
-      writeFully(out, at);
-    } catch (IOException directIoRefused) {
-      if (!direct) {
-        throw directIoRefused;
-      }
-      fallBackToBuffered();
-      writeFully(bytes.duplicate(), at);
-    }
-  }
-
-  private void writeFully(ByteBuffer out, long at) throws IOException {
-    while (out.hasRemaining()) {
-      channel.write(out, at + out.position());
-    }
   }
 
   /**
@@ -207,6 +272,7 @@ final class DirectFileWriter implements AutoCloseable {
         StagingBuffers.SHARED.giveBack(buffer, stagingBytes, alignment);
       }
       StagingBuffers.SHARED.giveBack(filling, stagingBytes, alignment);
+      StagingBuffers.SHARED.writerClosed();
       channel.close();
     }
   }

@@ -9,18 +9,37 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link DirectFileWriter}'s aligned staging buffers, kept for the next upload. A new direct buffer
  * is zeroed and page-faulted in on first touch: with every upload allocating its own, that was 9 %
  * of the hash stage's time on a 1 GiB upload. Direct memory is the process's, so the pool is too;
- * it keeps at most {@link #KEPT} buffers and leaves the rest to the garbage collector.
+ * it keeps at most {@link #KEPT} buffers and leaves the rest to the garbage collector, and it
+ * shares {@link #BUDGET_BYTES} of unwritten staging among the uploads under way.
  */
 final class StagingBuffers {
   static final StagingBuffers SHARED = new StagingBuffers();
 
-  /** Enough for a few uploads at once (each holds up to about ten while its disk keeps up). */
-  private static final int KEPT = 16;
+  /** One fast upload's worth (it holds up to about 34 while its disk falls behind). */
+  private static final int KEPT = 40;
+
+  /** Staging all uploads under way may hold unwritten, shared out evenly. */
+  private static final long BUDGET_BYTES = 128L << 20;
 
   private record Kept(ByteBuffer buffer, int size, int alignment) {}
 
   private final Queue<Kept> kept = new ConcurrentLinkedQueue<>();
   private final AtomicInteger count = new AtomicInteger();
+  private final AtomicInteger writers = new AtomicInteger();
+
+  /** Counts a writer in until {@link #writerClosed()}. */
+  void writerOpened() {
+    writers.incrementAndGet();
+  }
+
+  void writerClosed() {
+    writers.decrementAndGet();
+  }
+
+  /** The staging bytes one writer may hold unwritten while this many are open. */
+  long shareBytes() {
+    return BUDGET_BYTES / Math.max(1, writers.get());
+  }
 
   /** A buffer of {@code size} bytes whose address is a multiple of {@code alignment}. */
   ByteBuffer take(int size, int alignment) {

@@ -21,28 +21,34 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The write side of an upload, as two stages on workers. The first reads each received buffer once,
- * piece by piece through a small array of its own ({@link BufferBytes}), feeds the piece to SHA-256
- * and stages it into {@link DirectFileWriter}'s aligned buffers while it is still in the CPU's
- * cache; the received buffers are free after that. The second writes the staged buffers to the file
- * with direct I/O. Each stage runs one task at a time and takes, when it starts one, everything
- * that waits for it: a stage that keeps up gets small batches soon, one that falls behind gets
- * large ones and is woken less often (fixed 4 MiB batches measured 0.48-0.58 × openssl on two
- * cores, where hand-overs and wake-ups compete with the work; batches of 8-16 MiB 0.65-0.75). The
- * event loop only counts bytes against the limit, keeps the first ones for inspection and hands
- * over references to the received buffers (no copy there). The socket is paused while {@link
- * #WAITING_BYTES} wait for the first stage or {@link #UNWRITTEN_BUFFERS} staged buffers for the
- * second: what an upload holds stays bounded whichever is slower, the hash or the disk.
+ * The write side of an upload: staging on the event loop, then two stages on workers. The event
+ * loop copies each received chunk into {@link DirectFileWriter}'s aligned buffers as it arrives,
+ * while the socket's read has just left it in the CPU's cache, and gives the chunk back to the
+ * network's pool at once; that pool's memory is then reused hot by the next read. Each full 2 MiB
+ * buffer goes to the first stage, which feeds it to SHA-256 through a small warm array ({@link
+ * BufferBytes}), then to the second, which writes it to the file with direct I/O. (Staging on the
+ * hash thread instead left that thread, the critical path, 0.82 CPU-s per GiB, against openssl's
+ * 0.75 s for the same file, with curl and the event loop beside it on two cores.) Each stage runs
+ * one task at a time and takes, when it starts one, everything that waits for it: a stage that
+ * keeps up gets small batches soon, one that falls behind gets large ones and is woken less often
+ * (fixed 4 MiB batches measured 0.48-0.58 × openssl on two cores, where hand-overs and wake-ups
+ * compete with the work). The socket is paused while {@link #MOST_STAGED_BUFFERS} full buffers (or
+ * fewer, when many uploads share the process) are not written yet: what an upload holds stays
+ * bounded whichever is slower, the hash or the disk.
  */
 public final class UploadSink implements WriteStream<Buffer> {
-  /** Received bytes waiting for the first stage (as much again may be in its hands). */
-  private static final int WAITING_BYTES = 16 << 20;
+  /**
+   * Full staging buffers (2 MiB each, direct memory) not written yet, at most: enough to ride out
+   * the disk's slow moments (8 paused the socket often enough to cost 0.05-0.1 × openssl here).
+   * With many uploads at once each gets its share of a process-wide budget, never fewer than {@link
+   * #LEAST_STAGED_BUFFERS}.
+   */
+  private static final int MOST_STAGED_BUFFERS = 32;
+
+  private static final int LEAST_STAGED_BUFFERS = 4;
 
   /** The size of one write to the file. */
   private static final int STAGING_BYTES = 2 << 20;
-
-  /** Staged buffers waiting for the second stage: direct memory, not heap. */
-  private static final int UNWRITTEN_BUFFERS = 8;
 
   /** Below this much free space, a failed write is taken for a full store. */
   private static final long FULL_BELOW_BYTES = 4L << 20;
@@ -53,22 +59,27 @@ public final class UploadSink implements WriteStream<Buffer> {
   private final long maxBytes;
   private final MessageDigest sha256;
   private final MessageDigest chunkSha256;
-  private final BufferBytes.PieceHandler hashAndStage;
+  private final BufferBytes.PieceHandler hash;
+
+  /** The event loop's, for chunks that are not lent (Vert.x's own heap copies). */
+  private final BufferBytes received = new BufferBytes();
+
+  private final BufferBytes.PieceHandler stage;
 
   /** The first stage's own: one task at a time. */
-  private final BufferBytes received = new BufferBytes();
+  private final BufferBytes staged = new BufferBytes();
 
   private final byte[] prefix = new byte[DiscInspector.PREFIX_BYTES];
   private int prefixLength;
   private long size;
   private boolean tooLarge;
 
-  // Event-loop state: what waits for each stage, and whether each is running a task.
-  private List<Buffer> waiting = new ArrayList<>();
-  private long waitingBytes;
+  // Event-loop state: what waits for each stage, and how many full buffers are not written yet.
+  private List<DirectFileWriter.Staged> unhashed = new ArrayList<>();
   private boolean hashing;
   private List<DirectFileWriter.Staged> unwritten = new ArrayList<>();
   private boolean writing;
+  private int unwrittenBuffers;
 
   /** Set once a stage failed or the upload was abandoned: no stage starts another task. */
   private boolean stopped;
@@ -92,17 +103,14 @@ public final class UploadSink implements WriteStream<Buffer> {
     this.maxBytes = maxBytes;
     this.sha256 = sha256;
     this.chunkSha256 = chunkSha256;
-    MessageDigest[] digests =
+    this.hash =
         chunkSha256 == null
-            ? new MessageDigest[] {sha256}
-            : new MessageDigest[] {sha256, chunkSha256};
-    this.hashAndStage =
-        (piece, length) -> {
-          for (MessageDigest digest : digests) {
-            digest.update(piece, 0, length);
-          }
-          writer.stage(piece, 0, length);
-        };
+            ? (piece, length) -> sha256.update(piece, 0, length)
+            : (piece, length) -> {
+              sha256.update(piece, 0, length);
+              chunkSha256.update(piece, 0, length);
+            };
+    this.stage = (piece, length) -> writer.stage(piece, 0, length);
   }
 
   /** Opens the (already created) temporary file of a whole upload on a worker. */
@@ -154,30 +162,35 @@ public final class UploadSink implements WriteStream<Buffer> {
 
   @Override
   public Future<Void> write(Buffer data) {
-    if (tooLarge) {
+    try {
+      if (tooLarge) {
+        return Future.failedFuture(tooLargeError());
+      }
+      if (failure != null || stopped) {
+        return Future.failedFuture(
+            failure != null ? failure : new IllegalStateException("the upload was abandoned"));
+      }
+      size += data.length();
+      if (size > maxBytes) {
+        tooLarge = true;
+        return Future.failedFuture(tooLargeError());
+      }
+      if (prefixLength < prefix.length) {
+        int take = Math.min(prefix.length - prefixLength, data.length());
+        data.getBytes(0, take, prefix, prefixLength);
+        prefixLength += take;
+      }
+      if (data instanceof LentBuffer lent) {
+        writer.stage(lent.bytes());
+      } else {
+        received.read(data, stage);
+      }
+    } finally {
       LentBuffer.giveBack(data);
-      return Future.failedFuture(tooLargeError());
     }
-    if (failure != null || stopped) {
-      LentBuffer.giveBack(data);
-      return Future.failedFuture(
-          failure != null ? failure : new IllegalStateException("the upload was abandoned"));
-    }
-    size += data.length();
-    if (size > maxBytes) {
-      tooLarge = true;
-      LentBuffer.giveBack(data);
-      return Future.failedFuture(tooLargeError());
-    }
-    if (prefixLength < prefix.length) {
-      int take = Math.min(prefix.length - prefixLength, data.length());
-      data.getBytes(0, take, prefix, prefixLength);
-      prefixLength += take;
-    }
-    // Either this request's own copy (Vert.x copies out of Netty's pooled memory) or a chunk lent
-    // from that memory, which the first stage gives back once read: either may cross to a worker.
-    waiting.add(data);
-    waitingBytes += data.length();
+    List<DirectFileWriter.Staged> full = writer.takeStaged();
+    unhashed.addAll(full);
+    unwrittenBuffers += full.size();
     hashNext();
     // A stage's failure reaches the pipe through the next write, or through end().
     return Future.succeededFuture();
@@ -202,6 +215,7 @@ public final class UploadSink implements WriteStream<Buffer> {
                         : io.<Void>executeBlocking(
                             () -> {
                               closed = true;
+                              staged.read(writer.partial(), hash);
                               try {
                                 writer.finish();
                               } catch (IOException e) {
@@ -233,35 +247,29 @@ public final class UploadSink implements WriteStream<Buffer> {
         .recover(ignored -> Future.succeededFuture());
   }
 
-  /** Starts the first stage on everything waiting for it, unless it is busy. */
+  /** Starts the first stage on every full buffer waiting for it, unless it is busy. */
   private void hashNext() {
-    if (hashing || stopped || waiting.isEmpty()) {
+    if (hashing || stopped || unhashed.isEmpty()) {
       return;
     }
-    List<Buffer> batch = waiting;
-    waiting = new ArrayList<>();
-    waitingBytes = 0;
+    List<DirectFileWriter.Staged> batch = unhashed;
+    unhashed = new ArrayList<>();
     hashing = true;
-    io.<List<DirectFileWriter.Staged>>executeBlocking(
+    io.<Void>executeBlocking(
             () -> {
-              try {
-                for (Buffer buffer : batch) {
-                  received.read(buffer, hashAndStage);
-                  LentBuffer.giveBack(buffer);
-                }
-              } finally {
-                batch.forEach(LentBuffer::giveBack);
+              for (DirectFileWriter.Staged buffer : batch) {
+                staged.read(buffer.received(), hash);
               }
-              return writer.takeStaged();
+              return null;
             },
             false)
         .onComplete(
-            staged -> {
+            hashed -> {
               hashing = false;
-              if (staged.succeeded()) {
-                unwritten.addAll(staged.result());
+              if (hashed.succeeded()) {
+                unwritten.addAll(batch);
               } else {
-                fail(staged.cause());
+                fail(hashed.cause());
               }
               writeNext();
               hashNext();
@@ -290,6 +298,7 @@ public final class UploadSink implements WriteStream<Buffer> {
         .onComplete(
             written -> {
               writing = false;
+              unwrittenBuffers -= batch.size();
               if (written.failed()) {
                 fail(written.cause());
               }
@@ -308,9 +317,7 @@ public final class UploadSink implements WriteStream<Buffer> {
   /** No stage starts another task, and what waited for one is dropped. */
   private void stop() {
     stopped = true;
-    waiting.forEach(LentBuffer::giveBack);
-    waiting = new ArrayList<>();
-    waitingBytes = 0;
+    unhashed = new ArrayList<>();
     unwritten = new ArrayList<>();
   }
 
@@ -367,7 +374,9 @@ public final class UploadSink implements WriteStream<Buffer> {
 
   @Override
   public boolean writeQueueFull() {
-    return waitingBytes >= WAITING_BYTES || unwritten.size() >= UNWRITTEN_BUFFERS;
+    // Once stopped, the pipe's next write is what tells it why.
+    return !stopped
+        && unwrittenBuffers >= writer.unwrittenShare(LEAST_STAGED_BUFFERS, MOST_STAGED_BUFFERS);
   }
 
   @Override

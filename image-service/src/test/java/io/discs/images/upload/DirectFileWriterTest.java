@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,10 +34,15 @@ class DirectFileWriterTest {
     int[] ends = {firstSitting, 300_000, 300_000, 712_345, all.length};
     int at = 0;
     for (int end : ends) {
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
       try (DirectFileWriter writer = DirectFileWriter.open(file, at, 64 << 10)) {
-        stageAndWrite(writer, chunks(all, at, end, random));
+        stageAndWrite(writer, chunks(all, at, end, random), received);
+        received.write(bytesOf(writer.partial()));
         writer.finish();
       }
+      // What the hash stage is handed: this sitting's bytes once each, none read back from the
+      // file.
+      assertThat(received.toByteArray()).isEqualTo(Arrays.copyOfRange(all, at, Math.max(at, end)));
       at = Math.max(at, end);
       assertThat(Files.size(file)).isEqualTo(at);
     }
@@ -51,7 +58,7 @@ class DirectFileWriterTest {
     byte[] more = new byte[7000];
     new Random(2).nextBytes(more);
     try (DirectFileWriter writer = DirectFileWriter.open(file, recorded, 64 << 10)) {
-      stageAndWrite(writer, List.of(Buffer.buffer(more)));
+      stageAndWrite(writer, List.of(Buffer.buffer(more)), new ByteArrayOutputStream());
       writer.finish();
     }
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
@@ -61,22 +68,39 @@ class DirectFileWriterTest {
   }
 
   /**
-   * As the upload's two stages do: chunks staged piece by piece, the full buffers written a batch
-   * at a time, while later chunks are already being staged.
+   * As an upload does: chunks staged as they come (every other one from direct memory, as a lent
+   * chunk is), the full buffers written a batch at a time while later chunks are already being
+   * staged; what each full buffer holds of this upload goes to {@code received}.
    */
-  private static void stageAndWrite(DirectFileWriter writer, List<Buffer> chunks)
+  private static void stageAndWrite(
+      DirectFileWriter writer, List<Buffer> chunks, ByteArrayOutputStream received)
       throws IOException {
     BufferBytes bytes = new BufferBytes();
-    List<DirectFileWriter.Staged> waiting = List.of();
+    List<DirectFileWriter.Staged> waiting = new ArrayList<>();
     for (int i = 0; i < chunks.size(); i++) {
-      bytes.read(chunks.get(i), (piece, length) -> writer.stage(piece, 0, length));
+      Buffer chunk = chunks.get(i);
+      if (i % 2 == 0) {
+        bytes.read(chunk, (piece, length) -> writer.stage(piece, 0, length));
+      } else {
+        writer.stage(ByteBuffer.allocateDirect(chunk.length()).put(chunk.getBytes()).flip());
+      }
+      List<DirectFileWriter.Staged> full = writer.takeStaged();
+      for (DirectFileWriter.Staged staged : full) {
+        received.write(bytesOf(staged.received()));
+      }
+      waiting.addAll(full);
       if (i % 3 == 2) {
         writer.write(waiting);
-        waiting = writer.takeStaged();
+        waiting = new ArrayList<>();
       }
     }
     writer.write(waiting);
-    writer.write(writer.takeStaged());
+  }
+
+  private static byte[] bytesOf(ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.duplicate().get(bytes);
+    return bytes;
   }
 
   private static List<Buffer> chunks(byte[] all, int from, int to, Random random) {

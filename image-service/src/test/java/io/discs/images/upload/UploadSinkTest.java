@@ -2,6 +2,9 @@ package io.discs.images.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.discs.platform.images.LentBuffer;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -11,12 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,37 +33,97 @@ class UploadSinkTest {
   /**
    * A source far faster than the stages, as loopback is: the sink reports itself full (the socket
    * would be paused), wakes the writer when there is room again, and the file and the digest hold
-   * every byte in order.
+   * every byte in order. Every other chunk is lent from pooled direct memory, as the gateway's are;
+   * each is given back.
    */
   @Test
   void aFastSourceIsPausedAndResumedAndEveryByteLandsInOrder(Vertx vertx) throws Exception {
-    byte[] all = new byte[48 * 1024 * 1024 + 12_345];
-    Random random = new Random(7);
-    random.nextBytes(all);
-    List<Buffer> chunks = new ArrayList<>();
-    for (int at = 0; at < all.length; ) {
-      int length = Math.min(all.length - at, 1 + random.nextInt(70_000));
-      chunks.add(Buffer.buffer().appendBytes(all, at, length));
-      at += length;
-    }
+    byte[] all = randomBytes(80 * 1024 * 1024 + 12_345, 7);
+    long lentBefore = LentBuffer.outstandingBytes();
     Path file = Files.createFile(dir.resolve("upload.part"));
     WorkerExecutor io = vertx.createSharedWorkerExecutor("upload-sink-test", 4);
     AtomicInteger pauses = new AtomicInteger();
-    Promise<UploadSink> done = Promise.promise();
-    vertx.runOnContext(
-        start ->
-            UploadSink.open(io, file, all.length)
-                .onFailure(done::fail)
-                .onSuccess(sink -> feed(sink, chunks.iterator(), pauses, done)));
 
     UploadSink sink =
-        done.future().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        await(
+            vertx,
+            () -> UploadSink.open(io, file, all.length),
+            chunks(all, 0, all.length, 7),
+            pauses);
 
     assertThat(pauses).hasPositiveValue();
     assertThat(sink.size()).isEqualTo(all.length);
     assertThat(Files.readAllBytes(file)).isEqualTo(all);
-    assertThat(sink.sha256Hex())
-        .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(all)));
+    assertThat(sink.sha256Hex()).isEqualTo(sha256Hex(all));
+    assertThat(LentBuffer.outstandingBytes()).isEqualTo(lentBefore);
+  }
+
+  /**
+   * A resumable upload appended inside a block: the bytes read back to keep the writes aligned are
+   * not hashed again, so the running digest is the whole file's.
+   */
+  @Test
+  void anAppendInsideABlockKeepsTheRunningDigestRight(Vertx vertx) throws Exception {
+    byte[] all = randomBytes(5 * 1024 * 1024 + 777, 11);
+    int firstPart = 2 * 1024 * 1024 + 1234;
+    Path file = Files.createFile(dir.resolve("upload.part"));
+    WorkerExecutor io = vertx.createSharedWorkerExecutor("upload-sink-test", 4);
+    MessageDigest running = UploadSink.newSha256();
+
+    await(
+        vertx,
+        () -> UploadSink.append(io, file, 0, running, false, all.length),
+        chunks(all, 0, firstPart, 1),
+        new AtomicInteger());
+    UploadSink rest =
+        await(
+            vertx,
+            () -> UploadSink.append(io, file, firstPart, running, true, all.length),
+            chunks(all, firstPart, all.length, 2),
+            new AtomicInteger());
+
+    assertThat(Files.readAllBytes(file)).isEqualTo(all);
+    assertThat(HexFormat.of().formatHex(running.digest())).isEqualTo(sha256Hex(all));
+    assertThat(HexFormat.of().formatHex(rest.chunkSha256()))
+        .isEqualTo(sha256Hex(Arrays.copyOfRange(all, firstPart, all.length)));
+  }
+
+  private static UploadSink await(
+      Vertx vertx, Supplier<Future<UploadSink>> open, List<Buffer> chunks, AtomicInteger pauses)
+      throws Exception {
+    Promise<UploadSink> done = Promise.promise();
+    vertx.runOnContext(
+        start ->
+            open.get()
+                .onFailure(done::fail)
+                .onSuccess(sink -> feed(sink, chunks.iterator(), pauses, done)));
+    return done.future().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  /** Chunks of awkward sizes; every other one lent from pooled direct memory. */
+  private static List<Buffer> chunks(byte[] all, int from, int to, long seed) {
+    Random random = new Random(seed);
+    List<Buffer> chunks = new ArrayList<>();
+    for (int at = from; at < to; ) {
+      int length = Math.min(to - at, 1 + random.nextInt(70_000));
+      chunks.add(
+          chunks.size() % 2 == 0
+              ? Buffer.buffer().appendBytes(all, at, length)
+              : new LentBuffer(
+                  PooledByteBufAllocator.DEFAULT.directBuffer(length).writeBytes(all, at, length)));
+      at += length;
+    }
+    return chunks;
+  }
+
+  private static byte[] randomBytes(int length, long seed) {
+    byte[] bytes = new byte[length];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static String sha256Hex(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
   /** What a pipe does: writes until the sink is full, then waits for its drain handler. */

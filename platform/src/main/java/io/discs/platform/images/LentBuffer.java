@@ -3,6 +3,7 @@ package io.discs.platform.images;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.buffer.impl.BufferImpl;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,6 +28,11 @@ public final class LentBuffer extends BufferImpl {
     this.pooled = pooled;
     this.length = pooled.readableBytes();
     OUTSTANDING.addAndGet(length);
+  }
+
+  /** A view of the lent bytes, for copying them out without a heap array in between. */
+  public ByteBuffer bytes() {
+    return pooled.nioBuffer(pooled.readerIndex(), length);
   }
 
   /** Returns the memory to the pool; the buffer must not be read after. */
