@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Upload benchmark: a 1 GiB ISO uploaded over loopback with its digest, each upload beside an
 # `openssl dgst -sha256` of the same file in the same run; prints each run, the median ratio, the
-# heap's growth, curl's CPU per upload and, with BENCH_THREADS=1, the server's CPU per upload by
-# thread and how long each thread was ready to run with no core free (client and server share them).
+# heap's growth, curl's CPU per upload, the machine's busy and idle time per upload (both cores)
+# and, with BENCH_THREADS=1, the server's CPU per upload by thread and how long each thread was
+# ready to run with no core free (client and server share them).
 # Twelve uploads of the same file run first, unmeasured, and are deleted: a server has compiled its
 # upload path long before its thousandth upload, while a fresh JVM runs SHA-256 in the interpreter
 # and C1 for a while, and C2 still took 0.16-0.25 CPU-s per upload after four to six warm-ups
@@ -124,7 +125,9 @@ for run in $(seq "$runs"); do
   openssl_ns=$(( $(date +%s%N) - start ))
   start=$(date +%s%N)
   # `times` in the same subshell gives curl's CPU: on two cores the client's share is the server's loss.
+  head -1 /proc/stat >>"$work/stat"
   status=$(upload "bench-$run.iso"; times >"$work/times")
+  head -1 /proc/stat >>"$work/stat"
   tail -1 "$work/times" >>"$work/client.cpu"
   upload_ns=$(( $(date +%s%N) - start ))
   [ "$status" = "201" ] || { echo "upload answered $status: $(cat "$work/upload.json")"; exit 1; }
@@ -182,6 +185,19 @@ def seconds(t):
     return int(m.group(1)) * 60 + float(m.group(2))
 cpu = [sum(seconds(t) for t in line.split()) for line in open(sys.argv[1]) if line.strip()]
 print(f"client (curl) CPU per upload: {sum(cpu) / len(cpu):.2f} CPU-s")
+PY
+# The whole machine's time during the uploads (both cores): idle and iowait while an upload runs
+# are time the pipeline stalled, not time it lacked a core.
+python3 - "$work/stat" <<'PY'
+import sys
+lines = [[int(x) for x in line.split()[1:]] for line in open(sys.argv[1])]
+names = "user nice system idle iowait irq softirq steal".split()
+total = [0] * len(names)
+for before, after in zip(lines[0::2], lines[1::2]):
+    for i in range(len(names)):
+        total[i] += after[i] - before[i]
+n = len(lines) // 2
+print("machine per upload (s):", " ".join(f"{k} {v / n / 100:.2f}" for k, v in zip(names, total) if v))
 PY
 if [ -n "${BENCH_THREADS:-}" ]; then
   echo "server CPU per upload, by thread:"
