@@ -56,7 +56,10 @@ bytes=$(stat -c %s "$iso")
 DISCS_HTTP_PORT=$port DISCS_DATA_DIR="${BENCH_DATA_DIR:-$work/data}" DISCS_ADMIN_PASSWORD=bench-admin-password \
   java ${BENCH_JAVA_OPTS:--XX:+UseZGC} -jar "$jar" >"$work/discs.log" 2>&1 &
 pid=$!
-until curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do sleep 0.1; done
+until curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do
+  kill -0 "$pid" 2>/dev/null || { echo "the server did not start:"; tail -3 "$work/discs.log"; pid=""; exit 1; }
+  sleep 0.1
+done
 token=$(curl -fs -H 'Content-Type: application/json' \
   -d '{"username":"admin","password":"bench-admin-password"}' \
   "http://127.0.0.1:$port/api/v1/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
