@@ -128,15 +128,7 @@ final class DirectFileWriter implements AutoCloseable {
 
   /** Staging role: copies {@code length} bytes in; a buffer that fills up is set aside whole. */
   void stage(byte[] bytes, int offset, int length) {
-    int done = 0;
-    while (done < length) {
-      int take = Math.min(length - done, filling.remaining());
-      filling.put(bytes, offset + done, take);
-      done += take;
-      if (!filling.hasRemaining()) {
-        setFullAside();
-      }
-    }
+    stage(ByteBuffer.wrap(bytes, offset, length));
   }
 
   private void setFullAside() {
