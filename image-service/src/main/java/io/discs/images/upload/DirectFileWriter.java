@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Appends an upload's bytes to a file with direct I/O ({@code O_DIRECT}) where the file system
@@ -30,10 +31,18 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Staging and writing are two roles for two threads: the upload's event loop stages each chunk
  * as it arrives, and the write stage writes the full buffers it is handed, several that follow each
  * other in one gathering write (their hand-over is the happens-before edge). Each role is one
- * caller at a time; full buffers come back for reuse through a concurrent queue.
+ * caller at a time; full buffers come back for reuse through a concurrent queue. The staging role
+ * never allocates: workers keep {@link #LEAST_SPARE} empty buffers waiting for it ({@link
+ * #keepSpare}), and its owner pauses the source while fewer wait.
  */
 final class DirectFileWriter implements AutoCloseable {
   private static final int MIN_ALIGNMENT = 4096;
+
+  /**
+   * Empty buffers the staging role needs at hand for one chunk of up to a buffer's size: it may
+   * fill the current buffer and the next.
+   */
+  static final int LEAST_SPARE = 2;
 
   /**
    * A full staging buffer of whole blocks and where in the file it goes. Its bytes before {@code
@@ -50,6 +59,7 @@ final class DirectFileWriter implements AutoCloseable {
   private final int alignment;
   private final int stagingBytes;
   private final Queue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger spare = new AtomicInteger();
 
   // The staging role's.
   private ByteBuffer filling;
@@ -71,6 +81,7 @@ final class DirectFileWriter implements AutoCloseable {
     this.stagingBytes = (stagingBytes + alignment - 1) / alignment * alignment;
     this.filling = aligned();
     StagingBuffers.SHARED.writerOpened();
+    keepSpare(LEAST_SPARE);
   }
 
   /**
@@ -135,8 +146,53 @@ final class DirectFileWriter implements AutoCloseable {
     full.add(new Staged(filling.flip(), fillingAt, fillingFrom));
     fillingAt += stagingBytes;
     fillingFrom = 0;
+    filling = nextEmpty();
+  }
+
+  /**
+   * Staging role (an event loop): a spare buffer, else one the process kept. Allocating here is the
+   * last resort, for a chunk larger than the spares, which the HTTP server's chunks never are.
+   */
+  private ByteBuffer nextEmpty() {
     ByteBuffer reused = free.poll();
-    filling = reused != null ? reused.clear() : aligned();
+    if (reused != null) {
+      spare.decrementAndGet();
+      return reused.clear();
+    }
+    ByteBuffer kept = StagingBuffers.SHARED.takeKept(stagingBytes, alignment);
+    return kept != null ? kept : aligned();
+  }
+
+  /**
+   * Any worker: makes sure at least {@code count} empty buffers wait for the staging role, so that
+   * a new one is allocated (zeroed; a GC under direct-memory pressure) here and never on the event
+   * loop.
+   */
+  void keepSpare(int count) {
+    while (spare.get() < count) {
+      free.add(aligned());
+      spare.incrementAndGet();
+    }
+  }
+
+  /**
+   * Staging role: takes buffers the process kept (never allocating) until {@code count} wait, or
+   * none is kept.
+   */
+  void keepSpareFromKept(int count) {
+    while (spare.get() < count) {
+      ByteBuffer kept = StagingBuffers.SHARED.takeKept(stagingBytes, alignment);
+      if (kept == null) {
+        return;
+      }
+      free.add(kept);
+      spare.incrementAndGet();
+    }
+  }
+
+  /** How many empty buffers wait for the staging role. */
+  int spare() {
+    return spare.get();
   }
 
   /** Staging role: copies {@code bytes} in; a buffer that fills up is set aside whole. */
@@ -185,7 +241,10 @@ final class DirectFileWriter implements AutoCloseable {
       writeAt(staged.subList(from, to));
       from = to;
     }
-    staged.forEach(piece -> free.add(piece.bytes()));
+    for (Staged piece : staged) {
+      free.add(piece.bytes());
+      spare.incrementAndGet();
+    }
   }
 
   private void writeAt(List<Staged> run) throws IOException {
@@ -261,6 +320,7 @@ final class DirectFileWriter implements AutoCloseable {
       closed = true;
       // Staged buffers not written yet (an abandoned upload's) go to the garbage collector.
       for (ByteBuffer buffer = free.poll(); buffer != null; buffer = free.poll()) {
+        spare.decrementAndGet();
         StagingBuffers.SHARED.giveBack(buffer, stagingBytes, alignment);
       }
       StagingBuffers.SHARED.giveBack(filling, stagingBytes, alignment);

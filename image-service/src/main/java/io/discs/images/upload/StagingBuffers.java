@@ -1,9 +1,11 @@
 package io.discs.images.upload;
 
+import io.vertx.core.Context;
 import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link DirectFileWriter}'s aligned staging buffers, kept for the next upload. A new direct buffer
@@ -26,6 +28,7 @@ final class StagingBuffers {
   private final Queue<Kept> kept = new ConcurrentLinkedQueue<>();
   private final AtomicInteger count = new AtomicInteger();
   private final AtomicInteger writers = new AtomicInteger();
+  private final AtomicLong allocatedOnEventLoops = new AtomicLong();
 
   /** Counts a writer in until {@link #writerClosed()}. */
   void writerOpened() {
@@ -41,16 +44,37 @@ final class StagingBuffers {
     return BUDGET_BYTES / Math.max(1, writers.get());
   }
 
-  /** A buffer of {@code size} bytes whose address is a multiple of {@code alignment}. */
+  /**
+   * A buffer of {@code size} bytes whose address is a multiple of {@code alignment}. Blocking: a
+   * new one is zeroed, and under direct-memory pressure the JDK runs a GC and may sleep; so workers
+   * only.
+   */
   ByteBuffer take(int size, int alignment) {
-    Kept candidate = kept.poll();
-    if (candidate != null) {
-      count.decrementAndGet();
-      if (candidate.size() == size && candidate.alignment() == alignment) {
-        return candidate.buffer().clear();
-      }
+    ByteBuffer reused = takeKept(size, alignment);
+    if (reused != null) {
+      return reused;
+    }
+    if (Context.isOnEventLoopThread()) {
+      allocatedOnEventLoops.incrementAndGet();
     }
     return ByteBuffer.allocateDirect(size + alignment).alignedSlice(alignment).slice(0, size);
+  }
+
+  /** A kept buffer like {@link #take}'s, or null; never allocates, so any thread may ask. */
+  ByteBuffer takeKept(int size, int alignment) {
+    Kept candidate = kept.poll();
+    if (candidate == null) {
+      return null;
+    }
+    count.decrementAndGet();
+    return candidate.size() == size && candidate.alignment() == alignment
+        ? candidate.buffer().clear()
+        : null;
+  }
+
+  /** How many buffers were allocated on an event loop (a chunk larger than a writer's spares). */
+  long allocatedOnEventLoops() {
+    return allocatedOnEventLoops.get();
   }
 
   /** Keeps {@code buffer} (from {@link #take}) for reuse; nobody may use it after. */

@@ -34,7 +34,9 @@ import java.util.List;
  * (fixed 4 MiB batches measured 0.48-0.58 × openssl on two cores, where hand-overs and wake-ups
  * compete with the work). The socket is paused while {@link #MOST_STAGED_BUFFERS} full buffers (or
  * fewer, when many uploads share the process) are not written yet: what an upload holds stays
- * bounded whichever is slower, the hash or the disk.
+ * bounded whichever is slower, the hash or the disk. The event loop never allocates a staging
+ * buffer: it reuses written ones or ones the process kept, and the first stage allocates when
+ * neither is left (the socket waits meanwhile).
  */
 public final class UploadSink implements WriteStream<Buffer> {
   /**
@@ -46,6 +48,12 @@ public final class UploadSink implements WriteStream<Buffer> {
   private static final int MOST_STAGED_BUFFERS = 32;
 
   private static final int LEAST_STAGED_BUFFERS = 4;
+
+  /**
+   * Empty buffers the first stage makes sure wait for the event loop before each task; the socket
+   * is paused when fewer than {@link DirectFileWriter#LEAST_SPARE} do.
+   */
+  private static final int SPARE_KEPT_BY_WORKERS = 2 * DirectFileWriter.LEAST_SPARE;
 
   /** The size of one write to the file. */
   private static final int STAGING_BYTES = 2 << 20;
@@ -188,6 +196,7 @@ public final class UploadSink implements WriteStream<Buffer> {
     } finally {
       LentBuffer.giveBack(data);
     }
+    writer.keepSpareFromKept(DirectFileWriter.LEAST_SPARE);
     List<DirectFileWriter.Staged> full = writer.takeStaged();
     unhashed.addAll(full);
     unwrittenBuffers += full.size();
@@ -257,6 +266,8 @@ public final class UploadSink implements WriteStream<Buffer> {
     hashing = true;
     io.<Void>executeBlocking(
             () -> {
+              // Room for the staging role, allocated here: never on the event loop.
+              writer.keepSpare(SPARE_KEPT_BY_WORKERS);
               for (DirectFileWriter.Staged buffer : batch) {
                 staged.read(buffer.received(), hash);
               }
@@ -376,7 +387,8 @@ public final class UploadSink implements WriteStream<Buffer> {
   public boolean writeQueueFull() {
     // Once stopped, the pipe's next write is what tells it why.
     return !stopped
-        && unwrittenBuffers >= writer.unwrittenShare(LEAST_STAGED_BUFFERS, MOST_STAGED_BUFFERS);
+        && (unwrittenBuffers >= writer.unwrittenShare(LEAST_STAGED_BUFFERS, MOST_STAGED_BUFFERS)
+            || writer.spare() < DirectFileWriter.LEAST_SPARE);
   }
 
   @Override

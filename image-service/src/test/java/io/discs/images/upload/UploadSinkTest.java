@@ -59,6 +59,32 @@ class UploadSinkTest {
   }
 
   /**
+   * With no staging buffer kept (the first upload after a start), new ones are allocated by the
+   * workers, never on the event loop (a 2 MiB direct allocation zeroes it and may run a GC).
+   */
+  @Test
+  void aColdStartAllocatesStagingBuffersOnWorkersOnly(Vertx vertx) throws Exception {
+    byte[] all = randomBytes(40 * 1024 * 1024 + 5, 13);
+    while (StagingBuffers.SHARED.takeKept(2 << 20, 4096) != null) {
+      // Dropped: the upload below starts with none kept.
+    }
+    long onEventLoopsBefore = StagingBuffers.SHARED.allocatedOnEventLoops();
+    Path file = Files.createFile(dir.resolve("upload.part"));
+    WorkerExecutor io = vertx.createSharedWorkerExecutor("upload-sink-test", 4);
+
+    UploadSink sink =
+        await(
+            vertx,
+            () -> UploadSink.open(io, file, all.length),
+            chunks(all, 0, all.length, 3),
+            new AtomicInteger());
+
+    assertThat(StagingBuffers.SHARED.allocatedOnEventLoops()).isEqualTo(onEventLoopsBefore);
+    assertThat(Files.readAllBytes(file)).isEqualTo(all);
+    assertThat(sink.sha256Hex()).isEqualTo(sha256Hex(all));
+  }
+
+  /**
    * A resumable upload appended inside a block: the bytes read back to keep the writes aligned are
    * not hashed again, so the running digest is the whole file's.
    */
