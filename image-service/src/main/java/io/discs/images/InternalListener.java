@@ -5,6 +5,7 @@ import io.discs.platform.config.HostPort;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ImageBytesProtocol;
 import io.discs.platform.images.ResumableUploads;
+import io.discs.platform.images.UploadBodyTap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * An image node's internal listener: gateways on other nodes stream uploads here and read image
  * bytes from here ({@link ImageBytesProtocol}), each call proven by the cluster secret. Uploads go
  * through the same ingest as a local one (hashing, inspection, dedup, events; nothing kept on
- * failure). The node says on the event bus where the listener is.
+ * failure), their bodies lent from the network's pooled memory as the gateway's are ({@link
+ * UploadBodyTap}). The node says on the event bus where the listener is.
  */
 final class InternalListener {
   private static final Logger LOG = LoggerFactory.getLogger(InternalListener.class);
@@ -48,6 +50,8 @@ final class InternalListener {
     HttpServer server =
         vertx
             .createHttpServer()
+            .connectionHandler(
+                connection -> UploadBodyTap.install(connection, new InternalUploadRequests()))
             .requestHandler(request -> handle(vertx, request, secret, blobs, uploads));
     return server
         .listen(listen.port(), listen.host())
@@ -103,7 +107,7 @@ final class InternalListener {
       return;
     }
     blobs
-        .ingest(request, ingest)
+        .ingest(UploadBodyTap.body(request), ingest)
         .onSuccess(
             result ->
                 request

@@ -2,6 +2,7 @@ package io.discs.images;
 
 import io.discs.platform.images.ResumableUploads;
 import io.discs.platform.images.ResumableUploadsProtocol;
+import io.discs.platform.images.UploadBodyTap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -64,7 +65,7 @@ final class InternalUploads {
               .append(
                   id,
                   ResumableUploadsProtocol.chunk(call),
-                  request,
+                  UploadBodyTap.body(request),
                   ResumableUploadsProtocol.caller(call))
               .map(ResumableUploadsProtocol::encodeAppended);
     } else if (id != null && method == HttpMethod.DELETE) {

@@ -6,6 +6,7 @@ import io.discs.platform.config.DatabaseUrl;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageBytesProtocol;
+import io.discs.platform.images.LentBuffer;
 import io.discs.platform.metrics.Metrics;
 import io.discs.testing.DiscImages;
 import io.discs.testing.FreePorts;
@@ -16,10 +17,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -108,6 +111,8 @@ class ServiceRolesTest {
         Path iso =
             DiscImages.iso9660(
                 TempDirs.create("roles-upload").resolve("roles.iso"), "ROLES", 4 << 20, false, 5);
+        long lentBefore = LentBuffer.lentBytesTotal();
+        long outstandingBefore = LentBuffer.outstandingBytes();
         HttpResponse<String> upload =
             http.send(
                 HttpRequest.newBuilder(
@@ -125,6 +130,64 @@ class ServiceRolesTest {
         assertThat(BlobLayout.blob(BlobLayout.imagesRoot(backData), sha256)).exists();
         assertThat(get(http, front.httpPort(), "/api/v1/images", token).getJsonArray("items"))
             .hasSize(1);
+        // The image node took the body off its listener's connection, as a local gateway does,
+        // and gave every chunk back.
+        assertThat(LentBuffer.lentBytesTotal() - lentBefore)
+            .isGreaterThanOrEqualTo(Files.size(iso));
+        assertThat(LentBuffer.outstandingBytes()).isEqualTo(outstandingBefore);
+
+        // A resumable upload's chunks cross to the image node the same way, one after the other on
+        // the gateway's pooled connections.
+        Path tus =
+            DiscImages.iso9660(
+                TempDirs.create("roles-tus").resolve("tus.iso"), "ROLESTUS", 3 << 20, false, 6);
+        byte[] tusBytes = Files.readAllBytes(tus);
+        HttpResponse<String> created =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + front.httpPort() + "/api/v1/uploads"))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Tus-Resumable", "1.0.0")
+                    .header("Upload-Length", String.valueOf(tusBytes.length))
+                    .header(
+                        "Upload-Metadata",
+                        "name "
+                            + Base64.getEncoder()
+                                .encodeToString("tus.iso".getBytes(StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        URI location =
+            URI.create("http://127.0.0.1:" + front.httpPort())
+                .resolve(created.headers().firstValue("Location").orElseThrow());
+        int half = 1_234_567;
+        String tusImage = null;
+        for (int[] piece : new int[][] {{0, half}, {half, tusBytes.length}}) {
+          HttpResponse<String> patched =
+              http.send(
+                  HttpRequest.newBuilder(location)
+                      .header("Authorization", "Bearer " + token)
+                      .header("Tus-Resumable", "1.0.0")
+                      .header("Upload-Offset", String.valueOf(piece[0]))
+                      .header("Content-Type", "application/offset+octet-stream")
+                      .method(
+                          "PATCH",
+                          HttpRequest.BodyPublishers.ofByteArray(
+                              tusBytes, piece[0], piece[1] - piece[0]))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          assertThat(patched.statusCode()).as(patched.body()).isEqualTo(204);
+          assertThat(patched.headers().firstValue("Upload-Offset"))
+              .hasValue(String.valueOf(piece[1]));
+          tusImage = patched.headers().firstValue("Discs-Image-Id").orElse(null);
+        }
+        assertThat(tusImage).isNotNull();
+        assertThat(
+                get(http, front.httpPort(), "/api/v1/images/" + tusImage, token)
+                    .getString("sha256"))
+            .isEqualTo(DiscImages.sha256(tus));
+        assertThat(LentBuffer.outstandingBytes()).isEqualTo(outstandingBefore);
 
         // Downloads come back from the image node the same way, whole and by range.
         String imageId = new JsonObject(upload.body()).getString("id");

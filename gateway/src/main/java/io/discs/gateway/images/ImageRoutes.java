@@ -6,6 +6,7 @@ import io.discs.gateway.auth.AccessControl;
 import io.discs.platform.LocalServices;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.ImageBlobs;
+import io.discs.platform.images.UploadBodyTap;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -8,6 +8,7 @@ import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.ResumableUploads;
 import io.discs.platform.images.ResumableUploads.UploadState;
 import io.discs.platform.images.ResumableUploadsProtocol;
+import io.discs.platform.images.UploadBodyTap;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -3,6 +3,7 @@ package io.discs.gateway.images;
 import io.discs.platform.LocalServices;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ResumableUploads;
+import io.discs.platform.images.UploadBodyTap;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;

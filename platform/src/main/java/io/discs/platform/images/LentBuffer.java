@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LentBuffer extends BufferImpl {
   private static final AtomicLong OUTSTANDING = new AtomicLong();
+  private static final AtomicLong LENT = new AtomicLong();
 
   private final ByteBuf pooled;
   private final int length;
@@ -28,6 +29,7 @@ public final class LentBuffer extends BufferImpl {
     this.pooled = pooled;
     this.length = pooled.readableBytes();
     OUTSTANDING.addAndGet(length);
+    LENT.addAndGet(length);
   }
 
   /** A view of the lent bytes, for copying them out without a heap array in between. */
@@ -48,6 +50,11 @@ public final class LentBuffer extends BufferImpl {
     if (buffer instanceof LentBuffer lent) {
       lent.giveBack();
     }
+  }
+
+  /** Bytes this process has lent since it started (which uploads took this path). */
+  public static long lentBytesTotal() {
+    return LENT.get();
   }
 
   /** Bytes lent by this process and not given back yet. */

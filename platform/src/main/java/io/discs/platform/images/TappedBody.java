@@ -1,6 +1,5 @@
-package io.discs.gateway.images;
+package io.discs.platform.images;
 
-import io.discs.platform.images.LentBuffer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.vertx.core.Handler;

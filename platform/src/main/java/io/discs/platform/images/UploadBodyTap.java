@@ -1,4 +1,4 @@
-package io.discs.gateway.images;
+package io.discs.platform.images;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,19 +22,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * Takes the bodies of local uploads off an HTTP/1.1 connection before Vert.x sees them, so that
- * their bytes reach the upload's staging in the network's pooled memory instead of as Vert.x's
- * per-chunk heap copies (measured: a fifth less event-loop time per GiB, and 114-192 MiB of heap in
- * use during 1 GiB uploads instead of 2.5-3.9 GiB, mostly garbage). Sits in the pipeline just
- * before Vert.x's handler; everything else passes through untouched.
+ * Takes the bodies of uploads this process stores off an HTTP/1.1 connection before Vert.x sees
+ * them (the gateway's, and an image node's internal listener's), so that their bytes reach the
+ * upload's staging in the network's pooled memory instead of as Vert.x's per-chunk heap copies
+ * (measured: a fifth less event-loop time per GiB, and 114-192 MiB of heap in use during 1 GiB
+ * uploads instead of 2.5-3.9 GiB, mostly garbage). Sits in the pipeline just before Vert.x's
+ * handler; everything else passes through untouched.
  *
  * <p>Which requests it takes is decided from the request line and headers alone, before any route
- * runs ({@link UploadRequests}): a body can only be taken before its first chunk. The request then
- * carries {@link #HEADER} (a client's own is removed) so that its route finds the body with {@link
- * #body}. Vert.x still sees the request and, once the body has fully arrived, its end, so the
- * request and the connection's keep-alive go on as before. A body whose request is answered before
- * anyone read it (refused, or failed half-way) is given back as it arrives; one whose connection
- * closes is given back at once.
+ * runs (the gateway's {@code UploadRequests}): a body can only be taken before its first chunk. The
+ * request then carries {@link #HEADER} (a client's own is removed) so that its route finds the body
+ * with {@link #body}. Vert.x still sees the request and, once the body has fully arrived, its end,
+ * so the request and the connection's keep-alive go on as before. A body whose request is answered
+ * before anyone read it (refused, or failed half-way) is given back as it arrives; one whose
+ * connection closes is given back at once.
  */
 public final class UploadBodyTap extends ChannelDuplexHandler {
   static final String HEADER = "discs-tapped-body";
