@@ -12,6 +12,7 @@ import io.discs.gateway.auth.UserStore;
 import io.discs.gateway.images.UploadRequests;
 import io.discs.platform.config.HostPort;
 import io.discs.platform.config.ServiceRole;
+import io.discs.platform.images.LentBuffer;
 import io.discs.platform.images.UploadBodyTap;
 import io.discs.platform.launch.ServiceContext;
 import io.micrometer.core.instrument.Gauge;
@@ -128,7 +129,8 @@ public final class GatewayVerticle extends VerticleBase {
   private Future<HttpServer> listen(ApiRoutes api, Buffer openApi) {
     var edge = services.config().edge();
     HeaderDeadline headerDeadline = new HeaderDeadline(vertx);
-    UploadRequests uploads = new UploadRequests(vertx);
+    UploadRequests uploads = new UploadRequests();
+    LentBuffer.registerGauge(services.metrics().registry());
     Router root = Router.router(vertx);
     root.route().handler(RequestLog::handle);
     root.route().handler(headerDeadline::arrived);

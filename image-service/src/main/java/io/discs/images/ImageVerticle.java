@@ -97,12 +97,7 @@ public final class ImageVerticle extends VerticleBase {
         .description("bytes left for images on the store's file system")
         .baseUnit("bytes")
         .register(services.metrics().registry());
-    Gauge.builder("discs.image.upload.lent.bytes", LentBuffer::outstandingBytes)
-        .description(
-            "upload bytes lent from the network's buffer pool and not given back yet (near zero"
-                + " once uploads end: growth while idle is a leak)")
-        .baseUnit("bytes")
-        .register(services.metrics().registry());
+    LentBuffer.registerGauge(services.metrics().registry());
     // A statfs per scrape would run on an event loop: the worker looks every 30 s instead.
     storeSpaceTimer = vertx.setPeriodic(1, 30_000, id -> measureStore(imagesRoot));
     return vertx

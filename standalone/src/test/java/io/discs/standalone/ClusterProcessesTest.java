@@ -81,6 +81,8 @@ class ClusterProcessesTest {
         String sha256 = DiscImages.sha256(iso);
         JsonObject image = upload(gateway, token, iso);
         assertThat(image.getString("sha256")).isEqualTo(sha256);
+        // The gateway lent the body's chunks on to the image node and got every one back.
+        assertThat(metric(gateway, "discs_image_upload_lent_bytes")).isEqualTo(0.0);
         assertThat(blobsUnder(imageData.resolve("images"))).containsExactly(sha256);
         assertThat(blobsUnder(targetData)).isEmpty();
 
@@ -309,6 +311,21 @@ class ClusterProcessesTest {
         .filter(item -> item.getString("id").equals(id))
         .findFirst()
         .orElseThrow();
+  }
+
+  /** A metric's value on {@code node}'s /metrics (one without labels). */
+  private double metric(DiscsProcess node, String name) throws Exception {
+    String metrics =
+        http.send(
+                HttpRequest.newBuilder(URI.create(node.operations() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return metrics
+        .lines()
+        .filter(line -> line.startsWith(name + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1).trim()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name + " on " + node.operations()));
   }
 
   private JsonObject upload(DiscsProcess gateway, String token, Path iso) throws Exception {

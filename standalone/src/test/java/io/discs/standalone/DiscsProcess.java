@@ -99,7 +99,7 @@ final class DiscsProcess implements AutoCloseable {
   }
 
   /** Where /ready is: the operations listener when the node has one, else the API's port. */
-  private String operations() {
+  String operations() {
     String management = environment.get("DISCS_MANAGEMENT_LISTEN");
     return management == null
         ? base()

@@ -62,16 +62,7 @@ final class RemoteImageBlobs implements ImageBlobs {
                         .putHeader(
                             ImageBytesProtocol.REQUEST_HEADER,
                             ImageBytesProtocol.encodeRequest(request))))
-        .compose(
-            call -> {
-              if (request.declaredLength() != null) {
-                call.putHeader(
-                    HttpHeaders.CONTENT_LENGTH, String.valueOf(request.declaredLength()));
-              } else {
-                call.setChunked(true);
-              }
-              return call.send(body);
-            })
+        .compose(call -> ForwardedBody.send(call, body, request.declaredLength()))
         .compose(
             answer ->
                 answer

@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.streams.ReadStream;
@@ -111,11 +110,6 @@ final class RemoteResumableUploads implements ResumableUploads {
     if (body == null) {
       return request.send();
     }
-    if (length != null) {
-      request.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length));
-    } else {
-      request.setChunked(true);
-    }
-    return request.send(body);
+    return ForwardedBody.send(request, body, length);
   }
 }

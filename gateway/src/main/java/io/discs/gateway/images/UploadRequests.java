@@ -1,31 +1,21 @@
 package io.discs.gateway.images;
 
-import io.discs.platform.LocalServices;
-import io.discs.platform.images.ImageBlobs;
-import io.discs.platform.images.ResumableUploads;
 import io.discs.platform.images.UploadBodyTap;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.vertx.core.Vertx;
 import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
- * The requests whose bodies {@link UploadBodyTap} takes: uploads that this process stores itself (a
- * raw {@code POST /api/v1/images}, a tus {@code PATCH} and a tus creation with its first bytes).
- * Multipart uploads go through Vert.x's decoder, and uploads for an image node elsewhere through
- * Vert.x's HTTP client: both keep Vert.x's own buffers.
+ * The requests whose bodies {@link UploadBodyTap} takes: uploads (a raw {@code POST
+ * /api/v1/images}, a tus {@code PATCH} and a tus creation with its first bytes), whether
+ * image-service is in this process or on an image node elsewhere ({@link ForwardedBody} sends the
+ * lent chunks on). Multipart uploads go through Vert.x's decoder and keep Vert.x's own buffers.
  */
 public final class UploadRequests implements Predicate<HttpRequest> {
   private static final String IMAGES = "/api/v1/images";
   private static final String UPLOADS = "/api/v1/uploads";
-
-  private final Vertx vertx;
-
-  public UploadRequests(Vertx vertx) {
-    this.vertx = vertx;
-  }
 
   @Override
   public boolean test(HttpRequest request) {
@@ -33,20 +23,16 @@ public final class UploadRequests implements Predicate<HttpRequest> {
     String type = mediaType(request);
     HttpMethod method = request.method();
     if (HttpMethod.POST.equals(method) && path.equals(IMAGES)) {
-      return !"multipart/form-data".equals(type) && local(ImageBlobs.class);
+      return !"multipart/form-data".equals(type);
     }
     boolean tusBytes = ResumableRoutes.OFFSET_STREAM.equals(type);
     if (HttpMethod.PATCH.equals(method) && path.startsWith(UPLOADS + "/")) {
-      return tusBytes && local(ResumableUploads.class);
+      return tusBytes;
     }
     if (HttpMethod.POST.equals(method) && path.equals(UPLOADS)) {
-      return tusBytes && local(ResumableUploads.class);
+      return tusBytes;
     }
     return false;
-  }
-
-  private boolean local(Class<?> service) {
-    return LocalServices.of(vertx).find(service).isPresent();
   }
 
   private static String path(String uri) {

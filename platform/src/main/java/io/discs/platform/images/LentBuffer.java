@@ -1,5 +1,7 @@
 package io.discs.platform.images;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.buffer.impl.BufferImpl;
@@ -60,5 +62,18 @@ public final class LentBuffer extends BufferImpl {
   /** Bytes lent by this process and not given back yet. */
   public static long outstandingBytes() {
     return OUTSTANDING.get();
+  }
+
+  /**
+   * Shows {@link #outstandingBytes()} as {@code discs_image_upload_lent_bytes}; whoever lends or
+   * borrows registers it (the gateway, image-service), once per registry however many do.
+   */
+  public static void registerGauge(MeterRegistry registry) {
+    Gauge.builder("discs.image.upload.lent.bytes", LentBuffer::outstandingBytes)
+        .description(
+            "upload bytes lent from the network's buffer pool and not given back yet (near zero"
+                + " once uploads end: growth while idle is a leak)")
+        .baseUnit("bytes")
+        .register(registry);
   }
 }

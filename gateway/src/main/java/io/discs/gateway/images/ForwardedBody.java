@@ -1,0 +1,85 @@
+package io.discs.gateway.images;
+
+import io.discs.platform.images.LentBuffer;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
+
+/**
+ * An upload's body on its way to an image node, as the body of a call to its internal listener.
+ * Unlike {@link HttpClientRequest#send(ReadStream)}, a body that fails (the client gone, silent too
+ * long, its request answered) resets the call instead of ending it: ended, a chunked call would
+ * look to the image node like a whole upload, and it would store the part it got. Chunks lent by
+ * {@code UploadBodyTap} go out from the network's pooled memory and are given back once written.
+ */
+final class ForwardedBody implements WriteStream<Buffer> {
+  private final HttpClientRequest call;
+
+  private ForwardedBody(HttpClientRequest call) {
+    this.call = call;
+  }
+
+  /**
+   * Sends {@code body} ({@code length} bytes, or chunked when unknown) as {@code call}'s body; the
+   * image node's answer, or the failure that cut the call short.
+   */
+  static Future<HttpClientResponse> send(
+      HttpClientRequest call, ReadStream<Buffer> body, Long length) {
+    if (length != null) {
+      call.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length));
+    } else {
+      call.setChunked(true);
+    }
+    body.pipe()
+        .endOnFailure(false)
+        .to(new ForwardedBody(call))
+        .onFailure(cause -> call.reset(0, cause));
+    return call.response();
+  }
+
+  @Override
+  public Future<Void> write(Buffer data) {
+    Future<Void> written;
+    try {
+      written = call.write(data);
+    } catch (RuntimeException refused) {
+      LentBuffer.giveBack(data);
+      throw refused;
+    }
+    // Netty wrote the chunk's bytes to the socket, or never will: its memory is free either way.
+    return written.andThen(done -> LentBuffer.giveBack(data));
+  }
+
+  @Override
+  public Future<Void> end() {
+    return call.end();
+  }
+
+  @Override
+  public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+    call.exceptionHandler(handler);
+    return this;
+  }
+
+  @Override
+  public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
+    call.setWriteQueueMaxSize(maxSize);
+    return this;
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return call.writeQueueFull();
+  }
+
+  @Override
+  public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
+    call.drainHandler(handler);
+    return this;
+  }
+}
