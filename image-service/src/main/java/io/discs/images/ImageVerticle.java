@@ -140,6 +140,7 @@ public final class ImageVerticle extends VerticleBase {
             cluster.internalListen(),
             cluster.advertisedInternalListen(),
             cluster.secret(),
+            services.config().uploads().idleSeconds(),
             blobs,
             resumable)
         .onSuccess(listener -> internalListener = listener)

@@ -4,6 +4,7 @@ import io.discs.platform.Addresses;
 import io.discs.platform.config.HostPort;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ImageBytesProtocol;
+import io.discs.platform.images.ImageNodes;
 import io.discs.platform.images.ResumableUploads;
 import io.discs.platform.images.UploadBodyTap;
 import io.vertx.core.Future;
@@ -11,8 +12,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.serviceproxy.ServiceException;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * bytes from here ({@link ImageBytesProtocol}), each call proven by the cluster secret. Uploads go
  * through the same ingest as a local one (hashing, inspection, dedup, events; nothing kept on
  * failure), their bodies lent from the network's pooled memory as the gateway's are ({@link
- * UploadBodyTap}). The node says on the event bus where the listener is.
+ * UploadBodyTap}). A connection silent for longer than an upload may be ({@link
+ * ImageNodes#listenerIdleSeconds}) is closed: its caller is gone without a word, and its upload's
+ * file and buffers are let go. The node says on the event bus where the listener is.
  */
 final class InternalListener {
   private static final Logger LOG = LoggerFactory.getLogger(InternalListener.class);
@@ -45,11 +50,16 @@ final class InternalListener {
       HostPort listen,
       HostPort advertised,
       String secret,
+      int uploadIdleSeconds,
       ImageBlobs blobs,
       ResumableUploads uploads) {
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setIdleTimeout(ImageNodes.listenerIdleSeconds(uploadIdleSeconds))
+            .setIdleTimeoutUnit(TimeUnit.SECONDS);
     HttpServer server =
         vertx
-            .createHttpServer()
+            .createHttpServer(options)
             .connectionHandler(
                 connection -> UploadBodyTap.install(connection, new InternalUploadRequests()))
             .requestHandler(request -> handle(vertx, request, secret, blobs, uploads));

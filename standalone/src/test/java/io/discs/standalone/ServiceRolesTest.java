@@ -2,9 +2,11 @@ package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.discs.platform.Caller;
 import io.discs.platform.config.DatabaseUrl;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.images.BlobLayout;
+import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ImageBytesProtocol;
 import io.discs.platform.images.LentBuffer;
 import io.discs.platform.metrics.Metrics;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +66,10 @@ class ServiceRolesTest {
                         "DISCS_INTERNAL_LISTEN",
                         "127.0.0.1:" + internal,
                         "DISCS_DATA_DIR",
-                        backData.toString())),
+                        backData.toString(),
+                        // The listener closes a connection silent for 2 + 10 s.
+                        "DISCS_UPLOAD_IDLE_SECONDS",
+                        "2")),
                 Metrics.create())
             .await(120, TimeUnit.SECONDS);
     try {
@@ -251,6 +257,41 @@ class ServiceRolesTest {
         assertThat(get(http, front.httpPort(), "/api/v1/images", token).getJsonArray("items"))
             .hasSize(imagesBeforeCut);
         assertThat(LentBuffer.outstandingBytes()).isEqualTo(outstandingBefore);
+
+        // A gateway gone without a word (a host down, a cable cut) in the middle of an upload:
+        // the listener closes the silent connection and lets the upload's file go.
+        byte[] silentHead =
+            ("PUT "
+                    + ImageBytesProtocol.PATH
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + ImageBytesProtocol.SECRET_HEADER
+                    + ": "
+                    + SECRET
+                    + "\r\n"
+                    + ImageBytesProtocol.REQUEST_HEADER
+                    + ": "
+                    + ImageBytesProtocol.encodeRequest(
+                        new ImageBlobs.IngestRequest(
+                            "silent.iso",
+                            null,
+                            (long) cutDisc.length,
+                            new Caller("admin", List.of("admin"), "127.0.0.1")))
+                    + "\r\nContent-Length: "
+                    + cutDisc.length
+                    + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        try (Socket socket = new Socket("127.0.0.1", internal)) {
+          socket.getOutputStream().write(silentHead);
+          socket.getOutputStream().write(cutDisc, 0, 1 << 20);
+          socket.getOutputStream().flush();
+          awaitFiles(backTmp, true);
+          socket.setSoTimeout(60_000);
+          long silentFrom = System.nanoTime();
+          assertThat(socket.getInputStream().read()).as("the listener closed it").isEqualTo(-1);
+          assertThat(Duration.ofNanos(System.nanoTime() - silentFrom))
+              .isLessThan(Duration.ofSeconds(45));
+        }
+        awaitFiles(backTmp, false);
 
         // Without the cluster secret the listener gives and takes nothing.
         HttpResponse<String> peek =

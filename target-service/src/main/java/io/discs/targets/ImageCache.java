@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -73,8 +72,7 @@ final class ImageCache {
     this.secret = secret;
     this.images = images;
     this.inUse = inUse;
-    // No total deadline: a DVD takes as long as the link between the nodes.
-    this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000));
+    this.client = vertx.createHttpClient(ImageNodes.clientOptions());
   }
 
   /** The file with the image's bytes on this node, fetched first when it is not here. */

@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -41,9 +40,9 @@ final class RemoteImageBlobs implements ImageBlobs {
             .setAddress(Addresses.IMAGE_SERVICE)
             .setOptions(ASK)
             .build(ImageService.class);
-    // No total deadline: an upload takes as long as the client's link; the gateway watches the
-    // client for silence and the image node watches this connection the same way.
-    this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000));
+    // The gateway watches its client for silence and resets this call when it falls silent; the
+    // image node closes the connection only when this gateway is silent for longer.
+    this.client = vertx.createHttpClient(ImageNodes.clientOptions());
   }
 
   @Override

@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -30,8 +29,7 @@ final class RemoteResumableUploads implements ResumableUploads {
   RemoteResumableUploads(Vertx vertx, String secret) {
     this.vertx = vertx;
     this.secret = secret;
-    // No total deadline: a chunk takes as long as the client's link.
-    this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000));
+    this.client = vertx.createHttpClient(ImageNodes.clientOptions());
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -17,7 +18,34 @@ import io.vertx.serviceproxy.ServiceException;
 public final class ImageNodes {
   private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(5_000);
 
+  /**
+   * How much longer than an upload's allowed silence an internal listener keeps a connection with
+   * no traffic at all: a caller's own watch (the gateway's on its client) fires first and resets
+   * the call, so the listener only closes connections whose caller is gone without a word (a host
+   * down, a network cut) and never holds their upload's file and buffers for ever.
+   */
+  private static final int LISTENER_IDLE_SLACK_SECONDS = 10;
+
+  /**
+   * Below any listener's idle timeout (at least 11 s): a pooled connection is let go before the
+   * listener could close it, never reused at the moment it does.
+   */
+  private static final int KEEP_ALIVE_SECONDS = 5;
+
   private ImageNodes() {}
+
+  /** An internal listener's idle timeout, in seconds, for uploads allowed this much silence. */
+  public static int listenerIdleSeconds(int uploadIdleSeconds) {
+    return uploadIdleSeconds + LISTENER_IDLE_SLACK_SECONDS;
+  }
+
+  /**
+   * Options for an HTTP client that calls internal listeners. No total deadline: an image takes as
+   * long as the link between the nodes.
+   */
+  public static HttpClientOptions clientOptions() {
+    return new HttpClientOptions().setConnectTimeout(5_000).setKeepAliveTimeout(KEEP_ALIVE_SECONDS);
+  }
 
   /**
    * A call to an image node that broke on the way (the node died, the connection reset) as the 503
