@@ -155,7 +155,8 @@ public enum Setting {
           .range(1, 3_600)
           .help(
               "an upload that sends nothing this long is closed (408) and its temporary file"
-                  + " removed; uploads have no overall deadline")),
+                  + " removed; uploads have no overall deadline; an image node's internal"
+                  + " listener closes a connection silent for this + 10 s")),
   UPLOAD_EXPIRY_HOURS(
       spec("DISCS_UPLOAD_EXPIRY_HOURS", "24")
           .range(1, 720)
