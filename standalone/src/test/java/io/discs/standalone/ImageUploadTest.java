@@ -367,17 +367,7 @@ class ImageUploadTest {
     assertThat(image.getString("volumeId")).isEqualTo("DISCS_BOOT");
     assertThat(image.getBoolean("bootable")).isTrue();
 
-    Path mkudffs = SystemTools.require("mkudffs", "udftools");
-    Path udf = dir.resolve("disc.udf");
-    try (var file = new java.io.RandomAccessFile(udf.toFile(), "rw")) {
-      file.setLength(8L << 20);
-    }
-    run(
-        mkudffs.toString(),
-        "--media-type=hd",
-        "--blocksize=2048",
-        "--label=DISCS_UDF",
-        udf.toString());
+    Path udf = DiscImages.mkudffs(dir.resolve("disc.udf"), 8L << 20, "DISCS_UDF");
     HttpResponse<Buffer> response = upload("disc.udf", udf, Map.of());
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
     assertThat(response.bodyAsJsonObject().getString("format")).isEqualTo("udf");

@@ -118,6 +118,32 @@ class UploadEndingsTest {
   }
 
   @Test
+  void aUdfImageCutShortOfItsPartitionIsRefusedAsTruncated() throws Exception {
+    try (TestSystem system = TestSystem.start(SETTINGS)) {
+      String admin = system.adminToken();
+      Path udf = DiscImages.mkudffs(dir.resolve("whole.udf"), 8 << 20, "WHOLE");
+      byte[] cut = java.util.Arrays.copyOf(Files.readAllBytes(udf), 5 << 20);
+
+      HttpResponse<Buffer> response =
+          system
+              .client
+              .post("/api/v1/images")
+              .addQueryParam("name", "cut.udf")
+              .bearerTokenAuthentication(admin)
+              .sendBuffer(Buffer.buffer(cut))
+              .await(30, TimeUnit.SECONDS);
+
+      assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(422);
+      assertThat(response.bodyAsJsonObject().getString("detail"))
+          .contains("truncated")
+          .contains("UDF partition");
+      assertThat(RawUploads.tempFiles(system)).isZero();
+      assertThat(system.get("/api/v1/images", admin).bodyAsJsonObject().getJsonArray("items"))
+          .isEmpty();
+    }
+  }
+
+  @Test
   void aServerThatStopsDuringAnUploadLeavesNoFile() throws Exception {
     TestSystem system = TestSystem.start(SETTINGS);
     String admin = system.adminToken();

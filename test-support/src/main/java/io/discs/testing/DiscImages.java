@@ -54,6 +54,32 @@ public final class DiscImages {
     return write(file, head, sizeBytes, seed);
   }
 
+  /**
+   * A real UDF file system made by {@code mkudffs} (Debian {@code udftools}) on a file of {@code
+   * sizeBytes}: anchor at sector 256, main descriptor sequence, partition, as other tools lay them
+   * out.
+   */
+  public static Path mkudffs(Path file, long sizeBytes, String label) throws Exception {
+    Path tool = SystemTools.require("mkudffs", "udftools");
+    try (var out =
+        java.nio.channels.FileChannel.open(
+            file,
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.WRITE)) {
+      out.truncate(0);
+      out.write(ByteBuffer.allocate(1), sizeBytes - 1);
+    }
+    Processes.check(
+        java.util.List.of(
+            tool.toString(),
+            "--media-type=hd",
+            "--blocksize=2048",
+            "--label=" + label,
+            file.toString()),
+        java.time.Duration.ofSeconds(60));
+    return file;
+  }
+
   public static String sha256(Path file) throws Exception {
     MessageDigest digest = MessageDigest.getInstance("SHA-256");
     try (var in = Files.newInputStream(file)) {

@@ -8,14 +8,25 @@ import java.time.ZoneOffset;
 /**
  * Recognises ISO 9660 (ECMA-119) and UDF (ECMA-167 volume recognition) images from their first
  * sectors, which the upload keeps as it streams: no second pass over the file. Volume descriptors
- * start at byte 32768 (sector 16 of 2048 bytes) and follow each other until a terminator.
+ * start at byte 32768 (sector 16 of 2048 bytes) and follow each other until a terminator. For UDF
+ * it also reads where the partition ends (the anchor at sector 256 points at the main volume
+ * descriptor sequence, whose partition descriptor gives its start and length), so that a cut-off
+ * image is told apart from a whole one without reading its end.
  */
 public final class DiscInspector {
   public static final int SECTOR = 2048;
   public static final int FIRST_DESCRIPTOR = 16 * SECTOR;
 
-  /** How much of the start of a file the inspector looks at; enough for any sane descriptor set. */
-  public static final int PREFIX_BYTES = 64 * SECTOR;
+  /**
+   * How much of the start of a file the inspector looks at: any sane descriptor set, and UDF's
+   * anchor (sector 256) with a main descriptor sequence up to 32 sectors after it.
+   */
+  public static final int PREFIX_BYTES = 288 * SECTOR;
+
+  private static final int UDF_ANCHOR = 256 * SECTOR;
+  private static final int TAG_ANCHOR = 2;
+  private static final int TAG_PARTITION = 5;
+  private static final int TAG_TERMINATING = 8;
 
   private DiscInspector() {}
 
@@ -54,18 +65,24 @@ public final class DiscInspector {
       }
     }
     if (nsr) {
+      long partitionEnd = udfPartitionEnd(prefix);
       return primary >= 0
-          ? primary(prefix, primary, "udf", bootable)
-          : new Inspection.Disc("udf", null, totalSize / SECTOR, SECTOR, null, bootable);
+          ? primary(prefix, primary, "udf", bootable, partitionEnd)
+          : new Inspection.Disc(
+              "udf", null, totalSize / SECTOR, SECTOR, null, bootable, partitionEnd);
     }
     if (primary >= 0) {
-      return primary(prefix, primary, "iso9660", bootable);
+      // A plain ISO 9660 volume's space is the whole disc. (A UDF bridge's ISO side is left out of
+      // the check: authoring tools do not all size it alike.)
+      return primary(prefix, primary, "iso9660", bootable, -1);
     }
     return new Inspection.NotADisc(
         "no ISO 9660 primary volume descriptor and no UDF volume recognition sequence");
   }
 
-  private static Inspection primary(byte[] b, int at, String format, boolean bootable) {
+  /** {@code requiredBytes} of -1: the volume space's. */
+  private static Inspection primary(
+      byte[] b, int at, String format, boolean bootable, long requiredBytes) {
     String volumeId = printable(b, at + 40, 32).strip();
     long spaceSize = le32(b, at + 80);
     int blockSize = le16(b, at + 128);
@@ -79,7 +96,51 @@ public final class DiscInspector {
         spaceSize,
         blockSize,
         decDateTime(b, at + 813),
-        bootable);
+        bootable,
+        requiredBytes >= 0 ? requiredBytes : spaceSize * blockSize);
+  }
+
+  /**
+   * ECMA-167 3/10.2 and 3/10.5: the byte where a UDF image's partition ends, or 0 when the anchor,
+   * the main sequence or its partition descriptor is not in {@code prefix} (2048-byte sectors only;
+   * where it is not cheap, the check is not made).
+   */
+  private static long udfPartitionEnd(byte[] prefix) {
+    if (!tagged(prefix, UDF_ANCHOR, TAG_ANCHOR)) {
+      return 0;
+    }
+    long length = le32(prefix, UDF_ANCHOR + 16);
+    long location = le32(prefix, UDF_ANCHOR + 20);
+    long end = 0;
+    for (long sector = location;
+        sector < location + length / SECTOR && (sector + 1) * SECTOR <= prefix.length;
+        sector++) {
+      int at = (int) (sector * SECTOR);
+      if (tagged(prefix, at, TAG_TERMINATING)) {
+        break;
+      }
+      if (tagged(prefix, at, TAG_PARTITION)) {
+        end = Math.max(end, (le32(prefix, at + 188) + le32(prefix, at + 192)) * SECTOR);
+      }
+    }
+    return end;
+  }
+
+  /**
+   * ECMA-167 3/7.2: a descriptor tag with {@code identifier} whose checksum (the sum of its bytes
+   * but the fifth) holds, so that file data is not taken for a descriptor.
+   */
+  private static boolean tagged(byte[] b, int at, int identifier) {
+    if (at + 16 > b.length || le16(b, at) != identifier) {
+      return false;
+    }
+    int sum = 0;
+    for (int i = 0; i < 16; i++) {
+      if (i != 4) {
+        sum += b[at + i] & 0xff;
+      }
+    }
+    return (sum & 0xff) == (b[at + 4] & 0xff);
   }
 
   /** ECMA-119 8.4.26.1: "YYYYMMDDHHMMSScc" digits, then the offset from GMT in 15-minute steps. */

@@ -10,6 +10,9 @@ public sealed interface Inspection permits Inspection.Disc, Inspection.NotADisc 
    *
    * @param volumeId null when the format keeps it where the prefix does not reach (plain UDF)
    * @param volumeCreatedAt null when absent or unparseable
+   * @param requiredBytes the least size the disc's own descriptors give it (ISO 9660: its volume
+   *     space; UDF: where its partition ends), 0 when the prefix does not tell; an image with fewer
+   *     bytes is truncated
    */
   record Disc(
       String format,
@@ -17,7 +20,8 @@ public sealed interface Inspection permits Inspection.Disc, Inspection.NotADisc 
       long volumeSpaceSize,
       int logicalBlockSize,
       OffsetDateTime volumeCreatedAt,
-      boolean bootable)
+      boolean bootable,
+      long requiredBytes)
       implements Inspection {}
 
   record NotADisc(String reason) implements Inspection {}

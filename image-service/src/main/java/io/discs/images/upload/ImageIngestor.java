@@ -204,12 +204,13 @@ public final class ImageIngestor {
           DomainErrors.unsupportedMedia("not an ISO 9660 or UDF image: " + notADisc.reason()));
     }
     Inspection.Disc disc = (Inspection.Disc) inspection;
-    long claimed = disc.volumeSpaceSize() * disc.logicalBlockSize();
-    if (disc.format().equals("iso9660") && claimed > received.size()) {
+    if (disc.requiredBytes() > received.size()) {
       return Future.failedFuture(
           DomainErrors.unprocessable(
-              "the image is truncated: its volume descriptor claims "
-                  + claimed
+              "the image is truncated: its "
+                  + (disc.format().equals("udf") ? "UDF partition" : "volume descriptor")
+                  + " claims "
+                  + disc.requiredBytes()
                   + " bytes, the upload has "
                   + received.size()));
     }

@@ -77,7 +77,9 @@ public final class UploadSink implements WriteStream<Buffer> {
   /** The first stage's own: one task at a time. */
   private final BufferBytes staged = new BufferBytes();
 
-  private final byte[] prefix = new byte[DiscInspector.PREFIX_BYTES];
+  /** A whole upload's first bytes, for inspection; none for an append (its file is read). */
+  private final byte[] prefix;
+
   private int prefixLength;
   private long size;
   private boolean tooLarge;
@@ -104,8 +106,10 @@ public final class UploadSink implements WriteStream<Buffer> {
       DirectFileWriter writer,
       long maxBytes,
       MessageDigest sha256,
-      MessageDigest chunkSha256) {
+      MessageDigest chunkSha256,
+      int prefixBytes) {
     this.io = io;
+    this.prefix = new byte[prefixBytes];
     this.file = file;
     this.writer = writer;
     this.maxBytes = maxBytes;
@@ -131,7 +135,8 @@ public final class UploadSink implements WriteStream<Buffer> {
                 DirectFileWriter.open(file, 0, STAGING_BYTES),
                 maxBytes,
                 newSha256(),
-                null),
+                null,
+                DiscInspector.PREFIX_BYTES),
         false);
   }
 
@@ -156,7 +161,8 @@ public final class UploadSink implements WriteStream<Buffer> {
                 DirectFileWriter.open(file, offset, STAGING_BYTES),
                 maxBytes,
                 sha256,
-                checkChunk ? newSha256() : null),
+                checkChunk ? newSha256() : null,
+                0),
         false);
   }
 

@@ -58,6 +58,25 @@ class DiscInspectorTest {
     assertThat(((Inspection.Disc) inspect(udf)).format()).isEqualTo("udf");
   }
 
+  /**
+   * What a disc's own descriptors say its size is at least: a cut-off image is told by its first
+   * sectors alone.
+   */
+  @Test
+  void readsTheSizeTheDiscClaims() throws Exception {
+    Path iso = DiscImages.iso9660(dir.resolve("claims.iso"), "CLAIMS", 3 << 20, false, 6);
+    assertThat(((Inspection.Disc) inspect(iso)).requiredBytes()).isEqualTo(3 << 20);
+
+    Path udf = DiscImages.mkudffs(dir.resolve("claims.udf"), 8 << 20, "CLAIMS");
+    long partitionEnd = ((Inspection.Disc) inspect(udf)).requiredBytes();
+    // mkudffs leaves the last sectors to the reserve sequence and the closing anchor.
+    assertThat(partitionEnd).isGreaterThan(6 << 20).isLessThanOrEqualTo(8 << 20);
+
+    // Only a recognition sequence, no anchor: nothing to go by.
+    Path bare = DiscImages.udf(dir.resolve("bare.udf"), 1 << 20, 3);
+    assertThat(((Inspection.Disc) inspect(bare)).requiredBytes()).isZero();
+  }
+
   @Test
   void refusesBytesThatAreNotADisc() throws Exception {
     byte[] noise = new byte[1 << 20];
