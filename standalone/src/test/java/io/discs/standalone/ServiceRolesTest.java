@@ -75,7 +75,14 @@ class ServiceRolesTest {
     try {
       Discs front =
           Discs.start(
-                  node("gateway,targets,sessions", cluster, portA, members, owner, app, Map.of()),
+                  node(
+                      "gateway,targets,sessions",
+                      cluster,
+                      portA,
+                      members,
+                      owner,
+                      app,
+                      Map.of("DISCS_UPLOAD_IDLE_SECONDS", "2")),
                   Metrics.create())
               .await(120, TimeUnit.SECONDS);
       try {
@@ -257,6 +264,19 @@ class ServiceRolesTest {
         assertThat(get(http, front.httpPort(), "/api/v1/images", token).getJsonArray("items"))
             .hasSize(imagesBeforeCut);
         assertThat(LentBuffer.outstandingBytes()).isEqualTo(outstandingBefore);
+
+        // A client that falls silent is told so (408) by the gateway, which resets its call to
+        // the image node: nothing is kept there either.
+        try (Socket socket = new Socket("127.0.0.1", front.httpPort())) {
+          socket.setSoTimeout(30_000);
+          socket
+              .getOutputStream()
+              .write(RawUploads.head(token, "silent.iso", cutDisc.length, null));
+          socket.getOutputStream().write(cutDisc, 0, 1 << 20);
+          socket.getOutputStream().flush();
+          assertThat(RawUploads.readAnswer(socket.getInputStream())).startsWith("HTTP/1.1 408");
+        }
+        awaitFiles(backTmp, false);
 
         // A gateway gone without a word (a host down, a cable cut) in the middle of an upload:
         // the listener closes the silent connection and lets the upload's file go.
