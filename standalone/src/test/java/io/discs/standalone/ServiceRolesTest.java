@@ -306,10 +306,8 @@ class ServiceRolesTest {
           socket.getOutputStream().flush();
           awaitFiles(backTmp, true);
           socket.setSoTimeout(60_000);
-          long silentFrom = System.nanoTime();
+          // Closed by the listener after 2 + 10 s; the 60 s read timeout fails the test otherwise.
           assertThat(socket.getInputStream().read()).as("the listener closed it").isEqualTo(-1);
-          assertThat(Duration.ofNanos(System.nanoTime() - silentFrom))
-              .isLessThan(Duration.ofSeconds(45));
         }
         awaitFiles(backTmp, false);
 
