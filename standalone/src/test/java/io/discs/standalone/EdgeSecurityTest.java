@@ -34,6 +34,46 @@ import org.slf4j.LoggerFactory;
 class EdgeSecurityTest {
 
   @Test
+  void requestMethodsAClientMakesUpDoNotGrowTheMetrics() throws Exception {
+    try (TestSystem system = TestSystem.start(Map.of())) {
+      sendDistinctMethods(system.discs.httpPort(), "WARM", 50);
+      metricsText(system); // the first scrape adds its own series
+      int before = metricsText(system).length();
+      int answered = sendDistinctMethods(system.discs.httpPort(), "FOO", 5_000);
+      int after = metricsText(system).length();
+      io.discs.testing.security.SecurityReport.record(
+          "Anonymous clients grow /metrics without bound",
+          "5,000 requests, each with a request method of its own",
+          "/metrics within a few KB of its size before",
+          "/metrics " + before + " bytes before, " + after + " after");
+      assertThat(answered).isEqualTo(5_000);
+      assertThat(after - before).as("bytes /metrics grew").isLessThan(2_048);
+      assertThat(metricsText(system)).contains("method=\"OTHER\"").doesNotContain("FOO1");
+    }
+  }
+
+  /** Sends {@code count} requests, method {@code prefix}N each; answers how many were answered. */
+  private static int sendDistinctMethods(int port, String prefix, int count) throws Exception {
+    int answered = 0;
+    for (int i = 0; i < count; i++) {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(10_000);
+        String request = prefix + i + " /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        byte[] status = socket.getInputStream().readNBytes(9);
+        if (new String(status, StandardCharsets.US_ASCII).equals("HTTP/1.1 ")) {
+          answered++;
+        }
+      }
+    }
+    return answered;
+  }
+
+  private static String metricsText(TestSystem system) throws Exception {
+    return system.client.get("/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString();
+  }
+
+  @Test
   void closesAConnectionThatTricklesItsHeaders() throws Exception {
     try (TestSystem system = TestSystem.start(Map.of());
         Socket socket = new Socket("127.0.0.1", system.discs.httpPort())) {

@@ -112,6 +112,41 @@ class EmbeddedTargetLimitsTest {
   }
 
   @Test
+  void aSessionsChapLogsInTwiceAtMostAndItsOwnIsidReplacesItsSession() throws Exception {
+    try (RawInitiator first = login(1);
+        RawInitiator second = login(2);
+        RawInitiator third = new RawInitiator("127.0.0.1", port(), INITIATOR).isid(3)) {
+      RawInitiator.Response refused = loginWithSessionChap(third);
+      assertThat(refused.statusClass()).as("initiator error").isEqualTo(2);
+      assertThat(refused.header()[37]).as("too many connections").isEqualTo((byte) 0x06);
+      assertThat(third.closedByTarget()).isTrue();
+
+      try (RawInitiator again = login(1)) {
+        assertThat(first.closedByTarget())
+            .as("a login under a live session's ISID reinstates it: the old connection ends")
+            .isTrue();
+        again.read10(1, 8, false);
+        assertThat(again.readUntilStatus().header()[3]).as("GOOD").isZero();
+        second.read10(1, 8, false);
+        assertThat(second.readUntilStatus().header()[3]).isZero();
+      }
+    }
+  }
+
+  @Test
+  void aRead16WhoseEndOverflowsIsRefusedAndTheConnectionKeepsAnswering() throws Exception {
+    try (RawInitiator initiator = login()) {
+      initiator.read16(Long.MAX_VALUE, 1);
+      RawInitiator.Response refused = initiator.readUntilStatus();
+      assertThat(refused.header()[3]).as("CHECK CONDITION").isEqualTo((byte) 0x02);
+      for (int i = 0; i < 3; i++) {
+        initiator.read10(1, 8, false);
+        assertThat(initiator.readUntilStatus().header()[3]).as("read %d after it", i).isZero();
+      }
+    }
+  }
+
+  @Test
   void aLoginPduInFullFeaturePhaseIsAProtocolErrorThatEndsTheConnection() throws Exception {
     try (RawInitiator initiator = login()) {
       RawInitiator.Response reject =
@@ -155,16 +190,24 @@ class EmbeddedTargetLimitsTest {
   }
 
   private static RawInitiator login() throws Exception {
-    RawInitiator initiator = new RawInitiator("127.0.0.1", port(), INITIATOR);
-    JsonObject chap = session.getJsonObject("chap");
-    RawInitiator.Response done =
-        initiator.loginWithChap(
-            session.getJsonObject("target").getString("iqn"),
-            chap.getString("username"),
-            chap.getString("secret"));
+    return login(7);
+  }
+
+  private static RawInitiator login(int isid) throws Exception {
+    RawInitiator initiator = new RawInitiator("127.0.0.1", port(), INITIATOR).isid(isid);
+    RawInitiator.Response done = loginWithSessionChap(initiator);
     assertThat(done.statusClass()).isZero();
     assertThat(done.header()[1] & 0x03).isEqualTo(3); // full feature phase
     return initiator;
+  }
+
+  private static RawInitiator.Response loginWithSessionChap(RawInitiator initiator)
+      throws Exception {
+    JsonObject chap = session.getJsonObject("chap");
+    return initiator.loginWithChap(
+        session.getJsonObject("target").getString("iqn"),
+        chap.getString("username"),
+        chap.getString("secret"));
   }
 
   private static JsonArray connections() throws Exception {

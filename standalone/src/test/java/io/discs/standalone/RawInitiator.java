@@ -32,9 +32,15 @@ final class RawInitiator implements AutoCloseable {
   private final String initiator;
   private int itt = 1;
   private int cmdSn = 1;
+  private int isidQualifier = 7;
 
   RawInitiator(String host, int port, String initiator) throws IOException {
-    this.socket = new Socket(host, port);
+    this(new Socket(host, port), initiator);
+  }
+
+  /** On a socket the caller made (and sized) and connected. */
+  RawInitiator(Socket connected, String initiator) throws IOException {
+    this.socket = connected;
     this.socket.setSoTimeout(10_000);
     this.out = socket.getOutputStream();
     this.in = new DataInputStream(socket.getInputStream());
@@ -43,6 +49,12 @@ final class RawInitiator implements AutoCloseable {
 
   Socket socket() {
     return socket;
+  }
+
+  /** The low bytes of the ISID this initiator logs in with: another value is another session. */
+  RawInitiator isid(int qualifier) {
+    this.isidQualifier = qualifier;
+    return this;
   }
 
   /** A normal session: CHAP in the security stage, then straight to full feature phase. */
@@ -102,7 +114,7 @@ final class RawInitiator implements AutoCloseable {
     bhs.put(0, (byte) 0x43);
     bhs.put(1, (byte) ((transit ? 0x80 : 0) | csg << 2 | (transit ? nsg : 0)));
     bhs.put(8, (byte) 0x40); // ISID: random-number format
-    bhs.put(13, (byte) 7);
+    bhs.putShort(12, (short) isidQualifier);
     bhs.putInt(16, itt++);
     bhs.putInt(24, cmdSn);
     send(bhs.array(), data);
@@ -127,6 +139,33 @@ final class RawInitiator implements AutoCloseable {
       all.put(bhs.array());
     }
     write(all.array());
+  }
+
+  /** One READ(16) of {@code blocks} from {@code lba}, in the command window. */
+  void read16(long lba, int blocks) throws IOException {
+    ByteBuffer bhs = ByteBuffer.allocate(48);
+    bhs.put(0, (byte) 0x01);
+    bhs.put(1, (byte) 0xc0);
+    bhs.putInt(16, itt++);
+    bhs.putInt(20, blocks * 512);
+    bhs.putInt(24, cmdSn++);
+    bhs.put(32, (byte) 0x88);
+    bhs.putLong(34, lba);
+    bhs.putInt(42, blocks);
+    write(bhs.array());
+  }
+
+  /**
+   * Reads PDUs until a command's end (a SCSI Response, or a Data-In with its status) and answers
+   * it: the SCSI status is in byte 3.
+   */
+  Response readUntilStatus() throws IOException {
+    while (true) {
+      Response pdu = read();
+      if (pdu.opcode() == 0x21 || (pdu.opcode() == 0x25 && (pdu.header()[1] & 0x01) != 0)) {
+        return pdu;
+      }
+    }
   }
 
   void sendTargets() throws IOException {

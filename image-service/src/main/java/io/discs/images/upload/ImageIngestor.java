@@ -8,6 +8,7 @@ import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
 import io.discs.platform.images.ImageBlobs;
+import io.discs.platform.text.UnsafeCharacters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -310,30 +311,16 @@ public final class ImageIngestor {
     };
   }
 
-  /**
-   * Names are shown in terminals and logs: no control characters (newlines, escapes, NUL), no line
-   * or paragraph separators, no bidirectional overrides that reorder what a reader sees.
-   */
-  private static boolean printable(String name) {
-    return name.codePoints()
-        .noneMatch(
-            c ->
-                Character.isISOControl(c)
-                    || c == 0x2028
-                    || c == 0x2029
-                    || (c >= 0x202A && c <= 0x202E)
-                    || (c >= 0x2066 && c <= 0x2069));
-  }
-
   static void checkName(String name) {
     if (name == null || name.isBlank()) {
       throw DomainErrors.badRequest("query parameter 'name' is required");
     }
-    if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES || !printable(name)) {
+    if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES
+        || !UnsafeCharacters.noneIn(name)) {
       throw DomainErrors.badRequest(
           "'name' must be at most "
               + MAX_NAME_BYTES
-              + " bytes of UTF-8 without control characters");
+              + " bytes of UTF-8 without control or format characters");
     }
   }
 }

@@ -45,6 +45,7 @@ public final class EmbeddedBackend implements IscsiService {
   private final MeterRegistry metrics;
   private final Map<String, EmbeddedTarget> targets = new ConcurrentHashMap<>();
   private final Map<IscsiConnection, Boolean> connections = new ConcurrentHashMap<>();
+  private final DataInBudget budget = DataInBudget.forHeap(Runtime.getRuntime().maxMemory());
   private String listenerDeployment;
 
   public EmbeddedBackend(Vertx vertx, HostPort listen, HostPort portal, MeterRegistry metrics) {
@@ -55,6 +56,10 @@ public final class EmbeddedBackend implements IscsiService {
     this.portal = portal.toString();
     this.metrics = metrics;
     Gauge.builder("discs.embedded.sessions", connections, Map::size).register(metrics);
+    Gauge.builder("discs.embedded.datain.queued", budget, DataInBudget::taken)
+        .description("Data-In bytes read for initiators and not yet taken by their sockets")
+        .baseUnit("bytes")
+        .register(metrics);
     Gauge.builder("discs.embedded.images.open", sources, SharedBlockSources::openFiles)
         .description("stored images the embedded target has open, one file per image")
         .register(metrics);
@@ -105,7 +110,7 @@ public final class EmbeddedBackend implements IscsiService {
       String address = socket.remoteAddress() == null ? "" : socket.remoteAddress().hostAddress();
       if (tooManyLoggingIn(address)) {
         metrics.counter("discs.embedded.login.failures", "reason", "too.many").increment();
-        LoginRefusals.log(LOG, address, null, "too many connections still logging in");
+        LoginRefusals.log(LOG, address, null, "too many connections logging in or in discovery");
         socket.close();
         return;
       }
@@ -117,7 +122,8 @@ public final class EmbeddedBackend implements IscsiService {
               EmbeddedBackend.this::find,
               EmbeddedBackend.this::visibleTo,
               portal,
-              metrics);
+              metrics,
+              budget);
       connections.put(connection, Boolean.TRUE);
     }
   }
@@ -210,14 +216,15 @@ public final class EmbeddedBackend implements IscsiService {
   }
 
   /**
-   * Connections that have not logged in cost memory and prove nothing: beyond a few per address and
-   * a bound in all, new ones are closed at once. Logged-in sessions are not counted.
+   * Connections that have not logged in, and discovery sessions (which need no CHAP), cost memory
+   * and prove nothing: beyond a few per address and a bound in all, new ones are closed at once.
+   * Sessions of targets are counted and capped by their target.
    */
   private boolean tooManyLoggingIn(String address) {
     int total = 0;
     int fromAddress = 0;
     for (IscsiConnection connection : connections.keySet()) {
-      if (!connection.loggedIn()) {
+      if (!connection.sessionOfTarget()) {
         total++;
         if (address.equals(connection.remoteAddress())) {
           fromAddress++;

@@ -4,16 +4,39 @@ import io.discs.targets.backend.InitiatorSession;
 import io.discs.targets.backend.TargetSpec;
 import io.discs.targets.embedded.backing.BlockSource;
 import io.discs.targets.embedded.scsi.ScsiDevice;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 
-/** One target of the embedded backend: its spec, its read-only LUN 0, and who is logged in. */
+/**
+ * One target of the embedded backend: its spec, its read-only LUN 0, and who is logged in.
+ *
+ * <p>A target is made for one mount of one person, so it keeps at most {@link #MAX_SESSIONS}
+ * sessions (each of one connection: MaxConnections=1). An initiator uses one; the second lets the
+ * same machine come back under a new ISID (after a crash, a network change, an iscsid restart)
+ * before the first connection is known to be dead. A login with the ISID of a live session replaces
+ * that session (session reinstatement, RFC 7143 section 6.3.5). Without the cap, the session's own
+ * CHAP could log in again and again, each connection holding its queued Data-In.
+ */
 final class EmbeddedTarget {
+  static final int MAX_SESSIONS = 2;
+
+  /** What a login that has authenticated may do to the target's sessions. */
+  enum Admission {
+    ADMITTED,
+    /** A live session of the same ISID was ended in its favour. */
+    REINSTATED,
+    /** {@link #MAX_SESSIONS} sessions are logged in already: refused. */
+    FULL
+  }
+
   private final TargetSpec spec;
   private final BlockSource source;
   private final ScsiDevice device;
-  private final Set<IscsiConnection> connections = ConcurrentHashMap.newKeySet();
+  // Guarded by this: logins come in on several event loops.
+  private final Map<IscsiConnection, String> sessions = new LinkedHashMap<>();
 
   EmbeddedTarget(TargetSpec spec, BlockSource source, ScsiDevice device) {
     this.spec = spec;
@@ -37,16 +60,42 @@ final class EmbeddedTarget {
     return spec.initiatorIqn().equals(initiator);
   }
 
-  void attach(IscsiConnection connection) {
-    connections.add(connection);
+  /** Takes a connection that has authenticated as a session of this target, or refuses it. */
+  Admission admit(IscsiConnection connection, byte[] isid) {
+    String key = HexFormat.of().formatHex(isid);
+    IscsiConnection replaced = null;
+    synchronized (this) {
+      for (Map.Entry<IscsiConnection, String> session : sessions.entrySet()) {
+        if (session.getValue().equals(key)) {
+          replaced = session.getKey();
+          break;
+        }
+      }
+      if (replaced != null) {
+        sessions.remove(replaced);
+      } else if (sessions.size() >= MAX_SESSIONS) {
+        return Admission.FULL;
+      }
+      sessions.put(connection, key);
+    }
+    if (replaced != null) {
+      replaced.close();
+      return Admission.REINSTATED;
+    }
+    return Admission.ADMITTED;
   }
 
-  void detach(IscsiConnection connection) {
-    connections.remove(connection);
+  /** Whether a logged-in session has this TSIH (a login that asks to join it is refused). */
+  synchronized boolean hasSession(int tsih) {
+    return sessions.keySet().stream().anyMatch(c -> c.tsih() == tsih);
   }
 
-  List<InitiatorSession> sessions() {
-    return connections.stream()
+  synchronized void detach(IscsiConnection connection) {
+    sessions.remove(connection);
+  }
+
+  synchronized List<InitiatorSession> sessions() {
+    return sessions.keySet().stream()
         .map(c -> new InitiatorSession(c.initiatorName(), c.remoteAddress()))
         .toList();
   }
@@ -55,6 +104,10 @@ final class EmbeddedTarget {
    * Deleting a target ends its sessions at once; the caller releases the file off the event loop.
    */
   void endSessions() {
-    connections.forEach(IscsiConnection::close);
+    List<IscsiConnection> ending;
+    synchronized (this) {
+      ending = new ArrayList<>(sessions.keySet());
+    }
+    ending.forEach(IscsiConnection::close);
   }
 }

@@ -1,5 +1,6 @@
 package io.discs.targets.embedded.iscsi;
 
+import io.discs.platform.text.UnsafeCharacters;
 import io.discs.targets.embedded.backing.FileRange;
 import io.discs.targets.embedded.scsi.ScsiDevice;
 import io.discs.targets.embedded.scsi.ScsiResult;
@@ -50,9 +51,6 @@ final class IscsiConnection {
   /** Login text is a few hundred bytes; more before authentication is somebody's probe. */
   static final int LOGIN_MAX_DATA = 8192;
 
-  /** Data-In bytes read from the image but not yet taken by the socket, per connection. */
-  static final long MAX_QUEUED_READ_BYTES = 16L << 20;
-
   private final Context context;
   private final PduTransport transport;
   private final java.util.function.Consumer<IscsiConnection> onClosed;
@@ -60,6 +58,9 @@ final class IscsiConnection {
   private final Function<String, java.util.List<String>> visibleTo;
   private final String portal;
   private final MeterRegistry metrics;
+  private final DataInBudget budget;
+  // Left with the budget when it had no room; tries again on this connection's event loop.
+  private final Runnable wake;
 
   // Read from target-service's event loop too (listings), written only on this connection's.
   private volatile Phase phase = Phase.LOGIN;
@@ -71,7 +72,7 @@ final class IscsiConnection {
   private final CommandWindow window = new CommandWindow();
   private int tsih;
   private byte[] isid = new byte[6];
-  private final TaskTable tasks = new TaskTable(WINDOW, MAX_QUEUED_READ_BYTES);
+  private final TaskTable tasks;
   private final ScsiAnswers answers;
 
   IscsiConnection(
@@ -81,9 +82,21 @@ final class IscsiConnection {
       Function<String, Optional<EmbeddedTarget>> targets,
       Function<String, java.util.List<String>> visibleTo,
       String portal,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      DataInBudget budget) {
 
     this.context = vertx.getOrCreateContext();
+    this.budget = budget;
+    this.tasks = new TaskTable(WINDOW, budget.perConnection());
+    this.wake =
+        () ->
+            context.runOnContext(
+                v -> {
+                  if (phase == Phase.FULL_FEATURE) {
+                    startReads();
+                    updateReading();
+                  }
+                });
     this.onClosed = onClosed;
     this.targets = targets;
     this.visibleTo = visibleTo;
@@ -115,12 +128,24 @@ final class IscsiConnection {
     return phase == Phase.FULL_FEATURE;
   }
 
+  /**
+   * A session of a target, which the target counts and caps; a connection still logging in or a
+   * discovery session is not (the listener caps those per address).
+   */
+  boolean sessionOfTarget() {
+    return phase == Phase.FULL_FEATURE && !discovery;
+  }
+
   String initiatorName() {
     return initiatorName;
   }
 
   String remoteAddress() {
     return transport.remoteAddress();
+  }
+
+  int tsih() {
+    return tsih;
   }
 
   /**
@@ -144,6 +169,7 @@ final class IscsiConnection {
       target.detach(this);
     }
     tasks.abortAll();
+    budget.forget(wake);
     onClosed.accept(this);
   }
 
@@ -201,6 +227,18 @@ final class IscsiConnection {
     LoginEngine.Answer answer = (LoginEngine.Answer) step;
     if (answer.fullFeature()) {
       tsih = 1 + (int) (Math.random() * 0xfffe);
+      EmbeddedTarget.Admission admission =
+          loginEngine.target() == null
+              ? EmbeddedTarget.Admission.ADMITTED
+              : loginEngine.target().admit(this, isid);
+      if (admission == EmbeddedTarget.Admission.FULL) {
+        metrics.counter("discs.embedded.login.failures", "reason", "too.many.sessions").increment();
+        loginReject(pdu, 0x02, LoginEngine.TOO_MANY_CONNECTIONS, "too many sessions on the target");
+        return;
+      }
+      if (admission == EmbeddedTarget.Admission.REINSTATED) {
+        metrics.counter("discs.embedded.reinstatements").increment();
+      }
     }
     ResponseHeader header =
         window.stamp(
@@ -222,12 +260,9 @@ final class IscsiConnection {
     boolean dataDigest = negotiated.dataDigest();
     phase = Phase.FULL_FEATURE;
     transport.enterFullFeaturePhase(headerDigest, dataDigest, OUR_MAX_RECV);
-    if (target != null) {
-      target.attach(this);
-    }
     LOG.info(
         "iSCSI login: initiator {} from {} to {} ({})",
-        initiatorName,
+        UnsafeCharacters.escaped(initiatorName),
         remoteAddress(),
         target == null ? "discovery" : target.spec().iqn(),
         loginEngine.chapUsed() ? "CHAP" : "no authentication");
@@ -298,48 +333,63 @@ final class IscsiConnection {
    * commands.
    */
   private void startReads() {
-    for (Optional<TaskTable.Task> next = tasks.nextToStart();
+    for (Optional<TaskTable.Task> next = tasks.nextToStart(this::takeBudget);
         next.isPresent();
-        next = tasks.nextToStart()) {
+        next = tasks.nextToStart(this::takeBudget)) {
       start(next.get());
     }
+  }
+
+  private boolean takeBudget(TaskTable.Task task) {
+    return budget.take(task.length(), wake);
   }
 
   private void start(TaskTable.Task task) {
     long offset = task.read().offset();
     int length = task.length();
+    Future<Void> answered;
+    try {
+      answered = answer(task, offset, length);
+    } catch (RuntimeException e) {
+      // A read the block source cannot even begin: the task still answers and gives its room back.
+      LOG.warn("a read at {} of {} bytes failed at once: {}", offset, length, e.toString());
+      answered =
+          answerIfOwed(task, () -> answers.status(task.pdu(), 0x02, Sense.MEDIUM_ERROR, 0, 0));
+    }
+    answered.onComplete(
+        written -> {
+          tasks.finished(task);
+          budget.give(length);
+          if (phase == Phase.FULL_FEATURE) {
+            startReads();
+            updateReading();
+          }
+        });
+  }
+
+  private Future<Void> answer(TaskTable.Task task, long offset, int length) {
     // Each Data-In PDU is one sendfile (and one open of the file): worth it only for large PDUs.
     int pduData = Math.min(length, loginEngine.operational().theirMaxRecv());
     Optional<FileRange> range =
         pduData < SEND_FROM_FILE_MIN_BYTES || transport.dataDigest()
             ? Optional.empty()
             : target.source().residentRange(offset, length);
-    Future<Void> answered =
-        range.isPresent()
-            ? answerFromFile(task, range.get())
-            : target
-                .source()
-                .read(offset, length)
-                .compose(
-                    bytes ->
-                        answerIfOwed(
-                            task,
-                            () -> {
-                              countRead(length, "copy");
-                              return answers.data(task.pdu(), bytes, task.expected());
-                            }),
-                    failure ->
-                        answerIfOwed(
-                            task,
-                            () -> answers.status(task.pdu(), 0x02, Sense.MEDIUM_ERROR, 0, 0)));
-    answered.onComplete(
-        written -> {
-          tasks.finished(task);
-          if (phase == Phase.FULL_FEATURE) {
-            startReads();
-            updateReading();
-          }
-        });
+    return range.isPresent()
+        ? answerFromFile(task, range.get())
+        : target
+            .source()
+            .read(offset, length)
+            .compose(
+                bytes ->
+                    answerIfOwed(
+                        task,
+                        () -> {
+                          countRead(length, "copy");
+                          return answers.data(task.pdu(), bytes, task.expected());
+                        }),
+                failure ->
+                    answerIfOwed(
+                        task, () -> answers.status(task.pdu(), 0x02, Sense.MEDIUM_ERROR, 0, 0)));
   }
 
   /** Data-In straight from the page cache: the kernel sends the file's pages, nothing is copied. */

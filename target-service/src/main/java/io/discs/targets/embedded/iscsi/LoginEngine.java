@@ -19,6 +19,11 @@ final class LoginEngine {
   private static final int OPERATIONAL = 1;
   private static final int FULL_FEATURE = 3;
 
+  /** Login status details of class 2 (initiator error), RFC 7143 section 11.13.5. */
+  static final int TOO_MANY_CONNECTIONS = 0x06;
+
+  static final int SESSION_DOES_NOT_EXIST = 0x0a;
+
   /** What to answer a Login Request with. */
   sealed interface Step permits Answer, Refusal {}
 
@@ -73,7 +78,7 @@ final class LoginEngine {
     int nsg = pdu.nextStage();
     Map<String, String> answer = new LinkedHashMap<>();
     if (initiatorName == null) {
-      Optional<Refusal> refused = firstRequest(keys, answer);
+      Optional<Refusal> refused = firstRequest(pdu.tsih(), keys, answer);
       if (refused.isPresent()) {
         return refused.get();
       }
@@ -103,7 +108,8 @@ final class LoginEngine {
     return new Answer(flags, answer, moving && nsg == FULL_FEATURE);
   }
 
-  private Optional<Refusal> firstRequest(Map<String, String> keys, Map<String, String> answer) {
+  private Optional<Refusal> firstRequest(
+      int tsih, Map<String, String> keys, Map<String, String> answer) {
     initiatorName = keys.get("InitiatorName");
     if (initiatorName == null || initiatorName.isEmpty()) {
       return Optional.of(refused("missing.initiator.name", 0x07));
@@ -122,6 +128,15 @@ final class LoginEngine {
         return Optional.of(refused("initiator.not.allowed", 0x02));
       }
       target = found.get();
+    }
+    if (tsih != 0) {
+      // A connection for an existing session: sessions have one connection (MaxConnections=1) and
+      // no connection recovery (ErrorRecoveryLevel=0), so there is never room for it.
+      boolean live = target != null && target.hasSession(tsih);
+      return Optional.of(
+          refused(
+              live ? "session.has.connection" : "session.not.found",
+              live ? TOO_MANY_CONNECTIONS : SESSION_DOES_NOT_EXIST));
     }
     answer.put("TargetPortalGroupTag", "1");
     return Optional.empty();

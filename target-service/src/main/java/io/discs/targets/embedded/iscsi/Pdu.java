@@ -64,6 +64,11 @@ public record Pdu(Buffer bhs, Buffer data) {
     return bhs.getBytes(8, 14);
   }
 
+  /** Login Request: the target's session handle; zero asks for a new session. */
+  int tsih() {
+    return bhs.getUnsignedShort(14);
+  }
+
   int itt() {
     return bhs.getInt(16);
   }

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The session's tasks still owed an answer: reads of the medium, waiting for room or in progress
@@ -48,8 +49,18 @@ final class TaskTable {
 
   /** The next waiting read, if the bytes queued towards the initiator leave room for it. */
   Optional<Task> nextToStart() {
+    return nextToStart(task -> true);
+  }
+
+  /**
+   * The next waiting read, if the bytes queued towards the initiator leave room for it and {@code
+   * room} (the target's budget, which takes the bytes when it says yes) agrees.
+   */
+  Optional<Task> nextToStart(Predicate<Task> room) {
     Task next = waiting.peek();
-    if (next == null || (queuedBytes > 0 && queuedBytes + next.length() > maxQueuedBytes)) {
+    if (next == null
+        || (queuedBytes > 0 && queuedBytes + next.length() > maxQueuedBytes)
+        || !room.test(next)) {
       return Optional.empty();
     }
     waiting.poll();

@@ -13,7 +13,7 @@ record Medium(int blockSize, long blocks) {
   }
 
   ScsiResult read(long lba, long count) {
-    if (lba + count > blocks || lba < 0) {
+    if (!inRange(lba, count)) {
       return new ScsiResult.CheckCondition(Sense.LBA_OUT_OF_RANGE);
     }
     if (count == 0) {
@@ -26,8 +26,14 @@ record Medium(int blockSize, long blocks) {
   }
 
   ScsiResult checkRange(long lba, long count) {
-    return lba < 0 || lba > blocks || lba + count > blocks
-        ? new ScsiResult.CheckCondition(Sense.LBA_OUT_OF_RANGE)
-        : Cdb.good();
+    return inRange(lba, count) ? Cdb.good() : new ScsiResult.CheckCondition(Sense.LBA_OUT_OF_RANGE);
+  }
+
+  /**
+   * Whether blocks [lba, lba + count) are on the medium. READ(16) carries a 64-bit LBA: the sum
+   * would overflow, so the count is compared with what is left after the LBA instead.
+   */
+  private boolean inRange(long lba, long count) {
+    return lba >= 0 && count >= 0 && lba <= blocks && count <= blocks - lba;
   }
 }

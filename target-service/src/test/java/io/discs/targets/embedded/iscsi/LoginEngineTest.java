@@ -229,6 +229,20 @@ class LoginEngineTest {
         .isEqualTo(false);
   }
 
+  @Test
+  void aLoginThatAsksToJoinAnExistingSessionIsRefused() {
+    Pdu join = login(0x00, keys("InitiatorName", INITIATOR, "TargetName", TARGET));
+    join.bhs().setShort(14, (short) 0x1234);
+    assertThat(engine(null).next(join))
+        .as("MaxConnections=1 and no connection recovery: no session takes a second connection")
+        .isEqualTo(new LoginEngine.Refusal("session.not.found", 0x02, 0x0a, true));
+
+    Pdu discovery = login(0x00, keys("InitiatorName", INITIATOR, "SessionType", "Discovery"));
+    discovery.bhs().setShort(14, (short) 7);
+    assertThat(engine(null).next(discovery))
+        .isEqualTo(new LoginEngine.Refusal("session.not.found", 0x02, 0x0a, true));
+  }
+
   /** The first request (CHAP offered), then CHAP_A: answers the target's challenge keys. */
   private static Map<String, String> challenged(
       LoginEngine engine, String initiator, String sessionKey, String sessionValue) {

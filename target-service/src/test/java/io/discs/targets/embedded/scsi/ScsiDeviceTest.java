@@ -44,6 +44,25 @@ class ScsiDeviceTest {
   }
 
   @Test
+  void refusesARead16WhoseLbaPlusLengthOverflows() {
+    byte[] read16 = cdb(0x88);
+    java.nio.ByteBuffer.wrap(read16).putLong(2, Long.MAX_VALUE).putInt(10, 1);
+    assertThat(disk.execute(read16))
+        .as("LBA 2^63-1 + 1 block wraps to a negative end")
+        .isEqualTo(new ScsiResult.CheckCondition(Sense.LBA_OUT_OF_RANGE));
+
+    java.nio.ByteBuffer.wrap(read16).putLong(2, -2L).putInt(10, 4);
+    assertThat(disk.execute(read16))
+        .as("an LBA with the top bit set")
+        .isEqualTo(new ScsiResult.CheckCondition(Sense.LBA_OUT_OF_RANGE));
+
+    byte[] verify16 = cdb(0x8f);
+    java.nio.ByteBuffer.wrap(verify16).putLong(2, Long.MAX_VALUE).putInt(10, 1);
+    assertThat(disk.execute(verify16))
+        .isEqualTo(new ScsiResult.CheckCondition(Sense.LBA_OUT_OF_RANGE));
+  }
+
+  @Test
   void reportsTheMediumWriteProtectedInModeSense() {
     byte[] modeSense6 = cdb(0x1a);
     modeSense6[2] = 0x3f;
