@@ -66,7 +66,8 @@ public final class AuditVerticle extends VerticleBase {
                       AuditService.class,
                       new AuditServiceImpl(
                           repository, new AuditVerifier(repository, key, checkpoints, worker)),
-                      services.pool()));
+                      services.pool(),
+                      services.callers()));
             });
   }
 

@@ -10,6 +10,7 @@ import io.discs.gateway.images.ImageRoutes;
 import io.discs.gateway.images.ResumableRoutes;
 import io.discs.platform.Addresses;
 import io.discs.platform.audit.AuditService;
+import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.sessions.SessionService;
@@ -67,14 +68,11 @@ final class ApiRoutes {
     this.targets = builder.setAddress(Addresses.TARGET_SERVICE).build(TargetService.class);
     this.sessions = builder.setAddress(Addresses.SESSION_SERVICE).build(SessionService.class);
     this.audit = builder.setAddress(Addresses.AUDIT_SERVICE).build(AuditService.class);
-    this.imageBytes =
-        new ImageRoutes(vertx, config.uploads().idleSeconds(), config.cluster().secret());
+    MemberCredentials member = MemberCredentials.of(config.cluster());
+    this.imageBytes = new ImageRoutes(vertx, config.uploads().idleSeconds(), member);
     this.resumable =
         new ResumableRoutes(
-            vertx,
-            config.uploads().idleSeconds(),
-            config.uploads().maxImageBytes(),
-            config.cluster().secret());
+            vertx, config.uploads().idleSeconds(), config.uploads().maxImageBytes(), member);
   }
 
   Router router(Vertx vertx) {

@@ -71,7 +71,8 @@ public final class GatewayVerticle extends VerticleBase {
               TokenService tokens = new TokenService(vertx, loaded.keys(), security);
               TokenRevocations revocations =
                   new TokenRevocations(vertx, services.pool(), tokens.lifetimeMs());
-              AccessControl access = new AccessControl(tokens, revocations, services.events());
+              AccessControl access =
+                  new AccessControl(tokens, revocations, services.events(), services.callers());
               LoginThrottle throttle =
                   new LoginThrottle(
                       vertx, security.loginMaxFailures(), security.loginLockSeconds());

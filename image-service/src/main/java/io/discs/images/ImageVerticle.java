@@ -7,6 +7,7 @@ import io.discs.images.upload.ResumableUploadRows;
 import io.discs.images.upload.ResumableUploadService;
 import io.discs.platform.Addresses;
 import io.discs.platform.LocalServices;
+import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.ClusterConfig;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageBlobs;
@@ -117,7 +118,8 @@ public final class ImageVerticle extends VerticleBase {
                     Addresses.IMAGE_SERVICE,
                     ImageService.class,
                     service,
-                    services.pool()))
+                    services.pool(),
+                    services.callers()))
         .compose(
             v -> {
               LocalImageBlobs blobs = new LocalImageBlobs(ingestor, service, store);
@@ -139,7 +141,8 @@ public final class ImageVerticle extends VerticleBase {
             vertx,
             cluster.internalListen(),
             cluster.advertisedInternalListen(),
-            cluster.secret(),
+            MemberCredentials.of(cluster),
+            services.callers(),
             services.config().uploads().idleSeconds(),
             blobs,
             resumable)

@@ -1,6 +1,8 @@
 package io.discs.images;
 
 import io.discs.platform.Addresses;
+import io.discs.platform.cluster.CallerProofs;
+import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.HostPort;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ImageBytesProtocol;
@@ -49,20 +51,23 @@ final class InternalListener {
       Vertx vertx,
       HostPort listen,
       HostPort advertised,
-      String secret,
+      MemberCredentials member,
+      CallerProofs callers,
       int uploadIdleSeconds,
       ImageBlobs blobs,
       ResumableUploads uploads) {
     HttpServerOptions options =
-        new HttpServerOptions()
-            .setIdleTimeout(ImageNodes.listenerIdleSeconds(uploadIdleSeconds))
-            .setIdleTimeoutUnit(TimeUnit.SECONDS);
+        member.secure(
+            new HttpServerOptions()
+                .setIdleTimeout(ImageNodes.listenerIdleSeconds(uploadIdleSeconds))
+                .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    String proof = member.listenerProof();
     HttpServer server =
         vertx
             .createHttpServer(options)
             .connectionHandler(
                 connection -> UploadBodyTap.install(connection, new InternalUploadRequests()))
-            .requestHandler(request -> handle(vertx, request, secret, blobs, uploads));
+            .requestHandler(request -> handle(vertx, request, proof, callers, blobs, uploads));
     return server
         .listen(listen.port(), listen.host())
         .compose(
@@ -86,14 +91,14 @@ final class InternalListener {
   private static void handle(
       Vertx vertx,
       HttpServerRequest request,
-      String secret,
+      String proof,
+      CallerProofs callers,
       ImageBlobs blobs,
       ResumableUploads uploads) {
     request.pause();
-    if (!ImageBytesProtocol.authentic(
-        request.getHeader(ImageBytesProtocol.SECRET_HEADER), secret)) {
-      LOG.warn("refused an internal call from {}: wrong cluster secret", request.remoteAddress());
-      refuse(vertx, request, 401, "the cluster secret is wrong");
+    if (!ImageBytesProtocol.authentic(request.getHeader(ImageBytesProtocol.PROOF_HEADER), proof)) {
+      LOG.warn("refused an internal call from {}: wrong cluster proof", request.remoteAddress());
+      refuse(vertx, request, 401, "the cluster proof is wrong");
       return;
     }
     if (request.method() == HttpMethod.GET && request.path().startsWith(ImageBytesProtocol.BLOBS)) {
@@ -101,7 +106,7 @@ final class InternalListener {
       return;
     }
     if (InternalUploads.handles(request)) {
-      InternalUploads.handle(vertx, request, uploads);
+      InternalUploads.handle(vertx, request, uploads, callers);
       return;
     }
     if (request.method() != HttpMethod.PUT || !ImageBytesProtocol.PATH.equals(request.path())) {
@@ -114,6 +119,10 @@ final class InternalListener {
           ImageBytesProtocol.decodeRequest(request.getHeader(ImageBytesProtocol.REQUEST_HEADER));
     } catch (IllegalArgumentException e) {
       refuse(vertx, request, 400, e.getMessage());
+      return;
+    }
+    if (!callers.holds(ingest.caller())) {
+      refuse(vertx, request, CallerProofs.NOT_PROVEN, "the caller of this upload is not proven");
       return;
     }
     blobs

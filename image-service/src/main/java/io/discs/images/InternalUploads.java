@@ -1,5 +1,6 @@
 package io.discs.images;
 
+import io.discs.platform.cluster.CallerProofs;
 import io.discs.platform.images.ResumableUploads;
 import io.discs.platform.images.ResumableUploadsProtocol;
 import io.discs.platform.images.UploadBodyTap;
@@ -27,7 +28,8 @@ final class InternalUploads {
         || path.startsWith(ResumableUploadsProtocol.PATH + "/");
   }
 
-  static void handle(Vertx vertx, HttpServerRequest request, ResumableUploads uploads) {
+  static void handle(
+      Vertx vertx, HttpServerRequest request, ResumableUploads uploads, CallerProofs callers) {
     JsonObject call;
     try {
       call =
@@ -35,6 +37,12 @@ final class InternalUploads {
               request.getHeader(ResumableUploadsProtocol.CALL_HEADER));
     } catch (IllegalArgumentException e) {
       InternalListener.refuse(vertx, request, 400, e.getMessage());
+      return;
+    }
+    if (!(call.getValue("caller") instanceof JsonObject caller)
+        || !callers.holds(new io.discs.platform.Caller(caller))) {
+      InternalListener.refuse(
+          vertx, request, CallerProofs.NOT_PROVEN, "the caller of this call is not proven");
       return;
     }
     String id =

@@ -99,15 +99,23 @@ class ImageServiceTest {
     servedByATarget.add(served.toString());
     usedByASession.add(mounted.toString());
 
-    images.delete(unused.toString(), Caller.system()).await(10, TimeUnit.SECONDS);
+    images
+        .delete(unused.toString(), context.callers().seal(Caller.system()))
+        .await(10, TimeUnit.SECONDS);
 
     assertFails(
         () -> images.get(unused.toString()).await(10, TimeUnit.SECONDS), DomainErrors.NOT_FOUND);
     assertFails(
-        () -> images.delete(served.toString(), Caller.system()).await(10, TimeUnit.SECONDS),
+        () ->
+            images
+                .delete(served.toString(), context.callers().seal(Caller.system()))
+                .await(10, TimeUnit.SECONDS),
         DomainErrors.CONFLICT);
     assertFails(
-        () -> images.delete(mounted.toString(), Caller.system()).await(10, TimeUnit.SECONDS),
+        () ->
+            images
+                .delete(mounted.toString(), context.callers().seal(Caller.system()))
+                .await(10, TimeUnit.SECONDS),
         DomainErrors.CONFLICT);
     assertThat(images.get(served.toString()).await(10, TimeUnit.SECONDS).getName())
         .isEqualTo("served");

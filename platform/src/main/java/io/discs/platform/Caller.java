@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Who asks: the authenticated user, their roles and the address the request came from; audited with
- * every change.
+ * every change. It crosses the event bus sealed by the member that authenticated the person.
  */
 @DataObject
 @JsonGen(publicConverter = false)
@@ -15,6 +15,8 @@ public final class Caller {
   private String username;
   private List<String> roles = List.of();
   private String sourceIp;
+  private Long expiresAt;
+  private String proof;
 
   public Caller() {}
 
@@ -60,6 +62,29 @@ public final class Caller {
 
   public Caller setRoles(List<String> roles) {
     this.roles = roles == null ? List.of() : List.copyOf(roles);
+    return this;
+  }
+
+  /** Until when (epoch milliseconds) {@link #getProof()} holds. */
+  public Long getExpiresAt() {
+    return expiresAt;
+  }
+
+  public Caller setExpiresAt(Long expiresAt) {
+    this.expiresAt = expiresAt;
+    return this;
+  }
+
+  /**
+   * The seal a cluster member put on this caller (see {@code CallerProofs}); services act only for
+   * callers whose seal holds.
+   */
+  public String getProof() {
+    return proof;
+  }
+
+  public Caller setProof(String proof) {
+    this.proof = proof;
     return this;
   }
 

@@ -1,6 +1,7 @@
 package io.discs.sessions;
 
 import io.discs.platform.Caller;
+import io.discs.platform.cluster.CallerProofs;
 import io.discs.platform.error.BusFailures;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.events.DomainEvent;
@@ -41,6 +42,7 @@ final class SessionServiceImpl implements SessionService {
   private final ImageService images;
   private final EventPublisher events;
   private final SessionSettings settings;
+  private final CallerProofs callers;
 
   SessionServiceImpl(
       SessionRepository repository,
@@ -49,7 +51,8 @@ final class SessionServiceImpl implements SessionService {
       TargetPlacement placement,
       ImageService images,
       EventPublisher events,
-      SessionSettings settings) {
+      SessionSettings settings,
+      CallerProofs callers) {
     this.repository = repository;
     this.leases = leases;
     this.targets = targets;
@@ -57,6 +60,7 @@ final class SessionServiceImpl implements SessionService {
     this.images = images;
     this.events = events;
     this.settings = settings;
+    this.callers = callers;
   }
 
   @Override
@@ -103,7 +107,8 @@ final class SessionServiceImpl implements SessionService {
                     .compose(
                         node ->
                             node.create(
-                                TargetRequest.of(imageId, initiatorIqn, device, false), caller))
+                                TargetRequest.of(imageId, initiatorIqn, device, false),
+                                callers.seal(caller)))
                     .recover(
                         failure ->
                             repository
@@ -259,7 +264,7 @@ final class SessionServiceImpl implements SessionService {
         stored.targetId() == null
             ? Future.succeededFuture()
             : targets
-                .delete(stored.targetId().toString(), caller)
+                .delete(stored.targetId().toString(), callers.seal(caller))
                 .recover(
                     failure ->
                         notFound(failure)

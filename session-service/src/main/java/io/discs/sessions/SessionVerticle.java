@@ -64,7 +64,8 @@ public final class SessionVerticle extends VerticleBase {
             new SessionSettings(
                 config.sessions().maxPerUser(),
                 config.sessions().heartbeatSeconds(),
-                config.targets().portal().toString()));
+                config.targets().portal().toString()),
+            services.callers());
     Reaper reaper =
         new Reaper(vertx, repository, leases, service, new NodeLosses(repository, nodes, service));
     Counter expiredSessions =
@@ -85,7 +86,8 @@ public final class SessionVerticle extends VerticleBase {
             Addresses.SESSION_SERVICE,
             SessionService.class,
             new MeteredSessionService(service, services.metrics().registry()),
-            services.pool())
+            services.pool(),
+            services.callers())
         .onSuccess(
             v ->
                 timer =

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.discs.platform.Addresses;
 import io.discs.platform.Caller;
+import io.discs.platform.cluster.CallerProofs;
+import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.Image;
 import io.discs.platform.images.ImageService;
@@ -25,6 +27,7 @@ import io.vertx.serviceproxy.ServiceBinder;
 import io.vertx.serviceproxy.ServiceException;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import java.lang.reflect.Proxy;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +47,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SessionServiceTest {
   private static final int LEASE = 10;
   private static final String INITIATOR = "iqn.1993-08.org.debian:01:laptop";
-  private static final Caller UMA = new Caller("uma", List.of("user"), "192.0.2.7");
+  private Caller uma;
 
   private final String image = UUID.randomUUID().toString();
 
@@ -53,6 +56,7 @@ class SessionServiceTest {
 
   private final Set<String> failingImages = ConcurrentHashMap.newKeySet();
   private SessionService sessions;
+  private CallerProofs callers;
 
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
@@ -79,6 +83,25 @@ class SessionServiceTest {
         new ServiceProxyBuilder(vertx)
             .setAddress(Addresses.SESSION_SERVICE)
             .build(SessionService.class);
+    // Sealed as the gateway seals the callers it authenticated (one JVM: the Vert.x's own key).
+    callers = CallerProofs.of(vertx, DiscsConfig.from(Map.of()).cluster(), Clock.systemUTC());
+    uma = callers.seal(new Caller("uma", List.of("user"), "192.0.2.7"));
+  }
+
+  @Test
+  void aCallerNoMemberSealedIsRefused() {
+    Caller forged = new Caller("uma", List.of("admin"), "192.0.2.7");
+    assertThatThrownBy(() -> sessions.list(forged).await(10, TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(
+            io.vertx.core.eventbus.ReplyException.class,
+            e -> assertThat(e.failureCode()).isEqualTo(401));
+    Caller tampered = callers.seal(new Caller("uma", List.of("user"), "192.0.2.7"));
+    tampered.setRoles(List.of("admin"));
+    assertThatThrownBy(() -> sessions.list(tampered).await(10, TimeUnit.SECONDS))
+        .as("roles changed after sealing")
+        .isInstanceOfSatisfying(
+            io.vertx.core.eventbus.ReplyException.class,
+            e -> assertThat(e.failureCode()).isEqualTo(401));
   }
 
   @Test
@@ -89,7 +112,7 @@ class SessionServiceTest {
     assertThat(targets).hasSize(1);
     Target target = targets.values().iterator().next();
     assertThat(target.getInitiatorIqn()).isEqualTo(INITIATOR);
-    JsonObject listed = sessions.list(UMA).await(10, TimeUnit.SECONDS).get(0).toJson();
+    JsonObject listed = sessions.list(uma).await(10, TimeUnit.SECONDS).get(0).toJson();
     assertThat(started.toJson().getJsonObject("target"))
         .isEqualTo(
             new JsonObject()
@@ -108,13 +131,13 @@ class SessionServiceTest {
     Instant first = Instant.parse(started.toJson().getString("leaseExpiresAt"));
     Thread.sleep(20);
 
-    Session beat = sessions.heartbeat(started.getId(), UMA).await(10, TimeUnit.SECONDS);
+    Session beat = sessions.heartbeat(started.getId(), uma).await(10, TimeUnit.SECONDS);
     assertThat(Instant.parse(beat.toJson().getString("leaseExpiresAt"))).isAfter(first);
 
-    sessions.end(started.getId(), UMA).await(10, TimeUnit.SECONDS);
+    sessions.end(started.getId(), uma).await(10, TimeUnit.SECONDS);
     assertThat(targets).isEmpty();
     assertFails(
-        () -> sessions.heartbeat(started.getId(), UMA).await(10, TimeUnit.SECONDS),
+        () -> sessions.heartbeat(started.getId(), uma).await(10, TimeUnit.SECONDS),
         DomainErrors.GONE);
     assertThat(stateOf(started.getId())).isEqualTo(SessionState.ENDED);
   }
@@ -122,7 +145,7 @@ class SessionServiceTest {
   @Test
   void anotherUserNeitherSeesNorTouchesASession() throws Exception {
     Session started = start(INITIATOR);
-    Caller vera = new Caller("vera", List.of("user"), null);
+    Caller vera = callers.seal(new Caller("vera", List.of("user"), null));
 
     assertFails(
         () -> sessions.heartbeat(started.getId(), vera).await(10, TimeUnit.SECONDS),
@@ -142,13 +165,13 @@ class SessionServiceTest {
     assertFails(
         () ->
             sessions
-                .start(SessionStartRequest.of(image, "$(reboot)", null), UMA)
+                .start(SessionStartRequest.of(image, "$(reboot)", null), uma)
                 .await(10, TimeUnit.SECONDS),
         DomainErrors.BAD_REQUEST);
     assertFails(
         () ->
             sessions
-                .start(SessionStartRequest.of(image, INITIATOR, "tape"), UMA)
+                .start(SessionStartRequest.of(image, INITIATOR, "tape"), uma)
                 .await(10, TimeUnit.SECONDS),
         DomainErrors.BAD_REQUEST);
     assertThat(targets).hasSize(2);
@@ -159,10 +182,10 @@ class SessionServiceTest {
     assertFails(
         () ->
             sessions
-                .start(SessionStartRequest.of(UUID.randomUUID().toString(), INITIATOR, null), UMA)
+                .start(SessionStartRequest.of(UUID.randomUUID().toString(), INITIATOR, null), uma)
                 .await(10, TimeUnit.SECONDS),
         DomainErrors.NOT_FOUND);
-    assertThat(sessions.list(UMA).await(10, TimeUnit.SECONDS)).isEmpty();
+    assertThat(sessions.list(uma).await(10, TimeUnit.SECONDS)).isEmpty();
   }
 
   @Test
@@ -170,7 +193,7 @@ class SessionServiceTest {
     failingImages.add(image);
 
     assertThatThrownBy(() -> start(INITIATOR)).isInstanceOf(ServiceException.class);
-    List<Session> all = sessions.list(UMA).await(10, TimeUnit.SECONDS);
+    List<Session> all = sessions.list(uma).await(10, TimeUnit.SECONDS);
     assertThat(all).extracting(Session::getState).containsExactly(SessionState.FAILED);
   }
 
@@ -181,7 +204,7 @@ class SessionServiceTest {
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEASE + 8);
     while (System.nanoTime() < deadline && stateOf(abandoned.getId()) == SessionState.ACTIVE) {
-      sessions.heartbeat(kept.getId(), UMA).await(10, TimeUnit.SECONDS);
+      sessions.heartbeat(kept.getId(), uma).await(10, TimeUnit.SECONDS);
       Thread.sleep(1_000);
     }
 
@@ -189,7 +212,7 @@ class SessionServiceTest {
     assertThat(stateOf(kept.getId())).isEqualTo(SessionState.ACTIVE);
     assertThat(targets.values()).extracting(Target::getInitiatorIqn).containsExactly(INITIATOR);
     assertFails(
-        () -> sessions.heartbeat(abandoned.getId(), UMA).await(10, TimeUnit.SECONDS),
+        () -> sessions.heartbeat(abandoned.getId(), uma).await(10, TimeUnit.SECONDS),
         DomainErrors.GONE);
   }
 
@@ -198,18 +221,18 @@ class SessionServiceTest {
     assertThat(sessions.hasActiveForImage(image).await(10, TimeUnit.SECONDS)).isFalse();
     Session started = start(INITIATOR);
     assertThat(sessions.hasActiveForImage(image).await(10, TimeUnit.SECONDS)).isTrue();
-    sessions.end(started.getId(), UMA).await(10, TimeUnit.SECONDS);
+    sessions.end(started.getId(), uma).await(10, TimeUnit.SECONDS);
     assertThat(sessions.hasActiveForImage(image).await(10, TimeUnit.SECONDS)).isFalse();
   }
 
   private Session start(String initiator) throws Exception {
     return sessions
-        .start(SessionStartRequest.of(image, initiator, null), UMA)
+        .start(SessionStartRequest.of(image, initiator, null), uma)
         .await(10, TimeUnit.SECONDS);
   }
 
   private SessionState stateOf(String id) throws Exception {
-    return sessions.list(UMA).await(10, TimeUnit.SECONDS).stream()
+    return sessions.list(uma).await(10, TimeUnit.SECONDS).stream()
         .filter(s -> s.getId().equals(id))
         .findFirst()
         .orElseThrow()

@@ -4,6 +4,7 @@ import io.discs.audit.AuditVerticle;
 import io.discs.gateway.GatewayVerticle;
 import io.discs.gateway.OperationsServer;
 import io.discs.images.ImageVerticle;
+import io.discs.platform.cluster.CallerProofs;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.config.ServiceRole;
 import io.discs.platform.db.Database;
@@ -20,6 +21,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +63,11 @@ public final class Discs {
                           Pool pool = Database.pool(vertx, config.dbUrl(), config.dbPoolSize());
                           ServiceContext context =
                               new ServiceContext(
-                                  config, pool, new EventPublisher(vertx.eventBus()), metrics);
+                                  config,
+                                  pool,
+                                  new EventPublisher(vertx.eventBus()),
+                                  metrics,
+                                  CallerProofs.of(vertx, config.cluster(), Clock.systemUTC()));
                           Deployments deployments = new Deployments(vertx);
                           List<Future<String>> deployed = new ArrayList<>();
                           for (ServiceRole role : config.services()) {

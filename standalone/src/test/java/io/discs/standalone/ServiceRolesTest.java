@@ -1,20 +1,38 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.discs.platform.Addresses;
 import io.discs.platform.Caller;
+import io.discs.platform.cluster.CallerProofs;
+import io.discs.platform.cluster.ClusterKeys;
+import io.discs.platform.cluster.HazelcastConfigs;
+import io.discs.platform.cluster.MemberCredentials;
+import io.discs.platform.config.ClusterConfig;
 import io.discs.platform.config.DatabaseUrl;
 import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.events.DomainEvent;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ImageBytesProtocol;
 import io.discs.platform.images.LentBuffer;
 import io.discs.platform.metrics.Metrics;
+import io.discs.platform.sessions.Session;
+import io.discs.platform.sessions.SessionService;
+import io.discs.platform.sessions.SessionStartRequest;
+import io.discs.platform.targets.TargetService;
 import io.discs.testing.DiscImages;
 import io.discs.testing.FreePorts;
+import io.discs.testing.Processes;
 import io.discs.testing.TempDirs;
 import io.discs.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceProxyBuilder;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -280,13 +298,17 @@ class ServiceRolesTest {
 
         // A gateway gone without a word (a host down, a cable cut) in the middle of an upload:
         // the listener closes the silent connection and lets the upload's file go.
+        ClusterConfig ours =
+            new ClusterConfig(true, List.of("127.0.0.1"), "roles", "127.0.0.1", 5701, null, SECRET);
+        MemberCredentials member = MemberCredentials.of(ours);
+        CallerProofs callers = CallerProofs.of(null, ours, java.time.Clock.systemUTC());
         byte[] silentHead =
             ("PUT "
                     + ImageBytesProtocol.PATH
                     + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + ImageBytesProtocol.SECRET_HEADER
+                    + ImageBytesProtocol.PROOF_HEADER
                     + ": "
-                    + SECRET
+                    + member.listenerProof()
                     + "\r\n"
                     + ImageBytesProtocol.REQUEST_HEADER
                     + ": "
@@ -295,12 +317,13 @@ class ServiceRolesTest {
                             "silent.iso",
                             null,
                             (long) cutDisc.length,
-                            new Caller("admin", List.of("admin"), "127.0.0.1")))
+                            callers.seal(new Caller("admin", List.of("admin"), "127.0.0.1"))))
                     + "\r\nContent-Length: "
                     + cutDisc.length
                     + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
-        try (Socket socket = new Socket("127.0.0.1", internal)) {
+        try (Socket socket =
+            MemberSockets.connect(MemberSockets.member(member), "127.0.0.1", internal)) {
           socket.getOutputStream().write(silentHead);
           socket.getOutputStream().write(cutDisc, 0, 1 << 20);
           socket.getOutputStream().flush();
@@ -311,32 +334,228 @@ class ServiceRolesTest {
         }
         awaitFiles(backTmp, false);
 
-        // Without the cluster secret the listener gives and takes nothing.
-        HttpResponse<String> peek =
-            http.send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            "http://127.0.0.1:"
-                                + internal
-                                + ImageBytesProtocol.blobPath(sha256, 0, 4096)))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(peek.statusCode()).isEqualTo(401);
-        HttpResponse<String> stranger =
-            http.send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + internal + ImageBytesProtocol.PATH))
-                    .header(ImageBytesProtocol.SECRET_HEADER, "not-the-cluster-secret-at-all-0000")
-                    .PUT(HttpRequest.BodyPublishers.ofFile(iso))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(stranger.statusCode()).isEqualTo(401);
+        // A host without the cluster's keys gets nothing: plain HTTP and TLS without a member's
+        // certificate fail before a request is read; a member must still show the proof, and the
+        // caller it acts for must be sealed.
+        URI blob =
+            URI.create(
+                "https://127.0.0.1:" + internal + ImageBytesProtocol.blobPath(sha256, 0, 4096));
+        assertThatThrownBy(
+                () ->
+                    http.send(
+                        HttpRequest.newBuilder(
+                                URI.create(
+                                    "http://127.0.0.1:"
+                                        + internal
+                                        + ImageBytesProtocol.blobPath(sha256, 0, 4096)))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString()))
+            .as("plain HTTP")
+            .isInstanceOf(java.io.IOException.class);
+        HttpClient stranger = HttpClient.newBuilder().sslContext(MemberSockets.stranger()).build();
+        assertThatThrownBy(
+                () ->
+                    stranger.send(
+                        HttpRequest.newBuilder(blob).build(), HttpResponse.BodyHandlers.ofString()))
+            .as("TLS without a member's certificate")
+            .isInstanceOf(java.io.IOException.class);
+        javax.net.ssl.SSLContext asMember = MemberSockets.member(member);
+        assertThat(
+                statusLine(
+                    asMember,
+                    internal,
+                    "GET " + ImageBytesProtocol.blobPath(sha256, 0, 4096) + " HTTP/1.1\r\n"))
+            .as("a member without the proof")
+            .startsWith("HTTP/1.1 401");
+        assertThat(
+                statusLine(
+                    asMember,
+                    internal,
+                    "PUT "
+                        + ImageBytesProtocol.PATH
+                        + " HTTP/1.1\r\n"
+                        + ImageBytesProtocol.PROOF_HEADER
+                        + ": "
+                        + member.listenerProof()
+                        + "\r\n"
+                        + ImageBytesProtocol.REQUEST_HEADER
+                        + ": "
+                        + ImageBytesProtocol.encodeRequest(
+                            new ImageBlobs.IngestRequest(
+                                "forged.iso",
+                                null,
+                                Files.size(iso),
+                                new Caller("nobody", List.of("admin"), "127.0.0.1")))
+                        + "\r\nContent-Length: "
+                        + Files.size(iso)
+                        + "\r\n"))
+            .as("an upload as a caller nobody sealed")
+            .startsWith("HTTP/1.1 401");
+
+        strangersOnTheClusterNetworkGetNothing(cluster, members, portB, front, token, http, iso);
       } finally {
         front.stop(Duration.ofSeconds(20));
       }
     } finally {
       back.stop(Duration.ofSeconds(20));
     }
+  }
+
+  /**
+   * Security review three: a program with the server jar on its class path that joined the cluster
+   * knowing its name started sessions as anyone, listed targets, had forged events sealed into the
+   * audit log and took internal-listener traffic. Now a host that knows only the configured name
+   * forms a cluster of its own; one that learned the Hazelcast name off the wire joins Hazelcast
+   * but not the event bus, whose members show each other certificates of the cluster's CA.
+   */
+  private static void strangersOnTheClusterNetworkGetNothing(
+      String clusterName,
+      String members,
+      int hazelcastPort,
+      Discs front,
+      String token,
+      HttpClient http,
+      Path iso)
+      throws Exception {
+    List<String> listening =
+        Processes.run(List.of("ss", "-Hltn", "sport = :" + hazelcastPort))
+            .output()
+            .lines()
+            .toList();
+    assertThat(listening)
+        .isNotEmpty()
+        .allMatch(
+            line ->
+                line.matches(".*\\s(\\[::ffff:)?127\\.0\\.0\\.1\\]?:" + hazelcastPort + "\\s.*"));
+
+    Vertx naive = outsider(clusterName, members);
+    try {
+      assertThatThrownBy(() -> forgedStart(naive))
+          .as("a host that knows the cluster's name")
+          .isInstanceOf(Exception.class);
+    } finally {
+      naive.close().await(20, TimeUnit.SECONDS);
+    }
+
+    Vertx sniffer =
+        outsider(ClusterKeys.fromSecret(SECRET).hazelcastClusterName(clusterName), members);
+    try {
+      java.util.concurrent.atomic.AtomicInteger asked =
+          new java.util.concurrent.atomic.AtomicInteger();
+      sniffer
+          .eventBus()
+          .consumer(
+              Addresses.IMAGE_INTERNAL_LISTENER,
+              message -> {
+                asked.incrementAndGet();
+                message.reply("127.0.0.1:1");
+              })
+          .completion()
+          .await(10, TimeUnit.SECONDS);
+      sniffer
+          .eventBus()
+          .publish(
+              Addresses.EVENTS,
+              DomainEvent.of(
+                      "user.deleted",
+                      "ghost-of-review-three",
+                      "user/alice",
+                      DomainEvent.Outcome.SUCCESS,
+                      "192.0.2.66",
+                      new JsonObject())
+                  .toJson());
+      assertThatThrownBy(() -> forgedStart(sniffer))
+          .as("a host that joined Hazelcast")
+          .isInstanceOf(Exception.class);
+      TargetService targets =
+          new ServiceProxyBuilder(sniffer)
+              .setAddress(Addresses.TARGET_SERVICE)
+              .setOptions(new DeliveryOptions().setSendTimeout(5_000))
+              .build(TargetService.class);
+      assertThatThrownBy(() -> targets.list().await(10, TimeUnit.SECONDS))
+          .as("listing targets")
+          .isInstanceOf(Exception.class);
+      for (int i = 0; i < 4; i++) {
+        HttpResponse<String> upload =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + front.httpPort()
+                                + "/api/v1/images?name=after-the-stranger.iso"))
+                    .header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.ofFile(iso))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(upload.statusCode()).as(upload.body()).isIn(200, 201, 503);
+      }
+      assertThat(asked).as("internal-listener lookups that reached the stranger").hasValue(0);
+      JsonObject audit =
+          get(http, front.httpPort(), "/api/v1/audit?actor=ghost-of-review-three", token);
+      assertThat(audit.getJsonArray("items")).as("forged events in the audit log").isEmpty();
+      io.discs.testing.security.SecurityReport.record(
+          "Any host on the cluster network is a full member",
+          "join with the cluster name, then with the Hazelcast name; start a session as nobody,"
+              + " list targets, publish user.deleted, answer on the internal-listener address",
+          "nothing: no session, no listing, no audit row, no internal-listener traffic",
+          "refused; "
+              + asked.get()
+              + " lookups reached it; "
+              + audit.getJsonArray("items").size()
+              + " audit rows; Hazelcast listens on "
+              + listening.size()
+              + " socket(s), loopback only");
+    } finally {
+      sniffer.close().await(20, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The status line a member's TLS connection gets for a request head (no body is sent). */
+  private static String statusLine(javax.net.ssl.SSLContext context, int port, String head)
+      throws Exception {
+    try (Socket socket = MemberSockets.connect(context, "127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write((head + "Host: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      return new java.io.BufferedReader(
+              new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+    }
+  }
+
+  /** A clustered Vert.x with the server's classes, its own self-signed TLS, trusting anyone. */
+  private static Vertx outsider(String hazelcastName, String members) throws Exception {
+    var hazelcast =
+        HazelcastConfigs.tcpIp(
+            hazelcastName, "127.0.0.1", FreePorts.next(), List.of(members.split(",")));
+    var certificate = io.vertx.core.net.SelfSignedCertificate.create();
+    VertxOptions options = new VertxOptions();
+    options
+        .getEventBusOptions()
+        .setHost("127.0.0.1")
+        .setClusterPublicHost("127.0.0.1")
+        .setSsl(true)
+        .setKeyCertOptions(certificate.keyCertOptions())
+        .setTrustAll(true);
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(new HazelcastClusterManager(hazelcast))
+        .buildClustered()
+        .await(60, TimeUnit.SECONDS);
+  }
+
+  private static Session forgedStart(Vertx outsider) throws Exception {
+    SessionService sessions =
+        new ServiceProxyBuilder(outsider)
+            .setAddress(Addresses.SESSION_SERVICE)
+            .setOptions(new DeliveryOptions().setSendTimeout(5_000))
+            .build(SessionService.class);
+    return sessions
+        .start(
+            SessionStartRequest.of(UUID.randomUUID().toString(), "iqn.2026-01.test:ghost", null),
+            new Caller("nobody-at-all", List.of("admin"), null))
+        .await(10, TimeUnit.SECONDS);
   }
 
   private static DiscsConfig node(

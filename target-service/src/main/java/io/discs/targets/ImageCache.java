@@ -1,5 +1,6 @@
 package io.discs.targets;
 
+import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageNodes;
@@ -43,7 +44,7 @@ final class ImageCache {
   private final Path store;
   private final Path cache;
   private final long maxBytes;
-  private final String secret;
+  private final String proof;
   private final ImageService images;
   private final Supplier<Future<Set<String>>> inUse;
   private final HttpClient client;
@@ -54,7 +55,7 @@ final class ImageCache {
   /**
    * @param store the image store (a blob there is used as it is)
    * @param cache where fetched blobs are kept
-   * @param secret the cluster secret, or null: then nothing can be fetched
+   * @param member this node's credentials, or null (no cluster secret): then nothing is fetched
    * @param inUse the digests of the images this node's targets serve
    */
   ImageCache(
@@ -62,17 +63,17 @@ final class ImageCache {
       Path store,
       Path cache,
       long maxBytes,
-      String secret,
+      MemberCredentials member,
       ImageService images,
       Supplier<Future<Set<String>>> inUse) {
     this.vertx = vertx;
     this.store = store;
     this.cache = cache;
     this.maxBytes = maxBytes;
-    this.secret = secret;
+    this.proof = member == null ? null : member.listenerProof();
     this.images = images;
     this.inUse = inUse;
-    this.client = vertx.createHttpClient(ImageNodes.clientOptions());
+    this.client = member == null ? null : vertx.createHttpClient(ImageNodes.clientOptions(member));
   }
 
   /** The file with the image's bytes on this node, fetched first when it is not here. */
@@ -109,7 +110,7 @@ final class ImageCache {
   }
 
   private Future<Path> fetch(String imageId, String sha256) {
-    if (secret == null) {
+    if (proof == null) {
       return Future.failedFuture(
           DomainErrors.unavailable(
               "image "
@@ -147,7 +148,7 @@ final class ImageCache {
   }
 
   private Future<Void> download(String sha256, long size, AsyncFile file) {
-    return ImageNodes.blob(vertx, client, secret, sha256, 0, size)
+    return ImageNodes.blob(vertx, client, proof, sha256, 0, size)
         .compose(answer -> answer.pipeTo(file))
         .onFailure(failure -> file.close());
   }

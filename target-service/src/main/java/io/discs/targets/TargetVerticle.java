@@ -1,6 +1,7 @@
 package io.discs.targets;
 
 import io.discs.platform.Addresses;
+import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.config.IscsiBackendKind;
 import io.discs.platform.images.BlobLayout;
@@ -21,7 +22,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.serviceproxy.ServiceBinder;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import java.time.Duration;
 import java.util.Map;
@@ -92,7 +92,7 @@ public final class TargetVerticle extends VerticleBase {
                 BlobLayout.imagesRoot(config.dataDir()),
                 config.dataDir().resolve("target-cache"),
                 config.targets().cacheMaxBytes(),
-                config.cluster().secret(),
+                MemberCredentials.of(config.cluster()),
                 images,
                 () ->
                     repository
@@ -149,10 +149,11 @@ public final class TargetVerticle extends VerticleBase {
                     Addresses.TARGET_SERVICE,
                     TargetService.class,
                     service,
-                    services.pool()))
+                    services.pool(),
+                    services.callers()))
         .compose(
             v ->
-                new ServiceBinder(vertx)
+                ServiceBindings.binder(vertx, services.callers())
                     .setAddress(Addresses.targetNode(node.name()))
                     .register(TargetService.class, service)
                     .completion())

@@ -13,6 +13,9 @@ import java.util.stream.Collectors;
 
 /** Clustered Vert.x nodes on loopback, with a cluster name no other test run shares. */
 public final class TestCluster implements AutoCloseable {
+  /** The members' shared secret: their TLS certificates and the Hazelcast name come from it. */
+  public static final String SECRET = "a-test-cluster-secret-of-32-chars-or-more";
+
   private final List<Vertx> nodes;
 
   private TestCluster(List<Vertx> nodes) {
@@ -40,7 +43,9 @@ public final class TestCluster implements AutoCloseable {
                   "DISCS_CLUSTER_PORT",
                   String.valueOf(port),
                   "DISCS_CLUSTER_MEMBERS",
-                  members));
+                  members,
+                  "DISCS_CLUSTER_SECRET",
+                  SECRET));
       nodes.add(VertxFactory.create(config, Metrics.create()).await(60, TimeUnit.SECONDS));
     }
     return new TestCluster(nodes);

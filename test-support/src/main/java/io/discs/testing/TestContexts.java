@@ -1,5 +1,6 @@
 package io.discs.testing;
 
+import io.discs.platform.cluster.CallerProofs;
 import io.discs.platform.config.DatabaseUrl;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.db.Database;
@@ -8,6 +9,7 @@ import io.discs.platform.launch.ServiceContext;
 import io.discs.platform.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -41,6 +43,7 @@ public final class TestContexts {
                     config,
                     Database.pool(vertx, url, 4),
                     new EventPublisher(vertx.eventBus()),
-                    Metrics.create()));
+                    Metrics.create(),
+                    CallerProofs.of(vertx, config.cluster(), Clock.systemUTC())));
   }
 }

@@ -1,6 +1,7 @@
 package io.discs.gateway.auth;
 
 import io.discs.platform.Caller;
+import io.discs.platform.cluster.CallerProofs;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
@@ -22,7 +23,14 @@ public final class AccessControl {
   private final TokenRevocations revocations;
   private final EventPublisher events;
 
-  public AccessControl(TokenService tokens, TokenRevocations revocations, EventPublisher events) {
+  private final CallerProofs callers;
+
+  public AccessControl(
+      TokenService tokens,
+      TokenRevocations revocations,
+      EventPublisher events,
+      CallerProofs callers) {
+    this.callers = callers;
     this.tokens = tokens;
     this.revocations = revocations;
     this.events = events;
@@ -81,7 +89,8 @@ public final class AccessControl {
                   ctx.fail(new HttpException(403, "your role does not allow this"));
                   return;
                 }
-                ctx.put(CALLER, caller);
+                // Sealed: services act only for callers a member proved (the token, here).
+                ctx.put(CALLER, callers.seal(caller));
                 ctx.next();
               });
     };

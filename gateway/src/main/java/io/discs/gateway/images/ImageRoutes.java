@@ -4,6 +4,7 @@ import io.discs.gateway.Operation;
 import io.discs.gateway.api.ResourceRoutes;
 import io.discs.gateway.auth.AccessControl;
 import io.discs.platform.LocalServices;
+import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.UploadBodyTap;
@@ -24,7 +25,7 @@ import java.util.Optional;
 /**
  * Image bytes over HTTP: the streamed upload (raw body or a multipart part named {@code file}) and
  * the download with ranges. Bytes go to and from image-service in this process or, from a gateway
- * with the cluster secret, an image node's internal listener.
+ * as a member of the cluster, an image node's internal listener.
  */
 public final class ImageRoutes implements ResourceRoutes {
   private final Vertx vertx;
@@ -33,12 +34,12 @@ public final class ImageRoutes implements ResourceRoutes {
   private final ImageBlobs remote;
 
   /**
-   * @param clusterSecret null when this gateway may not call image nodes on other hosts
+   * @param member null when this gateway may not call image nodes on other hosts
    */
-  public ImageRoutes(Vertx vertx, int uploadIdleSeconds, String clusterSecret) {
+  public ImageRoutes(Vertx vertx, int uploadIdleSeconds, MemberCredentials member) {
     this.vertx = vertx;
     this.uploadIdleMs = uploadIdleSeconds * 1000L;
-    this.remote = clusterSecret == null ? null : new RemoteImageBlobs(vertx, clusterSecret);
+    this.remote = member == null ? null : new RemoteImageBlobs(vertx, member);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.discs.gateway.images;
 
 import io.discs.platform.Addresses;
+import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.HostPort;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ImageBytesProtocol;
@@ -29,12 +30,12 @@ final class RemoteImageBlobs implements ImageBlobs {
 
   private final Vertx vertx;
   private final HttpClient client;
-  private final String secret;
+  private final String proof;
   private final ImageService images;
 
-  RemoteImageBlobs(Vertx vertx, String secret) {
+  RemoteImageBlobs(Vertx vertx, MemberCredentials member) {
     this.vertx = vertx;
-    this.secret = secret;
+    this.proof = member.listenerProof();
     this.images =
         new ServiceProxyBuilder(vertx)
             .setAddress(Addresses.IMAGE_SERVICE)
@@ -42,7 +43,7 @@ final class RemoteImageBlobs implements ImageBlobs {
             .build(ImageService.class);
     // The gateway watches its client for silence and resets this call when it falls silent; the
     // image node closes the connection only when this gateway is silent for longer.
-    this.client = vertx.createHttpClient(ImageNodes.clientOptions());
+    this.client = vertx.createHttpClient(ImageNodes.clientOptions(member));
   }
 
   @Override
@@ -57,7 +58,7 @@ final class RemoteImageBlobs implements ImageBlobs {
                         .setHost(node.host())
                         .setPort(node.port())
                         .setURI(ImageBytesProtocol.PATH)
-                        .putHeader(ImageBytesProtocol.SECRET_HEADER, secret)
+                        .putHeader(ImageBytesProtocol.PROOF_HEADER, proof)
                         .putHeader(
                             ImageBytesProtocol.REQUEST_HEADER,
                             ImageBytesProtocol.encodeRequest(request))))
@@ -81,7 +82,7 @@ final class RemoteImageBlobs implements ImageBlobs {
   @Override
   public Future<Void> send(
       BlobLocation blob, long offset, long length, HttpServerResponse response) {
-    return ImageNodes.blob(vertx, client, secret, blob.sha256(), offset, length)
+    return ImageNodes.blob(vertx, client, proof, blob.sha256(), offset, length)
         .compose(
             answer -> {
               response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length));

@@ -1,6 +1,7 @@
 package io.discs.gateway.images;
 
 import io.discs.platform.Caller;
+import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.images.ImageBytesProtocol;
 import io.discs.platform.images.ImageNodes;
 import io.discs.platform.images.ResumableUploads;
@@ -24,12 +25,12 @@ import java.util.function.BiFunction;
 final class RemoteResumableUploads implements ResumableUploads {
   private final Vertx vertx;
   private final HttpClient client;
-  private final String secret;
+  private final String proof;
 
-  RemoteResumableUploads(Vertx vertx, String secret) {
+  RemoteResumableUploads(Vertx vertx, MemberCredentials member) {
     this.vertx = vertx;
-    this.secret = secret;
-    this.client = vertx.createHttpClient(ImageNodes.clientOptions());
+    this.proof = member.listenerProof();
+    this.client = vertx.createHttpClient(ImageNodes.clientOptions(member));
   }
 
   @Override
@@ -96,7 +97,7 @@ final class RemoteResumableUploads implements ResumableUploads {
                         .setHost(node.host())
                         .setPort(node.port())
                         .setURI(path)
-                        .putHeader(ImageBytesProtocol.SECRET_HEADER, secret)
+                        .putHeader(ImageBytesProtocol.PROOF_HEADER, proof)
                         .putHeader(ResumableUploadsProtocol.CALL_HEADER, header)))
         .compose(request -> send(request, body, length))
         .compose(answer -> answer.body().map(bytes -> decode.apply(answer.statusCode(), bytes)))

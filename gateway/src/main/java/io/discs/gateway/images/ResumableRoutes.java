@@ -4,6 +4,7 @@ import io.discs.gateway.Operation;
 import io.discs.gateway.api.ResourceRoutes;
 import io.discs.gateway.auth.AccessControl;
 import io.discs.platform.LocalServices;
+import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.ResumableUploads;
 import io.discs.platform.images.ResumableUploads.UploadState;
@@ -49,11 +50,12 @@ public final class ResumableRoutes implements ResourceRoutes {
   private final ResumableUploads remote;
 
   /**
-   * @param secret the cluster secret, to reach an image node's uploads from another node; or null
+   * @param member this node's cluster credentials, to reach an image node's uploads from another
+   *     node; or null
    */
-  public ResumableRoutes(Vertx vertx, int idleSeconds, long maxBytes, String secret) {
+  public ResumableRoutes(Vertx vertx, int idleSeconds, long maxBytes, MemberCredentials member) {
     this.vertx = vertx;
-    this.remote = secret == null ? null : new RemoteResumableUploads(vertx, secret);
+    this.remote = member == null ? null : new RemoteResumableUploads(vertx, member);
     this.idleMs = idleSeconds * 1000L;
     this.maxBytes = maxBytes;
   }

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * A Hazelcast configuration for discs: the cluster joins only the members it is told about
- * (TCP-IP), never by multicast or cloud auto-detection, and binds the address it is given.
+ * (TCP-IP), never by multicast or cloud auto-detection, and listens only on the address it is given
+ * (Hazelcast binds every interface unless told not to).
  */
 public final class HazelcastConfigs {
   private HazelcastConfigs() {}
@@ -22,11 +23,21 @@ public final class HazelcastConfigs {
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(port).setPortAutoIncrement(true).setPortCount(20);
     network.setPublicAddress(host);
-    network.getInterfaces().setEnabled(false);
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    if (isAddressLiteral(host)) {
+      network.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
+    } else {
+      // A host name: Hazelcast binds the local address the name resolves to.
+      network.getInterfaces().setEnabled(false);
+    }
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(List.copyOf(members));
     return config;
+  }
+
+  private static boolean isAddressLiteral(String host) {
+    return host.matches("[0-9.]+") || host.contains(":");
   }
 }

@@ -46,8 +46,13 @@ public record ClusterConfig(
     if (internalListen != null && secret == null) {
       throw new ConfigException("DISCS_INTERNAL_LISTEN needs DISCS_CLUSTER_SECRET");
     }
+    boolean enabled = in.bool(Setting.CLUSTER);
+    if (enabled && secret == null) {
+      // Members prove themselves with keys derived from it: without it, anyone could join.
+      throw new ConfigException("DISCS_CLUSTER=true needs DISCS_CLUSTER_SECRET");
+    }
     return new ClusterConfig(
-        in.bool(Setting.CLUSTER),
+        enabled,
         members,
         name,
         in.string(Setting.CLUSTER_HOST),

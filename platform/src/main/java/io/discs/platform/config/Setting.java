@@ -209,10 +209,12 @@ public enum Setting {
                   + " `DISCS_CLUSTER_HOST`)")),
   CLUSTER_SECRET(
       spec("DISCS_CLUSTER_SECRET", null)
-          .shown("unset → nodes meet only on the event bus")
+          .shown("unset; required with `DISCS_CLUSTER=true`")
           .accepts("at least 32 characters, the same on every node")
           .help(
-              "shared by every node: a gateway proves with it that it may call an internal listener")),
+              "shared by every node and never sent: the cluster's CA (mutual TLS on the event bus"
+                  + " and internal listeners), the seal on callers and the Hazelcast join name are"
+                  + " derived from it")),
   LOG_FORMAT(
       spec("DISCS_LOG_FORMAT", "text")
           .accepts("text or json")

@@ -10,9 +10,10 @@ import java.security.MessageDigest;
 import java.util.Base64;
 
 /**
- * How a gateway moves image bytes to and from an image node on another host, the cluster secret in
- * {@link #SECRET_HEADER} of every call. An upload: {@code PUT} {@link #PATH}, the image's bytes as
- * the body and the upload's request (name, digest, length, caller) as base64url JSON in {@link
+ * How a gateway moves image bytes to and from an image node on another host: over mutual TLS
+ * between members, with the member's proof in {@link #PROOF_HEADER} and the caller sealed by the
+ * member that authenticated it. An upload: {@code PUT} {@link #PATH}, the image's bytes as the body
+ * and the upload's request (name, digest, length, caller) as base64url JSON in {@link
  * #REQUEST_HEADER}; the answer is the image as JSON with {@code created}, or an error's status and
  * {@code detail}. A download: {@code GET} {@link #blobPath} with {@code offset} and {@code length},
  * the bytes as the body. Both sides use this class, so they cannot drift apart.
@@ -20,7 +21,10 @@ import java.util.Base64;
 public final class ImageBytesProtocol {
   public static final String PATH = "/internal/v1/images";
   public static final String BLOBS = "/internal/v1/blobs/";
-  public static final String SECRET_HEADER = "X-Discs-Cluster-Secret";
+
+  /** A proof derived from the cluster secret ({@code MemberCredentials}), never the secret. */
+  public static final String PROOF_HEADER = "X-Discs-Cluster-Proof";
+
   public static final String REQUEST_HEADER = "X-Discs-Ingest";
 
   private ImageBytesProtocol() {}
@@ -29,11 +33,11 @@ public final class ImageBytesProtocol {
     return BLOBS + sha256 + "?offset=" + offset + "&length=" + length;
   }
 
-  /** Compared in constant time: how long a wrong guess takes says nothing of the secret. */
-  public static boolean authentic(String presented, String secret) {
+  /** Compared in constant time: how long a wrong guess takes says nothing of the proof. */
+  public static boolean authentic(String presented, String proof) {
     return presented != null
         && MessageDigest.isEqual(
-            presented.getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.UTF_8));
+            presented.getBytes(StandardCharsets.UTF_8), proof.getBytes(StandardCharsets.UTF_8));
   }
 
   public static String encodeRequest(ImageBlobs.IngestRequest request) {

@@ -1,6 +1,7 @@
 package io.discs.platform.images;
 
 import io.discs.platform.Addresses;
+import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.HostPort;
 import io.discs.platform.error.DomainErrors;
 import io.vertx.core.Future;
@@ -43,8 +44,9 @@ public final class ImageNodes {
    * Options for an HTTP client that calls internal listeners. No total deadline: an image takes as
    * long as the link between the nodes.
    */
-  public static HttpClientOptions clientOptions() {
-    return new HttpClientOptions().setConnectTimeout(5_000).setKeepAliveTimeout(KEEP_ALIVE_SECONDS);
+  public static HttpClientOptions clientOptions(MemberCredentials member) {
+    return member.secure(
+        new HttpClientOptions().setConnectTimeout(5_000).setKeepAliveTimeout(KEEP_ALIVE_SECONDS));
   }
 
   /**
@@ -67,7 +69,7 @@ public final class ImageNodes {
    * and fails.
    */
   public static Future<HttpClientResponse> blob(
-      Vertx vertx, HttpClient client, String secret, String sha256, long offset, long length) {
+      Vertx vertx, HttpClient client, String proof, String sha256, long offset, long length) {
     return listener(vertx)
         .compose(
             node ->
@@ -77,7 +79,7 @@ public final class ImageNodes {
                         .setHost(node.host())
                         .setPort(node.port())
                         .setURI(ImageBytesProtocol.blobPath(sha256, offset, length))
-                        .putHeader(ImageBytesProtocol.SECRET_HEADER, secret)))
+                        .putHeader(ImageBytesProtocol.PROOF_HEADER, proof)))
         .compose(HttpClientRequest::send)
         .compose(
             answer ->

@@ -1,10 +1,15 @@
 package io.discs.platform.launch;
 
+import io.discs.platform.cluster.CallerProofs;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.events.EventPublisher;
 import io.discs.platform.metrics.Metrics;
 import io.vertx.sqlclient.Pool;
 
-/** What a service verticle is built from; made once per process by its launcher. */
+/**
+ * What a service verticle is built from; made once per process by its launcher.
+ *
+ * @param callers seals the callers this process vouches for and checks those it is sent
+ */
 public record ServiceContext(
-    DiscsConfig config, Pool pool, EventPublisher events, Metrics metrics) {}
+    DiscsConfig config, Pool pool, EventPublisher events, Metrics metrics, CallerProofs callers) {}

@@ -1,5 +1,6 @@
 package io.discs.platform.launch;
 
+import io.discs.platform.cluster.CallerProofs;
 import io.discs.platform.config.ConfigException;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.config.ServiceRole;
@@ -9,6 +10,7 @@ import io.discs.platform.metrics.Metrics;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.function.Function;
@@ -53,7 +55,11 @@ public final class ServiceLauncher {
                               var pool = Database.pool(vertx, cfg.dbUrl(), cfg.dbPoolSize());
                               var context =
                                   new ServiceContext(
-                                      cfg, pool, new EventPublisher(vertx.eventBus()), metrics);
+                                      cfg,
+                                      pool,
+                                      new EventPublisher(vertx.eventBus()),
+                                      metrics,
+                                      CallerProofs.of(vertx, cfg.cluster(), Clock.systemUTC()));
                               return vertx.deployVerticle(verticle.apply(context));
                             })
                         .map(id -> vertx));

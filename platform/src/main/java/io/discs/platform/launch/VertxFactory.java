@@ -1,7 +1,9 @@
 package io.discs.platform.launch;
 
 import io.discs.platform.RequestIds;
+import io.discs.platform.cluster.ClusterKeys;
 import io.discs.platform.cluster.HazelcastConfigs;
+import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.metrics.Metrics;
 import io.vertx.core.Future;
@@ -35,13 +37,18 @@ public final class VertxFactory {
     if (!config.cluster().enabled()) {
       return Future.succeededFuture(withRequestIds(builder.build()));
     }
-    options
-        .getEventBusOptions()
-        .setHost(config.cluster().host())
-        .setClusterPublicHost(config.cluster().host());
+    // Members prove themselves to each other on the event bus with certificates of the cluster's
+    // CA (mutual TLS); Hazelcast, which cannot, is joined by a name only members can compute.
+    MemberCredentials member = MemberCredentials.of(config.cluster());
+    member.secure(
+        options
+            .getEventBusOptions()
+            .setHost(config.cluster().host())
+            .setClusterPublicHost(config.cluster().host()));
     var hazelcast =
         HazelcastConfigs.tcpIp(
-            config.cluster().name(),
+            ClusterKeys.fromSecret(config.cluster().secret())
+                .hazelcastClusterName(config.cluster().name()),
             config.cluster().host(),
             config.cluster().port(),
             config.cluster().members());

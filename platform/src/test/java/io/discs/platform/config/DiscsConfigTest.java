@@ -51,6 +51,7 @@ class DiscsConfigTest {
                 Map.entry("DISCS_MAX_IMAGE_BYTES", "1048576"),
                 Map.entry("DISCS_MAX_SESSIONS_PER_USER", "2"),
                 Map.entry("DISCS_CLUSTER", "true"),
+                Map.entry("DISCS_CLUSTER_SECRET", "a-cluster-secret-of-32-characters!"),
                 Map.entry("DISCS_CLUSTER_MEMBERS", "10.0.0.1, 10.0.0.2:5702")));
 
     assertThat(config.httpPort()).isEqualTo(9090);
@@ -101,8 +102,18 @@ class DiscsConfigTest {
         .hasMessageContaining("DISCS_CLUSTER=true");
     assertThatThrownBy(() -> DiscsConfig.from(Map.of("DISCS_SERVICES", "gateway,printer")))
         .hasMessageStartingWith("DISCS_SERVICES must be a comma-separated list");
+    assertThatThrownBy(() -> DiscsConfig.from(Map.of("DISCS_CLUSTER", "true")))
+        .as("members prove themselves with keys from the secret")
+        .hasMessage("DISCS_CLUSTER=true needs DISCS_CLUSTER_SECRET");
     DiscsConfig node =
-        DiscsConfig.from(Map.of("DISCS_SERVICES", "images, audit", "DISCS_CLUSTER", "true"));
+        DiscsConfig.from(
+            Map.of(
+                "DISCS_SERVICES",
+                "images, audit",
+                "DISCS_CLUSTER",
+                "true",
+                "DISCS_CLUSTER_SECRET",
+                "a-cluster-secret-of-32-characters!"));
     assertThat(node.services()).containsExactly(ServiceRole.IMAGES, ServiceRole.AUDIT);
     assertThat(node.runs(ServiceRole.GATEWAY)).isFalse();
   }
