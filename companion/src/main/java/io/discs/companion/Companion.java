@@ -52,10 +52,10 @@ public final class Companion implements Runnable {
     commandLine.setExecutionExceptionHandler(
         (e, cl, parsed) -> {
           if (e instanceof CompanionException known) {
-            cl.getErr().println("discs-companion: " + known.getMessage());
+            cl.getErr().println("discs-companion: " + Printable.of(known.getMessage()));
             return known.exitCode();
           }
-          cl.getErr().println("discs-companion: unexpected failure: " + e);
+          cl.getErr().println("discs-companion: unexpected failure: " + Printable.of(e.toString()));
           return 1;
         });
     return commandLine;

@@ -43,13 +43,16 @@ final class Heartbeats {
           return over();
         }
         if (!e.isTransient()) {
-          err.println("discs-companion: heartbeat refused (" + e.getMessage() + "); detaching");
+          err.println(
+              "discs-companion: heartbeat refused ("
+                  + Printable.of(e.getMessage())
+                  + "); detaching");
           err.flush();
           return MountCommand.SESSION_LOST;
         }
         err.println(
             "discs-companion: heartbeat failed ("
-                + e.getMessage()
+                + Printable.of(e.getMessage())
                 + "); retrying in "
                 + backoffMs / 1000
                 + " s");
@@ -78,7 +81,7 @@ final class Heartbeats {
     }
     String state = found.path("state").asText(null);
     if ("ENDED".equals(state)) {
-      out.println("session " + session.id() + " was ended elsewhere; detaching");
+      out.println("session " + Printable.of(session.id()) + " was ended elsewhere; detaching");
       out.flush();
       return 0;
     }
@@ -91,7 +94,12 @@ final class Heartbeats {
               case "FAILED" -> "the server removed its target";
               default -> "the server no longer has it";
             };
-    err.println("discs-companion: session " + session.id() + " was lost (" + why + "); detaching");
+    err.println(
+        "discs-companion: session "
+            + Printable.of(session.id())
+            + " was lost ("
+            + Printable.of(why)
+            + "); detaching");
     err.flush();
     return MountCommand.SESSION_LOST;
   }

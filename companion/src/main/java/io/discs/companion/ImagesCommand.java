@@ -18,10 +18,10 @@ final class ImagesCommand extends Subcommand implements Callable<Integer> {
       out()
           .printf(
               "%-36s  %-30s  %8d  %-7s  %s%n",
-              image.path("id").asText(),
+              Printable.of(image.path("id").asText()),
               Printable.of(image.path("name").asText()),
               image.path("sizeBytes").asLong() >> 20,
-              image.path("format").asText(),
+              Printable.of(image.path("format").asText()),
               image.path("bootable").asBoolean() ? "yes" : "no");
     }
     return 0;

@@ -177,7 +177,7 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
         attachedWith.detach(session.portal(), session.iqn());
       }
     } catch (CompanionException e) {
-      err().println("discs-companion: " + e.getMessage());
+      err().println("discs-companion: " + Printable.of(e.getMessage()));
     } finally {
       try {
         api.delete("/api/v1/sessions/" + session.id());
@@ -219,22 +219,30 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
               .put("iqn", session.iqn())
               .put("lun", session.lun())
               .put("leaseExpiresAt", session.leaseExpiresAt());
-      details
-          .putObject("chap")
-          .put("username", session.credentials().user())
-          .put("secret", session.credentials().secret());
+      if (device == null) {
+        // Only for an initiator of the person's own: once attached, the secret stays unsaid.
+        details
+            .putObject("chap")
+            .put("username", session.credentials().user())
+            .put("secret", session.credentials().secret());
+      }
       if (device != null) {
         details.put("device", device.node().toString());
         device.byPath().ifPresent(link -> details.put("byPath", link.toString()));
       }
       out().println(JSON.writeValueAsString(details));
     } else {
-      out().println("session   " + session.id());
-      out().println("portal    " + session.portal());
-      out().println("target    " + session.iqn() + " (LUN " + session.lun() + ")");
-      out()
-          .println(
-              "chap      " + session.credentials().user() + " / " + session.credentials().secret());
+      out().println("session   " + Printable.of(session.id()));
+      out().println("portal    " + Printable.of(session.portal()));
+      out().println("target    " + Printable.of(session.iqn()) + " (LUN " + session.lun() + ")");
+      if (device == null) {
+        out()
+            .println(
+                "chap      "
+                    + Printable.of(session.credentials().user())
+                    + " / "
+                    + Printable.of(session.credentials().secret()));
+      }
       if (device != null) {
         out().println("device    " + device.node());
         device.byPath().ifPresent(link -> out().println("by-path   " + link));

@@ -15,10 +15,10 @@ final class SessionsCommand extends Subcommand implements Callable<Integer> {
       out()
           .printf(
               "%-36s  %-8s  %-24s  %s%n",
-              session.path("id").asText(),
-              session.path("state").asText(),
-              session.path("leaseExpiresAt").asText(),
-              session.path("target").path("iqn").asText("-"));
+              Printable.of(session.path("id").asText()),
+              Printable.of(session.path("state").asText()),
+              Printable.of(session.path("leaseExpiresAt").asText()),
+              Printable.of(session.path("target").path("iqn").asText("-")));
     }
     return 0;
   }

@@ -104,10 +104,20 @@ final class UploadCommand extends Subcommand implements Callable<Integer> {
         throw new CompanionException("cannot print the result: " + e.getMessage());
       }
     } else {
-      out().printf("image   %s%n", image.path("id").asText());
+      out().printf("image   %s%n", Printable.of(image.path("id").asText()));
       out().printf("name    %s%n", Printable.of(image.path("name").asText()));
-      out().printf("sha256  %s%n", image.path("sha256").asText());
+      out().printf("sha256  %s%n", Printable.of(image.path("sha256").asText()));
       out().printf("size    %s%n", UploadProgress.bytes(image.path("sizeBytes").asLong()));
+    }
+    if (!imageName.equals(image.path("name").asText())) {
+      // The same bytes were in the library already: the server keeps them once, under that name.
+      err()
+          .println(
+              "discs-companion: these bytes were stored already as '"
+                  + Printable.of(image.path("name").asText())
+                  + "'; the name '"
+                  + Printable.of(imageName)
+                  + "' was not used");
     }
     return 0;
   }

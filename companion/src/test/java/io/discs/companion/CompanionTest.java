@@ -46,6 +46,77 @@ class CompanionTest {
   }
 
   @Test
+  void printsWhatAServerSendsWithoutItsEscapesNewlinesOrBidiControls() throws Exception {
+    String hostile = "x\u001b]0;owned\u0007\nsession 1 ENDED\u202E\u2066\u200B";
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/api/v1/sessions",
+        exchange ->
+            answer(
+                exchange,
+                200,
+                "application/json",
+                "{\"items\":[{\"id\":\""
+                    + escapeJson(hostile)
+                    + "\",\"state\":\"ACTIVE\",\"leaseExpiresAt\":\"x\",\"target\":{\"iqn\":\""
+                    + escapeJson(hostile)
+                    + "\"}}]}"));
+    server.createContext(
+        "/api/v1/discovery",
+        exchange ->
+            answer(
+                exchange,
+                403,
+                "application/problem+json",
+                "{\"type\":\"about:blank\",\"status\":403,\"detail\":\""
+                    + escapeJson(hostile)
+                    + "\"}"));
+    server.start();
+    try {
+      new Credentials("http://127.0.0.1:" + server.getAddress().getPort(), "alice", "t", null)
+          .save(dir);
+      Result sessions = run("--config-dir", dir.toString(), "sessions");
+      Result refused = run("--config-dir", dir.toString(), "images");
+
+      assertThat(sessions.code).isZero();
+      assertThat(sessions.out.lines()).as("a header and one session").hasSize(2);
+      assertThat(refused.err.lines()).as("one plain line").hasSize(1);
+      for (String printed : java.util.List.of(sessions.out, refused.err)) {
+        assertThat(printed)
+            .doesNotContain("\u001b")
+            .doesNotContain("\u0007")
+            .doesNotContain("\u202E")
+            .doesNotContain("\u2066")
+            .doesNotContain("\u200B")
+            .contains("\\u001b]0;owned\\u0007\\u000asession 1 ENDED\\u202e\\u2066\\u200b");
+      }
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  private static void answer(
+      com.sun.net.httpserver.HttpExchange exchange, int status, String type, String json)
+      throws java.io.IOException {
+    byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", type);
+    exchange.sendResponseHeaders(status, body.length);
+    exchange.getResponseBody().write(body);
+    exchange.close();
+  }
+
+  private static String escapeJson(String text) {
+    StringBuilder json = new StringBuilder();
+    text.chars()
+        .forEach(
+            c ->
+                json.append(
+                    c < 0x20 || c > 0x7e ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+    return json.toString();
+  }
+
+  @Test
   void explainsTheStatusesAPersonMeets() {
     assertThat(ApiClient.explain(401, "")).contains("login");
     assertThat(ApiClient.explain(403, "your role does not allow this")).contains("may not");

@@ -278,7 +278,16 @@ class EdgeSecurityTest {
         assertThat(user.statusCode()).as(name).isEqualTo(400);
       }
       for (String name :
-          List.of("disc\n.iso", "\u001b]0;owned\u0007.iso", "evil\u202Eosi.exe", "nul\u0000.iso")) {
+          List.of(
+              "disc\n.iso",
+              "\u001b]0;owned\u0007.iso",
+              "evil\u202Eosi.exe",
+              "nul\u0000.iso",
+              "mark\u200Eed.iso",
+              "rtl\u200F.iso",
+              "arabic\u061Cmark.iso",
+              "zero\u200Bwidth.iso",
+              "iso\u2066late.iso")) {
         HttpResponse<Buffer> upload =
             system
                 .client
@@ -294,7 +303,12 @@ class EdgeSecurityTest {
                     .replace("\n", "\\n")
                     .replace("\u001b", "\\e")
                     .replace("\u0007", "\\a")
-                    .replace("\u202E", "\\u202E"),
+                    .replace("\u202E", "\\u202E")
+                    .replace("\u200E", "\\u200E")
+                    .replace("\u200F", "\\u200F")
+                    .replace("\u061C", "\\u061C")
+                    .replace("\u200B", "\\u200B")
+                    .replace("\u2066", "\\u2066"),
             "400",
             upload.statusCode());
         assertThat(upload.statusCode()).as(name).isEqualTo(400);

@@ -199,6 +199,20 @@ class ImageUploadTest {
     assertThat(second.bodyAsJsonObject().getString("id"))
         .isEqualTo(first.bodyAsJsonObject().getString("id"));
     assertThat(second.bodyAsJsonObject().getString("name")).isEqualTo("first name");
+    assertThat(first.getHeader("Discs-Already-Stored")).isNull();
+    assertThat(second.getHeader("Discs-Already-Stored"))
+        .as("says the name sent was not used")
+        .isEqualTo("true");
+  }
+
+  @Test
+  void refusesAnImageTooSmallForATargetToServe() throws Exception {
+    Path tiny = DiscImages.iso9660(dir.resolve("tiny.iso"), "TINY", 40 << 10, false, 19);
+
+    HttpResponse<Buffer> refused = upload("tiny.iso", tiny, Map.of());
+
+    assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(422);
+    assertThat(refused.bodyAsJsonObject().getString("detail")).contains("65536");
   }
 
   @Test

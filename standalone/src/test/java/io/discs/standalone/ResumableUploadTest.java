@@ -20,6 +20,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -211,6 +212,79 @@ class ResumableUploadTest {
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
     assertThat(created.getHeader("Upload-Offset")).isEqualTo("300000");
     assertThat(offset(operator, created.getHeader("Location"))).isEqualTo(300_000);
+  }
+
+  @Test
+  void aCreationThatCompletesTheUploadNamesTheImageAndOneThatFailsLeavesNoUpload()
+      throws Exception {
+    byte[] bytes =
+        Files.readAllBytes(DiscImages.iso9660(dir.resolve("whole.iso"), "W", 1 << 20, false, 41));
+    HttpResponse<Buffer> whole = createWholly("whole.iso", bytes);
+    assertThat(whole.statusCode()).as(whole.bodyAsString()).isEqualTo(201);
+    assertThat(whole.getHeader("Discs-Image-Id")).as("the image the upload became").isNotNull();
+    assertThat(whole.getHeader("Discs-Already-Stored")).isNull();
+
+    HttpResponse<Buffer> again = createWholly("again.iso", bytes);
+    assertThat(again.getHeader("Discs-Image-Id")).isEqualTo(whole.getHeader("Discs-Image-Id"));
+    assertThat(again.getHeader("Discs-Already-Stored"))
+        .as("the name sent was not used")
+        .isEqualTo("true");
+
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<Buffer> refused =
+          request(HttpMethod.POST, "/api/v1/uploads", operator)
+              .putHeader("Upload-Length", String.valueOf(bytes.length))
+              .putHeader(
+                  "Upload-Metadata", "name " + b64(("n" + i).getBytes(StandardCharsets.UTF_8)))
+              .putHeader("Upload-Checksum", "sha256 " + b64(new byte[32]))
+              .sendBuffer(Buffer.buffer(Arrays.copyOf(bytes, 300_000)))
+              .await(30, TimeUnit.SECONDS);
+      assertThat(refused.statusCode())
+          .as("attempt %d: %s", i, refused.bodyAsString())
+          .isEqualTo(460);
+    }
+    HttpResponse<Buffer> stillRoom =
+        request(HttpMethod.POST, "/api/v1/uploads", operator)
+            .putHeader("Upload-Length", "100000")
+            .putHeader(
+                "Upload-Metadata", "name " + b64("room.iso".getBytes(StandardCharsets.UTF_8)))
+            .send()
+            .await(30, TimeUnit.SECONDS);
+    assertThat(stillRoom.statusCode())
+        .as("20 failed creations held none of the 16 slots")
+        .isEqualTo(201);
+  }
+
+  /** A creation that carries the whole upload. */
+  private HttpResponse<Buffer> createWholly(String name, byte[] bytes) throws Exception {
+    return request(HttpMethod.POST, "/api/v1/uploads", operator)
+        .putHeader("Upload-Length", String.valueOf(bytes.length))
+        .putHeader("Upload-Metadata", "name " + b64(name.getBytes(StandardCharsets.UTF_8)))
+        .sendBuffer(Buffer.buffer(bytes))
+        .await(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void oneOwnersConcurrentCreationsStopAtTheCap() throws Exception {
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> creations = new java.util.ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      creations.add(
+          request(HttpMethod.POST, "/api/v1/uploads", operator)
+              .putHeader("Upload-Length", "100000")
+              .putHeader(
+                  "Upload-Metadata", "name " + b64(("c" + i).getBytes(StandardCharsets.UTF_8)))
+              .send());
+    }
+    io.vertx.core.Future.join(creations).await(120, TimeUnit.SECONDS);
+    long created = creations.stream().filter(f -> f.result().statusCode() == 201).count();
+    long refused = creations.stream().filter(f -> f.result().statusCode() == 429).count();
+    io.discs.testing.security.SecurityReport.record(
+        "Smaller: the tus cap of unfinished uploads is check-then-insert",
+        "150 concurrent creations by one operator",
+        "16 created, the rest 429",
+        created + " created, " + refused + " refused");
+    assertThat(created).isEqualTo(16);
+    assertThat(refused).isEqualTo(150 - 16);
   }
 
   @Test

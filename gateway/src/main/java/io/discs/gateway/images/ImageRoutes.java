@@ -28,6 +28,12 @@ import java.util.Optional;
  * as a member of the cluster, an image node's internal listener.
  */
 public final class ImageRoutes implements ResourceRoutes {
+  /**
+   * On an upload whose bytes were stored already: the answer is that image, under the name it was
+   * first given, and this header says so (the name sent was not used).
+   */
+  public static final String ALREADY_STORED = "Discs-Already-Stored";
+
   private final Vertx vertx;
 
   private final long uploadIdleMs;
@@ -93,12 +99,16 @@ public final class ImageRoutes implements ResourceRoutes {
                             new ImageBlobs.IngestRequest(
                                 n, expected, declared, AccessControl.caller(ctx)))))
         .onSuccess(
-            result ->
-                ctx.response()
-                    .setStatusCode(result.created() ? 201 : 200)
-                    .putHeader("Location", "/api/v1/images/" + result.image().getId())
-                    .putHeader("Content-Type", "application/json")
-                    .end(result.image().toJson().encode()))
+            result -> {
+              if (!result.created()) {
+                ctx.response().putHeader(ALREADY_STORED, "true");
+              }
+              ctx.response()
+                  .setStatusCode(result.created() ? 201 : 200)
+                  .putHeader("Location", "/api/v1/images/" + result.image().getId())
+                  .putHeader("Content-Type", "application/json")
+                  .end(result.image().toJson().encode());
+            })
         .onFailure(
             failure -> {
               IdleWatchedStream.hangUpIfIdle(vertx, ctx, failure);

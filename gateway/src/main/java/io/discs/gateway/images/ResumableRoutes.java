@@ -132,8 +132,16 @@ public final class ResumableRoutes implements ResourceRoutes {
               }
               return uploads
                   .append(state.id(), chunk(request, 0), watched(body), AccessControl.caller(ctx))
+                  .onSuccess(appended -> answerAppended(response, appended))
                   .map(ResumableUploads.Appended::state)
-                  .onSuccess(after -> response.putHeader("Upload-Offset", offset(after)));
+                  // A creation that failed is answered with an error, so the client never learns
+                  // where the upload is: it is removed rather than left to hold one of the
+                  // owner's slots until it expires.
+                  .recover(
+                      failure ->
+                          uploads
+                              .terminate(state.id(), AccessControl.caller(ctx))
+                              .transform(v -> Future.failedFuture(failure)));
             })
         .onSuccess(state -> ctx.response().setStatusCode(201).end())
         .onFailure(failure -> failed(ctx, failure));
@@ -184,15 +192,25 @@ public final class ResumableRoutes implements ResourceRoutes {
             AccessControl.caller(ctx))
         .onSuccess(
             appended -> {
-              HttpServerResponse response = ctx.response();
-              expires(response, appended.state());
-              response.putHeader("Upload-Offset", offset(appended.state()));
-              if (appended.image() != null) {
-                response.putHeader("Discs-Image-Id", appended.image().image().getId());
-              }
-              response.setStatusCode(204).end();
+              answerAppended(ctx.response(), appended);
+              ctx.response().setStatusCode(204).end();
             })
         .onFailure(failure -> failed(ctx, failure));
+  }
+
+  /**
+   * The headers of a chunk taken: the new offset and expiry, and on the last chunk the image it
+   * became, saying so when the same bytes were stored already (under the name they had then).
+   */
+  private static void answerAppended(HttpServerResponse response, ResumableUploads.Appended done) {
+    expires(response, done.state());
+    response.putHeader("Upload-Offset", offset(done.state()));
+    if (done.image() != null) {
+      response.putHeader("Discs-Image-Id", done.image().image().getId());
+      if (!done.image().created()) {
+        response.putHeader(ImageRoutes.ALREADY_STORED, "true");
+      }
+    }
   }
 
   public void terminate(RoutingContext ctx) {

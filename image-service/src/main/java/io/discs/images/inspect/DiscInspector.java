@@ -28,6 +28,12 @@ public final class DiscInspector {
   private static final int TAG_PARTITION = 5;
   private static final int TAG_TERMINATING = 8;
 
+  /**
+   * ECMA-167 3/10: the descriptors read here (anchor, partition, terminating) are 512 bytes; one
+   * that does not fit whole in the prefix is not read.
+   */
+  private static final int DESCRIPTOR_BYTES = 512;
+
   private DiscInspector() {}
 
   /**
@@ -128,10 +134,11 @@ public final class DiscInspector {
 
   /**
    * ECMA-167 3/7.2: a descriptor tag with {@code identifier} whose checksum (the sum of its bytes
-   * but the fifth) holds, so that file data is not taken for a descriptor.
+   * but the fifth) holds, so that file data is not taken for a descriptor; and the whole descriptor
+   * is in {@code b}, so that its fields can be read.
    */
   private static boolean tagged(byte[] b, int at, int identifier) {
-    if (at + 16 > b.length || le16(b, at) != identifier) {
+    if (at < 0 || at + DESCRIPTOR_BYTES > b.length || le16(b, at) != identifier) {
       return false;
     }
     int sum = 0;

@@ -7,6 +7,7 @@ import io.discs.platform.error.DomainErrors;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
+import io.discs.platform.images.Image;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.text.UnsafeCharacters;
 import io.micrometer.core.instrument.Counter;
@@ -205,6 +206,15 @@ public final class ImageIngestor {
           DomainErrors.unsupportedMedia("not an ISO 9660 or UDF image: " + notADisc.reason()));
     }
     Inspection.Disc disc = (Inspection.Disc) inspection;
+    if (received.size() < Image.MIN_BYTES) {
+      return Future.failedFuture(
+          DomainErrors.unprocessable(
+              "the image is "
+                  + received.size()
+                  + " bytes; targets serve images of "
+                  + Image.MIN_BYTES
+                  + " bytes or more"));
+    }
     if (disc.requiredBytes() > received.size()) {
       return Future.failedFuture(
           DomainErrors.unprocessable(

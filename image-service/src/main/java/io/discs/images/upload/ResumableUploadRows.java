@@ -13,14 +13,21 @@ import java.util.UUID;
 public final class ResumableUploadRows {
   private static final String COLUMNS =
       "id, owner, name, length, received, expected_sha256, image_id, expires_at";
-  private static final String INSERT =
+
+  /**
+   * The owner's unfinished uploads are counted and the new one added under a transaction-scoped
+   * lock of that owner, so that concurrent creations cannot all see room under the cap.
+   */
+  private static final String LOCK_OWNER =
+      "SELECT pg_advisory_xact_lock(hashtextextended('discs.resumable-uploads:' || $1, 0))";
+
+  private static final String INSERT_WITHIN_CAP =
       "INSERT INTO images.resumable_uploads (id, owner, name, length, expected_sha256, expires_at)"
-          + " VALUES ($1, $2, $3, $4, $5, $6) RETURNING "
+          + " SELECT $1, $2, $3, $4, $5, $6 WHERE (SELECT count(*) FROM images.resumable_uploads"
+          + " WHERE owner = $2 AND image_id IS NULL) < $7 RETURNING "
           + COLUMNS;
   private static final String GET =
       "SELECT " + COLUMNS + " FROM images.resumable_uploads WHERE id = $1";
-  private static final String OPEN_BY_OWNER =
-      "SELECT count(*) FROM images.resumable_uploads WHERE owner = $1 AND image_id IS NULL";
   private static final String ADVANCE =
       "UPDATE images.resumable_uploads SET received = $2, expires_at = $3 WHERE id = $1 RETURNING "
           + COLUMNS;
@@ -54,26 +61,32 @@ public final class ResumableUploadRows {
     this.pool = pool;
   }
 
-  Future<Row> insert(
+  /** The new upload's row, or empty when its owner has {@code cap} unfinished uploads already. */
+  Future<Optional<Row>> insertWithin(
+      int cap,
       UUID id,
       String owner,
       String name,
       long length,
       String expectedSha256,
       OffsetDateTime expiresAt) {
-    return pool.preparedQuery(INSERT)
-        .execute(Tuple.of(id, owner, name, length, expectedSha256, expiresAt))
-        .map(rows -> toRow(rows.iterator().next()));
+    return pool.withTransaction(
+        connection ->
+            connection
+                .preparedQuery(LOCK_OWNER)
+                .execute(Tuple.of(owner))
+                .compose(
+                    locked ->
+                        connection
+                            .preparedQuery(INSERT_WITHIN_CAP)
+                            .execute(
+                                Tuple.of(id, owner, name, length, expectedSha256, expiresAt)
+                                    .addInteger(cap)))
+                .map(ResumableUploadRows::first));
   }
 
   Future<Optional<Row>> get(UUID id) {
     return pool.preparedQuery(GET).execute(Tuple.of(id)).map(ResumableUploadRows::first);
-  }
-
-  Future<Long> unfinishedOf(String owner) {
-    return pool.preparedQuery(OPEN_BY_OWNER)
-        .execute(Tuple.of(owner))
-        .map(rows -> rows.iterator().next().getLong(0));
   }
 
   Future<Optional<Row>> advance(UUID id, long received, OffsetDateTime expiresAt) {

@@ -100,24 +100,29 @@ public final class ResumableUploadService implements ResumableUploads {
     }
     UUID id = UUID.randomUUID();
     String owner = request.caller().getUsername();
-    return rows.unfinishedOf(owner)
-        .compose(
-            open ->
-                open >= MAX_UNFINISHED_PER_USER
-                    ? Future.failedFuture(
-                        new ServiceException(
-                            DomainErrors.TOO_MANY,
-                            "you have " + open + " unfinished uploads; finish or delete one first"))
-                    : io.executeBlocking(() -> store.newResumableFile(id), false))
+    return io.executeBlocking(() -> store.newResumableFile(id), false)
         .compose(
             file ->
-                rows.insert(
+                rows.insertWithin(
+                        MAX_UNFINISHED_PER_USER,
                         id,
                         owner,
                         request.name(),
                         request.length(),
                         request.expectedSha256(),
                         expiresAt())
+                    .compose(
+                        row ->
+                            row.map(Future::succeededFuture)
+                                .orElseGet(
+                                    () ->
+                                        Future.failedFuture(
+                                            new ServiceException(
+                                                DomainErrors.TOO_MANY,
+                                                "you have "
+                                                    + MAX_UNFINISHED_PER_USER
+                                                    + " unfinished uploads; finish or delete one"
+                                                    + " first"))))
                     .recover(
                         failure ->
                             io.executeBlocking(() -> Files.deleteIfExists(file), false)

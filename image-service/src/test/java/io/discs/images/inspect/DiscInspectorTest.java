@@ -52,6 +52,29 @@ class DiscInspectorTest {
   }
 
   @Test
+  void aUdfAnchorCutShortAtTheEndOfThePrefixIsNotRead() throws Exception {
+    byte[] udf = Files.readAllBytes(DiscImages.udf(dir.resolve("cut.udf"), 1 << 20, 9));
+    // Security review three: a valid 16-byte anchor tag as the last bytes of a 524,304-byte file;
+    // its extent fields lie past the end.
+    byte[] cut = java.util.Arrays.copyOf(udf, 256 * 2048 + 16);
+    byte[] tag = new byte[16];
+    tag[0] = 2; // anchor volume descriptor pointer
+    int sum = 0;
+    for (int i = 0; i < 16; i++) {
+      sum += i == 4 ? 0 : tag[i] & 0xff;
+    }
+    tag[4] = (byte) sum;
+    System.arraycopy(tag, 0, cut, 256 * 2048, 16);
+
+    Inspection inspection = DiscInspector.inspect(cut, cut.length);
+
+    assertThat(inspection).isInstanceOf(Inspection.Disc.class);
+    assertThat(((Inspection.Disc) inspection).requiredBytes())
+        .as("no partition end learned from a descriptor that is not all there")
+        .isZero();
+  }
+
+  @Test
   void recognisesAUdfVolumeRecognitionSequence() throws Exception {
     Path udf = DiscImages.udf(dir.resolve("a.udf"), 1 << 20, 3);
 

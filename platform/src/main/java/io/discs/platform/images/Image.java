@@ -12,6 +12,12 @@ import java.time.Instant;
 @DataObject
 @JsonGen(publicConverter = false)
 public final class Image {
+  /**
+   * The smallest image taken and served: less cannot hold a useful disc (an ISO 9660 descriptor set
+   * alone is 34 KiB), and initiators probe the first and last 64 KiB.
+   */
+  public static final long MIN_BYTES = 64 * 1024;
+
   private String id;
   private String name;
   private long sizeBytes;

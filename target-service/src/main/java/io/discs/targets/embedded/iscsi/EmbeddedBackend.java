@@ -2,6 +2,7 @@ package io.discs.targets.embedded.iscsi;
 
 import io.discs.platform.config.HostPort;
 import io.discs.platform.error.DomainErrors;
+import io.discs.platform.images.Image;
 import io.discs.platform.targets.DeviceType;
 import io.discs.targets.backend.BackendTarget;
 import io.discs.targets.backend.InitiatorSession;
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * command answers DATA PROTECT). Targets come and go at runtime; deleting one ends its sessions.
  */
 public final class EmbeddedBackend implements IscsiService {
-  private static final long MIN_IMAGE_BYTES = 64 * 1024;
+  private static final long MIN_IMAGE_BYTES = Image.MIN_BYTES;
   static final int MAX_LOGGING_IN = 128;
   static final int MAX_LOGGING_IN_PER_ADDRESS = 16;
   private static final org.slf4j.Logger LOG =
