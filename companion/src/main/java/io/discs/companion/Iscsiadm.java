@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -17,7 +19,8 @@ import java.util.regex.Pattern;
  *
  * <p>No SendTargets discovery: the server already said which target, portal and LUN, and a stock
  * open-iscsi discovery logs in without CHAP and leaves a {@code send_targets} record behind. The
- * node record is made directly ({@code -m node -o new}) and removed on detach.
+ * node record is made directly ({@code -m node -o new}) and removed on detach; the CHAP secrets are
+ * written into it ({@link NodeRecords}), never passed on a command line.
  */
 final class Iscsiadm {
   private static final Pattern IQN = Pattern.compile("(iqn|eui|naa)\\.[a-z0-9.:_-]{1,219}");
@@ -47,10 +50,12 @@ final class Iscsiadm {
 
   private final Path executable;
   private final SysfsDevices devices;
+  private final NodeRecords records;
 
-  Iscsiadm(Path executable, SysfsDevices devices) {
+  Iscsiadm(Path executable, SysfsDevices devices, NodeRecords records) {
     this.executable = executable;
     this.devices = devices;
+    this.records = records;
   }
 
   static Iscsiadm find(String location, SysfsDevices devices) {
@@ -65,7 +70,7 @@ final class Iscsiadm {
     return candidates.stream()
         .filter(Files::isExecutable)
         .findFirst()
-        .map(path -> new Iscsiadm(path, devices))
+        .map(path -> new Iscsiadm(path, devices, new NodeRecords(NodeRecords.SYSTEM_ROOTS)))
         .orElseThrow(
             () ->
                 new CompanionException(
@@ -104,11 +109,14 @@ final class Iscsiadm {
     update(portal, iqn, "node.startup", "manual");
     update(portal, iqn, "node.session.auth.authmethod", "CHAP");
     update(portal, iqn, "node.session.auth.username", chap.user());
-    update(portal, iqn, "node.session.auth.password", chap.secret());
+    Map<String, String> secrets = new LinkedHashMap<>();
+    secrets.put("node.session.auth.password", chap.secret());
     if (chap.mutual() != null) {
       update(portal, iqn, "node.session.auth.username_in", chap.mutual().user());
-      update(portal, iqn, "node.session.auth.password_in", chap.mutual().secret());
+      secrets.put("node.session.auth.password_in", chap.mutual().secret());
     }
+    // Into the record itself: on iscsiadm's command line they would be in /proc for anyone.
+    records.set(iqn, portal, secrets);
     login(portal, iqn);
     try {
       return devices

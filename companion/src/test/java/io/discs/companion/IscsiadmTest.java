@@ -40,7 +40,9 @@ class IscsiadmTest {
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     sys = Files.createDirectories(dir.resolve("sys"));
     dev = Files.createDirectories(dir.resolve("dev"));
-    iscsiadm = Iscsiadm.find(script.toString(), new SysfsDevices(sys, dev));
+    iscsiadm =
+        new Iscsiadm(
+            script, new SysfsDevices(sys, dev), new NodeRecords(List.of(dir.resolve("nodes"))));
   }
 
   @Test
@@ -57,9 +59,17 @@ class IscsiadmTest {
             NODE + " -o update -n node.startup -v manual",
             NODE + " -o update -n node.session.auth.authmethod -v CHAP",
             NODE + " -o update -n node.session.auth.username -v discs-user",
-            NODE + " -o update -n node.session.auth.password -v Secret0123456789",
             NODE + " --login");
     assertThat(recorded()).noneMatch(line -> line.contains("discovery"));
+    assertThat(recorded())
+        .as("no secret on a command line (/proc shows it to every local user)")
+        .noneMatch(line -> line.contains("Secret0123456789"));
+    Path record = dir.resolve("nodes").resolve(IQN).resolve("192.0.2.10,3260");
+    assertThat(Files.readAllLines(record))
+        .contains("node.name = " + IQN, "node.session.auth.password = Secret0123456789")
+        .doesNotContain("node.session.auth.password = ");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(record)))
+        .isEqualTo("rw-------");
   }
 
   @Test
@@ -74,9 +84,12 @@ class IscsiadmTest {
     assertThat(iscsiadm.attach(PORTAL, IQN, 0, mutual, Duration.ofSeconds(2)).node())
         .isEqualTo(dev.resolve("sr0"));
     assertThat(recorded())
+        .contains(NODE + " -o update -n node.session.auth.username_in -v discs-target")
+        .noneMatch(line -> line.contains("Other0123456789x"));
+    assertThat(Files.readAllLines(dir.resolve("nodes").resolve(IQN).resolve("192.0.2.10,3260")))
         .contains(
-            NODE + " -o update -n node.session.auth.username_in -v discs-target",
-            NODE + " -o update -n node.session.auth.password_in -v Other0123456789x");
+            "node.session.auth.password = Secret0123456789",
+            "node.session.auth.password_in = Other0123456789x");
   }
 
   @Test

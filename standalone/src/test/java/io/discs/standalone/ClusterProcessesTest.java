@@ -195,11 +195,16 @@ class ClusterProcessesTest {
             .as("a pinned node that is not live")
             .isEqualTo(409);
 
+        // Both companions keep beating, as real ones do while their node is gone: onB's lease never
+        // lapses, so only the node's loss can end it (else whichever came first, the lapse or the
+        // loss, would name the reason).
+        send(front, token, "POST", "/api/v1/sessions/" + onB.getString("id") + "/heartbeat");
         nodeB.kill();
         long started = System.nanoTime();
         JsonObject failed = null;
         while (System.nanoTime() - started < Duration.ofSeconds(30).toNanos()) {
           send(front, token, "POST", "/api/v1/sessions/" + onA.getString("id") + "/heartbeat");
+          send(front, token, "POST", "/api/v1/sessions/" + onB.getString("id") + "/heartbeat");
           failed = find(list(front, token, "/api/v1/sessions"), onB.getString("id"));
           if ("FAILED".equals(failed.getString("state"))) {
             break;

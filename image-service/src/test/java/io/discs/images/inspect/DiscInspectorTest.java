@@ -67,6 +67,11 @@ class DiscInspectorTest {
     System.arraycopy(tag, 0, cut, 256 * 2048, 16);
 
     Inspection inspection = DiscInspector.inspect(cut, cut.length);
+    io.discs.testing.security.SecurityReport.record(
+        "Smaller: a crafted UDF anchor makes the inspector throw",
+        "a valid anchor tag as the last 16 bytes of a 524,304-byte file",
+        "inspected, no exception",
+        inspection.getClass().getSimpleName());
 
     assertThat(inspection).isInstanceOf(Inspection.Disc.class);
     assertThat(((Inspection.Disc) inspection).requiredBytes())

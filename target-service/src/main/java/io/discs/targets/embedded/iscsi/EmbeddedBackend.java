@@ -35,8 +35,6 @@ public final class EmbeddedBackend implements IscsiService {
   private static final long MIN_IMAGE_BYTES = Image.MIN_BYTES;
   static final int MAX_LOGGING_IN = 128;
   static final int MAX_LOGGING_IN_PER_ADDRESS = 16;
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(EmbeddedBackend.class);
 
   private final Vertx vertx;
   private final WorkerExecutor io;
@@ -47,6 +45,8 @@ public final class EmbeddedBackend implements IscsiService {
   private final Map<String, EmbeddedTarget> targets = new ConcurrentHashMap<>();
   private final Map<IscsiConnection, Boolean> connections = new ConcurrentHashMap<>();
   private final DataInBudget budget = DataInBudget.forHeap(Runtime.getRuntime().maxMemory());
+  private final LoginRefusals refusals =
+      new LoginRefusals(org.slf4j.LoggerFactory.getLogger(IscsiConnection.class));
   private String listenerDeployment;
 
   public EmbeddedBackend(Vertx vertx, HostPort listen, HostPort portal, MeterRegistry metrics) {
@@ -111,7 +111,7 @@ public final class EmbeddedBackend implements IscsiService {
       String address = socket.remoteAddress() == null ? "" : socket.remoteAddress().hostAddress();
       if (tooManyLoggingIn(address)) {
         metrics.counter("discs.embedded.login.failures", "reason", "too.many").increment();
-        LoginRefusals.log(LOG, address, null, "too many connections logging in or in discovery");
+        refusals.log(address, null, "too many connections logging in or in discovery");
         socket.close();
         return;
       }
@@ -124,7 +124,8 @@ public final class EmbeddedBackend implements IscsiService {
               EmbeddedBackend.this::visibleTo,
               portal,
               metrics,
-              budget);
+              budget,
+              refusals);
       connections.put(connection, Boolean.TRUE);
     }
   }

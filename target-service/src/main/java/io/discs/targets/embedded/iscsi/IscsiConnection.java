@@ -59,6 +59,7 @@ final class IscsiConnection {
   private final String portal;
   private final MeterRegistry metrics;
   private final DataInBudget budget;
+  private final LoginRefusals refusals;
   // Left with the budget when it had no room; tries again on this connection's event loop.
   private final Runnable wake;
 
@@ -83,7 +84,9 @@ final class IscsiConnection {
       Function<String, java.util.List<String>> visibleTo,
       String portal,
       MeterRegistry metrics,
-      DataInBudget budget) {
+      DataInBudget budget,
+      LoginRefusals refusals) {
+    this.refusals = refusals;
 
     this.context = vertx.getOrCreateContext();
     this.budget = budget;
@@ -117,7 +120,7 @@ final class IscsiConnection {
         id -> {
           if (phase == Phase.LOGIN) {
             metrics.counter("discs.embedded.login.failures", "reason", "timeout").increment();
-            LoginRefusals.log(LOG, remoteAddress(), initiatorName, "no login within 15 s");
+            refusals.log(remoteAddress(), initiatorName, "no login within 15 s");
             close();
           }
         });
@@ -279,7 +282,7 @@ final class IscsiConnection {
   }
 
   private void loginReject(Pdu pdu, int statusClass, int detail, String reason) {
-    LoginRefusals.log(LOG, remoteAddress(), initiatorName, reason);
+    refusals.log(remoteAddress(), initiatorName, reason);
     ResponseHeader header =
         window.stamp(
             ResponseHeader.of(Opcode.LOGIN_RESPONSE, 0)

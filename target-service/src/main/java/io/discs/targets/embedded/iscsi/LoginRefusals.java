@@ -12,12 +12,17 @@ import org.slf4j.Logger;
  */
 final class LoginRefusals {
   private static final long INTERVAL_NANOS = 1_000_000_000L;
-  private static final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
-  private static final AtomicLong suppressed = new AtomicLong();
 
-  private LoginRefusals() {}
+  private final Logger log;
+  private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
+  private final AtomicLong suppressed = new AtomicLong();
 
-  static void log(Logger log, String address, String initiator, String reason) {
+  /** One per target (embedded backend), shared by its connections. */
+  LoginRefusals(Logger log) {
+    this.log = log;
+  }
+
+  void log(String address, String initiator, String reason) {
     long now = System.nanoTime();
     long last = lastLogged.get();
     if (now - last < INTERVAL_NANOS || !lastLogged.compareAndSet(last, now)) {
