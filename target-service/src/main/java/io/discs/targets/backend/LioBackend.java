@@ -40,6 +40,16 @@ public final class LioBackend implements IscsiService {
     return "lio";
   }
 
+  /**
+   * The disc is mapped as LUN 0 of the initiator's ACL ({@code mapped_lun=0}); LIO answers REPORT
+   * LUNS itself and needs no controller LUN, unlike tgt. (Answering tgt's LUN 1 here sent the
+   * companion looking for a device that never came: seen with real LIO in the Debian guest.)
+   */
+  @Override
+  public int lun() {
+    return 0;
+  }
+
   @Override
   public Future<Void> create(TargetSpec spec) {
     Arg.Iqn iqn = new Arg.Iqn(spec.iqn());

@@ -106,6 +106,12 @@ class LioBackendTest {
   }
 
   @Test
+  void namesLunZeroTheLunItMaps() {
+    // Sessions tell initiators this LUN; the ACL maps the disc as mapped_lun=0 (LioGuestTest).
+    assertThat(lio.lun()).isZero();
+  }
+
+  @Test
   void deletesTheAclFirstThenTheTargetThenTheBackstore() throws Exception {
     lio.create(spec(null)).await(20, TimeUnit.SECONDS);
     Files.delete(dir.resolve("record.log"));

@@ -34,8 +34,10 @@ public final class DebianGuestImage {
   public static final String SUITE = "bookworm";
 
   /**
-   * What a person who follows the README has installed, plus the busybox the initramfs runs and fio
-   * for the block benchmark.
+   * What a person who follows the README has installed, plus the busybox the initramfs runs, fio
+   * for the block benchmark, and what an operator of a LIO host has (targetcli-fb and its rtslib;
+   * the system D-Bus, which targetcli asks for user backstores and a systemd host always runs; curl
+   * for the API).
    */
   private static final List<String> PACKAGES =
       List.of(
@@ -47,7 +49,11 @@ public final class DebianGuestImage {
           "iproute2",
           "procps",
           "fio",
-          "busybox-static");
+          "busybox-static",
+          "targetcli-fb",
+          "python3-rtslib-fb",
+          "dbus",
+          "curl");
 
   /**
    * Module folders a guest needs (block, SCSI, iSCSI, CD-ROM, file systems, virtio); the rest is
@@ -64,6 +70,7 @@ public final class DebianGuestImage {
           "net",
           "virt",
           "drivers/scsi",
+          "drivers/target",
           "drivers/cdrom",
           "drivers/block",
           "drivers/virtio",
