@@ -8,16 +8,8 @@
 API=http://127.0.0.1:8080
 CONFIG=/root/.config/discs
 
-check() { # name, then a command that must succeed
-  name=$1; shift
-  if "$@" >/tmp/check.out 2>&1; then echo "DISCS-CHECK $name ok"
-  else echo "DISCS-CHECK $name FAILED $(tr '\n' ' ' </tmp/check.out | cut -c1-300)"; fi
-}
-fails() { ! "$@"; }
-contains() { grep -q -- "$2" "$1"; }
-JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-companion() { java $JAVA_OPTS -Xmx160m -jar /discs/companion.jar "$@"; }
-companion_bg() { perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die "exec: $!"' java $JAVA_OPTS -Xmx160m -jar /discs/companion.jar "$@" & }
+COMPANION_OPTS=-Xmx160m
+. /discs/checks.sh
 log() { sed "s/^/DISCS-LOG $1 /" "$2" 2>/dev/null | tail -${3:-60}; }
 discs_targets() { ls /sys/kernel/config/target/iscsi 2>/dev/null | grep -c '^iqn\.2026-01\.io\.discs:'; }
 discs_backstores() { ls /sys/kernel/config/target/core/fileio_*/ 2>/dev/null | grep -c '^discs'; }

@@ -6,18 +6,7 @@
 PORTAL=10.0.2.100:3260
 CONFIG=/root/.config/discs
 
-check() { # name, then a command that must succeed
-  name=$1; shift
-  if "$@" >/tmp/check.out 2>&1; then echo "DISCS-CHECK $name ok"
-  else echo "DISCS-CHECK $name FAILED $(tr '\n' ' ' </tmp/check.out | cut -c1-300)"; fi
-}
-fails() { ! "$@"; }
-contains() { grep -q -- "$2" "$1"; }
-JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-companion() { java $JAVA_OPTS -jar /discs/companion.jar "$@"; }
-# In the background of a script SIGINT is ignored (POSIX, no job control), and the JVM keeps an
-# ignored SIGINT ignored; perl puts back the default a terminal's Ctrl-C would meet.
-companion_bg() { perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die "exec: $!"' java $JAVA_OPTS -jar /discs/companion.jar "$@" & }
+. /discs/checks.sh
 # Waits for a line starting with $2 in file $1, at most $3 seconds; prints its second field.
 await_field() {
   i=0

@@ -70,6 +70,9 @@ class LinuxGuestMountTest {
       try (InputStream script = getClass().getResourceAsStream("/guest/mount-scenario.sh")) {
         Files.copy(script, scenario.resolve("scenario.sh"));
       }
+      try (InputStream checks = getClass().getResourceAsStream("/guest/checks.sh")) {
+        Files.copy(checks, scenario.resolve("checks.sh"));
+      }
       Map<String, String> env = new LinkedHashMap<>();
       env.put("API", "http://" + QemuGuest.HOST_ADDRESS + ":8080");
       env.put("USERNAME", USER);

@@ -48,6 +48,9 @@ class LioGuestIT {
     try (var script = getClass().getResourceAsStream("/guest/lio-scenario.sh")) {
       Files.copy(script, scenario.resolve("scenario.sh"));
     }
+    try (var checks = getClass().getResourceAsStream("/guest/checks.sh")) {
+      Files.copy(checks, scenario.resolve("checks.sh"));
+    }
     DatabaseUrl owner = TestDatabase.freshDatabase();
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PASSWORD", PASSWORD);
