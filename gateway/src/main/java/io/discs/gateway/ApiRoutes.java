@@ -56,7 +56,16 @@ final class ApiRoutes {
     return live.isEmpty() ? List.of(config.targets().portal().toString()) : live;
   }
 
-  ApiRoutes(Vertx vertx, DiscsConfig config, AccessControl access, AuthRoutes auth) {
+  /**
+   * @param member this process's cluster credentials, or null: then image bytes are not sent to
+   *     image nodes on other hosts
+   */
+  ApiRoutes(
+      Vertx vertx,
+      DiscsConfig config,
+      MemberCredentials member,
+      AccessControl access,
+      AuthRoutes auth) {
     this.targetNodes =
         TargetNodes.listen(vertx, Duration.ofSeconds(config.sessions().leaseSeconds()));
     this.config = config;
@@ -68,7 +77,6 @@ final class ApiRoutes {
     this.targets = builder.setAddress(Addresses.TARGET_SERVICE).build(TargetService.class);
     this.sessions = builder.setAddress(Addresses.SESSION_SERVICE).build(SessionService.class);
     this.audit = builder.setAddress(Addresses.AUDIT_SERVICE).build(AuditService.class);
-    MemberCredentials member = MemberCredentials.of(config.cluster());
     this.imageBytes = new ImageRoutes(vertx, config.uploads().idleSeconds(), member);
     this.resumable =
         new ResumableRoutes(

@@ -91,7 +91,8 @@ public final class GatewayVerticle extends VerticleBase {
                   .compose(
                       v ->
                           listen(
-                              new ApiRoutes(vertx, services.config(), access, auth),
+                              new ApiRoutes(
+                                  vertx, services.config(), services.member(), access, auth),
                               loaded.openApi()));
             });
   }

@@ -7,7 +7,6 @@ import io.discs.images.upload.ResumableUploadRows;
 import io.discs.images.upload.ResumableUploadService;
 import io.discs.platform.Addresses;
 import io.discs.platform.LocalServices;
-import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.ClusterConfig;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageBlobs;
@@ -141,7 +140,7 @@ public final class ImageVerticle extends VerticleBase {
             vertx,
             cluster.internalListen(),
             cluster.advertisedInternalListen(),
-            MemberCredentials.of(cluster),
+            services.member(),
             services.callers(),
             services.config().uploads().idleSeconds(),
             blobs,

@@ -5,6 +5,7 @@ import io.discs.gateway.GatewayVerticle;
 import io.discs.gateway.OperationsServer;
 import io.discs.images.ImageVerticle;
 import io.discs.platform.cluster.CallerProofs;
+import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.config.ServiceRole;
 import io.discs.platform.db.Database;
@@ -54,7 +55,9 @@ public final class Discs {
 
   /** As {@link #start(DiscsConfig, Metrics)}, traced as {@code tracing} says. */
   public static Future<Discs> start(DiscsConfig config, Metrics metrics, Tracing tracing) {
-    return VertxFactory.create(config, metrics, tracing)
+    // Made on the caller's thread: key generation and signing stay off the event loops.
+    MemberCredentials member = MemberCredentials.of(config.cluster());
+    return VertxFactory.create(config, metrics, tracing, member)
         .compose(
             vertx ->
                 Database.migrate(vertx, config.migrationUrl(), config.dbUrl(), config.services())
@@ -67,7 +70,8 @@ public final class Discs {
                                   pool,
                                   new EventPublisher(vertx.eventBus()),
                                   metrics,
-                                  CallerProofs.of(vertx, config.cluster(), Clock.systemUTC()));
+                                  CallerProofs.of(vertx, config.cluster(), Clock.systemUTC()),
+                                  member);
                           Deployments deployments = new Deployments(vertx);
                           List<Future<String>> deployed = new ArrayList<>();
                           for (ServiceRole role : config.services()) {

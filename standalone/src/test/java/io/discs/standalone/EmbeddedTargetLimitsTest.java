@@ -116,7 +116,7 @@ class EmbeddedTargetLimitsTest {
     try (RawInitiator first = login(1);
         RawInitiator second = login(2);
         RawInitiator third = new RawInitiator("127.0.0.1", port(), INITIATOR).isid(3)) {
-      RawInitiator.Response refused = loginWithSessionChap(third);
+      RawInitiator.Response refused = third.loginWithChap(session);
       assertThat(refused.statusClass()).as("initiator error").isEqualTo(2);
       assertThat(refused.header()[37]).as("too many connections").isEqualTo((byte) 0x06);
       assertThat(third.closedByTarget()).isTrue();
@@ -202,19 +202,10 @@ class EmbeddedTargetLimitsTest {
 
   private static RawInitiator login(int isid) throws Exception {
     RawInitiator initiator = new RawInitiator("127.0.0.1", port(), INITIATOR).isid(isid);
-    RawInitiator.Response done = loginWithSessionChap(initiator);
+    RawInitiator.Response done = initiator.loginWithChap(session);
     assertThat(done.statusClass()).isZero();
     assertThat(done.header()[1] & 0x03).isEqualTo(3); // full feature phase
     return initiator;
-  }
-
-  private static RawInitiator.Response loginWithSessionChap(RawInitiator initiator)
-      throws Exception {
-    JsonObject chap = session.getJsonObject("chap");
-    return initiator.loginWithChap(
-        session.getJsonObject("target").getString("iqn"),
-        chap.getString("username"),
-        chap.getString("secret"));
   }
 
   private static JsonArray connections() throws Exception {

@@ -90,7 +90,7 @@ class MountFloodTest {
         socket.connect(new InetSocketAddress("127.0.0.1", iscsiPort), 5_000);
         RawInitiator mallory = new RawInitiator(socket, MALLORY_IQN).isid(100 + i);
         flood.add(mallory);
-        RawInitiator.Response login = login(mallory, mallorys);
+        RawInitiator.Response login = mallory.loginWithChap(mallorys);
         if (login.statusClass() == 0) {
           admitted++;
           mallory.read10(64, 512, true); // 64 × 256 KiB, never read
@@ -142,15 +142,6 @@ class MountFloodTest {
     }
   }
 
-  private static RawInitiator.Response login(RawInitiator initiator, JsonObject session)
-      throws Exception {
-    JsonObject chap = session.getJsonObject("chap");
-    return initiator.loginWithChap(
-        session.getJsonObject("target").getString("iqn"),
-        chap.getString("username"),
-        chap.getString("secret"));
-  }
-
   /** Bob reads 64 KiB at a time, at queue depth one, until told to stop. */
   private static Thread readForever(
       int port,
@@ -162,7 +153,7 @@ class MountFloodTest {
         new Thread(
             () -> {
               try (RawInitiator initiator = new RawInitiator("127.0.0.1", port, BOB_IQN)) {
-                assertThat(login(initiator, session).statusClass()).isZero();
+                assertThat(initiator.loginWithChap(session).statusClass()).isZero();
                 while (going.get()) {
                   initiator.read10(1, 128, false);
                   assertThat(initiator.readUntilStatus().header()[3]).as("GOOD").isZero();

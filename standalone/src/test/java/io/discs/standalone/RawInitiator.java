@@ -57,6 +57,15 @@ final class RawInitiator implements AutoCloseable {
     return this;
   }
 
+  /** A normal session to the target of a mount session as the API answered it, with its CHAP. */
+  Response loginWithChap(io.vertx.core.json.JsonObject session) throws Exception {
+    io.vertx.core.json.JsonObject chap = session.getJsonObject("chap");
+    return loginWithChap(
+        session.getJsonObject("target").getString("iqn"),
+        chap.getString("username"),
+        chap.getString("secret"));
+  }
+
   /** A normal session: CHAP in the security stage, then straight to full feature phase. */
   Response loginWithChap(String target, String user, String secret) throws Exception {
     Response offer =

@@ -1,7 +1,6 @@
 package io.discs.targets;
 
 import io.discs.platform.Addresses;
-import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.config.IscsiBackendKind;
 import io.discs.platform.images.BlobLayout;
@@ -92,7 +91,7 @@ public final class TargetVerticle extends VerticleBase {
                 BlobLayout.imagesRoot(config.dataDir()),
                 config.dataDir().resolve("target-cache"),
                 config.targets().cacheMaxBytes(),
-                MemberCredentials.of(config.cluster()),
+                services.member(),
                 images,
                 () ->
                     repository

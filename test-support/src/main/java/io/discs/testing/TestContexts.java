@@ -1,6 +1,7 @@
 package io.discs.testing;
 
 import io.discs.platform.cluster.CallerProofs;
+import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.DatabaseUrl;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.db.Database;
@@ -44,6 +45,7 @@ public final class TestContexts {
                     Database.pool(vertx, url, 4),
                     new EventPublisher(vertx.eventBus()),
                     Metrics.create(),
-                    CallerProofs.of(vertx, config.cluster(), Clock.systemUTC())));
+                    CallerProofs.of(vertx, config.cluster(), Clock.systemUTC()),
+                    MemberCredentials.of(config.cluster())));
   }
 }

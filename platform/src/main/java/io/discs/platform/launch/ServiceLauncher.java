@@ -1,6 +1,7 @@
 package io.discs.platform.launch;
 
 import io.discs.platform.cluster.CallerProofs;
+import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.ConfigException;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.config.ServiceRole;
@@ -45,8 +46,9 @@ public final class ServiceLauncher {
     }
     Metrics metrics = Metrics.create();
     DiscsConfig cfg = config;
+    MemberCredentials member = MemberCredentials.of(cfg.cluster());
     Future<Vertx> started =
-        VertxFactory.create(cfg, metrics, tracing)
+        VertxFactory.create(cfg, metrics, tracing, member)
             .compose(
                 vertx ->
                     Database.migrate(vertx, cfg.migrationUrl(), cfg.dbUrl(), EnumSet.of(role))
@@ -59,7 +61,8 @@ public final class ServiceLauncher {
                                       pool,
                                       new EventPublisher(vertx.eventBus()),
                                       metrics,
-                                      CallerProofs.of(vertx, cfg.cluster(), Clock.systemUTC()));
+                                      CallerProofs.of(vertx, cfg.cluster(), Clock.systemUTC()),
+                                      member);
                               return vertx.deployVerticle(verticle.apply(context));
                             })
                         .map(id -> vertx));

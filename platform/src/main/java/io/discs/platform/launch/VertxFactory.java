@@ -23,10 +23,15 @@ public final class VertxFactory {
   private VertxFactory() {}
 
   public static Future<Vertx> create(DiscsConfig config, Metrics metrics) {
-    return create(config, metrics, Tracing.off());
+    return create(config, metrics, Tracing.off(), MemberCredentials.of(config.cluster()));
   }
 
-  public static Future<Vertx> create(DiscsConfig config, Metrics metrics, Tracing tracing) {
+  /**
+   * @param member the process's cluster credentials ({@link MemberCredentials#of}); null when the
+   *     process is not on a cluster
+   */
+  public static Future<Vertx> create(
+      DiscsConfig config, Metrics metrics, Tracing tracing, MemberCredentials member) {
     RequestIds.register();
     // Netty's epoll transport where it loads (Linux on x86-64), Java NIO elsewhere: fewer copies
     // and wake-ups per socket event, which an iSCSI reader at queue depth 1 waits on every time.
@@ -39,7 +44,6 @@ public final class VertxFactory {
     }
     // Members prove themselves to each other on the event bus with certificates of the cluster's
     // CA (mutual TLS); Hazelcast, which cannot, is joined by a name only members can compute.
-    MemberCredentials member = MemberCredentials.of(config.cluster());
     member.secure(
         options
             .getEventBusOptions()
