@@ -1,5 +1,6 @@
 package io.discs.targets;
 
+import io.discs.platform.targets.DeviceType;
 import io.discs.targets.backend.BackendTarget;
 import io.discs.targets.backend.InitiatorSession;
 import io.discs.targets.backend.IscsiService;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** Times every backend operation and counts its failures, by backend and operation. */
@@ -28,6 +30,11 @@ final class MeteredIscsiService implements IscsiService {
   @Override
   public int lun() {
     return delegate.lun();
+  }
+
+  @Override
+  public Set<DeviceType> deviceTypes() {
+    return delegate.deviceTypes();
   }
 
   @Override

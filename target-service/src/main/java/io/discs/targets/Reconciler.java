@@ -37,6 +37,7 @@ final class Reconciler {
   private final IscsiNames names;
   private final Function<StoredTarget, Future<io.discs.targets.backend.TargetSpec>> specs;
   private final EventPublisher events;
+  private final TargetsInFlight inFlight;
   private final Counter stray;
   private final Counter lost;
   private final Counter failures;
@@ -50,6 +51,7 @@ final class Reconciler {
       IscsiNames names,
       Function<StoredTarget, Future<io.discs.targets.backend.TargetSpec>> specs,
       EventPublisher events,
+      TargetsInFlight inFlight,
       MeterRegistry registry) {
     this.repository = repository;
     this.node = node;
@@ -58,6 +60,7 @@ final class Reconciler {
     this.names = names;
     this.specs = specs;
     this.events = events;
+    this.inFlight = inFlight;
     this.stray = drift(registry, "stray");
     this.lost = drift(registry, "lost");
     this.failures =
@@ -82,6 +85,7 @@ final class Reconciler {
       return Future.succeededFuture();
     }
     running = true;
+    Set<String> inFlightMeanwhile = inFlight.watch();
     return forgetEarlierStarts()
         .compose(v -> forgetLostNodes())
         .compose(v -> Future.all(repository.on(node), backend.list()))
@@ -97,9 +101,13 @@ final class Reconciler {
                   actual.stream()
                       .map(BackendTarget::iqn)
                       .filter(iqn -> names.isOurs(iqn) && !wantedIqns.contains(iqn))
+                      .filter(iqn -> !inFlightMeanwhile.contains(iqn))
                       .toList();
               List<StoredTarget> missing =
-                  wanted.stream().filter(t -> !actualIqns.contains(t.iqn())).toList();
+                  wanted.stream()
+                      .filter(t -> !actualIqns.contains(t.iqn()))
+                      .filter(t -> !inFlightMeanwhile.contains(t.iqn()))
+                      .toList();
               List<Future<Void>> work = new ArrayList<>();
               removed.forEach(iqn -> work.add(backend.delete(iqn)));
               missing.forEach(target -> work.add(specs.apply(target).compose(backend::create)));
@@ -134,7 +142,11 @@ final class Reconciler {
                       });
             })
         .onFailure(e -> failures.increment())
-        .andThen(done -> running = false);
+        .andThen(
+            done -> {
+              inFlight.end(inFlightMeanwhile);
+              running = false;
+            });
   }
 
   private Future<Void> forgetEarlierStarts() {

@@ -53,6 +53,7 @@ final class TargetServiceImpl implements TargetService {
   private final NodeIdentity node;
   private final Function<String, TargetService> otherNodes;
   private final TargetNodes nodes;
+  private final TargetsInFlight inFlight;
 
   /** When discs first saw each connection; backends report who is connected, not since when. */
   private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
@@ -67,7 +68,8 @@ final class TargetServiceImpl implements TargetService {
       ImageCache blobs,
       NodeIdentity node,
       Function<String, TargetService> otherNodes,
-      TargetNodes nodes) {
+      TargetNodes nodes,
+      TargetsInFlight inFlight) {
     this.vertx = vertx;
     this.repository = repository;
     this.backend = backend;
@@ -78,6 +80,7 @@ final class TargetServiceImpl implements TargetService {
     this.node = node;
     this.otherNodes = otherNodes;
     this.nodes = nodes;
+    this.inFlight = inFlight;
   }
 
   @Override
@@ -91,6 +94,17 @@ final class TargetServiceImpl implements TargetService {
       initiator = IscsiNames.initiator(request.getInitiatorIqn());
       deviceType = DeviceType.fromWire(request.getDeviceType());
       wantsMutualChap = request.isMutualChap();
+      if (!backend.deviceTypes().contains(deviceType)) {
+        return Future.failedFuture(
+            DomainErrors.unprocessable(
+                "this target node's "
+                    + backend.name()
+                    + " backend cannot present a "
+                    + deviceType.wireName()
+                    + " (it serves "
+                    + backend.deviceTypes().stream().map(DeviceType::wireName).toList()
+                    + "): ask for deviceType \"disk\""));
+      }
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(DomainErrors.badRequest(e.getMessage()));
     } catch (ServiceException e) {
@@ -122,24 +136,20 @@ final class TargetServiceImpl implements TargetService {
                                   Instant.now(),
                                   caller.getUsername(),
                                   node);
-                          return repository.insert(row).map(row);
+                          return inFlight.during(
+                              row.iqn(),
+                              () ->
+                                  repository
+                                      .insert(row)
+                                      .map(row)
+                                      .compose(this::unlessImageIsBeingDeleted)
+                                      .compose(this::made));
                         })
-                    .compose(this::unlessImageIsBeingDeleted)
-                    .compose(
-                        stored ->
-                            spec(stored)
-                                .compose(backend::create)
-                                .recover(
-                                    failure ->
-                                        repository
-                                            .delete(stored.id())
-                                            .transform(ignored -> Future.failedFuture(failure)))
-                                .map(
-                                    v -> {
-                                      events.publish(
-                                          event("target.created", caller, stored, Outcome.SUCCESS));
-                                      return toTarget(stored, true);
-                                    })))
+                    .map(
+                        stored -> {
+                          events.publish(event("target.created", caller, stored, Outcome.SUCCESS));
+                          return toTarget(stored, true);
+                        }))
         .onFailure(
             failure ->
                 events.publish(
@@ -152,6 +162,16 @@ final class TargetServiceImpl implements TargetService {
                         new JsonObject()
                             .put("imageId", imageIdText)
                             .put("reason", failure.getMessage()))));
+  }
+
+  /** The backend's target for a row just written; the row goes again if the backend fails. */
+  private Future<StoredTarget> made(StoredTarget stored) {
+    return spec(stored)
+        .compose(backend::create)
+        .map(stored)
+        .recover(
+            failure ->
+                repository.delete(stored.id()).transform(ignored -> Future.failedFuture(failure)));
   }
 
   /**

@@ -12,6 +12,7 @@ import io.discs.platform.targets.TargetNodes;
 import io.discs.platform.targets.TargetService;
 import io.discs.targets.backend.IscsiService;
 import io.discs.targets.backend.LioBackend;
+import io.discs.targets.backend.LioConfigfs;
 import io.discs.targets.backend.TgtBackend;
 import io.discs.targets.command.CommandRunner;
 import io.discs.targets.embedded.iscsi.EmbeddedBackend;
@@ -78,6 +79,7 @@ public final class TargetVerticle extends VerticleBase {
         new ServiceProxyBuilder(vertx)
             .setAddress(Addresses.IMAGE_SERVICE)
             .build(ImageService.class);
+    TargetsInFlight inFlight = new TargetsInFlight();
     TargetServiceImpl service =
         new TargetServiceImpl(
             vertx,
@@ -103,7 +105,8 @@ public final class TargetVerticle extends VerticleBase {
                                     .collect(Collectors.toSet()))),
             node,
             this::nodeService,
-            nodes);
+            nodes,
+            inFlight);
     Reconciler reconciler =
         new Reconciler(
             repository,
@@ -113,6 +116,7 @@ public final class TargetVerticle extends VerticleBase {
             names,
             service::spec,
             services.events(),
+            inFlight,
             services.metrics().registry());
     AtomicLong active = new AtomicLong();
     Gauge.builder("discs.targets.active", active, AtomicLong::get)
@@ -226,6 +230,7 @@ public final class TargetVerticle extends VerticleBase {
       case LIO ->
           new LioBackend(
               CommandRunner.create(commands, Map.of("targetcli", "targetcli")),
+              new LioConfigfs(LioConfigfs.DEFAULT_ROOT, commands),
               BlobLayout.imagesRoot(config.dataDir()),
               config.targets().listen());
       case EMBEDDED -> embeddedBackend(config);

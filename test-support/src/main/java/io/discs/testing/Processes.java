@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +31,15 @@ public final class Processes {
     return run(command, timeout, null);
   }
 
+  /**
+   * With extra environment variables: for secrets a tool reads from its environment (libiscsi's
+   * {@code LIBISCSI_CHAP_PASSWORD}), which stay off its command line.
+   */
+  public static Result run(List<String> command, Map<String, String> env, Duration timeout)
+      throws IOException, InterruptedException {
+    return run(command, timeout, null, env);
+  }
+
   /** With a file as standard input (a password for {@code --password-stdin}). */
   public static Result runWithInput(List<String> command, Path input)
       throws IOException, InterruptedException {
@@ -38,10 +48,17 @@ public final class Processes {
 
   private static Result run(List<String> command, Duration timeout, Path input)
       throws IOException, InterruptedException {
+    return run(command, timeout, input, Map.of());
+  }
+
+  private static Result run(
+      List<String> command, Duration timeout, Path input, Map<String, String> env)
+      throws IOException, InterruptedException {
     Path log = Files.createTempFile("discs-process", ".log");
     try {
       ProcessBuilder builder =
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().putAll(env);
       if (input != null) {
         builder.redirectInput(input.toFile());
       }

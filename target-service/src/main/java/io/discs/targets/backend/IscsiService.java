@@ -1,7 +1,10 @@
 package io.discs.targets.backend;
 
+import io.discs.platform.targets.DeviceType;
 import io.vertx.core.Future;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The port every iSCSI backend implements. Read-only is not an option here: each backend enforces
@@ -16,6 +19,11 @@ public interface IscsiService {
   /** The LUN initiators read the image at. */
   default int lun() {
     return 1;
+  }
+
+  /** The device types this backend can present; a request for another is refused (422). */
+  default Set<DeviceType> deviceTypes() {
+    return EnumSet.allOf(DeviceType.class);
   }
 
   Future<Void> create(TargetSpec spec);

@@ -2,6 +2,8 @@ package io.discs.targets.backend;
 
 import io.discs.platform.config.HostPort;
 import io.discs.platform.error.DomainErrors;
+import io.discs.platform.targets.DeviceType;
+import io.discs.targets.backend.LioConfigfs.LioTarget;
 import io.discs.targets.command.Arg;
 import io.discs.targets.command.Command;
 import io.discs.targets.command.CommandResult;
@@ -9,28 +11,38 @@ import io.discs.targets.command.CommandRunner;
 import io.discs.targets.command.SerialQueue;
 import io.vertx.core.Future;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.regex.Matcher;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Drives the kernel's LIO target through {@code targetcli}, one ordered queue per host (parallel
- * targetcli runs corrupt its state). A fileio backstore cannot be read-only, so read-only comes
- * from the mapped LUN ({@code write_protect=1}, the digit: rtslib reads {@code true} as writable)
- * and the TPG's write-protect attributes, and is read back as {@code ro} after every create.
+ * targetcli runs corrupt its state), and reads what the kernel holds from configfs ({@link
+ * LioConfigfs}), not from targetcli's tree drawing. A fileio backstore cannot be read-only, so
+ * read-only comes from the mapped LUN ({@code write_protect=1}, the digit: rtslib reads {@code
+ * true} as writable) and the TPG's write-protect attributes, and is read back from configfs after
+ * every create. LIO has no CD/DVD emulation: it serves disks only.
  */
 public final class LioBackend implements IscsiService {
-  private static final Pattern TARGET_LINE =
-      Pattern.compile("o- ((?:iqn|eui|naa)\\.[a-z0-9.:_-]+) ");
+  private static final String BACKSTORE_PREFIX = "discs-";
 
   private final CommandRunner runner;
+  private final LioConfigfs configfs;
   private final SerialQueue queue = new SerialQueue();
   private final Path storeRoot;
   private final HostPort portal;
 
-  public LioBackend(CommandRunner runner, Path storeRoot, HostPort portal) {
+  public LioBackend(CommandRunner runner, LioConfigfs configfs, Path storeRoot, HostPort portal) {
     this.runner = runner;
+    this.configfs = configfs;
     this.storeRoot = storeRoot;
     this.portal = portal;
   }
@@ -51,13 +63,18 @@ public final class LioBackend implements IscsiService {
   }
 
   @Override
+  public Set<DeviceType> deviceTypes() {
+    return EnumSet.of(DeviceType.DISK);
+  }
+
+  @Override
   public Future<Void> create(TargetSpec spec) {
     Arg.Iqn iqn = new Arg.Iqn(spec.iqn());
     Arg.Iqn initiator = new Arg.Iqn(spec.initiatorIqn());
     Arg tpg = Arg.path(Arg.keyword("iscsi"), iqn, Arg.keyword("tpg1"));
     Arg acl =
         Arg.path(Arg.keyword("iscsi"), iqn, Arg.keyword("tpg1"), Arg.keyword("acls"), initiator);
-    Arg backstore = backstoreName(spec.iqn());
+    Arg backstore = backstoreName(spec.backingFile());
     List<Command> steps = new ArrayList<>();
     steps.add(
         targetcli()
@@ -129,102 +146,148 @@ public final class LioBackend implements IscsiService {
     }
     steps.add(auth.build());
     steps.add(saveconfig());
-    Command readBack = targetcli().keyword("ls").arg(acl).build();
     return queue.submit(
         () ->
             runAll(steps)
-                .compose(v -> runner.run(readBack))
-                .compose(LioBackend::checked)
-                .compose(
-                    result ->
-                        result.stdout().contains("[lun0 fileio/" + backstore.value() + " (ro)]")
-                            ? Future.<Void>succeededFuture()
-                            : Future.<Void>failedFuture(
-                                DomainErrors.unavailable(
-                                    "LIO did not map " + spec.iqn() + " read-only")))
+                .compose(v -> configfs.targets())
+                .compose(targets -> servedAsAsked(targets, spec))
                 .recover(
                     failure ->
-                        teardown(spec.iqn(), spec.initiatorIqn())
+                        teardown(spec.iqn(), Optional.of(backstore.value()))
                             .transform(ignored -> Future.failedFuture(failure))));
+  }
+
+  /** What the kernel now holds for the target: its one ACL, every mapped LUN write-protected. */
+  private static Future<Void> servedAsAsked(List<LioTarget> targets, TargetSpec spec) {
+    Optional<BackendTarget> made =
+        targets.stream().filter(t -> t.iqn().equals(spec.iqn())).map(LioTarget::target).findFirst();
+    if (made.isEmpty()) {
+      return Future.failedFuture(
+          DomainErrors.unavailable("LIO did not make " + spec.iqn() + " (not in configfs)"));
+    }
+    if (!made.get().allowedInitiators().equals(List.of(spec.initiatorIqn()))) {
+      return Future.failedFuture(
+          DomainErrors.unavailable(
+              "LIO holds other initiators for "
+                  + spec.iqn()
+                  + ": "
+                  + made.get().allowedInitiators()));
+    }
+    if (!made.get().readOnly()) {
+      return Future.failedFuture(
+          DomainErrors.unavailable("LIO did not map " + spec.iqn() + " read-only"));
+    }
+    // targetcli answers 0 for a command read on its standard input even when it failed.
+    if (!made.get().chapUsers().equals(List.of(spec.chap().user()))) {
+      return Future.failedFuture(
+          DomainErrors.unavailable("LIO did not take the CHAP account of " + spec.iqn()));
+    }
+    return Future.succeededFuture();
   }
 
   @Override
   public Future<Void> delete(String iqn) {
-    Arg acls =
-        Arg.path(Arg.keyword("iscsi"), new Arg.Iqn(iqn), Arg.keyword("tpg1"), Arg.keyword("acls"));
-    return queue.submit(
-        () ->
-            runner
-                .run(targetcli().keyword("ls").arg(acls).build())
-                .compose(LioBackend::checked)
-                .compose(
-                    result -> {
-                      List<String> initiators = names(result.stdout());
-                      return teardown(iqn, initiators.isEmpty() ? null : initiators.get(0));
-                    }));
+    return queue.submit(() -> teardown(iqn, Optional.empty()));
   }
 
   @Override
   public Future<List<BackendTarget>> list() {
-    return runner
-        .run(targetcli().keyword("ls").arg(Arg.path(Arg.keyword("iscsi"))).keyword("1").build())
-        .compose(LioBackend::checked)
-        .map(
-            result -> {
-              List<BackendTarget> targets = new ArrayList<>();
-              for (String iqn : names(result.stdout())) {
-                targets.add(new BackendTarget(iqn, List.of(), List.of(), true, List.of()));
-              }
-              return targets;
-            });
+    return configfs.targets().map(targets -> targets.stream().map(LioTarget::target).toList());
   }
 
-  /** The iSCSI names in a {@code targetcli ls} tree, in order. */
-  private static List<String> names(String tree) {
-    List<String> names = new ArrayList<>();
-    Matcher matcher = TARGET_LINE.matcher(tree);
-    while (matcher.find()) {
-      names.add(matcher.group(1));
-    }
-    return names;
-  }
-
-  /** targetcli reports sessions only in free text; discs does not parse it yet. */
   @Override
   public Future<List<InitiatorSession>> sessions(String iqn) {
-    return Future.succeededFuture(List.of());
+    return configfs
+        .targets()
+        .map(
+            targets ->
+                targets.stream()
+                    .filter(t -> t.iqn().equals(iqn))
+                    .flatMap(t -> t.target().sessions().stream())
+                    .toList());
   }
 
-  /** The ACL first (so re-login fails fast), then the target, then the backstore; then save. */
-  private Future<Void> teardown(String iqn, String initiator) {
-    Arg.Iqn target = new Arg.Iqn(iqn);
-    List<Command> steps = new ArrayList<>();
-    if (initiator != null) {
-      steps.add(
-          targetcli()
-              .arg(Arg.path(Arg.keyword("iscsi"), target, Arg.keyword("tpg1"), Arg.keyword("acls")))
-              .keyword("delete")
-              .arg(new Arg.Iqn(initiator))
-              .build());
-    }
-    steps.add(
-        targetcli().arg(Arg.path(Arg.keyword("iscsi"))).keyword("delete").arg(target).build());
-    steps.add(
-        targetcli()
-            .arg(Arg.path(Arg.keyword("backstores"), Arg.keyword("fileio")))
-            .keyword("delete")
-            .arg(backstoreName(iqn))
-            .build());
-    steps.add(saveconfig());
-    return runAll(steps);
+  /**
+   * The ACLs first (so re-login fails fast), then the target, then each backstore it used (or was
+   * to use) that no other target uses: targets of one image share its backstore, because LIO takes
+   * a file into only one. Then save.
+   */
+  private Future<Void> teardown(String iqn, Optional<String> backstoreToBe) {
+    return configfs
+        .targets()
+        .compose(
+            targets -> {
+              Optional<LioTarget> target =
+                  targets.stream().filter(t -> t.iqn().equals(iqn)).findFirst();
+              Set<String> usedElsewhere =
+                  targets.stream()
+                      .filter(t -> !t.iqn().equals(iqn))
+                      .flatMap(t -> t.backstores().stream())
+                      .collect(Collectors.toSet());
+              Set<String> backstores = new TreeSet<>();
+              backstoreToBe.ifPresent(backstores::add);
+              target.ifPresent(t -> backstores.addAll(t.backstores()));
+              backstores.removeAll(usedElsewhere);
+              Arg.Iqn name = new Arg.Iqn(iqn);
+              List<Command> steps = new ArrayList<>();
+              for (String initiator :
+                  target.map(t -> t.target().allowedInitiators()).orElse(List.of())) {
+                steps.add(
+                    targetcli()
+                        .arg(
+                            Arg.path(
+                                Arg.keyword("iscsi"),
+                                name,
+                                Arg.keyword("tpg1"),
+                                Arg.keyword("acls")))
+                        .keyword("delete")
+                        .arg(new Arg.Iqn(initiator))
+                        .build());
+              }
+              steps.add(
+                  targetcli()
+                      .arg(Arg.path(Arg.keyword("iscsi")))
+                      .keyword("delete")
+                      .arg(name)
+                      .build());
+              for (String backstore : backstores) {
+                if (backstore.startsWith(BACKSTORE_PREFIX)) {
+                  steps.add(
+                      targetcli()
+                          .arg(Arg.path(Arg.keyword("backstores"), Arg.keyword("fileio")))
+                          .keyword("delete")
+                          .arg(Arg.keyword(backstore))
+                          .build());
+                }
+              }
+              steps.add(saveconfig());
+              return runAll(steps);
+            });
   }
 
   private Future<Void> runAll(List<Command> steps) {
     return runner.runInOrder(steps, LioBackend::checked);
   }
 
-  private static Arg backstoreName(String iqn) {
-    return Arg.keyword("discs-" + iqn.substring(iqn.indexOf(':') + 1).replace('.', '-'));
+  /**
+   * One backstore per image, named by its content: the backing file's name is its SHA-256 (the
+   * store and the target cache are content-addressed).
+   */
+  private static Arg backstoreName(Path backingFile) {
+    String file = backingFile.getFileName().toString();
+    String digest = file.matches("[0-9a-f]{64}") ? file : sha256(backingFile.toString());
+    return Arg.keyword(BACKSTORE_PREFIX + digest.substring(0, 32));
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Command saveconfig() {
@@ -235,14 +298,27 @@ public final class LioBackend implements IscsiService {
     return Command.of("targetcli");
   }
 
-  /** "does not exist" and "already exists" are the idempotent answers; anything else failed. */
+  /**
+   * What targetcli-fb 2.1.53 answers (exit 1, on standard error) when a thing is already there or
+   * already gone: the idempotent answers. Anything else failed.
+   */
+  private static final Pattern IDEMPOTENT =
+      Pattern.compile(
+          "already exists"
+              + "|No such \\w+ in configfs"
+              + "|No storage object named"
+              + "|No such path");
+
   private static Future<CommandResult> checked(CommandResult result) {
     String output = result.stdout() + result.stderr();
-    if (result.succeeded()
-        || output.contains("No such path")
-        || output.contains("does not exist")
-        || output.contains("already exists")) {
+    if (result.succeeded() || IDEMPOTENT.matcher(output).find()) {
       return Future.succeededFuture(result);
+    }
+    if (output.contains("WWN not valid")) {
+      // LIO (rtslib) accepts fewer names than RFC 3720 allows: iqn.YYYY-MM.domain.tld[:…].
+      return Future.failedFuture(
+          DomainErrors.badRequest(
+              "the LIO backend refuses this iSCSI name (it wants iqn.YYYY-MM.<domain>.<tld>:…)"));
     }
     return Future.failedFuture(
         DomainErrors.unavailable(

@@ -27,7 +27,7 @@ class LioBackendTest {
   private static final String IQN = "iqn.2026-01.io.discs:0a1b2c3d.00112233aabbccdd";
   private static final String INITIATOR = "iqn.1993-08.org.debian:01:client";
   private static final String SHA = "ab".repeat(32);
-  private static final String BACKSTORE = "discs-0a1b2c3d-00112233aabbccdd";
+  private static final String BACKSTORE = "discs-" + "ab".repeat(16);
 
   @TempDir Path dir;
   private Path store;
@@ -45,37 +45,30 @@ class LioBackendTest {
         CommandRunner.create(
             vertx.createSharedWorkerExecutor("lio-test", 1),
             Map.of("targetcli", script.toString()));
-    lio = new LioBackend(runner, store, new HostPort("0.0.0.0", 3260));
+    lio =
+        new LioBackend(
+            runner,
+            new LioConfigfs(dir.resolve("configfs"), vertx.createSharedWorkerExecutor("lio-fs", 1)),
+            store,
+            new HostPort("0.0.0.0", 3260));
   }
 
   @Test
-  void createsAReadOnlyTargetInTheDocumentedOrder() throws Exception {
+  void createsAReadOnlyTargetWithTheCommandsRealTargetcliRan() throws Exception {
     lio.create(spec(null)).await(20, TimeUnit.SECONDS);
 
-    assertThat(recorded())
-        .containsExactly(
-            "set global auto_add_mapped_luns=false auto_add_default_portal=false",
-            "/backstores/fileio create name=" + BACKSTORE + " file_or_dev=" + blob(),
-            "/iscsi create " + IQN,
-            "/iscsi/"
-                + IQN
-                + "/tpg1 set attribute authentication=1 generate_node_acls=0 cache_dynamic_acls=0 "
-                + "demo_mode_write_protect=1 prod_mode_write_protect=1",
-            "/iscsi/" + IQN + "/tpg1/luns create /backstores/fileio/" + BACKSTORE,
-            "/iscsi/" + IQN + "/tpg1/portals create 0.0.0.0 3260",
-            "/iscsi/" + IQN + "/tpg1/acls create " + INITIATOR + " add_mapped_luns=false",
-            "/iscsi/"
-                + IQN
-                + "/tpg1/acls/"
-                + INITIATOR
-                + " create mapped_lun=0 tpg_lun_or_backstore=lun0 write_protect=1",
-            "stdin: /iscsi/"
-                + IQN
-                + "/tpg1/acls/"
-                + INITIATOR
-                + " set auth userid=discs-user1 password=Secret0123456789",
-            "saveconfig",
-            "ls /iscsi/" + IQN + "/tpg1/acls/" + INITIATOR);
+    assertThat(asLogged(recorded())).containsExactlyElementsOf(lifecycle("create"));
+  }
+
+  @Test
+  void deletesTheAclFirstThenTheTargetThenTheBackstore() throws Exception {
+    lio.create(spec(null)).await(20, TimeUnit.SECONDS);
+    Files.delete(dir.resolve("record.log"));
+
+    lio.delete(IQN).await(20, TimeUnit.SECONDS);
+
+    assertThat(asLogged(recorded())).containsExactlyElementsOf(lifecycle("delete"));
+    assertThat(lio.list().await(10, TimeUnit.SECONDS)).isEmpty();
   }
 
   @Test
@@ -112,22 +105,6 @@ class LioBackendTest {
   }
 
   @Test
-  void deletesTheAclFirstThenTheTargetThenTheBackstore() throws Exception {
-    lio.create(spec(null)).await(20, TimeUnit.SECONDS);
-    Files.delete(dir.resolve("record.log"));
-
-    lio.delete(IQN).await(20, TimeUnit.SECONDS);
-
-    assertThat(recorded())
-        .containsExactly(
-            "ls /iscsi/" + IQN + "/tpg1/acls",
-            "/iscsi/" + IQN + "/tpg1/acls delete " + INITIATOR,
-            "/iscsi delete " + IQN,
-            "/backstores/fileio delete " + BACKSTORE,
-            "saveconfig");
-  }
-
-  @Test
   void undoesEverythingWhenAStepFails() throws Exception {
     Files.writeString(dir.resolve("fail-on"), "userid=");
 
@@ -146,7 +123,39 @@ class LioBackendTest {
   }
 
   @Test
-  void listsTheTargetsTargetcliReports() throws Exception {
+  void listsWhatConfigfsHolds() throws Exception {
+    lio.create(spec(null)).await(20, TimeUnit.SECONDS);
+
+    assertThat(lio.list().await(10, TimeUnit.SECONDS))
+        .containsExactly(
+            new BackendTarget(IQN, List.of(INITIATOR), List.of("discs-user1"), true, List.of()));
+  }
+
+  @Test
+  void refusesATargetLioDidNotMakeReadOnlyAndUndoesIt() throws Exception {
+    Files.writeString(dir.resolve("writable"), "");
+
+    assertThatThrownBy(() -> lio.create(spec(null)).await(20, TimeUnit.SECONDS))
+        .hasMessageContaining("read-only");
+    assertThat(lio.list().await(10, TimeUnit.SECONDS)).isEmpty();
+  }
+
+  @Test
+  void noticesAStepTargetcliAnsweredZeroForWithoutDoingIt() throws Exception {
+    Files.writeString(dir.resolve("ignore-on"), "userid=");
+
+    assertThatThrownBy(() -> lio.create(spec(null)).await(20, TimeUnit.SECONDS))
+        .hasMessageContaining("CHAP");
+    assertThat(lio.list().await(10, TimeUnit.SECONDS)).isEmpty();
+  }
+
+  @Test
+  void deletingATargetThatIsGoneSucceedsAsRealTargetcliAnswers() throws Exception {
+    lio.create(spec(null)).await(20, TimeUnit.SECONDS);
+    lio.delete(IQN).await(20, TimeUnit.SECONDS);
+
+    lio.delete(IQN).await(20, TimeUnit.SECONDS);
+    lio.create(spec(null)).await(20, TimeUnit.SECONDS);
     lio.create(spec(null)).await(20, TimeUnit.SECONDS);
 
     assertThat(lio.list().await(10, TimeUnit.SECONDS))
@@ -154,9 +163,97 @@ class LioBackendTest {
         .containsExactly(IQN);
   }
 
+  @Test
+  void targetsOfOneImageShareItsBackstoreUntilTheLastGoes() throws Exception {
+    String second = "iqn.2026-01.io.discs:0a1b2c3d.99887766aabbccdd";
+    lio.create(spec(null)).await(20, TimeUnit.SECONDS);
+    lio.create(spec(second, null)).await(20, TimeUnit.SECONDS);
+    assertThat(Files.isDirectory(dir.resolve("backstores").resolve(BACKSTORE))).isTrue();
+
+    lio.delete(IQN).await(20, TimeUnit.SECONDS);
+    assertThat(recorded()).noneMatch(call -> call.contains("/backstores/fileio delete"));
+    assertThat(lio.list().await(10, TimeUnit.SECONDS))
+        .extracting(BackendTarget::iqn)
+        .containsExactly(second);
+
+    lio.delete(second).await(20, TimeUnit.SECONDS);
+    assertThat(recorded()).contains("/backstores/fileio delete " + BACKSTORE);
+    assertThat(Files.exists(dir.resolve("backstores").resolve(BACKSTORE))).isFalse();
+  }
+
+  @Test
+  void servesDisksOnly() {
+    assertThat(lio.deviceTypes()).containsExactly(DeviceType.DISK);
+  }
+
+  @Test
+  void reportsWhoIsLoggedInFromTheAclsInfo() throws Exception {
+    lio.create(spec(null)).await(20, TimeUnit.SECONDS);
+    try (InputStream info = getClass().getResourceAsStream("/lio/acl-info-logged-in.txt")) {
+      Files.copy(
+          info,
+          dir.resolve("configfs").resolve(IQN).resolve("tpgt_1/acls").resolve(INITIATOR + "/info"));
+    }
+
+    assertThat(lio.sessions(IQN).await(10, TimeUnit.SECONDS))
+        .containsExactly(new InitiatorSession(INITIATOR, "10.0.2.15"));
+    assertThat(lio.list().await(10, TimeUnit.SECONDS).get(0).sessions()).hasSize(1);
+  }
+
+  @Test
+  void nobodyIsLoggedInWhenTheKernelSaysSo() {
+    assertThat(
+            LioConfigfs.sessions(
+                "No active iSCSI Session for Initiator Endpoint: " + INITIATOR + "\n"))
+        .isEmpty();
+  }
+
+  /** The recorded stand-in calls as CommandRunner logs them, the target's values as names. */
+  private List<String> asLogged(List<String> calls) {
+    return calls.stream()
+        .map(
+            call ->
+                call.startsWith("stdin: ")
+                    ? "targetcli <<< " + call.substring(7)
+                    : "targetcli " + call)
+        .map(
+            call ->
+                call.replace("password=Secret0123456789", "password=<secret>")
+                    .replace(blob(), "{BLOB}")
+                    .replace(BACKSTORE, "{BACKSTORE}")
+                    .replace(IQN, "{IQN}")
+                    .replace(INITIATOR, "{INITIATOR}")
+                    .replace("userid=discs-user1", "userid={USER}")
+                    .replace("create 0.0.0.0 3260", "create {PORTAL_HOST} {PORTAL_PORT}"))
+        .toList();
+  }
+
+  /** One part ({@code create} or {@code delete}) of lio/targetcli-lifecycle.txt. */
+  private List<String> lifecycle(String part) throws Exception {
+    List<String> lines;
+    try (InputStream in = getClass().getResourceAsStream("/lio/targetcli-lifecycle.txt")) {
+      lines =
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    }
+    List<String> wanted = new java.util.ArrayList<>();
+    boolean inPart = false;
+    for (String line : lines) {
+      if (line.startsWith("# ") && line.indexOf(' ', 2) < 0) {
+        inPart = line.equals("# " + part);
+      } else if (inPart && !line.isBlank()) {
+        wanted.add(line);
+      }
+    }
+    return wanted;
+  }
+
   private TargetSpec spec(TargetSpec.Chap mutual) {
+    return spec(IQN, mutual);
+  }
+
+  private TargetSpec spec(String iqn, TargetSpec.Chap mutual) {
     return new TargetSpec(
-        IQN,
+        iqn,
         Path.of(blob()),
         DeviceType.DISK,
         INITIATOR,

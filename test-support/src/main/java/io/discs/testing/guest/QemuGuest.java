@@ -15,9 +15,9 @@ import java.util.List;
  * its serial console.
  *
  * <p>The guest's network is QEMU's user network with {@code restrict=on}: it reaches nothing but
- * the forwards given, each a {@code guestfwd=…-cmd:} that starts one {@code socat} per connection
- * to a port on the host's loopback (a plain {@code guestfwd=…-tcp:} shares one host connection and
- * breaks reconnects).
+ * the forwards given (and host tools reach the guest only through {@link HostForward}s), each a
+ * {@code guestfwd=…-cmd:} that starts one {@code socat} per connection to a port on the host's
+ * loopback (a plain {@code guestfwd=…-tcp:} shares one host connection and breaks reconnects).
  */
 public final class QemuGuest {
   /** The guest's own address on QEMU's user network, and where its forwards live. */
@@ -27,6 +27,12 @@ public final class QemuGuest {
 
   /** {@code HOST_ADDRESS:guestPort} in the guest reaches {@code 127.0.0.1:hostPort} on the host. */
   public record Forward(int guestPort, int hostPort) {}
+
+  /**
+   * {@code 127.0.0.1:hostPort} on the host reaches {@code guestPort} of the guest ({@code
+   * hostfwd}): for host tools that connect to a server in the guest.
+   */
+  public record HostForward(int hostPort, int guestPort) {}
 
   public record Run(int exitCode, String console) {
     /** Lines the scenario wrote, without the kernel's. */
@@ -49,6 +55,17 @@ public final class QemuGuest {
 
   public static Run boot(
       DebianGuestImage image, Path scenario, List<Forward> forwards, Path workDir, Duration timeout)
+      throws IOException, InterruptedException {
+    return boot(image, scenario, forwards, List.of(), workDir, timeout);
+  }
+
+  public static Run boot(
+      DebianGuestImage image,
+      Path scenario,
+      List<Forward> forwards,
+      List<HostForward> hostForwards,
+      Path workDir,
+      Duration timeout)
       throws IOException, InterruptedException {
     Files.createDirectories(workDir);
     Path scenarioDisk = workDir.resolve("scenario.img");
@@ -78,6 +95,13 @@ public final class QemuGuest {
           .append(forward.guestPort())
           .append("-cmd:socat - TCP:127.0.0.1:")
           .append(forward.hostPort());
+    }
+    for (HostForward forward : hostForwards) {
+      network
+          .append(",hostfwd=tcp:127.0.0.1:")
+          .append(forward.hostPort())
+          .append("-:")
+          .append(forward.guestPort());
     }
     List<String> command =
         new ArrayList<>(
