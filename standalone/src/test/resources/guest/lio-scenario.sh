@@ -129,6 +129,7 @@ check session-still-active sh -c "curl -s -H 'Authorization: Bearer $token' $API
 kill -INT $pid; wait $pid
 echo "DISCS-RESULT disk-sigint-exit $?"
 check lio-nothing-left-of-the-target wait_for 60 no_discs_targets
+check no-iscsi-session-left sh -c "! iscsiadm -m session >/dev/null 2>&1"
 check lio-no-backstore-left test "$(discs_backstores)" = 0
 check lio-hand-made-target-still-there has_target $HAND
 

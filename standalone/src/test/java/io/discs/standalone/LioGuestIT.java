@@ -152,6 +152,7 @@ class LioGuestIT {
             "disk-device-hash-after-restart",
             "session-still-active",
             "lio-nothing-left-of-the-target",
+            "no-iscsi-session-left",
             "lio-no-backstore-left",
             "lio-hand-made-target-still-there");
     assertThat(host.results().stream().map(l -> l.split(" ")[0]))
