@@ -2,7 +2,6 @@ package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.discs.companion.Companion;
 import io.discs.testing.DiscImages;
 import io.discs.testing.LocalPostgres;
 import io.discs.testing.Processes;
@@ -17,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,17 +105,17 @@ class ClusterNamespacesTest {
         String sha256 = DiscImages.sha256(iso);
         Processes.Result upload =
             Processes.run(
-                client.command(companion(config, "upload", iso.toString(), "--json")),
+                client.command(CompanionCli.command(config, "upload", iso.toString(), "--json")),
                 Duration.ofMinutes(2));
         assertThat(upload.exitCode()).as(upload.output()).isZero();
-        JsonObject image = new JsonObject(lastLine(upload.output()));
+        JsonObject image = new JsonObject(CompanionCli.lastLine(upload.output()));
         assertThat(image.getString("sha256")).isEqualTo(sha256);
 
         Path mountErrors = work.resolve("mount.err");
         mount =
             new ProcessBuilder(
                     client.command(
-                        companion(
+                        CompanionCli.command(
                             config,
                             "mount",
                             image.getString("id"),
@@ -133,7 +131,8 @@ class ClusterNamespacesTest {
                 new InputStreamReader(mount.getInputStream(), StandardCharsets.UTF_8));
         JsonObject session =
             new JsonObject(
-                CompletableFuture.supplyAsync(() -> readLine(mounted)).get(120, TimeUnit.SECONDS));
+                CompletableFuture.supplyAsync(() -> CompanionCli.readLine(mounted))
+                    .get(120, TimeUnit.SECONDS));
         assertThat(session.getString("portal")).isEqualTo(h3.address() + ":3260");
 
         Path copy = work.resolve("read.raw");
@@ -160,7 +159,8 @@ class ClusterNamespacesTest {
         // A gateway dies: the other carries on, and the mount outlives it.
         gateway.kill();
         Processes.Result listed =
-            Processes.run(client.command(companion(config2, "sessions")), Duration.ofMinutes(1));
+            Processes.run(
+                client.command(CompanionCli.command(config2, "sessions")), Duration.ofMinutes(1));
         assertThat(listed.output()).contains(session.getString("sessionId")).contains("ACTIVE");
         gateway.start().awaitReady(Duration.ofSeconds(180));
         Thread.sleep(6_000); // a few heartbeats through the gateway that came back
@@ -199,7 +199,8 @@ class ClusterNamespacesTest {
         Process bigUpload =
             new ProcessBuilder(
                     client.command(
-                        companion(config, "upload", big.toString(), "--json", "--chunk-mib", "1")))
+                        CompanionCli.command(
+                            config, "upload", big.toString(), "--json", "--chunk-mib", "1")))
                 .redirectErrorStream(true)
                 .redirectOutput(uploadOut.toFile())
                 .start();
@@ -213,7 +214,7 @@ class ClusterNamespacesTest {
         assertThat(bigUpload.waitFor(180, TimeUnit.SECONDS)).isTrue();
         String bigOutput = Files.readString(uploadOut);
         assertThat(bigUpload.exitValue()).as(bigOutput).isZero();
-        assertThat(new JsonObject(lastLine(bigOutput)).getString("sha256"))
+        assertThat(new JsonObject(CompanionCli.lastLine(bigOutput)).getString("sha256"))
             .isEqualTo(DiscImages.sha256(big));
         assertThat(filesUnder(work.resolve("h2-data").resolve("images")))
             .as("nothing half stored: the two images' blobs and nothing else")
@@ -288,7 +289,7 @@ class ClusterNamespacesTest {
     Processes.Result login =
         Processes.runWithInput(
             client.command(
-                companion(
+                CompanionCli.command(
                     config, "login", "--server", server, "--user", "admin", "--password-stdin")),
             password);
     assertThat(login.exitCode()).as(login.output()).isZero();
@@ -316,37 +317,5 @@ class ClusterNamespacesTest {
     try (var files = Files.walk(dir)) {
       return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).toList();
     }
-  }
-
-  /** The companion as a person runs it: its own JVM, on the client host. */
-  private static List<String> companion(Path config, String... args) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Companion.class.getName(),
-                "--config-dir",
-                config.toString()));
-    command.addAll(List.of(args));
-    return command;
-  }
-
-  private static String readLine(BufferedReader reader) {
-    try {
-      String line = reader.readLine();
-      if (line == null) {
-        throw new IllegalStateException("the mount printed nothing");
-      }
-      return line;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static String lastLine(String output) {
-    String[] lines = output.trim().split("\n");
-    return lines[lines.length - 1];
   }
 }

@@ -387,20 +387,7 @@ class ClusterProcessesTest {
   }
 
   private String token(DiscsProcess gateway) throws Exception {
-    HttpResponse<String> answer =
-        http.send(
-            HttpRequest.newBuilder(URI.create(gateway.base() + "/api/v1/auth/token"))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        new JsonObject()
-                            .put("username", "admin")
-                            .put("password", PASSWORD)
-                            .encode()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-    return new JsonObject(answer.body()).getString("access_token");
+    return CompanionCli.adminToken(http, gateway.base(), PASSWORD);
   }
 
   private JsonObject awaitState(DiscsProcess gateway, String token, String id, String state)
