@@ -72,7 +72,10 @@ final class ApiRoutes {
     this.access = access;
     this.auth = auth;
     ServiceProxyBuilder builder =
-        new ServiceProxyBuilder(vertx).setOptions(new DeliveryOptions().setSendTimeout(30_000));
+        new ServiceProxyBuilder(vertx)
+            .setOptions(
+                new DeliveryOptions()
+                    .setSendTimeout(config.deadlines().gatewayToServices().toMillis()));
     this.images = builder.setAddress(Addresses.IMAGE_SERVICE).build(ImageService.class);
     this.targets = builder.setAddress(Addresses.TARGET_SERVICE).build(TargetService.class);
     this.sessions = builder.setAddress(Addresses.SESSION_SERVICE).build(SessionService.class);

@@ -38,15 +38,16 @@ public final class SessionVerticle extends VerticleBase {
     DiscsConfig config = services.config();
     SessionRepository repository = new SessionRepository(services.pool());
     Leases leases = new Leases(vertx, config.sessions().leaseSeconds());
+    long toTargets = config.deadlines().sessionToTargets().toMillis();
     TargetService targets =
         new ServiceProxyBuilder(vertx)
             .setAddress(Addresses.TARGET_SERVICE)
-            .setOptions(new DeliveryOptions().setSendTimeout(120_000))
+            .setOptions(new DeliveryOptions().setSendTimeout(toTargets))
             .build(TargetService.class);
     ImageService images =
         new ServiceProxyBuilder(vertx)
             .setAddress(Addresses.IMAGE_SERVICE)
-            .setOptions(new DeliveryOptions().setSendTimeout(30_000))
+            .setOptions(new DeliveryOptions().setSendTimeout(toTargets))
             .build(ImageService.class);
     nodes = TargetNodes.listen(vertx, Duration.ofSeconds(config.sessions().leaseSeconds()));
     SessionServiceImpl service =
@@ -57,7 +58,7 @@ public final class SessionVerticle extends VerticleBase {
             new TargetPlacement(
                 targets,
                 nodes,
-                name -> nodeService(name, 120_000),
+                name -> nodeService(name, toTargets),
                 name -> nodeService(name, 5_000)),
             images,
             services.events(),

@@ -27,6 +27,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,12 +37,16 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Targets: the row (desired state) first, then the backend; if the backend fails, the row goes
  * again, so nothing half-made is left behind.
  */
 final class TargetServiceImpl implements TargetService {
+  private static final Logger LOG = LoggerFactory.getLogger(TargetServiceImpl.class);
+
   private final Vertx vertx;
   private final TargetRepository repository;
   private final IscsiService backend;
@@ -54,6 +59,7 @@ final class TargetServiceImpl implements TargetService {
   private final Function<String, TargetService> otherNodes;
   private final TargetNodes nodes;
   private final TargetsInFlight inFlight;
+  private final Duration creationLimit;
 
   /** When discs first saw each connection; backends report who is connected, not since when. */
   private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
@@ -69,7 +75,8 @@ final class TargetServiceImpl implements TargetService {
       NodeIdentity node,
       Function<String, TargetService> otherNodes,
       TargetNodes nodes,
-      TargetsInFlight inFlight) {
+      TargetsInFlight inFlight,
+      Duration creationLimit) {
     this.vertx = vertx;
     this.repository = repository;
     this.backend = backend;
@@ -81,6 +88,7 @@ final class TargetServiceImpl implements TargetService {
     this.otherNodes = otherNodes;
     this.nodes = nodes;
     this.inFlight = inFlight;
+    this.creationLimit = creationLimit;
   }
 
   @Override
@@ -143,7 +151,7 @@ final class TargetServiceImpl implements TargetService {
                                       .insert(row)
                                       .map(row)
                                       .compose(this::unlessImageIsBeingDeleted)
-                                      .compose(this::made));
+                                      .compose(this::madeInTime));
                         })
                     .map(
                         stored -> {
@@ -162,6 +170,28 @@ final class TargetServiceImpl implements TargetService {
                         new JsonObject()
                             .put("imageId", imageIdText)
                             .put("reason", failure.getMessage()))));
+  }
+
+  /**
+   * {@link #made} within this node's limit ({@link
+   * io.discs.platform.config.CallDeadlines#targetCreation}), which is shorter than what every
+   * caller above waits: past it the row goes at once (session-service fails the session with the
+   * reason) and a target the backend finishes later is removed.
+   */
+  private Future<StoredTarget> madeInTime(StoredTarget stored) {
+    return WithinDeadline.of(
+        vertx,
+        creationLimit,
+        "making target " + stored.iqn(),
+        made(stored),
+        () -> repository.delete(stored.id()),
+        late ->
+            backend
+                .delete(late.iqn())
+                .onFailure(
+                    e ->
+                        LOG.warn(
+                            "could not remove late target {}: {}", late.iqn(), e.getMessage())));
   }
 
   /** The backend's target for a row just written; the row goes again if the backend fails. */

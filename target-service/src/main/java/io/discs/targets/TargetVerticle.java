@@ -106,7 +106,8 @@ public final class TargetVerticle extends VerticleBase {
             node,
             this::nodeService,
             nodes,
-            inFlight);
+            inFlight,
+            config.deadlines().targetCreation());
     Reconciler reconciler =
         new Reconciler(
             repository,

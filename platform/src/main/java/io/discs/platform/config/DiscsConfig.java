@@ -36,6 +36,11 @@ public record DiscsConfig(
     services = Collections.unmodifiableSet(EnumSet.copyOf(services));
   }
 
+  /** How long each layer waits for the one beneath it ({@link CallDeadlines}). */
+  public CallDeadlines deadlines() {
+    return CallDeadlines.of(requestTimeoutSeconds);
+  }
+
   /** Whether this process runs every service (the standalone's usual case). */
   public boolean runsAll() {
     return services.size() == ServiceRole.values().length;

@@ -166,7 +166,9 @@ public enum Setting {
   REQUEST_TIMEOUT_SECONDS(
       spec("DISCS_REQUEST_TIMEOUT_SECONDS", "60")
           .range(1, 3_600)
-          .help("the deadline of every API call but uploads and downloads (503 after it)")),
+          .help(
+              "the deadline of every API call but uploads and downloads (503 after it); the"
+                  + " services' calls to each other wait less, each less than its caller")),
   MAX_SESSIONS_PER_USER(
       spec("DISCS_MAX_SESSIONS_PER_USER", "4")
           .range(1, 1_000)
