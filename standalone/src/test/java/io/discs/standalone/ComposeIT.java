@@ -189,7 +189,7 @@ class ComposeIT {
       throw new AssertionError(failure.getMessage() + "\n" + compose.logs(), failure);
     } finally {
       health.interrupt();
-      compose.run(Duration.ofMinutes(5), "down", "-v");
+      compose.run(Duration.ofMinutes(5), "down", "-v", "--rmi", "local");
       engine.destroy();
       engine.waitFor(30, TimeUnit.SECONDS);
     }

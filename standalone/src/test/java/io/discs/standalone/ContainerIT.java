@@ -226,7 +226,7 @@ class ContainerIT {
   }
 
   private void awaitReady() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (System.nanoTime() < deadline) {
       try {
         HttpResponse<String> ready =
