@@ -31,15 +31,15 @@ public final class Caller {
   }
 
   public static Caller system() {
-    return new Caller("system", List.of("admin"), null);
+    return new Caller("system", List.of(Role.ADMIN.wireName()), null);
   }
 
   public Caller(String username, List<String> roles, String sourceIp) {
     setUsername(username).setRoles(roles).setSourceIp(sourceIp);
   }
 
-  public boolean hasRole(String role) {
-    return roles != null && roles.contains(role);
+  public boolean hasRole(Role role) {
+    return roles != null && roles.contains(role.wireName());
   }
 
   @Override

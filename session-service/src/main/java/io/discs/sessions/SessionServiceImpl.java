@@ -1,6 +1,7 @@
 package io.discs.sessions;
 
 import io.discs.platform.Caller;
+import io.discs.platform.Role;
 import io.discs.platform.cluster.CallerProofs;
 import io.discs.platform.error.BusFailures;
 import io.discs.platform.error.DomainErrors;
@@ -238,7 +239,7 @@ final class SessionServiceImpl implements SessionService {
             .connections()
             .map(all -> all.stream().collect(Collectors.groupingBy(Connection::getTargetId)));
     return repository
-        .list(caller.hasRole("admin") ? null : caller.getUsername())
+        .list(caller.hasRole(Role.ADMIN) ? null : caller.getUsername())
         .compose(
             rows ->
                 connections.compose(
@@ -378,7 +379,7 @@ final class SessionServiceImpl implements SessionService {
   }
 
   private static boolean mayUse(Caller caller, String owner) {
-    return caller.getUsername().equals(owner) || caller.hasRole("admin");
+    return caller.getUsername().equals(owner) || caller.hasRole(Role.ADMIN);
   }
 
   private static DomainEvent event(

@@ -1,6 +1,7 @@
 package io.discs.sessions;
 
 import io.discs.platform.Caller;
+import io.discs.platform.Role;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.targets.Connection;
 import io.discs.platform.targets.NodePresence;
@@ -43,7 +44,7 @@ final class TargetPlacement {
     if (pinned == null) {
       return;
     }
-    if (!caller.hasRole("operator") && !caller.hasRole("admin")) {
+    if (!caller.hasRole(Role.OPERATOR) && !caller.hasRole(Role.ADMIN)) {
       throw new ServiceException(403, "only operators and admins choose the target node");
     }
     if (nodes.live(pinned).isEmpty()) {

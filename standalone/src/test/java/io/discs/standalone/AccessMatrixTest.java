@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.discs.gateway.Operation;
 import io.discs.gateway.auth.Permission;
-import io.discs.gateway.auth.Role;
+import io.discs.platform.Role;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

@@ -1,6 +1,7 @@
 package io.discs.gateway.auth;
 
 import io.discs.platform.Caller;
+import io.discs.platform.Role;
 import io.discs.platform.cluster.CallerProofs;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;

@@ -4,6 +4,7 @@ import io.discs.gateway.Operation;
 import io.discs.gateway.Requests;
 import io.discs.gateway.api.ResourceRoutes;
 import io.discs.platform.Caller;
+import io.discs.platform.Role;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;

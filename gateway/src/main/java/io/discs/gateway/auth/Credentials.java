@@ -1,5 +1,6 @@
 package io.discs.gateway.auth;
 
+import io.discs.platform.config.SecurityConfig;
 import io.discs.platform.error.DomainErrors;
 import java.util.regex.Pattern;
 
@@ -10,8 +11,8 @@ public final class Credentials {
   /** Reserved: {@code /users/me/...} means the caller. */
   private static final String SELF = "me";
 
-  static final int MIN_PASSWORD = 12;
-  static final int MAX_PASSWORD = 1024;
+  static final int MIN_PASSWORD = SecurityConfig.MIN_PASSWORD_LENGTH;
+  static final int MAX_PASSWORD = SecurityConfig.MAX_PASSWORD_LENGTH;
 
   private Credentials() {}
 

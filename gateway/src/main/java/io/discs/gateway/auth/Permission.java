@@ -1,5 +1,6 @@
 package io.discs.gateway.auth;
 
+import io.discs.platform.Role;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package io.discs.gateway.auth;
 
+import io.discs.platform.Role;
 import io.discs.platform.config.SecurityConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

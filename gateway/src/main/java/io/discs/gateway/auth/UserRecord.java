@@ -1,5 +1,6 @@
 package io.discs.gateway.auth;
 
+import io.discs.platform.Role;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.discs.gateway.auth;
 
+import io.discs.platform.Role;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

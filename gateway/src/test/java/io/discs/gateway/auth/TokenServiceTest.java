@@ -3,6 +3,7 @@ package io.discs.gateway.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.discs.platform.Role;
 import io.discs.platform.config.SecurityConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

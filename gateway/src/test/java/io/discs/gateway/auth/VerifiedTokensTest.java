@@ -2,6 +2,7 @@ package io.discs.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.discs.platform.Role;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

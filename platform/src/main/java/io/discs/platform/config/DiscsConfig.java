@@ -97,7 +97,9 @@ public record DiscsConfig(
 
   private static SecurityConfig security(SettingReader in) {
     String adminPassword = in.raw(Setting.ADMIN_PASSWORD).orElse(null);
-    if (adminPassword != null && adminPassword.length() < 12) {
+    if (adminPassword != null
+        && (adminPassword.length() < SecurityConfig.MIN_PASSWORD_LENGTH
+            || adminPassword.length() > SecurityConfig.MAX_PASSWORD_LENGTH)) {
       throw SettingReader.invalid(Setting.ADMIN_PASSWORD, adminPassword);
     }
     Path privateKey =

@@ -20,6 +20,10 @@ public record SecurityConfig(
     int loginLockSeconds,
     String adminPassword,
     String secretsKeyHex) {
+  /** The password rules, here once: the admin's from the environment and every user's. */
+  public static final int MIN_PASSWORD_LENGTH = 12;
+
+  public static final int MAX_PASSWORD_LENGTH = 1024;
 
   public Optional<String> configuredAdminPassword() {
     return Optional.ofNullable(adminPassword);

@@ -89,8 +89,8 @@ public enum Setting {
   ADMIN_PASSWORD(
       spec("DISCS_ADMIN_PASSWORD", null)
           .shown("unset → random, written to `<data>/initial-admin-password` (0600) at first start")
-          .accepts("a password of at least 12 characters")
-          .help("at least 12 characters")),
+          .accepts("a password of at least " + SecurityConfig.MIN_PASSWORD_LENGTH + " characters")
+          .help("at least " + SecurityConfig.MIN_PASSWORD_LENGTH + " characters")),
   SECRETS_KEY(
       spec("DISCS_SECRETS_KEY", null)
           .shown("unset → generated once into `<data>/keys/secrets.key` (0600)")

@@ -37,8 +37,6 @@ final class IscsiConnection {
   static final int SEND_FROM_FILE_MIN_BYTES = 64 << 10;
 
   /** SCSI status: the task table is full (immediate commands beyond the window). */
-  private static final int TASK_SET_FULL = 0x28;
-
   private enum Phase {
     LOGIN,
     FULL_FEATURE,
@@ -110,7 +108,10 @@ final class IscsiConnection {
         new PduTransport(
             socket,
             new PduFramer(
-                LOGIN_MAX_DATA, this::receive, this::protocolViolation, pdu -> reject(pdu, 0x02)),
+                LOGIN_MAX_DATA,
+                this::receive,
+                this::protocolViolation,
+                pdu -> reject(pdu, RejectReason.DATA_DIGEST_ERROR)),
             v -> closed(),
             e -> close());
     this.answers =
@@ -202,14 +203,14 @@ final class IscsiConnection {
         case LOGIN_REQUEST -> {
           // A Login PDU in full feature phase is a protocol error (RFC 7143 section 6.2): say so
           // and end the connection, as tgt and LIO do.
-          reject(pdu, 0x04);
+          reject(pdu, RejectReason.PROTOCOL_ERROR);
           transport.end().onComplete(v -> close());
         }
-        default -> reject(pdu, 0x05);
+        default -> reject(pdu, RejectReason.COMMAND_NOT_SUPPORTED);
       }
     } catch (RuntimeException e) {
       LOG.debug("rejecting a malformed PDU from {}: {}", remoteAddress(), e.getMessage());
-      reject(pdu, 0x09);
+      reject(pdu, RejectReason.INVALID_PDU_FIELD);
     }
   }
 
@@ -224,7 +225,7 @@ final class IscsiConnection {
       if (refusal.counted()) {
         metrics.counter("discs.embedded.login.failures", "reason", refusal.reason()).increment();
       }
-      loginReject(pdu, refusal.statusClass(), refusal.detail(), refusal.reason());
+      loginReject(pdu, refusal.status(), refusal.reason());
       return;
     }
     LoginEngine.Answer answer = (LoginEngine.Answer) step;
@@ -236,7 +237,7 @@ final class IscsiConnection {
               : loginEngine.target().admit(this, isid);
       if (admission == EmbeddedTarget.Admission.FULL) {
         metrics.counter("discs.embedded.login.failures", "reason", "too.many.sessions").increment();
-        loginReject(pdu, 0x02, LoginEngine.TOO_MANY_CONNECTIONS, "too many sessions on the target");
+        loginReject(pdu, LoginStatus.TOO_MANY_CONNECTIONS, "too many sessions on the target");
         return;
       }
       if (admission == EmbeddedTarget.Admission.REINSTATED) {
@@ -281,14 +282,14 @@ final class IscsiConnection {
         .increment();
   }
 
-  private void loginReject(Pdu pdu, int statusClass, int detail, String reason) {
+  private void loginReject(Pdu pdu, LoginStatus status, String reason) {
     refusals.log(remoteAddress(), initiatorName, reason);
     ResponseHeader header =
         window.stamp(
             ResponseHeader.of(Opcode.LOGIN_RESPONSE, 0)
                 .session(pdu.isid(), 0)
                 .itt(pdu.itt())
-                .loginStatus(statusClass, detail),
+                .loginStatus(status.statusClass, status.detail),
             false);
     transport.sendLogin(header, null).onComplete(v -> close());
   }
@@ -301,7 +302,11 @@ final class IscsiConnection {
     }
     send(
         stamped(
-            ResponseHeader.of(Opcode.NOP_IN, 0x80).lun(pdu.lun()).itt(pdu.itt()).ttt(NO_TAG), true),
+            ResponseHeader.of(Opcode.NOP_IN, ResponseHeader.FINAL)
+                .lun(pdu.lun())
+                .itt(pdu.itt())
+                .ttt(NO_TAG),
+            true),
         pdu.data());
   }
 
@@ -316,7 +321,7 @@ final class IscsiConnection {
     ScsiResult result = (lun >>> 48) == 0 ? device.execute(cdb) : ScsiDevice.absentLun(cdb);
     if (result instanceof ScsiResult.MediumRead read) {
       if (!tasks.add(new TaskTable.Task(pdu, read, expected))) {
-        answers.status(pdu, TASK_SET_FULL, null, 0, 0);
+        answers.status(pdu, ScsiStatus.TASK_SET_FULL, null, 0, 0);
         return;
       }
       startReads();
@@ -324,9 +329,9 @@ final class IscsiConnection {
     } else if (result instanceof ScsiResult.Data data) {
       answers.data(pdu, Buffer.buffer(data.bytes()), expected);
     } else if (result instanceof ScsiResult.CheckCondition check) {
-      answers.status(pdu, 0x02, check.sense(), 0, 0);
+      answers.status(pdu, ScsiStatus.CHECK_CONDITION, check.sense(), 0, 0);
     } else {
-      answers.status(pdu, 0x00, null, expected > 0 ? 0x02 : 0, expected);
+      answers.status(pdu, ScsiStatus.GOOD, null, expected > 0 ? DataInPlan.UNDERFLOW : 0, expected);
     }
   }
 
@@ -357,7 +362,10 @@ final class IscsiConnection {
       // A read the block source cannot even begin: the task still answers and gives its room back.
       LOG.warn("a read at {} of {} bytes failed at once: {}", offset, length, e.toString());
       answered =
-          answerIfOwed(task, () -> answers.status(task.pdu(), 0x02, Sense.MEDIUM_ERROR, 0, 0));
+          answerIfOwed(
+              task,
+              () ->
+                  answers.status(task.pdu(), ScsiStatus.CHECK_CONDITION, Sense.MEDIUM_ERROR, 0, 0));
     }
     answered.onComplete(
         written -> {
@@ -392,7 +400,10 @@ final class IscsiConnection {
                         }),
                 failure ->
                     answerIfOwed(
-                        task, () -> answers.status(task.pdu(), 0x02, Sense.MEDIUM_ERROR, 0, 0)));
+                        task,
+                        () ->
+                            answers.status(
+                                task.pdu(), ScsiStatus.CHECK_CONDITION, Sense.MEDIUM_ERROR, 0, 0)));
   }
 
   /** Data-In straight from the page cache: the kernel sends the file's pages, nothing is copied. */
@@ -435,23 +446,23 @@ final class IscsiConnection {
    * all of them (the only LUN); an aborted task never answers. Other functions: not supported.
    */
   private void taskManagement(Pdu pdu) {
-    int function = pdu.taskFunction();
-    int response =
-        switch (function) {
-          case 1 -> {
+    TaskManagement.Response response =
+        switch (TaskManagement.Function.of(pdu.taskFunction())) {
+          case ABORT_TASK -> {
             tasks.abort(pdu.referencedTaskTag());
-            yield 0; // function complete: whether it was still running or had answered
+            // complete whether the task was still running or had answered
+            yield TaskManagement.Response.FUNCTION_COMPLETE;
           }
-          case 2, 4, 5 -> {
+          case ABORT_TASK_SET, CLEAR_TASK_SET, LOGICAL_UNIT_RESET -> {
             tasks.abortAll();
-            yield 0;
+            yield TaskManagement.Response.FUNCTION_COMPLETE;
           }
-          default -> 5;
+          default -> TaskManagement.Response.FUNCTION_NOT_SUPPORTED;
         };
     send(
         stamped(
-            ResponseHeader.of(Opcode.TASK_MANAGEMENT_RESPONSE, 0x80)
-                .response(response)
+            ResponseHeader.of(Opcode.TASK_MANAGEMENT_RESPONSE, ResponseHeader.FINAL)
+                .response(response.code)
                 .itt(pdu.itt()),
             true),
         null);
@@ -479,20 +490,30 @@ final class IscsiConnection {
         });
     send(
         stamped(
-            ResponseHeader.of(Opcode.TEXT_RESPONSE, 0x80).lun(pdu.lun()).itt(pdu.itt()).ttt(NO_TAG),
+            ResponseHeader.of(Opcode.TEXT_RESPONSE, ResponseHeader.FINAL)
+                .lun(pdu.lun())
+                .itt(pdu.itt())
+                .ttt(NO_TAG),
             true),
         Buffer.buffer(text.toString()));
   }
 
   private void logout(Pdu pdu) {
-    send(stamped(ResponseHeader.of(Opcode.LOGOUT_RESPONSE, 0x80).itt(pdu.itt()), true), null);
+    send(
+        stamped(
+            ResponseHeader.of(Opcode.LOGOUT_RESPONSE, ResponseHeader.FINAL).itt(pdu.itt()), true),
+        null);
     phase = Phase.CLOSED;
     transport.end(); // flushes the response, then closes
   }
 
-  private void reject(Pdu pdu, int reason) {
+  private void reject(Pdu pdu, RejectReason reason) {
     send(
-        stamped(ResponseHeader.of(Opcode.REJECT, 0x80).response(reason).itt(NO_TAG), true),
+        stamped(
+            ResponseHeader.of(Opcode.REJECT, ResponseHeader.FINAL)
+                .response(reason.code)
+                .itt(NO_TAG),
+            true),
         pdu.bhs());
   }
 

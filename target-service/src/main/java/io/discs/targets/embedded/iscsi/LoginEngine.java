@@ -19,10 +19,8 @@ final class LoginEngine {
   private static final int OPERATIONAL = 1;
   private static final int FULL_FEATURE = 3;
 
-  /** Login status details of class 2 (initiator error), RFC 7143 section 11.13.5. */
-  static final int TOO_MANY_CONNECTIONS = 0x06;
-
-  static final int SESSION_DOES_NOT_EXIST = 0x0a;
+  /** The Login Response's T bit: the target moves to the next stage. */
+  private static final int TRANSIT = 0x80;
 
   /** What to answer a Login Request with. */
   sealed interface Step permits Answer, Refusal {}
@@ -41,7 +39,7 @@ final class LoginEngine {
    * @param reason a short name for logs and the refusal metric
    * @param counted whether it is a refusal of the initiator (counted), not a malformed request
    */
-  record Refusal(String reason, int statusClass, int detail, boolean counted) implements Step {}
+  record Refusal(String reason, LoginStatus status, boolean counted) implements Step {}
 
   private final Function<String, Optional<EmbeddedTarget>> targets;
   private final Function<String, List<String>> visibleTo;
@@ -93,7 +91,7 @@ final class LoginEngine {
         authenticated = true; // open-iscsi's default discovery: see the class comment
       }
       if (!authenticated) {
-        return refused("auth.required", 0x01);
+        return refused("auth.required", LoginStatus.AUTHENTICATION_FAILURE);
       }
       operational.answer(keys, answer);
     } else {
@@ -104,7 +102,7 @@ final class LoginEngine {
             && authenticated
             && (nsg == OPERATIONAL || nsg == FULL_FEATURE)
             && nsg > csg;
-    int flags = (moving ? 0x80 : 0) | (csg << 2) | (moving ? nsg : 0);
+    int flags = (moving ? TRANSIT : 0) | (csg << 2) | (moving ? nsg : 0);
     return new Answer(flags, answer, moving && nsg == FULL_FEATURE);
   }
 
@@ -112,20 +110,20 @@ final class LoginEngine {
       int tsih, Map<String, String> keys, Map<String, String> answer) {
     initiatorName = keys.get("InitiatorName");
     if (initiatorName == null || initiatorName.isEmpty()) {
-      return Optional.of(refused("missing.initiator.name", 0x07));
+      return Optional.of(refused("missing.initiator.name", LoginStatus.MISSING_PARAMETER));
     }
     discovery = "Discovery".equals(keys.get("SessionType"));
     if (!discovery) {
       String targetName = keys.get("TargetName");
       if (targetName == null) {
-        return Optional.of(refused("missing.target.name", 0x07));
+        return Optional.of(refused("missing.target.name", LoginStatus.MISSING_PARAMETER));
       }
       Optional<EmbeddedTarget> found = targets.apply(targetName);
       if (found.isEmpty()) {
-        return Optional.of(refused("unknown.target", 0x03));
+        return Optional.of(refused("unknown.target", LoginStatus.NOT_FOUND));
       }
       if (!found.get().admits(initiatorName)) {
-        return Optional.of(refused("initiator.not.allowed", 0x02));
+        return Optional.of(refused("initiator.not.allowed", LoginStatus.AUTHORIZATION_FAILURE));
       }
       target = found.get();
     }
@@ -136,7 +134,7 @@ final class LoginEngine {
       return Optional.of(
           refused(
               live ? "session.has.connection" : "session.not.found",
-              live ? TOO_MANY_CONNECTIONS : SESSION_DOES_NOT_EXIST));
+              live ? LoginStatus.TOO_MANY_CONNECTIONS : LoginStatus.SESSION_DOES_NOT_EXIST));
     }
     answer.put("TargetPortalGroupTag", "1");
     return Optional.empty();
@@ -154,12 +152,12 @@ final class LoginEngine {
       } else if (offered.contains("CHAP")) {
         answer.put("AuthMethod", "CHAP");
       } else {
-        return Optional.of(refused("auth.method.refused", 0x01));
+        return Optional.of(refused("auth.method.refused", LoginStatus.AUTHENTICATION_FAILURE));
       }
     }
     if (keys.containsKey("CHAP_A")) {
       if (!Arrays.asList(keys.get("CHAP_A").split(",")).contains("5")) {
-        return Optional.of(refused("chap.algorithm", 0x01));
+        return Optional.of(refused("chap.algorithm", LoginStatus.AUTHENTICATION_FAILURE));
       }
       chap.challenge(answer);
     }
@@ -172,7 +170,7 @@ final class LoginEngine {
               credentials.get().spec().chap(),
               credentials.get().spec().mutualChap(),
               answer)) {
-        return Optional.of(refused("chap.failed", 0x01));
+        return Optional.of(refused("chap.failed", LoginStatus.AUTHENTICATION_FAILURE));
       }
       authenticated = true;
       chapUsed = true;
@@ -183,7 +181,7 @@ final class LoginEngine {
         && !keys.containsKey("CHAP_N")
         && pdu.finalOrTransit()) {
       // A login that tries to leave the security stage without it.
-      return Optional.of(refused("auth.required", 0x01));
+      return Optional.of(refused("auth.required", LoginStatus.AUTHENTICATION_FAILURE));
     }
     return Optional.empty();
   }
@@ -201,12 +199,12 @@ final class LoginEngine {
   }
 
   /** An initiator error (status class 2) this target counts: refused, not misunderstood. */
-  private static Refusal refused(String reason, int detail) {
-    return new Refusal(reason, 0x02, detail, true);
+  private static Refusal refused(String reason, LoginStatus status) {
+    return new Refusal(reason, status, true);
   }
 
   private static Refusal malformed(String why) {
-    return new Refusal(why, 0x02, 0x00, false);
+    return new Refusal(why, LoginStatus.INITIATOR_ERROR, false);
   }
 
   String initiatorName() {

@@ -4,8 +4,9 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * Cuts a byte stream into PDUs. Bounded: a data segment longer than the limit, or AHS at all (this
- * target has no use for extended CDBs), makes the connection fail rather than buffer without end.
+ * Cuts a byte stream into PDUs. Bounded: a data segment longer than the negotiated limit makes the
+ * connection fail rather than buffer without end. Additional header segments are skipped (this
+ * target has no use for extended CDBs); their one-byte TotalAHSLength bounds them at 1,020 bytes.
  */
 final class PduFramer implements Handler<Buffer> {
   private int maxDataSegment;
@@ -52,10 +53,14 @@ final class PduFramer implements Handler<Buffer> {
           (pending.getByte(at + 5) & 0xff) << 16
               | (pending.getByte(at + 6) & 0xff) << 8
               | (pending.getByte(at + 7) & 0xff);
-      if (dataLength > maxDataSegment || ahs > 1024) {
+      if (dataLength > maxDataSegment) {
         failed = true;
         violations.handle(
-            "PDU larger than negotiated (" + dataLength + " bytes of data, " + ahs + " of AHS)");
+            "PDU larger than negotiated ("
+                + dataLength
+                + " bytes of data, "
+                + maxDataSegment
+                + " allowed)");
         return;
       }
       int padded = (dataLength + 3) & ~3;

@@ -7,6 +7,9 @@ import io.vertx.core.buffer.Buffer;
  * that knows where a response's fields sit. Fields a response does not set stay zero.
  */
 final class ResponseHeader {
+  /** The F bit of a response's flags byte: the final PDU of the answer (RFC 7143 §11). */
+  static final int FINAL = 0x80;
+
   private final Buffer bhs = Buffer.buffer(new byte[Pdu.BHS]);
 
   private ResponseHeader(Opcode opcode, int flags) {

@@ -57,12 +57,12 @@ final class ScsiAnswers {
                     header, new FileRange(range.path(), range.offset() + at, length))));
   }
 
-  Future<Void> status(Pdu pdu, int status, Sense sense, int residualFlags, int residual) {
+  Future<Void> status(Pdu pdu, ScsiStatus status, Sense sense, int residualFlags, int residual) {
     ResponseHeader header =
         window
             .stamp(
-                ResponseHeader.of(Opcode.SCSI_RESPONSE, 0x80 | residualFlags)
-                    .status(status)
+                ResponseHeader.of(Opcode.SCSI_RESPONSE, ResponseHeader.FINAL | residualFlags)
+                    .status(status.code)
                     .itt(pdu.itt()),
                 true)
             .residual(residual);
@@ -80,7 +80,8 @@ final class ScsiAnswers {
     List<DataInPlan.Segment> segments =
         DataInPlan.plan(length, expected, keys.theirMaxRecv(), keys.maxBurst());
     if (segments.isEmpty()) {
-      return status(pdu, 0x00, null, DataInPlan.residualFlags(length, expected), residual);
+      return status(
+          pdu, ScsiStatus.GOOD, null, DataInPlan.residualFlags(length, expected), residual);
     }
     Future<Void> written = Future.succeededFuture();
     for (DataInPlan.Segment segment : segments) {

@@ -89,7 +89,7 @@ class LoginEngineTest {
                         "user1",
                         "CHAP_R",
                         response(challenge, new TargetSpec.Chap("user1", "wrong-guess-12"))))))
-        .isEqualTo(new LoginEngine.Refusal("chap.failed", 0x02, 0x01, true));
+        .isEqualTo(refusal("chap.failed", 0x02, 0x01));
     assertThat(
             engine.next(login(0x81, keys("CHAP_N", "user1", "CHAP_R", response(challenge, CHAP)))))
         .as("one response per challenge")
@@ -131,7 +131,7 @@ class LoginEngineTest {
                         "CHAP_R", response(ours, CHAP),
                         "CHAP_I", ours.get("CHAP_I"),
                         "CHAP_C", ours.get("CHAP_C")))))
-        .isEqualTo(new LoginEngine.Refusal("chap.failed", 0x02, 0x01, true));
+        .isEqualTo(refusal("chap.failed", 0x02, 0x01));
   }
 
   @Test
@@ -171,33 +171,33 @@ class LoginEngineTest {
     assertThat(
             stranger.next(login(0x83, keys("CHAP_N", "user1", "CHAP_R", response(theirs, CHAP)))))
         .as("the credentials of a target whose ACL does not name this initiator")
-        .isEqualTo(new LoginEngine.Refusal("chap.failed", 0x02, 0x01, true));
+        .isEqualTo(refusal("chap.failed", 0x02, 0x01));
   }
 
   @Test
   void aNormalSessionThatSkipsSecurityIsRefused() {
     assertThat(
             engine(null).next(login(0x87, keys("InitiatorName", INITIATOR, "TargetName", TARGET))))
-        .isEqualTo(new LoginEngine.Refusal("auth.required", 0x02, 0x01, true));
+        .isEqualTo(refusal("auth.required", 0x02, 0x01));
     assertThat(
             engine(null).next(login(0x81, keys("InitiatorName", INITIATOR, "TargetName", TARGET))))
         .as("leaving the security stage without authenticating")
-        .isEqualTo(new LoginEngine.Refusal("auth.required", 0x02, 0x01, true));
+        .isEqualTo(refusal("auth.required", 0x02, 0x01));
   }
 
   @Test
   void namesEveryRefusalOfTheFirstRequest() {
     assertThat(engine(null).next(login(0x00, keys("TargetName", TARGET))))
-        .isEqualTo(new LoginEngine.Refusal("missing.initiator.name", 0x02, 0x07, true));
+        .isEqualTo(refusal("missing.initiator.name", 0x02, 0x07));
     assertThat(engine(null).next(login(0x00, keys("InitiatorName", INITIATOR))))
-        .isEqualTo(new LoginEngine.Refusal("missing.target.name", 0x02, 0x07, true));
+        .isEqualTo(refusal("missing.target.name", 0x02, 0x07));
     assertThat(
             engine(null)
                 .next(
                     login(
                         0x00,
                         keys("InitiatorName", INITIATOR, "TargetName", "iqn.2026-01.other:x"))))
-        .isEqualTo(new LoginEngine.Refusal("unknown.target", 0x02, 0x03, true));
+        .isEqualTo(refusal("unknown.target", 0x02, 0x03));
     assertThat(
             engine(null)
                 .next(
@@ -208,7 +208,7 @@ class LoginEngineTest {
                             "iqn.2026-01.test:someone-else",
                             "TargetName",
                             TARGET))))
-        .isEqualTo(new LoginEngine.Refusal("initiator.not.allowed", 0x02, 0x02, true));
+        .isEqualTo(refusal("initiator.not.allowed", 0x02, 0x02));
     assertThat(
             engine(null)
                 .next(
@@ -221,7 +221,7 @@ class LoginEngineTest {
                             TARGET,
                             "AuthMethod",
                             "SRP"))))
-        .isEqualTo(new LoginEngine.Refusal("auth.method.refused", 0x02, 0x01, true));
+        .isEqualTo(refusal("auth.method.refused", 0x02, 0x01));
     assertThat(engine(null).next(login(0x40, keys("InitiatorName", INITIATOR))))
         .as("text continuation")
         .isInstanceOf(LoginEngine.Refusal.class)
@@ -235,12 +235,11 @@ class LoginEngineTest {
     join.bhs().setShort(14, (short) 0x1234);
     assertThat(engine(null).next(join))
         .as("MaxConnections=1 and no connection recovery: no session takes a second connection")
-        .isEqualTo(new LoginEngine.Refusal("session.not.found", 0x02, 0x0a, true));
+        .isEqualTo(refusal("session.not.found", 0x02, 0x0a));
 
     Pdu discovery = login(0x00, keys("InitiatorName", INITIATOR, "SessionType", "Discovery"));
     discovery.bhs().setShort(14, (short) 7);
-    assertThat(engine(null).next(discovery))
-        .isEqualTo(new LoginEngine.Refusal("session.not.found", 0x02, 0x0a, true));
+    assertThat(engine(null).next(discovery)).isEqualTo(refusal("session.not.found", 0x02, 0x0a));
   }
 
   /** The first request (CHAP offered), then CHAP_A: answers the target's challenge keys. */
@@ -291,5 +290,15 @@ class LoginEngineTest {
             Integer.parseInt(challenge.get("CHAP_I")),
             credentials.secret(),
             Chap.decode(challenge.get("CHAP_C"))));
+  }
+
+  /** A counted refusal by its wire values (Status-Class, Status-Detail), as RFC 7143 names them. */
+  private static LoginEngine.Refusal refusal(String reason, int statusClass, int detail) {
+    LoginStatus status =
+        java.util.Arrays.stream(LoginStatus.values())
+            .filter(s -> s.statusClass == statusClass && s.detail == detail)
+            .findFirst()
+            .orElseThrow();
+    return new LoginEngine.Refusal(reason, status, true);
   }
 }

@@ -1,9 +1,9 @@
-package io.discs.gateway.auth;
+package io.discs.platform;
 
 import java.util.Locale;
 import java.util.Optional;
 
-/** The four roles of API.md; a user holds one or more. */
+/** The four roles of API.md; a user holds one or more, and a {@link Caller} carries them. */
 public enum Role {
   ADMIN,
   OPERATOR,
