@@ -111,20 +111,27 @@ final class SessionServiceImpl implements SessionService {
                                 TargetRequest.of(imageId, initiatorIqn, device, false),
                                 callers.seal(caller)))
                     .recover(
-                        failure ->
-                            repository
-                                .finish(id, SessionState.FAILED, failure.getMessage())
-                                .onComplete(
-                                    done ->
-                                        events.publish(
-                                            event(
-                                                "session.failed",
-                                                caller,
-                                                id,
-                                                Outcome.FAILURE,
-                                                new JsonObject()
-                                                    .put("reason", failure.getMessage()))))
-                                .transform(done -> Future.failedFuture(failure))))
+                        cause -> {
+                          // A node that never answered is unavailable, not an internal error.
+                          Throwable failure =
+                              BusFailures.unreachable(cause)
+                                  ? DomainErrors.unavailable(
+                                      "the target node did not answer in time; try again")
+                                  : cause;
+                          return repository
+                              .finish(id, SessionState.FAILED, failure.getMessage())
+                              .onComplete(
+                                  done ->
+                                      events.publish(
+                                          event(
+                                              "session.failed",
+                                              caller,
+                                              id,
+                                              Outcome.FAILURE,
+                                              new JsonObject()
+                                                  .put("reason", failure.getMessage()))))
+                              .transform(done -> Future.failedFuture(failure));
+                        }))
         .compose(
             target ->
                 repository

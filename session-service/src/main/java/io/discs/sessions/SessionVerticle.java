@@ -59,7 +59,8 @@ public final class SessionVerticle extends VerticleBase {
                 targets,
                 nodes,
                 name -> nodeService(name, toTargets),
-                name -> nodeService(name, 5_000)),
+                // Who is connected: asked of every node, never longer than the gateway waits.
+                name -> nodeService(name, Math.min(5_000, toTargets))),
             images,
             services.events(),
             new SessionSettings(

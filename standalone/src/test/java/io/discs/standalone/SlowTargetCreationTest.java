@@ -105,4 +105,44 @@ class SlowTargetCreationTest {
       Files.deleteIfExists(socket);
     }
   }
+
+  @Test
+  void aTargetNodeThatNeverAnswersIsUnavailableNotAnInternalError() throws Exception {
+    String ghost = "ghost.test:3260";
+    try (TestSystem system = TestSystem.start(Map.of("DISCS_REQUEST_TIMEOUT_SECONDS", "3"))) {
+      // A node that says it is live and then never answers a call: wedged mid-call.
+      var bus = system.discs.vertx().eventBus();
+      bus.consumer(io.discs.platform.Addresses.targetNode(ghost), message -> {})
+          .completion()
+          .await(10, TimeUnit.SECONDS);
+      bus.publish(
+          io.discs.platform.Addresses.TARGET_NODES,
+          new io.discs.platform.targets.NodePresence(ghost, "ghost-start", ghost, 0).toJson());
+      String admin = system.adminToken();
+      Path iso = DiscImages.iso9660(dir.resolve("ghost.iso"), "GHOST", 1 << 20, false, 34);
+      JsonObject image = system.uploadImage(admin, "ghost.iso", iso);
+
+      HttpResponse<Buffer> started =
+          system
+              .client
+              .post("/api/v1/sessions")
+              .bearerTokenAuthentication(admin)
+              .sendJsonObject(
+                  new JsonObject()
+                      .put("imageId", image.getString("id"))
+                      .put("initiatorIqn", "iqn.2026-12.test.discs:ghost")
+                      .put("node", ghost))
+              .await(60, TimeUnit.SECONDS);
+
+      assertThat(started.statusCode()).as(started.bodyAsString()).isEqualTo(503);
+      assertThat(started.bodyAsJsonObject().getString("detail")).contains("did not answer in time");
+      JsonObject session =
+          system
+              .get("/api/v1/sessions", admin)
+              .bodyAsJsonObject()
+              .getJsonArray("items")
+              .getJsonObject(0);
+      assertThat(session.getString("state")).isEqualTo("FAILED");
+    }
+  }
 }
