@@ -1,5 +1,6 @@
 package io.discs.gateway.images;
 
+import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.LentBuffer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -61,9 +62,7 @@ final class ForwardedBody implements WriteStream<Buffer> {
    * what a local upload answers a client that stopped sending.
    */
   private static Throwable clientFailure(Throwable cause) {
-    return cause instanceof ServiceException
-        ? cause
-        : new ServiceException(400, "the upload did not complete: the client stopped sending");
+    return cause instanceof ServiceException ? cause : DomainErrors.uploadCutShort();
   }
 
   @Override

@@ -275,7 +275,7 @@ public final class ImageIngestor {
       return known;
     }
     LOG.debug("upload stream ended by {}", failure.toString());
-    return new ServiceException(400, "the upload did not complete: the client stopped sending");
+    return DomainErrors.uploadCutShort();
   }
 
   /** After the transfer, an unknown failure is ours: logged, and answered without its detail. */
