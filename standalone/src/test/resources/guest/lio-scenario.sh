@@ -75,7 +75,9 @@ image=$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' /tmp/image.json | head -1)
 echo "DISCS-STEP host-checks"
 # The host's initiators (qemu-img, qemu-io, libiscsi) against this LIO through the forwards; the
 # host answers when it is done.
-curl -s --max-time 2400 "http://$HOST_CHECKS/checks?image=$image" >/tmp/host.out 2>&1
+# The companion's token goes along (a login costs 15 s of password hashing under TCG).
+curl -s --max-time 2400 -H "Authorization: Bearer $token" "http://$HOST_CHECKS/checks?image=$image" \
+  >/tmp/host.out 2>&1
 check host-checks-answered contains /tmp/host.out done
 check lio-host-targets-gone wait_for 30 no_discs_targets
 

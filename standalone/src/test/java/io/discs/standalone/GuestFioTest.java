@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GuestFioTest {
   private static final String INITIATOR = "iqn.2026-01.test.discs:fio-guest";
-  private static final int RUNTIME_SECONDS = 6;
+  private static final int RUNTIME_SECONDS = 3;
   private static final List<String> JOBS =
       List.of("randread-4k-qd1", "randread-4k-qd32", "read-128k-qd32");
 

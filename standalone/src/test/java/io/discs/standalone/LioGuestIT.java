@@ -88,7 +88,8 @@ class LioGuestIT {
         "/checks",
         exchange -> {
           String query = exchange.getRequestURI().getQuery();
-          host.run(query.substring(query.indexOf('=') + 1));
+          String bearer = exchange.getRequestHeaders().getFirst("Authorization");
+          host.run(query.substring(query.indexOf('=') + 1), bearer.substring("Bearer ".length()));
           byte[] done = "done\n".getBytes(StandardCharsets.US_ASCII);
           exchange.sendResponseHeaders(200, done.length);
           exchange.getResponseBody().write(done);
