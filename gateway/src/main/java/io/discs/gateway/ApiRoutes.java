@@ -12,6 +12,7 @@ import io.discs.platform.Addresses;
 import io.discs.platform.audit.AuditService;
 import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.error.HttpStatus;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.sessions.SessionService;
 import io.discs.platform.targets.NodePresence;
@@ -90,7 +91,9 @@ final class ApiRoutes {
     Map<Operation, Handler<RoutingContext>> handlers = handlers();
     Router api = Router.router(vertx);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(JSON_BODY_LIMIT);
-    TimeoutHandler deadline = TimeoutHandler.create(config.requestTimeoutSeconds() * 1000L, 503);
+    TimeoutHandler deadline =
+        TimeoutHandler.create(
+            config.requestTimeoutSeconds() * 1000L, HttpStatus.SERVICE_UNAVAILABLE);
     api.route().handler(Requests::refuseControlCharactersInQuery);
     api.route("/uploads*").handler(ResumableRoutes::protocol);
     for (Operation operation : Operation.values()) {

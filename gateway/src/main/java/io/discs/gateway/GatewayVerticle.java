@@ -12,9 +12,9 @@ import io.discs.gateway.auth.UserStore;
 import io.discs.gateway.images.UploadRequests;
 import io.discs.platform.config.HostPort;
 import io.discs.platform.config.ServiceRole;
-import io.discs.platform.images.LentBuffer;
-import io.discs.platform.images.UploadBodyTap;
 import io.discs.platform.launch.ServiceContext;
+import io.discs.transfer.tap.LentBytes;
+import io.discs.transfer.tap.UploadBodyTap;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -132,7 +132,7 @@ public final class GatewayVerticle extends VerticleBase {
     var edge = services.config().edge();
     HeaderDeadline headerDeadline = new HeaderDeadline(vertx);
     UploadRequests uploads = new UploadRequests();
-    LentBuffer.registerGauge(services.metrics().registry());
+    LentBytes.of(vertx).registerIn(services.metrics().registry());
     Router root = Router.router(vertx);
     root.route().handler(RequestLog::handle);
     root.route().handler(headerDeadline::arrived);
@@ -177,7 +177,7 @@ public final class GatewayVerticle extends VerticleBase {
             .connectionHandler(
                 connection -> {
                   headerDeadline.opened(connection);
-                  UploadBodyTap.install(connection, uploads);
+                  UploadBodyTap.install(connection, uploads, LentBytes.of(vertx));
                 })
             .requestHandler(root)
             .listen()

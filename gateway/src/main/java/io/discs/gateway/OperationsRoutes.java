@@ -1,5 +1,6 @@
 package io.discs.gateway;
 
+import io.discs.platform.error.HttpStatus;
 import io.discs.platform.error.Problem;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.json.JsonArray;
@@ -41,7 +42,7 @@ final class OperationsRoutes {
                           } else {
                             JsonObject problem =
                                 Problem.of(
-                                        503,
+                                        HttpStatus.SERVICE_UNAVAILABLE,
                                         "not ready: "
                                             + String.join(
                                                 ", ",
@@ -54,7 +55,7 @@ final class OperationsRoutes {
                                     .put("runs", new JsonArray(runs))
                                     .put("checks", details);
                             ctx.response()
-                                .setStatusCode(503)
+                                .setStatusCode(HttpStatus.SERVICE_UNAVAILABLE)
                                 .putHeader("Content-Type", Problem.MEDIA_TYPE)
                                 .end(problem.encode());
                           }

@@ -1,5 +1,6 @@
 package io.discs.gateway;
 
+import io.discs.platform.error.HttpStatus;
 import io.discs.platform.error.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
@@ -77,9 +78,9 @@ final class Problems {
   /** Makes every failure and vertx-web's own errors on {@code router} problem+json. */
   static void handle(io.vertx.ext.web.Router router) {
     router.route().failureHandler(Problems::handleFailure);
-    router.errorHandler(404, Problems::handleFailure);
-    router.errorHandler(405, Problems::handleFailure);
-    router.errorHandler(500, Problems::handleFailure);
+    router.errorHandler(HttpStatus.NOT_FOUND, Problems::handleFailure);
+    router.errorHandler(HttpStatus.METHOD_NOT_ALLOWED, Problems::handleFailure);
+    router.errorHandler(HttpStatus.INTERNAL_ERROR, Problems::handleFailure);
   }
 
   /** Router-level failure handler: a status set by vertx-web, or an exception from a handler. */
@@ -87,10 +88,10 @@ final class Problems {
     Throwable failure = ctx.failure();
     Problem problem;
     if (failure == null) {
-      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      int status = ctx.statusCode() > 0 ? ctx.statusCode() : HttpStatus.INTERNAL_ERROR;
       problem = Problem.of(status, defaultDetail(status));
-    } else if (ctx.statusCode() == 416) {
-      problem = Problem.of(416, failure.getMessage());
+    } else if (ctx.statusCode() == HttpStatus.RANGE_NOT_SATISFIABLE) {
+      problem = Problem.of(HttpStatus.RANGE_NOT_SATISFIABLE, failure.getMessage());
     } else if (failure instanceof io.vertx.ext.web.handler.HttpException http) {
       problem =
           Problem.of(
@@ -98,9 +99,9 @@ final class Problems {
               http.getPayload() != null ? http.getPayload() : defaultDetail(http.getStatusCode()));
     } else {
       problem = Problem.from(failure);
-      if (problem.status() == 500) {
+      if (problem.status() == HttpStatus.INTERNAL_ERROR) {
         LOG.error("{} {} failed", ctx.request().method(), ctx.normalizedPath(), failure);
-      } else if (problem.status() > 501) {
+      } else if (problem.status() > HttpStatus.NOT_IMPLEMENTED) {
         LOG.warn(
             "{} {} answered {}: {}",
             ctx.request().method(),
@@ -114,14 +115,16 @@ final class Problems {
 
   static String defaultDetail(int status) {
     return switch (status) {
-      case 401 -> "a valid bearer token is required";
-      case 403 -> "your role does not allow this";
-      case 404 -> "no such resource";
-      case 405 -> "method not allowed on this resource";
-      case 413 -> "the request body is too large";
-      case 415 -> "unsupported content type";
+      case HttpStatus.UNAUTHORIZED -> "a valid bearer token is required";
+      case HttpStatus.FORBIDDEN -> "your role does not allow this";
+      case HttpStatus.NOT_FOUND -> "no such resource";
+      case HttpStatus.METHOD_NOT_ALLOWED -> "method not allowed on this resource";
+      case HttpStatus.CONTENT_TOO_LARGE -> "the request body is too large";
+      case HttpStatus.UNSUPPORTED_MEDIA_TYPE -> "unsupported content type";
       default ->
-          status >= 500 ? "the server could not complete the request" : "the request is not valid";
+          status >= HttpStatus.INTERNAL_ERROR
+              ? "the server could not complete the request"
+              : "the request is not valid";
     };
   }
 }

@@ -5,18 +5,21 @@ import io.discs.images.store.LocalImageStore;
 import io.discs.images.upload.ImageIngestor;
 import io.discs.images.upload.ResumableUploadRows;
 import io.discs.images.upload.ResumableUploadService;
+import io.discs.images.upload.StagingBuffers;
+import io.discs.images.upload.UploadSinks;
 import io.discs.platform.Addresses;
 import io.discs.platform.LocalServices;
 import io.discs.platform.config.ClusterConfig;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ImageService;
-import io.discs.platform.images.LentBuffer;
 import io.discs.platform.images.ResumableUploads;
 import io.discs.platform.launch.ServiceBindings;
 import io.discs.platform.launch.ServiceContext;
 import io.discs.platform.sessions.SessionService;
 import io.discs.platform.targets.TargetService;
+import io.discs.transfer.listener.InternalListener;
+import io.discs.transfer.tap.LentBytes;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -74,10 +77,12 @@ public final class ImageVerticle extends VerticleBase {
                 .setOptions(calls)
                 .build(SessionService.class));
     io = vertx.createSharedWorkerExecutor("discs-image-io", 4);
+    UploadSinks sinks = new UploadSinks(io, new StagingBuffers());
     ingestor =
         new ImageIngestor(
             vertx,
             io,
+            sinks,
             store,
             repository,
             services.events(),
@@ -86,6 +91,7 @@ public final class ImageVerticle extends VerticleBase {
     resumable =
         new ResumableUploadService(
             io,
+            sinks,
             store,
             new ResumableUploadRows(services.pool()),
             ingestor,
@@ -97,7 +103,7 @@ public final class ImageVerticle extends VerticleBase {
         .description("bytes left for images on the store's file system")
         .baseUnit("bytes")
         .register(services.metrics().registry());
-    LentBuffer.registerGauge(services.metrics().registry());
+    LentBytes.of(vertx).registerIn(services.metrics().registry());
     // A statfs per scrape would run on an event loop: the worker looks every 30 s instead.
     storeSpaceTimer = vertx.setPeriodic(1, 30_000, id -> measureStore(imagesRoot));
     return vertx

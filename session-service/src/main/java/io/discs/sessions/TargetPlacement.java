@@ -45,7 +45,7 @@ final class TargetPlacement {
       return;
     }
     if (!caller.hasRole(Role.OPERATOR) && !caller.hasRole(Role.ADMIN)) {
-      throw new ServiceException(403, "only operators and admins choose the target node");
+      throw DomainErrors.forbidden("only operators and admins choose the target node");
     }
     if (nodes.live(pinned).isEmpty()) {
       throw notLive(pinned);

@@ -15,8 +15,6 @@ import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageBlobs;
-import io.discs.platform.images.ImageBytesProtocol;
-import io.discs.platform.images.LentBuffer;
 import io.discs.platform.metrics.Metrics;
 import io.discs.platform.sessions.Session;
 import io.discs.platform.sessions.SessionService;
@@ -27,6 +25,8 @@ import io.discs.testing.FreePorts;
 import io.discs.testing.Processes;
 import io.discs.testing.TempDirs;
 import io.discs.testing.TestDatabase;
+import io.discs.transfer.tap.LentBytes;
+import io.discs.transfer.wire.ImageBytesProtocol;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -143,8 +143,8 @@ class ServiceRolesTest {
         Path iso =
             DiscImages.iso9660(
                 TempDirs.create("roles-upload").resolve("roles.iso"), "ROLES", 4 << 20, false, 5);
-        long lentBefore = LentBuffer.lentBytesTotal();
-        long outstandingBefore = LentBuffer.outstandingBytes();
+        LentBytes lent = LentBytes.of(back.vertx());
+        long lentBefore = lent.total();
         HttpResponse<String> upload =
             http.send(
                 HttpRequest.newBuilder(
@@ -164,9 +164,8 @@ class ServiceRolesTest {
             .hasSize(1);
         // The image node took the body off its listener's connection, as a local gateway does,
         // and gave every chunk back.
-        assertThat(LentBuffer.lentBytesTotal() - lentBefore)
-            .isGreaterThanOrEqualTo(Files.size(iso));
-        assertThat(LentBuffer.outstandingBytes()).isEqualTo(outstandingBefore);
+        assertThat(lent.total() - lentBefore).isGreaterThanOrEqualTo(Files.size(iso));
+        assertThat(lent.outstanding()).isZero();
 
         // A resumable upload's chunks cross to the image node the same way, one after the other on
         // the gateway's pooled connections.
@@ -219,7 +218,7 @@ class ServiceRolesTest {
                 get(http, front.httpPort(), "/api/v1/images/" + tusImage, token)
                     .getString("sha256"))
             .isEqualTo(DiscImages.sha256(tus));
-        assertThat(LentBuffer.outstandingBytes()).isEqualTo(outstandingBefore);
+        assertThat(lent.outstanding()).isZero();
 
         // Downloads come back from the image node the same way, whole and by range.
         String imageId = new JsonObject(upload.body()).getString("id");
@@ -281,7 +280,7 @@ class ServiceRolesTest {
         awaitFiles(backTmp, false);
         assertThat(get(http, front.httpPort(), "/api/v1/images", token).getJsonArray("items"))
             .hasSize(imagesBeforeCut);
-        assertThat(LentBuffer.outstandingBytes()).isEqualTo(outstandingBefore);
+        assertThat(lent.outstanding()).isZero();
 
         // A client that falls silent is told so (408) by the gateway, which resets its call to
         // the image node: nothing is kept there either.

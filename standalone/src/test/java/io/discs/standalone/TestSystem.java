@@ -90,6 +90,11 @@ final class TestSystem implements AutoCloseable {
     return new TestSystem(config, discs, clientVertx, client);
   }
 
+  /** What the system's upload body taps lent and have not had back. */
+  io.discs.transfer.tap.LentBytes lentBytes() {
+    return io.discs.transfer.tap.LentBytes.of(discs.vertx());
+  }
+
   HttpResponse<Buffer> login(String username, String password) throws Exception {
     return client
         .post("/api/v1/auth/token")

@@ -2,7 +2,6 @@ package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.discs.platform.images.LentBuffer;
 import io.discs.testing.DiscImages;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,11 +27,6 @@ class UploadBodyTapTest {
   private static final int CHUNK = 100_000;
 
   @TempDir Path dir;
-
-  /**
-   * What earlier tests in this JVM left lent (none, unless they leak too): only ours count here.
-   */
-  private final long lentBefore = LentBuffer.outstandingBytes();
 
   @Test
   void pipelinedUploadsOnOneConnectionEachStoreTheirOwnBytes() throws Exception {
@@ -178,12 +172,10 @@ class UploadBodyTapTest {
   private void assertEverythingGivenBack(TestSystem system) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline
-        && (LentBuffer.outstandingBytes() != lentBefore || RawUploads.tempFiles(system) != 0)) {
+        && (system.lentBytes().outstanding() != 0 || RawUploads.tempFiles(system) != 0)) {
       Thread.sleep(50);
     }
-    assertThat(LentBuffer.outstandingBytes() - lentBefore)
-        .as("bytes lent and not given back")
-        .isZero();
+    assertThat(system.lentBytes().outstanding()).as("bytes lent and not given back").isZero();
     assertThat(RawUploads.tempFiles(system)).as("temporary files").isZero();
   }
 }

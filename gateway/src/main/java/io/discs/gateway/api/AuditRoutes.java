@@ -5,6 +5,7 @@ import io.discs.gateway.Requests;
 import io.discs.platform.audit.AuditQuery;
 import io.discs.platform.audit.AuditService;
 import io.discs.platform.error.DomainErrors;
+import io.discs.platform.error.HttpStatus;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
@@ -26,11 +27,12 @@ public final class AuditRoutes implements ResourceRoutes {
   }
 
   private void query(RoutingContext ctx) {
-    Responses.json(ctx, 200, audit.query(auditQuery(ctx)).map(Responses.items(e -> e.toJson())));
+    Responses.json(
+        ctx, HttpStatus.OK, audit.query(auditQuery(ctx)).map(Responses.items(e -> e.toJson())));
   }
 
   private void verify(RoutingContext ctx) {
-    Responses.json(ctx, 200, audit.verify().map(v -> v.toJson()));
+    Responses.json(ctx, HttpStatus.OK, audit.verify().map(v -> v.toJson()));
   }
 
   private static AuditQuery auditQuery(RoutingContext ctx) {

@@ -3,6 +3,7 @@ package io.discs.gateway.api;
 import io.discs.gateway.Operation;
 import io.discs.gateway.Requests;
 import io.discs.gateway.auth.AccessControl;
+import io.discs.platform.error.HttpStatus;
 import io.discs.platform.images.ImageService;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -26,7 +27,7 @@ public final class ImagesRoutes implements ResourceRoutes {
   private void list(RoutingContext ctx) {
     Responses.json(
         ctx,
-        200,
+        HttpStatus.OK,
         images
             .list(
                 ctx.request().getParam("name"),
@@ -36,7 +37,7 @@ public final class ImagesRoutes implements ResourceRoutes {
   }
 
   private void get(RoutingContext ctx) {
-    Responses.json(ctx, 200, images.get(ctx.pathParam("id")).map(i -> i.toJson()));
+    Responses.json(ctx, HttpStatus.OK, images.get(ctx.pathParam("id")).map(i -> i.toJson()));
   }
 
   private void delete(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package io.discs.gateway.api;
 
+import io.discs.platform.error.HttpStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +24,9 @@ public final class Responses {
   }
 
   public static void noContent(RoutingContext ctx, Future<Void> result) {
-    result.onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+    result
+        .onSuccess(v -> ctx.response().setStatusCode(HttpStatus.NO_CONTENT).end())
+        .onFailure(ctx::fail);
   }
 
   /** {@code {"items": [...]}}, the shape of every list. */

@@ -3,6 +3,7 @@ package io.discs.gateway.api;
 import io.discs.gateway.Operation;
 import io.discs.gateway.Requests;
 import io.discs.gateway.auth.AccessControl;
+import io.discs.platform.error.HttpStatus;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.sessions.SessionService;
 import io.discs.platform.sessions.SessionStartRequest;
@@ -42,7 +43,7 @@ public final class SessionsRoutes implements ResourceRoutes {
   private void discovery(RoutingContext ctx) {
     Responses.json(
         ctx,
-        200,
+        HttpStatus.OK,
         images
             .list(null, 0, ImageService.MAX_PAGE)
             .map(
@@ -57,7 +58,7 @@ public final class SessionsRoutes implements ResourceRoutes {
     JsonObject body = Requests.jsonBody(ctx);
     Responses.json(
         ctx,
-        201,
+        HttpStatus.CREATED,
         sessions
             .start(
                 SessionStartRequest.of(
@@ -71,13 +72,15 @@ public final class SessionsRoutes implements ResourceRoutes {
 
   private void list(RoutingContext ctx) {
     Responses.json(
-        ctx, 200, sessions.list(AccessControl.caller(ctx)).map(Responses.items(s -> s.toJson())));
+        ctx,
+        HttpStatus.OK,
+        sessions.list(AccessControl.caller(ctx)).map(Responses.items(s -> s.toJson())));
   }
 
   private void heartbeat(RoutingContext ctx) {
     Responses.json(
         ctx,
-        200,
+        HttpStatus.OK,
         sessions.heartbeat(ctx.pathParam("id"), AccessControl.caller(ctx)).map(s -> s.toJson()));
   }
 

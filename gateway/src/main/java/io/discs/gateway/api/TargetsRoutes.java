@@ -3,6 +3,7 @@ package io.discs.gateway.api;
 import io.discs.gateway.Operation;
 import io.discs.gateway.Requests;
 import io.discs.gateway.auth.AccessControl;
+import io.discs.platform.error.HttpStatus;
 import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
 import io.vertx.core.Handler;
@@ -35,15 +36,17 @@ public final class TargetsRoutes implements ResourceRoutes {
             Requests.optionalString(body, "deviceType"),
             Requests.optionalBoolean(body, "mutualChap"));
     Responses.json(
-        ctx, 201, targets.create(request, AccessControl.caller(ctx)).map(t -> t.toJson()));
+        ctx,
+        HttpStatus.CREATED,
+        targets.create(request, AccessControl.caller(ctx)).map(t -> t.toJson()));
   }
 
   private void list(RoutingContext ctx) {
-    Responses.json(ctx, 200, targets.list().map(Responses.items(t -> t.toJson())));
+    Responses.json(ctx, HttpStatus.OK, targets.list().map(Responses.items(t -> t.toJson())));
   }
 
   private void get(RoutingContext ctx) {
-    Responses.json(ctx, 200, targets.get(ctx.pathParam("id")).map(t -> t.toJson()));
+    Responses.json(ctx, HttpStatus.OK, targets.get(ctx.pathParam("id")).map(t -> t.toJson()));
   }
 
   private void delete(RoutingContext ctx) {

@@ -6,6 +6,7 @@ import io.discs.gateway.api.ResourceRoutes;
 import io.discs.platform.Caller;
 import io.discs.platform.Role;
 import io.discs.platform.error.DomainErrors;
+import io.discs.platform.error.HttpStatus;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
@@ -77,14 +78,20 @@ public final class AuthRoutes implements ResourceRoutes {
     String address = AccessControl.sourceAddress(ctx);
     if (username == null || !Credentials.isPossibleUsername(username)) {
       // No account can have this name: no password check, no count, no audit row per request.
-      ctx.fail(new HttpException(401, "user name or password is wrong"));
+      ctx.fail(new HttpException(HttpStatus.UNAUTHORIZED, "user name or password is wrong"));
       return;
     }
     underNameLock(
             ctx,
             username,
             () ->
-                throttledCheck(ctx, username, password, address, "auth.login.failed", 401)
+                throttledCheck(
+                        ctx,
+                        username,
+                        password,
+                        address,
+                        "auth.login.failed",
+                        HttpStatus.UNAUTHORIZED)
                     .compose(
                         user -> {
                           loginEvent("auth.login.succeeded", username, address, null);
@@ -114,7 +121,7 @@ public final class AuthRoutes implements ResourceRoutes {
                 return delay(refused.delay()).compose(v -> Future.failedFuture(refused.answer()));
               }
               if (failure instanceof HttpException http) {
-                if (http.getStatusCode() == 503) {
+                if (http.getStatusCode() == HttpStatus.SERVICE_UNAVAILABLE) {
                   ctx.response().putHeader("Retry-After", "2");
                 }
                 return Future.failedFuture(failure);
@@ -123,7 +130,8 @@ public final class AuthRoutes implements ResourceRoutes {
               ctx.response().putHeader("Retry-After", "5");
               return Future.failedFuture(
                   new HttpException(
-                      429, "too many password checks for this name at once; try again"));
+                      HttpStatus.TOO_MANY_REQUESTS,
+                      "too many password checks for this name at once; try again"));
             });
   }
 
@@ -149,7 +157,8 @@ public final class AuthRoutes implements ResourceRoutes {
                 ctx.response().putHeader("Retry-After", String.valueOf(seconds));
                 return Future.failedFuture(
                     new HttpException(
-                        429, "too many failed password checks; try again in " + seconds + " s"));
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        "too many failed password checks; try again in " + seconds + " s"));
               }
               return checkPassword(username, password)
                   .compose(
@@ -170,7 +179,7 @@ public final class AuthRoutes implements ResourceRoutes {
                                           failure.delay(),
                                           new HttpException(
                                               wrongStatus,
-                                              wrongStatus == 401
+                                              wrongStatus == HttpStatus.UNAUTHORIZED
                                                   ? "user name or password is wrong"
                                                   : "the current password is wrong")));
                                 });
@@ -215,7 +224,9 @@ public final class AuthRoutes implements ResourceRoutes {
             v -> {
               userEvent(
                   "user.created", caller, username, new JsonObject().put("roles", wire(roles)));
-              ctx.response().setStatusCode(201).putHeader("Location", "/api/v1/users/" + username);
+              ctx.response()
+                  .setStatusCode(HttpStatus.CREATED)
+                  .putHeader("Location", "/api/v1/users/" + username);
               ctx.json(new JsonObject().put("username", username).put("roles", wire(roles)));
             })
         .onFailure(ctx::fail);
@@ -263,7 +274,7 @@ public final class AuthRoutes implements ResourceRoutes {
         .onSuccess(
             v -> {
               userEvent("user.deleted", caller, username, new JsonObject());
-              ctx.response().setStatusCode(204).end();
+              ctx.response().setStatusCode(HttpStatus.NO_CONTENT).end();
             })
         .onFailure(ctx::fail);
   }
@@ -284,7 +295,7 @@ public final class AuthRoutes implements ResourceRoutes {
                       Outcome.SUCCESS,
                       caller.getSourceIp(),
                       new JsonObject()));
-              ctx.response().setStatusCode(204).end();
+              ctx.response().setStatusCode(HttpStatus.NO_CONTENT).end();
             })
         .onFailure(ctx::fail);
   }
@@ -300,7 +311,12 @@ public final class AuthRoutes implements ResourceRoutes {
             caller.getUsername(),
             () ->
                 throttledCheck(
-                    ctx, caller.getUsername(), current, address, "auth.password.check.failed", 403))
+                    ctx,
+                    caller.getUsername(),
+                    current,
+                    address,
+                    "auth.password.check.failed",
+                    HttpStatus.FORBIDDEN))
         .compose(user -> hash(next))
         .compose(hash -> users.updatePassword(caller.getUsername(), hash))
         // A changed password also ends the tokens issued under the old one.
@@ -308,7 +324,7 @@ public final class AuthRoutes implements ResourceRoutes {
         .onSuccess(
             v -> {
               userEvent("user.password.changed", caller, caller.getUsername(), new JsonObject());
-              ctx.response().setStatusCode(204).end();
+              ctx.response().setStatusCode(HttpStatus.NO_CONTENT).end();
             })
         .onFailure(ctx::fail);
   }
@@ -320,7 +336,9 @@ public final class AuthRoutes implements ResourceRoutes {
     if (pendingChecks.incrementAndGet() > MAX_PENDING_CHECKS) {
       pendingChecks.decrementAndGet();
       return Future.failedFuture(
-          new HttpException(503, "too many password checks at once; try again in a few seconds"));
+          new HttpException(
+              HttpStatus.SERVICE_UNAVAILABLE,
+              "too many password checks at once; try again in a few seconds"));
     }
     return users
         .find(username)

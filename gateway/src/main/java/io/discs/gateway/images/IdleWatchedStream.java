@@ -1,5 +1,6 @@
 package io.discs.gateway.images;
 
+import io.discs.platform.error.HttpStatus;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,7 +14,6 @@ import io.vertx.serviceproxy.ServiceException;
  * client's silence does.
  */
 final class IdleWatchedStream implements ReadStream<Buffer> {
-  static final int REQUEST_TIMEOUT = 408;
   private static final long CHECK_EVERY_MS = 500;
 
   private final Vertx vertx;
@@ -135,7 +135,7 @@ final class IdleWatchedStream implements ReadStream<Buffer> {
    * it might still send can no longer be told apart from a next request.
    */
   static void hangUpIfIdle(Vertx vertx, RoutingContext ctx, Throwable failure) {
-    if (failure instanceof ServiceException e && e.failureCode() == REQUEST_TIMEOUT) {
+    if (failure instanceof ServiceException e && e.failureCode() == HttpStatus.REQUEST_TIMEOUT) {
       var connection = ctx.request().connection();
       ctx.response().putHeader("Connection", "close");
       ctx.response().endHandler(v -> connection.close());
@@ -146,7 +146,7 @@ final class IdleWatchedStream implements ReadStream<Buffer> {
 
   ServiceException idleError() {
     return new ServiceException(
-        REQUEST_TIMEOUT,
+        HttpStatus.REQUEST_TIMEOUT,
         "the upload sent nothing for " + idleMs / 1000 + " s (DISCS_UPLOAD_IDLE_SECONDS): closed");
   }
 }

@@ -6,8 +6,10 @@ import io.discs.gateway.auth.AccessControl;
 import io.discs.platform.LocalServices;
 import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.error.DomainErrors;
+import io.discs.platform.error.HttpStatus;
 import io.discs.platform.images.ImageBlobs;
-import io.discs.platform.images.UploadBodyTap;
+import io.discs.transfer.remote.RemoteImageBlobs;
+import io.discs.transfer.tap.UploadBodyTap;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -104,7 +106,7 @@ public final class ImageRoutes implements ResourceRoutes {
                 ctx.response().putHeader(ALREADY_STORED, "true");
               }
               ctx.response()
-                  .setStatusCode(result.created() ? 201 : 200)
+                  .setStatusCode(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
                   .putHeader("Location", "/api/v1/images/" + result.image().getId())
                   .putHeader("Content-Type", "application/json")
                   .end(result.image().toJson().encode());
@@ -130,7 +132,7 @@ public final class ImageRoutes implements ResourceRoutes {
                   .putHeader("Content-Type", "application/octet-stream")
                   .putHeader("Cache-Control", "private, no-cache");
               if (etag.equals(ctx.request().getHeader("If-None-Match"))) {
-                response.setStatusCode(304).end();
+                response.setStatusCode(HttpStatus.NOT_MODIFIED).end();
                 return;
               }
               String ifRange = ctx.request().getHeader("If-Range");
@@ -141,13 +143,13 @@ public final class ImageRoutes implements ResourceRoutes {
               if (range instanceof ByteRange.Unsatisfiable) {
                 response.putHeader("Content-Range", "bytes */" + blob.sizeBytes());
                 ctx.fail(
-                    416,
+                    HttpStatus.RANGE_NOT_SATISFIABLE,
                     DomainErrors.badRequest(
                         "the range is outside the image's " + blob.sizeBytes() + " bytes"));
               } else if (range instanceof ByteRange.Partial partial) {
                 ByteRange r = partial.range();
                 response
-                    .setStatusCode(206)
+                    .setStatusCode(HttpStatus.PARTIAL_CONTENT)
                     .putHeader(
                         "Content-Range",
                         "bytes " + r.start() + "-" + r.end() + "/" + blob.sizeBytes());

@@ -6,10 +6,12 @@ import io.discs.gateway.auth.AccessControl;
 import io.discs.platform.LocalServices;
 import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.error.DomainErrors;
+import io.discs.platform.error.HttpStatus;
 import io.discs.platform.images.ResumableUploads;
 import io.discs.platform.images.ResumableUploads.UploadState;
-import io.discs.platform.images.ResumableUploadsProtocol;
-import io.discs.platform.images.UploadBodyTap;
+import io.discs.transfer.remote.RemoteResumableUploads;
+import io.discs.transfer.tap.UploadBodyTap;
+import io.discs.transfer.wire.ResumableUploadsProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -19,7 +21,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.serviceproxy.ServiceException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -80,13 +81,13 @@ public final class ResumableRoutes implements ResourceRoutes {
   private static void requireVersion(RoutingContext ctx) {
     if (!TUS_VERSION.equals(ctx.request().getHeader("Tus-Resumable"))) {
       ctx.response().putHeader("Tus-Version", TUS_VERSION);
-      throw new ServiceException(412, "Tus-Resumable: " + TUS_VERSION + " is required");
+      throw DomainErrors.preconditionFailed("Tus-Resumable: " + TUS_VERSION + " is required");
     }
   }
 
   public void options(RoutingContext ctx) {
     ctx.response()
-        .setStatusCode(204)
+        .setStatusCode(HttpStatus.NO_CONTENT)
         .putHeader("Tus-Version", TUS_VERSION)
         .putHeader("Tus-Extension", EXTENSIONS)
         .putHeader("Tus-Max-Size", String.valueOf(maxBytes))
@@ -143,7 +144,7 @@ public final class ResumableRoutes implements ResourceRoutes {
                               .terminate(state.id(), AccessControl.caller(ctx))
                               .transform(v -> Future.failedFuture(failure)));
             })
-        .onSuccess(state -> ctx.response().setStatusCode(201).end())
+        .onSuccess(state -> ctx.response().setStatusCode(HttpStatus.CREATED).end())
         .onFailure(failure -> failed(ctx, failure));
   }
 
@@ -159,7 +160,7 @@ public final class ResumableRoutes implements ResourceRoutes {
                   .putHeader("Upload-Offset", offset(state))
                   .putHeader("Upload-Length", String.valueOf(state.length()))
                   .putHeader("Cache-Control", "no-store")
-                  .setStatusCode(200)
+                  .setStatusCode(HttpStatus.OK)
                   .end();
             })
         .onFailure(ctx::fail);
@@ -181,7 +182,7 @@ public final class ResumableRoutes implements ResourceRoutes {
     requireVersion(ctx);
     HttpServerRequest request = ctx.request();
     if (!OFFSET_STREAM.equals(mediaType(request))) {
-      throw new ServiceException(415, "a PATCH carries Content-Type: " + OFFSET_STREAM);
+      throw DomainErrors.unsupportedMedia("a PATCH carries Content-Type: " + OFFSET_STREAM);
     }
     long offset = number(request.getHeader("Upload-Offset"), "Upload-Offset");
     uploads()
@@ -193,7 +194,7 @@ public final class ResumableRoutes implements ResourceRoutes {
         .onSuccess(
             appended -> {
               answerAppended(ctx.response(), appended);
-              ctx.response().setStatusCode(204).end();
+              ctx.response().setStatusCode(HttpStatus.NO_CONTENT).end();
             })
         .onFailure(failure -> failed(ctx, failure));
   }
@@ -217,7 +218,7 @@ public final class ResumableRoutes implements ResourceRoutes {
     requireVersion(ctx);
     uploads()
         .terminate(ctx.pathParam("id"), AccessControl.caller(ctx))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onSuccess(v -> ctx.response().setStatusCode(HttpStatus.NO_CONTENT).end())
         .onFailure(ctx::fail);
   }
 

@@ -1,10 +1,7 @@
 package io.discs.gateway.images;
 
-import io.discs.platform.images.UploadBodyTap;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import java.util.Locale;
+import io.discs.transfer.tap.RequestHead;
+import io.discs.transfer.tap.UploadBodyTap;
 import java.util.function.Predicate;
 
 /**
@@ -13,35 +10,25 @@ import java.util.function.Predicate;
  * image-service is in this process or on an image node elsewhere ({@link ForwardedBody} sends the
  * lent chunks on). Multipart uploads go through Vert.x's decoder and keep Vert.x's own buffers.
  */
-public final class UploadRequests implements Predicate<HttpRequest> {
+public final class UploadRequests implements Predicate<RequestHead> {
   private static final String IMAGES = "/api/v1/images";
   private static final String UPLOADS = "/api/v1/uploads";
 
   @Override
-  public boolean test(HttpRequest request) {
-    String path = path(request.uri());
-    String type = mediaType(request);
-    HttpMethod method = request.method();
-    if (HttpMethod.POST.equals(method) && path.equals(IMAGES)) {
+  public boolean test(RequestHead request) {
+    String path = request.path();
+    String type = request.mediaType();
+    String method = request.method();
+    if ("POST".equals(method) && path.equals(IMAGES)) {
       return !"multipart/form-data".equals(type);
     }
     boolean tusBytes = ResumableRoutes.OFFSET_STREAM.equals(type);
-    if (HttpMethod.PATCH.equals(method) && path.startsWith(UPLOADS + "/")) {
+    if ("PATCH".equals(method) && path.startsWith(UPLOADS + "/")) {
       return tusBytes;
     }
-    if (HttpMethod.POST.equals(method) && path.equals(UPLOADS)) {
+    if ("POST".equals(method) && path.equals(UPLOADS)) {
       return tusBytes;
     }
     return false;
-  }
-
-  private static String path(String uri) {
-    int query = uri.indexOf('?');
-    return query < 0 ? uri : uri.substring(0, query);
-  }
-
-  private static String mediaType(HttpRequest request) {
-    String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
-    return type == null ? null : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
   }
 }

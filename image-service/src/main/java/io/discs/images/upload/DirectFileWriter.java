@@ -58,6 +58,7 @@ final class DirectFileWriter implements AutoCloseable {
   private final Path file;
   private final int alignment;
   private final int stagingBytes;
+  private final StagingBuffers staging;
   private final Queue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
   private final AtomicInteger spare = new AtomicInteger();
 
@@ -73,14 +74,20 @@ final class DirectFileWriter implements AutoCloseable {
   private boolean closed;
 
   private DirectFileWriter(
-      Path file, FileChannel channel, boolean direct, int alignment, int stagingBytes) {
+      Path file,
+      FileChannel channel,
+      boolean direct,
+      int alignment,
+      int stagingBytes,
+      StagingBuffers staging) {
     this.file = file;
+    this.staging = staging;
     this.channel = channel;
     this.direct = direct;
     this.alignment = alignment;
     this.stagingBytes = (stagingBytes + alignment - 1) / alignment * alignment;
     this.filling = aligned();
-    StagingBuffers.SHARED.writerOpened();
+    staging.writerOpened();
     keepSpare(LEAST_SPARE);
   }
 
@@ -89,7 +96,8 @@ final class DirectFileWriter implements AutoCloseable {
    * before a crash that nobody recorded). Bytes are written in pieces of {@code stagingBytes}.
    * Blocking.
    */
-  static DirectFileWriter open(Path file, long offset, int stagingBytes) throws IOException {
+  static DirectFileWriter open(Path file, long offset, int stagingBytes, StagingBuffers staging)
+      throws IOException {
     int alignment = (int) Math.max(MIN_ALIGNMENT, Files.getFileStore(file).getBlockSize());
     FileChannel channel;
     boolean direct;
@@ -102,7 +110,8 @@ final class DirectFileWriter implements AutoCloseable {
       channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
       direct = false;
     }
-    DirectFileWriter writer = new DirectFileWriter(file, channel, direct, alignment, stagingBytes);
+    DirectFileWriter writer =
+        new DirectFileWriter(file, channel, direct, alignment, stagingBytes, staging);
     try {
       try {
         writer.startAt(offset);
@@ -159,7 +168,7 @@ final class DirectFileWriter implements AutoCloseable {
       spare.decrementAndGet();
       return reused.clear();
     }
-    ByteBuffer kept = StagingBuffers.SHARED.takeKept(stagingBytes, alignment);
+    ByteBuffer kept = staging.takeKept(stagingBytes, alignment);
     return kept != null ? kept : aligned();
   }
 
@@ -181,7 +190,7 @@ final class DirectFileWriter implements AutoCloseable {
    */
   void keepSpareFromKept(int count) {
     while (spare.get() < count) {
-      ByteBuffer kept = StagingBuffers.SHARED.takeKept(stagingBytes, alignment);
+      ByteBuffer kept = staging.takeKept(stagingBytes, alignment);
       if (kept == null) {
         return;
       }
@@ -219,7 +228,7 @@ final class DirectFileWriter implements AutoCloseable {
    * staging budget, between {@code least} and {@code most}.
    */
   int unwrittenShare(int least, int most) {
-    long share = StagingBuffers.SHARED.shareBytes() / stagingBytes;
+    long share = staging.shareBytes() / stagingBytes;
     return (int) Math.max(least, Math.min(most, share));
   }
 
@@ -311,7 +320,7 @@ final class DirectFileWriter implements AutoCloseable {
   }
 
   private ByteBuffer aligned() {
-    return StagingBuffers.SHARED.take(stagingBytes, alignment);
+    return staging.take(stagingBytes, alignment);
   }
 
   @Override
@@ -321,10 +330,10 @@ final class DirectFileWriter implements AutoCloseable {
       // Staged buffers not written yet (an abandoned upload's) go to the garbage collector.
       for (ByteBuffer buffer = free.poll(); buffer != null; buffer = free.poll()) {
         spare.decrementAndGet();
-        StagingBuffers.SHARED.giveBack(buffer, stagingBytes, alignment);
+        staging.giveBack(buffer, stagingBytes, alignment);
       }
-      StagingBuffers.SHARED.giveBack(filling, stagingBytes, alignment);
-      StagingBuffers.SHARED.writerClosed();
+      staging.giveBack(filling, stagingBytes, alignment);
+      staging.writerClosed();
       channel.close();
     }
   }

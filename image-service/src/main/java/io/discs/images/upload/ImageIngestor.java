@@ -4,6 +4,7 @@ import io.discs.images.inspect.DiscInspector;
 import io.discs.images.inspect.Inspection;
 import io.discs.images.store.ImageStore;
 import io.discs.platform.error.DomainErrors;
+import io.discs.platform.error.HttpStatus;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
@@ -47,6 +48,7 @@ public final class ImageIngestor {
   private final Timer uploadTime;
   private final MeterRegistry registry;
   private final WorkerExecutor io;
+  private final UploadSinks sinks;
 
   /** Temporary files of uploads under way, removed at once if the service stops. */
   private final Set<Path> underway = ConcurrentHashMap.newKeySet();
@@ -56,6 +58,7 @@ public final class ImageIngestor {
   public ImageIngestor(
       Vertx vertx,
       WorkerExecutor io,
+      UploadSinks sinks,
       ImageStore store,
       ImageRecords records,
       EventPublisher events,
@@ -63,6 +66,7 @@ public final class ImageIngestor {
       MeterRegistry registry) {
     this.vertx = vertx;
     this.io = io;
+    this.sinks = sinks;
     this.store = store;
     this.records = records;
     this.events = events;
@@ -85,7 +89,7 @@ public final class ImageIngestor {
     try {
       checkName(request.name());
       if (request.declaredLength() != null && request.declaredLength() > maxBytes) {
-        throw DomainErrors.tooLarge("the image is larger than the limit of " + maxBytes + " bytes");
+        throw DomainErrors.imageTooLarge(maxBytes);
       }
     } catch (ServiceException e) {
       return rejected(request, e);
@@ -95,7 +99,7 @@ public final class ImageIngestor {
         .compose(
             temp ->
                 watched(temp)
-                    .compose(v -> UploadSink.open(io, temp, maxBytes))
+                    .compose(v -> sinks.open(temp, maxBytes))
                     .compose(
                         sink -> {
                           return body.pipeTo(sink)
@@ -285,7 +289,7 @@ public final class ImageIngestor {
       return known;
     }
     LOG.warn("storing an upload failed", failure);
-    return new ServiceException(500, "the upload could not be stored");
+    return DomainErrors.internal("the upload could not be stored");
   }
 
   /** Our own errors may arrive wrapped (a pipe wraps what its destination refused). */
@@ -309,21 +313,22 @@ public final class ImageIngestor {
 
   private static String reason(int status) {
     return switch (status) {
-      case 400 -> "bad_request";
-      case 413 -> "too_large";
-      case 415 -> "not_a_disc";
-      case 408 -> "idle";
-      case 422 -> "unprocessable";
-      case 503 -> "stopping";
-      case 507 -> "disk_full";
-      case 500 -> "internal";
+      case HttpStatus.BAD_REQUEST -> "bad_request";
+      case HttpStatus.CONTENT_TOO_LARGE -> "too_large";
+      case HttpStatus.UNSUPPORTED_MEDIA_TYPE -> "not_a_disc";
+      case HttpStatus.REQUEST_TIMEOUT -> "idle";
+      case HttpStatus.UNPROCESSABLE -> "unprocessable";
+      case HttpStatus.SERVICE_UNAVAILABLE -> "stopping";
+      case HttpStatus.INSUFFICIENT_STORAGE -> "disk_full";
+      case HttpStatus.INTERNAL_ERROR -> "internal";
       default -> "other";
     };
   }
 
   static void checkName(String name) {
     if (name == null || name.isBlank()) {
-      throw DomainErrors.badRequest("query parameter 'name' is required");
+      throw DomainErrors.badRequest(
+          "the image needs a name ('name' in the query, or in tus's Upload-Metadata)");
     }
     if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES
         || !UnsafeCharacters.noneIn(name)) {

@@ -48,10 +48,8 @@ public final class ResumableUploadService implements ResumableUploads {
 
   private static final int REHASH_BLOCK = 1 << 20;
 
-  /** tus's status for a chunk whose checksum does not match. */
-  public static final int CHECKSUM_MISMATCH = 460;
-
   private final WorkerExecutor io;
+  private final UploadSinks sinks;
   private final ImageStore store;
   private final ResumableUploadRows rows;
   private final ImageIngestor ingestor;
@@ -69,6 +67,7 @@ public final class ResumableUploadService implements ResumableUploads {
 
   public ResumableUploadService(
       WorkerExecutor io,
+      UploadSinks sinks,
       ImageStore store,
       ResumableUploadRows rows,
       ImageIngestor ingestor,
@@ -76,6 +75,7 @@ public final class ResumableUploadService implements ResumableUploads {
       long maxBytes,
       Duration expiry) {
     this.io = io;
+    this.sinks = sinks;
     this.store = store;
     this.rows = rows;
     this.ingestor = ingestor;
@@ -95,8 +95,7 @@ public final class ResumableUploadService implements ResumableUploads {
       return Future.failedFuture(DomainErrors.badRequest("Upload-Length must be at least 1"));
     }
     if (request.length() > maxBytes) {
-      return Future.failedFuture(
-          DomainErrors.tooLarge("the image is larger than the limit of " + maxBytes + " bytes"));
+      return Future.failedFuture(DomainErrors.imageTooLarge(maxBytes));
     }
     UUID id = UUID.randomUUID();
     String owner = request.caller().getUsername();
@@ -117,8 +116,7 @@ public final class ResumableUploadService implements ResumableUploads {
                                 .orElseGet(
                                     () ->
                                         Future.failedFuture(
-                                            new ServiceException(
-                                                DomainErrors.TOO_MANY,
+                                            DomainErrors.tooManyRequests(
                                                 "you have "
                                                     + MAX_UNFINISHED_PER_USER
                                                     + " unfinished uploads; finish or delete one"
@@ -154,8 +152,8 @@ public final class ResumableUploadService implements ResumableUploads {
             row -> {
               if (!busy.add(row.id())) {
                 return Future.failedFuture(
-                    new ServiceException(
-                        423, "another request is sending to this upload; try again shortly"));
+                    DomainErrors.locked(
+                        "another request is sending to this upload; try again shortly"));
               }
               return appendTo(row, chunk, body, caller).andThen(done -> busy.remove(row.id()));
             });
@@ -180,7 +178,8 @@ public final class ResumableUploadService implements ResumableUploads {
     return digestAt(row, file)
         .compose(
             sha256 ->
-                UploadSink.append(io, file, row.received(), sha256, chunk.sha256() != null, room)
+                sinks
+                    .append(file, row.received(), sha256, chunk.sha256() != null, room)
                     .compose(sink -> receive(row, chunk, body, sink, copy(sha256))))
         .compose(
             received -> {
@@ -242,8 +241,8 @@ public final class ResumableUploadService implements ResumableUploads {
     if (chunk.sha256() != null && !MessageDigest.isEqual(chunk.sha256(), sink.chunkSha256())) {
       running.put(row.id(), new Running(before, row.received()));
       return Future.failedFuture(
-          new ServiceException(
-              CHECKSUM_MISMATCH, "the chunk's SHA-256 differs from its Upload-Checksum: not kept"));
+          DomainErrors.checksumMismatch(
+              "the chunk's SHA-256 differs from its Upload-Checksum: not kept"));
     }
     return Future.succeededFuture(row.received() + sink.size());
   }
@@ -282,7 +281,7 @@ public final class ResumableUploadService implements ResumableUploads {
             row -> {
               if (!busy.add(row.id())) {
                 return Future.failedFuture(
-                    new ServiceException(423, "a request is sending to this upload right now"));
+                    DomainErrors.locked("a request is sending to this upload right now"));
               }
               return remove(row)
                   .onSuccess(

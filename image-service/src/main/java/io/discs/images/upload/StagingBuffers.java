@@ -10,13 +10,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@link DirectFileWriter}'s aligned staging buffers, kept for the next upload. A new direct buffer
  * is zeroed and page-faulted in on first touch: with every upload allocating its own, that was 9 %
- * of the hash stage's time on a 1 GiB upload. Direct memory is the process's, so the pool is too;
- * it keeps at most {@link #KEPT} buffers and leaves the rest to the garbage collector, and it
- * shares {@link #BUDGET_BYTES} of unwritten staging among the uploads under way.
+ * of the hash stage's time on a 1 GiB upload. One per image-service (its verticle owns it and hands
+ * it to both kinds of upload); it keeps at most {@link #KEPT} buffers and leaves the rest to the
+ * garbage collector, and it shares {@link #BUDGET_BYTES} of unwritten staging among the uploads
+ * under way.
  */
-final class StagingBuffers {
-  static final StagingBuffers SHARED = new StagingBuffers();
-
+public final class StagingBuffers {
   /** One fast upload's worth (it holds up to about 34 while its disk falls behind). */
   private static final int KEPT = 40;
 

@@ -35,7 +35,8 @@ class DirectFileWriterTest {
     int at = 0;
     for (int end : ends) {
       ByteArrayOutputStream received = new ByteArrayOutputStream();
-      try (DirectFileWriter writer = DirectFileWriter.open(file, at, 64 << 10)) {
+      try (DirectFileWriter writer =
+          DirectFileWriter.open(file, at, 64 << 10, new StagingBuffers())) {
         stageAndWrite(writer, chunks(all, at, end, random), received);
         received.write(bytesOf(writer.partial()));
         writer.finish();
@@ -57,7 +58,8 @@ class DirectFileWriterTest {
     Path file = Files.write(dir.resolve("upload.part"), before);
     byte[] more = new byte[7000];
     new Random(2).nextBytes(more);
-    try (DirectFileWriter writer = DirectFileWriter.open(file, recorded, 64 << 10)) {
+    try (DirectFileWriter writer =
+        DirectFileWriter.open(file, recorded, 64 << 10, new StagingBuffers())) {
       stageAndWrite(writer, List.of(Buffer.buffer(more)), new ByteArrayOutputStream());
       writer.finish();
     }

@@ -2,7 +2,7 @@ package io.discs.images.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.discs.platform.images.LentBuffer;
+import io.discs.transfer.tap.LentBytes;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,7 +39,7 @@ class UploadSinkTest {
   @Test
   void aFastSourceIsPausedAndResumedAndEveryByteLandsInOrder(Vertx vertx) throws Exception {
     byte[] all = randomBytes(80 * 1024 * 1024 + 12_345, 7);
-    long lentBefore = LentBuffer.outstandingBytes();
+    LentBytes lentBytes = new LentBytes();
     Path file = Files.createFile(dir.resolve("upload.part"));
     WorkerExecutor io = vertx.createSharedWorkerExecutor("upload-sink-test", 4);
     AtomicInteger pauses = new AtomicInteger();
@@ -47,15 +47,16 @@ class UploadSinkTest {
     UploadSink sink =
         await(
             vertx,
-            () -> UploadSink.open(io, file, all.length),
-            chunks(all, 0, all.length, 7),
+            () -> UploadSink.open(io, new StagingBuffers(), file, all.length),
+            chunks(all, 0, all.length, 7, lentBytes),
             pauses);
 
     assertThat(pauses).hasPositiveValue();
     assertThat(sink.size()).isEqualTo(all.length);
     assertThat(Files.readAllBytes(file)).isEqualTo(all);
     assertThat(sink.sha256Hex()).isEqualTo(sha256Hex(all));
-    assertThat(LentBuffer.outstandingBytes()).isEqualTo(lentBefore);
+    assertThat(lentBytes.total()).isPositive();
+    assertThat(lentBytes.outstanding()).isZero();
   }
 
   /**
@@ -65,21 +66,18 @@ class UploadSinkTest {
   @Test
   void aColdStartAllocatesStagingBuffersOnWorkersOnly(Vertx vertx) throws Exception {
     byte[] all = randomBytes(40 * 1024 * 1024 + 5, 13);
-    while (StagingBuffers.SHARED.takeKept(2 << 20, 4096) != null) {
-      // Dropped: the upload below starts with none kept.
-    }
-    long onEventLoopsBefore = StagingBuffers.SHARED.allocatedOnEventLoops();
+    StagingBuffers none = new StagingBuffers(); // the first upload after a start
     Path file = Files.createFile(dir.resolve("upload.part"));
     WorkerExecutor io = vertx.createSharedWorkerExecutor("upload-sink-test", 4);
 
     UploadSink sink =
         await(
             vertx,
-            () -> UploadSink.open(io, file, all.length),
-            chunks(all, 0, all.length, 3),
+            () -> UploadSink.open(io, none, file, all.length),
+            chunks(all, 0, all.length, 3, new LentBytes()),
             new AtomicInteger());
 
-    assertThat(StagingBuffers.SHARED.allocatedOnEventLoops()).isEqualTo(onEventLoopsBefore);
+    assertThat(none.allocatedOnEventLoops()).isZero();
     assertThat(Files.readAllBytes(file)).isEqualTo(all);
     assertThat(sink.sha256Hex()).isEqualTo(sha256Hex(all));
   }
@@ -95,17 +93,18 @@ class UploadSinkTest {
     Path file = Files.createFile(dir.resolve("upload.part"));
     WorkerExecutor io = vertx.createSharedWorkerExecutor("upload-sink-test", 4);
     MessageDigest running = UploadSink.newSha256();
+    StagingBuffers staging = new StagingBuffers();
 
     await(
         vertx,
-        () -> UploadSink.append(io, file, 0, running, false, all.length),
-        chunks(all, 0, firstPart, 1),
+        () -> UploadSink.append(io, staging, file, 0, running, false, all.length),
+        chunks(all, 0, firstPart, 1, new LentBytes()),
         new AtomicInteger());
     UploadSink rest =
         await(
             vertx,
-            () -> UploadSink.append(io, file, firstPart, running, true, all.length),
-            chunks(all, firstPart, all.length, 2),
+            () -> UploadSink.append(io, staging, file, firstPart, running, true, all.length),
+            chunks(all, firstPart, all.length, 2, new LentBytes()),
             new AtomicInteger());
 
     assertThat(Files.readAllBytes(file)).isEqualTo(all);
@@ -127,7 +126,7 @@ class UploadSinkTest {
   }
 
   /** Chunks of awkward sizes; every other one lent from pooled direct memory. */
-  private static List<Buffer> chunks(byte[] all, int from, int to, long seed) {
+  private static List<Buffer> chunks(byte[] all, int from, int to, long seed, LentBytes lent) {
     Random random = new Random(seed);
     List<Buffer> chunks = new ArrayList<>();
     for (int at = from; at < to; ) {
@@ -135,7 +134,7 @@ class UploadSinkTest {
       chunks.add(
           chunks.size() % 2 == 0
               ? Buffer.buffer().appendBytes(all, at, length)
-              : new LentBuffer(
+              : lent.lend(
                   PooledByteBufAllocator.DEFAULT.directBuffer(length).writeBytes(all, at, length)));
       at += length;
     }

@@ -2,6 +2,7 @@ package io.discs.platform.cluster;
 
 import io.discs.platform.Caller;
 import io.discs.platform.config.ClusterConfig;
+import io.discs.platform.error.HttpStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -33,7 +34,7 @@ public final class CallerProofs {
   static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
   /** The refusal's code, as an HTTP status: the caller was not proven. */
-  public static final int NOT_PROVEN = 401;
+  public static final int NOT_PROVEN = HttpStatus.UNAUTHORIZED;
 
   private static final String LOCAL_MAP = "discs.cluster";
   private static final String LOCAL_KEY = "caller-proof-key";

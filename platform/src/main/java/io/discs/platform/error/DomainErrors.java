@@ -7,17 +7,17 @@ import io.vertx.serviceproxy.ServiceException;
  * failure to a response without a translation table that could drift.
  */
 public final class DomainErrors {
-  public static final int BAD_REQUEST = 400;
-  public static final int NOT_FOUND = 404;
-  public static final int CONFLICT = 409;
-  public static final int GONE = 410;
-  public static final int TOO_LARGE = 413;
-  public static final int UNSUPPORTED_MEDIA = 415;
-  public static final int UNPROCESSABLE = 422;
-  public static final int INSUFFICIENT_STORAGE = 507;
-  public static final int TOO_MANY = 429;
-  public static final int NOT_IMPLEMENTED = 501;
-  public static final int UNAVAILABLE = 503;
+  public static final int BAD_REQUEST = HttpStatus.BAD_REQUEST;
+  public static final int NOT_FOUND = HttpStatus.NOT_FOUND;
+  public static final int CONFLICT = HttpStatus.CONFLICT;
+  public static final int GONE = HttpStatus.GONE;
+  public static final int TOO_LARGE = HttpStatus.CONTENT_TOO_LARGE;
+  public static final int UNSUPPORTED_MEDIA = HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+  public static final int UNPROCESSABLE = HttpStatus.UNPROCESSABLE;
+  public static final int INSUFFICIENT_STORAGE = HttpStatus.INSUFFICIENT_STORAGE;
+  public static final int TOO_MANY = HttpStatus.TOO_MANY_REQUESTS;
+  public static final int NOT_IMPLEMENTED = HttpStatus.NOT_IMPLEMENTED;
+  public static final int UNAVAILABLE = HttpStatus.SERVICE_UNAVAILABLE;
 
   private DomainErrors() {}
 
@@ -60,6 +60,49 @@ public final class DomainErrors {
 
   public static ServiceException unavailable(String detail) {
     return new ServiceException(UNAVAILABLE, detail);
+  }
+
+  public static ServiceException unauthorized(String detail) {
+    return new ServiceException(HttpStatus.UNAUTHORIZED, detail);
+  }
+
+  public static ServiceException forbidden(String detail) {
+    return new ServiceException(HttpStatus.FORBIDDEN, detail);
+  }
+
+  public static ServiceException preconditionFailed(String detail) {
+    return new ServiceException(HttpStatus.PRECONDITION_FAILED, detail);
+  }
+
+  public static ServiceException tooManyRequests(String detail) {
+    return new ServiceException(TOO_MANY, detail);
+  }
+
+  /** tus: another request is appending to this upload. */
+  public static ServiceException locked(String detail) {
+    return new ServiceException(HttpStatus.LOCKED, detail);
+  }
+
+  /** tus: a chunk that does not match its checksum; none of it was kept. */
+  public static ServiceException checksumMismatch(String detail) {
+    return new ServiceException(HttpStatus.CHECKSUM_MISMATCH, detail);
+  }
+
+  /** What a client sees of a failure the server did not expect: no details of it. */
+  public static ServiceException internal(String detail) {
+    return new ServiceException(HttpStatus.INTERNAL_ERROR, detail);
+  }
+
+  /** The status a failure stands for: its own where it is a service's, else 500. */
+  public static int statusOf(Throwable failure) {
+    return failure instanceof ServiceException known
+        ? known.failureCode()
+        : HttpStatus.INTERNAL_ERROR;
+  }
+
+  /** An image over the configured limit: the same words wherever an upload is refused for it. */
+  public static ServiceException imageTooLarge(long maxBytes) {
+    return tooLarge("the image is larger than the limit of " + maxBytes + " bytes");
   }
 
   /** An upload whose client stopped sending before the body's end: the same words wherever seen. */

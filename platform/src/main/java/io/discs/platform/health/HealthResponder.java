@@ -1,6 +1,7 @@
 package io.discs.platform.health;
 
 import io.discs.platform.Addresses;
+import io.discs.platform.error.HttpStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -30,7 +31,8 @@ public final class HealthResponder {
                                 message.reply(
                                     new JsonObject().put("service", service).put("status", "UP"));
                               } else {
-                                message.fail(503, service + " is not ready");
+                                message.fail(
+                                    HttpStatus.SERVICE_UNAVAILABLE, service + " is not ready");
                               }
                             }));
     return consumer.completion().map(consumer);

@@ -1,18 +1,20 @@
-package io.discs.images;
+package io.discs.transfer.listener;
 
 import io.discs.platform.Addresses;
 import io.discs.platform.cluster.CallerProofs;
 import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.HostPort;
+import io.discs.platform.error.HttpStatus;
 import io.discs.platform.images.ImageBlobs;
-import io.discs.platform.images.ImageBytesProtocol;
-import io.discs.platform.images.ImageNodes;
 import io.discs.platform.images.ResumableUploads;
-import io.discs.platform.images.UploadBodyTap;
+import io.discs.transfer.remote.ImageNodes;
+import io.discs.transfer.tap.LentBytes;
+import io.discs.transfer.tap.UploadBodyTap;
+import io.discs.transfer.wire.ImageBytesProtocol;
+import io.discs.transfer.wire.InternalOperation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * ImageNodes#listenerIdleSeconds}) is closed: its caller is gone without a word, and its upload's
  * file and buffers are let go. The node says on the event bus where the listener is.
  */
-final class InternalListener {
+public final class InternalListener {
   private static final Logger LOG = LoggerFactory.getLogger(InternalListener.class);
 
   /** How long a refused body is still read before the connection ends. */
@@ -47,7 +49,7 @@ final class InternalListener {
     this.advertisement = advertisement;
   }
 
-  static Future<InternalListener> start(
+  public static Future<InternalListener> start(
       Vertx vertx,
       HostPort listen,
       HostPort advertised,
@@ -66,7 +68,11 @@ final class InternalListener {
         vertx
             .createHttpServer(options)
             .connectionHandler(
-                connection -> UploadBodyTap.install(connection, new InternalUploadRequests()))
+                connection ->
+                    UploadBodyTap.install(
+                        connection,
+                        head -> InternalOperation.carriesImageBytes(head.method(), head.path()),
+                        LentBytes.of(vertx)))
             .requestHandler(request -> handle(vertx, request, proof, callers, blobs, uploads));
     return server
         .listen(listen.port(), listen.host())
@@ -84,7 +90,7 @@ final class InternalListener {
             });
   }
 
-  Future<Void> stop() {
+  public Future<Void> stop() {
     return advertisement.unregister().eventually(server::close);
   }
 
@@ -98,27 +104,31 @@ final class InternalListener {
     request.pause();
     if (!ImageBytesProtocol.authentic(request.getHeader(ImageBytesProtocol.PROOF_HEADER), proof)) {
       LOG.warn("refused an internal call from {}: wrong cluster proof", request.remoteAddress());
-      refuse(vertx, request, 401, "the cluster proof is wrong");
+      refuse(vertx, request, HttpStatus.UNAUTHORIZED, "the cluster proof is wrong");
       return;
     }
-    if (request.method() == HttpMethod.GET && request.path().startsWith(ImageBytesProtocol.BLOBS)) {
-      download(request, blobs);
+    InternalOperation.Match match =
+        InternalOperation.match(request.method().name(), request.path()).orElse(null);
+    if (match == null) {
+      refuse(vertx, request, HttpStatus.NOT_FOUND, "no such internal resource");
       return;
     }
-    if (InternalUploads.handles(request)) {
-      InternalUploads.handle(vertx, request, uploads, callers);
-      return;
+    switch (match.operation()) {
+      case INGEST -> ingest(vertx, request, callers, blobs);
+      case READ_BLOB -> download(request, match.id(), blobs);
+      case CREATE_UPLOAD, UPLOAD_STATE, APPEND_UPLOAD, TERMINATE_UPLOAD ->
+          InternalUploads.handle(vertx, request, match, uploads, callers);
     }
-    if (request.method() != HttpMethod.PUT || !ImageBytesProtocol.PATH.equals(request.path())) {
-      refuse(vertx, request, 404, "no such internal resource");
-      return;
-    }
+  }
+
+  private static void ingest(
+      Vertx vertx, HttpServerRequest request, CallerProofs callers, ImageBlobs blobs) {
     ImageBlobs.IngestRequest ingest;
     try {
       ingest =
           ImageBytesProtocol.decodeRequest(request.getHeader(ImageBytesProtocol.REQUEST_HEADER));
     } catch (IllegalArgumentException e) {
-      refuse(vertx, request, 400, e.getMessage());
+      refuse(vertx, request, HttpStatus.BAD_REQUEST, e.getMessage());
       return;
     }
     if (!callers.holds(ingest.caller())) {
@@ -131,29 +141,31 @@ final class InternalListener {
             result ->
                 request
                     .response()
-                    .setStatusCode(result.created() ? 201 : 200)
+                    .setStatusCode(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
                     .putHeader("Content-Type", "application/json")
                     .end(ImageBytesProtocol.encodeResult(result).toBuffer()))
         .onFailure(
             failure -> {
-              int status = failure instanceof ServiceException known ? known.failureCode() : 500;
-              if (status >= 500) {
+              int status =
+                  failure instanceof ServiceException known
+                      ? known.failureCode()
+                      : HttpStatus.INTERNAL_ERROR;
+              if (status >= HttpStatus.INTERNAL_ERROR) {
                 LOG.warn("an internal upload failed", failure);
               }
               refuse(
                   vertx,
                   request,
                   status,
-                  status >= 500 && !(failure instanceof ServiceException)
+                  status >= HttpStatus.INTERNAL_ERROR && !(failure instanceof ServiceException)
                       ? "the image node could not store the upload"
                       : failure.getMessage());
             });
   }
 
   /** Bytes of a stored image, by digest, offset and length: sent from the file by the kernel. */
-  private static void download(HttpServerRequest request, ImageBlobs blobs) {
+  private static void download(HttpServerRequest request, String sha256, ImageBlobs blobs) {
     request.resume(); // no body: a request left paused would hold up the connection's next
-    String sha256 = request.path().substring(ImageBytesProtocol.BLOBS.length());
     long offset;
     long length;
     try {
@@ -164,7 +176,7 @@ final class InternalListener {
       length = -1;
     }
     if (!SHA256.matcher(sha256).matches() || offset < 0 || length < 0) {
-      request.response().setStatusCode(400).end();
+      request.response().setStatusCode(HttpStatus.BAD_REQUEST).end();
       return;
     }
     // Only the digest picks the file; the size is the caller's (it asks for a range it knows).
@@ -177,7 +189,7 @@ final class InternalListener {
         .onFailure(
             e -> {
               if (!request.response().headWritten()) {
-                request.response().setStatusCode(404).end();
+                request.response().setStatusCode(HttpStatus.NOT_FOUND).end();
               } else {
                 request.response().reset();
               }

@@ -1,9 +1,11 @@
-package io.discs.platform.images;
+package io.discs.transfer.remote;
 
 import io.discs.platform.Addresses;
 import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.HostPort;
 import io.discs.platform.error.DomainErrors;
+import io.discs.platform.error.HttpStatus;
+import io.discs.transfer.wire.ImageBytesProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -83,7 +85,7 @@ public final class ImageNodes {
         .compose(HttpClientRequest::send)
         .compose(
             answer ->
-                answer.statusCode() == 200
+                answer.statusCode() == HttpStatus.OK
                     ? Future.succeededFuture(answer)
                     : answer
                         .body()

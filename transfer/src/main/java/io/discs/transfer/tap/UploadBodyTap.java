@@ -1,10 +1,10 @@
-package io.discs.platform.images;
+package io.discs.transfer.tap;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -12,10 +12,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.internal.http.HttpServerRequestInternal;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.streams.ReadStream;
 import java.util.ArrayDeque;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,10 +23,10 @@ import java.util.function.Predicate;
 /**
  * Takes the bodies of uploads this process stores off an HTTP/1.1 connection before Vert.x sees
  * them (the gateway's, and an image node's internal listener's), so that their bytes reach the
- * upload's staging in the network's pooled memory instead of as Vert.x's per-chunk heap copies
- * (measured: a fifth less event-loop time per GiB, and 114-192 MiB of heap in use during 1 GiB
- * uploads instead of 2.5-3.9 GiB, mostly garbage). Sits in the pipeline just before Vert.x's
- * handler; everything else passes through untouched.
+ * upload's staging in the network's pooled memory instead of as Vert.x's per-chunk heap copies (a
+ * GiB of garbage per GiB uploaded; {@code perf/RESULTS.md} has the measurements). Sits in the
+ * pipeline just before Vert.x's handler; everything else passes through untouched. Where Vert.x's
+ * pipeline is not as {@link VertxPipeline} expects, it is not installed and nothing changes.
  *
  * <p>Which requests it takes is decided from the request line and headers alone, before any route
  * runs (the gateway's {@code UploadRequests}): a body can only be taken before its first chunk. The
@@ -41,7 +40,8 @@ public final class UploadBodyTap extends ChannelDuplexHandler {
   static final String HEADER = "discs-tapped-body";
   private static final String NAME = "discs-upload-body";
 
-  private final Predicate<HttpRequest> taken;
+  private final Predicate<RequestHead> taken;
+  private final LentBytes lentBytes;
   private final Map<String, TappedBody> unclaimed = new ConcurrentHashMap<>();
 
   /** Requests not yet answered, oldest first, with their taken body where there is one. */
@@ -50,18 +50,26 @@ public final class UploadBodyTap extends ChannelDuplexHandler {
   private TappedBody arriving;
   private long requests;
 
-  private UploadBodyTap(Predicate<HttpRequest> taken) {
+  private UploadBodyTap(Predicate<RequestHead> taken, LentBytes lentBytes) {
     this.taken = taken;
+    this.lentBytes = lentBytes;
   }
 
-  /** For the server's connection handler; connections other than plain HTTP/1.1 are left alone. */
-  public static void install(HttpConnection connection, Predicate<HttpRequest> taken) {
-    if (connection instanceof ConnectionBase base) {
-      ChannelPipeline pipeline = base.channel().pipeline();
-      if (pipeline.get("httpDecoder") != null && pipeline.get("handler") != null) {
-        pipeline.addBefore("handler", NAME, new UploadBodyTap(taken));
-      }
-    }
+  /**
+   * For the server's connection handler; connections other than plain HTTP/1.1 are left alone.
+   *
+   * @return whether the tap is in place
+   */
+  public static boolean install(
+      HttpConnection connection, Predicate<RequestHead> taken, LentBytes lentBytes) {
+    return VertxPipeline.http1(connection)
+        .map(
+            pipeline -> {
+              pipeline.addBefore(
+                  VertxPipeline.VERTX_HANDLER, NAME, new UploadBodyTap(taken, lentBytes));
+              return true;
+            })
+        .orElse(false);
   }
 
   /**
@@ -70,12 +78,15 @@ public final class UploadBodyTap extends ChannelDuplexHandler {
    */
   public static ReadStream<Buffer> body(HttpServerRequest request) {
     String id = request.getHeader(HEADER);
-    if (id != null
-        && request.connection() instanceof ConnectionBase base
-        && base.channel().pipeline().get(NAME) instanceof UploadBodyTap tap) {
-      TappedBody body = tap.unclaimed.remove(id);
+    if (id != null) {
+      TappedBody body =
+          VertxPipeline.http1(request.connection())
+              .map(pipeline -> pipeline.get(NAME))
+              .filter(UploadBodyTap.class::isInstance)
+              .map(tap -> ((UploadBodyTap) tap).unclaimed.remove(id))
+              .orElse(null);
       if (body != null) {
-        body.claim(((HttpServerRequestInternal) request).context());
+        body.claim(VertxPipeline.dispatcherOf(request));
         return body;
       }
     }
@@ -107,14 +118,24 @@ public final class UploadBodyTap extends ChannelDuplexHandler {
   private void began(ChannelHandlerContext ctx, HttpRequest request) {
     request.headers().remove(HEADER);
     TappedBody body = null;
-    if (request.decoderResult().isSuccess() && taken.test(request)) {
-      body = new TappedBody(ctx.channel());
+    if (request.decoderResult().isSuccess() && taken.test(head(request))) {
+      body = new TappedBody(ctx.channel(), lentBytes);
       String id = Long.toString(++requests);
       unclaimed.put(id, body);
       request.headers().set(HEADER, id);
     }
     arriving = body;
     unanswered.add(Optional.ofNullable(body));
+  }
+
+  private static RequestHead head(HttpRequest request) {
+    String uri = request.uri();
+    int query = uri.indexOf('?');
+    String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    return new RequestHead(
+        request.method().name(),
+        query < 0 ? uri : uri.substring(0, query),
+        type == null ? null : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT));
   }
 
   @Override

@@ -1,11 +1,10 @@
-package io.discs.gateway.images;
+package io.discs.transfer.remote;
 
 import io.discs.platform.Caller;
 import io.discs.platform.cluster.MemberCredentials;
-import io.discs.platform.images.ImageBytesProtocol;
-import io.discs.platform.images.ImageNodes;
 import io.discs.platform.images.ResumableUploads;
-import io.discs.platform.images.ResumableUploadsProtocol;
+import io.discs.transfer.wire.ImageBytesProtocol;
+import io.discs.transfer.wire.ResumableUploadsProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -22,12 +21,12 @@ import java.util.function.BiFunction;
  * is streamed there with back-pressure, as a single upload is ({@link RemoteImageBlobs}). The bytes
  * of an upload stay on the node that holds them; with one image node that is always the one found.
  */
-final class RemoteResumableUploads implements ResumableUploads {
+public final class RemoteResumableUploads implements ResumableUploads {
   private final Vertx vertx;
   private final HttpClient client;
   private final String proof;
 
-  RemoteResumableUploads(Vertx vertx, MemberCredentials member) {
+  public RemoteResumableUploads(Vertx vertx, MemberCredentials member) {
     this.vertx = vertx;
     this.proof = member.listenerProof();
     this.client = vertx.createHttpClient(ImageNodes.clientOptions(member));

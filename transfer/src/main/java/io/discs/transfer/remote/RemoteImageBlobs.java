@@ -1,12 +1,11 @@
-package io.discs.gateway.images;
+package io.discs.transfer.remote;
 
 import io.discs.platform.Addresses;
 import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.HostPort;
 import io.discs.platform.images.ImageBlobs;
-import io.discs.platform.images.ImageBytesProtocol;
-import io.discs.platform.images.ImageNodes;
 import io.discs.platform.images.ImageService;
+import io.discs.transfer.wire.ImageBytesProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -25,7 +24,7 @@ import io.vertx.serviceproxy.ServiceProxyBuilder;
  * client's bytes are read only as fast as the image node takes them). Downloads still need a
  * gateway beside image-service.
  */
-final class RemoteImageBlobs implements ImageBlobs {
+public final class RemoteImageBlobs implements ImageBlobs {
   private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(5_000);
 
   private final Vertx vertx;
@@ -33,7 +32,7 @@ final class RemoteImageBlobs implements ImageBlobs {
   private final String proof;
   private final ImageService images;
 
-  RemoteImageBlobs(Vertx vertx, MemberCredentials member) {
+  public RemoteImageBlobs(Vertx vertx, MemberCredentials member) {
     this.vertx = vertx;
     this.proof = member.listenerProof();
     this.images =

@@ -1,6 +1,9 @@
-package io.discs.platform.images;
+package io.discs.transfer.wire;
 
 import io.discs.platform.Caller;
+import io.discs.platform.error.HttpStatus;
+import io.discs.platform.images.Image;
+import io.discs.platform.images.ImageBlobs;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +23,7 @@ import java.util.Base64;
  */
 public final class ImageBytesProtocol {
   public static final String PATH = "/internal/v1/images";
-  public static final String BLOBS = "/internal/v1/blobs/";
+  public static final String BLOBS_PATH = "/internal/v1/blobs";
 
   /** A proof derived from the cluster secret ({@code MemberCredentials}), never the secret. */
   public static final String PROOF_HEADER = "X-Discs-Cluster-Proof";
@@ -30,7 +33,7 @@ public final class ImageBytesProtocol {
   private ImageBytesProtocol() {}
 
   public static String blobPath(String sha256, long offset, long length) {
-    return BLOBS + sha256 + "?offset=" + offset + "&length=" + length;
+    return InternalOperation.READ_BLOB.path(sha256) + "?offset=" + offset + "&length=" + length;
   }
 
   /** Compared in constant time: how long a wrong guess takes says nothing of the proof. */
@@ -92,7 +95,7 @@ public final class ImageBytesProtocol {
     } catch (DecodeException e) {
       json = new JsonObject();
     }
-    if (status >= 400) {
+    if (status >= HttpStatus.BAD_REQUEST) {
       throw new ServiceException(
           status, json.getString("detail", "the image node answered " + status));
     }

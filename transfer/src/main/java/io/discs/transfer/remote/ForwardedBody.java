@@ -1,7 +1,7 @@
-package io.discs.gateway.images;
+package io.discs.transfer.remote;
 
 import io.discs.platform.error.DomainErrors;
-import io.discs.platform.images.LentBuffer;
+import io.discs.transfer.tap.LentBuffer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;

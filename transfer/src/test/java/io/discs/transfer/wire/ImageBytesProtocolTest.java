@@ -1,9 +1,11 @@
-package io.discs.platform.images;
+package io.discs.transfer.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.discs.platform.Caller;
+import io.discs.platform.images.Image;
+import io.discs.platform.images.ImageBlobs;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;

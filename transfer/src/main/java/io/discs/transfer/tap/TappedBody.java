@@ -1,10 +1,9 @@
-package io.discs.platform.images;
+package io.discs.transfer.tap;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -21,11 +20,12 @@ final class TappedBody implements ReadStream<Buffer> {
   static final long PAUSE_AT_BYTES = 4 << 20;
 
   private final Channel channel;
-  private final ArrayDeque<LentBuffer> waiting = new ArrayDeque<>();
+  private final LentBytes lentBytes;
+  private final ArrayDeque<VertxPipeline.Pooled> waiting = new ArrayDeque<>();
   private long waitingBytes;
   private boolean readingStopped;
 
-  private ContextInternal context;
+  private VertxPipeline.Dispatcher context;
   private Handler<Buffer> handler;
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
@@ -38,12 +38,13 @@ final class TappedBody implements ReadStream<Buffer> {
   /** Set once the request is answered or the connection is gone: chunks are given back at once. */
   private boolean discarding;
 
-  TappedBody(Channel channel) {
+  TappedBody(Channel channel, LentBytes lentBytes) {
     this.channel = channel;
+    this.lentBytes = lentBytes;
   }
 
   /** From now on, chunks go to this stream's handler, on {@code requestContext}. */
-  void claim(ContextInternal requestContext) {
+  void claim(VertxPipeline.Dispatcher requestContext) {
     onLoop(
         () -> {
           context = requestContext;
@@ -58,7 +59,7 @@ final class TappedBody implements ReadStream<Buffer> {
       chunk.release();
       return;
     }
-    LentBuffer lent = new LentBuffer(chunk);
+    VertxPipeline.Pooled lent = VertxPipeline.lend(chunk, lentBytes);
     waiting.add(lent);
     waitingBytes += lent.length();
     if (waitingBytes >= PAUSE_AT_BYTES && !readingStopped) {
@@ -85,7 +86,7 @@ final class TappedBody implements ReadStream<Buffer> {
 
   private void dropped(String why) {
     discarding = true;
-    LentBuffer chunk;
+    VertxPipeline.Pooled chunk;
     while ((chunk = waiting.poll()) != null) {
       chunk.giveBack();
     }
@@ -105,7 +106,7 @@ final class TappedBody implements ReadStream<Buffer> {
       return;
     }
     while (demand > 0 && handler != null && !discarding && !waiting.isEmpty()) {
-      LentBuffer chunk = waiting.poll();
+      VertxPipeline.Pooled chunk = waiting.poll();
       waitingBytes -= chunk.length();
       if (demand != Long.MAX_VALUE) {
         demand--;

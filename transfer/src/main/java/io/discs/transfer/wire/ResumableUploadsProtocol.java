@@ -1,6 +1,7 @@
-package io.discs.platform.images;
+package io.discs.transfer.wire;
 
 import io.discs.platform.Caller;
+import io.discs.platform.error.HttpStatus;
 import io.discs.platform.images.ResumableUploads.Appended;
 import io.discs.platform.images.ResumableUploads.Chunk;
 import io.discs.platform.images.ResumableUploads.NewUpload;
@@ -112,7 +113,7 @@ public final class ResumableUploadsProtocol {
     JsonObject result = json.getJsonObject("result");
     return new Appended(
         state(json.getJsonObject("state")),
-        result == null ? null : ImageBytesProtocol.decodeAnswer(200, result.toBuffer()));
+        result == null ? null : ImageBytesProtocol.decodeAnswer(HttpStatus.OK, result.toBuffer()));
   }
 
   /** An answer without a body (terminate), or its failure. */
@@ -127,7 +128,7 @@ public final class ResumableUploadsProtocol {
     } catch (DecodeException e) {
       json = new JsonObject();
     }
-    if (status >= 400) {
+    if (status >= HttpStatus.BAD_REQUEST) {
       throw new ServiceException(
           status, json.getString("detail", "the image node answered " + status));
     }
