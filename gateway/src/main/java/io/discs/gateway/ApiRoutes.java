@@ -37,7 +37,7 @@ import java.util.Map;
  * permission check, then the handler its resource's routes class gives.
  */
 final class ApiRoutes {
-  static final String BASE = "/api/v1";
+  static final String BASE = Operation.BASE;
   private static final long JSON_BODY_LIMIT = 64 * 1024;
 
   private final DiscsConfig config;

@@ -43,6 +43,9 @@ public enum Operation {
   QUERY_AUDIT(HttpMethod.GET, "/audit", Permission.AUDIT),
   VERIFY_AUDIT(HttpMethod.GET, "/audit/verify", Permission.AUDIT);
 
+  /** Where every operation's path starts. */
+  public static final String BASE = "/api/v1";
+
   /** What travels with the request and response, which decides body handling and time limits. */
   public enum Body {
     /** Small request, small answer: a deadline for the whole exchange. */
@@ -86,5 +89,29 @@ public enum Operation {
 
   public Permission permission() {
     return permission;
+  }
+
+  /** The full path of this operation on the resource {@code id} (its one path parameter). */
+  public String at(String id) {
+    return BASE + path.replaceFirst(":[a-z]+", id);
+  }
+
+  /** Whether a request line names this operation; {@code fullPath} without its query. */
+  public boolean matches(String methodName, String fullPath) {
+    if (!method.name().equals(methodName) || !fullPath.startsWith(BASE)) {
+      return false;
+    }
+    String[] want = path.split("/", -1);
+    String[] have = fullPath.substring(BASE.length()).split("/", -1);
+    if (want.length != have.length) {
+      return false;
+    }
+    for (int i = 0; i < want.length; i++) {
+      boolean parameter = want[i].startsWith(":") && !have[i].isEmpty();
+      if (!parameter && !want[i].equals(have[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -226,7 +226,7 @@ public final class AuthRoutes implements ResourceRoutes {
                   "user.created", caller, username, new JsonObject().put("roles", wire(roles)));
               ctx.response()
                   .setStatusCode(HttpStatus.CREATED)
-                  .putHeader("Location", "/api/v1/users/" + username);
+                  .putHeader("Location", Operation.DELETE_USER.at(username));
               ctx.json(new JsonObject().put("username", username).put("roles", wire(roles)));
             })
         .onFailure(ctx::fail);

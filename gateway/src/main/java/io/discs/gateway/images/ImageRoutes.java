@@ -107,7 +107,7 @@ public final class ImageRoutes implements ResourceRoutes {
               }
               ctx.response()
                   .setStatusCode(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
-                  .putHeader("Location", "/api/v1/images/" + result.image().getId())
+                  .putHeader("Location", Operation.GET_IMAGE.at(result.image().getId()))
                   .putHeader("Content-Type", "application/json")
                   .end(result.image().toJson().encode());
             })

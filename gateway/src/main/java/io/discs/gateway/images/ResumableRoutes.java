@@ -309,7 +309,7 @@ public final class ResumableRoutes implements ResourceRoutes {
   }
 
   private static String location(UploadState state) {
-    return "/api/v1/uploads/" + state.id();
+    return Operation.GET_UPLOAD.at(state.id());
   }
 
   private static JsonObject json(UploadState state) {
