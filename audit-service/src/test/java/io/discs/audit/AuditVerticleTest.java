@@ -2,6 +2,7 @@ package io.discs.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.platform.Addresses;
 import io.discs.platform.audit.AuditEntry;
@@ -321,15 +322,13 @@ class AuditVerticleTest {
    */
   private static List<AuditEntry> eventually(
       java.util.function.Supplier<Future<List<AuditEntry>>> query, int count) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    List<AuditEntry> entries = List.of();
-    while (System.nanoTime() < deadline) {
-      entries = query.get().await(10, TimeUnit.SECONDS);
-      if (entries.size() >= count) {
-        return entries;
-      }
-      Thread.sleep(50);
+    try {
+      return await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> query.get().await(10, TimeUnit.SECONDS), entries -> entries.size() >= count);
+    } catch (org.awaitility.core.ConditionTimeoutException tooFew) {
+      // What there is, for the assertion that then fails to show.
+      return query.get().await(10, TimeUnit.SECONDS);
     }
-    return entries;
   }
 }

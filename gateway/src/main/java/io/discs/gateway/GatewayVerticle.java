@@ -1,6 +1,7 @@
 package io.discs.gateway;
 
 import io.discs.gateway.auth.AccessControl;
+import io.discs.gateway.auth.Accounts;
 import io.discs.gateway.auth.AdminBootstrap;
 import io.discs.gateway.auth.AuthRoutes;
 import io.discs.gateway.auth.LoginThrottle;
@@ -75,17 +76,21 @@ public final class GatewayVerticle extends VerticleBase {
                   new AccessControl(tokens, revocations, services.events(), services.callers());
               LoginThrottle throttle =
                   new LoginThrottle(
-                      vertx, security.loginMaxFailures(), security.loginLockSeconds());
+                      vertx,
+                      security.loginMaxFailures(),
+                      security.loginLockSeconds(),
+                      services.clock());
               AuthRoutes auth =
                   new AuthRoutes(
-                      vertx,
-                      users,
-                      tokens,
-                      revocations,
-                      throttle,
-                      services.events(),
-                      loaded.hasher(),
-                      hashing);
+                      new Accounts(
+                          vertx,
+                          users,
+                          tokens,
+                          revocations,
+                          throttle,
+                          services.events(),
+                          loaded.hasher(),
+                          hashing));
               return revocations
                   .load()
                   .compose(

@@ -1,5 +1,6 @@
 package io.discs.gateway;
 
+import io.discs.platform.error.DomainErrors;
 import io.discs.platform.error.HttpStatus;
 import io.discs.platform.error.Problem;
 import io.vertx.core.Future;
@@ -99,6 +100,8 @@ final class Problems {
               http.getPayload() != null ? http.getPayload() : defaultDetail(http.getStatusCode()));
     } else {
       problem = Problem.from(failure);
+      DomainErrors.retryAfterSeconds(failure)
+          .ifPresent(seconds -> ctx.response().putHeader("Retry-After", String.valueOf(seconds)));
       if (problem.status() == HttpStatus.INTERNAL_ERROR) {
         LOG.error("{} {} failed", ctx.request().method(), ctx.normalizedPath(), failure);
       } else if (problem.status() > HttpStatus.NOT_IMPLEMENTED) {

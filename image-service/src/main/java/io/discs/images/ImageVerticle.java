@@ -1,12 +1,8 @@
 package io.discs.images;
 
 import io.discs.images.store.ImageStore;
-import io.discs.images.store.LocalImageStore;
 import io.discs.images.upload.ImageIngestor;
-import io.discs.images.upload.ResumableUploadRows;
 import io.discs.images.upload.ResumableUploadService;
-import io.discs.images.upload.StagingBuffers;
-import io.discs.images.upload.UploadSinks;
 import io.discs.platform.Addresses;
 import io.discs.platform.LocalServices;
 import io.discs.platform.config.ClusterConfig;
@@ -16,19 +12,14 @@ import io.discs.platform.images.ImageService;
 import io.discs.platform.images.ResumableUploads;
 import io.discs.platform.launch.ServiceBindings;
 import io.discs.platform.launch.ServiceContext;
-import io.discs.platform.sessions.SessionService;
-import io.discs.platform.targets.TargetService;
 import io.discs.transfer.listener.InternalListener;
 import io.discs.transfer.tap.LentBytes;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.serviceproxy.ServiceProxyBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,45 +50,11 @@ public final class ImageVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ImageStore store = new LocalImageStore(BlobLayout.imagesRoot(services.config().dataDir()));
-    ImageRepository repository = new ImageRepository(services.pool());
-    DeliveryOptions calls = new DeliveryOptions().setSendTimeout(30_000);
-    ImageServiceImpl service =
-        new ImageServiceImpl(
-            vertx,
-            repository,
-            store,
-            services.events(),
-            new ServiceProxyBuilder(vertx)
-                .setAddress(Addresses.TARGET_SERVICE)
-                .setOptions(calls)
-                .build(TargetService.class),
-            new ServiceProxyBuilder(vertx)
-                .setAddress(Addresses.SESSION_SERVICE)
-                .setOptions(calls)
-                .build(SessionService.class));
     io = vertx.createSharedWorkerExecutor("discs-image-io", 4);
-    UploadSinks sinks = new UploadSinks(io, new StagingBuffers());
-    ingestor =
-        new ImageIngestor(
-            vertx,
-            io,
-            sinks,
-            store,
-            repository,
-            services.events(),
-            services.config().uploads().maxImageBytes(),
-            services.metrics().registry());
-    resumable =
-        new ResumableUploadService(
-            io,
-            sinks,
-            store,
-            new ResumableUploadRows(services.pool()),
-            ingestor,
-            services.events(),
-            services.config().uploads().maxImageBytes(),
-            Duration.ofHours(services.config().uploads().expiryHours()));
+    ImageNode node = ImageNode.assemble(vertx, services, io);
+    ImageStore store = node.store();
+    ingestor = node.ingestor();
+    resumable = node.resumable();
     Path imagesRoot = BlobLayout.imagesRoot(services.config().dataDir());
     Gauge.builder("discs.image.store.usable.bytes", storeUsableBytes, AtomicLong::get)
         .description("bytes left for images on the store's file system")
@@ -122,17 +79,16 @@ public final class ImageVerticle extends VerticleBase {
                     NAME,
                     Addresses.IMAGE_SERVICE,
                     ImageService.class,
-                    service,
+                    node.service(),
                     services.pool(),
                     services.callers()))
         .compose(
             v -> {
-              LocalImageBlobs blobs = new LocalImageBlobs(ingestor, service, store);
               LocalServices local = LocalServices.of(vertx);
-              local.register(ImageBlobs.class, blobs);
+              local.register(ImageBlobs.class, node.blobs());
               local.register(ResumableUploads.class, resumable);
               sweepTimer = vertx.setPeriodic(SWEEP_EVERY_MS, id -> sweepUploads());
-              return startInternalListener(blobs, resumable);
+              return startInternalListener(node.blobs(), resumable);
             });
   }
 

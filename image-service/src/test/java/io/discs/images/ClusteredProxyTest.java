@@ -2,6 +2,7 @@ package io.discs.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.platform.Addresses;
 import io.discs.platform.error.DomainErrors;
@@ -13,9 +14,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.serviceproxy.ServiceException;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,17 +55,23 @@ class ClusteredProxyTest {
   }
 
   /** Cluster subscriptions propagate asynchronously; retry while the address has no handler yet. */
-  private static <T> T eventually(java.util.function.Supplier<Future<T>> call) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      try {
-        return call.get().await(10, TimeUnit.SECONDS);
-      } catch (io.vertx.core.eventbus.ReplyException e) {
-        if (e instanceof ServiceException || System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(200);
-      }
-    }
+  private static <T> T eventually(java.util.function.Supplier<Future<T>> call) {
+    AtomicReference<T> answer = new AtomicReference<>();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              try {
+                answer.set(call.get().await(10, TimeUnit.SECONDS));
+                return true;
+              } catch (io.vertx.core.eventbus.ReplyException e) {
+                if (e instanceof ServiceException) {
+                  throw e;
+                }
+                return false; // no handler on this node yet
+              }
+            });
+    return answer.get();
   }
 }

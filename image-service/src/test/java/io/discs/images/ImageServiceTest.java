@@ -138,18 +138,27 @@ class ImageServiceTest {
                     : Future.failedFuture("image-service should not call " + called.getName())));
   }
 
+  private int inserted;
+
   private UUID insertImage(String name, String digestChar) throws Exception {
     UUID id = UUID.randomUUID();
     context
         .pool()
         .preparedQuery(
             """
-        INSERT INTO images.images (id, name, size_bytes, sha256, format, volume_id, bootable, created_by)
-        VALUES ($1, $2, 2048, $3, 'iso9660', 'VOL', false, 'test')
+        INSERT INTO images.images
+          (id, name, size_bytes, sha256, format, volume_id, bootable, created_by, created_at)
+        VALUES ($1, $2, 2048, $3, 'iso9660', 'VOL', false, 'test', $4)
         """)
-        .execute(Tuple.of(id, name, digestChar.repeat(64)))
+        .execute(
+            Tuple.of(
+                id,
+                name,
+                digestChar.repeat(64),
+                // Distinct times, a millisecond apart, in the order of insertion.
+                java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                    .plusNanos(1_000_000L * inserted++)))
         .await(10, TimeUnit.SECONDS);
-    Thread.sleep(5); // distinct created_at, so the order is the insertion order
     return id;
   }
 

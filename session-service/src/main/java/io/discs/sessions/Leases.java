@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,11 +19,19 @@ final class Leases {
   static final String MAP = "discs.session-leases";
   private final Vertx vertx;
   private final long leaseMs;
-  private final Instant startedAt = Instant.now();
+  private final Clock clock;
+  private final Instant startedAt;
 
-  Leases(Vertx vertx, int leaseSeconds) {
+  Leases(Vertx vertx, int leaseSeconds, Clock clock) {
     this.vertx = vertx;
     this.leaseMs = leaseSeconds * 1000L;
+    this.clock = clock;
+    this.startedAt = clock.instant();
+  }
+
+  /** Now, as leases measure it: every lease decision of this service asks here. */
+  Instant now() {
+    return clock.instant();
   }
 
   /**
@@ -48,7 +57,7 @@ final class Leases {
 
   /** Starts or extends a lease from now; answers when it ends. */
   Future<Instant> extend(String sessionId, String owner) {
-    long expires = System.currentTimeMillis() + leaseMs;
+    long expires = clock.millis() + leaseMs;
     JsonObject value = new JsonObject().put("owner", owner).put("expires", expires);
     return map()
         .compose(map -> map.put(sessionId, value, leaseMs * 2))

@@ -78,7 +78,7 @@ final class Reaper {
             both -> {
               List<StoredSession> active = both.resultAt(0);
               Map<String, Leases.Lease> byId = both.resultAt(1);
-              Instant now = Instant.now();
+              Instant now = leases.now();
               List<Future<Boolean>> expired = new ArrayList<>();
               for (StoredSession session : active) {
                 if (!expiry(session, byId.get(session.id().toString())).isAfter(now)) {
@@ -101,7 +101,7 @@ final class Reaper {
         .find(session.id().toString())
         .compose(
             lease ->
-                expiry(session, lease.orElse(null)).isAfter(Instant.now())
+                expiry(session, lease.orElse(null)).isAfter(leases.now())
                     ? Future.succeededFuture(false)
                     : sessions
                         .finish(

@@ -19,11 +19,13 @@ import io.discs.platform.targets.Chap;
 import io.discs.platform.targets.Connection;
 import io.discs.platform.targets.DeviceType;
 import io.discs.platform.targets.IscsiNameRules;
+import io.discs.platform.targets.Target;
 import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
 import io.discs.sessions.SessionRepository.StoredSession;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -80,7 +82,7 @@ final class SessionServiceImpl implements SessionService {
     }
     try {
       placement.check(request.getNode(), caller);
-    } catch (io.vertx.serviceproxy.ServiceException e) {
+    } catch (ServiceException e) {
       return Future.failedFuture(e);
     }
     UUID id = UUID.randomUUID();
@@ -99,39 +101,8 @@ final class SessionServiceImpl implements SessionService {
                                 initiatorIqn,
                                 device,
                                 caller.getUsername(),
-                                Instant.now().plusMillis(leases.leaseMs()))))
-        .compose(
-            v ->
-                // Placed only now, so that a refused request does not count toward a node.
-                placement
-                    .place(request.getNode())
-                    .compose(
-                        node ->
-                            node.create(
-                                TargetRequest.of(imageId, initiatorIqn, device, false),
-                                callers.seal(caller)))
-                    .recover(
-                        cause -> {
-                          // A node that never answered is unavailable, not an internal error.
-                          Throwable failure =
-                              BusFailures.unreachable(cause)
-                                  ? DomainErrors.unavailable(
-                                      "the target node did not answer in time; try again")
-                                  : cause;
-                          return repository
-                              .finish(id, SessionState.FAILED, failure.getMessage())
-                              .onComplete(
-                                  done ->
-                                      events.publish(
-                                          event(
-                                              "session.failed",
-                                              caller,
-                                              id,
-                                              Outcome.FAILURE,
-                                              new JsonObject()
-                                                  .put("reason", failure.getMessage()))))
-                              .transform(done -> Future.failedFuture(failure));
-                        }))
+                                leases.now().plusMillis(leases.leaseMs()))))
+        .compose(v -> makeTarget(id, request, device, caller))
         .compose(
             target ->
                 repository
@@ -165,6 +136,43 @@ final class SessionServiceImpl implements SessionService {
                         }));
   }
 
+  /**
+   * The session's target, on the node placement picks (only now, so that a refused request does not
+   * count toward a node); if it cannot be made, the session's row says FAILED and why.
+   */
+  private Future<Target> makeTarget(
+      UUID id, SessionStartRequest request, String device, Caller caller) {
+    return placement
+        .place(request.getNode())
+        .compose(
+            node ->
+                node.create(
+                    TargetRequest.of(
+                        request.getImageId(), request.getInitiatorIqn(), device, false),
+                    callers.seal(caller)))
+        .recover(
+            cause -> {
+              // A node that never answered is unavailable, not an internal error.
+              Throwable failure =
+                  BusFailures.unreachable(cause)
+                      ? DomainErrors.unavailable(
+                          "the target node did not answer in time; try again")
+                      : cause;
+              return repository
+                  .finish(id, SessionState.FAILED, failure.getMessage())
+                  .onComplete(
+                      done ->
+                          events.publish(
+                              event(
+                                  "session.failed",
+                                  caller,
+                                  id,
+                                  Outcome.FAILURE,
+                                  new JsonObject().put("reason", failure.getMessage()))))
+                  .transform(done -> Future.failedFuture(failure));
+            });
+  }
+
   private Future<Void> withinQuota(Caller caller) {
     return repository
         .countActive(caller.getUsername())
@@ -188,37 +196,41 @@ final class SessionServiceImpl implements SessionService {
                 leases
                     .find(id)
                     .compose(
-                        lease -> {
-                          if (lease.isPresent()) {
-                            if (!mayUse(caller, lease.get().owner())) {
-                              return Future.failedFuture(DomainErrors.notFound("no session " + id));
-                            }
-                            if (leases.expiry(lease.get()).isBefore(Instant.now())) {
-                              return Future.failedFuture(
-                                  DomainErrors.gone("session " + id + " has expired"));
-                            }
-                            return renew(id, lease.get().owner());
-                          }
-                          // No lease in shared data: the session ended, or this cluster restarted
-                          // since its last beat.
-                          return find(sessionId, caller)
-                              .compose(
-                                  stored ->
-                                      stored.state() == SessionState.ACTIVE
-                                          ? renew(id, stored.owner())
-                                          : Future.failedFuture(
-                                              DomainErrors.gone(
-                                                  "session "
-                                                      + id
-                                                      + " is "
-                                                      + stored
-                                                          .state()
-                                                          .name()
-                                                          .toLowerCase(Locale.ROOT)
-                                                      + (stored.reason() == null
-                                                          ? ""
-                                                          : ": " + stored.reason()))));
-                        }));
+                        lease ->
+                            lease.isPresent()
+                                ? beatWithLease(id, lease.get(), caller)
+                                : beatFromRow(sessionId, caller)));
+  }
+
+  /** The usual beat: the lease in shared data says whose it is and whether it is still on. */
+  private Future<Session> beatWithLease(String id, Leases.Lease lease, Caller caller) {
+    if (!mayUse(caller, lease.owner())) {
+      return Future.failedFuture(DomainErrors.notFound("no session " + id));
+    }
+    if (leases.expiry(lease).isBefore(leases.now())) {
+      return Future.failedFuture(DomainErrors.gone("session " + id + " has expired"));
+    }
+    return renew(id, lease.owner());
+  }
+
+  /** No lease in shared data: the session ended, or this cluster restarted since its last beat. */
+  private Future<Session> beatFromRow(UUID sessionId, Caller caller) {
+    return find(sessionId, caller)
+        .compose(
+            stored ->
+                stored.state() == SessionState.ACTIVE
+                    ? renew(sessionId.toString(), stored.owner())
+                    : Future.failedFuture(over(sessionId, stored)));
+  }
+
+  /** A beat for a session that is over: 410, with how it ended and why. */
+  private static ServiceException over(UUID sessionId, StoredSession stored) {
+    return DomainErrors.gone(
+        "session "
+            + sessionId
+            + " is "
+            + stored.state().name().toLowerCase(Locale.ROOT)
+            + (stored.reason() == null ? "" : ": " + stored.reason()));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.discs.sessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.platform.Addresses;
 import io.discs.platform.Caller;
@@ -18,6 +19,7 @@ import io.discs.platform.targets.Chap;
 import io.discs.platform.targets.Target;
 import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
+import io.discs.testing.MovableClock;
 import io.discs.testing.TestContexts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,6 +30,7 @@ import io.vertx.serviceproxy.ServiceException;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +61,9 @@ class SessionServiceTest {
   private SessionService sessions;
   private CallerProofs callers;
 
+  /** Lease time: moved by the tests, never waited for. */
+  private final MovableClock clock = new MovableClock();
+
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
     new ServiceBinder(vertx)
@@ -77,7 +83,7 @@ class SessionServiceTest {
                 "1",
                 "DISCS_MAX_SESSIONS_PER_USER",
                 "2"))
-        .compose(context -> vertx.deployVerticle(new SessionVerticle(context)))
+        .compose(context -> vertx.deployVerticle(new SessionVerticle(context.withClock(clock))))
         .await(30, TimeUnit.SECONDS);
     sessions =
         new ServiceProxyBuilder(vertx)
@@ -129,7 +135,7 @@ class SessionServiceTest {
   void heartbeatsKeepASessionAndAnEndedOneAnswersGoneAndTakesItsTarget() throws Exception {
     Session started = start(INITIATOR);
     Instant first = Instant.parse(started.toJson().getString("leaseExpiresAt"));
-    Thread.sleep(20);
+    clock.advance(Duration.ofSeconds(3));
 
     Session beat = sessions.heartbeat(started.getId(), uma).await(10, TimeUnit.SECONDS);
     assertThat(Instant.parse(beat.toJson().getString("leaseExpiresAt"))).isAfter(first);
@@ -202,13 +208,17 @@ class SessionServiceTest {
     Session kept = start(INITIATOR);
     Session abandoned = start("iqn.1993-08.org.debian:01:walked-away");
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEASE + 8);
-    while (System.nanoTime() < deadline && stateOf(abandoned.getId()) == SessionState.ACTIVE) {
-      sessions.heartbeat(kept.getId(), uma).await(10, TimeUnit.SECONDS);
-      Thread.sleep(1_000);
-    }
+    // Past the grace a start gives, one heartbeat for the kept one, then past the other's lease.
+    clock.advance(Duration.ofSeconds(LEASE - 2));
+    sessions.heartbeat(kept.getId(), uma).await(10, TimeUnit.SECONDS);
+    clock.advance(Duration.ofSeconds(LEASE - 2));
+    sessions.heartbeat(kept.getId(), uma).await(10, TimeUnit.SECONDS);
+    clock.advance(Duration.ofSeconds(3));
 
-    assertThat(stateOf(abandoned.getId())).isEqualTo(SessionState.EXPIRED);
+    // The reaper's next pass (every second) expires it.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> stateOf(abandoned.getId()), SessionState.EXPIRED::equals);
     assertThat(stateOf(kept.getId())).isEqualTo(SessionState.ACTIVE);
     assertThat(targets.values()).extracting(Target::getInitiatorIqn).containsExactly(INITIATOR);
     assertFails(

@@ -71,7 +71,8 @@ public final class Discs {
                                   new EventPublisher(vertx.eventBus()),
                                   metrics,
                                   CallerProofs.of(vertx, config.cluster(), Clock.systemUTC()),
-                                  member);
+                                  member,
+                                  Clock.systemUTC());
                           Deployments deployments = new Deployments(vertx);
                           List<Future<String>> deployed = new ArrayList<>();
                           for (ServiceRole role : config.services()) {

@@ -1,6 +1,7 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -9,6 +10,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -66,10 +68,15 @@ class AuthenticationTest {
     HttpResponse<Buffer> locked = system.login("alice", PASSWORD);
     assertThat(locked.statusCode()).isEqualTo(429);
     assertThat(locked.getHeader("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(Integer.parseInt(locked.getHeader("Retry-After"))).isBetween(1, 2);
+    int retryAfter = Integer.parseInt(locked.getHeader("Retry-After"));
+    assertThat(retryAfter).isBetween(1, 2);
 
-    Thread.sleep(2_500);
-    assertThat(system.login("alice", PASSWORD).statusCode()).isEqualTo(200);
+    // Asked again once Retry-After has passed, the right password gets in.
+    await()
+        .pollDelay(Duration.ofSeconds(retryAfter))
+        .pollInterval(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(retryAfter + 5))
+        .until(() -> system.login("alice", PASSWORD).statusCode(), status -> status == 200);
   }
 
   @Test
@@ -204,18 +211,18 @@ class AuthenticationTest {
     for (int i = 0; i < 20; i++) {
       assertThat(system.login("lena", "wrong-again-" + i).statusCode()).isEqualTo(429);
     }
-    Thread.sleep(500);
+    // Rows are written after the answers: wait until the lock's is there, then a moment longer
+    // for any a request while locked would (wrongly) add.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> auditOf(admin, "lena"), rows -> typed(rows, "auth.locked") > 0);
     JsonArray rows =
-        system
-            .get("/api/v1/audit?actor=lena&limit=100", admin)
-            .bodyAsJsonObject()
-            .getJsonArray("items");
-    long failed =
-        rows.stream()
-            .filter(r -> "auth.login.failed".equals(((JsonObject) r).getString("type")))
-            .count();
-    long locks =
-        rows.stream().filter(r -> "auth.locked".equals(((JsonObject) r).getString("type"))).count();
+        await()
+            .pollDelay(Duration.ofMillis(500))
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> auditOf(admin, "lena"), all -> true);
+    long failed = typed(rows, "auth.login.failed");
+    long locks = typed(rows, "auth.locked");
     io.discs.testing.security.SecurityReport.record(
         "Smaller: a locked name adds an audit row per request (200 rows in 0.7 s)",
         "3 wrong logins, then 20 more while locked",
@@ -409,21 +416,32 @@ class AuthenticationTest {
   /**
    * Oldest first, once at least {@code count} rows are there (events are recorded asynchronously).
    */
-  private List<JsonObject> auditUntil(String token, int count) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    List<JsonObject> entries = List.of();
-    while (System.nanoTime() < deadline) {
-      JsonArray items =
-          system.get("/api/v1/audit?limit=100", token).bodyAsJsonObject().getJsonArray("items");
-      List<JsonObject> oldestFirst =
-          new ArrayList<>(items.stream().map(o -> (JsonObject) o).toList());
-      Collections.reverse(oldestFirst);
-      entries = oldestFirst;
-      if (entries.size() >= count) {
-        break;
-      }
-      Thread.sleep(100);
-    }
-    return entries;
+  private JsonArray auditOf(String token, String actor) throws Exception {
+    return system
+        .get("/api/v1/audit?actor=" + actor + "&limit=100", token)
+        .bodyAsJsonObject()
+        .getJsonArray("items");
+  }
+
+  private static long typed(JsonArray rows, String type) {
+    return rows.stream().filter(r -> type.equals(((JsonObject) r).getString("type"))).count();
+  }
+
+  private List<JsonObject> auditUntil(String token, int count) {
+    return await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              JsonArray items =
+                  system
+                      .get("/api/v1/audit?limit=100", token)
+                      .bodyAsJsonObject()
+                      .getJsonArray("items");
+              List<JsonObject> oldestFirst =
+                  new ArrayList<>(items.stream().map(o -> (JsonObject) o).toList());
+              Collections.reverse(oldestFirst);
+              return oldestFirst;
+            },
+            entries -> entries.size() >= count);
   }
 }

@@ -1,6 +1,7 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
 import io.discs.testing.LocalPostgres;
@@ -163,8 +164,8 @@ class ClusterNamespacesTest {
                 client.command(CompanionCli.command(config2, "sessions")), Duration.ofMinutes(1));
         assertThat(listed.output()).contains(session.getString("sessionId")).contains("ACTIVE");
         gateway.start().awaitReady(Duration.ofSeconds(180));
-        Thread.sleep(6_000); // a few heartbeats through the gateway that came back
-        assertThat(mount.isAlive()).as(Files.readString(mountErrors)).isTrue();
+        // A few heartbeats through the gateway that came back: the mount lives through them.
+        await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10)).until(mount::isAlive);
 
         // The image node dies during two uploads: a single request (curl, slowed down) gets an
         // error; the companion's resumable one resumes once the node is back. Nothing half stored.
@@ -296,21 +297,18 @@ class ClusterNamespacesTest {
   }
 
   /** Until the image node holds part of an upload, not all of it. */
-  private static void awaitUploadUnderway(LocalPostgres postgres) throws Exception {
-    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < until) {
-      String received =
-          postgres
-              .psql(
-                  "SELECT coalesce(max(received), 0) FROM images.resumable_uploads"
-                      + " WHERE image_id IS NULL")
-              .trim();
-      if (Long.parseLong(received) > 0) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the upload did not start in 60 s");
+  private static void awaitUploadUnderway(LocalPostgres postgres) {
+    await("the upload under way")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                Long.parseLong(
+                    postgres
+                        .psql(
+                            "SELECT coalesce(max(received), 0) FROM images.resumable_uploads"
+                                + " WHERE image_id IS NULL")
+                        .trim()),
+            received -> received > 0);
   }
 
   private static List<String> filesUnder(Path dir) throws Exception {

@@ -2,6 +2,7 @@ package io.discs.standalone;
 
 import static java.util.stream.Collectors.joining;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
 import io.discs.testing.FreePorts;
@@ -201,16 +202,25 @@ class ClusterProcessesTest {
         send(front, token, "POST", "/api/v1/sessions/" + onB.getString("id") + "/heartbeat");
         nodeB.kill();
         long started = System.nanoTime();
-        JsonObject failed = null;
-        while (System.nanoTime() - started < Duration.ofSeconds(30).toNanos()) {
-          send(front, token, "POST", "/api/v1/sessions/" + onA.getString("id") + "/heartbeat");
-          send(front, token, "POST", "/api/v1/sessions/" + onB.getString("id") + "/heartbeat");
-          failed = find(list(front, token, "/api/v1/sessions"), onB.getString("id"));
-          if ("FAILED".equals(failed.getString("state"))) {
-            break;
-          }
-          Thread.sleep(1_000);
-        }
+        JsonObject failed =
+            await("session on the killed node FAILED")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                    () -> {
+                      send(
+                          front,
+                          token,
+                          "POST",
+                          "/api/v1/sessions/" + onA.getString("id") + "/heartbeat");
+                      send(
+                          front,
+                          token,
+                          "POST",
+                          "/api/v1/sessions/" + onB.getString("id") + "/heartbeat");
+                      return find(list(front, token, "/api/v1/sessions"), onB.getString("id"));
+                    },
+                    session -> "FAILED".equals(session.getString("state")));
         long tookSeconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
         assertThat(failed.getString("state")).as(failed.encode()).isEqualTo("FAILED");
         // A behaviour, not a speed: within one lease of the node's last word (12 s), plus a reaper
@@ -298,16 +308,12 @@ class ClusterProcessesTest {
 
   private void awaitPortals(DiscsProcess gateway, String token, List<String> portals)
       throws Exception {
-    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    JsonObject discovery = null;
-    while (System.nanoTime() < until) {
-      discovery = new JsonObject(send(gateway, token, "GET", "/api/v1/discovery").body());
-      if (discovery.getJsonArray("portals").getList().containsAll(portals)) {
-        return;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("discovery never listed " + portals + ": " + discovery);
+    await("discovery listing " + portals)
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> new JsonObject(send(gateway, token, "GET", "/api/v1/discovery").body()),
+            discovery -> discovery.getJsonArray("portals").getList().containsAll(portals));
   }
 
   private static JsonObject find(JsonArray items, String id) {
@@ -392,21 +398,13 @@ class ClusterProcessesTest {
 
   private JsonObject awaitState(DiscsProcess gateway, String token, String id, String state)
       throws Exception {
-    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    JsonObject last = null;
-    while (System.nanoTime() < until) {
-      for (Object item : list(gateway, token, "/api/v1/sessions")) {
-        JsonObject session = (JsonObject) item;
-        if (session.getString("id").equals(id)) {
-          last = session;
-        }
-      }
-      if (last != null && state.equals(last.getString("state"))) {
-        return last;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("session " + id + " not " + state + " in 60 s: " + last);
+    return await("session " + id + " " + state)
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreException(java.util.NoSuchElementException.class)
+        .until(
+            () -> find(list(gateway, token, "/api/v1/sessions"), id),
+            session -> state.equals(session.getString("state")));
   }
 
   private JsonArray list(DiscsProcess gateway, String token, String path) throws Exception {

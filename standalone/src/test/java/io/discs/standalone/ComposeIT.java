@@ -1,6 +1,7 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
 import io.discs.testing.Podman;
@@ -27,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,7 +106,7 @@ class ComposeIT {
     env.put("DISCS_ISCSI_PORTAL", "127.0.0.1:" + iscsiPort);
     env.put("DISCS_ADMIN_PASSWORD", PASSWORD);
     Compose compose = new Compose(env);
-    Thread health = healthChecks(podman, project);
+    ScheduledExecutorService health = healthChecks(podman, project);
     try {
       awaitSocket(socket, engine);
       compose.check(Duration.ofMinutes(15), "up", "-d", "--build");
@@ -188,7 +191,7 @@ class ComposeIT {
     } catch (Throwable failure) {
       throw new AssertionError(failure.getMessage() + "\n" + compose.logs(), failure);
     } finally {
-      health.interrupt();
+      health.shutdownNow();
       compose.run(Duration.ofMinutes(5), "down", "-v", "--rmi", "local");
       engine.destroy();
       engine.waitFor(30, TimeUnit.SECONDS);
@@ -200,37 +203,38 @@ class ComposeIT {
    * loop no container ever turns healthy and compose waits for PostgreSQL for ever. It does what
    * the timer would, every few seconds, for the project's containers.
    */
-  private static Thread healthChecks(Podman podman, String project) {
-    Thread loop =
-        new Thread(
-            () -> {
-              while (!Thread.currentThread().isInterrupted()) {
-                try {
-                  String names =
-                      podman
-                          .run(
-                              MINUTE,
-                              "ps",
-                              "--filter",
-                              "label=com.docker.compose.project=" + project,
-                              "--format",
-                              "{{.Names}}")
-                          .output();
-                  for (String name : names.lines().filter(n -> !n.isBlank()).toList()) {
-                    podman.run(MINUTE, "healthcheck", "run", name.strip());
-                  }
-                  Thread.sleep(3000);
-                } catch (InterruptedException e) {
-                  return;
-                } catch (Exception e) {
-                  // the next round tries again
-                }
-              }
-            },
-            "compose-health-checks");
-    loop.setDaemon(true);
-    loop.start();
-    return loop;
+  private static ScheduledExecutorService healthChecks(Podman podman, String project) {
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "compose-health-checks");
+              thread.setDaemon(true);
+              return thread;
+            });
+    timer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            String names =
+                podman
+                    .run(
+                        MINUTE,
+                        "ps",
+                        "--filter",
+                        "label=com.docker.compose.project=" + project,
+                        "--format",
+                        "{{.Names}}")
+                    .output();
+            for (String name : names.lines().filter(n -> !n.isBlank()).toList()) {
+              podman.run(MINUTE, "healthcheck", "run", name.strip());
+            }
+          } catch (Exception e) {
+            // the next round tries again
+          }
+        },
+        0,
+        3,
+        TimeUnit.SECONDS);
+    return timer;
   }
 
   /** docker-compose on infra/compose.yaml, for the services this test starts. */
@@ -277,64 +281,51 @@ class ComposeIT {
    * Until the three discs containers are healthy (their HEALTHCHECK asks /ready on the operations
    * listener, which the compose file does not publish) and the API signs the admin in.
    */
-  private void awaitReady(String server, Podman podman, String project) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      List<String> states = new ArrayList<>();
-      for (String role : List.of("gateway", "images", "targets")) {
-        states.add(
-            podman
-                .run(
-                    MINUTE,
-                    "inspect",
-                    "--format",
-                    "{{.State.Health.Status}}",
-                    project + "_" + role + "_1")
-                .output()
-                .strip());
-      }
-      last = states.toString();
-      if (states.stream().allMatch("healthy"::equals)) {
-        try {
-          CompanionCli.adminToken(http, server, PASSWORD);
-          return;
-        } catch (java.io.IOException | AssertionError notYet) {
-          last = notYet.toString();
-        }
-      }
-      Thread.sleep(1000);
-    }
-    throw new AssertionError("the cluster was not healthy within 5 minutes: " + last);
+  private void awaitReady(String server, Podman podman, String project) {
+    await("the cluster healthy and signing the admin in")
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              for (String role : List.of("gateway", "images", "targets")) {
+                assertThat(
+                        podman
+                            .run(
+                                MINUTE,
+                                "inspect",
+                                "--format",
+                                "{{.State.Health.Status}}",
+                                project + "_" + role + "_1")
+                            .output()
+                            .strip())
+                    .as(role)
+                    .isEqualTo("healthy");
+              }
+              CompanionCli.adminToken(http, server, PASSWORD);
+            });
   }
 
   /** The discs scrape targets Prometheus reports up, waited for over a few scrape intervals. */
-  private List<String> scrapedNodes(String prometheus) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    List<String> up = List.of();
-    while (System.nanoTime() < deadline) {
-      try {
-        JsonObject targets =
-            new JsonObject(
-                http.send(
-                        HttpRequest.newBuilder(URI.create(prometheus + "/api/v1/targets")).build(),
-                        HttpResponse.BodyHandlers.ofString())
-                    .body());
-        up =
-            targets.getJsonObject("data").getJsonArray("activeTargets").stream()
-                .map(JsonObject.class::cast)
-                .filter(t -> "up".equals(t.getString("health")))
-                .map(t -> t.getJsonObject("labels").getString("instance"))
-                .toList();
-        if (up.size() == 3) {
-          return up;
-        }
-      } catch (java.io.IOException notYet) {
-        // Prometheus is still starting
-      }
-      Thread.sleep(2000);
-    }
-    return up;
+  private List<String> scrapedNodes(String prometheus) {
+    return await("three discs nodes scraped")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(2))
+        .ignoreExceptions()
+        .until(
+            () ->
+                new JsonObject(
+                        http.send(
+                                HttpRequest.newBuilder(URI.create(prometheus + "/api/v1/targets"))
+                                    .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                            .body())
+                    .getJsonObject("data").getJsonArray("activeTargets").stream()
+                        .map(JsonObject.class::cast)
+                        .filter(t -> "up".equals(t.getString("health")))
+                        .map(t -> t.getJsonObject("labels").getString("instance"))
+                        .toList(),
+            up -> up.size() == 3);
   }
 
   private JsonObject get(String server, String token, String path) throws Exception {
@@ -360,13 +351,15 @@ class ComposeIT {
   }
 
   private static void awaitSocket(Path socket, Process engine) throws Exception {
-    for (int i = 0; i < 100 && !Files.exists(socket); i++) {
-      if (!engine.isAlive()) {
-        throw new IllegalStateException("podman system service stopped");
-      }
-      Thread.sleep(100);
-    }
-    assertThat(socket).as("podman's API socket").exists();
+    await("podman's API socket")
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              if (!engine.isAlive()) {
+                throw new IllegalStateException("podman system service stopped");
+              }
+              return Files.exists(socket);
+            });
   }
 
   private static int freePort() throws Exception {

@@ -1,6 +1,7 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
 import io.discs.testing.Podman;
@@ -179,16 +180,18 @@ class ContainerIT {
     awaitReady();
     String third = token(password);
     // The restarted target node tells session-service its earlier start's targets are gone.
-    JsonObject ended = session;
-    for (int i = 0; i < 60 && ended.getString("state").equals("ACTIVE"); i++) {
-      Thread.sleep(500);
-      ended =
-          get(third, "/api/v1/sessions").getJsonArray("items").stream()
-              .map(JsonObject.class::cast)
-              .filter(s -> s.getString("id").equals(session.getString("id")))
-              .findFirst()
-              .orElseThrow();
-    }
+    JsonObject ended =
+        await("the session ended by the restart")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () ->
+                    get(third, "/api/v1/sessions").getJsonArray("items").stream()
+                        .map(JsonObject.class::cast)
+                        .filter(s -> s.getString("id").equals(session.getString("id")))
+                        .findFirst()
+                        .orElseThrow(),
+                s -> !s.getString("state").equals("ACTIVE"));
     assertThat(ended.getString("state")).as(ended.encode()).isIn("FAILED", "ENDED", "EXPIRED");
     assertThat(ended.getString("reason")).as(ended.encode()).isNotBlank();
     assertThat(info(mounted).exitCode()).as("the killed session's target").isNotZero();
@@ -226,23 +229,24 @@ class ContainerIT {
   }
 
   private void awaitReady() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<String> ready =
-            http.send(
-                HttpRequest.newBuilder(api("/ready")).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (ready.statusCode() == 200) {
-          return;
-        }
-      } catch (java.io.IOException notYet) {
-        // the container is still starting
-      }
-      Thread.sleep(500);
+    try {
+      await("the container ready")
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptionsInstanceOf(java.io.IOException.class)
+          .until(
+              () ->
+                  http.send(
+                          HttpRequest.newBuilder(api("/ready"))
+                              .timeout(Duration.ofSeconds(5))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .statusCode(),
+              status -> status == 200);
+    } catch (org.awaitility.core.ConditionTimeoutException notReady) {
+      throw new AssertionError(
+          "not ready within 120 s:\n" + podman.run(MINUTE, "logs", container).output());
     }
-    throw new AssertionError(
-        "not ready within 120 s:\n" + podman.run(MINUTE, "logs", container).output());
   }
 
   private Processes.Result info(JsonObject target) throws Exception {

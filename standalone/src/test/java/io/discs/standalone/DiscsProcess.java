@@ -1,5 +1,7 @@
 package io.discs.standalone;
 
+import static org.awaitility.Awaitility.await;
+
 import io.discs.platform.config.DatabaseUrl;
 import io.discs.testing.Processes;
 import io.discs.testing.SystemTools;
@@ -85,17 +87,22 @@ final class DiscsProcess implements AutoCloseable {
             "--max-time",
             "2",
             operations() + "/ready"));
-    long until = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < until) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited " + process.exitValue() + ":\n" + tail());
-      }
-      if (Processes.run(probe, Duration.ofSeconds(10)).output().trim().equals("200")) {
-        return this;
-      }
-      Thread.sleep(250);
+    try {
+      await(name + " ready")
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new IllegalStateException(
+                      name + " exited " + process.exitValue() + ":\n" + tail());
+                }
+                return Processes.run(probe, Duration.ofSeconds(10)).output().trim().equals("200");
+              });
+      return this;
+    } catch (org.awaitility.core.ConditionTimeoutException notReady) {
+      throw new IllegalStateException(name + " not ready in " + timeout + ":\n" + tail());
     }
-    throw new IllegalStateException(name + " not ready in " + timeout + ":\n" + tail());
   }
 
   /** Where /ready is: the operations listener when the node has one, else the API's port. */

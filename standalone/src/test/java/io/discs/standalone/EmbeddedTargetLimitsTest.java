@@ -1,12 +1,14 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,12 +66,16 @@ class EmbeddedTargetLimitsTest {
       // 40 immediate READ(10)s of 8 MiB (320 MiB) in one go, and never a byte read back: what
       // the target reads for it waits in memory until the socket takes it, so it must stop.
       initiator.read10(40, 16_384, true);
-      Thread.sleep(3_000);
-      double read = bytesReadFromImages() - before;
-      assertThat(read)
-          .as("bytes read from the image for a client that reads nothing")
-          .isGreaterThan(0)
-          .isLessThan(64.0 * (1 << 20));
+      await().atMost(Duration.ofSeconds(10)).until(() -> bytesReadFromImages() > before);
+      // Then it stops: for three seconds, what was read for it stays under 64 MiB.
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(bytesReadFromImages() - before)
+                      .as("bytes read from the image for a client that reads nothing")
+                      .isLessThan(64.0 * (1 << 20)));
     }
   }
 
@@ -78,22 +84,23 @@ class EmbeddedTargetLimitsTest {
       throws Exception {
     List<Socket> sockets = new ArrayList<>();
     try {
-      long opened = System.nanoTime();
       for (int i = 0; i < 20; i++) {
         Socket socket = new Socket("127.0.0.1", port());
         socket.setSoTimeout(200);
         sockets.add(socket);
-        Thread.sleep(20);
       }
       assertThat(sockets.stream().filter(EmbeddedTargetLimitsTest::closedByTarget).count())
           .as("closed at once beyond %d per address", 16)
           .isEqualTo(20 - 16);
 
-      long timeoutPassed = opened + TimeUnit.SECONDS.toNanos(17);
-      Thread.sleep(Math.max(0, (timeoutPassed - System.nanoTime()) / 1_000_000));
-      assertThat(sockets.stream().filter(EmbeddedTargetLimitsTest::closedByTarget).count())
-          .as("closed once 15 s passed without a login")
-          .isEqualTo(20);
+      // The rest are closed by the 15 s login timeout: not much sooner, not much later.
+      await()
+          .atLeast(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(25))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> sockets.stream().filter(EmbeddedTargetLimitsTest::closedByTarget).count(),
+              closed -> closed == 20);
     } finally {
       for (Socket socket : sockets) {
         socket.close();
@@ -173,11 +180,7 @@ class EmbeddedTargetLimitsTest {
         initiator.read();
       }
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (System.nanoTime() < deadline && !connections().isEmpty()) {
-      Thread.sleep(100);
-    }
-    assertThat(connections()).isEmpty();
+    await().atMost(Duration.ofSeconds(5)).until(() -> connections().isEmpty());
   }
 
   @Test

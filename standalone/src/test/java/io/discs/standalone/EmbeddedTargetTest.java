@@ -1,12 +1,14 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
 import io.discs.testing.Processes;
 import io.discs.testing.SystemTools;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -211,7 +213,17 @@ class EmbeddedTargetTest {
             .redirectErrorStream(true)
             .start();
     try {
-      Thread.sleep(1_500);
+      await("qemu-io logged in")
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () -> system.client.get("/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString(),
+              metrics ->
+                  metrics
+                      .lines()
+                      .anyMatch(
+                          line ->
+                              line.startsWith("discs_embedded_sessions ")
+                                  && !line.endsWith(" 0.0")));
       assertThat(
               system
                   .client

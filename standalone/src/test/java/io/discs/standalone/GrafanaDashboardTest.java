@@ -1,6 +1,7 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
 import io.discs.testing.FreePorts;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +67,7 @@ class GrafanaDashboardTest {
         waitForScrapes(http, base);
         // Traffic again between scrapes, so that rates have something to be.
         traffic(system, dir);
-        Thread.sleep(3_000);
+        waitForNewScrapes(http, base);
         List<String> empty = new ArrayList<>();
         int queries = 0;
         for (Object panel : new JsonObject(Files.readString(DASHBOARD)).getJsonArray("panels")) {
@@ -148,20 +150,37 @@ class GrafanaDashboardTest {
     }
   }
 
-  private static void waitForScrapes(HttpClient http, String base) throws Exception {
-    for (int i = 0; i < 100; i++) {
-      try {
-        JsonObject up = query(http, base, "up{job=\"discs\"} == 1");
-        JsonArray result = up.getJsonObject("data", new JsonObject()).getJsonArray("result");
-        if (result != null && !result.isEmpty()) {
-          return;
-        }
-      } catch (java.io.IOException notYet) {
-        // Prometheus is still starting.
-      }
-      Thread.sleep(300);
-    }
-    throw new AssertionError("Prometheus never scraped discs");
+  private static void waitForScrapes(HttpClient http, String base) {
+    await("Prometheus scraping discs")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(300))
+        .ignoreExceptionsInstanceOf(java.io.IOException.class)
+        .until(
+            () ->
+                query(http, base, "up{job=\"discs\"} == 1")
+                    .getJsonObject("data", new JsonObject())
+                    .getJsonArray("result"),
+            result -> result != null && !result.isEmpty());
+  }
+
+  /** Until Prometheus's last scrape is from well after now (its interval is 1 s): two more. */
+  private static void waitForNewScrapes(HttpClient http, String base) {
+    double since = System.currentTimeMillis() / 1000.0;
+    await("two scrapes after the traffic")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(300))
+        .ignoreExceptionsInstanceOf(java.io.IOException.class)
+        .until(
+            () ->
+                query(http, base, "timestamp(up{job=\"discs\"})")
+                    .getJsonObject("data", new JsonObject())
+                    .getJsonArray("result"),
+            result ->
+                result != null
+                    && !result.isEmpty()
+                    && Double.parseDouble(
+                            result.getJsonObject(0).getJsonArray("value").getString(1))
+                        > since + 1.5);
   }
 
   private static JsonObject query(HttpClient http, String base, String expr) throws Exception {

@@ -1,6 +1,7 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
 import io.discs.testing.SystemTools;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -255,13 +257,11 @@ class ImageUploadTest {
               .getBytes(StandardCharsets.US_ASCII));
       out.write(bytes, 0, bytes.length / 2);
       out.flush();
-      Thread.sleep(300);
+      // Gone once the server has begun storing it.
+      await().atMost(Duration.ofSeconds(10)).until(() -> tempFiles() == 1);
     }
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline && tempFiles() > 0) {
-      Thread.sleep(50);
-    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> tempFiles() == 0);
     assertNothingKeptFor(DiscImages.sha256(iso));
   }
 

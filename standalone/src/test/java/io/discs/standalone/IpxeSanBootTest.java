@@ -1,6 +1,7 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.FreePorts;
 import io.discs.testing.Processes;
@@ -10,6 +11,7 @@ import io.discs.testing.guest.QemuScreen;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -119,14 +121,14 @@ class IpxeSanBootTest {
   private static QemuScreen.Screen waitFor(
       QemuScreen guest, java.util.function.Predicate<QemuScreen.Screen> done, int seconds)
       throws Exception {
-    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      Thread.sleep(2000);
-      QemuScreen.Screen screen = guest.grab();
-      if (done.test(screen)) {
-        return screen;
-      }
+    try {
+      return await()
+          .pollDelay(Duration.ofSeconds(2))
+          .pollInterval(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(seconds))
+          .until(guest::grab, done::test);
+    } catch (org.awaitility.core.ConditionTimeoutException notYet) {
+      return null;
     }
-    return null;
   }
 }

@@ -1,6 +1,7 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.FreePorts;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -48,39 +49,34 @@ class JsonLogTest {
     Process process = builder.start();
     try {
       HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<String> answer = null;
-      for (int i = 0; i < 120 && answer == null; i++) {
-        try {
-          answer =
-              http.send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
-                      .header("X-Request-Id", "r-123")
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-          if (answer.statusCode() != 200) {
-            answer = null;
-            Thread.sleep(500);
-          }
-        } catch (java.io.IOException notYet) {
-          Thread.sleep(500);
-        }
-      }
-      assertThat(answer).as(Files.readString(out)).isNotNull();
+      HttpResponse<String> answer =
+          await("the process ready")
+              .atMost(Duration.ofSeconds(60))
+              .pollInterval(Duration.ofMillis(500))
+              .ignoreExceptionsInstanceOf(java.io.IOException.class)
+              .until(
+                  () ->
+                      http.send(
+                          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
+                              .header("X-Request-Id", "r-123")
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString()),
+                  ready -> ready.statusCode() == 200);
       assertThat(answer.headers().firstValue("X-Request-Id")).contains("r-123");
 
-      Optional<JsonObject> line = Optional.empty();
-      for (int i = 0; i < 50 && line.isEmpty(); i++) {
-        Thread.sleep(100);
-        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-        line =
-            lines.stream()
-                .filter(l -> l.startsWith("{"))
-                .map(JsonObject::new)
-                .filter(j -> j.getJsonObject("mdc") != null)
-                .filter(j -> "r-123".equals(j.getJsonObject("mdc").getString("requestId")))
-                .findFirst();
-      }
-      assertThat(line).as(Files.readString(out)).isPresent();
+      Optional<JsonObject> line =
+          await("a JSON line with the request id")
+              .atMost(Duration.ofSeconds(5))
+              .until(
+                  () ->
+                      Files.readAllLines(out, StandardCharsets.UTF_8).stream()
+                          .filter(l -> l.startsWith("{"))
+                          .map(JsonObject::new)
+                          .filter(j -> j.getJsonObject("mdc") != null)
+                          .filter(
+                              j -> "r-123".equals(j.getJsonObject("mdc").getString("requestId")))
+                          .findFirst(),
+                  Optional::isPresent);
       JsonObject logged = line.get();
       assertThat(logged.getString("level")).isEqualTo("INFO");
       assertThat(logged.getString("loggerName")).isEqualTo("discs.access");

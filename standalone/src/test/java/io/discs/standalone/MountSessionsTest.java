@@ -2,6 +2,7 @@ package io.discs.standalone;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
 import io.discs.testing.Processes;
@@ -15,6 +16,7 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -121,18 +123,23 @@ class MountSessionsTest {
             .redirectErrorStream(true)
             .start();
     try {
-      JsonArray connections = new JsonArray();
-      long seenBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
-      while (System.nanoTime() < seenBy && connections.isEmpty()) {
-        Thread.sleep(250);
-        connections =
-            system.get("/api/v1/sessions", user).bodyAsJsonObject().getJsonArray("items").stream()
-                .map(o -> (JsonObject) o)
-                .filter(s -> s.getString("id").equals(id))
-                .findFirst()
-                .orElseThrow()
-                .getJsonArray("connections");
-      }
+      JsonArray connections =
+          await()
+              .atMost(Duration.ofSeconds(6))
+              .pollInterval(Duration.ofMillis(250))
+              .until(
+                  () ->
+                      system
+                          .get("/api/v1/sessions", user)
+                          .bodyAsJsonObject()
+                          .getJsonArray("items")
+                          .stream()
+                          .map(o -> (JsonObject) o)
+                          .filter(s -> s.getString("id").equals(id))
+                          .findFirst()
+                          .orElseThrow()
+                          .getJsonArray("connections"),
+                  found -> !found.isEmpty());
       assertThat(connections).hasSize(1);
       assertThat(connections.getJsonObject(0).getString("initiatorIqn")).isEqualTo(INITIATOR);
       assertThat(connections.getJsonObject(0).getString("address")).isEqualTo("127.0.0.1");
@@ -141,21 +148,24 @@ class MountSessionsTest {
       connected.destroyForcibly();
     }
 
-    long aliveUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2L * LEASE + 2);
-    while (System.nanoTime() < aliveUntil) {
-      HttpResponse<Buffer> beat = heartbeat(id, user);
-      assertThat(beat.statusCode()).as(beat.bodyAsString()).isEqualTo(200);
-      assertThat(beat.bodyAsJsonObject().getString("state")).isEqualTo("ACTIVE");
-      Thread.sleep(3_000);
-    }
+    // Beating every 3 s keeps it through two leases: every beat is answered ACTIVE.
+    await()
+        .during(Duration.ofSeconds(2L * LEASE + 2))
+        .atMost(Duration.ofSeconds(2L * LEASE + 30))
+        .pollInterval(Duration.ofSeconds(3))
+        .untilAsserted(
+            () -> {
+              HttpResponse<Buffer> beat = heartbeat(id, user);
+              assertThat(beat.statusCode()).as(beat.bodyAsString()).isEqualTo(200);
+              assertThat(beat.bodyAsJsonObject().getString("state")).isEqualTo("ACTIVE");
+            });
     assertThat(state(id)).isEqualTo("ACTIVE");
     assertThat(tgtd.show()).contains(iqn);
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEASE + 5);
-    while (System.nanoTime() < deadline && !"EXPIRED".equals(state(id))) {
-      Thread.sleep(500);
-    }
-    assertThat(state(id)).isEqualTo("EXPIRED");
+    await()
+        .atMost(Duration.ofSeconds(LEASE + 5))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> state(id), "EXPIRED"::equals);
     assertThat(tgtd.show()).doesNotContain(iqn);
     assertThat(
             Processes.run(
@@ -251,11 +261,7 @@ class MountSessionsTest {
                 .statusCode())
         .isEqualTo(204);
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline && !"FAILED".equals(state(id))) {
-      Thread.sleep(200);
-    }
-    assertThat(state(id)).isEqualTo("FAILED");
+    await().atMost(Duration.ofSeconds(10)).until(() -> state(id), "FAILED"::equals);
     assertThat(heartbeat(id, user).statusCode()).isEqualTo(410);
   }
 
@@ -313,20 +319,23 @@ class MountSessionsTest {
 
     TestSystem restarted = system.restart(settings());
     try {
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEASE + 6);
       String token = restarted.token("uma", "user-password-long");
-      while (System.nanoTime() < until) {
-        assertThat(
-                restarted
-                    .client
-                    .post("/api/v1/sessions/" + live.getString("id") + "/heartbeat")
-                    .bearerTokenAuthentication(token)
-                    .send()
-                    .await(10, TimeUnit.SECONDS)
-                    .statusCode())
-            .isEqualTo(200);
-        Thread.sleep(2_000);
-      }
+      // The live one beats every 2 s for longer than a lease; the lapsed one does not.
+      await()
+          .during(Duration.ofSeconds(LEASE + 6))
+          .atMost(Duration.ofSeconds(LEASE + 40))
+          .pollInterval(Duration.ofSeconds(2))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          restarted
+                              .client
+                              .post("/api/v1/sessions/" + live.getString("id") + "/heartbeat")
+                              .bearerTokenAuthentication(token)
+                              .send()
+                              .await(10, TimeUnit.SECONDS)
+                              .statusCode())
+                      .isEqualTo(200));
       JsonArray sessions =
           restarted.get("/api/v1/sessions", token).bodyAsJsonObject().getJsonArray("items");
       assertThat(stateIn(sessions, live.getString("id"))).isEqualTo("ACTIVE");
@@ -392,10 +401,7 @@ class MountSessionsTest {
                     "iqn.2026-01.test.discs:companion",
                     "--heartbeats",
                     "2"));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline && !out.toString().contains("\n")) {
-      Thread.sleep(100);
-    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("\n"));
     JsonObject details = new JsonObject(out.toString().lines().findFirst().orElseThrow());
     Path copy = dir.resolve("companion.raw");
     Processes.Result read =

@@ -1,6 +1,7 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
 import io.discs.testing.TempDirs;
@@ -8,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -62,18 +64,18 @@ class RequestIdTest {
   }
 
   /** The audit log is written after the answer: wait a moment for the row. */
-  private static String requestIdOf(TestSystem system, String admin, String type) throws Exception {
-    for (int i = 0; i < 50; i++) {
-      JsonArray items =
-          system
-              .get("/api/v1/audit?type=" + type + "&limit=10", admin)
-              .bodyAsJsonObject()
-              .getJsonArray("items");
-      if (!items.isEmpty()) {
-        return items.getJsonObject(0).getJsonObject("details").getString("requestId");
-      }
-      Thread.sleep(100);
-    }
-    return null;
+  private static String requestIdOf(TestSystem system, String admin, String type) {
+    return await("an audit row of " + type)
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                system
+                    .get("/api/v1/audit?type=" + type + "&limit=10", admin)
+                    .bodyAsJsonObject()
+                    .getJsonArray("items"),
+            items -> !items.isEmpty())
+        .getJsonObject(0)
+        .getJsonObject("details")
+        .getString("requestId");
   }
 }

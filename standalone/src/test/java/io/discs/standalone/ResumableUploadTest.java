@@ -1,6 +1,7 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
 import io.discs.testing.TempDirs;
@@ -18,6 +19,7 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -295,6 +297,7 @@ class ResumableUploadTest {
         create(operator, bytes.length, "d.iso", DiscImages.sha256(iso)).getHeader("Location");
 
     int sent = 1_500_000;
+    long lentBefore = system.lentBytes().total();
     try (Socket socket = new Socket("127.0.0.1", system.discs.httpPort())) {
       OutputStream out = socket.getOutputStream();
       out.write(
@@ -309,14 +312,14 @@ class ResumableUploadTest {
               .getBytes(StandardCharsets.US_ASCII));
       out.write(bytes, 0, sent);
       out.flush();
-      Thread.sleep(300);
+      // Dropped once the server has every byte sent.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> system.lentBytes().total() - lentBefore >= sent);
     }
-    long kept = 0;
-    for (int i = 0; i < 50 && kept != sent; i++) {
-      Thread.sleep(100);
-      kept = offset(operator, location);
-    }
-    assertThat(kept).isEqualTo(sent);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> offset(operator, location), kept -> kept == sent);
 
     system = system.restart(Map.of());
     operator = system.token("olga", OPERATOR_PASSWORD);

@@ -2,6 +2,7 @@ package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.platform.Addresses;
 import io.discs.platform.Caller;
@@ -586,16 +587,15 @@ class ServiceRolesTest {
   }
 
   /** Until {@code dir} holds a file ({@code any}) or none, for up to 30 s. */
-  private static void awaitFiles(Path dir, boolean any) throws Exception {
-    for (int i = 0; i < 300; i++) {
-      try (var files = Files.list(dir)) {
-        if (files.findAny().isPresent() == any) {
-          return;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(dir + (any ? " stayed empty" : " kept a file"));
+  private static void awaitFiles(Path dir, boolean any) {
+    await(dir + (any ? " holding a file" : " empty"))
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              try (var files = Files.list(dir)) {
+                return files.findAny().isPresent() == any;
+              }
+            });
   }
 
   private static JsonObject get(HttpClient http, int port, String path, String token)

@@ -1,6 +1,7 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
 import io.discs.testing.Processes;
@@ -11,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -227,15 +229,18 @@ class TgtTargetsTest {
 
     // Restored means usable again: the ACL is bound last, so wait until the initiator sees it.
     JsonObject chap = target.getJsonObject("chap");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    await("the target restored and the stray gone")
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                iscsiLs(INITIATOR, chap.getString("username"), chap.getString("secret"))
+                        .output()
+                        .contains(target.getString("iqn"))
+                    && !tgtd.show().contains("stray.0001"));
     String show = tgtd.show();
-    String listing = "";
-    while (System.nanoTime() < deadline
-        && (!listing.contains(target.getString("iqn")) || show.contains("stray.0001"))) {
-      Thread.sleep(250);
-      show = tgtd.show();
-      listing = iscsiLs(INITIATOR, chap.getString("username"), chap.getString("secret")).output();
-    }
+    String listing =
+        iscsiLs(INITIATOR, chap.getString("username"), chap.getString("secret")).output();
 
     assertThat(show)
         .contains(target.getString("iqn"))

@@ -1,6 +1,7 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.platform.launch.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
@@ -12,9 +13,9 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -96,26 +97,25 @@ class TracingTest {
   }
 
   /** The spans of the trace whose server span served {@code path}, once its SQL span is in. */
-  private List<SpanData> awaitTraceOf(String path) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    List<SpanData> trace = List.of();
-    while (System.nanoTime() < deadline) {
-      List<SpanData> spans = exporter.getFinishedSpanItems();
-      String traceId =
-          spans.stream()
-              .filter(s -> s.getKind().name().equals("SERVER"))
-              .filter(s -> s.getAttributes().toString().contains(path))
-              .map(SpanData::getTraceId)
-              .findFirst()
-              .orElse(null);
-      if (traceId != null) {
-        trace = spans.stream().filter(s -> s.getTraceId().equals(traceId)).toList();
-        if (trace.size() >= 4) {
-          return trace;
-        }
-      }
-      Thread.sleep(100);
+  private List<SpanData> awaitTraceOf(String path) {
+    try {
+      return await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> traceOf(path), trace -> trace.size() >= 4);
+    } catch (org.awaitility.core.ConditionTimeoutException incomplete) {
+      // Every span there is, so that the assertion that fails shows what came.
+      return exporter.getFinishedSpanItems();
     }
-    return exporter.getFinishedSpanItems().isEmpty() ? trace : exporter.getFinishedSpanItems();
+  }
+
+  private List<SpanData> traceOf(String path) {
+    List<SpanData> spans = exporter.getFinishedSpanItems();
+    return spans.stream()
+        .filter(s -> s.getKind().name().equals("SERVER"))
+        .filter(s -> s.getAttributes().toString().contains(path))
+        .map(SpanData::getTraceId)
+        .findFirst()
+        .map(id -> spans.stream().filter(s -> s.getTraceId().equals(id)).toList())
+        .orElse(List.of());
   }
 }

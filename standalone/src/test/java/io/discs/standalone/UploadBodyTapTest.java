@@ -1,6 +1,7 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
 import java.io.InputStream;
@@ -8,8 +9,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,7 +120,8 @@ class UploadBodyTapTest {
         byte[] request = RawUploads.request(admin, "gone.iso", bytes, null);
         out.write(request, 0, request.length / 2);
         out.flush();
-        Thread.sleep(300);
+        // Gone once the server has begun storing it.
+        await().atMost(Duration.ofSeconds(10)).until(() -> RawUploads.tempFiles(system) == 1);
       }
       assertEverythingGivenBack(system);
 
@@ -169,13 +171,15 @@ class UploadBodyTapTest {
   }
 
   /** Every chunk lent to an upload is back in the pool, and no temporary file is left. */
-  private void assertEverythingGivenBack(TestSystem system) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline
-        && (system.lentBytes().outstanding() != 0 || RawUploads.tempFiles(system) != 0)) {
-      Thread.sleep(50);
-    }
-    assertThat(system.lentBytes().outstanding()).as("bytes lent and not given back").isZero();
-    assertThat(RawUploads.tempFiles(system)).as("temporary files").isZero();
+  private void assertEverythingGivenBack(TestSystem system) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(system.lentBytes().outstanding())
+                  .as("bytes lent and not given back")
+                  .isZero();
+              assertThat(RawUploads.tempFiles(system)).as("temporary files").isZero();
+            });
   }
 }

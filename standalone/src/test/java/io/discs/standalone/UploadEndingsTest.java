@@ -1,6 +1,7 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
 import io.vertx.core.buffer.Buffer;
@@ -11,6 +12,7 @@ import java.io.RandomAccessFile;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -154,11 +156,10 @@ class UploadEndingsTest {
       out.write(RawUploads.head(admin, "cut.iso", bytes.length, null));
       out.write(bytes, 0, 1 << 20);
       out.flush();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (System.nanoTime() < deadline && RawUploads.tempFiles(system) == 0) {
-        Thread.sleep(20);
-      }
-      assertThat(RawUploads.tempFiles(system)).isEqualTo(1);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> RawUploads.tempFiles(system), files -> files == 1);
 
       system.close();
 
@@ -167,18 +168,15 @@ class UploadEndingsTest {
   }
 
   /** The audit log is written after the answer: wait a moment for the row. */
-  private static JsonArray rejections(TestSystem system, String admin) throws Exception {
-    JsonArray items = new JsonArray();
-    for (int i = 0; i < 50 && items.isEmpty(); i++) {
-      if (i > 0) {
-        Thread.sleep(100);
-      }
-      items =
-          system
-              .get("/api/v1/audit?type=image.rejected", admin)
-              .bodyAsJsonObject()
-              .getJsonArray("items");
-    }
-    return items;
+  private static JsonArray rejections(TestSystem system, String admin) {
+    return await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                system
+                    .get("/api/v1/audit?type=image.rejected", admin)
+                    .bodyAsJsonObject()
+                    .getJsonArray("items"),
+            items -> !items.isEmpty());
   }
 }

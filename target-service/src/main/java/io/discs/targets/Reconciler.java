@@ -4,7 +4,7 @@ import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
 import io.discs.platform.targets.TargetNodes;
-import io.discs.targets.TargetRepository.StoredTarget;
+import io.discs.targets.TargetRows.StoredTarget;
 import io.discs.targets.backend.BackendTarget;
 import io.discs.targets.backend.IscsiService;
 import io.discs.targets.names.IscsiNames;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 final class Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
-  private final TargetRepository repository;
+  private final TargetRows repository;
   private final NodeIdentity node;
   private final TargetNodes nodes;
   private final IscsiService backend;
@@ -44,7 +44,7 @@ final class Reconciler {
   private boolean running;
 
   Reconciler(
-      TargetRepository repository,
+      TargetRows repository,
       NodeIdentity node,
       TargetNodes nodes,
       IscsiService backend,

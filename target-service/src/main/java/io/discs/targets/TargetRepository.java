@@ -1,13 +1,12 @@
 package io.discs.targets;
 
 import io.discs.platform.targets.DeviceType;
-import io.discs.targets.backend.TargetSpec;
+import io.discs.targets.chap.ChapCredentials;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +17,7 @@ import java.util.UUID;
  * keeps what re-creating a target needs, CHAP secrets included (see the module README), sealed with
  * a key the database does not hold ({@link SecretBox}).
  */
-final class TargetRepository {
+final class TargetRepository implements TargetRows {
   private static final String COLUMNS =
       "id, iqn, image_id, image_sha256, initiator_iqn, device_type, "
           + "chap_user, chap_secret, mutual_user, mutual_secret, created_at, created_by, node, incarnation";
@@ -47,27 +46,6 @@ final class TargetRepository {
   private static final String COUNT_ON_NODE =
       "SELECT count(*) FROM targets.targets WHERE node = $1 AND incarnation = $2";
 
-  /**
-   * A row, with what the backend needs to (re)create it; {@code chap} and {@code mutualChap} only
-   * when read opened (this node's own rows), null otherwise.
-   */
-  record StoredTarget(
-      UUID id,
-      String iqn,
-      UUID imageId,
-      String sha256,
-      String initiatorIqn,
-      DeviceType deviceType,
-      TargetSpec.Chap chap,
-      TargetSpec.Chap mutualChap,
-      Instant createdAt,
-      String createdBy,
-      NodeIdentity node) {
-    boolean servedBy(NodeIdentity self) {
-      return self.equals(node);
-    }
-  }
-
   private final Pool pool;
   private final SecretBox secrets;
 
@@ -77,12 +55,14 @@ final class TargetRepository {
   }
 
   /** Every node's rows, CHAP secrets left sealed (another node's open only with its key). */
-  Future<List<StoredTarget>> list() {
+  @Override
+  public Future<List<StoredTarget>> list() {
     return pool.query(LIST).execute().map(this::sealed);
   }
 
   /** The rows this start of this node serves. */
-  Future<List<StoredTarget>> on(NodeIdentity node) {
+  @Override
+  public Future<List<StoredTarget>> on(NodeIdentity node) {
     return pool.preparedQuery(ON_NODE)
         .execute(Tuple.of(node.name(), node.incarnation()))
         .map(this::opened);
@@ -92,33 +72,38 @@ final class TargetRepository {
    * Removes the rows of this node's earlier starts (and rows that name no node, from before nodes
    * had names): their targets died with that process. Answers what it removed.
    */
-  Future<List<StoredTarget>> forgetEarlierStarts(NodeIdentity node) {
+  @Override
+  public Future<List<StoredTarget>> forgetEarlierStarts(NodeIdentity node) {
     return pool.preparedQuery(FORGET_EARLIER)
         .execute(Tuple.of(node.name(), node.incarnation()))
         .map(this::sealed);
   }
 
   /** Removes the rows of one start of a node (another node, lost); answers what it removed. */
-  Future<List<StoredTarget>> forgetStart(NodeIdentity node) {
+  @Override
+  public Future<List<StoredTarget>> forgetStart(NodeIdentity node) {
     return pool.preparedQuery(FORGET_START)
         .execute(Tuple.of(node.name(), node.incarnation()))
         .map(this::sealed);
   }
 
-  Future<Optional<StoredTarget>> get(UUID id) {
+  @Override
+  public Future<Optional<StoredTarget>> get(UUID id) {
     return pool.preparedQuery(GET)
         .execute(Tuple.of(id))
         .map(rows -> sealed(rows).stream().findFirst());
   }
 
-  Future<Boolean> servesImage(UUID imageId) {
+  @Override
+  public Future<Boolean> servesImage(UUID imageId) {
     return pool.preparedQuery(SERVES_IMAGE)
         .execute(Tuple.of(imageId))
         .map(rows -> rows.iterator().next().getBoolean(0));
   }
 
-  Future<Void> insert(StoredTarget target) {
-    TargetSpec.Chap mutual = target.mutualChap();
+  @Override
+  public Future<Void> insert(StoredTarget target) {
+    ChapCredentials mutual = target.mutualChap();
     return pool.preparedQuery(INSERT)
         .execute(
             Tuple.tuple()
@@ -139,11 +124,13 @@ final class TargetRepository {
         .mapEmpty();
   }
 
-  Future<Boolean> delete(UUID id) {
+  @Override
+  public Future<Boolean> delete(UUID id) {
     return pool.preparedQuery(DELETE).execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
   }
 
-  Future<Long> countOn(NodeIdentity node) {
+  @Override
+  public Future<Long> countOn(NodeIdentity node) {
     return pool.preparedQuery(COUNT_ON_NODE)
         .execute(Tuple.of(node.name(), node.incarnation()))
         .map(rows -> rows.iterator().next().getLong(0));
@@ -174,12 +161,12 @@ final class TargetRepository {
               DeviceType.fromWire(row.getString("device_type")),
               !open
                   ? null
-                  : new TargetSpec.Chap(
+                  : new ChapCredentials(
                       row.getString("chap_user"),
                       secrets.open(row.getString("chap_secret"), id + "/chap")),
               mutualUser == null || !open
                   ? null
-                  : new TargetSpec.Chap(
+                  : new ChapCredentials(
                       mutualUser, secrets.open(row.getString("mutual_secret"), id + "/mutual")),
               row.getOffsetDateTime("created_at").toInstant(),
               row.getString("created_by"),

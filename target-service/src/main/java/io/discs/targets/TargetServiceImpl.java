@@ -16,12 +16,13 @@ import io.discs.platform.targets.Target;
 import io.discs.platform.targets.TargetNodes;
 import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
-import io.discs.targets.TargetRepository.StoredTarget;
+import io.discs.targets.TargetRows.StoredTarget;
 import io.discs.targets.backend.BackendTarget;
 import io.discs.targets.backend.InitiatorSession;
 import io.discs.targets.backend.IscsiService;
 import io.discs.targets.backend.TargetSpec;
-import io.discs.targets.names.ChapSecrets;
+import io.discs.targets.chap.ChapCredentials;
+import io.discs.targets.chap.ChapSecrets;
 import io.discs.targets.names.IscsiNames;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -48,7 +49,7 @@ final class TargetServiceImpl implements TargetService {
   private static final Logger LOG = LoggerFactory.getLogger(TargetServiceImpl.class);
 
   private final Vertx vertx;
-  private final TargetRepository repository;
+  private final TargetRows repository;
   private final IscsiService backend;
   private final ImageService images;
   private final IscsiNames names;
@@ -66,7 +67,7 @@ final class TargetServiceImpl implements TargetService {
 
   TargetServiceImpl(
       Vertx vertx,
-      TargetRepository repository,
+      TargetRows repository,
       IscsiService backend,
       ImageService images,
       IscsiNames names,
@@ -128,8 +129,8 @@ final class TargetServiceImpl implements TargetService {
                     .compose(
                         image -> {
                           UUID id = UUID.randomUUID();
-                          TargetSpec.Chap chap = secrets.initiatorChap();
-                          TargetSpec.Chap mutual =
+                          ChapCredentials chap = secrets.initiatorChap();
+                          ChapCredentials mutual =
                               wantsMutualChap ? secrets.mutualChap(chap) : null;
                           StoredTarget row =
                               new StoredTarget(

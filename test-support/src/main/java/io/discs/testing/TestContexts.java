@@ -46,6 +46,7 @@ public final class TestContexts {
                     new EventPublisher(vertx.eventBus()),
                     Metrics.create(),
                     CallerProofs.of(vertx, config.cluster(), Clock.systemUTC()),
-                    MemberCredentials.of(config.cluster())));
+                    MemberCredentials.of(config.cluster()),
+                    Clock.systemUTC()));
   }
 }

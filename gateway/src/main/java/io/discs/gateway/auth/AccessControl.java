@@ -3,7 +3,7 @@ package io.discs.gateway.auth;
 import io.discs.platform.Caller;
 import io.discs.platform.Role;
 import io.discs.platform.cluster.CallerProofs;
-import io.discs.platform.error.HttpStatus;
+import io.discs.platform.error.DomainErrors;
 import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.HttpException;
 
 /**
  * The one gate every {@code /api/v1} route passes: a bearer token that {@link TokenService} accepts
@@ -48,7 +47,7 @@ public final class AccessControl {
           || !header.regionMatches(true, 0, "Bearer ", 0, 7)
           || header.length() > 8192) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
-        ctx.fail(new HttpException(HttpStatus.UNAUTHORIZED, "a valid bearer token is required"));
+        ctx.fail(DomainErrors.unauthorized("a valid bearer token is required"));
         return;
       }
       tokens
@@ -67,8 +66,7 @@ public final class AccessControl {
               result -> {
                 if (result.failed()) {
                   ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-                  ctx.fail(
-                      new HttpException(HttpStatus.UNAUTHORIZED, "the bearer token is not valid"));
+                  ctx.fail(DomainErrors.unauthorized("the bearer token is not valid"));
                   return;
                 }
                 TokenService.Identity identity = result.result();
@@ -89,8 +87,7 @@ public final class AccessControl {
                           new JsonObject()
                               .put("permission", permission.name())
                               .put("roles", caller.getRoles())));
-                  ctx.fail(
-                      new HttpException(HttpStatus.FORBIDDEN, "your role does not allow this"));
+                  ctx.fail(DomainErrors.forbidden("your role does not allow this"));
                   return;
                 }
                 // Sealed: services act only for callers a member proved (the token, here).

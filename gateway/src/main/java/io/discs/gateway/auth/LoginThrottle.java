@@ -3,6 +3,7 @@ package io.discs.gateway.auth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.AsyncMap;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +24,13 @@ public final class LoginThrottle {
   private final Vertx vertx;
   private final int maxFailures;
   private final long lockMs;
+  private final Clock clock;
 
-  public LoginThrottle(Vertx vertx, int maxFailures, int lockSeconds) {
+  public LoginThrottle(Vertx vertx, int maxFailures, int lockSeconds, Clock clock) {
     this.vertx = vertx;
     this.maxFailures = maxFailures;
     this.lockMs = lockSeconds * 1000L;
+    this.clock = clock;
   }
 
   /** How long the caller must wait before trying again, if the name or the address is locked. */
@@ -38,7 +41,7 @@ public final class LoginThrottle {
                 Future.all(map.get(lockKey("user", username)), map.get(lockKey("ip", address)))
                     .map(
                         both -> {
-                          long now = System.currentTimeMillis();
+                          long now = clock.millis();
                           long until = Math.max(value(both.resultAt(0)), value(both.resultAt(1)));
                           return until > now
                               ? Optional.of(Duration.ofMillis(until - now))
@@ -108,7 +111,7 @@ public final class LoginThrottle {
               if (failures < limit) {
                 return Future.succeededFuture(failures);
               }
-              return map.put(lockKey(kind, subject), System.currentTimeMillis() + lockMs, lockMs)
+              return map.put(lockKey(kind, subject), clock.millis() + lockMs, lockMs)
                   .compose(v -> clearSlots(map, kind, subject, limit))
                   .map(failures);
             });
@@ -121,7 +124,7 @@ public final class LoginThrottle {
    */
   private Future<Long> claimSlot(
       AsyncMap<String, Long> map, String kind, String subject, long slot, int limit) {
-    return map.putIfAbsent(slotKey(kind, subject, slot), System.currentTimeMillis(), WINDOW_MS)
+    return map.putIfAbsent(slotKey(kind, subject, slot), clock.millis(), WINDOW_MS)
         .compose(
             previous -> {
               if (previous == null || slot >= limit) {

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** The rows of resumable uploads: how far each got and what it is to become. */
-public final class ResumableUploadRows {
+public final class ResumableUploadRows implements UploadRows {
   private static final String COLUMNS =
       "id, owner, name, length, received, expected_sha256, image_id, expires_at";
 
@@ -37,23 +37,9 @@ public final class ResumableUploadRows {
           + COLUMNS;
   private static final String DELETE = "DELETE FROM images.resumable_uploads WHERE id = $1";
   private static final String DELETE_EXPIRED =
-      "DELETE FROM images.resumable_uploads WHERE expires_at < now() RETURNING " + COLUMNS;
+      "DELETE FROM images.resumable_uploads WHERE expires_at < $1 RETURNING " + COLUMNS;
   private static final String UNFINISHED_IDS =
       "SELECT id FROM images.resumable_uploads WHERE image_id IS NULL";
-
-  /**
-   * @param expectedSha256 null when the client named none
-   * @param imageId null until the upload is complete
-   */
-  public record Row(
-      UUID id,
-      String owner,
-      String name,
-      long length,
-      long received,
-      String expectedSha256,
-      UUID imageId,
-      OffsetDateTime expiresAt) {}
 
   private final Pool pool;
 
@@ -61,8 +47,8 @@ public final class ResumableUploadRows {
     this.pool = pool;
   }
 
-  /** The new upload's row, or empty when its owner has {@code cap} unfinished uploads already. */
-  Future<Optional<Row>> insertWithin(
+  @Override
+  public Future<Optional<Row>> insertWithin(
       int cap,
       UUID id,
       String owner,
@@ -85,31 +71,37 @@ public final class ResumableUploadRows {
                 .map(ResumableUploadRows::first));
   }
 
-  Future<Optional<Row>> get(UUID id) {
+  @Override
+  public Future<Optional<Row>> get(UUID id) {
     return pool.preparedQuery(GET).execute(Tuple.of(id)).map(ResumableUploadRows::first);
   }
 
-  Future<Optional<Row>> advance(UUID id, long received, OffsetDateTime expiresAt) {
+  @Override
+  public Future<Optional<Row>> advance(UUID id, long received, OffsetDateTime expiresAt) {
     return pool.preparedQuery(ADVANCE)
         .execute(Tuple.of(id, received, expiresAt))
         .map(ResumableUploadRows::first);
   }
 
-  Future<Optional<Row>> complete(UUID id, UUID imageId, OffsetDateTime expiresAt) {
+  @Override
+  public Future<Optional<Row>> complete(UUID id, UUID imageId, OffsetDateTime expiresAt) {
     return pool.preparedQuery(COMPLETE)
         .execute(Tuple.of(id, imageId, expiresAt))
         .map(ResumableUploadRows::first);
   }
 
-  Future<Void> delete(UUID id) {
+  @Override
+  public Future<Void> delete(UUID id) {
     return pool.preparedQuery(DELETE).execute(Tuple.of(id)).mapEmpty();
   }
 
-  Future<List<Row>> deleteExpired() {
-    return pool.preparedQuery(DELETE_EXPIRED).execute().map(ResumableUploadRows::all);
+  @Override
+  public Future<List<Row>> deleteExpired(OffsetDateTime now) {
+    return pool.preparedQuery(DELETE_EXPIRED).execute(Tuple.of(now)).map(ResumableUploadRows::all);
   }
 
-  Future<List<UUID>> unfinishedIds() {
+  @Override
+  public Future<List<UUID>> unfinishedIds() {
     return pool.preparedQuery(UNFINISHED_IDS)
         .execute()
         .map(

@@ -23,9 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +51,8 @@ public final class ResumableUploadService implements ResumableUploads {
   private final WorkerExecutor io;
   private final UploadSinks sinks;
   private final ImageStore store;
-  private final ResumableUploadRows rows;
+  private final UploadRows rows;
+  private final Clock clock;
   private final ImageIngestor ingestor;
   private final EventPublisher events;
   private final long maxBytes;
@@ -69,11 +70,13 @@ public final class ResumableUploadService implements ResumableUploads {
       WorkerExecutor io,
       UploadSinks sinks,
       ImageStore store,
-      ResumableUploadRows rows,
+      UploadRows rows,
       ImageIngestor ingestor,
       EventPublisher events,
       long maxBytes,
-      Duration expiry) {
+      Duration expiry,
+      Clock clock) {
+    this.clock = clock;
     this.io = io;
     this.sinks = sinks;
     this.store = store;
@@ -160,7 +163,7 @@ public final class ResumableUploadService implements ResumableUploads {
   }
 
   private Future<Appended> appendTo(
-      ResumableUploadRows.Row row, Chunk chunk, ReadStream<Buffer> body, Caller caller) {
+      UploadRows.Row row, Chunk chunk, ReadStream<Buffer> body, Caller caller) {
     if (row.imageId() != null) {
       return Future.failedFuture(
           DomainErrors.conflict("the upload is complete: it became image " + row.imageId()));
@@ -193,10 +196,10 @@ public final class ResumableUploadService implements ResumableUploads {
   }
 
   /** What one request added: the row after it, and the failure to answer once it is recorded. */
-  private record Received(ResumableUploadRows.Row row, ServiceException failure) {}
+  private record Received(UploadRows.Row row, ServiceException failure) {}
 
   private Future<Received> receive(
-      ResumableUploadRows.Row row,
+      UploadRows.Row row,
       Chunk chunk,
       ReadStream<Buffer> body,
       UploadSink sink,
@@ -227,7 +230,7 @@ public final class ResumableUploadService implements ResumableUploads {
                               .onFailure(e -> running.remove(row.id())))
                   .map(
                       updated -> {
-                        ResumableUploadRows.Row after =
+                        UploadRows.Row after =
                             updated.orElseThrow(() -> DomainErrors.gone("the upload was removed"));
                         running.put(row.id(), new Running(sink.digest(), after.received()));
                         return new Received(after, failure);
@@ -237,7 +240,7 @@ public final class ResumableUploadService implements ResumableUploads {
 
   /** The new offset, when the chunk matches the checksum its client sent (if it sent one). */
   private Future<Long> checked(
-      ResumableUploadRows.Row row, Chunk chunk, UploadSink sink, MessageDigest before) {
+      UploadRows.Row row, Chunk chunk, UploadSink sink, MessageDigest before) {
     if (chunk.sha256() != null && !MessageDigest.isEqual(chunk.sha256(), sink.chunkSha256())) {
       running.put(row.id(), new Running(before, row.received()));
       return Future.failedFuture(
@@ -248,7 +251,7 @@ public final class ResumableUploadService implements ResumableUploads {
   }
 
   /** The last byte arrived: the same checks as a single upload, then the upload is complete. */
-  private Future<Appended> finish(ResumableUploadRows.Row row, Caller caller) {
+  private Future<Appended> finish(UploadRows.Row row, Caller caller) {
     Running done = running.remove(row.id());
     String sha256 = HexFormat.of().formatHex(done.sha256().digest());
     Path file = store.resumableFile(row.id());
@@ -305,10 +308,10 @@ public final class ResumableUploadService implements ResumableUploads {
    * uploads it removed. Runs at start and then periodically.
    */
   public Future<Integer> sweep() {
-    return rows.deleteExpired()
+    return rows.deleteExpired(OffsetDateTime.now(clock))
         .compose(
             expired -> {
-              for (ResumableUploadRows.Row row : expired) {
+              for (UploadRows.Row row : expired) {
                 running.remove(row.id());
                 events.publish(
                     DomainEvent.of(
@@ -341,7 +344,7 @@ public final class ResumableUploadService implements ResumableUploads {
             });
   }
 
-  private Future<Void> remove(ResumableUploadRows.Row row) {
+  private Future<Void> remove(UploadRows.Row row) {
     running.remove(row.id());
     return rows.delete(row.id())
         .compose(
@@ -352,7 +355,7 @@ public final class ResumableUploadService implements ResumableUploads {
   }
 
   /** The upload, if it exists and belongs to the caller; to anyone else it does not exist. */
-  private Future<ResumableUploadRows.Row> own(String id, Caller caller) {
+  private Future<UploadRows.Row> own(String id, Caller caller) {
     UUID uuid;
     try {
       uuid = UUID.fromString(id);
@@ -370,7 +373,7 @@ public final class ResumableUploadService implements ResumableUploads {
    * The upload's running digest at its recorded offset: the one in memory, or rebuilt from the
    * file's first bytes (after a restart, or after a request that failed half-way).
    */
-  private Future<MessageDigest> digestAt(ResumableUploadRows.Row row, Path file) {
+  private Future<MessageDigest> digestAt(UploadRows.Row row, Path file) {
     Running known = running.get(row.id());
     if (known != null && known.upTo() == row.received()) {
       return Future.succeededFuture(known.sha256());
@@ -421,16 +424,16 @@ public final class ResumableUploadService implements ResumableUploads {
     }
   }
 
-  private static ServiceException pastTheEnd(ResumableUploadRows.Row row) {
+  private static ServiceException pastTheEnd(UploadRows.Row row) {
     return DomainErrors.tooLarge(
         "the chunk goes past the upload's length of " + row.length() + " bytes");
   }
 
   private OffsetDateTime expiresAt() {
-    return OffsetDateTime.now(ZoneOffset.UTC).plus(expiry);
+    return OffsetDateTime.now(clock).plus(expiry);
   }
 
-  private static UploadState state(ResumableUploadRows.Row row) {
+  private static UploadState state(UploadRows.Row row) {
     return new UploadState(
         row.id().toString(),
         row.name(),

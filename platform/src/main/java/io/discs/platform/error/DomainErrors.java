@@ -1,6 +1,8 @@
 package io.discs.platform.error;
 
 import io.vertx.serviceproxy.ServiceException;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The failures a service may answer with. Codes are HTTP status codes, so the gateway maps a
@@ -18,6 +20,8 @@ public final class DomainErrors {
   public static final int TOO_MANY = HttpStatus.TOO_MANY_REQUESTS;
   public static final int NOT_IMPLEMENTED = HttpStatus.NOT_IMPLEMENTED;
   public static final int UNAVAILABLE = HttpStatus.SERVICE_UNAVAILABLE;
+
+  private static final String RETRY_AFTER = "retryAfterSeconds";
 
   private DomainErrors() {}
 
@@ -76,6 +80,29 @@ public final class DomainErrors {
 
   public static ServiceException tooManyRequests(String detail) {
     return new ServiceException(TOO_MANY, detail);
+  }
+
+  /** A refusal the client may try again after {@code retryAfter} (sent as {@code Retry-After}). */
+  public static ServiceException tooManyRequests(String detail, Duration retryAfter) {
+    return withRetryAfter(new ServiceException(TOO_MANY, detail), retryAfter);
+  }
+
+  public static ServiceException unavailable(String detail, Duration retryAfter) {
+    return withRetryAfter(new ServiceException(UNAVAILABLE, detail), retryAfter);
+  }
+
+  /** The whole seconds a failure says to wait before trying again, if it says. */
+  public static Optional<Long> retryAfterSeconds(Throwable failure) {
+    if (failure instanceof ServiceException known && known.getDebugInfo() != null) {
+      return Optional.ofNullable(known.getDebugInfo().getLong(RETRY_AFTER));
+    }
+    return Optional.empty();
+  }
+
+  private static ServiceException withRetryAfter(ServiceException failure, Duration retryAfter) {
+    long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+    failure.getDebugInfo().put(RETRY_AFTER, seconds);
+    return failure;
   }
 
   /** tus: another request is appending to this upload. */

@@ -6,6 +6,7 @@ import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.events.EventPublisher;
 import io.discs.platform.metrics.Metrics;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 
 /**
  * What a service verticle is built from; made once per process by its launcher.
@@ -13,6 +14,7 @@ import io.vertx.sqlclient.Pool;
  * @param callers seals the callers this process vouches for and checks those it is sent
  * @param member this process's cluster credentials, made once before Vert.x starts (key generation
  *     and certificate signing stay off event loops); null without a cluster secret
+ * @param clock the time leases, locks and expiries are measured in (the system's, or a test's)
  */
 public record ServiceContext(
     DiscsConfig config,
@@ -20,4 +22,11 @@ public record ServiceContext(
     EventPublisher events,
     Metrics metrics,
     CallerProofs callers,
-    MemberCredentials member) {}
+    MemberCredentials member,
+    Clock clock) {
+
+  /** The same context on another clock (a test's). */
+  public ServiceContext withClock(Clock other) {
+    return new ServiceContext(config, pool, events, metrics, callers, member, other);
+  }
+}

@@ -62,7 +62,8 @@ public final class ServiceLauncher {
                                       new EventPublisher(vertx.eventBus()),
                                       metrics,
                                       CallerProofs.of(vertx, cfg.cluster(), Clock.systemUTC()),
-                                      member);
+                                      member,
+                                      Clock.systemUTC());
                               return vertx.deployVerticle(verticle.apply(context));
                             })
                         .map(id -> vertx));

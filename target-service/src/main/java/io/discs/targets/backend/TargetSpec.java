@@ -1,6 +1,7 @@
 package io.discs.targets.backend;
 
 import io.discs.platform.targets.DeviceType;
+import io.discs.targets.chap.ChapCredentials;
 import java.nio.file.Path;
 
 /**
@@ -13,14 +14,8 @@ public record TargetSpec(
     Path backingFile,
     DeviceType deviceType,
     String initiatorIqn,
-    Chap chap,
-    Chap mutualChap) {
+    ChapCredentials chap,
+    ChapCredentials mutualChap) {
 
   /** A CHAP user and secret; the secret never appears in {@link #toString()}. */
-  public record Chap(String user, String secret) {
-    @Override
-    public String toString() {
-      return "Chap[" + user + "]";
-    }
-  }
 }

@@ -2,6 +2,7 @@ package io.discs.targets.backend;
 
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.targets.DeviceType;
+import io.discs.targets.chap.ChapCredentials;
 import io.discs.targets.command.Arg;
 import io.discs.targets.command.Command;
 import io.discs.targets.command.CommandResult;
@@ -149,7 +150,7 @@ public final class TgtBackend implements IscsiService {
     return runAll(steps);
   }
 
-  private List<Command> account(Arg.Number tid, TargetSpec.Chap chap, boolean outgoing) {
+  private List<Command> account(Arg.Number tid, ChapCredentials chap, boolean outgoing) {
     Arg.ChapUser user = new Arg.ChapUser(chap.user());
     Command.Builder bind =
         tgtadm()

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.discs.platform.config.HostPort;
 import io.discs.platform.targets.DeviceType;
+import io.discs.targets.chap.ChapCredentials;
 import io.discs.targets.command.CommandRunner;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -74,7 +75,7 @@ class LioBackendTest {
   @Test
   @org.junit.jupiter.api.Tag("security")
   void setsMutualChapOnTheSameAcl() throws Exception {
-    lio.create(spec(new TargetSpec.Chap("discs-t-user2", "Mutual0123456789")))
+    lio.create(spec(new ChapCredentials("discs-t-user2", "Mutual0123456789")))
         .await(20, TimeUnit.SECONDS);
 
     assertThat(recorded())
@@ -247,17 +248,17 @@ class LioBackendTest {
     return wanted;
   }
 
-  private TargetSpec spec(TargetSpec.Chap mutual) {
+  private TargetSpec spec(ChapCredentials mutual) {
     return spec(IQN, mutual);
   }
 
-  private TargetSpec spec(String iqn, TargetSpec.Chap mutual) {
+  private TargetSpec spec(String iqn, ChapCredentials mutual) {
     return new TargetSpec(
         iqn,
         Path.of(blob()),
         DeviceType.DISK,
         INITIATOR,
-        new TargetSpec.Chap("discs-user1", "Secret0123456789"),
+        new ChapCredentials("discs-user1", "Secret0123456789"),
         mutual);
   }
 

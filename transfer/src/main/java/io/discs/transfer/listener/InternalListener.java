@@ -4,6 +4,7 @@ import io.discs.platform.Addresses;
 import io.discs.platform.cluster.CallerProofs;
 import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.config.HostPort;
+import io.discs.platform.error.DomainErrors;
 import io.discs.platform.error.HttpStatus;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ResumableUploads;
@@ -144,23 +145,20 @@ public final class InternalListener {
                     .setStatusCode(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
                     .putHeader("Content-Type", "application/json")
                     .end(ImageBytesProtocol.encodeResult(result).toBuffer()))
-        .onFailure(
-            failure -> {
-              int status =
-                  failure instanceof ServiceException known
-                      ? known.failureCode()
-                      : HttpStatus.INTERNAL_ERROR;
-              if (status >= HttpStatus.INTERNAL_ERROR) {
-                LOG.warn("an internal upload failed", failure);
-              }
-              refuse(
-                  vertx,
-                  request,
-                  status,
-                  status >= HttpStatus.INTERNAL_ERROR && !(failure instanceof ServiceException)
-                      ? "the image node could not store the upload"
-                      : failure.getMessage());
-            });
+        .onFailure(failure -> failed(vertx, request, failure, "could not store the upload"));
+  }
+
+  /**
+   * A service's failure, answered with its status and words; an unexpected one is logged here and
+   * answered as the image node's, without its details.
+   */
+  static void failed(Vertx vertx, HttpServerRequest request, Throwable failure, String what) {
+    int status = DomainErrors.statusOf(failure);
+    boolean unexpected = !(failure instanceof ServiceException);
+    if (HttpStatus.serverError(status)) {
+      LOG.warn("an internal call failed: the image node {}", what, failure);
+    }
+    refuse(vertx, request, status, unexpected ? "the image node " + what : failure.getMessage());
   }
 
   /** Bytes of a stored image, by digest, offset and length: sent from the file by the kernel. */

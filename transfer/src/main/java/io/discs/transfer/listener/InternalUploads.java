@@ -11,16 +11,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import io.vertx.serviceproxy.ServiceException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The internal listener's {@code /internal/v1/uploads}: a gateway on another node drives this
  * node's resumable uploads ({@link ResumableUploadsProtocol}), as the one beside it would.
  */
 final class InternalUploads {
-  private static final Logger LOG = LoggerFactory.getLogger(InternalUploads.class);
 
   private InternalUploads() {}
 
@@ -78,21 +74,7 @@ final class InternalUploads {
                     .putHeader("Content-Type", "application/json")
                     .end(json.toBuffer()))
         .onFailure(
-            failure -> {
-              int code =
-                  failure instanceof ServiceException known
-                      ? known.failureCode()
-                      : HttpStatus.INTERNAL_ERROR;
-              if (code >= HttpStatus.INTERNAL_ERROR) {
-                LOG.warn("an internal upload call failed", failure);
-              }
-              InternalListener.refuse(
-                  vertx,
-                  request,
-                  code,
-                  code >= HttpStatus.INTERNAL_ERROR && !(failure instanceof ServiceException)
-                      ? "the image node could not take the upload"
-                      : failure.getMessage());
-            });
+            failure ->
+                InternalListener.failed(vertx, request, failure, "could not take the upload"));
   }
 }

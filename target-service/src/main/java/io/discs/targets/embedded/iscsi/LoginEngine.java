@@ -1,5 +1,6 @@
 package io.discs.targets.embedded.iscsi;
 
+import io.discs.targets.chap.ChapExchange;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.discs.targets.embedded.iscsi;
 
-import io.discs.targets.backend.TargetSpec;
+import io.discs.targets.chap.ChapCredentials;
+import io.discs.targets.chap.Md5Chap;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,7 +31,7 @@ final class BlockingInitiator implements AutoCloseable {
 
   /** Logs in to {@code target} as {@code initiator} with CHAP; fails unless full feature phase. */
   static BlockingInitiator login(
-      String host, int port, String target, String initiator, TargetSpec.Chap chap)
+      String host, int port, String target, String initiator, ChapCredentials chap)
       throws IOException {
     BlockingInitiator session = new BlockingInitiator(new Socket(host, port));
     session.socket.setSoTimeout(30_000);
@@ -42,11 +43,11 @@ final class BlockingInitiator implements AutoCloseable {
     session.loginStep(0x00, keys);
     Map<String, String> challenge = session.loginStep(0x00, Map.of("CHAP_A", "5"));
     String response =
-        Chap.hex(
-            Chap.response(
+        Md5Chap.hex(
+            Md5Chap.response(
                 Integer.parseInt(challenge.get("CHAP_I")),
                 chap.secret(),
-                Chap.decode(challenge.get("CHAP_C"))));
+                Md5Chap.decode(challenge.get("CHAP_C"))));
     Map<String, String> proof = new LinkedHashMap<>();
     proof.put("CHAP_N", chap.user());
     proof.put("CHAP_R", response);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.discs.platform.config.HostPort;
 import io.discs.platform.targets.DeviceType;
 import io.discs.targets.backend.TargetSpec;
+import io.discs.targets.chap.ChapCredentials;
 import io.discs.testing.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FuzzTest {
   private static final String TARGET = "iqn.2026-01.io.discs:fuzz.target";
   private static final String INITIATOR = "iqn.2026-01.test:good-initiator";
-  private static final TargetSpec.Chap CHAP = new TargetSpec.Chap("fuzzuser", "fuzz-secret-1234");
+  private static final ChapCredentials CHAP = new ChapCredentials("fuzzuser", "fuzz-secret-1234");
   private static final int IMAGE_BYTES = 8 << 20;
 
   @TempDir Path dir;

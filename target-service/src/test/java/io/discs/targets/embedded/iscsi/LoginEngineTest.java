@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.discs.platform.targets.DeviceType;
 import io.discs.targets.backend.TargetSpec;
+import io.discs.targets.chap.ChapCredentials;
+import io.discs.targets.chap.Md5Chap;
 import io.discs.targets.embedded.scsi.ScsiDevice;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Path;
@@ -18,8 +20,8 @@ import org.junit.jupiter.api.Test;
 class LoginEngineTest {
   private static final String TARGET = "iqn.2026-01.io.discs:test.target";
   private static final String INITIATOR = "iqn.2026-01.test:initiator";
-  private static final TargetSpec.Chap CHAP = new TargetSpec.Chap("user1", "secret-secret1");
-  private static final TargetSpec.Chap MUTUAL = new TargetSpec.Chap("target1", "mutual-secret1");
+  private static final ChapCredentials CHAP = new ChapCredentials("user1", "secret-secret1");
+  private static final ChapCredentials MUTUAL = new ChapCredentials("target1", "mutual-secret1");
 
   @Test
   void aNormalSessionLogsInWithChapAndNegotiates() {
@@ -88,7 +90,7 @@ class LoginEngineTest {
                         "CHAP_N",
                         "user1",
                         "CHAP_R",
-                        response(challenge, new TargetSpec.Chap("user1", "wrong-guess-12"))))))
+                        response(challenge, new ChapCredentials("user1", "wrong-guess-12"))))))
         .isEqualTo(refusal("chap.failed", 0x02, 0x01));
     assertThat(
             engine.next(login(0x81, keys("CHAP_N", "user1", "CHAP_R", response(challenge, CHAP)))))
@@ -118,7 +120,7 @@ class LoginEngineTest {
             .keys();
     assertThat(answered).containsEntry("CHAP_N", "target1");
     assertThat(answered.get("CHAP_R"))
-        .isEqualTo(Chap.hex(Chap.response(7, MUTUAL.secret(), Chap.decode(theirs))));
+        .isEqualTo(Md5Chap.hex(Md5Chap.response(7, MUTUAL.secret(), Md5Chap.decode(theirs))));
 
     LoginEngine reflected = engine(MUTUAL);
     Map<String, String> ours = challenged(reflected, INITIATOR, "TargetName", TARGET);
@@ -253,7 +255,7 @@ class LoginEngineTest {
     return answer(engine.next(login(0x00, keys("CHAP_A", "5")))).keys();
   }
 
-  private static LoginEngine engine(TargetSpec.Chap mutual) {
+  private static LoginEngine engine(ChapCredentials mutual) {
     TargetSpec spec =
         new TargetSpec(TARGET, Path.of("/nonexistent"), DeviceType.DISK, INITIATOR, CHAP, mutual);
     EmbeddedTarget target =
@@ -284,12 +286,12 @@ class LoginEngineTest {
     return (LoginEngine.Answer) step;
   }
 
-  private static String response(Map<String, String> challenge, TargetSpec.Chap credentials) {
-    return Chap.hex(
-        Chap.response(
+  private static String response(Map<String, String> challenge, ChapCredentials credentials) {
+    return Md5Chap.hex(
+        Md5Chap.response(
             Integer.parseInt(challenge.get("CHAP_I")),
             credentials.secret(),
-            Chap.decode(challenge.get("CHAP_C"))));
+            Md5Chap.decode(challenge.get("CHAP_C"))));
   }
 
   /** A counted refusal by its wire values (Status-Class, Status-Detail), as RFC 7143 names them. */

@@ -1,6 +1,5 @@
-package io.discs.targets.names;
+package io.discs.targets.chap;
 
-import io.discs.targets.backend.TargetSpec;
 import java.security.SecureRandom;
 
 /**
@@ -15,16 +14,16 @@ public final class ChapSecrets {
 
   private final SecureRandom random = new SecureRandom();
 
-  public TargetSpec.Chap initiatorChap() {
-    return new TargetSpec.Chap(
+  public ChapCredentials initiatorChap() {
+    return new ChapCredentials(
         "discs-" + random(USER_ALPHABET, 10), random(ALPHABET, SECRET_LENGTH));
   }
 
-  public TargetSpec.Chap mutualChap(TargetSpec.Chap initiator) {
-    TargetSpec.Chap mutual;
+  public ChapCredentials mutualChap(ChapCredentials initiator) {
+    ChapCredentials mutual;
     do {
       mutual =
-          new TargetSpec.Chap(
+          new ChapCredentials(
               "discs-t-" + random(USER_ALPHABET, 10), random(ALPHABET, SECRET_LENGTH));
     } while (mutual.secret().equals(initiator.secret()));
     return mutual;

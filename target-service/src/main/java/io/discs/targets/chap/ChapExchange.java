@@ -1,6 +1,5 @@
-package io.discs.targets.embedded.iscsi;
+package io.discs.targets.chap;
 
-import io.discs.targets.backend.TargetSpec;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Map;
@@ -11,27 +10,27 @@ import java.util.Map;
  * challenge, unless that challenge is our own sent back (a reflection, which would hand an attacker
  * our response to replay).
  */
-final class ChapExchange {
+public final class ChapExchange {
   private int identifier = -1;
   private byte[] challenge;
 
   /** The keys that carry our challenge: CHAP_A (MD5), CHAP_I, CHAP_C. */
-  void challenge(Map<String, String> answer) {
-    identifier = Chap.identifier();
-    challenge = Chap.challenge();
+  public void challenge(Map<String, String> answer) {
+    identifier = Md5Chap.identifier();
+    challenge = Md5Chap.challenge();
     answer.put("CHAP_A", "5");
     answer.put("CHAP_I", String.valueOf(identifier));
-    answer.put("CHAP_C", Chap.hex(challenge));
+    answer.put("CHAP_C", Md5Chap.hex(challenge));
   }
 
   /**
    * Whether {@code offered} proves the secret of {@code credentials}; for mutual CHAP, also puts
    * our response into {@code answer}. One response per challenge: a second try needs a new login.
    */
-  boolean verify(
+  public boolean verify(
       Map<String, String> offered,
-      TargetSpec.Chap credentials,
-      TargetSpec.Chap mutual,
+      ChapCredentials credentials,
+      ChapCredentials mutual,
       Map<String, String> answer) {
     if (challenge == null) {
       return false;
@@ -39,8 +38,8 @@ final class ChapExchange {
     byte[] ours = challenge;
     challenge = null;
     try {
-      byte[] expected = Chap.response(identifier, credentials.secret(), ours);
-      byte[] given = Chap.decode(offered.get("CHAP_R"));
+      byte[] expected = Md5Chap.response(identifier, credentials.secret(), ours);
+      byte[] given = Md5Chap.decode(offered.get("CHAP_R"));
       if (!credentials.user().equals(offered.get("CHAP_N"))
           || !MessageDigest.isEqual(expected, given)) {
         return false;
@@ -52,13 +51,14 @@ final class ChapExchange {
         return false; // the initiator wants mutual CHAP, which this target was not given
       }
       int theirIdentifier = Integer.parseInt(offered.get("CHAP_I"));
-      byte[] theirChallenge = Chap.decode(offered.get("CHAP_C"));
+      byte[] theirChallenge = Md5Chap.decode(offered.get("CHAP_C"));
       if (theirIdentifier < 0 || theirIdentifier > 255 || Arrays.equals(theirChallenge, ours)) {
         return false;
       }
       answer.put("CHAP_N", mutual.user());
       answer.put(
-          "CHAP_R", Chap.hex(Chap.response(theirIdentifier, mutual.secret(), theirChallenge)));
+          "CHAP_R",
+          Md5Chap.hex(Md5Chap.response(theirIdentifier, mutual.secret(), theirChallenge)));
       return true;
     } catch (IllegalArgumentException e) {
       return false; // NumberFormatException included: a malformed key is a failed proof

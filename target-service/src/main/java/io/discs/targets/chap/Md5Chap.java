@@ -1,4 +1,4 @@
-package io.discs.targets.embedded.iscsi;
+package io.discs.targets.chap;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,24 +10,24 @@ import java.util.HexFormat;
  * CHAP with MD5 (RFC 1994, as RFC 7143 section 12.1.3 uses it): response = MD5(id ‖ secret ‖
  * challenge).
  */
-final class Chap {
-  static final int CHALLENGE_BYTES = 16;
+public final class Md5Chap {
+  public static final int CHALLENGE_BYTES = 16;
   private static final int MAX_CHALLENGE_BYTES = 1024;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private Chap() {}
+  private Md5Chap() {}
 
-  static byte[] challenge() {
+  public static byte[] challenge() {
     byte[] challenge = new byte[CHALLENGE_BYTES];
     RANDOM.nextBytes(challenge);
     return challenge;
   }
 
-  static int identifier() {
+  public static int identifier() {
     return RANDOM.nextInt(256);
   }
 
-  static byte[] response(int identifier, String secret, byte[] challenge) {
+  public static byte[] response(int identifier, String secret, byte[] challenge) {
     try {
       MessageDigest md5 = MessageDigest.getInstance("MD5");
       md5.update((byte) identifier);
@@ -39,12 +39,12 @@ final class Chap {
     }
   }
 
-  static String hex(byte[] bytes) {
+  public static String hex(byte[] bytes) {
     return "0x" + HexFormat.of().formatHex(bytes);
   }
 
   /** Accepts {@code 0x} hex and {@code 0b} base64, the two encodings RFC 7143 allows. */
-  static byte[] decode(String value) {
+  public static byte[] decode(String value) {
     if (value == null) {
       throw new IllegalArgumentException("missing binary value");
     }
