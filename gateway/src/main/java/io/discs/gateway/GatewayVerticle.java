@@ -133,25 +133,27 @@ public final class GatewayVerticle extends VerticleBase {
     return readiness;
   }
 
-  private Future<HttpServer> listen(ApiRoutes api, Buffer openApi) {
+  /** Every request: logged, its headers on a deadline, its client resolved, then the API. */
+  private Router rootRouter(
+      ApiRoutes api, Buffer openApi, HeaderDeadline headerDeadline, Readiness readiness) {
     var edge = services.config().edge();
-    HeaderDeadline headerDeadline = new HeaderDeadline(vertx);
-    UploadRequests uploads = new UploadRequests();
-    LentBytes.of(vertx).registerIn(services.metrics().registry());
     Router root = Router.router(vertx);
     root.route().handler(RequestLog::handle);
     root.route().handler(headerDeadline::arrived);
     root.route().handler(new ClientAddresses(edge.trustedProxies())::resolve);
     root.route().handler(SecurityHeaders::apply);
     root.route().handler(ResponseTimeHandler.create());
-    Readiness readiness = readiness();
     if (edge.managementListen() == null) {
       OperationsRoutes.mount(root, readiness, services.metrics().registry(), runs());
     }
     root.get(ApiRoutes.BASE + "/openapi.yaml").handler(OpenApiDocument.handler(openApi));
     root.route(ApiRoutes.BASE + "/*").subRouter(api.router(vertx));
     Problems.handle(root);
+    return root;
+  }
 
+  private HttpServerOptions serverOptions() {
+    var edge = services.config().edge();
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(services.config().httpHost())
@@ -176,6 +178,17 @@ public final class GatewayVerticle extends VerticleBase {
                   .setCertPath(edge.tlsCert().toString())
                   .setKeyPath(edge.tlsKey().toString()));
     }
+    return options;
+  }
+
+  private Future<HttpServer> listen(ApiRoutes api, Buffer openApi) {
+    var edge = services.config().edge();
+    HeaderDeadline headerDeadline = new HeaderDeadline(vertx);
+    UploadRequests uploads = new UploadRequests();
+    LentBytes.of(vertx).registerIn(services.metrics().registry());
+    Readiness readiness = readiness();
+    Router root = rootRouter(api, openApi, headerDeadline, readiness);
+    HttpServerOptions options = serverOptions();
     Future<HttpServer> serving =
         vertx
             .createHttpServer(options)

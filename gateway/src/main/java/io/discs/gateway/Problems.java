@@ -118,8 +118,8 @@ final class Problems {
 
   static String defaultDetail(int status) {
     return switch (status) {
-      case HttpStatus.UNAUTHORIZED -> "a valid bearer token is required";
-      case HttpStatus.FORBIDDEN -> "your role does not allow this";
+      case HttpStatus.UNAUTHORIZED -> DomainErrors.TOKEN_REQUIRED;
+      case HttpStatus.FORBIDDEN -> DomainErrors.ROLE_FORBIDS;
       case HttpStatus.NOT_FOUND -> "no such resource";
       case HttpStatus.METHOD_NOT_ALLOWED -> "method not allowed on this resource";
       case HttpStatus.CONTENT_TOO_LARGE -> "the request body is too large";

@@ -47,7 +47,7 @@ public final class AccessControl {
           || !header.regionMatches(true, 0, "Bearer ", 0, 7)
           || header.length() > 8192) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
-        ctx.fail(DomainErrors.unauthorized("a valid bearer token is required"));
+        ctx.fail(DomainErrors.unauthorized(DomainErrors.TOKEN_REQUIRED));
         return;
       }
       tokens
@@ -87,7 +87,7 @@ public final class AccessControl {
                           new JsonObject()
                               .put("permission", permission.name())
                               .put("roles", caller.getRoles())));
-                  ctx.fail(DomainErrors.forbidden("your role does not allow this"));
+                  ctx.fail(DomainErrors.forbidden(DomainErrors.ROLE_FORBIDS));
                   return;
                 }
                 // Sealed: services act only for callers a member proved (the token, here).
@@ -103,7 +103,7 @@ public final class AccessControl {
   public static TokenService.Identity identity(RoutingContext ctx) {
     TokenService.Identity identity = ctx.get(IDENTITY);
     if (identity == null) {
-      throw new IllegalStateException("route is not behind AccessControl");
+      throw notBehindAccessControl();
     }
     return identity;
   }
@@ -112,7 +112,7 @@ public final class AccessControl {
   public static Caller caller(RoutingContext ctx) {
     Caller caller = ctx.get(CALLER);
     if (caller == null) {
-      throw new IllegalStateException("route is not behind AccessControl");
+      throw notBehindAccessControl();
     }
     return caller;
   }
@@ -126,5 +126,9 @@ public final class AccessControl {
     return ctx.request().remoteAddress() == null
         ? null
         : ctx.request().remoteAddress().hostAddress();
+  }
+
+  private static IllegalStateException notBehindAccessControl() {
+    return new IllegalStateException("route is not behind AccessControl");
   }
 }

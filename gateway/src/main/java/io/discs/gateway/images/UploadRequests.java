@@ -2,7 +2,6 @@ package io.discs.gateway.images;
 
 import io.discs.gateway.Operation;
 import io.discs.transfer.tap.RequestHead;
-import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -15,7 +14,7 @@ import java.util.function.Predicate;
  */
 public final class UploadRequests implements Predicate<RequestHead> {
   private static final Set<Operation> TUS =
-      EnumSet.of(Operation.CREATE_UPLOAD, Operation.APPEND_UPLOAD);
+      Set.of(Operation.CREATE_UPLOAD, Operation.APPEND_UPLOAD);
 
   @Override
   public boolean test(RequestHead request) {

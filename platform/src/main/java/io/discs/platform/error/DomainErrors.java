@@ -23,6 +23,12 @@ public final class DomainErrors {
 
   private static final String RETRY_AFTER = "retryAfterSeconds";
 
+  /** What a request without a usable token is told, wherever it is refused. */
+  public static final String TOKEN_REQUIRED = "a valid bearer token is required";
+
+  /** What a caller whose roles do not grant the route's permission is told. */
+  public static final String ROLE_FORBIDS = "your role does not allow this";
+
   private DomainErrors() {}
 
   public static ServiceException badRequest(String detail) {

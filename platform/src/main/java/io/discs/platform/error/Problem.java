@@ -19,15 +19,16 @@ public record Problem(String type, String title, int status, String detail) {
 
   public static Problem from(Throwable failure) {
     if (failure instanceof ServiceException service
-        && service.failureCode() >= 400
+        && service.failureCode() >= HttpStatus.BAD_REQUEST
         && service.failureCode() < 600) {
       return of(service.failureCode(), service.getMessage());
     }
     if (failure instanceof ReplyException reply
         && reply.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
-      return of(503, "a discs service did not answer; try again shortly");
+      return of(
+          HttpStatus.SERVICE_UNAVAILABLE, "a discs service did not answer; try again shortly");
     }
-    return of(500, "the server could not complete the request");
+    return of(HttpStatus.INTERNAL_ERROR, "the server could not complete the request");
   }
 
   public JsonObject toJson() {
@@ -39,26 +40,6 @@ public record Problem(String type, String title, int status, String detail) {
   }
 
   static String title(int status) {
-    return switch (status) {
-      case 400 -> "Bad Request";
-      case 401 -> "Unauthorized";
-      case 403 -> "Forbidden";
-      case 404 -> "Not Found";
-      case 405 -> "Method Not Allowed";
-      case 406 -> "Not Acceptable";
-      case 409 -> "Conflict";
-      case 410 -> "Gone";
-      case 411 -> "Length Required";
-      case 413 -> "Content Too Large";
-      case 415 -> "Unsupported Media Type";
-      case 416 -> "Range Not Satisfiable";
-      case 422 -> "Unprocessable Content";
-      case 429 -> "Too Many Requests";
-      case 431 -> "Request Header Fields Too Large";
-      case 501 -> "Not Implemented";
-      case 503 -> "Service Unavailable";
-      case 507 -> "Insufficient Storage";
-      default -> status >= 500 ? "Internal Server Error" : "Error";
-    };
+    return HttpStatus.reasonPhrase(status);
   }
 }

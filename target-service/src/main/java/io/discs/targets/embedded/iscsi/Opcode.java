@@ -1,5 +1,9 @@
 package io.discs.targets.embedded.iscsi;
 
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Collectors;
+
 /** The iSCSI opcodes (RFC 7143 section 11.1.1) this target reads or writes. */
 enum Opcode {
   NOP_OUT(0x00),
@@ -20,15 +24,10 @@ enum Opcode {
   /** Anything else an initiator sends (SNACK among them): answered with a Reject. */
   UNSUPPORTED(-1);
 
-  private static final Opcode[] BY_CODE = new Opcode[64];
-
-  static {
-    for (Opcode opcode : values()) {
-      if (opcode.code >= 0) {
-        BY_CODE[opcode.code] = opcode;
-      }
-    }
-  }
+  private static final Map<Integer, Opcode> BY_CODE =
+      Arrays.stream(values())
+          .filter(opcode -> opcode.code >= 0)
+          .collect(Collectors.toUnmodifiableMap(opcode -> opcode.code, opcode -> opcode));
 
   final int code;
 
@@ -37,8 +36,7 @@ enum Opcode {
   }
 
   static Opcode of(int code) {
-    Opcode known = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
-    return known == null ? UNSUPPORTED : known;
+    return BY_CODE.getOrDefault(code, UNSUPPORTED);
   }
 
   /** Requests that carry a CmdSN the command window orders (RFC 7143 section 3.2.2.1). */

@@ -1,9 +1,9 @@
 package io.discs.targets.embedded.iscsi;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Operational text keys (RFC 7143 section 13) as a table: each key this target negotiates, with the
@@ -67,11 +67,8 @@ final class OperationalKeys {
   private static final List<String> LOGIN_KEYS =
       List.of("InitiatorName", "InitiatorAlias", "SessionType", "TargetName", "AuthMethod");
 
-  private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
-
-  static {
-    TABLE.forEach(key -> BY_NAME.put(key.name(), key));
-  }
+  private static final Map<String, Key> BY_NAME =
+      TABLE.stream().collect(Collectors.toUnmodifiableMap(Key::name, key -> key));
 
   private boolean headerDigest;
   private boolean dataDigest;
