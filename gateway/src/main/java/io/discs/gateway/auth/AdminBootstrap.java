@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminBootstrap {
   private static final Logger LOG = LoggerFactory.getLogger(AdminBootstrap.class);
+
+  /** The account the first start makes. */
+  static final String ADMIN_USER = "admin";
+
   private static final String ALPHABET =
       "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
@@ -36,7 +40,7 @@ public final class AdminBootstrap {
       SecurityConfig security,
       Path dataDir) {
     return users
-        .find("admin")
+        .find(ADMIN_USER)
         .compose(
             existing -> {
               if (existing.isPresent()) {
@@ -46,7 +50,7 @@ public final class AdminBootstrap {
                   security.configuredAdminPassword().orElseGet(AdminBootstrap::randomPassword);
               return hashing
                   .executeBlocking(() -> hasher.hash(password), false)
-                  .compose(hash -> users.create("admin", hash, List.of(Role.ADMIN), "system"))
+                  .compose(hash -> users.create(ADMIN_USER, hash, List.of(Role.ADMIN), "system"))
                   .compose(
                       created -> {
                         if (!created) {
