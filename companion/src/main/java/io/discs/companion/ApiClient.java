@@ -101,7 +101,7 @@ final class ApiClient {
   private JsonNode send(HttpRequest.Builder builder) {
     HttpResponse<String> response = exchange(builder);
     int status = response.statusCode();
-    if (status >= 200 && status < 300) {
+    if (ApiStatus.success(status)) {
       try {
         return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
       } catch (IOException e) {
@@ -115,7 +115,7 @@ final class ApiClient {
   static CompanionException failure(HttpResponse<String> response) {
     int status = response.statusCode();
     return new CompanionException(
-        explain(status, detail(response.body())), status == 401 ? 4 : 1, status);
+        explain(status, detail(response.body())), status == ApiStatus.UNAUTHORIZED ? 4 : 1, status);
   }
 
   private static String detail(String body) {
@@ -129,12 +129,13 @@ final class ApiClient {
   static String explain(int status, String detail) {
     String why = detail.isEmpty() ? "" : ": " + detail;
     return switch (status) {
-      case 401 -> "not logged in, or the token expired: run 'discs-companion login' again";
-      case 403 -> "your account may not do this" + why;
-      case 404 -> "not found" + why;
-      case 409 -> "conflict" + why;
-      case 410 -> "the session is over (ended or expired)" + why;
-      case 429 -> "too many at once" + why;
+      case ApiStatus.UNAUTHORIZED ->
+          "not logged in, or the token expired: run 'discs-companion login' again";
+      case ApiStatus.FORBIDDEN -> "your account may not do this" + why;
+      case ApiStatus.NOT_FOUND -> "not found" + why;
+      case ApiStatus.CONFLICT -> "conflict" + why;
+      case ApiStatus.GONE -> "the session is over (ended or expired)" + why;
+      case ApiStatus.TOO_MANY_REQUESTS -> "too many at once" + why;
       default -> "the server answered " + status + why;
     };
   }

@@ -30,6 +30,6 @@ final class CompanionException extends RuntimeException {
 
   /** Server unreachable or slow: worth another try, unlike an answer. */
   boolean isTransient() {
-    return (httpStatus == 0 && exitCode == 3) || httpStatus >= 500;
+    return (httpStatus == 0 && exitCode == 3) || ApiStatus.serverError(httpStatus);
   }
 }

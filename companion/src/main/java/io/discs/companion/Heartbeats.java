@@ -35,11 +35,11 @@ final class Heartbeats {
     int beats = 0;
     while (!stop.await(waitMs, TimeUnit.MILLISECONDS)) {
       try {
-        api.post("/api/v1/sessions/" + session.id() + "/heartbeat", null);
+        api.post(ApiPaths.heartbeat(session.id()), null);
         waitMs = intervalMs;
         backoffMs = 1000;
       } catch (CompanionException e) {
-        if (e.httpStatus() == 410) {
+        if (e.httpStatus() == ApiStatus.GONE) {
           return over();
         }
         if (!e.isTransient()) {
@@ -107,7 +107,7 @@ final class Heartbeats {
   /** The session as the server lists it; a missing node when it cannot be had. */
   private JsonNode sessionOnServer() {
     try {
-      for (JsonNode candidate : api.get("/api/v1/sessions").path("items")) {
+      for (JsonNode candidate : api.get(ApiPaths.SESSIONS).path("items")) {
         if (candidate.path("id").asText().equals(session.id())) {
           return candidate;
         }

@@ -43,7 +43,7 @@ final class LoginCommand extends Subcommand implements Callable<Integer> {
     Path caFile = ca == null ? null : ca.toAbsolutePath().normalize();
     JsonNode token =
         new ApiClient(server, null, caFile)
-            .post("/api/v1/auth/token", Map.of("username", user, "password", password));
+            .post(ApiPaths.TOKEN, Map.of("username", user, "password", password));
     new Credentials(
             server,
             user,

@@ -85,7 +85,7 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
     if (deviceType != null) {
       request.put("deviceType", deviceType);
     }
-    MountedSession session = MountedSession.from(api.post("/api/v1/sessions", request));
+    MountedSession session = MountedSession.from(api.post(ApiPaths.SESSIONS, request));
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch cleaned = new CountDownLatch(1);
     Thread hook =
@@ -153,7 +153,7 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
   }
 
   private void refuseSecondMount(ApiClient api, String imageId, String initiator) {
-    for (JsonNode running : api.get("/api/v1/sessions").path("items")) {
+    for (JsonNode running : api.get(ApiPaths.SESSIONS).path("items")) {
       if (running.path("state").asText().equals("ACTIVE")
           && running.path("imageId").asText().equals(imageId)
           && running.path("initiatorIqn").asText().equals(initiator)) {
@@ -180,7 +180,7 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
       err().println("discs-companion: " + Printable.of(e.getMessage()));
     } finally {
       try {
-        api.delete("/api/v1/sessions/" + session.id());
+        api.delete(ApiPaths.session(session.id()));
       } catch (CompanionException e) {
         // Ended or expired already: nothing left to end. Unreachable: its lease will lapse.
       }
@@ -188,7 +188,7 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
   }
 
   private String resolveImage(ApiClient api) {
-    JsonNode images = api.get("/api/v1/discovery").path("images");
+    JsonNode images = api.get(ApiPaths.DISCOVERY).path("images");
     for (JsonNode candidate : images) {
       if (candidate.path("id").asText().equals(image)) {
         return image;

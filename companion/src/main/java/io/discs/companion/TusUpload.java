@@ -29,7 +29,15 @@ final class TusUpload {
   private static final String TUS = "1.0.0";
 
   /** Answers worth another try: the server was busy, slow or briefly unwell. */
-  private static final Set<Integer> RETRY = Set.of(408, 423, 460, 500, 502, 503, 504);
+  private static final Set<Integer> RETRY =
+      Set.of(
+          ApiStatus.REQUEST_TIMEOUT,
+          ApiStatus.LOCKED,
+          ApiStatus.CHECKSUM_MISMATCH,
+          ApiStatus.INTERNAL_ERROR,
+          ApiStatus.BAD_GATEWAY,
+          ApiStatus.SERVICE_UNAVAILABLE,
+          ApiStatus.GATEWAY_TIMEOUT);
 
   private static final int MAX_TRIES_WITHOUT_PROGRESS = 8;
 
@@ -84,7 +92,7 @@ final class TusUpload {
           }
           answer = null;
         }
-        if (answer != null && answer.statusCode() == 204) {
+        if (answer != null && answer.statusCode() == ApiStatus.NO_CONTENT) {
           whole.update(chunk.array(), 0, chunk.limit());
           offset = Long.parseLong(answer.headers().firstValue("Upload-Offset").orElseThrow());
           tries = 0;
@@ -95,7 +103,9 @@ final class TusUpload {
           }
           continue;
         }
-        if (answer != null && !RETRY.contains(answer.statusCode()) && answer.statusCode() != 409) {
+        if (answer != null
+            && !RETRY.contains(answer.statusCode())
+            && answer.statusCode() != ApiStatus.CONFLICT) {
           throw ApiClient.failure(answer);
         }
         if (++tries > MAX_TRIES_WITHOUT_PROGRESS) {
@@ -133,12 +143,12 @@ final class TusUpload {
   private String create(String name, long size) {
     HttpResponse<String> answer =
         api.exchange(
-            api.request("/api/v1/uploads")
+            api.request(ApiPaths.UPLOADS)
                 .header("Tus-Resumable", TUS)
                 .header("Upload-Length", String.valueOf(size))
                 .header("Upload-Metadata", "name " + base64(name.getBytes(StandardCharsets.UTF_8)))
                 .POST(HttpRequest.BodyPublishers.noBody()));
-    if (answer.statusCode() != 201) {
+    if (answer.statusCode() != ApiStatus.CREATED) {
       throw ApiClient.failure(answer);
     }
     return answer
@@ -151,10 +161,10 @@ final class TusUpload {
   private Long offsetOf(String url) {
     HttpResponse<String> answer =
         api.exchange(api.request(url).header("Tus-Resumable", TUS).method("HEAD", noBody()));
-    if (answer.statusCode() == 404 || answer.statusCode() == 410) {
+    if (answer.statusCode() == ApiStatus.NOT_FOUND || answer.statusCode() == ApiStatus.GONE) {
       return null;
     }
-    if (answer.statusCode() != 200) {
+    if (answer.statusCode() != ApiStatus.OK) {
       throw ApiClient.failure(answer);
     }
     return Long.parseLong(answer.headers().firstValue("Upload-Offset").orElse("0"));
@@ -163,7 +173,7 @@ final class TusUpload {
   /** The image a complete upload became, or null while it is not complete. */
   private String imageOf(String url) {
     HttpResponse<String> answer = api.exchange(api.request(url).GET());
-    if (answer.statusCode() != 200) {
+    if (answer.statusCode() != ApiStatus.OK) {
       throw ApiClient.failure(answer);
     }
     try {

@@ -87,7 +87,7 @@ final class UploadCommand extends Subcommand implements Callable<Integer> {
       progress.done();
     }
     resumes.forget(login.server(), file);
-    JsonNode image = api.get("/api/v1/images/" + sent.imageId());
+    JsonNode image = api.get(ApiPaths.image(sent.imageId()));
     if (!sent.sha256().equals(image.path("sha256").asText())) {
       throw new CompanionException(
           "the server stored SHA-256 "
