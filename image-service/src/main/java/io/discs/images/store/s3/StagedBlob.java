@@ -1,0 +1,208 @@
+package io.discs.images.store.s3;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * One upload on its way into the bucket: parts of {@link #PART_BYTES}, at most {@link #IN_FLIGHT}
+ * of them sending at once, so an upload holds at most (1 + {@value #IN_FLIGHT}) parts of memory
+ * whatever its size. {@link #commit} puts the finished bytes under their digest, once; {@link
+ * #abort} leaves nothing. All calls come from one Vert.x context, one at a time (a pipe's).
+ */
+public final class StagedBlob {
+  /** A part's size: well above S3's 5 MiB minimum, small enough to keep several in memory. */
+  public static final int PART_BYTES = 8 << 20;
+
+  static final int IN_FLIGHT = 3;
+
+  /** The largest range one part-copy may take (S3 allows 5 GiB). */
+  private static final long COPY_PART_BYTES = 1L << 30;
+
+  private static final int PRECONDITION_FAILED = 412;
+
+  private final S3BlobStore store;
+  private final S3AsyncClient s3;
+  private final String staging;
+  private final String uploadId;
+
+  private Buffer filling = Buffer.buffer(PART_BYTES);
+  private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
+  private final List<CompletableFuture<CompletedPart>> sending = new ArrayList<>();
+  private long size;
+  private boolean finished;
+
+  StagedBlob(S3BlobStore store, String staging, String uploadId) {
+    this.store = store;
+    this.s3 = store.client();
+    this.staging = staging;
+    this.uploadId = uploadId;
+  }
+
+  /**
+   * Takes {@code bytes}; completes once the upload can take more (a part finished sending when
+   * {@link #IN_FLIGHT} were under way).
+   */
+  public Future<Void> append(Buffer bytes) {
+    size += bytes.length();
+    int at = 0;
+    Future<Void> room = Future.succeededFuture();
+    while (at < bytes.length()) {
+      int take = Math.min(PART_BYTES - filling.length(), bytes.length() - at);
+      filling.appendBuffer(bytes, at, take);
+      at += take;
+      if (filling.length() == PART_BYTES) {
+        room = send(filling);
+        filling = Buffer.buffer(PART_BYTES);
+      }
+    }
+    return room;
+  }
+
+  public long size() {
+    return size;
+  }
+
+  /**
+   * Puts the bytes under {@code sha256}: answers true if they are now stored, false if the same
+   * bytes were stored already (and these are dropped). Either way the staging goes.
+   */
+  public Future<Boolean> commit(String sha256) {
+    finished = true;
+    if (filling.length() > 0 || parts.isEmpty()) {
+      send(filling);
+      filling = Buffer.buffer(0);
+    }
+    CompletableFuture<Boolean> done =
+        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+            .thenCompose(
+                all ->
+                    s3.completeMultipartUpload(
+                        b ->
+                            b.bucket(store.bucket())
+                                .key(staging)
+                                .uploadId(uploadId)
+                                .multipartUpload(
+                                    m ->
+                                        m.parts(
+                                            parts.stream().map(CompletableFuture::join).toList()))))
+            .thenCompose(staged -> promote(S3BlobStore.key(sha256)))
+            .whenComplete((created, failure) -> store.deleteKey(staging));
+    return store.on(done);
+  }
+
+  /** Drops the upload: the staging multipart upload is aborted, no part is kept. */
+  public Future<Void> abort() {
+    finished = true;
+    CompletableFuture<Void> done =
+        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+            .handle((all, failure) -> null)
+            .thenCompose(
+                sent ->
+                    s3.abortMultipartUpload(
+                        b -> b.bucket(store.bucket()).key(staging).uploadId(uploadId)))
+            .thenApply(aborted -> null);
+    return store.on(done);
+  }
+
+  private Future<Void> send(Buffer part) {
+    int number = parts.size() + 1;
+    byte[] bytes = part.getBytes();
+    CompletableFuture<CompletedPart> sent =
+        s3.uploadPart(
+                b ->
+                    b.bucket(store.bucket())
+                        .key(staging)
+                        .uploadId(uploadId)
+                        .partNumber(number)
+                        .contentLength((long) bytes.length),
+                AsyncRequestBody.fromBytesUnsafe(bytes))
+            .thenApply(r -> CompletedPart.builder().partNumber(number).eTag(r.eTag()).build());
+    parts.add(sent);
+    sending.add(sent);
+    sending.removeIf(CompletableFuture::isDone);
+    if (sending.size() < IN_FLIGHT || finished) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> room = Promise.promise();
+    store
+        .on(CompletableFuture.anyOf(sending.toArray(CompletableFuture[]::new)))
+        .onComplete(any -> room.tryComplete());
+    return room.future();
+  }
+
+  /**
+   * Copies the staged object to {@code key} in parts, completing with {@code If-None-Match: *}: the
+   * service refuses to complete when the key exists, so a blob is written once whichever of two
+   * uploads of the same bytes finishes first.
+   */
+  private CompletableFuture<Boolean> promote(String key) {
+    return s3.createMultipartUpload(b -> b.bucket(store.bucket()).key(key))
+        .thenCompose(
+            created -> {
+              String copyId = created.uploadId();
+              List<CompletableFuture<CompletedPart>> copies = new ArrayList<>();
+              int number = 1;
+              for (long from = 0; from < size || number == 1; from += COPY_PART_BYTES) {
+                long to = Math.min(size, from + COPY_PART_BYTES) - 1;
+                int part = number++;
+                long first = from;
+                copies.add(
+                    s3.uploadPartCopy(
+                            b ->
+                                b.sourceBucket(store.bucket())
+                                    .sourceKey(staging)
+                                    .destinationBucket(store.bucket())
+                                    .destinationKey(key)
+                                    .uploadId(copyId)
+                                    .partNumber(part)
+                                    .copySourceRange("bytes=" + first + "-" + Math.max(first, to)))
+                        .thenApply(
+                            r ->
+                                CompletedPart.builder()
+                                    .partNumber(part)
+                                    .eTag(r.copyPartResult().eTag())
+                                    .build()));
+              }
+              return CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new))
+                  .thenCompose(
+                      all ->
+                          s3.completeMultipartUpload(
+                              b ->
+                                  b.bucket(store.bucket())
+                                      .key(key)
+                                      .uploadId(copyId)
+                                      .ifNoneMatch("*")
+                                      .multipartUpload(
+                                          m ->
+                                              m.parts(
+                                                  copies.stream()
+                                                      .map(CompletableFuture::join)
+                                                      .toList()))))
+                  .thenApply(completed -> true)
+                  .exceptionallyCompose(
+                      failure -> {
+                        Throwable cause = S3BlobStore.cause(failure);
+                        CompletableFuture<?> aborted =
+                            s3.abortMultipartUpload(
+                                b -> b.bucket(store.bucket()).key(key).uploadId(copyId));
+                        if (cause instanceof S3Exception e
+                            && e.statusCode() == PRECONDITION_FAILED) {
+                          return aborted.handle((a, f) -> false);
+                        }
+                        return aborted.handle(
+                            (a, f) -> {
+                              throw new CompletionException(cause);
+                            });
+                      });
+            });
+  }
+}

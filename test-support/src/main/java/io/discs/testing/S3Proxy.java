@@ -1,0 +1,112 @@
+package io.discs.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real S3-compatible server for tests: s3proxy with its file-system backend, as a process of its
+ * own (its jars, copied by the {@code s3proxy-runtime} module, never join a discs class path). The
+ * bucket is made on first use by the client under test.
+ */
+public final class S3Proxy implements AutoCloseable {
+  public static final String IDENTITY = "discs-test";
+  public static final String CREDENTIAL = "discs-test-secret-0123456789";
+
+  private final Process process;
+  private final int port;
+
+  private S3Proxy(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  /** Starts one on a free port, its objects under {@code dir}; skips the test if not built. */
+  public static S3Proxy start(Path dir) throws IOException {
+    Path lib =
+        Path.of(System.getProperty("discs.s3proxy.lib", "../test-servers/s3proxy/target/lib"));
+    if (!Files.isDirectory(lib)) {
+      String message =
+          "s3proxy is not built: run ./mvnw -pl test-servers/s3proxy package (looked in "
+              + lib
+              + ")";
+      if ("true".equals(System.getenv("CI"))) {
+        throw new IllegalStateException(message);
+      }
+      Assumptions.abort(message);
+    }
+    int port = FreePorts.next();
+    Path data = Files.createDirectories(dir.resolve("objects"));
+    Path properties = dir.resolve("s3proxy.properties");
+    Files.writeString(
+        properties,
+        String.join(
+            "\n",
+            "s3proxy.endpoint=http://127.0.0.1:" + port,
+            "s3proxy.authorization=aws-v2-or-v4",
+            "s3proxy.identity=" + IDENTITY,
+            "s3proxy.credential=" + CREDENTIAL,
+            "jclouds.provider=filesystem-nio2",
+            "jclouds.filesystem.basedir=" + data,
+            ""));
+    Process process =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-DLOG_LEVEL=warn",
+                    "-cp",
+                    lib.toAbsolutePath() + "/*",
+                    "org.gaul.s3proxy.Main",
+                    "--properties",
+                    properties.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("s3proxy.log").toFile())
+            .start();
+    S3Proxy proxy = new S3Proxy(process, port);
+    HttpClient http = HttpClient.newHttpClient();
+    try {
+      Awaitility.await("s3proxy listening on " + port)
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptionsInstanceOf(IOException.class)
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new IllegalStateException(
+                      "s3proxy exited: " + Files.readString(dir.resolve("s3proxy.log")));
+                }
+                return http.send(
+                            HttpRequest.newBuilder(URI.create(proxy.endpoint() + "/")).build(),
+                            HttpResponse.BodyHandlers.discarding())
+                        .statusCode()
+                    > 0;
+              });
+    } catch (RuntimeException e) {
+      proxy.close();
+      throw e;
+    }
+    return proxy;
+  }
+
+  public String endpoint() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** Stops it abruptly, as a server that goes away does. */
+  public void kill() {
+    process.destroyForcibly();
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}
