@@ -1,23 +1,37 @@
 package io.discs.images;
 
+import io.discs.images.store.BucketStoredBlobs;
+import io.discs.images.store.FileStoredBlobs;
 import io.discs.images.store.ImageStore;
 import io.discs.images.store.LocalImageStore;
+import io.discs.images.store.StoredBlobs;
+import io.discs.images.upload.BlobCommit;
+import io.discs.images.upload.FileUploadStore;
 import io.discs.images.upload.ImageIngestor;
 import io.discs.images.upload.ResumableUploadRows;
 import io.discs.images.upload.ResumableUploadService;
+import io.discs.images.upload.S3UploadStore;
 import io.discs.images.upload.StagingBuffers;
 import io.discs.images.upload.UploadSinks;
+import io.discs.images.upload.UploadStore;
 import io.discs.platform.Addresses;
 import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.config.StoreConfig;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.launch.ServiceContext;
 import io.discs.platform.sessions.SessionService;
 import io.discs.platform.targets.TargetService;
+import io.discs.transfer.s3.S3BlobStore;
+import io.discs.transfer.s3.S3Clients;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Function;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * What one image node is made of, assembled from its configuration: the store, the records, the
@@ -29,7 +43,29 @@ record ImageNode(
     ImageServiceImpl service,
     ImageIngestor ingestor,
     ResumableUploadService resumable,
-    LocalImageBlobs blobs) {
+    LocalImageBlobs blobs,
+    S3BlobStore bucket,
+    S3AsyncClient s3) {
+
+  /** How old a staging upload in the bucket must be to be taken for a dead process's. */
+  private static final Duration STAGING_ABANDONED_AFTER = Duration.ofHours(24);
+
+  /** Before the service is bound: the bucket exists, and what dead processes left is swept. */
+  Future<Void> prepare() {
+    if (bucket == null) {
+      return Future.succeededFuture();
+    }
+    return bucket
+        .ensureBucket()
+        .compose(v -> bucket.sweepStaging(STAGING_ABANDONED_AFTER))
+        .mapEmpty();
+  }
+
+  void close() {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
 
   /** How long image-service waits for target-service and session-service ("in use?"). */
   private static final long CALL_MS = 30_000;
@@ -39,11 +75,30 @@ record ImageNode(
     ImageStore store = new LocalImageStore(BlobLayout.imagesRoot(config.dataDir()));
     ImageRepository repository = new ImageRepository(services.pool());
     DeliveryOptions calls = new DeliveryOptions().setSendTimeout(CALL_MS);
+    S3AsyncClient s3 = null;
+    S3BlobStore bucket = null;
+    StoredBlobs stored;
+    UploadStore uploads;
+    Function<Path, BlobCommit> finished;
+    UploadSinks sinks = new UploadSinks(io, new StagingBuffers());
+    if (config.store().kind() == StoreConfig.Kind.S3) {
+      s3 = S3Clients.create(config.store().s3());
+      bucket = new S3BlobStore(vertx, s3, config.store().s3().bucket());
+      S3UploadStore inBucket = new S3UploadStore(io, bucket);
+      stored = new BucketStoredBlobs(bucket);
+      uploads = inBucket;
+      finished = inBucket::commitFile;
+    } else {
+      FileUploadStore onDisk = new FileUploadStore(io, store, sinks);
+      stored = new FileStoredBlobs(io, store);
+      uploads = onDisk;
+      finished = onDisk::commitFile;
+    }
     ImageServiceImpl service =
         new ImageServiceImpl(
             vertx,
             repository,
-            store,
+            stored,
             services.events(),
             new ServiceProxyBuilder(vertx)
                 .setAddress(Addresses.TARGET_SERVICE)
@@ -53,13 +108,10 @@ record ImageNode(
                 .setAddress(Addresses.SESSION_SERVICE)
                 .setOptions(calls)
                 .build(SessionService.class));
-    UploadSinks sinks = new UploadSinks(io, new StagingBuffers());
     ImageIngestor ingestor =
         new ImageIngestor(
             vertx,
-            io,
-            sinks,
-            store,
+            uploads,
             repository,
             services.events(),
             config.uploads().maxImageBytes(),
@@ -74,8 +126,15 @@ record ImageNode(
             services.events(),
             config.uploads().maxImageBytes(),
             Duration.ofHours(config.uploads().expiryHours()),
-            services.clock());
+            services.clock(),
+            finished);
     return new ImageNode(
-        store, service, ingestor, resumable, new LocalImageBlobs(ingestor, service, store));
+        store,
+        service,
+        ingestor,
+        resumable,
+        new LocalImageBlobs(ingestor, service, stored),
+        bucket,
+        s3);
   }
 }

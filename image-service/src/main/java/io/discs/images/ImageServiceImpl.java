@@ -1,6 +1,6 @@
 package io.discs.images;
 
-import io.discs.images.store.ImageStore;
+import io.discs.images.store.StoredBlobs;
 import io.discs.platform.Caller;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.events.DomainEvent;
@@ -23,7 +23,7 @@ final class ImageServiceImpl implements ImageService {
   private static final long LOCK_TIMEOUT_MS = 10_000;
   private final Vertx vertx;
   private final ImageRepository repository;
-  private final ImageStore store;
+  private final StoredBlobs blobs;
   private final EventPublisher events;
   private final TargetService targets;
   private final SessionService sessions;
@@ -31,13 +31,13 @@ final class ImageServiceImpl implements ImageService {
   ImageServiceImpl(
       Vertx vertx,
       ImageRepository repository,
-      ImageStore store,
+      StoredBlobs blobs,
       EventPublisher events,
       TargetService targets,
       SessionService sessions) {
     this.vertx = vertx;
     this.repository = repository;
-    this.store = store;
+    this.blobs = blobs;
     this.events = events;
     this.targets = targets;
     this.sessions = sessions;
@@ -111,11 +111,6 @@ final class ImageServiceImpl implements ImageService {
             deleted ->
                 deleted.isEmpty()
                     ? Future.<Void>failedFuture(DomainErrors.notFound("no image " + id))
-                    : vertx.<Void>executeBlocking(
-                        () -> {
-                          store.delete(image.getSha256());
-                          return null;
-                        },
-                        false));
+                    : blobs.delete(image.getSha256()));
   }
 }

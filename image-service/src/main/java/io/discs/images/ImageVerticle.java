@@ -42,6 +42,7 @@ public final class ImageVerticle extends VerticleBase {
   private long sweepTimer = -1;
   private ResumableUploadService resumable;
   private InternalListener internalListener;
+  private ImageNode node;
   private final AtomicLong storeUsableBytes = new AtomicLong(-1);
 
   public ImageVerticle(ServiceContext services) {
@@ -51,7 +52,7 @@ public final class ImageVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     io = vertx.createSharedWorkerExecutor("discs-image-io", 4);
-    ImageNode node = ImageNode.assemble(vertx, services, io);
+    node = ImageNode.assemble(vertx, services, io);
     ImageStore store = node.store();
     ingestor = node.ingestor();
     resumable = node.resumable();
@@ -63,8 +64,8 @@ public final class ImageVerticle extends VerticleBase {
     LentBytes.of(vertx).registerIn(services.metrics().registry());
     // A statfs per scrape would run on an event loop: the worker looks every 30 s instead.
     storeSpaceTimer = vertx.setPeriodic(1, 30_000, id -> measureStore(imagesRoot));
-    return vertx
-        .executeBlocking(store::removeLeftovers, false)
+    return node.prepare()
+        .compose(prepared -> vertx.executeBlocking(store::removeLeftovers, false))
         .onSuccess(
             removed -> {
               if (removed > 0) {
@@ -154,6 +155,12 @@ public final class ImageVerticle extends VerticleBase {
                 LOG.info("stopping: removed {} temporary files of uploads under way", removed);
               }
             })
-        .transform(done -> io == null ? Future.succeededFuture() : io.close());
+        .transform(done -> io == null ? Future.succeededFuture() : io.close())
+        .andThen(
+            done -> {
+              if (node != null) {
+                node.close();
+              }
+            });
   }
 }

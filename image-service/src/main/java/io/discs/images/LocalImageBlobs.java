@@ -1,6 +1,6 @@
 package io.discs.images;
 
-import io.discs.images.store.ImageStore;
+import io.discs.images.store.StoredBlobs;
 import io.discs.images.upload.ImageIngestor;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ImageService;
@@ -16,12 +16,12 @@ import io.vertx.core.streams.ReadStream;
 final class LocalImageBlobs implements ImageBlobs {
   private final ImageIngestor ingestor;
   private final ImageService images;
-  private final ImageStore store;
+  private final StoredBlobs stored;
 
-  LocalImageBlobs(ImageIngestor ingestor, ImageService images, ImageStore store) {
+  LocalImageBlobs(ImageIngestor ingestor, ImageService images, StoredBlobs stored) {
     this.ingestor = ingestor;
     this.images = images;
-    this.store = store;
+    this.stored = stored;
   }
 
   @Override
@@ -34,10 +34,9 @@ final class LocalImageBlobs implements ImageBlobs {
     return images.get(imageId).map(BlobLocation::of);
   }
 
-  /** The kernel copies the file to the socket (sendfile) when nothing sits between them. */
   @Override
   public Future<Void> send(
       BlobLocation blob, long offset, long length, HttpServerResponse response) {
-    return response.sendFile(store.pathFor(blob.sha256()).toString(), offset, length);
+    return stored.send(blob.sha256(), offset, length, response);
   }
 }

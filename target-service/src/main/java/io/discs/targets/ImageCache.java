@@ -5,6 +5,7 @@ import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageService;
 import io.discs.transfer.remote.ImageNodes;
+import io.discs.transfer.s3.S3BlobStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.AsyncFile;
@@ -48,6 +49,7 @@ final class ImageCache {
   private final ImageService images;
   private final Supplier<Future<Set<String>>> inUse;
   private final HttpClient client;
+  private final S3BlobStore bucket;
 
   /** Fetches under way, by digest: two targets of one image wait for one download. */
   private final Map<String, Future<Path>> fetching = new HashMap<>();
@@ -57,6 +59,8 @@ final class ImageCache {
    * @param cache where fetched blobs are kept
    * @param member this node's credentials, or null (no cluster secret): then nothing is fetched
    * @param inUse the digests of the images this node's targets serve
+   * @param bucket the bucket images live in (read directly, by ranged GETs), or null: then they
+   *     come from an image node
    */
   ImageCache(
       Vertx vertx,
@@ -65,7 +69,9 @@ final class ImageCache {
       long maxBytes,
       MemberCredentials member,
       ImageService images,
-      Supplier<Future<Set<String>>> inUse) {
+      Supplier<Future<Set<String>>> inUse,
+      S3BlobStore bucket) {
+    this.bucket = bucket;
     this.vertx = vertx;
     this.store = store;
     this.cache = cache;
@@ -110,7 +116,7 @@ final class ImageCache {
   }
 
   private Future<Path> fetch(String imageId, String sha256) {
-    if (proof == null) {
+    if (proof == null && bucket == null) {
       return Future.failedFuture(
           DomainErrors.unavailable(
               "image "
@@ -148,6 +154,9 @@ final class ImageCache {
   }
 
   private Future<Void> download(String sha256, long size, AsyncFile file) {
+    if (bucket != null) {
+      return bucket.fetch(sha256, size, file).eventually(file::close);
+    }
     return ImageNodes.blob(vertx, client, proof, sha256, 0, size)
         .compose(answer -> answer.pipeTo(file))
         .onFailure(failure -> file.close());

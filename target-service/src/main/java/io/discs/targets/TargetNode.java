@@ -2,6 +2,7 @@ package io.discs.targets;
 
 import io.discs.platform.Addresses;
 import io.discs.platform.config.DiscsConfig;
+import io.discs.platform.config.StoreConfig;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.launch.ServiceContext;
@@ -14,6 +15,8 @@ import io.discs.targets.backend.TgtBackend;
 import io.discs.targets.command.CommandRunner;
 import io.discs.targets.embedded.iscsi.EmbeddedBackend;
 import io.discs.targets.names.IscsiNames;
+import io.discs.transfer.s3.S3BlobStore;
+import io.discs.transfer.s3.S3Clients;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -21,6 +24,7 @@ import io.vertx.serviceproxy.ServiceProxyBuilder;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * What one target node is made of, assembled from its configuration: the backend the settings
@@ -36,7 +40,14 @@ record TargetNode(
     EmbeddedBackend embedded,
     TargetNodes nodes,
     TargetServiceImpl service,
-    Reconciler reconciler) {
+    Reconciler reconciler,
+    S3AsyncClient s3) {
+
+  void close() {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
 
   static TargetNode assemble(
       Vertx vertx,
@@ -68,6 +79,8 @@ record TargetNode(
             .setAddress(Addresses.IMAGE_SERVICE)
             .build(ImageService.class);
     TargetsInFlight inFlight = new TargetsInFlight();
+    S3AsyncClient s3 =
+        config.store().kind() == StoreConfig.Kind.S3 ? S3Clients.create(config.store().s3()) : null;
     ImageCache cache =
         new ImageCache(
             vertx,
@@ -82,7 +95,8 @@ record TargetNode(
                         mine ->
                             mine.stream()
                                 .map(TargetRows.StoredTarget::sha256)
-                                .collect(Collectors.toSet())));
+                                .collect(Collectors.toSet())),
+            s3 == null ? null : new S3BlobStore(vertx, s3, config.store().s3().bucket()));
     TargetServiceImpl service =
         new TargetServiceImpl(
             vertx,
@@ -108,7 +122,7 @@ record TargetNode(
             services.events(),
             inFlight,
             services.metrics().registry());
-    return new TargetNode(node, rows, backend, embedded, nodes, service, reconciler);
+    return new TargetNode(node, rows, backend, embedded, nodes, service, reconciler, s3);
   }
 
   /** A backend outside the JVM, driven through the one {@link CommandRunner}. */

@@ -117,7 +117,13 @@ public final class TargetVerticle extends VerticleBase {
         node == null || node.embedded() == null ? Future.succeededFuture() : node.embedded().stop();
     return stopped
         .compose(v -> commands == null ? Future.succeededFuture() : commands.close())
-        .compose(v -> node == null ? Future.succeededFuture() : node.nodes().close());
+        .compose(v -> node == null ? Future.succeededFuture() : node.nodes().close())
+        .andThen(
+            done -> {
+              if (node != null) {
+                node.close();
+              }
+            });
   }
 
   /** Several presences per session lease, so a lost node is noticed within one lease. */

@@ -100,7 +100,8 @@ class TargetServiceImplTest {
             1 << 20,
             null,
             images,
-            () -> Future.succeededFuture(Set.of()));
+            () -> Future.succeededFuture(Set.of()),
+            null);
     return new TargetServiceImpl(
         vertx,
         rows,

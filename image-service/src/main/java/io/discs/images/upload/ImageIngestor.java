@@ -2,7 +2,6 @@ package io.discs.images.upload;
 
 import io.discs.images.inspect.DiscInspector;
 import io.discs.images.inspect.Inspection;
-import io.discs.images.store.ImageStore;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.error.HttpStatus;
 import io.discs.platform.events.DomainEvent;
@@ -16,17 +15,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.serviceproxy.ServiceException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,34 +33,23 @@ public final class ImageIngestor {
   private static final int MAX_NAME_BYTES = 255;
 
   private final Vertx vertx;
-  private final ImageStore store;
+  private final UploadStore uploads;
   private final ImageRecords records;
   private final EventPublisher events;
   private final long maxBytes;
   private final Counter bytesUploaded;
   private final Timer uploadTime;
   private final MeterRegistry registry;
-  private final WorkerExecutor io;
-  private final UploadSinks sinks;
-
-  /** Temporary files of uploads under way, removed at once if the service stops. */
-  private final Set<Path> underway = ConcurrentHashMap.newKeySet();
-
-  private volatile boolean stopping;
 
   public ImageIngestor(
       Vertx vertx,
-      WorkerExecutor io,
-      UploadSinks sinks,
-      ImageStore store,
+      UploadStore uploads,
       ImageRecords records,
       EventPublisher events,
       long maxBytes,
       MeterRegistry registry) {
     this.vertx = vertx;
-    this.io = io;
-    this.sinks = sinks;
-    this.store = store;
+    this.uploads = uploads;
     this.records = records;
     this.events = events;
     this.maxBytes = maxBytes;
@@ -94,37 +76,31 @@ public final class ImageIngestor {
     } catch (ServiceException e) {
       return rejected(request, e);
     }
-    return vertx
-        .executeBlocking(store::newTempFile, false)
+    return uploads
+        .begin(maxBytes)
         .compose(
-            temp ->
-                watched(temp)
-                    .compose(v -> sinks.open(temp, maxBytes))
-                    .compose(
-                        sink -> {
-                          return body.pipeTo(sink)
-                              .recover(
-                                  failure -> {
-                                    ServiceException error =
-                                        sink.exceededLimit()
-                                            ? sink.tooLargeError()
-                                            : transferFailure(failure);
-                                    return sink.abandon()
-                                        .transform(v -> Future.failedFuture(error));
-                                  })
-                              .compose(
-                                  v ->
-                                      accept(
-                                          new Received(
-                                              temp, sink.size(), sink.sha256Hex(), sink.prefix()),
-                                          request));
+            pending ->
+                body.pipeTo(pending.sink())
+                    .recover(
+                        failure -> {
+                          ServiceException error =
+                              pending.exceededLimit()
+                                  ? pending.tooLargeError()
+                                  : transferFailure(failure);
+                          return pending.abandon().transform(v -> Future.failedFuture(error));
                         })
+                    .compose(
+                        v ->
+                            accept(
+                                new Received(
+                                    pending.commit(),
+                                    pending.size(),
+                                    pending.sha256Hex(),
+                                    pending.prefix()),
+                                request))
                     .recover(
                         failure ->
-                            vertx
-                                .executeBlocking(() -> Files.deleteIfExists(temp), false)
-                                .transform(v -> Future.failedFuture(failure)))
-                    .andThen(done -> underway.remove(temp)))
+                            pending.commit().drop().transform(v -> Future.failedFuture(failure))))
         .andThen(done -> timing.stop(uploadTime))
         .transform(outcome -> reported(outcome, request));
   }
@@ -158,33 +134,15 @@ public final class ImageIngestor {
     return Future.succeededFuture(result);
   }
 
-  /** A complete upload's bytes, in a file of the store's filesystem, hashed. */
-  record Received(Path file, long size, String sha256, byte[] prefix) {}
-
-  private Future<Void> watched(Path temp) {
-    if (stopping) {
-      return Future.failedFuture(DomainErrors.unavailable("image-service is stopping"));
-    }
-    underway.add(temp);
-    return Future.succeededFuture();
-  }
+  /** A complete upload's bytes, hashed, waiting to be kept or dropped. */
+  record Received(BlobCommit blob, long size, String sha256, byte[] prefix) {}
 
   /**
    * For a stopping service: removes the temporary file of every upload under way now (Linux lets
    * the writer finish into the unlinked file), so a stop leaves nothing behind; those uploads fail.
    */
   public Future<Integer> abandonAll() {
-    stopping = true;
-    List<Path> files = List.copyOf(underway);
-    return vertx.executeBlocking(
-        () -> {
-          int removed = 0;
-          for (Path file : files) {
-            removed += Files.deleteIfExists(file) ? 1 : 0;
-          }
-          return removed;
-        },
-        false);
+    return uploads.abandonAll();
   }
 
   /**
@@ -194,7 +152,6 @@ public final class ImageIngestor {
    */
   Future<ImageBlobs.IngestResult> accept(Received received, ImageBlobs.IngestRequest request) {
     String sha256 = received.sha256();
-    Path temp = received.file();
     if (request.expectedSha256() != null && !request.expectedSha256().equals(sha256)) {
       return Future.failedFuture(
           DomainErrors.unprocessable(
@@ -234,14 +191,16 @@ public final class ImageIngestor {
         .compose(
             existing -> {
               if (existing.isPresent()) {
-                return vertx
-                    .executeBlocking(() -> Files.deleteIfExists(temp), false)
+                return received
+                    .blob()
+                    .drop()
                     .map(v -> new ImageBlobs.IngestResult(existing.get(), false));
               }
-              return vertx
-                  .executeBlocking(() -> store.commit(temp, sha256), false)
+              return received
+                  .blob()
+                  .keep(sha256)
                   .compose(
-                      path ->
+                      kept ->
                           records.insert(
                               request.name(),
                               received.size(),

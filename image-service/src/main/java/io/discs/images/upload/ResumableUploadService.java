@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,7 @@ public final class ResumableUploadService implements ResumableUploads {
   private final ImageStore store;
   private final UploadRows rows;
   private final Clock clock;
+  private final Function<Path, BlobCommit> finished;
   private final ImageIngestor ingestor;
   private final EventPublisher events;
   private final long maxBytes;
@@ -75,8 +77,10 @@ public final class ResumableUploadService implements ResumableUploads {
       EventPublisher events,
       long maxBytes,
       Duration expiry,
-      Clock clock) {
+      Clock clock,
+      Function<Path, BlobCommit> finished) {
     this.clock = clock;
+    this.finished = finished;
     this.io = io;
     this.sinks = sinks;
     this.store = store;
@@ -261,7 +265,8 @@ public final class ResumableUploadService implements ResumableUploads {
         .compose(
             prefix ->
                 ingestor.accept(
-                    new ImageIngestor.Received(file, row.length(), sha256, prefix), request))
+                    new ImageIngestor.Received(finished.apply(file), row.length(), sha256, prefix),
+                    request))
         .transform(outcome -> ingestor.reported(outcome, request))
         .compose(
             result ->

@@ -58,9 +58,7 @@ class ImageIngestorTest {
     ingestor =
         new ImageIngestor(
             vertx,
-            io,
-            new UploadSinks(io, new StagingBuffers()),
-            store,
+            new FileUploadStore(io, store, new UploadSinks(io, new StagingBuffers())),
             records,
             new EventPublisher(vertx.eventBus()),
             MAX_BYTES,

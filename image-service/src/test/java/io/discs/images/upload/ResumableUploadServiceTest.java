@@ -64,12 +64,21 @@ class ResumableUploadServiceTest {
     WorkerExecutor io = vertx.createSharedWorkerExecutor("resumable-test", 4);
     UploadSinks sinks = new UploadSinks(io, new StagingBuffers());
     EventPublisher publisher = new EventPublisher(vertx.eventBus());
+    FileUploadStore onDisk = new FileUploadStore(io, store, sinks);
     ImageIngestor ingestor =
-        new ImageIngestor(
-            vertx, io, sinks, store, records, publisher, MAX_BYTES, new SimpleMeterRegistry());
+        new ImageIngestor(vertx, onDisk, records, publisher, MAX_BYTES, new SimpleMeterRegistry());
     uploads =
         new ResumableUploadService(
-            io, sinks, store, rows, ingestor, publisher, MAX_BYTES, EXPIRY, clock);
+            io,
+            sinks,
+            store,
+            rows,
+            ingestor,
+            publisher,
+            MAX_BYTES,
+            EXPIRY,
+            clock,
+            onDisk::commitFile);
   }
 
   @Test

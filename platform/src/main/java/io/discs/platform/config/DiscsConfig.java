@@ -28,6 +28,7 @@ public record DiscsConfig(
     SecurityConfig security,
     SessionsConfig sessions,
     UploadConfig uploads,
+    StoreConfig store,
     int requestTimeoutSeconds,
     ClusterConfig cluster,
     Set<ServiceRole> services) {
@@ -81,6 +82,7 @@ public record DiscsConfig(
         security(in),
         SessionsConfig.read(in),
         UploadConfig.read(in),
+        StoreConfig.read(in),
         in.integer(Setting.REQUEST_TIMEOUT_SECONDS),
         cluster,
         services);
@@ -161,6 +163,7 @@ public record DiscsConfig(
         security,
         sessions,
         uploads,
+        store,
         requestTimeoutSeconds,
         cluster,
         services);

@@ -145,6 +145,41 @@ public enum Setting {
           .help(
               "a target node without image-service keeps the images it serves in a local cache"
                   + " this large; the least recently used go first, never one a target uses")),
+  STORE(
+      spec("DISCS_STORE", "file")
+          .accepts("one of file, s3")
+          .help(
+              "where images live: `file` (`<data>/images`) or `s3` (a bucket of any"
+                  + " S3-compatible service, `DISCS_S3_*`)")),
+  S3_ENDPOINT(
+      spec("DISCS_S3_ENDPOINT", null)
+          .shown("unset → AWS")
+          .accepts("an http(s) URL")
+          .help("a self-hosted S3 service's URL (Ceph RGW, MinIO, Garage, SeaweedFS…)")),
+  S3_BUCKET(
+      spec("DISCS_S3_BUCKET", null)
+          .shown("unset (required with `DISCS_STORE=s3`)")
+          .accepts("a bucket name of 3 to 63 lower-case letters, digits, dots and hyphens")
+          .help("the bucket images are kept in (`sha256/<hex>`)")),
+  S3_REGION(
+      spec("DISCS_S3_REGION", "us-east-1")
+          .accepts("a region name")
+          .help("the bucket's region (self-hosted services accept any)")),
+  S3_ACCESS_KEY_ID(
+      spec("DISCS_S3_ACCESS_KEY_ID", null)
+          .shown("unset → the usual AWS sources (environment, profile, instance role)")
+          .accepts("an access key id, set together with DISCS_S3_SECRET_ACCESS_KEY")
+          .help("the key id discs signs with")),
+  S3_SECRET_ACCESS_KEY(
+      spec("DISCS_S3_SECRET_ACCESS_KEY", null)
+          .shown("unset")
+          .accepts("the secret of DISCS_S3_ACCESS_KEY_ID")
+          .help("its secret")),
+  S3_PATH_STYLE(
+      spec("DISCS_S3_PATH_STYLE", null)
+          .shown("unset → on with `DISCS_S3_ENDPOINT`, off for AWS")
+          .accepts("true or false")
+          .help("`https://host/bucket/key` addressing, as self-hosted services want")),
   MAX_IMAGE_BYTES(
       spec("DISCS_MAX_IMAGE_BYTES", "17179869184")
           .shown("`17179869184` (16 GiB)")

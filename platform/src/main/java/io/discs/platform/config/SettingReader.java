@@ -96,6 +96,7 @@ final class SettingReader {
                 || setting == Setting.DB_OWNER_URL
                 || setting == Setting.SECRETS_KEY
                 || setting == Setting.CLUSTER_SECRET
+                || setting == Setting.S3_SECRET_ACCESS_KEY
             ? "(hidden)"
             : "'" + value + "'";
     return new ConfigException(

@@ -1,5 +1,6 @@
-package io.discs.images.store.s3;
+package io.discs.transfer.s3;
 
+import io.discs.platform.config.StoreConfig;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -19,7 +20,7 @@ public final class S3Clients {
 
   private S3Clients() {}
 
-  public static S3AsyncClient create(S3Settings settings) {
+  public static S3AsyncClient create(StoreConfig.S3Location settings) {
     S3AsyncClientBuilder builder =
         S3AsyncClient.builder()
             .region(Region.of(settings.region()))
@@ -39,7 +40,7 @@ public final class S3Clients {
     return builder.build();
   }
 
-  private static AwsCredentialsProvider credentials(S3Settings settings) {
+  private static AwsCredentialsProvider credentials(StoreConfig.S3Location settings) {
     if (settings.accessKeyId() == null) {
       return DefaultCredentialsProvider.builder().build();
     }

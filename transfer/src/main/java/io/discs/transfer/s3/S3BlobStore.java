@@ -1,9 +1,13 @@
-package io.discs.images.store.s3;
+package io.discs.transfer.s3;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +35,12 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class S3BlobStore {
   static final String BLOBS = "sha256/";
   static final String STAGING = "uploads/";
+
+  /** One ranged GET's size: a few MiB, so a slow one costs little and memory stays bounded. */
+  static final int RANGE_BYTES = 4 << 20;
+
+  /** Ranged GETs at once while a target node fills its cache. */
+  static final int FETCH_IN_FLIGHT = 4;
 
   private final Vertx vertx;
   private final S3AsyncClient s3;
@@ -96,6 +106,91 @@ public final class S3BlobStore {
                         .range("bytes=" + offset + "-" + (offset + length - 1)),
                 AsyncResponseTransformer.toBytes())
             .thenApply(bytes -> Buffer.buffer(bytes.asByteArray())));
+  }
+
+  /**
+   * Sends {@code length} bytes of the blob from {@code offset} as the response's body and ends it,
+   * a ranged GET of {@link #RANGE_BYTES} at a time, the next asked for while one is written and
+   * none while the response cannot take more.
+   */
+  public Future<Void> send(String sha256, long offset, long length, HttpServerResponse response) {
+    if (!response.headWritten()) {
+      response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length));
+    }
+    return sendFrom(sha256, offset, offset + length, response).compose(v -> response.end());
+  }
+
+  private Future<Void> sendFrom(String sha256, long at, long end, HttpServerResponse response) {
+    if (at >= end) {
+      return Future.succeededFuture();
+    }
+    int take = (int) Math.min(RANGE_BYTES, end - at);
+    return range(sha256, at, take)
+        .compose(bytes -> response.write(bytes))
+        .compose(written -> drained(response))
+        .compose(v -> sendFrom(sha256, at + take, end, response));
+  }
+
+  private static Future<Void> drained(HttpServerResponse response) {
+    if (!response.writeQueueFull()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> room = Promise.promise();
+    response.drainHandler(v -> room.tryComplete());
+    response.exceptionHandler(room::tryFail);
+    return room.future();
+  }
+
+  /**
+   * Writes the whole blob of {@code size} bytes into {@code file} from position 0, {@link
+   * #FETCH_IN_FLIGHT} ranged GETs at a time (a target node filling its cache).
+   */
+  public Future<Void> fetch(String sha256, long size, AsyncFile file) {
+    Promise<Void> done = Promise.promise();
+    new Fetch(sha256, size, file, done).next();
+    return done.future();
+  }
+
+  /** The ranges of one fetch: asked for a few at a time, each written where it belongs. */
+  private final class Fetch {
+    private final String sha256;
+    private final long size;
+    private final AsyncFile file;
+    private final Promise<Void> done;
+    private long asked;
+    private int inFlight;
+
+    Fetch(String sha256, long size, AsyncFile file, Promise<Void> done) {
+      this.sha256 = sha256;
+      this.size = size;
+      this.file = file;
+      this.done = done;
+    }
+
+    void next() {
+      while (inFlight < FETCH_IN_FLIGHT && asked < size && !done.future().isComplete()) {
+        long at = asked;
+        int take = (int) Math.min(RANGE_BYTES, size - at);
+        asked += take;
+        inFlight++;
+        range(sha256, at, take)
+            .compose(bytes -> file.write(bytes, at))
+            .onComplete(
+                written -> {
+                  inFlight--;
+                  if (written.failed()) {
+                    done.tryFail(written.cause());
+                  } else if (asked >= size && inFlight == 0) {
+                    done.tryComplete();
+                  } else {
+                    next();
+                  }
+                });
+      }
+      if (size == 0) {
+        done.tryComplete();
+      }
+    }
   }
 
   public Future<Void> delete(String sha256) {

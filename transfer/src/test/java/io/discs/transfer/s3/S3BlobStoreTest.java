@@ -1,7 +1,8 @@
-package io.discs.images.store.s3;
+package io.discs.transfer.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.discs.platform.config.StoreConfig;
 import io.discs.testing.S3Proxy;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -54,7 +55,7 @@ class S3BlobStoreTest {
     this.vertx = vertx;
     client =
         S3Clients.create(
-            new S3Settings(
+            new StoreConfig.S3Location(
                 URI.create(server.endpoint()),
                 bucket,
                 "us-east-1",

@@ -1,4 +1,4 @@
-package io.discs.images.store.s3;
+package io.discs.transfer.s3;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

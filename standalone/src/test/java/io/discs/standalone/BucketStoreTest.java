@@ -1,0 +1,239 @@
+package io.discs.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.discs.platform.config.StoreConfig;
+import io.discs.testing.DiscImages;
+import io.discs.testing.Processes;
+import io.discs.testing.S3Proxy;
+import io.discs.testing.SystemTools;
+import io.discs.transfer.s3.S3Clients;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.multipart.MultipartForm;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The whole system on {@code DISCS_STORE=s3} against a real S3-compatible server (s3proxy, its own
+ * process): what each kind of upload leaves in the bucket, what a download reads from it, and a
+ * mounted disc whose target node fetched the image from it.
+ */
+class BucketStoreTest {
+  private static final String BUCKET = "discs-e2e";
+
+  @TempDir static Path dir;
+
+  private static S3Proxy server;
+  private static S3AsyncClient bucket;
+  private static TestSystem system;
+  private static String operator;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = S3Proxy.start(Files.createDirectories(dir.resolve("s3")));
+    Map<String, String> settings =
+        Map.of(
+            "DISCS_STORE",
+            "s3",
+            "DISCS_S3_ENDPOINT",
+            server.endpoint(),
+            "DISCS_S3_BUCKET",
+            BUCKET,
+            "DISCS_S3_ACCESS_KEY_ID",
+            S3Proxy.IDENTITY,
+            "DISCS_S3_SECRET_ACCESS_KEY",
+            S3Proxy.CREDENTIAL);
+    system = TestSystem.start(settings);
+    bucket =
+        S3Clients.create(
+            new StoreConfig.S3Location(
+                URI.create(server.endpoint()),
+                BUCKET,
+                "us-east-1",
+                S3Proxy.IDENTITY,
+                S3Proxy.CREDENTIAL,
+                true));
+    String admin = system.adminToken();
+    system.createUser(admin, "olga", "operator-password-long", "operator");
+    operator = system.token("olga", "operator-password-long");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (system != null) {
+      system.close();
+    }
+    if (bucket != null) {
+      bucket.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void rawUploadsLandUnderTheirDigestOnceAndDownloadByteExact() throws Exception {
+    Path iso = DiscImages.iso9660(dir.resolve("raw.iso"), "RAW", 19 << 20, true, 21);
+    String sha256 = DiscImages.sha256(iso);
+
+    JsonObject first = system.uploadImage(operator, "raw.iso", iso);
+    JsonObject again = system.uploadImage(operator, "raw-again.iso", iso);
+
+    assertThat(first.getString("sha256")).isEqualTo(sha256);
+    assertThat(again.getString("id")).isEqualTo(first.getString("id"));
+    assertThat(blobKeys()).containsOnlyOnce("sha256/" + sha256);
+    assertThat(stagingLeft()).isZero();
+
+    byte[] bytes = Files.readAllBytes(iso);
+    String content = "/api/v1/images/" + first.getString("id") + "/content";
+    HttpResponse<Buffer> range =
+        system
+            .client
+            .get(content)
+            .bearerTokenAuthentication(operator)
+            .putHeader("Range", "bytes=8388000-12582999")
+            .send()
+            .await(30, TimeUnit.SECONDS);
+    assertThat(range.statusCode()).isEqualTo(206);
+    assertThat(range.body().getBytes()).isEqualTo(Arrays.copyOfRange(bytes, 8_388_000, 12_583_000));
+    Path downloaded =
+        Files.write(dir.resolve("raw.download"), system.get(content, operator).body().getBytes());
+    assertThat(DiscImages.sha256(downloaded)).isEqualTo(sha256);
+  }
+
+  @Test
+  void multipartFormAndTusUploadsLandInTheBucketToo() throws Exception {
+    Path formIso = DiscImages.iso9660(dir.resolve("form.iso"), "FORM", 2 << 20, false, 22);
+    HttpResponse<Buffer> form =
+        system
+            .client
+            .post("/api/v1/images")
+            .bearerTokenAuthentication(operator)
+            .sendMultipartForm(
+                MultipartForm.create()
+                    .binaryFileUpload(
+                        "file", "form.iso", formIso.toString(), "application/octet-stream"))
+            .await(30, TimeUnit.SECONDS);
+    assertThat(form.statusCode()).as(form.bodyAsString()).isEqualTo(201);
+
+    Path tusIso = DiscImages.iso9660(dir.resolve("tus.iso"), "TUS", 9 << 20, false, 23);
+    byte[] bytes = Files.readAllBytes(tusIso);
+    HttpResponse<Buffer> created =
+        system
+            .client
+            .request(HttpMethod.POST, "/api/v1/uploads")
+            .bearerTokenAuthentication(operator)
+            .putHeader("Tus-Resumable", "1.0.0")
+            .putHeader("Upload-Length", String.valueOf(bytes.length))
+            .putHeader(
+                "Upload-Metadata",
+                "name "
+                    + Base64.getEncoder()
+                        .encodeToString("tus.iso".getBytes(StandardCharsets.UTF_8)))
+            .send()
+            .await(10, TimeUnit.SECONDS);
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    String location = created.getHeader("Location");
+    int half = bytes.length / 2;
+    assertThat(patch(location, 0, Arrays.copyOfRange(bytes, 0, half)).statusCode()).isEqualTo(204);
+    assertThat(patch(location, half, Arrays.copyOfRange(bytes, half, bytes.length)).statusCode())
+        .isEqualTo(204);
+
+    assertThat(blobKeys())
+        .contains("sha256/" + DiscImages.sha256(formIso), "sha256/" + DiscImages.sha256(tusIso));
+    assertThat(stagingLeft()).isZero();
+  }
+
+  @Test
+  void aNonDiscOrTruncatedUploadLeavesNoObjectAndNoMultipartUpload() throws Exception {
+    byte[] noise = new byte[9 << 20];
+    new Random(24).nextBytes(noise);
+    Path full = DiscImages.iso9660(dir.resolve("cut.iso"), "CUT", 12 << 20, false, 25);
+    byte[] cut = Arrays.copyOf(Files.readAllBytes(full), 10 << 20);
+    List<String> before = blobKeys();
+
+    assertThat(rawUpload("noise.iso", noise).statusCode()).isEqualTo(415);
+    assertThat(rawUpload("cut.iso", cut).statusCode()).isEqualTo(422);
+
+    assertThat(blobKeys()).isEqualTo(before);
+    assertThat(stagingLeft()).isZero();
+  }
+
+  @Test
+  void aTargetNodeFetchesTheImageFromTheBucketAndQemuReadsItByteExact() throws Exception {
+    Path qemuImg = SystemTools.require("qemu-img", "qemu-utils");
+    Path iso = DiscImages.iso9660(dir.resolve("mount.iso"), "MOUNT", 13 << 20, false, 26);
+    JsonObject image = system.uploadImage(operator, "mount.iso", iso);
+    String initiator = "iqn.2026-12.test.discs:bucket";
+    JsonObject target = system.createTarget(operator, image.getString("id"), initiator, "disk");
+
+    Path copy = dir.resolve("mount.raw");
+    Processes.Result convert =
+        Processes.run(
+            List.of(
+                qemuImg.toString(),
+                "convert",
+                "--image-opts",
+                TestSystem.qemuIscsi(
+                    system.config.targets().portal().toString(),
+                    target.getString("iqn"),
+                    0,
+                    initiator,
+                    target.getJsonObject("chap")),
+                "-O",
+                "raw",
+                copy.toString()));
+    assertThat(convert.exitCode()).as(convert.output()).isZero();
+    assertThat(DiscImages.sha256(copy)).isEqualTo(DiscImages.sha256(iso));
+  }
+
+  private HttpResponse<Buffer> rawUpload(String name, byte[] bytes) throws Exception {
+    return system
+        .client
+        .post("/api/v1/images")
+        .addQueryParam("name", name)
+        .bearerTokenAuthentication(operator)
+        .sendBuffer(Buffer.buffer(bytes))
+        .await(30, TimeUnit.SECONDS);
+  }
+
+  private HttpResponse<Buffer> patch(String location, long offset, byte[] chunk) throws Exception {
+    return system
+        .client
+        .request(HttpMethod.PATCH, location)
+        .bearerTokenAuthentication(operator)
+        .putHeader("Tus-Resumable", "1.0.0")
+        .putHeader("Upload-Offset", String.valueOf(offset))
+        .putHeader("Content-Type", "application/offset+octet-stream")
+        .sendBuffer(Buffer.buffer(chunk))
+        .await(30, TimeUnit.SECONDS);
+  }
+
+  private static List<String> blobKeys() {
+    return bucket.listObjectsV2(b -> b.bucket(BUCKET).prefix("sha256/")).join().contents().stream()
+        .map(S3Object::key)
+        .toList();
+  }
+
+  private static int stagingLeft() {
+    return bucket.listMultipartUploads(b -> b.bucket(BUCKET)).join().uploads().size()
+        + bucket.listObjectsV2(b -> b.bucket(BUCKET).prefix("uploads/")).join().contents().size();
+  }
+}
