@@ -7,6 +7,7 @@ import io.discs.platform.metrics.Metrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,7 +25,44 @@ public final class StandaloneMain {
 
   private StandaloneMain() {}
 
+  /**
+   * {@code copy-store --to s3|file}: the file store into the bucket {@code DISCS_S3_*} names, or
+   * back. Answers the exit code; every failure is one plain line.
+   */
+  static int copyStore(String[] args) {
+    if (args.length != 3 || !args[1].equals("--to") || !List.of("s3", "file").contains(args[2])) {
+      System.err.println("discs: usage: copy-store --to s3|file");
+      return 2;
+    }
+    DiscsConfig config;
+    try {
+      config = DiscsConfig.fromProcess();
+    } catch (ConfigException e) {
+      System.err.println("discs: " + e.getMessage());
+      return 2;
+    }
+    if (config.store().s3() == null) {
+      System.err.println(
+          "discs: copy-store: set DISCS_STORE=s3 and DISCS_S3_BUCKET (and the other DISCS_S3_*)"
+              + " to name the bucket");
+      return 2;
+    }
+    StoreCopy copy = new StoreCopy(config.dataDir(), config.store().s3(), System.out);
+    try {
+      int copied = args[2].equals("s3") ? copy.toBucket() : copy.toFiles();
+      System.out.println("discs: " + copied + " blobs copied");
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      System.err.println("discs: copy-store: " + e.getMessage());
+      return 1;
+    }
+  }
+
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("copy-store")) {
+      System.exit(copyStore(args));
+      return;
+    }
     long began = System.nanoTime();
     DiscsConfig config;
     Tracing tracing;

@@ -57,11 +57,18 @@ public final class S3Proxy implements AutoCloseable {
             "jclouds.provider=filesystem-nio2",
             "jclouds.filesystem.basedir=" + data,
             ""));
+    // s3proxy ships no logging configuration: logback's default logs every byte at DEBUG.
+    Path logging = dir.resolve("s3proxy-logback.xml");
+    Files.writeString(
+        logging,
+        "<configuration><appender name=\"out\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+            + "<encoder><pattern>%d %-5level %logger{20} - %msg%n</pattern></encoder></appender>"
+            + "<root level=\"WARN\"><appender-ref ref=\"out\"/></root></configuration>\n");
     Process process =
         new ProcessBuilder(
                 List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-DLOG_LEVEL=warn",
+                    "-Dlogback.configurationFile=" + logging,
                     "-cp",
                     lib.toAbsolutePath() + "/*",
                     "org.gaul.s3proxy.Main",
