@@ -119,6 +119,25 @@ class BucketStoreTest {
   }
 
   @Test
+  void anUploadThatNamesItsDigestLandsUnderIt() throws Exception {
+    Path iso = DiscImages.iso9660(dir.resolve("named.iso"), "NAMED", 17 << 20, false, 27);
+    String sha256 = DiscImages.sha256(iso);
+    HttpResponse<Buffer> named =
+        system
+            .client
+            .post("/api/v1/images")
+            .addQueryParam("name", "named.iso")
+            .bearerTokenAuthentication(operator)
+            .putHeader("X-Checksum-Sha256", sha256)
+            .sendBuffer(Buffer.buffer(Files.readAllBytes(iso)))
+            .await(30, TimeUnit.SECONDS);
+
+    assertThat(named.statusCode()).as(named.bodyAsString()).isEqualTo(201);
+    assertThat(blobKeys()).containsOnlyOnce("sha256/" + sha256);
+    assertThat(stagingLeft()).isZero();
+  }
+
+  @Test
   void multipartFormAndTusUploadsLandInTheBucketToo() throws Exception {
     Path formIso = DiscImages.iso9660(dir.resolve("form.iso"), "FORM", 2 << 20, false, 22);
     HttpResponse<Buffer> form =
@@ -171,6 +190,17 @@ class BucketStoreTest {
 
     assertThat(rawUpload("noise.iso", noise).statusCode()).isEqualTo(415);
     assertThat(rawUpload("cut.iso", cut).statusCode()).isEqualTo(422);
+    // Sent straight under the digest its client named, but other bytes: never completed.
+    HttpResponse<Buffer> lying =
+        system
+            .client
+            .post("/api/v1/images")
+            .addQueryParam("name", "lying.iso")
+            .bearerTokenAuthentication(operator)
+            .putHeader("X-Checksum-Sha256", "ab".repeat(32))
+            .sendBuffer(Buffer.buffer(Files.readAllBytes(full)))
+            .await(30, TimeUnit.SECONDS);
+    assertThat(lying.statusCode()).as(lying.bodyAsString()).isEqualTo(422);
 
     assertThat(blobKeys()).isEqualTo(before);
     assertThat(stagingLeft()).isZero();

@@ -34,7 +34,7 @@ public final class FileUploadStore implements UploadStore {
   }
 
   @Override
-  public Future<PendingUpload> begin(long maxBytes) {
+  public Future<PendingUpload> begin(long maxBytes, String declaredSha256) {
     if (stopping) {
       return Future.failedFuture(DomainErrors.unavailable("image-service is stopping"));
     }

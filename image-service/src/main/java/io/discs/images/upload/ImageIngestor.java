@@ -77,7 +77,7 @@ public final class ImageIngestor {
       return rejected(request, e);
     }
     return uploads
-        .begin(maxBytes)
+        .begin(maxBytes, request.expectedSha256())
         .compose(
             pending ->
                 body.pipeTo(pending.sink())

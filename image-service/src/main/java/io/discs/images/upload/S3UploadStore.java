@@ -40,12 +40,12 @@ public final class S3UploadStore implements UploadStore {
   }
 
   @Override
-  public Future<PendingUpload> begin(long maxBytes) {
+  public Future<PendingUpload> begin(long maxBytes, String declaredSha256) {
     if (stopping) {
       return Future.failedFuture(DomainErrors.unavailable("image-service is stopping"));
     }
     return blobs
-        .begin()
+        .begin(declaredSha256)
         .map(
             staged -> {
               Pending pending = new Pending(staged, maxBytes);

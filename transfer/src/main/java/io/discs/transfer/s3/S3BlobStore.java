@@ -76,10 +76,20 @@ public final class S3BlobStore {
 
   /** A new upload's staging, to be committed under its digest or aborted. */
   public Future<StagedBlob> begin() {
-    String staging = STAGING + UUID.randomUUID();
+    return begin(null);
+  }
+
+  /**
+   * A new upload; when its client named the digest, its parts go straight to {@code sha256/<hex>},
+   * completed only if the bytes hash to it (no copy afterwards).
+   *
+   * @param declaredSha256 the digest the client announced, or null
+   */
+  public Future<StagedBlob> begin(String declaredSha256) {
+    String key = declaredSha256 == null ? STAGING + UUID.randomUUID() : key(declaredSha256);
     return on(
-        s3.createMultipartUpload(b -> b.bucket(bucket).key(staging))
-            .thenApply(created -> new StagedBlob(this, staging, created.uploadId())));
+        s3.createMultipartUpload(b -> b.bucket(bucket).key(key))
+            .thenApply(created -> new StagedBlob(this, key, created.uploadId(), declaredSha256)));
   }
 
   /** The blob's size, if it is stored. */
@@ -216,7 +226,7 @@ public final class S3BlobStore {
     Instant before = Instant.now().minus(olderThan);
     List<CompletableFuture<?>> removals = new ArrayList<>();
     return on(
-        s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(STAGING))
+        s3.listMultipartUploadsPaginator(b -> b.bucket(bucket))
             .uploads()
             .subscribe(
                 upload -> {

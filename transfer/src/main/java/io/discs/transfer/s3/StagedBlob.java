@@ -34,17 +34,21 @@ public final class StagedBlob {
   private final String staging;
   private final String uploadId;
 
+  /** The digest the parts are sent under directly (the client named it), or null. */
+  private final String direct;
+
   private Buffer filling = Buffer.buffer(PART_BYTES);
   private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
   private final List<CompletableFuture<CompletedPart>> sending = new ArrayList<>();
   private long size;
   private boolean finished;
 
-  StagedBlob(S3BlobStore store, String staging, String uploadId) {
+  StagedBlob(S3BlobStore store, String key, String uploadId, String direct) {
     this.store = store;
     this.s3 = store.client();
-    this.staging = staging;
+    this.staging = key;
     this.uploadId = uploadId;
+    this.direct = direct;
   }
 
   /**
@@ -81,22 +85,66 @@ public final class StagedBlob {
       send(filling);
       filling = Buffer.buffer(0);
     }
-    CompletableFuture<Boolean> done =
-        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
-            .thenCompose(
-                all ->
-                    s3.completeMultipartUpload(
-                        b ->
-                            b.bucket(store.bucket())
-                                .key(staging)
-                                .uploadId(uploadId)
-                                .multipartUpload(
-                                    m ->
-                                        m.parts(
-                                            parts.stream().map(CompletableFuture::join).toList()))))
-            .thenCompose(staged -> promote(S3BlobStore.key(sha256)))
-            .whenComplete((created, failure) -> store.deleteKey(staging));
+    CompletableFuture<Void> sent = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    CompletableFuture<Boolean> done;
+    if (direct != null) {
+      if (!direct.equals(sha256)) {
+        return abort()
+            .transform(
+                v ->
+                    Future.failedFuture(
+                        new IllegalArgumentException(
+                            "the bytes do not hash to the digest they were sent as")));
+      }
+      done = sent.thenCompose(all -> completeOnce(staging, uploadId, completed()));
+    } else {
+      done =
+          sent.thenCompose(
+                  all ->
+                      s3.completeMultipartUpload(
+                          b ->
+                              b.bucket(store.bucket())
+                                  .key(staging)
+                                  .uploadId(uploadId)
+                                  .multipartUpload(m -> m.parts(completed()))))
+              .thenCompose(staged -> promote(S3BlobStore.key(sha256)))
+              .whenComplete((created, failure) -> store.deleteKey(staging));
+    }
     return store.on(done);
+  }
+
+  private List<CompletedPart> completed() {
+    return parts.stream().map(CompletableFuture::join).toList();
+  }
+
+  /**
+   * Completes the multipart upload of {@code key} unless the key exists ({@code If-None-Match: *}):
+   * true when these bytes are now stored, false when the same bytes were (this upload is then
+   * aborted).
+   */
+  private CompletableFuture<Boolean> completeOnce(
+      String key, String id, List<CompletedPart> completed) {
+    return s3.completeMultipartUpload(
+            b ->
+                b.bucket(store.bucket())
+                    .key(key)
+                    .uploadId(id)
+                    .ifNoneMatch("*")
+                    .multipartUpload(m -> m.parts(completed)))
+        .thenApply(done -> true)
+        .exceptionallyCompose(
+            failure -> {
+              Throwable cause = S3BlobStore.cause(failure);
+              CompletableFuture<?> aborted =
+                  s3.abortMultipartUpload(b -> b.bucket(store.bucket()).key(key).uploadId(id));
+              if (cause instanceof S3Exception e && e.statusCode() == PRECONDITION_FAILED) {
+                return aborted.handle((a, f) -> false);
+              }
+              return aborted.handle(
+                  (a, f) -> {
+                    throw new CompletionException(cause);
+                  });
+            });
   }
 
   /** Drops the upload: the staging multipart upload is aborted, no part is kept. */
@@ -175,34 +223,8 @@ public final class StagedBlob {
               return CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new))
                   .thenCompose(
                       all ->
-                          s3.completeMultipartUpload(
-                              b ->
-                                  b.bucket(store.bucket())
-                                      .key(key)
-                                      .uploadId(copyId)
-                                      .ifNoneMatch("*")
-                                      .multipartUpload(
-                                          m ->
-                                              m.parts(
-                                                  copies.stream()
-                                                      .map(CompletableFuture::join)
-                                                      .toList()))))
-                  .thenApply(completed -> true)
-                  .exceptionallyCompose(
-                      failure -> {
-                        Throwable cause = S3BlobStore.cause(failure);
-                        CompletableFuture<?> aborted =
-                            s3.abortMultipartUpload(
-                                b -> b.bucket(store.bucket()).key(key).uploadId(copyId));
-                        if (cause instanceof S3Exception e
-                            && e.statusCode() == PRECONDITION_FAILED) {
-                          return aborted.handle((a, f) -> false);
-                        }
-                        return aborted.handle(
-                            (a, f) -> {
-                              throw new CompletionException(cause);
-                            });
-                      });
+                          completeOnce(
+                              key, copyId, copies.stream().map(CompletableFuture::join).toList()));
             });
   }
 }

@@ -104,6 +104,32 @@ class S3BlobStoreTest {
   }
 
   @Test
+  void bytesSentUnderTheirDeclaredDigestLandWithoutACopyAndWrongOnesNever() throws Exception {
+    byte[] bytes = random(StagedBlob.PART_BYTES + 4_321, 5);
+    String sha256 = sha256(bytes);
+
+    StagedBlob direct = call(() -> store.begin(sha256));
+    call(() -> direct.append(Buffer.buffer(bytes)));
+    assertThat(call(() -> direct.commit(sha256))).isTrue();
+    assertThat(call(() -> store.size(sha256))).isEqualTo(bytes.length);
+
+    // Again under the same digest: completed only if absent, so the first bytes stay.
+    StagedBlob again = call(() -> store.begin(sha256));
+    call(() -> again.append(Buffer.buffer(bytes)));
+    assertThat(call(() -> again.commit(sha256))).isFalse();
+
+    // A client that lied about the digest: the upload is never completed.
+    String claimed = sha256(new byte[] {42});
+    StagedBlob lying = call(() -> store.begin(claimed));
+    call(() -> lying.append(Buffer.buffer(bytes)));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> call(() -> lying.commit(sha256)))
+        .hasMessageContaining("do not hash");
+    assertThat(call(() -> store.size(claimed))).isNull();
+    assertThat(call(store::list)).containsExactly(sha256);
+    assertThat(stagingLeft()).isZero();
+  }
+
+  @Test
   void anAbortedUploadLeavesNoObjectAndNoMultipartUpload() throws Exception {
     StagedBlob staged = call(store::begin);
     call(() -> staged.append(Buffer.buffer(random(StagedBlob.PART_BYTES + 10, 3))));
