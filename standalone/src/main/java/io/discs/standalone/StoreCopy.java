@@ -1,19 +1,16 @@
 package io.discs.standalone;
 
 import io.discs.platform.config.StoreConfig;
+import io.discs.platform.images.BlobDigests;
 import io.discs.platform.images.BlobLayout;
 import io.discs.transfer.s3.S3Clients;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -62,7 +59,7 @@ final class StoreCopy {
         if (size > SINGLE_PUT_BYTES) {
           throw new IOException(sha256 + " is larger than one PUT takes (5 GiB); not copied");
         }
-        if (!sha256.equals(sha256Of(blob))) {
+        if (!sha256.equals(BlobDigests.sha256Of(blob))) {
           throw new IOException(blob + " does not hash to its name; the store is damaged");
         }
         try {
@@ -113,7 +110,7 @@ final class StoreCopy {
                   b -> b.bucket(bucket.bucket()).key(BLOBS + sha256),
                   AsyncResponseTransformer.toFile(part))
               .join();
-          if (!sha256.equals(sha256Of(part))) {
+          if (!sha256.equals(BlobDigests.sha256Of(part))) {
             throw new IOException("the bucket's " + sha256 + " does not hash to its name");
           }
           Files.createDirectories(target.getParent());
@@ -158,21 +155,5 @@ final class StoreCopy {
 
   private static int status(CompletionException e) {
     return e.getCause() instanceof S3Exception s3 ? s3.statusCode() : -1;
-  }
-
-  private static String sha256Of(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    byte[] chunk = new byte[1 << 20];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int read; (read = in.read(chunk)) > 0; ) {
-        digest.update(chunk, 0, read);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 }

@@ -2,7 +2,6 @@ package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.discs.platform.config.StoreConfig;
 import io.discs.testing.DiscImages;
 import io.discs.testing.Processes;
 import io.discs.testing.S3Proxy;
@@ -13,7 +12,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.multipart.MultipartForm;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,28 +46,9 @@ class BucketStoreTest {
   @BeforeAll
   static void start() throws Exception {
     server = S3Proxy.start(Files.createDirectories(dir.resolve("s3")));
-    Map<String, String> settings =
-        Map.of(
-            "DISCS_STORE",
-            "s3",
-            "DISCS_S3_ENDPOINT",
-            server.endpoint(),
-            "DISCS_S3_BUCKET",
-            BUCKET,
-            "DISCS_S3_ACCESS_KEY_ID",
-            S3Proxy.IDENTITY,
-            "DISCS_S3_SECRET_ACCESS_KEY",
-            S3Proxy.CREDENTIAL);
+    Map<String, String> settings = server.discsSettings(BUCKET);
     system = TestSystem.start(settings);
-    bucket =
-        S3Clients.create(
-            new StoreConfig.S3Location(
-                URI.create(server.endpoint()),
-                BUCKET,
-                "us-east-1",
-                S3Proxy.IDENTITY,
-                S3Proxy.CREDENTIAL,
-                true));
+    bucket = S3Clients.create(server.location(BUCKET));
     String admin = system.adminToken();
     system.createUser(admin, "olga", "operator-password-long", "operator");
     operator = system.token("olga", "operator-password-long");

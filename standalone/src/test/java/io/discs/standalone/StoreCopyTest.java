@@ -9,7 +9,6 @@ import io.discs.testing.S3Proxy;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,26 +26,8 @@ class StoreCopyTest {
   @Test
   void aFileStoreCopiedIntoABucketServesTheSameImagesAndCopiesBack() throws Exception {
     try (S3Proxy server = S3Proxy.start(Files.createDirectories(dir.resolve("s3")))) {
-      Map<String, String> onBucket =
-          Map.of(
-              "DISCS_STORE",
-              "s3",
-              "DISCS_S3_ENDPOINT",
-              server.endpoint(),
-              "DISCS_S3_BUCKET",
-              "discs-moved",
-              "DISCS_S3_ACCESS_KEY_ID",
-              S3Proxy.IDENTITY,
-              "DISCS_S3_SECRET_ACCESS_KEY",
-              S3Proxy.CREDENTIAL);
-      StoreConfig.S3Location bucket =
-          new StoreConfig.S3Location(
-              URI.create(server.endpoint()),
-              "discs-moved",
-              "us-east-1",
-              S3Proxy.IDENTITY,
-              S3Proxy.CREDENTIAL,
-              true);
+      Map<String, String> onBucket = server.discsSettings("discs-moved");
+      StoreConfig.S3Location bucket = server.location("discs-moved");
       TestSystem system = TestSystem.start(Map.of());
       String admin = system.adminToken();
       List<String> digests = new ArrayList<>();

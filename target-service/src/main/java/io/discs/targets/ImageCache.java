@@ -2,6 +2,7 @@ package io.discs.targets;
 
 import io.discs.platform.cluster.MemberCredentials;
 import io.discs.platform.error.DomainErrors;
+import io.discs.platform.images.BlobDigests;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageService;
 import io.discs.transfer.remote.ImageNodes;
@@ -12,16 +13,12 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClient;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -166,7 +163,7 @@ final class ImageCache {
    * Blocking: the digest is checked before the blob takes its place, so no target serves a bad one.
    */
   private Path keep(Path part, String sha256) throws IOException {
-    String actual = sha256Of(part);
+    String actual = BlobDigests.sha256Of(part);
     if (!actual.equals(sha256)) {
       throw DomainErrors.unavailable(
           "the image node sent bytes whose SHA-256 is " + actual + ", not " + sha256);
@@ -175,22 +172,6 @@ final class ImageCache {
     Files.createDirectories(target.getParent());
     Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     return target;
-  }
-
-  private static String sha256Of(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    byte[] chunk = new byte[1 << 20];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int read; (read = in.read(chunk)) > 0; ) {
-        digest.update(chunk, 0, read);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.discs.testing;
 
+import io.discs.platform.config.StoreConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 
@@ -105,6 +107,22 @@ public final class S3Proxy implements AutoCloseable {
 
   public String endpoint() {
     return "http://127.0.0.1:" + port;
+  }
+
+  /** The settings that start discs on {@code bucket} of this server. */
+  public Map<String, String> discsSettings(String bucket) {
+    return Map.of(
+        "DISCS_STORE", "s3",
+        "DISCS_S3_ENDPOINT", endpoint(),
+        "DISCS_S3_BUCKET", bucket,
+        "DISCS_S3_ACCESS_KEY_ID", IDENTITY,
+        "DISCS_S3_SECRET_ACCESS_KEY", CREDENTIAL);
+  }
+
+  /** {@code bucket} of this server, as a client of it is configured. */
+  public StoreConfig.S3Location location(String bucket) {
+    return new StoreConfig.S3Location(
+        URI.create(endpoint()), bucket, "us-east-1", IDENTITY, CREDENTIAL, true);
   }
 
   /** Stops it abruptly, as a server that goes away does. */

@@ -119,8 +119,8 @@ public final class S3UploadStore implements UploadStore {
   private final class Pending implements PendingUpload, WriteStream<Buffer>, BlobCommit {
     private final StagedBlob staged;
     private final UploadMeter meter;
-    private final BufferBytes hashing = new BufferBytes();
-    private Buffer filling = Buffer.buffer(StagedBlob.PART_BYTES);
+    private byte[] part = new byte[StagedBlob.PART_BYTES];
+    private int filled;
     private Future<Void> tail = Future.succeededFuture();
     private int queued;
     private Throwable failure;
@@ -143,31 +143,43 @@ public final class S3UploadStore implements UploadStore {
         if (failure != null) {
           return Future.failedFuture(failure);
         }
-        filling.appendBuffer(data);
+        // One copy, into the part: from the pooled chunk when it is lent, else from Vert.x's.
+        java.nio.ByteBuffer lent = data instanceof LentBuffer chunk ? chunk.bytes() : null;
+        int length = data.length();
+        for (int at = 0; at < length; ) {
+          int take = Math.min(StagedBlob.PART_BYTES - filled, length - at);
+          if (lent != null) {
+            lent.get(lent.position() + at, part, filled, take);
+          } else {
+            data.getBytes(at, at + take, part, filled);
+          }
+          filled += take;
+          at += take;
+          if (filled == StagedBlob.PART_BYTES) {
+            submit(part, filled);
+            part = new byte[StagedBlob.PART_BYTES];
+            filled = 0;
+          }
+        }
       } finally {
         LentBuffer.giveBack(data);
-      }
-      while (filling.length() >= StagedBlob.PART_BYTES) {
-        Buffer part = filling.getBuffer(0, StagedBlob.PART_BYTES);
-        filling = filling.getBuffer(StagedBlob.PART_BYTES, filling.length());
-        submit(part);
       }
       return Future.succeededFuture();
     }
 
-    /** Hashes then sends {@code part}, after every part before it. */
-    private void submit(Buffer part) {
+    /** Hashes then sends {@code bytes}, after every part before it. */
+    private void submit(byte[] bytes, int length) {
       queued++;
       tail =
           tail.compose(
                   v ->
                       io.<Void>executeBlocking(
                           () -> {
-                            hashing.read(part, meter.hash());
+                            meter.hash().piece(bytes, length);
                             return null;
                           },
                           true))
-              .compose(v -> staged.append(part))
+              .compose(v -> staged.appendPart(bytes, length))
               .onFailure(cause -> failure = failure == null ? cause : failure)
               .andThen(
                   done -> {
@@ -183,9 +195,10 @@ public final class S3UploadStore implements UploadStore {
     @Override
     public Future<Void> end() {
       if (ended == null) {
-        if (filling.length() > 0) {
-          submit(filling);
-          filling = Buffer.buffer(0);
+        if (filled > 0) {
+          submit(part, filled);
+          part = new byte[0];
+          filled = 0;
         }
         ended = tail.compose(v -> failure == null ? v(null) : Future.failedFuture(failure));
       }

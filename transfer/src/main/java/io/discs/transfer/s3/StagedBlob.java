@@ -76,6 +76,16 @@ public final class StagedBlob {
   }
 
   /**
+   * Sends {@code length} bytes of {@code part} as the next part, as they are (no copy): a whole
+   * {@link #PART_BYTES}, or fewer for the last. The array must not change until the returned future
+   * completes; it completes once the upload can take more.
+   */
+  public Future<Void> appendPart(byte[] part, int length) {
+    size += length;
+    return send(part, length);
+  }
+
+  /**
    * Puts the bytes under {@code sha256}: answers true if they are now stored, false if the same
    * bytes were stored already (and these are dropped). Either way the staging goes.
    */
@@ -162,8 +172,12 @@ public final class StagedBlob {
   }
 
   private Future<Void> send(Buffer part) {
-    int number = parts.size() + 1;
     byte[] bytes = part.getBytes();
+    return send(bytes, bytes.length);
+  }
+
+  private Future<Void> send(byte[] bytes, int length) {
+    int number = parts.size() + 1;
     CompletableFuture<CompletedPart> sent =
         s3.uploadPart(
                 b ->
@@ -171,8 +185,8 @@ public final class StagedBlob {
                         .key(staging)
                         .uploadId(uploadId)
                         .partNumber(number)
-                        .contentLength((long) bytes.length),
-                AsyncRequestBody.fromBytesUnsafe(bytes))
+                        .contentLength((long) length),
+                AsyncRequestBody.fromByteBufferUnsafe(java.nio.ByteBuffer.wrap(bytes, 0, length)))
             .thenApply(r -> CompletedPart.builder().partNumber(number).eTag(r.eTag()).build());
     parts.add(sent);
     sending.add(sent);

@@ -2,14 +2,12 @@ package io.discs.transfer.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.discs.platform.config.StoreConfig;
 import io.discs.testing.S3Proxy;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
-import java.net.URI;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -53,15 +51,7 @@ class S3BlobStoreTest {
   @BeforeEach
   void connect(Vertx vertx) throws Exception {
     this.vertx = vertx;
-    client =
-        S3Clients.create(
-            new StoreConfig.S3Location(
-                URI.create(server.endpoint()),
-                bucket,
-                "us-east-1",
-                S3Proxy.IDENTITY,
-                S3Proxy.CREDENTIAL,
-                true));
+    client = S3Clients.create(server.location(bucket));
     store = new S3BlobStore(vertx, client, bucket);
     call(store::ensureBucket);
   }
