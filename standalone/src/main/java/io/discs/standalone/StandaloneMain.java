@@ -53,7 +53,14 @@ public final class StandaloneMain {
       System.out.println("discs: " + copied + " blobs copied");
       return 0;
     } catch (IOException | RuntimeException e) {
-      System.err.println("discs: copy-store: " + e.getMessage());
+      // The S3 client's failures come wrapped; the person wants the innermost words.
+      Throwable cause = e;
+      while (cause.getCause() != null && cause.getMessage() == null
+          || cause instanceof java.util.concurrent.CompletionException) {
+        cause = cause.getCause();
+      }
+      System.err.println(
+          "discs: copy-store: " + (cause.getMessage() != null ? cause.getMessage() : cause));
       return 1;
     }
   }

@@ -5,8 +5,11 @@ import io.discs.platform.error.DomainErrors;
 import io.discs.transfer.s3.S3BlobStore;
 import io.discs.transfer.s3.StagedBlob;
 import io.discs.transfer.tap.LentBuffer;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
@@ -17,6 +20,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -106,19 +111,23 @@ public final class S3UploadStore implements UploadStore {
     }
   }
 
+  /** Each upload is abandoned on the context that owns it: its state is that event loop's. */
   @Override
   public Future<Integer> abandonAll() {
     stopping = true;
-    int count = underway.size();
-    for (Pending pending : underway) {
-      pending.abandon();
+    List<Future<Void>> abandoned = new ArrayList<>();
+    for (Pending pending : List.copyOf(underway)) {
+      Promise<Void> done = Promise.promise();
+      pending.context.runOnContext(v -> pending.abandon().onComplete(done));
+      abandoned.add(done.future());
     }
-    return Future.succeededFuture(count);
+    return Future.join(abandoned).transform(all -> Future.succeededFuture(abandoned.size()));
   }
 
   private final class Pending implements PendingUpload, WriteStream<Buffer>, BlobCommit {
     private final StagedBlob staged;
     private final UploadMeter meter;
+    private final Context context = Vertx.currentContext();
     private byte[] part = new byte[StagedBlob.PART_BYTES];
     private int filled;
     private Future<Void> tail = Future.succeededFuture();
@@ -200,13 +209,14 @@ public final class S3UploadStore implements UploadStore {
           part = new byte[0];
           filled = 0;
         }
-        ended = tail.compose(v -> failure == null ? v(null) : Future.failedFuture(failure));
+        ended =
+            tail.transform(
+                done ->
+                    failure == null
+                        ? Future.<Void>succeededFuture()
+                        : Future.failedFuture(failure));
       }
       return ended;
-    }
-
-    private Future<Void> v(Void ignored) {
-      return Future.succeededFuture();
     }
 
     @Override

@@ -39,38 +39,39 @@ final class InMemoryUploadRows implements UploadRows {
 
   @Override
   public Future<Optional<Row>> advance(UUID id, long received, OffsetDateTime expiresAt) {
-    return Future.succeededFuture(
-        Optional.ofNullable(
-            rows.computeIfPresent(
-                id,
-                (key, r) ->
-                    new Row(
-                        r.id(),
-                        r.owner(),
-                        r.name(),
-                        r.length(),
-                        received,
-                        r.expectedSha256(),
-                        r.imageId(),
-                        expiresAt))));
+    return update(
+        id,
+        r ->
+            new Row(
+                r.id(),
+                r.owner(),
+                r.name(),
+                r.length(),
+                received,
+                r.expectedSha256(),
+                r.imageId(),
+                expiresAt));
   }
 
   @Override
   public Future<Optional<Row>> complete(UUID id, UUID imageId, OffsetDateTime expiresAt) {
+    return update(
+        id,
+        r ->
+            new Row(
+                r.id(),
+                r.owner(),
+                r.name(),
+                r.length(),
+                r.length(),
+                r.expectedSha256(),
+                imageId,
+                expiresAt));
+  }
+
+  private Future<Optional<Row>> update(UUID id, java.util.function.UnaryOperator<Row> change) {
     return Future.succeededFuture(
-        Optional.ofNullable(
-            rows.computeIfPresent(
-                id,
-                (key, r) ->
-                    new Row(
-                        r.id(),
-                        r.owner(),
-                        r.name(),
-                        r.length(),
-                        r.length(),
-                        r.expectedSha256(),
-                        imageId,
-                        expiresAt))));
+        Optional.ofNullable(rows.computeIfPresent(id, (key, r) -> change.apply(r))));
   }
 
   @Override
