@@ -5,9 +5,11 @@ import io.discs.images.store.FileStoredBlobs;
 import io.discs.images.store.ImageStore;
 import io.discs.images.store.LocalImageStore;
 import io.discs.images.store.StoredBlobs;
-import io.discs.images.upload.BlobCommit;
+import io.discs.images.upload.BucketResumableBytes;
+import io.discs.images.upload.FileResumableBytes;
 import io.discs.images.upload.FileUploadStore;
 import io.discs.images.upload.ImageIngestor;
+import io.discs.images.upload.ResumableBytes;
 import io.discs.images.upload.ResumableUploadRows;
 import io.discs.images.upload.ResumableUploadService;
 import io.discs.images.upload.S3UploadStore;
@@ -28,9 +30,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.Function;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
@@ -79,7 +79,7 @@ record ImageNode(
     S3BlobStore bucket = null;
     StoredBlobs stored;
     UploadStore uploads;
-    Function<Path, BlobCommit> finished;
+    ResumableBytes resumableBytes;
     UploadSinks sinks = new UploadSinks(io, new StagingBuffers());
     if (config.store().kind() == StoreConfig.Kind.S3) {
       s3 = S3Clients.create(config.store().s3());
@@ -87,12 +87,12 @@ record ImageNode(
       S3UploadStore inBucket = new S3UploadStore(io, bucket);
       stored = new BucketStoredBlobs(bucket);
       uploads = inBucket;
-      finished = inBucket::commitFile;
+      resumableBytes = new BucketResumableBytes(io, bucket);
     } else {
       FileUploadStore onDisk = new FileUploadStore(io, store, sinks);
       stored = new FileStoredBlobs(io, store);
       uploads = onDisk;
-      finished = onDisk::commitFile;
+      resumableBytes = new FileResumableBytes(io, store, sinks, onDisk);
     }
     ImageServiceImpl service =
         new ImageServiceImpl(
@@ -118,16 +118,13 @@ record ImageNode(
             services.metrics().registry());
     ResumableUploadService resumable =
         new ResumableUploadService(
-            io,
-            sinks,
-            store,
+            resumableBytes,
             new ResumableUploadRows(services.pool()),
             ingestor,
             services.events(),
             config.uploads().maxImageBytes(),
             Duration.ofHours(config.uploads().expiryHours()),
-            services.clock(),
-            finished);
+            services.clock());
     return new ImageNode(
         store,
         service,

@@ -131,31 +131,35 @@ class BucketStoreTest {
             .await(30, TimeUnit.SECONDS);
     assertThat(form.statusCode()).as(form.bodyAsString()).isEqualTo(201);
 
-    Path tusIso = DiscImages.iso9660(dir.resolve("tus.iso"), "TUS", 9 << 20, false, 23);
+    // Chunks that end inside a part: each next request carries the part's bytes on.
+    Path tusIso = DiscImages.iso9660(dir.resolve("tus.iso"), "TUS", 21 << 20, false, 23);
     byte[] bytes = Files.readAllBytes(tusIso);
-    HttpResponse<Buffer> created =
-        system
-            .client
-            .request(HttpMethod.POST, "/api/v1/uploads")
-            .bearerTokenAuthentication(operator)
-            .putHeader("Tus-Resumable", "1.0.0")
-            .putHeader("Upload-Length", String.valueOf(bytes.length))
-            .putHeader(
-                "Upload-Metadata",
-                "name "
-                    + Base64.getEncoder()
-                        .encodeToString("tus.iso".getBytes(StandardCharsets.UTF_8)))
-            .send()
-            .await(10, TimeUnit.SECONDS);
-    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
-    String location = created.getHeader("Location");
-    int half = bytes.length / 2;
-    assertThat(patch(location, 0, Arrays.copyOfRange(bytes, 0, half)).statusCode()).isEqualTo(204);
-    assertThat(patch(location, half, Arrays.copyOfRange(bytes, half, bytes.length)).statusCode())
-        .isEqualTo(204);
+    String location = createUpload("tus.iso", bytes.length);
+    int[] ends = {(5 << 20) + 3, (12 << 20) + 7, (16 << 20), bytes.length};
+    int at = 0;
+    for (int end : ends) {
+      HttpResponse<Buffer> sent = patch(location, at, Arrays.copyOfRange(bytes, at, end));
+      assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(204);
+      assertThat(sent.getHeader("Upload-Offset")).isEqualTo(String.valueOf(end));
+      at = end;
+    }
 
     assertThat(blobKeys())
         .contains("sha256/" + DiscImages.sha256(formIso), "sha256/" + DiscImages.sha256(tusIso));
+    assertThat(stagingLeft()).as("no staging, no resumable pieces left").isZero();
+  }
+
+  @Test
+  void aTusUploadOfStoredBytesKeepsOneObject() throws Exception {
+    Path iso = DiscImages.iso9660(dir.resolve("twice.iso"), "TWICE", 11 << 20, false, 28);
+    byte[] bytes = Files.readAllBytes(iso);
+    JsonObject raw = system.uploadImage(operator, "twice-raw.iso", iso);
+    String location = createUpload("twice-tus.iso", bytes.length);
+
+    HttpResponse<Buffer> sent = patch(location, 0, bytes);
+
+    assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(204);
+    assertThat(blobKeys()).containsOnlyOnce("sha256/" + raw.getString("sha256"));
     assertThat(stagingLeft()).isZero();
   }
 
@@ -213,6 +217,23 @@ class BucketStoreTest {
     assertThat(DiscImages.sha256(copy)).isEqualTo(DiscImages.sha256(iso));
   }
 
+  private String createUpload(String name, long length) throws Exception {
+    HttpResponse<Buffer> created =
+        system
+            .client
+            .request(HttpMethod.POST, "/api/v1/uploads")
+            .bearerTokenAuthentication(operator)
+            .putHeader("Tus-Resumable", "1.0.0")
+            .putHeader("Upload-Length", String.valueOf(length))
+            .putHeader(
+                "Upload-Metadata",
+                "name " + Base64.getEncoder().encodeToString(name.getBytes(StandardCharsets.UTF_8)))
+            .send()
+            .await(10, TimeUnit.SECONDS);
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    return created.getHeader("Location");
+  }
+
   private HttpResponse<Buffer> rawUpload(String name, byte[] bytes) throws Exception {
     return system
         .client
@@ -243,6 +264,7 @@ class BucketStoreTest {
 
   private static int stagingLeft() {
     return bucket.listMultipartUploads(b -> b.bucket(BUCKET)).join().uploads().size()
-        + bucket.listObjectsV2(b -> b.bucket(BUCKET).prefix("uploads/")).join().contents().size();
+        + bucket.listObjectsV2(b -> b.bucket(BUCKET).prefix("uploads/")).join().contents().size()
+        + bucket.listObjectsV2(b -> b.bucket(BUCKET).prefix("resumable/")).join().contents().size();
   }
 }

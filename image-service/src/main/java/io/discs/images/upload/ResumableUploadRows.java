@@ -12,7 +12,7 @@ import java.util.UUID;
 /** The rows of resumable uploads: how far each got and what it is to become. */
 public final class ResumableUploadRows implements UploadRows {
   private static final String COLUMNS =
-      "id, owner, name, length, received, expected_sha256, image_id, expires_at";
+      "id, owner, name, length, received, expected_sha256, image_id, expires_at, pieces";
 
   /**
    * The owner's unfinished uploads are counted and the new one added under a transaction-scoped
@@ -29,7 +29,8 @@ public final class ResumableUploadRows implements UploadRows {
   private static final String GET =
       "SELECT " + COLUMNS + " FROM images.resumable_uploads WHERE id = $1";
   private static final String ADVANCE =
-      "UPDATE images.resumable_uploads SET received = $2, expires_at = $3 WHERE id = $1 RETURNING "
+      "UPDATE images.resumable_uploads SET received = $3, pieces = $4, expires_at = $5"
+          + " WHERE id = $1 AND received = $2 AND image_id IS NULL RETURNING "
           + COLUMNS;
   private static final String COMPLETE =
       "UPDATE images.resumable_uploads SET received = length, image_id = $2, expires_at = $3"
@@ -77,9 +78,10 @@ public final class ResumableUploadRows implements UploadRows {
   }
 
   @Override
-  public Future<Optional<Row>> advance(UUID id, long received, OffsetDateTime expiresAt) {
+  public Future<Optional<Row>> advance(
+      UUID id, long from, long received, String pieces, OffsetDateTime expiresAt) {
     return pool.preparedQuery(ADVANCE)
-        .execute(Tuple.of(id, received, expiresAt))
+        .execute(Tuple.of(id, from, received, pieces, expiresAt))
         .map(ResumableUploadRows::first);
   }
 
@@ -133,6 +135,7 @@ public final class ResumableUploadRows implements UploadRows {
         row.getLong("received"),
         expected == null ? null : expected.trim(),
         row.getUUID("image_id"),
-        row.getOffsetDateTime("expires_at"));
+        row.getOffsetDateTime("expires_at"),
+        row.getString("pieces"));
   }
 }

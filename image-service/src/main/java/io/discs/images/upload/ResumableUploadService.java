@@ -1,7 +1,6 @@
 package io.discs.images.upload;
 
 import io.discs.images.inspect.DiscInspector;
-import io.discs.images.store.ImageStore;
 import io.discs.platform.Caller;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.events.DomainEvent;
@@ -10,36 +9,33 @@ import io.discs.platform.events.EventPublisher;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ResumableUploads;
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.serviceproxy.ServiceException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Resumable uploads: a row per upload (offset, owner, expiry) and a file in the store's resumable
- * folder. The running SHA-256 of each upload is kept in memory while the process lives; after a
- * restart it is rebuilt from the file's bytes the first time the upload continues. When the last
- * byte arrives, the file goes through the same checks as a single upload ({@link ImageIngestor}).
+ * Resumable uploads: a row per upload (offset, owner, expiry, where its bytes are) and the bytes
+ * themselves ({@link ResumableBytes}: this node's disk, or a bucket any image node continues from).
+ * The running SHA-256 of each upload is kept in memory while the process lives; after a restart, or
+ * on a node that did not take the upload's last chunk, it is rebuilt from the bytes the first time
+ * the upload continues. A chunk is recorded only if the row still has the offset it started from,
+ * so of two requests racing on one upload (on two nodes) one is kept whole and the other not at
+ * all. When the last byte arrives, the bytes go through the same checks as a single upload ({@link
+ * ImageIngestor}).
  */
 public final class ResumableUploadService implements ResumableUploads {
   private static final Logger LOG = LoggerFactory.getLogger(ResumableUploadService.class);
@@ -47,14 +43,9 @@ public final class ResumableUploadService implements ResumableUploads {
   /** Unfinished uploads one user may hold at once. */
   static final int MAX_UNFINISHED_PER_USER = 16;
 
-  private static final int REHASH_BLOCK = 1 << 20;
-
-  private final WorkerExecutor io;
-  private final UploadSinks sinks;
-  private final ImageStore store;
+  private final ResumableBytes bytes;
   private final UploadRows rows;
   private final Clock clock;
-  private final Function<Path, BlobCommit> finished;
   private final ImageIngestor ingestor;
   private final EventPublisher events;
   private final long maxBytes;
@@ -69,21 +60,15 @@ public final class ResumableUploadService implements ResumableUploads {
   private record Running(MessageDigest sha256, long upTo) {}
 
   public ResumableUploadService(
-      WorkerExecutor io,
-      UploadSinks sinks,
-      ImageStore store,
+      ResumableBytes bytes,
       UploadRows rows,
       ImageIngestor ingestor,
       EventPublisher events,
       long maxBytes,
       Duration expiry,
-      Clock clock,
-      Function<Path, BlobCommit> finished) {
+      Clock clock) {
     this.clock = clock;
-    this.finished = finished;
-    this.io = io;
-    this.sinks = sinks;
-    this.store = store;
+    this.bytes = bytes;
     this.rows = rows;
     this.ingestor = ingestor;
     this.events = events;
@@ -106,9 +91,10 @@ public final class ResumableUploadService implements ResumableUploads {
     }
     UUID id = UUID.randomUUID();
     String owner = request.caller().getUsername();
-    return io.executeBlocking(() -> store.newResumableFile(id), false)
+    return bytes
+        .create(id)
         .compose(
-            file ->
+            made ->
                 rows.insertWithin(
                         MAX_UNFINISHED_PER_USER,
                         id,
@@ -129,9 +115,7 @@ public final class ResumableUploadService implements ResumableUploads {
                                                     + " unfinished uploads; finish or delete one"
                                                     + " first"))))
                     .recover(
-                        failure ->
-                            io.executeBlocking(() -> Files.deleteIfExists(file), false)
-                                .transform(v -> Future.failedFuture(failure))))
+                        failure -> bytes.delete(id).transform(v -> Future.failedFuture(failure))))
         .map(ResumableUploadService::state)
         .onSuccess(
             state ->
@@ -181,12 +165,11 @@ public final class ResumableUploadService implements ResumableUploads {
     if (chunk.declaredLength() != null && chunk.declaredLength() > room) {
       return Future.failedFuture(pastTheEnd(row));
     }
-    Path file = store.resumableFile(row.id());
-    return digestAt(row, file)
+    return digestAt(row)
         .compose(
             sha256 ->
-                sinks
-                    .append(file, row.received(), sha256, chunk.sha256() != null, room)
+                bytes
+                    .append(row, sha256, chunk.sha256() != null)
                     .compose(sink -> receive(row, chunk, body, sink, copy(sha256))))
         .compose(
             received -> {
@@ -206,7 +189,7 @@ public final class ResumableUploadService implements ResumableUploads {
       UploadRows.Row row,
       Chunk chunk,
       ReadStream<Buffer> body,
-      UploadSink sink,
+      ChunkSink sink,
       MessageDigest before) {
     return body.pipe()
         .endOnFailure(false)
@@ -230,21 +213,41 @@ public final class ResumableUploadService implements ResumableUploads {
                   .compose(v -> checked(row, chunk, sink, before))
                   .compose(
                       now ->
-                          rows.advance(row.id(), now, expiresAt())
+                          rows.advance(row.id(), row.received(), now, sink.pieces(), expiresAt())
                               .onFailure(e -> running.remove(row.id())))
-                  .map(
+                  .compose(
                       updated -> {
-                        UploadRows.Row after =
-                            updated.orElseThrow(() -> DomainErrors.gone("the upload was removed"));
+                        if (updated.isEmpty()) {
+                          running.remove(row.id());
+                          return lostTheRace(row);
+                        }
+                        UploadRows.Row after = updated.get();
                         running.put(row.id(), new Running(sink.digest(), after.received()));
-                        return new Received(after, failure);
+                        return Future.succeededFuture(new Received(after, failure));
                       });
             });
   }
 
+  /**
+   * The row moved on (or went) while this chunk arrived: another request, perhaps on another image
+   * node, recorded its chunk first. This one is not kept.
+   */
+  private Future<Received> lostTheRace(UploadRows.Row row) {
+    return rows.get(row.id())
+        .compose(
+            now ->
+                Future.failedFuture(
+                    now.isEmpty()
+                        ? DomainErrors.gone("the upload was removed")
+                        : DomainErrors.conflict(
+                            "another request added to this upload first (it now has "
+                                + now.get().received()
+                                + " bytes); this chunk was not kept")));
+  }
+
   /** The new offset, when the chunk matches the checksum its client sent (if it sent one). */
   private Future<Long> checked(
-      UploadRows.Row row, Chunk chunk, UploadSink sink, MessageDigest before) {
+      UploadRows.Row row, Chunk chunk, ChunkSink sink, MessageDigest before) {
     if (chunk.sha256() != null && !MessageDigest.isEqual(chunk.sha256(), sink.chunkSha256())) {
       running.put(row.id(), new Running(before, row.received()));
       return Future.failedFuture(
@@ -258,14 +261,14 @@ public final class ResumableUploadService implements ResumableUploads {
   private Future<Appended> finish(UploadRows.Row row, Caller caller) {
     Running done = running.remove(row.id());
     String sha256 = HexFormat.of().formatHex(done.sha256().digest());
-    Path file = store.resumableFile(row.id());
     ImageBlobs.IngestRequest request =
         new ImageBlobs.IngestRequest(row.name(), row.expectedSha256(), row.length(), caller);
-    return io.executeBlocking(() -> prefixOf(file), false)
+    return bytes
+        .prefix(row, DiscInspector.PREFIX_BYTES)
         .compose(
             prefix ->
                 ingestor.accept(
-                    new ImageIngestor.Received(finished.apply(file), row.length(), sha256, prefix),
+                    new ImageIngestor.Received(bytes.finished(row), row.length(), sha256, prefix),
                     request))
         .transform(outcome -> ingestor.reported(outcome, request))
         .compose(
@@ -277,7 +280,8 @@ public final class ResumableUploadService implements ResumableUploads {
                                 completed.map(ResumableUploadService::state).orElseThrow(),
                                 result)),
             refused ->
-                io.executeBlocking(() -> Files.deleteIfExists(file), false)
+                bytes
+                    .delete(row.id())
                     .compose(v -> rows.delete(row.id()))
                     .transform(v -> Future.failedFuture(refused)));
   }
@@ -330,33 +334,30 @@ public final class ResumableUploadService implements ResumableUploads {
                             .put("owner", row.owner())
                             .put("received", row.received())));
               }
-              return rows.unfinishedIds()
+              // Held bytes are listed before the rows: bytes only ever follow their row, so
+              // an upload whose bytes are listed and whose row is not is gone for good.
+              return bytes
+                  .held()
                   .compose(
-                      wanted ->
-                          io.executeBlocking(
-                              () -> {
-                                int removed = 0;
-                                for (UUID onDisk : store.resumableUploads()) {
-                                  if (!wanted.contains(onDisk) && !busy.contains(onDisk)) {
-                                    removed +=
-                                        Files.deleteIfExists(store.resumableFile(onDisk)) ? 1 : 0;
-                                  }
-                                }
-                                return removed;
-                              },
-                              false))
+                      held ->
+                          rows.unfinishedIds()
+                              .compose(
+                                  wanted -> {
+                                    List<Future<Void>> removals = new ArrayList<>();
+                                    for (UUID kept : held) {
+                                      if (!wanted.contains(kept) && !busy.contains(kept)) {
+                                        removals.add(bytes.delete(kept));
+                                      }
+                                    }
+                                    return Future.all(removals).map(all -> removals.size());
+                                  }))
                   .map(files -> Math.max(files, expired.size()));
             });
   }
 
   private Future<Void> remove(UploadRows.Row row) {
     running.remove(row.id());
-    return rows.delete(row.id())
-        .compose(
-            v ->
-                io.executeBlocking(
-                    () -> Files.deleteIfExists(store.resumableFile(row.id())), false))
-        .mapEmpty();
+    return rows.delete(row.id()).compose(v -> bytes.delete(row.id()));
   }
 
   /** The upload, if it exists and belongs to the caller; to anyone else it does not exist. */
@@ -376,49 +377,21 @@ public final class ResumableUploadService implements ResumableUploads {
 
   /**
    * The upload's running digest at its recorded offset: the one in memory, or rebuilt from the
-   * file's first bytes (after a restart, or after a request that failed half-way).
+   * bytes kept (after a restart, after a request that failed half-way, or when the last chunk came
+   * through another node).
    */
-  private Future<MessageDigest> digestAt(UploadRows.Row row, Path file) {
+  private Future<MessageDigest> digestAt(UploadRows.Row row) {
     Running known = running.get(row.id());
     if (known != null && known.upTo() == row.received()) {
       return Future.succeededFuture(known.sha256());
     }
     if (row.received() == 0) {
-      return Future.succeededFuture(UploadSink.newSha256());
+      return Future.succeededFuture(UploadMeter.newSha256());
     }
-    return io.executeBlocking(() -> rehash(file, row.received()), false)
+    return bytes
+        .rehash(row)
         .onSuccess(
             digest -> LOG.info("upload {}: rehashed its first {} bytes", row.id(), row.received()));
-  }
-
-  private static MessageDigest rehash(Path file, long upTo) throws IOException {
-    MessageDigest sha256 = UploadSink.newSha256();
-    if (!Files.exists(file)) {
-      throw DomainErrors.gone("the upload's bytes are gone");
-    }
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      if (channel.size() < upTo) {
-        throw DomainErrors.gone("the upload's file is shorter than its recorded offset");
-      }
-      ByteBuffer block = ByteBuffer.allocate(REHASH_BLOCK);
-      long at = 0;
-      while (at < upTo) {
-        block.clear().limit((int) Math.min(REHASH_BLOCK, upTo - at));
-        int read = channel.read(block, at);
-        if (read < 0) {
-          throw new IOException("unexpected end of " + file);
-        }
-        sha256.update(block.array(), 0, read);
-        at += read;
-      }
-    }
-    return sha256;
-  }
-
-  private static byte[] prefixOf(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return in.readNBytes(DiscInspector.PREFIX_BYTES);
-    }
   }
 
   private static MessageDigest copy(MessageDigest digest) {

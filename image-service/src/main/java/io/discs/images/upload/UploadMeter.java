@@ -79,6 +79,16 @@ final class UploadMeter {
     return hash;
   }
 
+  /**
+   * Feeds the digests {@code length} bytes of {@code bytes} from {@code from}; the hash stage's.
+   */
+  void hash(byte[] bytes, int from, int length) {
+    sha256.update(bytes, from, length);
+    if (chunkSha256 != null) {
+      chunkSha256.update(bytes, from, length);
+    }
+  }
+
   long size() {
     return size;
   }

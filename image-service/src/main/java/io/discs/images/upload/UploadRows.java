@@ -12,6 +12,7 @@ public interface UploadRows {
   /**
    * @param expectedSha256 null when the client named none
    * @param imageId null until the upload is complete
+   * @param pieces where a bucket holds the bytes received ({@link PieceRuns}); null in a file store
    */
   record Row(
       UUID id,
@@ -21,7 +22,8 @@ public interface UploadRows {
       long received,
       String expectedSha256,
       UUID imageId,
-      OffsetDateTime expiresAt) {}
+      OffsetDateTime expiresAt,
+      String pieces) {}
 
   /**
    * The new upload's row, or empty when its owner has {@code cap} unfinished uploads already; the
@@ -38,7 +40,14 @@ public interface UploadRows {
 
   Future<Optional<Row>> get(UUID id);
 
-  Future<Optional<Row>> advance(UUID id, long received, OffsetDateTime expiresAt);
+  /**
+   * Moves the upload from {@code from} bytes to {@code received}, only if it still has {@code from}
+   * (else empty: another request moved it, or it is gone).
+   *
+   * @param pieces where the bytes now are, or null in a file store
+   */
+  Future<Optional<Row>> advance(
+      UUID id, long from, long received, String pieces, OffsetDateTime expiresAt);
 
   Future<Optional<Row>> complete(UUID id, UUID imageId, OffsetDateTime expiresAt);
 

@@ -22,7 +22,7 @@ import java.security.MessageDigest;
  * empty ones wait), so what an upload holds stays bounded whichever is slower, the hash or the
  * disk. Why it is laid out this way, with the measurements, is in {@code perf/UPLOAD-PATH.md}.
  */
-public final class UploadSink implements WriteStream<Buffer> {
+public final class UploadSink implements ChunkSink {
   /**
    * Full staging buffers (2 MiB each, direct memory) not written yet, at most; with many uploads at
    * once each gets its share of {@link StagingBuffers}' budget, never fewer than {@link
@@ -165,6 +165,7 @@ public final class UploadSink implements WriteStream<Buffer> {
   }
 
   /** For failure paths: releases the file without caring about its contents. */
+  @Override
   public Future<Void> abandon() {
     stages.stop();
     return stages
@@ -228,6 +229,7 @@ public final class UploadSink implements WriteStream<Buffer> {
     return this;
   }
 
+  @Override
   public long size() {
     return meter.size();
   }
@@ -236,6 +238,7 @@ public final class UploadSink implements WriteStream<Buffer> {
     return meter.prefix();
   }
 
+  @Override
   public boolean exceededLimit() {
     return meter.exceededLimit();
   }
@@ -246,13 +249,21 @@ public final class UploadSink implements WriteStream<Buffer> {
   }
 
   /** The running digest this sink feeds (all batches are in it once {@link #end()} completed). */
+  @Override
   public MessageDigest digest() {
     return meter.digest();
   }
 
   /** This chunk's own SHA-256 (sinks made to check their chunk), after {@link #end()}. */
+  @Override
   public byte[] chunkSha256() {
     return meter.chunkSha256();
+  }
+
+  /** A file holds the bytes: there are no pieces to record. */
+  @Override
+  public String pieces() {
+    return null;
   }
 
   public ServiceException tooLargeError() {

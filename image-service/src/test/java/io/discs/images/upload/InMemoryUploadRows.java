@@ -27,7 +27,7 @@ final class InMemoryUploadRows implements UploadRows {
     if (unfinished >= cap) {
       return Future.succeededFuture(Optional.empty());
     }
-    Row row = new Row(id, owner, name, length, 0, expectedSha256, null, expiresAt);
+    Row row = new Row(id, owner, name, length, 0, expectedSha256, null, expiresAt, null);
     rows.put(id, row);
     return Future.succeededFuture(Optional.of(row));
   }
@@ -38,7 +38,12 @@ final class InMemoryUploadRows implements UploadRows {
   }
 
   @Override
-  public Future<Optional<Row>> advance(UUID id, long received, OffsetDateTime expiresAt) {
+  public synchronized Future<Optional<Row>> advance(
+      UUID id, long from, long received, String pieces, OffsetDateTime expiresAt) {
+    Row now = rows.get(id);
+    if (now == null || now.received() != from || now.imageId() != null) {
+      return Future.succeededFuture(Optional.empty());
+    }
     return update(
         id,
         r ->
@@ -50,7 +55,8 @@ final class InMemoryUploadRows implements UploadRows {
                 received,
                 r.expectedSha256(),
                 r.imageId(),
-                expiresAt));
+                expiresAt,
+                pieces));
   }
 
   @Override
@@ -66,7 +72,8 @@ final class InMemoryUploadRows implements UploadRows {
                 r.length(),
                 r.expectedSha256(),
                 imageId,
-                expiresAt));
+                expiresAt,
+                r.pieces()));
   }
 
   private Future<Optional<Row>> update(UUID id, java.util.function.UnaryOperator<Row> change) {

@@ -54,6 +54,9 @@ class ResumableUploadServiceTest {
   private DomainEventLog events;
   private LocalImageStore store;
   private ResumableUploadService uploads;
+  private FileResumableBytes bytes;
+  private ImageIngestor ingestor;
+  private EventPublisher publisher;
   private Vertx vertx;
 
   @BeforeEach
@@ -63,22 +66,16 @@ class ResumableUploadServiceTest {
     events = DomainEventLog.listen(vertx);
     WorkerExecutor io = vertx.createSharedWorkerExecutor("resumable-test", 4);
     UploadSinks sinks = new UploadSinks(io, new StagingBuffers());
-    EventPublisher publisher = new EventPublisher(vertx.eventBus());
+    publisher = new EventPublisher(vertx.eventBus());
     FileUploadStore onDisk = new FileUploadStore(io, store, sinks);
-    ImageIngestor ingestor =
+    ingestor =
         new ImageIngestor(vertx, onDisk, records, publisher, MAX_BYTES, new SimpleMeterRegistry());
-    uploads =
-        new ResumableUploadService(
-            io,
-            sinks,
-            store,
-            rows,
-            ingestor,
-            publisher,
-            MAX_BYTES,
-            EXPIRY,
-            clock,
-            onDisk::commitFile);
+    bytes = new FileResumableBytes(io, store, sinks, onDisk);
+    uploads = serviceOn(bytes);
+  }
+
+  private ResumableUploadService serviceOn(ResumableBytes held) {
+    return new ResumableUploadService(held, rows, ingestor, publisher, MAX_BYTES, EXPIRY, clock);
   }
 
   @Test
@@ -112,6 +109,60 @@ class ResumableUploadServiceTest {
         () -> append(created.id(), 999, Arrays.copyOfRange(iso, 999, 3000), null, OLGA),
         HttpStatus.CONFLICT);
     assertThat(state(created.id(), OLGA).offset()).isEqualTo(1000);
+  }
+
+  @Test
+  void ofTwoNodesSendingTheSameOffsetTheOneRecordedFirstIsKeptAndTheOtherIsAConflict()
+      throws Exception {
+    byte[] iso = iso("RACE", 2 << 20, 9);
+    UploadState created = create(OLGA, iso.length, null);
+    append(created.id(), 0, Arrays.copyOfRange(iso, 0, 1000), null, OLGA);
+    // While this node takes its chunk, another node records 500 bytes at the same offset.
+    ResumableBytes raced =
+        new ResumableBytes() {
+          @Override
+          public Future<Void> create(UUID id) {
+            return bytes.create(id);
+          }
+
+          @Override
+          public Future<ChunkSink> append(
+              UploadRows.Row row, MessageDigest sha256, boolean checkChunk) {
+            return rows.advance(row.id(), 1000, 1500, null, row.expiresAt())
+                .compose(other -> bytes.append(row, sha256, checkChunk));
+          }
+
+          @Override
+          public Future<MessageDigest> rehash(UploadRows.Row row) {
+            return bytes.rehash(row);
+          }
+
+          @Override
+          public Future<byte[]> prefix(UploadRows.Row row, int length) {
+            return bytes.prefix(row, length);
+          }
+
+          @Override
+          public BlobCommit finished(UploadRows.Row row) {
+            return bytes.finished(row);
+          }
+
+          @Override
+          public Future<Void> delete(UUID id) {
+            return bytes.delete(id);
+          }
+
+          @Override
+          public Future<java.util.Set<UUID>> held() {
+            return bytes.held();
+          }
+        };
+    uploads = serviceOn(raced);
+
+    assertFailsWith(
+        () -> append(created.id(), 1000, Arrays.copyOfRange(iso, 1000, 3000), null, OLGA),
+        HttpStatus.CONFLICT);
+    assertThat(state(created.id(), OLGA).offset()).isEqualTo(1500);
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,9 +16,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
@@ -35,6 +38,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class S3BlobStore {
   static final String BLOBS = "sha256/";
   static final String STAGING = "uploads/";
+
+  private static final int PRECONDITION_FAILED = 412;
 
   /** One ranged GET's size: a few MiB, so a slow one costs little and memory stays bounded. */
   static final int RANGE_BYTES = 4 << 20;
@@ -108,14 +113,139 @@ public final class S3BlobStore {
 
   /** {@code length} bytes of the blob from {@code offset} (a ranged GET; a few MiB at a time). */
   public Future<Buffer> range(String sha256, long offset, int length) {
+    return rangeOf(key(sha256), offset, length).map(Buffer::buffer);
+  }
+
+  /** {@code length} bytes of the object {@code key} from {@code offset}, as they arrive. */
+  public Future<byte[]> rangeOf(String key, long offset, int length) {
     return on(
         s3.getObject(
                 b ->
                     b.bucket(bucket)
-                        .key(key(sha256))
+                        .key(key)
                         .range("bytes=" + offset + "-" + (offset + length - 1)),
                 AsyncResponseTransformer.toBytes())
-            .thenApply(bytes -> Buffer.buffer(bytes.asByteArray())));
+            .thenApply(bytes -> bytes.asByteArrayUnsafe()));
+  }
+
+  /**
+   * Writes the object {@code key} with {@code length} bytes of {@code bytes}, as they are (no copy:
+   * the array must not change until the future completes).
+   */
+  public Future<Void> put(String key, byte[] bytes, int length) {
+    return on(
+        s3.putObject(
+                b -> b.bucket(bucket).key(key).contentLength((long) length),
+                AsyncRequestBody.fromByteBufferUnsafe(ByteBuffer.wrap(bytes, 0, length)))
+            .thenApply(done -> null));
+  }
+
+  /**
+   * Puts the objects {@code pieces}, in order, together under {@code sha256} by copies inside the
+   * service (every piece but the last at least S3's 5 MiB part minimum), once: true if the blob is
+   * now stored from them, false if the same bytes were stored already. The pieces stay.
+   */
+  public Future<Boolean> assemble(List<String> pieces, String sha256) {
+    String key = key(sha256);
+    return on(
+        s3.createMultipartUpload(b -> b.bucket(bucket).key(key))
+            .thenCompose(
+                created -> {
+                  List<CompletableFuture<CompletedPart>> copies = new ArrayList<>();
+                  for (int i = 0; i < pieces.size(); i++) {
+                    int number = i + 1;
+                    String source = pieces.get(i);
+                    copies.add(
+                        s3.uploadPartCopy(
+                                b ->
+                                    b.sourceBucket(bucket)
+                                        .sourceKey(source)
+                                        .destinationBucket(bucket)
+                                        .destinationKey(key)
+                                        .uploadId(created.uploadId())
+                                        .partNumber(number))
+                            .thenApply(
+                                r ->
+                                    CompletedPart.builder()
+                                        .partNumber(number)
+                                        .eTag(r.copyPartResult().eTag())
+                                        .build()));
+                  }
+                  return CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new))
+                      .thenCompose(
+                          all ->
+                              completeOnce(
+                                  key,
+                                  created.uploadId(),
+                                  copies.stream().map(CompletableFuture::join).toList()))
+                      .exceptionallyCompose(
+                          failure ->
+                              abortUpload(key, created.uploadId())
+                                  .handle(
+                                      (aborted, ignored) -> {
+                                        throw new CompletionException(cause(failure));
+                                      }));
+                }));
+  }
+
+  /**
+   * Completes the multipart upload of {@code key} unless the key exists ({@code If-None-Match: *}):
+   * true when these bytes are now stored, false when the same bytes were (this upload is then
+   * aborted). Any other failure aborts it too.
+   */
+  CompletableFuture<Boolean> completeOnce(String key, String id, List<CompletedPart> completed) {
+    return s3.completeMultipartUpload(
+            b ->
+                b.bucket(bucket)
+                    .key(key)
+                    .uploadId(id)
+                    .ifNoneMatch("*")
+                    .multipartUpload(m -> m.parts(completed)))
+        .thenApply(done -> true)
+        .exceptionallyCompose(
+            failure -> {
+              Throwable cause = cause(failure);
+              CompletableFuture<?> aborted = abortUpload(key, id);
+              if (cause instanceof S3Exception e && e.statusCode() == PRECONDITION_FAILED) {
+                return aborted.handle((a, f) -> false);
+              }
+              return aborted.handle(
+                  (a, f) -> {
+                    throw new CompletionException(cause);
+                  });
+            });
+  }
+
+  /** Removes every object whose key starts with {@code prefix}; answers how many. */
+  public Future<Integer> deleteUnder(String prefix) {
+    List<CompletableFuture<?>> removals = new ArrayList<>();
+    return on(
+        s3.listObjectsV2Paginator(
+                ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build())
+            .contents()
+            .subscribe(object -> removals.add(deleteKey(object.key())))
+            .thenCompose(
+                done ->
+                    CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new))
+                        .thenApply(all -> removals.size())));
+  }
+
+  /**
+   * The names one level below {@code prefix} (which ends in {@code /}) that have objects: the
+   * folders, as a listing with a delimiter shows them.
+   */
+  public Future<List<String>> foldersUnder(String prefix) {
+    List<String> names = new ArrayList<>();
+    return on(
+        s3.listObjectsV2Paginator(
+                ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).delimiter("/").build())
+            .commonPrefixes()
+            .subscribe(
+                folder -> {
+                  String name = folder.prefix().substring(prefix.length());
+                  names.add(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+                })
+            .thenApply(done -> List.copyOf(names)));
   }
 
   /**
@@ -252,8 +382,11 @@ public final class S3BlobStore {
   }
 
   private CompletableFuture<?> abortUpload(MultipartUpload upload) {
-    return s3.abortMultipartUpload(
-        b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+    return abortUpload(upload.key(), upload.uploadId());
+  }
+
+  CompletableFuture<?> abortUpload(String key, String uploadId) {
+    return s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
   }
 
   CompletableFuture<?> deleteKey(String key) {

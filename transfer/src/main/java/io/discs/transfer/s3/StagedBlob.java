@@ -6,11 +6,9 @@ import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * One upload on its way into the bucket: parts of {@link #PART_BYTES}, at most {@link #IN_FLIGHT}
@@ -26,8 +24,6 @@ public final class StagedBlob {
 
   /** The largest range one part-copy may take (S3 allows 5 GiB). */
   private static final long COPY_PART_BYTES = 1L << 30;
-
-  private static final int PRECONDITION_FAILED = 412;
 
   private final S3BlobStore store;
   private final S3AsyncClient s3;
@@ -106,7 +102,7 @@ public final class StagedBlob {
                         new IllegalArgumentException(
                             "the bytes do not hash to the digest they were sent as")));
       }
-      done = sent.thenCompose(all -> completeOnce(staging, uploadId, completed()));
+      done = sent.thenCompose(all -> store.completeOnce(staging, uploadId, completed()));
     } else {
       done =
           sent.thenCompose(
@@ -125,36 +121,6 @@ public final class StagedBlob {
 
   private List<CompletedPart> completed() {
     return parts.stream().map(CompletableFuture::join).toList();
-  }
-
-  /**
-   * Completes the multipart upload of {@code key} unless the key exists ({@code If-None-Match: *}):
-   * true when these bytes are now stored, false when the same bytes were (this upload is then
-   * aborted).
-   */
-  private CompletableFuture<Boolean> completeOnce(
-      String key, String id, List<CompletedPart> completed) {
-    return s3.completeMultipartUpload(
-            b ->
-                b.bucket(store.bucket())
-                    .key(key)
-                    .uploadId(id)
-                    .ifNoneMatch("*")
-                    .multipartUpload(m -> m.parts(completed)))
-        .thenApply(done -> true)
-        .exceptionallyCompose(
-            failure -> {
-              Throwable cause = S3BlobStore.cause(failure);
-              CompletableFuture<?> aborted =
-                  s3.abortMultipartUpload(b -> b.bucket(store.bucket()).key(key).uploadId(id));
-              if (cause instanceof S3Exception e && e.statusCode() == PRECONDITION_FAILED) {
-                return aborted.handle((a, f) -> false);
-              }
-              return aborted.handle(
-                  (a, f) -> {
-                    throw new CompletionException(cause);
-                  });
-            });
   }
 
   /** Drops the upload: the staging multipart upload is aborted, no part is kept. */
@@ -237,7 +203,7 @@ public final class StagedBlob {
               return CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new))
                   .thenCompose(
                       all ->
-                          completeOnce(
+                          store.completeOnce(
                               key, copyId, copies.stream().map(CompletableFuture::join).toList()));
             });
   }
