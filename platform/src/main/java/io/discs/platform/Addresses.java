@@ -16,6 +16,12 @@ public final class Addresses {
   public static final String IMAGE_INTERNAL_LISTENER = "discs.images.internal-listener";
 
   /**
+   * The cluster map of live internal listeners ({@code host:port}, each entry kept for a few
+   * seconds and renewed while its node lives), for calls that should reach the same node each time.
+   */
+  public static final String IMAGE_LISTENERS_MAP = "discs.images.listeners";
+
+  /**
    * Target nodes publish their presence here every few seconds ({@link
    * io.discs.platform.targets.NodePresence}); session-service places sessions and notices lost
    * nodes by it.

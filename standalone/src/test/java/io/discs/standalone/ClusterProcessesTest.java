@@ -4,27 +4,38 @@ import static java.util.stream.Collectors.joining;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.discs.platform.config.HostPort;
 import io.discs.testing.DiscImages;
 import io.discs.testing.FreePorts;
 import io.discs.testing.LocalPostgres;
 import io.discs.testing.Processes;
+import io.discs.testing.S3Proxy;
 import io.discs.testing.SystemTools;
 import io.discs.testing.TempDirs;
+import io.discs.transfer.remote.ListenerDirectory;
+import io.discs.transfer.s3.S3Clients;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * The services as three processes of the one server jar on a real PostgreSQL server, as a
@@ -271,6 +282,248 @@ class ClusterProcessesTest {
         nodeB.close();
       }
     }
+  }
+
+  @Test
+  void twoImageNodesOnABucketContinueATusUploadThroughEitherGatewayAfterOneIsKilled()
+      throws Exception {
+    Path work = TempDirs.create("cluster-image-nodes");
+    try (LocalPostgres postgres = LocalPostgres.start(List.of(), "127.0.0.1");
+        S3Proxy s3 = S3Proxy.start(Files.createDirectories(work.resolve("s3")))) {
+      int[] hazelcast = {FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next()};
+      Map<String, String> common = common(postgres, hazelcast, 12);
+      // Two gateways sign and check tokens with one key pair.
+      JwtKeys.write(work.resolve("jwt-private.pem"), work.resolve("jwt-public.pem"));
+      common.put("DISCS_JWT_PRIVATE_KEY", work.resolve("jwt-private.pem").toString());
+      common.put("DISCS_JWT_PUBLIC_KEY", work.resolve("jwt-public.pem").toString());
+      Map<String, String> bucket = s3.discsSettings("cluster-images");
+      String portal = "127.0.0.1:" + FreePorts.next();
+      HostPort listenerX = HostPort.parse("127.0.0.1:" + FreePorts.next());
+      HostPort listenerY = HostPort.parse("127.0.0.1:" + FreePorts.next());
+      DiscsProcess gatewayA =
+          new DiscsProcess(
+              "gateway-a",
+              List.of(),
+              node(
+                  common,
+                  "gateway,audit,sessions,targets",
+                  hazelcast[0],
+                  work.resolve("a"),
+                  withBucket(
+                      bucket, Map.of("DISCS_ISCSI_PORTAL", portal, "DISCS_ISCSI_LISTEN", portal))),
+              work);
+      DiscsProcess gatewayB =
+          new DiscsProcess(
+              "gateway-b",
+              List.of(),
+              node(common, "gateway", hazelcast[1], work.resolve("b"), Map.of()),
+              work);
+      DiscsProcess imagesX = imageNode("images-x", common, bucket, hazelcast[2], work, listenerX);
+      DiscsProcess imagesY = imageNode("images-y", common, bucket, hazelcast[3], work, listenerY);
+      List<DiscsProcess> all = List.of(gatewayA, gatewayB, imagesX, imagesY);
+      for (DiscsProcess process : all) {
+        process.start();
+      }
+      try {
+        for (DiscsProcess process : all) {
+          process.awaitReady(Duration.ofSeconds(120));
+        }
+        String token = token(gatewayA);
+        Path iso = DiscImages.iso9660(work.resolve("both.iso"), "BOTH", 26 << 20, false, 31);
+        byte[] bytes = Files.readAllBytes(iso);
+        String location = createUpload(gatewayA, token, "both.iso", bytes.length);
+        String uploadId = location.substring(location.lastIndexOf('/') + 1);
+        HostPort first = ListenerDirectory.order(uploadId, List.of(listenerX, listenerY)).get(0);
+        DiscsProcess taker = first.equals(listenerX) ? imagesX : imagesY;
+        DiscsProcess other = taker == imagesX ? imagesY : imagesX;
+
+        int kept = (10 << 20) + 5;
+        assertThat(patch(gatewayA, token, location, 0, bytes, 0, kept).statusCode()).isEqualTo(204);
+        // The next chunk is under way through gateway A when the node taking it dies.
+        CountDownLatch underWay = new CountDownLatch(1);
+        CountDownLatch cut = new CountDownLatch(1);
+        var lost =
+            http.sendAsync(
+                tusPatch(gatewayA, token, location, kept)
+                    .method(
+                        "PATCH",
+                        HttpRequest.BodyPublishers.ofInputStream(
+                            () -> stalling(bytes, kept, 6 << 20, underWay, cut)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(underWay.await(60, TimeUnit.SECONDS)).isTrue();
+        taker.kill();
+        cut.countDown();
+        assertThat(
+                lost.handle((answer, failure) -> failure != null || answer.statusCode() >= 500)
+                    .get(60, TimeUnit.SECONDS))
+            .as("the chunk in flight is lost")
+            .isTrue();
+
+        // Through the other gateway, the other node knows how far the upload got.
+        HttpResponse<String> head =
+            await("the upload's offset from the other node")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                    () ->
+                        http.send(
+                            tusPatch(gatewayB, token, location, 0)
+                                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString()),
+                    answer -> answer.statusCode() == 200);
+        assertThat(head.headers().firstValue("Upload-Offset")).contains(String.valueOf(kept));
+        HttpResponse<String> rest =
+            patch(gatewayB, token, location, kept, bytes, kept, bytes.length);
+        assertThat(rest.statusCode()).as(rest.body()).isEqualTo(204);
+
+        String sha256 = DiscImages.sha256(iso);
+        JsonObject image =
+            list(gatewayB, token, "/api/v1/images").stream()
+                .map(JsonObject.class::cast)
+                .filter(item -> sha256.equals(item.getString("sha256")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no image with the file's SHA-256"));
+        HttpResponse<byte[]> download =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            gatewayA.base()
+                                + "/api/v1/images/"
+                                + image.getString("id")
+                                + "/content"))
+                    .header("Authorization", "Bearer " + token)
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(bytes);
+        try (S3AsyncClient client = S3Clients.create(s3.location("cluster-images"))) {
+          assertThat(
+                  client
+                      .listObjectsV2(b -> b.bucket("cluster-images").prefix("resumable/"))
+                      .join()
+                      .contents())
+              .as("the upload's pieces are gone")
+              .isEmpty();
+        }
+        assertThat(
+                send(gatewayB, token, "DELETE", "/api/v1/images/" + image.getString("id"))
+                    .statusCode())
+            .isEqualTo(204);
+        assertThat(list(gatewayA, token, "/api/v1/images")).isEmpty();
+        other.awaitReady(Duration.ofSeconds(5));
+      } catch (AssertionError | RuntimeException e) {
+        throw DiscsProcess.withLogs(e, gatewayA, gatewayB, imagesX, imagesY);
+      } finally {
+        for (DiscsProcess process : all) {
+          process.close();
+        }
+      }
+    }
+  }
+
+  private static DiscsProcess imageNode(
+      String name,
+      Map<String, String> common,
+      Map<String, String> bucket,
+      int clusterPort,
+      Path work,
+      HostPort listener) {
+    return new DiscsProcess(
+        name,
+        List.of(),
+        node(
+            common,
+            "images",
+            clusterPort,
+            work.resolve(name),
+            withBucket(bucket, Map.of("DISCS_INTERNAL_LISTEN", listener.toString()))),
+        work);
+  }
+
+  private static Map<String, String> withBucket(
+      Map<String, String> bucket, Map<String, String> more) {
+    Map<String, String> settings = new HashMap<>(bucket);
+    settings.putAll(more);
+    return settings;
+  }
+
+  private String createUpload(DiscsProcess gateway, String token, String name, long length)
+      throws Exception {
+    HttpResponse<String> created =
+        http.send(
+            tusPatch(gateway, token, "/api/v1/uploads", 0)
+                .header("Upload-Length", String.valueOf(length))
+                .header(
+                    "Upload-Metadata",
+                    "name "
+                        + Base64.getEncoder().encodeToString(name.getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return URI.create(created.headers().firstValue("Location").orElseThrow()).getPath();
+  }
+
+  /** A tus request's head: the protocol's headers, the token, the offset it sends from. */
+  private static HttpRequest.Builder tusPatch(
+      DiscsProcess gateway, String token, String path, long offset) {
+    return HttpRequest.newBuilder(URI.create(gateway.base() + path))
+        .header("Authorization", "Bearer " + token)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", String.valueOf(offset))
+        .header("Content-Type", "application/offset+octet-stream");
+  }
+
+  private HttpResponse<String> patch(
+      DiscsProcess gateway,
+      String token,
+      String location,
+      long offset,
+      byte[] bytes,
+      int from,
+      int to)
+      throws Exception {
+    return http.send(
+        tusPatch(gateway, token, location, offset)
+            .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes, from, to - from))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * {@code bytes} from {@code from}: {@code before} of them, then it says so and waits for the test
+   * to cut it, and fails.
+   */
+  private static InputStream stalling(
+      byte[] bytes, int from, int before, CountDownLatch underWay, CountDownLatch cut) {
+    return new InputStream() {
+      private int at = from;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] into, int offset, int length) throws IOException {
+        if (at >= from + before) {
+          underWay.countDown();
+          try {
+            cut.await(60, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw new IOException("cut by the test");
+        }
+        int take = Math.min(length, from + before - at);
+        System.arraycopy(bytes, at, into, offset, take);
+        at += take;
+        return take;
+      }
+    };
   }
 
   /** What every process of a test's cluster shares: three members on loopback, short leases. */

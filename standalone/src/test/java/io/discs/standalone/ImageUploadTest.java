@@ -86,6 +86,9 @@ class ImageUploadTest {
         .contains("discs_image_upload_bytes_total", "discs_image_upload_duration_seconds_count");
     // Its value is checked where uploads end every way (UploadBodyTapTest).
     assertThat(metrics).containsPattern("(?m)^discs_image_upload_lent_bytes(\\{[^}]*\\})? ");
+    assertThat(metrics)
+        .as("both the gauge and the counter are shown")
+        .containsPattern("(?m)^discs_image_upload_tapped_bytes_total(\\{[^}]*\\})? [1-9]");
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.discs.platform.error.HttpStatus;
 import io.discs.platform.images.ImageBlobs;
 import io.discs.platform.images.ResumableUploads;
 import io.discs.transfer.remote.ImageNodes;
+import io.discs.transfer.remote.ListenerDirectory;
 import io.discs.transfer.tap.LentBytes;
 import io.discs.transfer.tap.UploadBodyTap;
 import io.discs.transfer.wire.ImageBytesProtocol;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * failure), their bodies lent from the network's pooled memory as the gateway's are ({@link
  * UploadBodyTap}). A connection silent for longer than an upload may be ({@link
  * ImageNodes#listenerIdleSeconds}) is closed: its caller is gone without a word, and its upload's
- * file and buffers are let go. The node says on the event bus where the listener is.
+ * file and buffers are let go. The node says on the event bus where the listener is, and keeps an
+ * entry in the cluster's map of listeners ({@link ListenerDirectory}) while it lives.
  */
 public final class InternalListener {
   private static final Logger LOG = LoggerFactory.getLogger(InternalListener.class);
@@ -42,12 +44,25 @@ public final class InternalListener {
 
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
+  private final Vertx vertx;
   private final HttpServer server;
   private final MessageConsumer<Object> advertisement;
+  private final HostPort advertised;
+  private final long renewal;
 
-  private InternalListener(HttpServer server, MessageConsumer<Object> advertisement) {
+  private InternalListener(
+      Vertx vertx, HttpServer server, MessageConsumer<Object> advertisement, HostPort advertised) {
+    this.vertx = vertx;
     this.server = server;
     this.advertisement = advertisement;
+    this.advertised = advertised;
+    this.renewal =
+        vertx.setPeriodic(
+            ListenerDirectory.RENEWAL.toMillis(),
+            tick ->
+                ListenerDirectory.announce(vertx, advertised)
+                    .onFailure(
+                        e -> LOG.warn("could not renew this listener's entry: {}", e.toString())));
   }
 
   public static Future<InternalListener> start(
@@ -87,12 +102,18 @@ public final class InternalListener {
                           message -> message.reply(advertised.toString()));
               LOG.info(
                   "internal listener for image bytes on {} (advertised as {})", listen, advertised);
-              return consumer.completion().map(v -> new InternalListener(server, consumer));
+              return consumer
+                  .completion()
+                  .compose(v -> ListenerDirectory.announce(vertx, advertised))
+                  .map(v -> new InternalListener(vertx, server, consumer, advertised));
             });
   }
 
   public Future<Void> stop() {
-    return advertisement.unregister().eventually(server::close);
+    vertx.cancelTimer(renewal);
+    return ListenerDirectory.withdraw(vertx, advertised)
+        .transform(v -> advertisement.unregister())
+        .eventually(server::close);
   }
 
   private static void handle(

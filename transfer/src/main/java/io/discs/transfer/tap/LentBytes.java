@@ -60,7 +60,8 @@ public final class LentBytes implements Shareable {
 
   /**
    * Shows them as {@code discs_image_upload_lent_bytes} and {@code
-   * discs_image_upload_lent_bytes_total}; registering twice in one registry keeps the first.
+   * discs_image_upload_tapped_bytes_total} (names of their own: Prometheus refuses a counter whose
+   * family shares a gauge's name); registering twice in one registry keeps the first.
    */
   public void registerIn(MeterRegistry registry) {
     Gauge.builder("discs.image.upload.lent.bytes", this, LentBytes::outstanding)
@@ -69,7 +70,7 @@ public final class LentBytes implements Shareable {
                 + " once uploads end: growth while idle is a leak)")
         .baseUnit("bytes")
         .register(registry);
-    FunctionCounter.builder("discs.image.upload.lent", this, LentBytes::total)
+    FunctionCounter.builder("discs.image.upload.tapped", this, LentBytes::total)
         .description("upload bytes taken off the connection and lent since the start")
         .baseUnit("bytes")
         .register(registry);
