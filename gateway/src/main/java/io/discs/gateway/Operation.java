@@ -37,6 +37,7 @@ public enum Operation {
   DISCOVERY(HttpMethod.GET, "/discovery", Permission.SESSIONS),
   START_SESSION(HttpMethod.POST, "/sessions", Permission.SESSIONS, Body.JSON),
   LIST_SESSIONS(HttpMethod.GET, "/sessions", Permission.SESSIONS),
+  GET_SESSION(HttpMethod.GET, "/sessions/:id", Permission.SESSIONS),
   HEARTBEAT(HttpMethod.POST, "/sessions/:id/heartbeat", Permission.SESSIONS),
   END_SESSION(HttpMethod.DELETE, "/sessions/:id", Permission.SESSIONS),
 

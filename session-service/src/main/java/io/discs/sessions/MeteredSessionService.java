@@ -46,6 +46,11 @@ final class MeteredSessionService implements SessionService {
   }
 
   @Override
+  public Future<Session> get(String id, Caller caller) {
+    return sessions.get(id, caller);
+  }
+
+  @Override
   public Future<List<Session>> list(Caller caller) {
     return sessions.list(caller);
   }

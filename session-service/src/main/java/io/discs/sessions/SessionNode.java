@@ -42,7 +42,8 @@ record SessionNode(
                 nodes,
                 name -> nodeService(vertx, name, toTargets),
                 // Who is connected: asked of every node, never longer than the gateway waits.
-                name -> nodeService(vertx, name, Math.min(5_000, toTargets))),
+                name -> nodeService(vertx, name, Math.min(5_000, toTargets)),
+                name -> nodeService(vertx, name, FETCH_MS)),
             images,
             services.events(),
             new SessionSettings(
@@ -55,6 +56,12 @@ record SessionNode(
     return new SessionNode(
         repository, nodes, service, reaper, new TargetRemovals(vertx, repository, service));
   }
+
+  /**
+   * The longest a target node may take to bring an image onto itself for a session started with
+   * {@code Prefer: respond-async} (a DVD image over a slow link); the person sees the progress.
+   */
+  private static final long FETCH_MS = Duration.ofMinutes(30).toMillis();
 
   /** A target node's own service; a dead node's calls fail by the timeout. */
   private static TargetService nodeService(Vertx vertx, String name, long timeoutMs) {

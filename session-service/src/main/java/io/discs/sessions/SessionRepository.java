@@ -51,7 +51,7 @@ final class SessionRepository {
       """
       UPDATE sessions.sessions SET target_id = $2, target_iqn = $3, target_portal = $4, target_lun = $5,
                                    target_node = $6, target_incarnation = $7
-      WHERE id = $1
+      WHERE id = $1 AND state = 'ACTIVE'
       """;
 
   /** Only an ACTIVE session changes state, so two enders (user and reaper) cannot both win. */
@@ -131,7 +131,8 @@ final class SessionRepository {
         .mapEmpty();
   }
 
-  Future<Void> attachTarget(UUID id, Target target) {
+  /** Whether the session was still ACTIVE and so has the target now (else it ended meanwhile). */
+  Future<Boolean> attachTarget(UUID id, Target target) {
     return pool.preparedQuery(ATTACH)
         .execute(
             Tuple.tuple()
@@ -145,7 +146,7 @@ final class SessionRepository {
                     target.getIncarnation() == null
                         ? null
                         : UUID.fromString(target.getIncarnation())))
-        .mapEmpty();
+        .map(result -> result.rowCount() > 0);
   }
 
   /**

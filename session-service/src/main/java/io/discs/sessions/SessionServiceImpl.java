@@ -32,12 +32,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Mount sessions: each asks target-service for a target of its own, lives while its lease is
  * renewed, and takes its target with it when it ends or expires.
  */
 final class SessionServiceImpl implements SessionService {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionServiceImpl.class);
+
   private final SessionRepository repository;
   private final Leases leases;
   private final TargetService targets;
@@ -86,70 +90,125 @@ final class SessionServiceImpl implements SessionService {
       return Future.failedFuture(e);
     }
     UUID id = UUID.randomUUID();
-    return Ids.parse(imageId, "image")
+    Future<Void> stored =
+        Ids.parse(imageId, "image")
+            .compose(
+                image ->
+                    withinQuota(caller)
+                        // Asked of image-service, not enforced by a foreign key: services own
+                        // their tables.
+                        .compose(v -> images.get(image.toString()))
+                        .compose(
+                            found ->
+                                repository.insert(
+                                    id,
+                                    image,
+                                    initiatorIqn,
+                                    device,
+                                    caller.getUsername(),
+                                    leases.now().plusMillis(leases.leaseMs()))));
+    if (!request.isRespondAsync()) {
+      return stored
+          .compose(v -> makeTarget(id, request, device, caller, false))
+          .compose(target -> activate(id, request, device, target, caller));
+    }
+    return stored
+        .compose(v -> leases.extend(id.toString(), caller.getUsername()))
+        .map(
+            expires -> {
+              makeTarget(id, request, device, caller, true)
+                  .compose(target -> activate(id, request, device, target, caller))
+                  .onFailure(
+                      failure ->
+                          LOG.info(
+                              "session {} did not become active: {}", id, failure.getMessage()));
+              return session(
+                      id.toString(),
+                      SessionState.PREPARING,
+                      imageId,
+                      initiatorIqn,
+                      caller.getUsername(),
+                      device,
+                      null)
+                  .setLeaseExpiresAt(expires);
+            });
+  }
+
+  /**
+   * The session has its target: it is ACTIVE, unless it ended while the target was made (the person
+   * gave up, or its lease lapsed): then the target goes again.
+   */
+  private Future<Session> activate(
+      UUID id, SessionStartRequest request, String device, Target target, Caller caller) {
+    return repository
+        .attachTarget(id, target)
         .compose(
-            image ->
-                withinQuota(caller)
-                    // Asked of image-service, not enforced by a foreign key: services own their
-                    // tables.
-                    .compose(v -> images.get(image.toString()))
-                    .compose(
-                        found ->
-                            repository.insert(
-                                id,
-                                image,
-                                initiatorIqn,
-                                device,
-                                caller.getUsername(),
-                                leases.now().plusMillis(leases.leaseMs()))))
-        .compose(v -> makeTarget(id, request, device, caller))
-        .compose(
-            target ->
-                repository
-                    .attachTarget(id, target)
-                    .compose(v -> leases.extend(id.toString(), caller.getUsername()))
-                    .map(
-                        expires -> {
-                          events.publish(
-                              event(
-                                  "session.started",
-                                  caller,
-                                  id,
-                                  Outcome.SUCCESS,
-                                  new JsonObject()
-                                      .put("imageId", imageId)
-                                      .put("initiatorIqn", initiatorIqn)
-                                      .put("targetIqn", target.getIqn())));
-                          return session(
-                                  id.toString(),
-                                  SessionState.ACTIVE,
-                                  imageId,
-                                  initiatorIqn,
-                                  caller.getUsername(),
-                                  device,
-                                  target(target.getIqn(), target.getPortal(), target.getLun()))
-                              .setChap(
-                                  new Chap()
-                                      .setUsername(target.getChap().getUsername())
-                                      .setSecret(target.getChap().getSecret()))
-                              .setLeaseExpiresAt(expires);
-                        }));
+            attached ->
+                attached
+                    ? leases.extend(id.toString(), caller.getUsername())
+                    : targets
+                        .delete(target.getId(), callers.seal(caller))
+                        .transform(
+                            v ->
+                                Future.failedFuture(
+                                    DomainErrors.gone(
+                                        "session "
+                                            + id
+                                            + " ended while its target was being made"))))
+        .map(
+            expires -> {
+              events.publish(
+                  event(
+                      "session.started",
+                      caller,
+                      id,
+                      Outcome.SUCCESS,
+                      new JsonObject()
+                          .put("imageId", request.getImageId())
+                          .put("initiatorIqn", request.getInitiatorIqn())
+                          .put("targetIqn", target.getIqn())));
+              return session(
+                      id.toString(),
+                      SessionState.ACTIVE,
+                      request.getImageId(),
+                      request.getInitiatorIqn(),
+                      caller.getUsername(),
+                      device,
+                      target(target.getIqn(), target.getPortal(), target.getLun()))
+                  .setChap(
+                      new Chap()
+                          .setUsername(target.getChap().getUsername())
+                          .setSecret(target.getChap().getSecret()))
+                  .setLeaseExpiresAt(expires);
+            });
   }
 
   /**
    * The session's target, on the node placement picks (only now, so that a refused request does not
    * count toward a node); if it cannot be made, the session's row says FAILED and why.
+   *
+   * @param fetchFirst whether the node brings the image onto itself first, under a deadline of its
+   *     own (a session that answered at once), so that making the target is quick
    */
   private Future<Target> makeTarget(
-      UUID id, SessionStartRequest request, String device, Caller caller) {
+      UUID id, SessionStartRequest request, String device, Caller caller, boolean fetchFirst) {
     return placement
         .place(request.getNode())
         .compose(
             node ->
-                node.create(
-                    TargetRequest.of(
-                        request.getImageId(), request.getInitiatorIqn(), device, false),
-                    callers.seal(caller)))
+                (fetchFirst
+                        ? node.fetches().prepare(request.getImageId(), callers.seal(caller))
+                        : Future.<Void>succeededFuture())
+                    .compose(
+                        fetched ->
+                            node.targets()
+                                .create(
+                                    TargetRequest.of(
+                                        request.getImageId(),
+                                        request.getInitiatorIqn(),
+                                        device,
+                                        false),
+                                    callers.seal(caller))))
         .recover(
             cause -> {
               // A node that never answered is unavailable, not an internal error.
@@ -244,6 +303,35 @@ final class SessionServiceImpl implements SessionService {
               }
               return finish(stored, SessionState.ENDED, caller, "session.ended", null).mapEmpty();
             });
+  }
+
+  @Override
+  public Future<Session> get(String id, Caller caller) {
+    return Ids.parse(id, "session")
+        .compose(sessionId -> find(sessionId, caller))
+        .compose(
+            stored -> withLease(stored, Map.of()).compose(view -> detailed(view, stored, caller)));
+  }
+
+  /**
+   * What only a single session's view says: how far a preparing one's fetch got, and to its owner,
+   * an active one's CHAP credentials (kept by its target node).
+   */
+  private Future<Session> detailed(Session view, StoredSession stored, Caller caller) {
+    if (view.getState() == SessionState.PREPARING) {
+      return placement.fetchProgress(stored.imageId().toString()).map(view::setPreparing);
+    }
+    if (view.getState() == SessionState.ACTIVE
+        && stored.targetId() != null
+        && stored.owner().equals(caller.getUsername())) {
+      return targets
+          .chapOf(stored.targetId().toString(), callers.seal(caller))
+          .map(
+              chap ->
+                  view.setChap(
+                      new Chap().setUsername(chap.getUsername()).setSecret(chap.getSecret())));
+    }
+    return Future.succeededFuture(view);
   }
 
   @Override
@@ -355,7 +443,9 @@ final class SessionServiceImpl implements SessionService {
         at ->
             session(
                     row.id().toString(),
-                    row.state(),
+                    row.state() == SessionState.ACTIVE && row.targetId() == null
+                        ? SessionState.PREPARING
+                        : row.state(),
                     row.imageId().toString(),
                     row.initiatorIqn(),
                     row.owner(),

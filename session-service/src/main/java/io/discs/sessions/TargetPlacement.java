@@ -4,6 +4,7 @@ import io.discs.platform.Caller;
 import io.discs.platform.Role;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.targets.Connection;
+import io.discs.platform.targets.FetchProgress;
 import io.discs.platform.targets.NodePresence;
 import io.discs.platform.targets.TargetNodes;
 import io.discs.platform.targets.TargetService;
@@ -21,18 +22,25 @@ final class TargetPlacement {
   private final TargetNodes nodes;
   private final Function<String, TargetService> nodeTargets;
   private final Function<String, TargetService> nodeQueries;
+  private final Function<String, TargetService> nodeFetches;
+
+  /** A node a session is placed on: its calls that make targets, and its long fetch. */
+  record Placed(TargetService targets, TargetService fetches) {}
 
   /**
    * @param anyNode whichever target-service answers the shared address (while no node has been
    *     heard from yet)
    * @param nodeTargets a node's own address, for calls that make or remove targets
    * @param nodeQueries a node's own address, for quick questions (with a short timeout)
+   * @param nodeFetches a node's own address, for bringing an image onto it (a long timeout)
    */
   TargetPlacement(
       TargetService anyNode,
       TargetNodes nodes,
       Function<String, TargetService> nodeTargets,
-      Function<String, TargetService> nodeQueries) {
+      Function<String, TargetService> nodeQueries,
+      Function<String, TargetService> nodeFetches) {
+    this.nodeFetches = nodeFetches;
     this.anyNode = anyNode;
     this.nodes = nodes;
     this.nodeTargets = nodeTargets;
@@ -56,15 +64,46 @@ final class TargetPlacement {
    * The node a new session's target is made on, counted toward it: the pinned one (it must still be
    * live), else the live one with the fewest targets, else the shared address.
    */
-  Future<TargetService> place(String pinned) {
+  Future<Placed> place(String pinned) {
     if (pinned == null) {
       return Future.succeededFuture(
-          nodes.place().map(node -> nodeTargets.apply(node.node())).orElse(anyNode));
+          nodes.place().map(node -> placed(node.node())).orElse(new Placed(anyNode, anyNode)));
     }
     return nodes
         .place(pinned)
-        .map(node -> Future.succeededFuture(nodeTargets.apply(node.node())))
+        .map(node -> Future.succeededFuture(placed(node.node())))
         .orElseGet(() -> Future.failedFuture(notLive(pinned)));
+  }
+
+  private Placed placed(String node) {
+    return new Placed(nodeTargets.apply(node), nodeFetches.apply(node));
+  }
+
+  /**
+   * How far the image's fetch got on whichever live node is fetching it (asked of each, as
+   * connections are), or null.
+   */
+  Future<FetchProgress> fetchProgress(String imageId) {
+    List<Future<FetchProgress>> answers =
+        asked().stream()
+            .map(
+                service ->
+                    service.fetchProgress(imageId).recover(failure -> Future.succeededFuture(null)))
+            .toList();
+    return Future.all(answers)
+        .map(
+            all ->
+                answers.stream()
+                    .map(Future::result)
+                    .filter(java.util.Objects::nonNull)
+                    .findFirst()
+                    .orElse(null));
+  }
+
+  private List<TargetService> asked() {
+    return nodes.live().isEmpty()
+        ? List.of(anyNode)
+        : nodes.live().stream().map(node -> nodeQueries.apply(node.node())).toList();
   }
 
   /**
@@ -72,12 +111,8 @@ final class TargetPlacement {
    * connections is better than none when a node does not answer.
    */
   Future<List<Connection>> connections() {
-    List<TargetService> asked =
-        nodes.live().isEmpty()
-            ? List.of(anyNode)
-            : nodes.live().stream().map(node -> nodeQueries.apply(node.node())).toList();
     List<Future<List<Connection>>> answers =
-        asked.stream()
+        asked().stream()
             .map(
                 service ->
                     service

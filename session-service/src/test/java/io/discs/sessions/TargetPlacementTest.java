@@ -21,7 +21,12 @@ class TargetPlacementTest {
   private final TargetNodes nodes = new TargetNodes(Duration.ofSeconds(30), Clock.systemUTC());
   private final TargetService anyNode = service("any");
   private final TargetPlacement placement =
-      new TargetPlacement(anyNode, nodes, TargetPlacementTest::service, name -> service("?"));
+      new TargetPlacement(
+          anyNode,
+          nodes,
+          TargetPlacementTest::service,
+          name -> service("?"),
+          name -> service("fetch " + name));
 
   @Test
   void onlyOperatorsPinAndOnlyToALiveNode() {
@@ -38,10 +43,12 @@ class TargetPlacementTest {
     nodes.heard(new NodePresence("b:3260", "1", "b:3260", 0));
     // A request checked and then refused (its quota, an unknown image) places nothing.
     placement.check("a:3260", OPERATOR);
-    assertThat(placement.place(null).result().toString()).isEqualTo("a:3260");
-    assertThat(placement.place(null).result().toString()).isEqualTo("b:3260");
-    assertThat(placement.place("b:3260").result().toString()).isEqualTo("b:3260");
-    assertThat(placement.place(null).result().toString()).isEqualTo("a:3260");
+    assertThat(placement.place(null).result().targets().toString()).isEqualTo("a:3260");
+    TargetPlacement.Placed onB = placement.place(null).result();
+    assertThat(onB.targets().toString()).isEqualTo("b:3260");
+    assertThat(onB.fetches().toString()).as("the same node's long calls").isEqualTo("fetch b:3260");
+    assertThat(placement.place("b:3260").result().targets().toString()).isEqualTo("b:3260");
+    assertThat(placement.place(null).result().targets().toString()).isEqualTo("a:3260");
   }
 
   @Test
@@ -53,7 +60,7 @@ class TargetPlacementTest {
 
   @Test
   void withNoNodeHeardFromTheSharedAddressServes() {
-    assertThat(placement.place(null).result()).isSameAs(anyNode);
+    assertThat(placement.place(null).result().targets()).isSameAs(anyNode);
   }
 
   private static void assertCode(

@@ -4,80 +4,141 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
+import io.discs.testing.Processes;
 import io.discs.testing.S3Proxy;
-import io.vertx.core.Future;
+import io.discs.testing.SystemTools;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A target node filling its cache from the bucket when the S3 server goes away mid-fetch: the
- * session ends FAILED with the reason, and no partial cache file is left.
+ * Sessions on a target node whose cache does not hold the image yet, on a bucket: started with
+ * {@code Prefer: respond-async} they answer at once (PREPARING) while the node fills its cache from
+ * the bucket, then become usable; when the S3 server goes away mid-fetch the session ends FAILED
+ * with the reason and no partial cache file is left.
  */
 class BucketFetchFailureTest {
+  private static final String INITIATOR = "iqn.2026-12.test.discs:cold";
+
   @TempDir Path dir;
+
+  @Test
+  void aColdNodeAnswersAtOnceAndServesAGibImageOnceFetched() throws Exception {
+    Path qemuImg = SystemTools.require("qemu-img", "qemu-utils");
+    try (S3Proxy server = S3Proxy.start(Files.createDirectories(dir.resolve("s3")));
+        TestSystem system = TestSystem.start(server.discsSettings("discs-cold"))) {
+      String admin = system.adminToken();
+      Path iso = DiscImages.iso9660(dir.resolve("gib.iso"), "GIB", 1 << 30, false, 32);
+      JsonObject image = system.uploadImage(admin, "gib.iso", iso);
+      Files.delete(iso);
+
+      HttpResponse<Buffer> started = startAsync(system, admin, image.getString("id"));
+
+      assertThat(started.statusCode()).as(started.bodyAsString()).isEqualTo(202);
+      JsonObject preparing = started.bodyAsJsonObject();
+      assertThat(preparing.getString("state")).isEqualTo("PREPARING");
+      assertThat(preparing.containsKey("chap")).isFalse();
+      String location = started.getHeader("Location");
+      assertThat(location).isEqualTo("/api/v1/sessions/" + preparing.getString("id"));
+      assertThat(started.getHeader("Preference-Applied")).isEqualTo("respond-async");
+      JsonObject active =
+          await("the session active")
+              .atMost(Duration.ofMinutes(3))
+              .pollInterval(Duration.ofMillis(500))
+              .until(
+                  () -> {
+                    JsonObject now = system.get(location, admin).bodyAsJsonObject();
+                    system
+                        .client
+                        .post(location + "/heartbeat")
+                        .bearerTokenAuthentication(admin)
+                        .send()
+                        .await(10, TimeUnit.SECONDS);
+                    return now;
+                  },
+                  now -> !"PREPARING".equals(now.getString("state")));
+      assertThat(active.getString("state")).as(active.encode()).isEqualTo("ACTIVE");
+
+      JsonObject target = active.getJsonObject("target");
+      Path copy = dir.resolve("gib.raw");
+      Processes.Result convert =
+          Processes.run(
+              List.of(
+                  qemuImg.toString(),
+                  "convert",
+                  "--image-opts",
+                  TestSystem.qemuIscsi(
+                      target.getString("portal"),
+                      target.getString("iqn"),
+                      target.getInteger("lun"),
+                      INITIATOR,
+                      active.getJsonObject("chap")),
+                  "-O",
+                  "raw",
+                  copy.toString()),
+              Duration.ofMinutes(5));
+      assertThat(convert.exitCode()).as(convert.output()).isZero();
+      assertThat(DiscImages.sha256(copy)).isEqualTo(image.getString("sha256"));
+    }
+  }
 
   @Test
   void anS3ServerGoneMidFetchFailsTheSessionAndLeavesNoPartialFile() throws Exception {
     try (S3Proxy server = S3Proxy.start(Files.createDirectories(dir.resolve("s3")));
-        TestSystem system =
-            TestSystem.start(
-                Map.of(
-                    "DISCS_STORE",
-                    "s3",
-                    "DISCS_S3_ENDPOINT",
-                    server.endpoint(),
-                    "DISCS_S3_BUCKET",
-                    "discs-fetch",
-                    "DISCS_S3_ACCESS_KEY_ID",
-                    S3Proxy.IDENTITY,
-                    "DISCS_S3_SECRET_ACCESS_KEY",
-                    S3Proxy.CREDENTIAL))) {
+        TestSystem system = TestSystem.start(server.discsSettings("discs-fetch"))) {
       String admin = system.adminToken();
       Path iso = DiscImages.iso9660(dir.resolve("big.iso"), "BIG", 384 << 20, false, 31);
       JsonObject image = system.uploadImage(admin, "big.iso", iso);
       Path partials = system.config.dataDir().resolve("target-cache").resolve("tmp");
 
-      Future<HttpResponse<Buffer>> starting =
-          system
-              .client
-              .post("/api/v1/sessions")
-              .bearerTokenAuthentication(admin)
-              .sendJsonObject(
-                  new JsonObject()
-                      .put("imageId", image.getString("id"))
-                      .put("initiatorIqn", "iqn.2026-12.test.discs:cold"));
+      HttpResponse<Buffer> started = startAsync(system, admin, image.getString("id"));
+      assertThat(started.statusCode()).as(started.bodyAsString()).isEqualTo(202);
+      String location = started.getHeader("Location");
       // The fetch is under way once its partial file exists; then the server goes away.
       await("the fetch under way")
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(10))
           .until(() -> files(partials) > 0);
+      JsonObject during = system.get(location, admin).bodyAsJsonObject();
+      assertThat(during.getString("state")).isEqualTo("PREPARING");
+      assertThat(during.getJsonObject("preparing").getLong("totalBytes"))
+          .isEqualTo(Files.size(iso));
       server.kill();
 
-      HttpResponse<Buffer> answer = starting.await(60, TimeUnit.SECONDS);
-      assertThat(answer.statusCode()).as(answer.bodyAsString()).isGreaterThanOrEqualTo(500);
-      JsonObject session =
-          system
-              .get("/api/v1/sessions", admin)
-              .bodyAsJsonObject()
-              .getJsonArray("items")
-              .getJsonObject(0);
-      assertThat(session.getString("state")).isEqualTo("FAILED");
-      assertThat(session.getString("reason")).isNotBlank();
+      JsonObject failed =
+          await("the session failed")
+              .atMost(Duration.ofSeconds(60))
+              .pollInterval(Duration.ofMillis(500))
+              .until(
+                  () -> system.get(location, admin).bodyAsJsonObject(),
+                  now -> !"PREPARING".equals(now.getString("state")));
+      assertThat(failed.getString("state")).isEqualTo("FAILED");
+      assertThat(failed.getString("reason")).isNotBlank();
       await("the partial file gone")
           .atMost(Duration.ofSeconds(10))
           .until(() -> files(partials) == 0);
       assertThat(system.get("/api/v1/targets", admin).bodyAsJsonObject().getJsonArray("items"))
           .isEmpty();
     }
+  }
+
+  private static HttpResponse<Buffer> startAsync(TestSystem system, String token, String imageId)
+      throws Exception {
+    return system
+        .client
+        .post("/api/v1/sessions")
+        .bearerTokenAuthentication(token)
+        .putHeader("Prefer", "respond-async")
+        .sendJsonObject(new JsonObject().put("imageId", imageId).put("initiatorIqn", INITIATOR))
+        .await(10, TimeUnit.SECONDS);
   }
 
   private static long files(Path folder) throws Exception {

@@ -5,6 +5,7 @@ import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.BlobDigests;
 import io.discs.platform.images.BlobLayout;
 import io.discs.platform.images.ImageService;
+import io.discs.platform.targets.FetchProgress;
 import io.discs.transfer.remote.ImageNodes;
 import io.discs.transfer.s3.S3BlobStore;
 import io.vertx.core.Future;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -50,6 +52,11 @@ final class ImageCache {
 
   /** Fetches under way, by digest: two targets of one image wait for one download. */
   private final Map<String, Future<Path>> fetching = new HashMap<>();
+
+  /** The partial file and full size of each fetch under way, by image id: for its progress. */
+  private final Map<String, Partial> partials = new ConcurrentHashMap<>();
+
+  private record Partial(Path file, long size) {}
 
   /**
    * @param store the image store (a blob there is used as it is)
@@ -125,6 +132,12 @@ final class ImageCache {
     long started = System.nanoTime();
     return images
         .get(imageId)
+        .andThen(
+            image -> {
+              if (image.succeeded()) {
+                partials.put(imageId, new Partial(part, image.result().getSizeBytes()));
+              }
+            })
         .compose(
             image ->
                 vertx
@@ -147,7 +160,25 @@ final class ImageCache {
                     sha256,
                     (System.nanoTime() - started) / 1_000_000))
         .onFailure(failure -> vertx.fileSystem().delete(part.toString()))
+        .andThen(done -> partials.remove(imageId))
         .compose(kept -> evict().map(kept));
+  }
+
+  /** How far this node's fetch of the image got, while one is under way; else null. */
+  Future<FetchProgress> progress(String imageId) {
+    Partial partial = partials.get(imageId);
+    if (partial == null) {
+      return Future.succeededFuture(null);
+    }
+    return vertx.executeBlocking(
+        () ->
+            new FetchProgress()
+                .setTotalBytes(partial.size())
+                .setFetchedBytes(
+                    Files.exists(partial.file())
+                        ? Math.min(partial.size(), Files.size(partial.file()))
+                        : 0),
+        false);
   }
 
   private Future<Void> download(String sha256, long size, AsyncFile file) {

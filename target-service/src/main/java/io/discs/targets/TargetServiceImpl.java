@@ -12,6 +12,7 @@ import io.discs.platform.images.ImageService;
 import io.discs.platform.targets.Chap;
 import io.discs.platform.targets.Connection;
 import io.discs.platform.targets.DeviceType;
+import io.discs.platform.targets.FetchProgress;
 import io.discs.platform.targets.Target;
 import io.discs.platform.targets.TargetNodes;
 import io.discs.platform.targets.TargetRequest;
@@ -232,6 +233,48 @@ final class TargetServiceImpl implements TargetService {
                           BusFailures.unreachable(failure)
                               ? forget(stored, caller)
                               : Future.failedFuture(failure));
+            });
+  }
+
+  @Override
+  public Future<Void> prepare(String imageId, Caller caller) {
+    return Ids.parse(imageId, "image")
+        .compose(id -> images.get(id.toString()))
+        .compose(image -> blobs.blob(image.getId(), image.getSha256()))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<FetchProgress> fetchProgress(String imageId) {
+    return blobs.progress(imageId);
+  }
+
+  /**
+   * Only to the one who made the target; another node's target is asked of that node, the only one
+   * whose key opens its secrets.
+   */
+  @Override
+  public Future<Chap> chapOf(String id, Caller caller) {
+    return find(id)
+        .compose(
+            stored -> {
+              if (!stored.createdBy().equals(caller.getUsername())) {
+                return Future.failedFuture(DomainErrors.notFound("no target " + id));
+              }
+              if (!stored.servedBy(node)) {
+                return stored.node() == null
+                    ? Future.failedFuture(DomainErrors.notFound("no target " + id))
+                    : otherNodes.apply(stored.node().name()).chapOf(id, caller);
+              }
+              return repository
+                  .on(node)
+                  .map(
+                      rows ->
+                          rows.stream()
+                              .filter(row -> row.id().equals(stored.id()))
+                              .findFirst()
+                              .map(row -> toTarget(row, true).getChap())
+                              .orElseThrow(() -> DomainErrors.notFound("no target " + id)));
             });
   }
 

@@ -7,6 +7,7 @@ import io.discs.platform.error.HttpStatus;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.sessions.SessionService;
 import io.discs.platform.sessions.SessionStartRequest;
+import io.discs.platform.sessions.SessionState;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,6 +37,7 @@ public final class SessionsRoutes implements ResourceRoutes {
     handlers.put(Operation.DISCOVERY, this::discovery);
     handlers.put(Operation.START_SESSION, this::start);
     handlers.put(Operation.LIST_SESSIONS, this::list);
+    handlers.put(Operation.GET_SESSION, this::get);
     handlers.put(Operation.HEARTBEAT, this::heartbeat);
     handlers.put(Operation.END_SESSION, this::end);
   }
@@ -54,20 +56,60 @@ public final class SessionsRoutes implements ResourceRoutes {
                             "images", new JsonArray(list.stream().map(i -> i.toJson()).toList()))));
   }
 
+  /**
+   * With {@code Prefer: respond-async} (RFC 7240) the answer comes at once: 202 with the session
+   * PREPARING and where to follow it; without, 201 once the target is made, as before.
+   */
   private void start(RoutingContext ctx) {
     JsonObject body = Requests.jsonBody(ctx);
+    boolean async = prefersAsync(ctx.request().headers().getAll("Prefer"));
+    sessions
+        .start(
+            SessionStartRequest.of(
+                    Requests.optionalString(body, "imageId"),
+                    Requests.optionalString(body, "initiatorIqn"),
+                    Requests.optionalString(body, "deviceType"))
+                .setNode(Requests.optionalString(body, "node"))
+                .setRespondAsync(async),
+            AccessControl.caller(ctx))
+        .onSuccess(
+            session -> {
+              if (session.getState() == SessionState.PREPARING) {
+                ctx.response()
+                    .putHeader("Preference-Applied", RESPOND_ASYNC)
+                    .putHeader("Location", Operation.BASE + "/sessions/" + session.getId());
+              }
+              ctx.response()
+                  .setStatusCode(
+                      session.getState() == SessionState.PREPARING
+                          ? HttpStatus.ACCEPTED
+                          : HttpStatus.CREATED)
+                  .putHeader("Content-Type", "application/json")
+                  .end(session.toJson().encode());
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private static final String RESPOND_ASYNC = "respond-async";
+
+  /** Whether one of the Prefer headers asks for {@code respond-async} (among other preferences). */
+  static boolean prefersAsync(List<String> prefer) {
+    for (String header : prefer) {
+      for (String preference : header.split(",")) {
+        String name = preference.split(";", 2)[0].trim();
+        if (name.equalsIgnoreCase(RESPOND_ASYNC)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void get(RoutingContext ctx) {
     Responses.json(
         ctx,
-        HttpStatus.CREATED,
-        sessions
-            .start(
-                SessionStartRequest.of(
-                        Requests.optionalString(body, "imageId"),
-                        Requests.optionalString(body, "initiatorIqn"),
-                        Requests.optionalString(body, "deviceType"))
-                    .setNode(Requests.optionalString(body, "node")),
-                AccessControl.caller(ctx))
-            .map(s -> s.toJson()));
+        HttpStatus.OK,
+        sessions.get(ctx.pathParam("id"), AccessControl.caller(ctx)).map(s -> s.toJson()));
   }
 
   private void list(RoutingContext ctx) {

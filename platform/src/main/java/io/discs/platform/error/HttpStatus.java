@@ -7,6 +7,7 @@ package io.discs.platform.error;
 public final class HttpStatus {
   public static final int OK = 200;
   public static final int CREATED = 201;
+  public static final int ACCEPTED = 202;
   public static final int NO_CONTENT = 204;
   public static final int PARTIAL_CONTENT = 206;
   public static final int NOT_MODIFIED = 304;

@@ -2,6 +2,7 @@ package io.discs.platform.sessions;
 
 import io.discs.platform.targets.Chap;
 import io.discs.platform.targets.Connection;
+import io.discs.platform.targets.FetchProgress;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +29,7 @@ public final class Session {
   private Instant leaseExpiresAt;
   private Instant createdAt;
   private String reason;
+  private FetchProgress preparing;
 
   public Session() {}
 
@@ -156,6 +158,16 @@ public final class Session {
 
   public Session setReason(String reason) {
     this.reason = reason;
+    return this;
+  }
+
+  /** While PREPARING: how far the target node's fetch of the image got (null when not known). */
+  public FetchProgress getPreparing() {
+    return preparing;
+  }
+
+  public Session setPreparing(FetchProgress preparing) {
+    this.preparing = preparing;
     return this;
   }
 }

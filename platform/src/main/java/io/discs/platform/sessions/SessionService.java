@@ -17,6 +17,13 @@ public interface SessionService {
 
   Future<Void> end(String id, Caller caller);
 
+  /**
+   * One session of the caller's (any, for an admin). A preparing one says how far its image's fetch
+   * got; an active one asked by its owner carries its CHAP secret (a session started with {@code
+   * Prefer: respond-async} gets it this way).
+   */
+  Future<Session> get(String id, Caller caller);
+
   /** The caller's sessions; every session for an admin. */
   Future<List<Session>> list(Caller caller);
 

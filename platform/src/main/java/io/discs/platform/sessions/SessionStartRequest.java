@@ -15,6 +15,7 @@ public final class SessionStartRequest {
   private String initiatorIqn;
   private String deviceType;
   private String node;
+  private boolean respondAsync;
 
   public SessionStartRequest() {}
 
@@ -69,6 +70,20 @@ public final class SessionStartRequest {
 
   public SessionStartRequest setNode(String node) {
     this.node = node;
+    return this;
+  }
+
+  /**
+   * Whether the caller takes an answer at once (the session {@code PREPARING} while its node
+   * fetches the image and makes the target) rather than waiting for the target: HTTP's {@code
+   * Prefer: respond-async}.
+   */
+  public boolean isRespondAsync() {
+    return respondAsync;
+  }
+
+  public SessionStartRequest setRespondAsync(boolean respondAsync) {
+    this.respondAsync = respondAsync;
     return this;
   }
 }

@@ -15,6 +15,20 @@ public interface TargetService {
 
   Future<Void> delete(String id, Caller caller);
 
+  /**
+   * Brings the image's bytes onto this node (its cache), so that a target of it is then made at
+   * once. Called with a long deadline: a fetch takes as long as the image is big.
+   */
+  Future<Void> prepare(String imageId, Caller caller);
+
+  /**
+   * How many of the image's bytes this node has fetched so far, while it fetches them; else null.
+   */
+  Future<FetchProgress> fetchProgress(String imageId);
+
+  /** The CHAP credentials of a target, to the one who made it (its session's owner) only. */
+  Future<Chap> chapOf(String id, Caller caller);
+
   Future<List<Target>> list();
 
   Future<Target> get(String id);
