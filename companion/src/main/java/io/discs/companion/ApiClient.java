@@ -39,9 +39,21 @@ final class ApiClient {
   }
 
   JsonNode post(String path, Object body) {
+    return post(request(path), body);
+  }
+
+  /**
+   * A POST that takes an answer at once ({@code Prefer: respond-async}): a server that works on it
+   * says 202 and where to follow it; one that does not answers as to {@link #post}.
+   */
+  JsonNode postRespondingAsync(String path, Object body) {
+    return post(request(path).header("Prefer", "respond-async"), body);
+  }
+
+  private JsonNode post(HttpRequest.Builder request, Object body) {
     try {
       return send(
-          request(path)
+          request
               .header("Content-Type", "application/json")
               .POST(
                   HttpRequest.BodyPublishers.ofString(

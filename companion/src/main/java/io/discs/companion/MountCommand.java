@@ -85,7 +85,9 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
     if (deviceType != null) {
       request.put("deviceType", deviceType);
     }
-    MountedSession session = MountedSession.from(api.post(ApiPaths.SESSIONS, request));
+    // Answered at once: a target node that must fetch the image first says PREPARING, and the
+    // session is followed (with the fetch's progress) until it is active.
+    JsonNode started = api.postRespondingAsync(ApiPaths.SESSIONS, request);
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch cleaned = new CountDownLatch(1);
     Thread hook =
@@ -97,7 +99,9 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
             "discs-companion-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     boolean attached = false;
+    MountedSession session = null;
     try {
+      session = MountedSession.from(new SessionPreparation(api, err(), stop).awaitActive(started));
       AttachedDevice device = null;
       if (iscsiadm != null) {
         attached = true; // from here on the node record may exist: detach cleans it either way
@@ -112,6 +116,9 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
       print(session, device);
       return new Heartbeats(api, session, maxHeartbeats, out(), err()).run(stop);
     } catch (CompanionException e) {
+      if (session == null) {
+        throw e;
+      }
       throw new CompanionException(
           e.getMessage()
               + "; session "
@@ -122,7 +129,9 @@ final class MountCommand extends Subcommand implements Callable<Integer> {
           e.httpStatus());
     } finally {
       try {
-        cleanUp(api, session, attached ? iscsiadm : null);
+        if (session != null) {
+          cleanUp(api, session, attached ? iscsiadm : null);
+        }
       } finally {
         cleaned.countDown();
         try {
