@@ -3,7 +3,6 @@ package io.discs.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.discs.testing.DiscImages;
-import io.discs.testing.Processes;
 import io.discs.testing.S3Proxy;
 import io.discs.testing.SystemTools;
 import io.discs.transfer.s3.S3Clients;
@@ -197,24 +196,16 @@ class BucketStoreTest {
     String initiator = "iqn.2026-12.test.discs:bucket";
     JsonObject target = system.createTarget(operator, image.getString("id"), initiator, "disk");
 
-    Path copy = dir.resolve("mount.raw");
-    Processes.Result convert =
-        Processes.run(
-            List.of(
-                qemuImg.toString(),
-                "convert",
-                "--image-opts",
-                TestSystem.qemuIscsi(
-                    system.config.targets().portal().toString(),
-                    target.getString("iqn"),
-                    0,
-                    initiator,
-                    target.getJsonObject("chap")),
-                "-O",
-                "raw",
-                copy.toString()));
-    assertThat(convert.exitCode()).as(convert.output()).isZero();
-    assertThat(DiscImages.sha256(copy)).isEqualTo(DiscImages.sha256(iso));
+    TestSystem.assertReadsWhole(
+        qemuImg.toString(),
+        TestSystem.qemuIscsi(
+            system.config.targets().portal().toString(),
+            target.getString("iqn"),
+            0,
+            initiator,
+            target.getJsonObject("chap")),
+        dir.resolve("mount.raw"),
+        DiscImages.sha256(iso));
   }
 
   private String createUpload(String name, long length) throws Exception {

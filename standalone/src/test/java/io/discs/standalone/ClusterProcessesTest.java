@@ -108,7 +108,7 @@ class ClusterProcessesTest {
                 target.getInteger("lun"),
                 INITIATOR,
                 session.getJsonObject("chap"));
-        assertReadsWhole(qemuImg, imageOpts, work.resolve("read-1.raw"), sha256);
+        TestSystem.assertReadsWhole(qemuImg, imageOpts, work.resolve("read-1.raw"), sha256);
         assertThat(blobsUnder(targetData.resolve("target-cache")))
             .as("the target node serves its own copy, fetched and checked")
             .containsExactly(sha256);
@@ -132,7 +132,7 @@ class ClusterProcessesTest {
         // The node serves again, from the cache it kept.
         JsonObject again = startSession(gateway, token, image.getString("id"), null);
         JsonObject second = again.getJsonObject("target");
-        assertReadsWhole(
+        TestSystem.assertReadsWhole(
             qemuImg,
             TestSystem.qemuIscsi(
                 second.getString("portal"),
@@ -674,16 +674,6 @@ class ClusterProcessesTest {
             .method(method, HttpRequest.BodyPublishers.noBody())
             .build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static void assertReadsWhole(String qemuImg, String imageOpts, Path copy, String sha256)
-      throws Exception {
-    Processes.Result convert =
-        Processes.run(
-            List.of(qemuImg, "convert", "--image-opts", imageOpts, "-O", "raw", copy.toString()));
-    assertThat(convert.exitCode()).as(convert.output()).isZero();
-    assertThat(DiscImages.sha256(copy)).isEqualTo(sha256);
-    Files.delete(copy);
   }
 
   /** The content-addressed blobs under a directory, by name. */

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.discs.platform.config.DiscsConfig;
 import io.discs.platform.launch.Tracing;
 import io.discs.platform.metrics.Metrics;
+import io.discs.testing.DiscImages;
 import io.discs.testing.FreePorts;
+import io.discs.testing.Processes;
 import io.discs.testing.TempDirs;
 import io.discs.testing.TestDatabase;
 import io.vertx.core.Vertx;
@@ -15,8 +17,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -163,6 +168,21 @@ final class TestSystem implements AutoCloseable {
   }
 
   /** QEMU's {@code --image-opts} for an iSCSI LUN, logging in as {@code initiator} with CHAP. */
+  /**
+   * Reads the whole disc through qemu's iSCSI initiator into {@code copy} and checks its SHA-256;
+   * the copy goes again afterwards.
+   */
+  static void assertReadsWhole(String qemuImg, String imageOpts, Path copy, String sha256)
+      throws Exception {
+    Processes.Result convert =
+        Processes.run(
+            List.of(qemuImg, "convert", "--image-opts", imageOpts, "-O", "raw", copy.toString()),
+            Duration.ofMinutes(5));
+    assertThat(convert.exitCode()).as(convert.output()).isZero();
+    assertThat(DiscImages.sha256(copy)).isEqualTo(sha256);
+    Files.delete(copy);
+  }
+
   static String qemuIscsi(String portal, String iqn, int lun, String initiator, JsonObject chap) {
     return "driver=iscsi,transport=tcp,portal="
         + portal
