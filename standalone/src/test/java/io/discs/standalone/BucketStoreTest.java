@@ -1,6 +1,7 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
 import io.discs.testing.S3Proxy;
@@ -11,9 +12,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.multipart.MultipartForm;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -41,11 +45,12 @@ class BucketStoreTest {
   private static S3AsyncClient bucket;
   private static TestSystem system;
   private static String operator;
+  private static Map<String, String> settings;
 
   @BeforeAll
   static void start() throws Exception {
     server = S3Proxy.start(Files.createDirectories(dir.resolve("s3")));
-    Map<String, String> settings = server.discsSettings(BUCKET);
+    settings = server.discsSettings(BUCKET);
     system = TestSystem.start(settings);
     bucket = S3Clients.create(server.location(BUCKET));
     String admin = system.adminToken();
@@ -146,6 +151,58 @@ class BucketStoreTest {
     assertThat(blobKeys())
         .contains("sha256/" + DiscImages.sha256(formIso), "sha256/" + DiscImages.sha256(tusIso));
     assertThat(stagingLeft()).as("no staging, no resumable pieces left").isZero();
+  }
+
+  @Test
+  void aTusChunkCutMidPartKeepsWhatArrivedAndAnotherStartContinuesFromTheBucket() throws Exception {
+    Path iso = DiscImages.iso9660(dir.resolve("cut-tus.iso"), "CUTTUS", 20 << 20, false, 29);
+    byte[] bytes = Files.readAllBytes(iso);
+    String location = createUpload("cut-tus.iso", bytes.length);
+    int sent = (9 << 20) + 512 * 1024; // a whole part and half of the next
+    long lentBefore = system.lentBytes().total();
+    try (Socket socket = new Socket("127.0.0.1", system.discs.httpPort())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("PATCH "
+                  + location
+                  + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                  + operator
+                  + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: "
+                  + "application/offset+octet-stream\r\nContent-Length: "
+                  + bytes.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(bytes, 0, sent);
+      out.flush();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> system.lentBytes().total() - lentBefore >= sent);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> offset(location) == sent);
+
+    // A new start has no digest in memory: it reads the parts back from the bucket.
+    system = system.restart(settings);
+    operator = system.token("olga", "operator-password-long");
+    assertThat(offset(location)).isEqualTo(sent);
+    HttpResponse<Buffer> rest =
+        patch(location, sent, Arrays.copyOfRange(bytes, sent, bytes.length));
+
+    assertThat(rest.statusCode()).as(rest.bodyAsString()).isEqualTo(204);
+    assertThat(blobKeys()).contains("sha256/" + DiscImages.sha256(iso));
+    assertThat(stagingLeft()).isZero();
+  }
+
+  private long offset(String location) throws Exception {
+    HttpResponse<Buffer> head =
+        system
+            .client
+            .request(HttpMethod.HEAD, location)
+            .bearerTokenAuthentication(operator)
+            .putHeader("Tus-Resumable", "1.0.0")
+            .send()
+            .await(10, TimeUnit.SECONDS);
+    assertThat(head.statusCode()).isEqualTo(200);
+    return Long.parseLong(head.getHeader("Upload-Offset"));
   }
 
   @Test
