@@ -64,8 +64,37 @@ final class Reaper {
                                 LOG.info("failed {} sessions whose target node is lost", failed);
                               }
                             })
+                        .transform(ignored -> failStalledPreparations())
                         .transform(ignored -> expireLapsed())
                         .andThen(done -> acquired.result().release()));
+  }
+
+  /**
+   * Fails the sessions still preparing a lease past the preparation's limit: whoever prepared them
+   * (a session-service that stopped) will not finish, and their owners would beat for ever.
+   */
+  private Future<Integer> failStalledPreparations() {
+    Instant before =
+        leases.now().minus(SessionServiceImpl.PREPARATION_LIMIT).minusMillis(leases.leaseMs());
+    return repository
+        .preparingSince(before)
+        .compose(
+            stalled -> {
+              List<Future<Boolean>> failed =
+                  stalled.stream()
+                      .map(
+                          s ->
+                              sessions.finish(
+                                  s,
+                                  SessionState.FAILED,
+                                  Caller.system(),
+                                  "session.failed",
+                                  "its disc was not ready within "
+                                      + SessionServiceImpl.PREPARATION_LIMIT.toMinutes()
+                                      + " minutes"))
+                      .toList();
+              return Future.join(failed).transform(done -> Future.succeededFuture(failed.size()));
+            });
   }
 
   /**

@@ -39,6 +39,7 @@ record SessionNode(
             targets,
             new TargetPlacement(
                 targets,
+                proxy(vertx, Addresses.TARGET_SERVICE, FETCH_MS, TargetService.class),
                 nodes,
                 name -> nodeService(vertx, name, toTargets),
                 // Who is connected: asked of every node, never longer than the gateway waits.
@@ -57,11 +58,7 @@ record SessionNode(
         repository, nodes, service, reaper, new TargetRemovals(vertx, repository, service));
   }
 
-  /**
-   * The longest a target node may take to bring an image onto itself for a session started with
-   * {@code Prefer: respond-async} (a DVD image over a slow link); the person sees the progress.
-   */
-  private static final long FETCH_MS = Duration.ofMinutes(30).toMillis();
+  private static final long FETCH_MS = SessionServiceImpl.PREPARATION_LIMIT.toMillis();
 
   /** A target node's own service; a dead node's calls fail by the timeout. */
   private static TargetService nodeService(Vertx vertx, String name, long timeoutMs) {

@@ -31,6 +31,11 @@ final class SessionRepository {
   private static final String GET = "SELECT " + COLUMNS + " FROM sessions.sessions WHERE id = $1";
   private static final String ACTIVE =
       "SELECT " + COLUMNS + " FROM sessions.sessions WHERE state = 'ACTIVE'";
+  private static final String PREPARING_SINCE =
+      "SELECT "
+          + COLUMNS
+          + " FROM sessions.sessions WHERE state = 'ACTIVE' AND target_id IS NULL"
+          + " AND created_at < $1";
   private static final String ACTIVE_WITH_TARGET =
       "SELECT "
           + COLUMNS
@@ -52,6 +57,12 @@ final class SessionRepository {
       UPDATE sessions.sessions SET target_id = $2, target_iqn = $3, target_portal = $4, target_lun = $5,
                                    target_node = $6, target_incarnation = $7
       WHERE id = $1 AND state = 'ACTIVE'
+      """;
+
+  private static final String PLACE =
+      """
+      UPDATE sessions.sessions SET target_node = $2, target_incarnation = $3
+      WHERE id = $1 AND state = 'ACTIVE' AND target_id IS NULL
       """;
 
   /** Only an ACTIVE session changes state, so two enders (user and reaper) cannot both win. */
@@ -99,6 +110,13 @@ final class SessionRepository {
     return pool.query(ACTIVE).execute().map(SessionRepository::all);
   }
 
+  /** The sessions still preparing (active, no target yet) that began before {@code before}. */
+  Future<List<StoredSession>> preparingSince(Instant before) {
+    return pool.preparedQuery(PREPARING_SINCE)
+        .execute(Tuple.of(OffsetDateTime.ofInstant(before, ZoneOffset.UTC)))
+        .map(SessionRepository::all);
+  }
+
   Future<Optional<StoredSession>> activeWithTarget(UUID targetId) {
     return pool.preparedQuery(ACTIVE_WITH_TARGET)
         .execute(Tuple.of(targetId))
@@ -129,6 +147,20 @@ final class SessionRepository {
                 owner,
                 OffsetDateTime.ofInstant(lease, ZoneOffset.UTC)))
         .mapEmpty();
+  }
+
+  /**
+   * Records the node a preparing session was placed on, before its target exists, so that the
+   * node's loss fails the session as it would an active one.
+   */
+  Future<Void> placeOn(UUID id, String node, String incarnation) {
+    UUID start;
+    try {
+      start = UUID.fromString(incarnation);
+    } catch (IllegalArgumentException notAStart) {
+      return Future.succeededFuture(); // a node that names its starts otherwise: not recorded
+    }
+    return pool.preparedQuery(PLACE).execute(Tuple.of(id, node, start)).mapEmpty();
   }
 
   /** Whether the session was still ACTIVE and so has the target now (else it ended meanwhile). */

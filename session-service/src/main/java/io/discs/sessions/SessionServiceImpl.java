@@ -26,6 +26,7 @@ import io.discs.sessions.SessionRepository.StoredSession;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +42,14 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionServiceImpl implements SessionService {
   private static final Logger LOG = LoggerFactory.getLogger(SessionServiceImpl.class);
+
+  /**
+   * The longest a target node may take to bring an image onto itself for a session started with
+   * {@code Prefer: respond-async} (a DVD image over a slow link); the person sees the progress. A
+   * session still preparing a lease after this is failed by the reaper (whoever prepared it is
+   * gone).
+   */
+  static final Duration PREPARATION_LIMIT = Duration.ofMinutes(30);
 
   private final SessionRepository repository;
   private final Leases leases;
@@ -196,9 +205,7 @@ final class SessionServiceImpl implements SessionService {
         .place(request.getNode())
         .compose(
             node ->
-                (fetchFirst
-                        ? node.fetches().prepare(request.getImageId(), callers.seal(caller))
-                        : Future.<Void>succeededFuture())
+                (fetchFirst ? prepareOn(id, node, request, caller) : Future.<Void>succeededFuture())
                     .compose(
                         fetched ->
                             node.targets()
@@ -230,6 +237,16 @@ final class SessionServiceImpl implements SessionService {
                                   new JsonObject().put("reason", failure.getMessage()))))
                   .transform(done -> Future.failedFuture(failure));
             });
+  }
+
+  /** The node brings the image onto itself; the row says which node first (its loss fails it). */
+  private Future<Void> prepareOn(
+      UUID id, TargetPlacement.Placed node, SessionStartRequest request, Caller caller) {
+    Future<Void> placed =
+        node.node() == null
+            ? Future.succeededFuture()
+            : repository.placeOn(id, node.node().node(), node.node().incarnation());
+    return placed.compose(v -> node.fetches().prepare(request.getImageId(), callers.seal(caller)));
   }
 
   private Future<Void> withinQuota(Caller caller) {

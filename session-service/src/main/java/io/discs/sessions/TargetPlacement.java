@@ -24,8 +24,13 @@ final class TargetPlacement {
   private final Function<String, TargetService> nodeQueries;
   private final Function<String, TargetService> nodeFetches;
 
-  /** A node a session is placed on: its calls that make targets, and its long fetch. */
-  record Placed(TargetService targets, TargetService fetches) {}
+  /**
+   * A node a session is placed on: its calls that make targets, its long fetch, and who it is (null
+   * while no node has been heard from and the shared address serves).
+   */
+  record Placed(TargetService targets, TargetService fetches, NodePresence node) {}
+
+  private final TargetService anyNodeFetches;
 
   /**
    * @param anyNode whichever target-service answers the shared address (while no node has been
@@ -33,14 +38,17 @@ final class TargetPlacement {
    * @param nodeTargets a node's own address, for calls that make or remove targets
    * @param nodeQueries a node's own address, for quick questions (with a short timeout)
    * @param nodeFetches a node's own address, for bringing an image onto it (a long timeout)
+   * @param anyNodeFetches the shared address with that long timeout
    */
   TargetPlacement(
       TargetService anyNode,
+      TargetService anyNodeFetches,
       TargetNodes nodes,
       Function<String, TargetService> nodeTargets,
       Function<String, TargetService> nodeQueries,
       Function<String, TargetService> nodeFetches) {
     this.nodeFetches = nodeFetches;
+    this.anyNodeFetches = anyNodeFetches;
     this.anyNode = anyNode;
     this.nodes = nodes;
     this.nodeTargets = nodeTargets;
@@ -67,16 +75,16 @@ final class TargetPlacement {
   Future<Placed> place(String pinned) {
     if (pinned == null) {
       return Future.succeededFuture(
-          nodes.place().map(node -> placed(node.node())).orElse(new Placed(anyNode, anyNode)));
+          nodes.place().map(this::placed).orElse(new Placed(anyNode, anyNodeFetches, null)));
     }
     return nodes
         .place(pinned)
-        .map(node -> Future.succeededFuture(placed(node.node())))
+        .map(node -> Future.succeededFuture(placed(node)))
         .orElseGet(() -> Future.failedFuture(notLive(pinned)));
   }
 
-  private Placed placed(String node) {
-    return new Placed(nodeTargets.apply(node), nodeFetches.apply(node));
+  private Placed placed(NodePresence node) {
+    return new Placed(nodeTargets.apply(node.node()), nodeFetches.apply(node.node()), node);
   }
 
   /**

@@ -16,12 +16,14 @@ import io.discs.platform.sessions.SessionService;
 import io.discs.platform.sessions.SessionStartRequest;
 import io.discs.platform.sessions.SessionState;
 import io.discs.platform.targets.Chap;
+import io.discs.platform.targets.FetchProgress;
 import io.discs.platform.targets.Target;
 import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
 import io.discs.testing.MovableClock;
 import io.discs.testing.TestContexts;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -34,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,6 +61,10 @@ class SessionServiceTest {
   private final Map<String, Target> targets = new ConcurrentHashMap<>();
 
   private final Set<String> failingImages = ConcurrentHashMap.newKeySet();
+
+  /** Fetches the stand-in target node was asked for, completed when the test says. */
+  private final List<Promise<Void>> fetches = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private SessionService sessions;
   private CallerProofs callers;
 
@@ -235,6 +242,90 @@ class SessionServiceTest {
     assertThat(sessions.hasActiveForImage(image).await(10, TimeUnit.SECONDS)).isFalse();
   }
 
+  @Test
+  void aSessionThatAnswersAtOnceIsPreparingUntilItsNodeHasTheImageThenActiveWithItsChap()
+      throws Exception {
+    Session started = startAsync();
+
+    assertThat(started.getState()).isEqualTo(SessionState.PREPARING);
+    assertThat(started.getChap()).isNull();
+    assertThat(started.getTarget()).isNull();
+    Session preparing = get(started.getId());
+    assertThat(preparing.getState()).isEqualTo(SessionState.PREPARING);
+    assertThat(preparing.getPreparing().getFetchedBytes()).isEqualTo(1024);
+    assertThat(targets).as("no target before the image is there").isEmpty();
+    assertThat(sessions.heartbeat(started.getId(), uma).await(10, TimeUnit.SECONDS)).isNotNull();
+
+    fetches.get(0).complete();
+
+    Session active =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> get(started.getId()), s -> s.getState() == SessionState.ACTIVE);
+    assertThat(active.getTarget().getLun()).isEqualTo(5);
+    assertThat(active.getChap().getSecret()).isEqualTo("Secret0123456789");
+    assertThat(targets).hasSize(1);
+  }
+
+  @Test
+  void aSessionEndedWhileItPreparesTakesItsLateTargetWithIt() throws Exception {
+    Session started = startAsync();
+    sessions.end(started.getId(), uma).await(10, TimeUnit.SECONDS);
+
+    fetches.get(0).complete();
+
+    await("the late target removed")
+        .atMost(Duration.ofSeconds(10))
+        .pollDelay(Duration.ofMillis(200))
+        .until(() -> targets.isEmpty() && stateOf(started.getId()) == SessionState.ENDED);
+    assertThat(get(started.getId()).getState()).isEqualTo(SessionState.ENDED);
+  }
+
+  @Test
+  void aFetchThatFailsEndsTheSessionFailedWithTheReason() throws Exception {
+    Session started = startAsync();
+
+    fetches.get(0).fail(new ServiceException(DomainErrors.UNAVAILABLE, "the bucket went away"));
+
+    Session failed =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> get(started.getId()), s -> s.getState() == SessionState.FAILED);
+    assertThat(failed.getReason()).contains("the bucket went away");
+    assertThat(targets).isEmpty();
+  }
+
+  @Test
+  void aPreparationNobodyFinishesIsFailedOnceItsLimitAndALeasePass() throws Exception {
+    Session started = startAsync();
+    // Its owner keeps beating (every half lease) for the whole limit; whoever prepared it never
+    // answers. Then a lease passes: the reaper fails it before it would expire it.
+    for (Duration beaten = Duration.ZERO;
+        beaten.compareTo(SessionServiceImpl.PREPARATION_LIMIT) < 0;
+        beaten = beaten.plusSeconds(LEASE / 2)) {
+      assertThat(stateOf(started.getId())).isEqualTo(SessionState.PREPARING);
+      clock.advance(Duration.ofSeconds(LEASE / 2));
+      sessions.heartbeat(started.getId(), uma).await(10, TimeUnit.SECONDS);
+    }
+    clock.advance(Duration.ofSeconds(LEASE + 1));
+
+    Session failed =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> get(started.getId()), s -> s.getState() == SessionState.FAILED);
+    assertThat(failed.getReason()).contains("not ready within 30 minutes");
+  }
+
+  private Session startAsync() throws Exception {
+    return sessions
+        .start(SessionStartRequest.of(image, INITIATOR, null).setRespondAsync(true), uma)
+        .await(10, TimeUnit.SECONDS);
+  }
+
+  private Session get(String id) throws Exception {
+    return sessions.get(id, uma).await(10, TimeUnit.SECONDS);
+  }
+
   private Session start(String initiator) throws Exception {
     return sessions
         .start(SessionStartRequest.of(image, initiator, null), uma)
@@ -285,6 +376,21 @@ class SessionServiceTest {
                       : Future.failedFuture(
                           new ServiceException(DomainErrors.NOT_FOUND, "no target"));
               case "connections" -> Future.succeededFuture(List.of());
+              case "prepare" -> {
+                Promise<Void> fetch = Promise.promise();
+                fetches.add(fetch);
+                yield fetch.future();
+              }
+              case "fetchProgress" ->
+                  Future.succeededFuture(
+                      new FetchProgress().setFetchedBytes(1024).setTotalBytes(2048));
+              case "chapOf" ->
+                  Optional.ofNullable(targets.get((String) args[0]))
+                      .map(target -> Future.succeededFuture(target.getChap()))
+                      .orElseGet(
+                          () ->
+                              Future.failedFuture(
+                                  new ServiceException(DomainErrors.NOT_FOUND, "no target")));
               default -> Future.failedFuture("session-service should not call " + method);
             });
   }

@@ -23,6 +23,7 @@ class TargetPlacementTest {
   private final TargetPlacement placement =
       new TargetPlacement(
           anyNode,
+          service("fetch any"),
           nodes,
           TargetPlacementTest::service,
           name -> service("?"),
@@ -60,7 +61,10 @@ class TargetPlacementTest {
 
   @Test
   void withNoNodeHeardFromTheSharedAddressServes() {
-    assertThat(placement.place(null).result().targets()).isSameAs(anyNode);
+    TargetPlacement.Placed shared = placement.place(null).result();
+    assertThat(shared.targets()).isSameAs(anyNode);
+    assertThat(shared.fetches().toString()).as("with the long timeout").isEqualTo("fetch any");
+    assertThat(shared.node()).isNull();
   }
 
   private static void assertCode(
