@@ -31,8 +31,16 @@ final class Mmc {
 
   private final long blocks;
 
+  /** Whether a disc is in: an empty drive has no current profile and reads nothing. */
+  private final boolean present;
+
   Mmc(long blocks) {
+    this(blocks, true);
+  }
+
+  Mmc(long blocks, boolean present) {
     this.blocks = blocks;
+    this.present = present;
   }
 
   /** What INQUIRY and MODE SENSE say of an optical unit: MMC-6, removable, page 2Ah. */
@@ -56,6 +64,9 @@ final class Mmc {
   }
 
   int currentProfile() {
+    if (!present) {
+      return 0;
+    }
     return blocks * 2048 <= CD_MAX_BYTES ? PROFILE_CD_ROM : PROFILE_DVD_ROM;
   }
 
@@ -215,6 +226,8 @@ final class Mmc {
     }
     int profile = currentProfile();
     boolean dvd = profile == PROFILE_DVD_ROM;
+    boolean cd = profile == PROFILE_CD_ROM;
+    int withDisc = present ? 0x01 : 0x00; // the current bit of what needs a disc
     List<byte[]> features = new ArrayList<>();
     features.add(
         feature(
@@ -222,15 +235,18 @@ final class Mmc {
             0x03,
             new byte[] {
               0, (byte) PROFILE_DVD_ROM, (byte) (dvd ? 1 : 0), 0,
-              0, (byte) PROFILE_CD_ROM, (byte) (dvd ? 0 : 1), 0
+              0, (byte) PROFILE_CD_ROM, (byte) (cd ? 1 : 0), 0
             }));
     features.add(feature(0x0001, 0x0b, new byte[] {0, 0, 0, 1, 0, 0, 0, 0})); // core: SCSI, v2
     features.add(feature(0x0003, 0x03, new byte[] {0x29, 0, 0, 0})); // tray, ejectable, lockable
     byte[] random = new byte[8];
     ByteBuffer.wrap(random, 0, 4).putInt(2048);
     ByteBuffer.wrap(random, 4, 2).putShort((short) (dvd ? 16 : 1));
-    features.add(feature(0x0010, 0x01, random)); // current while a medium is in
-    features.add(dvd ? feature(0x001f, 0x01, new byte[0]) : feature(0x001e, 0x09, new byte[4]));
+    features.add(feature(0x0010, withDisc, random)); // current while a medium is in
+    features.add(
+        dvd
+            ? feature(0x001f, withDisc, new byte[0])
+            : feature(0x001e, 0x08 | withDisc, new byte[4]));
     List<byte[]> chosen = new ArrayList<>();
     for (byte[] f : features) {
       int number = (f[0] & 0xff) << 8 | (f[1] & 0xff);

@@ -18,15 +18,24 @@ public final class ScsiDevice {
    * @param naa a 60-bit identifier unique to this logical unit (Windows misbehaves on duplicates)
    */
   public ScsiDevice(Kind kind, long sizeBytes, String serial, long naa) {
+    this(kind, sizeBytes, serial, naa, true);
+  }
+
+  private ScsiDevice(Kind kind, long sizeBytes, String serial, long naa, boolean present) {
     this.medium = Medium.of(sizeBytes, kind == Kind.CDROM ? 2048 : 512);
     UnitProfile profile = kind == Kind.CDROM ? Mmc.profile() : Sbc.diskProfile(medium);
     CommandSet.Builder table = CommandSet.builder();
     new Spc(profile, serial, naa).addTo(table);
     new Sbc(medium).addTo(table);
     if (kind == Kind.CDROM) {
-      new Mmc(medium.blocks()).addTo(table);
+      new Mmc(medium.blocks(), present).addTo(table);
     }
     this.commands = table.build();
+  }
+
+  /** An optical unit with no disc in it: what a {@link Drive} answers from while empty. */
+  static ScsiDevice emptyDrive(String serial, long naa) {
+    return new ScsiDevice(Kind.CDROM, 0, serial, naa, false);
   }
 
   public int blockSize() {

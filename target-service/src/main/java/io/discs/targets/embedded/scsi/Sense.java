@@ -10,6 +10,18 @@ public record Sense(int key, int asc, int ascq) {
   public static final Sense MEDIUM_ERROR = new Sense(0x03, 0x11, 0x00);
   public static final Sense NO_SENSE = new Sense(0x00, 0x00, 0x00);
 
+  /** NOT READY, MEDIUM NOT PRESENT: a drive with no disc in it. */
+  public static final Sense MEDIUM_NOT_PRESENT = new Sense(0x02, 0x3a, 0x00);
+
+  /** UNIT ATTENTION, MEDIUM NOT PRESENT: the disc went (the first attention of any change). */
+  public static final Sense ATTENTION_MEDIUM_REMOVED = new Sense(0x06, 0x3a, 0x00);
+
+  /** UNIT ATTENTION, NOT READY TO READY CHANGE, MEDIUM MAY HAVE CHANGED: a disc came. */
+  public static final Sense ATTENTION_MEDIUM_CHANGED = new Sense(0x06, 0x28, 0x00);
+
+  /** ILLEGAL REQUEST, MEDIUM REMOVAL PREVENTED: an eject while an initiator locks the disc in. */
+  public static final Sense REMOVAL_PREVENTED = new Sense(0x05, 0x53, 0x02);
+
   /**
    * 18 bytes: response code 0x70, the key in byte 2, additional length 10, ASC and ASCQ in 12 and
    * 13.
