@@ -1,11 +1,17 @@
 package io.discs.standalone;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +33,34 @@ final class RawUploads {
             + length
             + "\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Sends the head of a tus PATCH at offset 0 announcing {@code bytes.length} and then only the
+   * first {@code sent} bytes, waits until the server has taken them ({@code taken} counts what it
+   * took), and drops the connection: a client whose connection broke mid-chunk.
+   */
+  static void tusPatchCutAfter(
+      int port, String location, String token, byte[] bytes, int sent, LongSupplier taken)
+      throws Exception {
+    long before = taken.getAsLong();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("PATCH "
+                  + location
+                  + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                  + token
+                  + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: "
+                  + "application/offset+octet-stream\r\nContent-Length: "
+                  + bytes.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(bytes, 0, sent);
+      out.flush();
+      // Dropped once the server has every byte sent.
+      await().atMost(Duration.ofSeconds(10)).until(() -> taken.getAsLong() - before >= sent);
+    }
   }
 
   /** A whole raw upload: its head and {@code body}. */

@@ -10,8 +10,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -297,26 +295,8 @@ class ResumableUploadTest {
         create(operator, bytes.length, "d.iso", DiscImages.sha256(iso)).getHeader("Location");
 
     int sent = 1_500_000;
-    long lentBefore = system.lentBytes().total();
-    try (Socket socket = new Socket("127.0.0.1", system.discs.httpPort())) {
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          ("PATCH "
-                  + location
-                  + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                  + operator
-                  + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: "
-                  + "application/offset+octet-stream\r\nContent-Length: "
-                  + bytes.length
-                  + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.write(bytes, 0, sent);
-      out.flush();
-      // Dropped once the server has every byte sent.
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> system.lentBytes().total() - lentBefore >= sent);
-    }
+    RawUploads.tusPatchCutAfter(
+        system.discs.httpPort(), location, operator, bytes, sent, () -> system.lentBytes().total());
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> offset(operator, location), kept -> kept == sent);
