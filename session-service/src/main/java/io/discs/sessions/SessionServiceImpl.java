@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,12 @@ final class SessionServiceImpl implements SessionService {
    * gone).
    */
   static final Duration PREPARATION_LIMIT = Duration.ofMinutes(30);
+
+  /**
+   * How long a session started with {@code Prefer: respond-async} waits for its target before it
+   * answers PREPARING: enough for a node that holds the image, well within the second promised.
+   */
+  static final Duration QUICK_ANSWER = Duration.ofMillis(400);
 
   private final SessionRepository repository;
   private final Leases leases;
@@ -123,23 +130,36 @@ final class SessionServiceImpl implements SessionService {
     }
     return stored
         .compose(v -> leases.extend(id.toString(), caller.getUsername()))
-        .map(
+        .compose(
             expires -> {
-              makeTarget(id, request, device, caller, true)
-                  .compose(target -> activate(id, request, device, target, caller))
-                  .onFailure(
-                      failure ->
-                          LOG.info(
-                              "session {} did not become active: {}", id, failure.getMessage()));
-              return session(
-                      id.toString(),
-                      SessionState.PREPARING,
-                      imageId,
-                      initiatorIqn,
-                      caller.getUsername(),
-                      device,
-                      null)
-                  .setLeaseExpiresAt(expires);
+              Future<Session> activation =
+                  makeTarget(id, request, device, caller, true)
+                      .compose(target -> activate(id, request, device, target, caller))
+                      .onFailure(
+                          failure ->
+                              LOG.info(
+                                  "session {} did not become active: {}",
+                                  id,
+                                  failure.getMessage()));
+              Session preparing =
+                  session(
+                          id.toString(),
+                          SessionState.PREPARING,
+                          imageId,
+                          initiatorIqn,
+                          caller.getUsername(),
+                          device,
+                          null)
+                      .setLeaseExpiresAt(expires);
+              // A node that has the image makes the target at once: then the answer is the active
+              // session, as without the preference; else PREPARING, and the work goes on.
+              return activation
+                  .timeout(QUICK_ANSWER.toMillis(), TimeUnit.MILLISECONDS)
+                  .recover(
+                      late ->
+                          activation.failed()
+                              ? Future.failedFuture(activation.cause())
+                              : Future.succeededFuture(preparing));
             });
   }
 

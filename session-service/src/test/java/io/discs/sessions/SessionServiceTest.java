@@ -65,6 +65,9 @@ class SessionServiceTest {
   /** Fetches the stand-in target node was asked for, completed when the test says. */
   private final List<Promise<Void>> fetches = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** Whether the stand-in node holds the image already (its fetch is done at once). */
+  private volatile boolean imageOnTheNode;
+
   private SessionService sessions;
   private CallerProofs callers;
 
@@ -268,6 +271,17 @@ class SessionServiceTest {
   }
 
   @Test
+  void aNodeThatHasTheImageAnswersTheActiveSessionAtOnce() throws Exception {
+    imageOnTheNode = true;
+
+    Session started = startAsync();
+
+    assertThat(started.getState()).isEqualTo(SessionState.ACTIVE);
+    assertThat(started.getChap().getSecret()).isEqualTo("Secret0123456789");
+    assertThat(targets).hasSize(1);
+  }
+
+  @Test
   void aSessionEndedWhileItPreparesTakesItsLateTargetWithIt() throws Exception {
     Session started = startAsync();
     sessions.end(started.getId(), uma).await(10, TimeUnit.SECONDS);
@@ -379,6 +393,9 @@ class SessionServiceTest {
               case "prepare" -> {
                 Promise<Void> fetch = Promise.promise();
                 fetches.add(fetch);
+                if (imageOnTheNode) {
+                  fetch.complete();
+                }
                 yield fetch.future();
               }
               case "fetchProgress" ->

@@ -57,8 +57,9 @@ public final class SessionsRoutes implements ResourceRoutes {
   }
 
   /**
-   * With {@code Prefer: respond-async} (RFC 7240) the answer comes at once: 202 with the session
-   * PREPARING and where to follow it; without, 201 once the target is made, as before.
+   * With {@code Prefer: respond-async} (RFC 7240) the answer comes within a second: 202 with the
+   * session PREPARING and where to follow it while its node fetches the image, or 201 when the
+   * target was made by then; without, 201 once the target is made, as before.
    */
   private void start(RoutingContext ctx) {
     JsonObject body = Requests.jsonBody(ctx);
