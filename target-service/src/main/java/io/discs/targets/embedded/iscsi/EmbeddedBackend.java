@@ -8,7 +8,9 @@ import io.discs.targets.backend.BackendTarget;
 import io.discs.targets.backend.InitiatorSession;
 import io.discs.targets.backend.IscsiService;
 import io.discs.targets.backend.TargetSpec;
+import io.discs.targets.embedded.backing.BlockSource;
 import io.discs.targets.embedded.backing.SharedBlockSources;
+import io.discs.targets.embedded.scsi.Drive;
 import io.discs.targets.embedded.scsi.ScsiDevice;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +21,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
@@ -209,12 +212,74 @@ public final class EmbeddedBackend implements IscsiService {
   /** Ends the target's sessions now; closes its file on a worker. */
   private Future<Void> retire(EmbeddedTarget target) {
     target.endSessions();
+    return close(target.source());
+  }
+
+  private Future<Void> close(BlockSource source) {
+    if (source == null) {
+      return Future.succeededFuture();
+    }
     return io.executeBlocking(
         () -> {
-          target.source().close();
+          source.close();
           return null;
         },
         false);
+  }
+
+  /**
+   * A drive: a target whose CD/DVD LUN stays while its disc changes ({@link Drive}), empty until
+   * {@link #insert}. {@code spec}'s image is not opened.
+   */
+  public Future<Void> createDrive(TargetSpec spec) {
+    byte[] id = sha256(spec.iqn());
+    Drive<BlockSource> drive =
+        new Drive<>(
+            java.util.HexFormat.of().formatHex(id, 0, 8),
+            java.nio.ByteBuffer.wrap(id, 8, 8).getLong());
+    EmbeddedTarget replaced = targets.put(spec.iqn(), new EmbeddedTarget(spec, drive));
+    return replaced == null ? Future.succeededFuture() : retire(replaced);
+  }
+
+  /**
+   * Puts the image in {@code file} into the drive {@code iqn}, in place of its disc: every session
+   * of it hears of the change, none is logged out.
+   */
+  public Future<Void> insert(String iqn, Path file) {
+    Drive<BlockSource> drive = driveOf(iqn);
+    if (drive == null) {
+      return Future.failedFuture(DomainErrors.notFound("no drive " + iqn));
+    }
+    return io.executeBlocking(() -> sources.open(file), false)
+        .compose(
+            source -> {
+              if (source.size() < MIN_IMAGE_BYTES) {
+                source.close();
+                return Future.failedFuture(
+                    DomainErrors.badRequest("the image is too small to serve"));
+              }
+              BlockSource before = drive.disc();
+              drive.insert(new Drive.Disc<>(source.size(), source));
+              return close(before);
+            });
+  }
+
+  /** Takes the disc out of the drive {@code iqn}, unless an initiator locks it and not forced. */
+  public Future<Drive.Ejection> eject(String iqn, boolean force) {
+    Drive<BlockSource> drive = driveOf(iqn);
+    if (drive == null) {
+      return Future.failedFuture(DomainErrors.notFound("no drive " + iqn));
+    }
+    BlockSource before = drive.disc();
+    Drive.Ejection ejection = drive.eject(force);
+    return ejection == Drive.Ejection.EJECTED
+        ? close(before).map(ejection)
+        : Future.succeededFuture(ejection);
+  }
+
+  private Drive<BlockSource> driveOf(String iqn) {
+    EmbeddedTarget target = targets.get(iqn);
+    return target == null ? null : target.drive();
   }
 
   /**

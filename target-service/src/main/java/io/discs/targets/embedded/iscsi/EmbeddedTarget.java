@@ -3,6 +3,7 @@ package io.discs.targets.embedded.iscsi;
 import io.discs.targets.backend.InitiatorSession;
 import io.discs.targets.backend.TargetSpec;
 import io.discs.targets.embedded.backing.BlockSource;
+import io.discs.targets.embedded.scsi.Drive;
 import io.discs.targets.embedded.scsi.ScsiDevice;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -11,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One target of the embedded backend: its spec, its read-only LUN 0, and who is logged in.
+ * One target of the embedded backend: its spec, its read-only LUN 0 (one image for good, or a
+ * {@link Drive} whose disc changes), and who is logged in.
  *
  * <p>A target is made for one mount of one person, so it keeps at most {@link #MAX_SESSIONS}
  * sessions (each of one connection: MaxConnections=1). An initiator uses one; the second lets the
@@ -35,6 +37,7 @@ final class EmbeddedTarget {
   private final TargetSpec spec;
   private final BlockSource source;
   private final ScsiDevice device;
+  private final Drive<BlockSource> drive;
   // Guarded by this: logins come in on several event loops.
   private final Map<IscsiConnection, String> sessions = new LinkedHashMap<>();
 
@@ -42,18 +45,36 @@ final class EmbeddedTarget {
     this.spec = spec;
     this.source = source;
     this.device = device;
+    this.drive = null;
+  }
+
+  /** A target whose LUN is a drive: its disc is inserted and ejected while sessions stay. */
+  EmbeddedTarget(TargetSpec spec, Drive<BlockSource> drive) {
+    this.spec = spec;
+    this.source = null;
+    this.device = null;
+    this.drive = drive;
   }
 
   TargetSpec spec() {
     return spec;
   }
 
+  /** The image served now (a drive's disc, or null while it is empty). */
   BlockSource source() {
-    return source;
+    return drive == null ? source : drive.disc();
   }
 
-  ScsiDevice device() {
-    return device;
+  /** The drive, or null for a target of one image. */
+  Drive<BlockSource> drive() {
+    return drive;
+  }
+
+  /** One command of the session {@code nexus}, and the image a read of it is made from. */
+  Drive.Executed<BlockSource> execute(String nexus, byte[] cdb) {
+    return drive == null
+        ? new Drive.Executed<>(device.execute(cdb), source)
+        : drive.execute(nexus, cdb);
   }
 
   boolean admits(String initiator) {
@@ -77,6 +98,9 @@ final class EmbeddedTarget {
         return Admission.FULL;
       }
       sessions.put(connection, key);
+      if (drive != null) {
+        drive.attach(key);
+      }
     }
     if (replaced != null) {
       replaced.close();
@@ -91,7 +115,10 @@ final class EmbeddedTarget {
   }
 
   synchronized void detach(IscsiConnection connection) {
-    sessions.remove(connection);
+    String key = sessions.remove(connection);
+    if (key != null && drive != null && !sessions.containsValue(key)) {
+      drive.detach(key);
+    }
   }
 
   synchronized List<InitiatorSession> sessions() {

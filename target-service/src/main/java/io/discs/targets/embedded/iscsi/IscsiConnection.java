@@ -1,7 +1,9 @@
 package io.discs.targets.embedded.iscsi;
 
 import io.discs.platform.text.UnsafeCharacters;
+import io.discs.targets.embedded.backing.BlockSource;
 import io.discs.targets.embedded.backing.FileRange;
+import io.discs.targets.embedded.scsi.Drive;
 import io.discs.targets.embedded.scsi.ScsiDevice;
 import io.discs.targets.embedded.scsi.ScsiResult;
 import io.discs.targets.embedded.scsi.Sense;
@@ -11,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -71,6 +74,10 @@ final class IscsiConnection {
   private final CommandWindow window = new CommandWindow();
   private int tsih;
   private byte[] isid = new byte[6];
+
+  /** This session's I_T nexus within its target (one initiator per target): its ISID, in hex. */
+  private String nexus = "";
+
   private final TaskTable tasks;
   private final ScsiAnswers answers;
 
@@ -218,6 +225,7 @@ final class IscsiConnection {
 
   private void login(Pdu pdu) {
     isid = pdu.isid();
+    nexus = HexFormat.of().formatHex(isid);
     window.restart(pdu.cmdSn(), pdu.expStatSn());
     LoginEngine.Step step = loginEngine.next(pdu);
     initiatorName = loginEngine.initiatorName();
@@ -317,10 +325,13 @@ final class IscsiConnection {
     metrics
         .counter("discs.embedded.commands", "opcode", String.format("0x%02x", cdb[0] & 0xff))
         .increment();
-    ScsiDevice device = target.device();
-    ScsiResult result = (lun >>> 48) == 0 ? device.execute(cdb) : ScsiDevice.absentLun(cdb);
+    Drive.Executed<BlockSource> executed =
+        (lun >>> 48) == 0
+            ? target.execute(nexus, cdb)
+            : new Drive.Executed<>(ScsiDevice.absentLun(cdb), null);
+    ScsiResult result = executed.result();
     if (result instanceof ScsiResult.MediumRead read) {
-      if (!tasks.add(new TaskTable.Task(pdu, read, expected))) {
+      if (!tasks.add(new TaskTable.Task(pdu, read, expected, executed.disc()))) {
         answers.status(pdu, ScsiStatus.TASK_SET_FULL, null, 0, 0);
         return;
       }
@@ -384,11 +395,10 @@ final class IscsiConnection {
     Optional<FileRange> range =
         pduData < SEND_FROM_FILE_MIN_BYTES || transport.dataDigest()
             ? Optional.empty()
-            : target.source().residentRange(offset, length);
+            : task.source().residentRange(offset, length);
     return range.isPresent()
         ? answerFromFile(task, range.get())
-        : target
-            .source()
+        : task.source()
             .read(offset, length)
             .compose(
                 bytes ->

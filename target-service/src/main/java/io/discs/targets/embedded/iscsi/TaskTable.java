@@ -1,5 +1,6 @@
 package io.discs.targets.embedded.iscsi;
 
+import io.discs.targets.embedded.backing.BlockSource;
 import io.discs.targets.embedded.scsi.ScsiResult;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -16,7 +17,11 @@ import java.util.function.Predicate;
  */
 final class TaskTable {
   /** A read owed to the initiator, under its Initiator Task Tag. */
-  record Task(Pdu pdu, ScsiResult.MediumRead read, int expected) {
+  /**
+   * @param source what the read is made from: the disc the command was answered against (a drive's
+   *     may have changed since)
+   */
+  record Task(Pdu pdu, ScsiResult.MediumRead read, int expected, BlockSource source) {
     int itt() {
       return pdu.itt();
     }

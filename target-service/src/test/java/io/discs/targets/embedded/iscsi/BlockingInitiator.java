@@ -102,6 +102,43 @@ final class BlockingInitiator implements AutoCloseable {
     }
   }
 
+  /** What one command ended with: its status, the data it sent and the sense data, if any. */
+  record Outcome(int status, byte[] data, byte[] sense) {
+    /** Sense key, additional sense code and qualifier, as in {@code 0x023a00}. */
+    int senseCode() {
+      return sense.length < 14
+          ? 0
+          : (sense[2] & 0x0f) << 16 | (sense[12] & 0xff) << 8 | (sense[13] & 0xff);
+    }
+  }
+
+  /** Any command that reads at most {@code expected} bytes; the status need not be GOOD. */
+  Outcome command(byte[] cdb, int expected) throws IOException {
+    ByteBuffer bhs = ByteBuffer.allocate(48);
+    bhs.put(0, (byte) 0x01).put(1, (byte) (expected > 0 ? 0xc0 : 0x80)); // final, read
+    bhs.putInt(16, itt++).putInt(20, expected).putInt(24, cmdSn++).putInt(28, expStatSn);
+    bhs.put(32, cdb);
+    send(bhs, new byte[0]);
+    java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+    while (true) {
+      Response response = receive();
+      if (response.opcode() == 0x25) { // Data-In
+        data.write(response.data());
+        if ((response.bhs().get(1) & 0x01) != 0) {
+          return new Outcome(response.bhs().get(3) & 0xff, data.toByteArray(), new byte[0]);
+        }
+      } else if (response.opcode() == 0x21) { // SCSI Response
+        byte[] sense =
+            response.data().length >= 2
+                ? java.util.Arrays.copyOfRange(response.data(), 2, response.data().length)
+                : new byte[0];
+        return new Outcome(response.bhs().get(3) & 0xff, data.toByteArray(), sense);
+      } else {
+        throw new IOException("unexpected opcode " + response.opcode());
+      }
+    }
+  }
+
   private static void requireGood(byte status) throws IOException {
     if (status != 0) {
       throw new IOException("SCSI status " + status);

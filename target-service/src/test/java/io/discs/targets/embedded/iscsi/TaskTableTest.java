@@ -77,6 +77,6 @@ class TaskTableTest {
     Buffer bhs = Buffer.buffer(new byte[Pdu.BHS]);
     bhs.setInt(16, itt);
     return new TaskTable.Task(
-        new Pdu(bhs, Buffer.buffer()), new ScsiResult.MediumRead(0, length), length);
+        new Pdu(bhs, Buffer.buffer()), new ScsiResult.MediumRead(0, length), length, null);
   }
 }
