@@ -236,7 +236,8 @@ public final class EmbeddedBackend implements IscsiService {
     Drive<BlockSource> drive =
         new Drive<>(
             java.util.HexFormat.of().formatHex(id, 0, 8),
-            java.nio.ByteBuffer.wrap(id, 8, 8).getLong());
+            java.nio.ByteBuffer.wrap(id, 8, 8).getLong(),
+            this::close);
     EmbeddedTarget replaced = targets.put(spec.iqn(), new EmbeddedTarget(spec, drive));
     return replaced == null ? Future.succeededFuture() : retire(replaced);
   }
@@ -258,9 +259,8 @@ public final class EmbeddedBackend implements IscsiService {
                 return Future.failedFuture(
                     DomainErrors.badRequest("the image is too small to serve"));
               }
-              BlockSource before = drive.disc();
               drive.insert(new Drive.Disc<>(source.size(), source));
-              return close(before);
+              return Future.<Void>succeededFuture();
             });
   }
 
@@ -270,11 +270,7 @@ public final class EmbeddedBackend implements IscsiService {
     if (drive == null) {
       return Future.failedFuture(DomainErrors.notFound("no drive " + iqn));
     }
-    BlockSource before = drive.disc();
-    Drive.Ejection ejection = drive.eject(force);
-    return ejection == Drive.Ejection.EJECTED
-        ? close(before).map(ejection)
-        : Future.succeededFuture(ejection);
+    return Future.succeededFuture(drive.eject(force));
   }
 
   private Drive<BlockSource> driveOf(String iqn) {

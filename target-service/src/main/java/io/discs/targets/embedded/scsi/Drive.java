@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A removable CD/DVD unit whose disc changes while its initiators stay logged in, as a real drive's
@@ -74,6 +75,7 @@ public final class Drive<D> {
   private final String serial;
   private final long naa;
   private final ScsiDevice empty;
+  private final Consumer<D> removed;
 
   private Disc<D> disc;
   private ScsiDevice loaded;
@@ -83,11 +85,14 @@ public final class Drive<D> {
 
   /**
    * @param naa a 60-bit identifier unique to this logical unit, the same whatever disc is in
+   * @param removed told of every disc that leaves the drive, however it left (replaced, ejected by
+   *     the control plane or by an initiator), while the drive's lock is held: it must not block
    */
-  public Drive(String serial, long naa) {
+  public Drive(String serial, long naa, Consumer<D> removed) {
     this.serial = serial;
     this.naa = naa;
     this.empty = ScsiDevice.emptyDrive(serial, naa);
+    this.removed = removed;
   }
 
   /** A nexus logged in: from now on it is told of changes. */
@@ -105,6 +110,7 @@ public final class Drive<D> {
   public synchronized void insert(Disc<D> next) {
     if (disc != null) {
       mediaEvents.add(MEDIA_REMOVAL);
+      removed.accept(disc.bytes());
     }
     disc = next;
     loaded = new ScsiDevice(ScsiDevice.Kind.CDROM, next.sizeBytes(), serial, naa);
@@ -193,6 +199,7 @@ public final class Drive<D> {
   }
 
   private void removeDisc() {
+    removed.accept(disc.bytes());
     disc = null;
     loaded = null;
     mediaEvents.add(MEDIA_REMOVAL);

@@ -40,6 +40,7 @@ class EmbeddedDriveTest {
   @TempDir Path dir;
   private Vertx vertx;
   private EmbeddedBackend backend;
+  private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
   private int port;
   private Path discA;
   private Path discB;
@@ -51,7 +52,7 @@ class EmbeddedDriveTest {
     vertx = Vertx.vertx();
     port = FreePorts.next();
     HostPort listen = new HostPort("127.0.0.1", port);
-    backend = new EmbeddedBackend(vertx, listen, listen, new SimpleMeterRegistry());
+    backend = new EmbeddedBackend(vertx, listen, listen, metrics);
     backend.start().await(10, TimeUnit.SECONDS);
     backend
         .createDrive(new TargetSpec(TARGET, discA, DeviceType.CDROM, INITIATOR, CHAP, null))
@@ -85,12 +86,37 @@ class EmbeddedDriveTest {
       assertThat(testUnitReady(session)).isEqualTo(ATTENTION_CHANGED);
       assertThat(lastBlock(session)).isEqualTo((2 << 20) / 2048 - 1);
       assertThat(read(session, 700)).isEqualTo(block(discB, 700));
+      awaitOpenImages(1); // A's file was let go
 
       assertThat(backend.eject(TARGET, false).await(10, TimeUnit.SECONDS))
           .isEqualTo(Drive.Ejection.EJECTED);
       assertThat(testUnitReady(session)).isEqualTo(ATTENTION_NO_MEDIUM);
       assertThat(testUnitReady(session)).isEqualTo(NOT_READY_NO_MEDIUM);
+      awaitOpenImages(0);
     }
+  }
+
+  @Test
+  void aDiscTheInitiatorEjectsIsLetGo() throws Exception {
+    backend.insert(TARGET, discA).await(10, TimeUnit.SECONDS);
+    awaitOpenImages(1);
+    try (BlockingInitiator session =
+        BlockingInitiator.login("127.0.0.1", port, TARGET, INITIATOR, CHAP)) {
+      assertThat(session.command(cdb(0x1b, 0, 0, 0, 0x02, 0), 0).status()).isEqualTo(GOOD);
+
+      // Its own eject is a change like any other (QEMU tells the ejecting initiator too).
+      assertThat(testUnitReady(session)).isEqualTo(ATTENTION_NO_MEDIUM);
+      assertThat(testUnitReady(session)).isEqualTo(NOT_READY_NO_MEDIUM);
+      awaitOpenImages(0);
+      assertThat(backend.eject(TARGET, false).await(10, TimeUnit.SECONDS))
+          .isEqualTo(Drive.Ejection.ALREADY_EMPTY);
+    }
+  }
+
+  private void awaitOpenImages(int count) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> metrics.get("discs.embedded.images.open").gauge().value() == count);
   }
 
   @Test

@@ -15,7 +15,8 @@ class DriveTest {
   private static final Drive.Disc<String> DISC_A = new Drive.Disc<>(10_000L * 2048, "A");
   private static final Drive.Disc<String> DISC_B = new Drive.Disc<>(20_000L * 2048, "B");
 
-  private final Drive<String> drive = new Drive<>("serial", 7);
+  private final java.util.List<String> removed = new java.util.ArrayList<>();
+  private final Drive<String> drive = new Drive<>("serial", 7, removed::add);
 
   @Test
   void anEmptyDriveIsARemovableUnitWithNoMedium() {
@@ -85,6 +86,7 @@ class DriveTest {
     Drive.Executed<String> fromB = drive.execute(ALICE, read10(15_000, 1));
     assertThat(fromB.result()).isEqualTo(new ScsiResult.MediumRead(15_000L * 2048, 2048));
     assertThat(fromB.disc()).isEqualTo("B");
+    assertThat(removed).as("A was let go").containsExactly("A");
     assertThat(mediaEvent(ALICE)).as("A went").containsExactly(3, 0x02);
     assertThat(mediaEvent(ALICE)).as("B came").containsExactly(2, 0x02);
     assertThat(mediaEvent(ALICE)).containsExactly(0, 0x02);
@@ -107,6 +109,7 @@ class DriveTest {
     assertThat(run(ALICE, preventAllow(false))).isEqualTo(new ScsiResult.Good());
     assertThat(run(ALICE, startStop(false, true))).isEqualTo(new ScsiResult.Good());
     assertThat(drive.disc()).as("the initiator ejected it").isNull();
+    assertThat(removed).containsExactly("A");
     assertThat(run(ALICE, testUnitReady())).isEqualTo(check(Sense.ATTENTION_MEDIUM_REMOVED));
     assertThat(run(ALICE, testUnitReady())).isEqualTo(check(Sense.MEDIUM_NOT_PRESENT));
     assertThat(mediaEvent(ALICE)).as("MediaRemoval").containsExactly(3, 0x01);
