@@ -173,6 +173,30 @@ class BucketStoreTest {
     assertThat(stagingLeft()).isZero();
   }
 
+  @Test
+  void anUploadWhosePartsLeftTheBucketIsGoneInWords() throws Exception {
+    Path iso = DiscImages.iso9660(dir.resolve("lost.iso"), "LOST", 12 << 20, false, 30);
+    byte[] bytes = Files.readAllBytes(iso);
+    String location = createUpload("lost.iso", bytes.length);
+    int sent = (3 << 20) + 5;
+    assertThat(patch(location, 0, Arrays.copyOfRange(bytes, 0, sent)).statusCode()).isEqualTo(204);
+    String id = location.substring(location.lastIndexOf('/') + 1);
+    for (S3Object piece :
+        bucket
+            .listObjectsV2(b -> b.bucket(BUCKET).prefix("resumable/" + id + "/"))
+            .join()
+            .contents()) {
+      bucket.deleteObject(b -> b.bucket(BUCKET).key(piece.key())).join();
+    }
+
+    HttpResponse<Buffer> next =
+        patch(location, sent, Arrays.copyOfRange(bytes, sent, bytes.length));
+
+    assertThat(next.statusCode()).as(next.bodyAsString()).isEqualTo(410);
+    assertThat(next.getHeader("Content-Type")).startsWith("application/problem+json");
+    assertThat(next.bodyAsString()).contains("gone from the bucket");
+  }
+
   private long offset(String location) throws Exception {
     HttpResponse<Buffer> head =
         system

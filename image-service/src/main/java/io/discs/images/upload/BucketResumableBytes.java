@@ -54,7 +54,9 @@ public final class BucketResumableBytes implements ResumableBytes {
     Future<byte[]> tail =
         carried == 0
             ? Future.succeededFuture(null)
-            : bucket.rangeOf(runs.keyOf(FOLDER, row.id(), firstPart), 0, carried);
+            : bucket
+                .rangeOf(runs.keyOf(FOLDER, row.id(), firstPart), 0, carried)
+                .recover(BucketResumableBytes::partGone);
     return tail.map(
         bytes -> {
           UploadMeter meter =
@@ -94,10 +96,7 @@ public final class BucketResumableBytes implements ResumableBytes {
     int length = (int) Math.min(PART_BYTES, row.received() - start);
     return bucket
         .rangeOf(runs.keyOf(FOLDER, row.id(), part), 0, length)
-        .recover(
-            missing ->
-                Future.failedFuture(
-                    DomainErrors.gone("the upload's bytes are gone from the bucket")))
+        .recover(BucketResumableBytes::partGone)
         .compose(
             bytes ->
                 io.executeBlocking(
@@ -110,6 +109,18 @@ public final class BucketResumableBytes implements ResumableBytes {
                     },
                     true))
         .compose(digest -> rehashFrom(row, runs, part + 1, digest));
+  }
+
+  /**
+   * A part the row names that the bucket does not have: the upload cannot go on (410); a bucket
+   * that does not answer is a 503 to try again.
+   */
+  private static Future<byte[]> partGone(Throwable failure) {
+    return Future.failedFuture(
+        S3BlobStore.notFound(failure)
+            ? DomainErrors.gone("the upload's bytes are gone from the bucket")
+            : DomainErrors.unavailable(
+                "the bucket did not give the upload's bytes back: " + failure.getMessage()));
   }
 
   @Override

@@ -79,11 +79,6 @@ public final class S3BlobStore {
                             })));
   }
 
-  /** A new upload's staging, to be committed under its digest or aborted. */
-  public Future<StagedBlob> begin() {
-    return begin(null);
-  }
-
   /**
    * A new upload; when its client named the digest, its parts go straight to {@code sha256/<hex>},
    * completed only if the bytes hash to it (no copy afterwards).
@@ -417,7 +412,8 @@ public final class S3BlobStore {
     return t;
   }
 
-  static boolean notFound(Throwable failure) {
+  /** Whether the service said the object is not there (rather than failing to answer). */
+  public static boolean notFound(Throwable failure) {
     Throwable t = cause(failure);
     return t instanceof NoSuchKeyException || t instanceof S3Exception e && e.statusCode() == 404;
   }

@@ -2,7 +2,6 @@ package io.discs.transfer.s3;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +32,6 @@ public final class StagedBlob {
   /** The digest the parts are sent under directly (the client named it), or null. */
   private final String direct;
 
-  private Buffer filling = Buffer.buffer(PART_BYTES);
   private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
   private final List<CompletableFuture<CompletedPart>> sending = new ArrayList<>();
   private long size;
@@ -45,26 +43,6 @@ public final class StagedBlob {
     this.staging = key;
     this.uploadId = uploadId;
     this.direct = direct;
-  }
-
-  /**
-   * Takes {@code bytes}; completes once the upload can take more (a part finished sending when
-   * {@link #IN_FLIGHT} were under way).
-   */
-  public Future<Void> append(Buffer bytes) {
-    size += bytes.length();
-    int at = 0;
-    Future<Void> room = Future.succeededFuture();
-    while (at < bytes.length()) {
-      int take = Math.min(PART_BYTES - filling.length(), bytes.length() - at);
-      filling.appendBuffer(bytes, at, take);
-      at += take;
-      if (filling.length() == PART_BYTES) {
-        room = send(filling);
-        filling = Buffer.buffer(PART_BYTES);
-      }
-    }
-    return room;
   }
 
   public long size() {
@@ -87,9 +65,8 @@ public final class StagedBlob {
    */
   public Future<Boolean> commit(String sha256) {
     finished = true;
-    if (filling.length() > 0 || parts.isEmpty()) {
-      send(filling);
-      filling = Buffer.buffer(0);
+    if (parts.isEmpty()) {
+      send(new byte[0], 0); // an empty upload is still one part
     }
     CompletableFuture<Void> sent = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     CompletableFuture<Boolean> done;
@@ -135,11 +112,6 @@ public final class StagedBlob {
                         b -> b.bucket(store.bucket()).key(staging).uploadId(uploadId)))
             .thenApply(aborted -> null);
     return store.on(done);
-  }
-
-  private Future<Void> send(Buffer part) {
-    byte[] bytes = part.getBytes();
-    return send(bytes, bytes.length);
   }
 
   private Future<Void> send(byte[] bytes, int length) {

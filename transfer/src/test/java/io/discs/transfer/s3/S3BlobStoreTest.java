@@ -99,19 +99,19 @@ class S3BlobStoreTest {
     String sha256 = sha256(bytes);
 
     StagedBlob direct = call(() -> store.begin(sha256));
-    call(() -> direct.append(Buffer.buffer(bytes)));
+    sendInParts(direct, bytes);
     assertThat(call(() -> direct.commit(sha256))).isTrue();
     assertThat(call(() -> store.size(sha256))).isEqualTo(bytes.length);
 
     // Again under the same digest: completed only if absent, so the first bytes stay.
     StagedBlob again = call(() -> store.begin(sha256));
-    call(() -> again.append(Buffer.buffer(bytes)));
+    sendInParts(again, bytes);
     assertThat(call(() -> again.commit(sha256))).isFalse();
 
     // A client that lied about the digest: the upload is never completed.
     String claimed = sha256(new byte[] {42});
     StagedBlob lying = call(() -> store.begin(claimed));
-    call(() -> lying.append(Buffer.buffer(bytes)));
+    sendInParts(lying, bytes);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> call(() -> lying.commit(sha256)))
         .hasMessageContaining("do not hash");
     assertThat(call(() -> store.size(claimed))).isNull();
@@ -121,8 +121,8 @@ class S3BlobStoreTest {
 
   @Test
   void anAbortedUploadLeavesNoObjectAndNoMultipartUpload() throws Exception {
-    StagedBlob staged = call(store::begin);
-    call(() -> staged.append(Buffer.buffer(random(StagedBlob.PART_BYTES + 10, 3))));
+    StagedBlob staged = call(() -> store.begin(null));
+    sendInParts(staged, random(StagedBlob.PART_BYTES + 10, 3));
 
     call(staged::abort);
 
@@ -132,25 +132,27 @@ class S3BlobStoreTest {
 
   @Test
   void stagingLeftByADeadProcessIsSwept() throws Exception {
-    StagedBlob staged = call(store::begin);
-    call(() -> staged.append(Buffer.buffer(random(1 << 20, 4))));
+    StagedBlob staged = call(() -> store.begin(null));
+    sendInParts(staged, random(1 << 20, 4));
 
     assertThat(call(() -> store.sweepStaging(Duration.ZERO))).isEqualTo(1);
     assertThat(stagingLeft()).isZero();
   }
 
   private boolean upload(byte[] bytes, String sha256) throws Exception {
-    StagedBlob staged = call(store::begin);
-    for (int at = 0; at < bytes.length; at += 1 << 20) {
-      int from = at;
-      call(
-          () ->
-              staged.append(
-                  Buffer.buffer(
-                      java.util.Arrays.copyOfRange(
-                          bytes, from, Math.min(bytes.length, from + (1 << 20))))));
-    }
+    StagedBlob staged = call(() -> store.begin(null));
+    sendInParts(staged, bytes);
     return call(() -> staged.commit(sha256));
+  }
+
+  /** As the upload path sends them: whole parts, the last one shorter. */
+  private void sendInParts(StagedBlob staged, byte[] bytes) throws Exception {
+    for (int at = 0; at < bytes.length; at += StagedBlob.PART_BYTES) {
+      byte[] part =
+          java.util.Arrays.copyOfRange(
+              bytes, at, Math.min(bytes.length, at + StagedBlob.PART_BYTES));
+      call(() -> staged.appendPart(part, part.length));
+    }
   }
 
   private int stagingLeft() {
