@@ -81,7 +81,14 @@ final class Heartbeats {
     }
     String state = found.path("state").asText(null);
     if ("ENDED".equals(state)) {
-      out.println("session " + Printable.of(session.id()) + " was ended elsewhere; detaching");
+      // The server names who ended it when it was not its owner (an operator, from the console).
+      String by = found.path("reason").asText("");
+      out.println(
+          "session "
+              + Printable.of(session.id())
+              + " was "
+              + (by.isEmpty() ? "ended elsewhere" : Printable.of(by))
+              + "; detaching");
       out.flush();
       return 0;
     }

@@ -2,6 +2,7 @@ package io.discs.gateway;
 
 import io.discs.gateway.api.AuditRoutes;
 import io.discs.gateway.api.ImagesRoutes;
+import io.discs.gateway.api.NodesRoutes;
 import io.discs.gateway.api.SessionsRoutes;
 import io.discs.gateway.api.TargetsRoutes;
 import io.discs.gateway.auth.AccessControl;
@@ -18,6 +19,7 @@ import io.discs.platform.sessions.SessionService;
 import io.discs.platform.targets.NodePresence;
 import io.discs.platform.targets.TargetNodes;
 import io.discs.platform.targets.TargetService;
+import io.discs.transfer.remote.ListenerDirectory;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -88,7 +90,7 @@ final class ApiRoutes {
   }
 
   Router router(Vertx vertx) {
-    Map<Operation, Handler<RoutingContext>> handlers = handlers();
+    Map<Operation, Handler<RoutingContext>> handlers = handlers(vertx);
     Router api = Router.router(vertx);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(JSON_BODY_LIMIT);
     TimeoutHandler deadline =
@@ -117,16 +119,17 @@ final class ApiRoutes {
   }
 
   /** Every resource's routes class puts its operations' handlers in one map. */
-  private Map<Operation, Handler<RoutingContext>> handlers() {
+  private Map<Operation, Handler<RoutingContext>> handlers(Vertx vertx) {
     Map<Operation, Handler<RoutingContext>> handlers = new EnumMap<>(Operation.class);
     List.of(
             auth,
-            new ImagesRoutes(images),
+            new ImagesRoutes(images, sessions),
             imageBytes,
             resumable,
             new TargetsRoutes(targets),
             new SessionsRoutes(sessions, images, this::portals),
-            new AuditRoutes(audit))
+            new AuditRoutes(audit),
+            new NodesRoutes(targetNodes, new ListenerDirectory(vertx)))
         .forEach(resource -> resource.addTo(handlers));
     return handlers;
   }

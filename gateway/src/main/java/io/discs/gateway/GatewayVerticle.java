@@ -60,7 +60,8 @@ public final class GatewayVerticle extends VerticleBase {
                 new Security(
                     SigningKeys.loadOrGenerate(security, services.config().dataDir()),
                     new PasswordHasher(),
-                    OpenApiDocument.load()),
+                    OpenApiDocument.load(),
+                    ConsoleFiles.load()),
             false)
         .compose(
             loaded ->
@@ -98,7 +99,8 @@ public final class GatewayVerticle extends VerticleBase {
                           listen(
                               new ApiRoutes(
                                   vertx, services.config(), services.member(), access, auth),
-                              loaded.openApi()));
+                              loaded.openApi(),
+                              loaded.console()));
             });
   }
 
@@ -108,7 +110,8 @@ public final class GatewayVerticle extends VerticleBase {
     return hashing == null ? Future.succeededFuture() : hashing.close();
   }
 
-  private record Security(SigningKeys keys, PasswordHasher hasher, Buffer openApi) {}
+  private record Security(
+      SigningKeys keys, PasswordHasher hasher, Buffer openApi, ConsoleFiles console) {}
 
   /**
    * Readiness for /ready, and as the discs_ready gauge (1 ready, 0 not) checked every 15 s, so an
@@ -135,7 +138,11 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** Every request: logged, its headers on a deadline, its client resolved, then the API. */
   private Router rootRouter(
-      ApiRoutes api, Buffer openApi, HeaderDeadline headerDeadline, Readiness readiness) {
+      ApiRoutes api,
+      Buffer openApi,
+      ConsoleFiles console,
+      HeaderDeadline headerDeadline,
+      Readiness readiness) {
     var edge = services.config().edge();
     Router root = Router.router(vertx);
     root.route().handler(RequestLog::handle);
@@ -148,6 +155,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     root.get(ApiRoutes.BASE + "/openapi.yaml").handler(OpenApiDocument.handler(openApi));
     root.route(ApiRoutes.BASE + "/*").subRouter(api.router(vertx));
+    ConsoleRoutes.mount(root, console);
     Problems.handle(root);
     return root;
   }
@@ -181,13 +189,13 @@ public final class GatewayVerticle extends VerticleBase {
     return options;
   }
 
-  private Future<HttpServer> listen(ApiRoutes api, Buffer openApi) {
+  private Future<HttpServer> listen(ApiRoutes api, Buffer openApi, ConsoleFiles console) {
     var edge = services.config().edge();
     HeaderDeadline headerDeadline = new HeaderDeadline(vertx);
     UploadRequests uploads = new UploadRequests();
     LentBytes.of(vertx).registerIn(services.metrics().registry());
     Readiness readiness = readiness();
-    Router root = rootRouter(api, openApi, headerDeadline, readiness);
+    Router root = rootRouter(api, openApi, console, headerDeadline, readiness);
     HttpServerOptions options = serverOptions();
     Future<HttpServer> serving =
         vertx

@@ -13,6 +13,7 @@ public enum Operation {
   LIST_USERS(HttpMethod.GET, "/users", Permission.USERS),
   CREATE_USER(HttpMethod.POST, "/users", Permission.USERS, Body.JSON),
   DELETE_USER(HttpMethod.DELETE, "/users/:name", Permission.USERS),
+  UPDATE_USER(HttpMethod.PATCH, "/users/:name", Permission.USERS, Body.JSON),
   CHANGE_OWN_PASSWORD(HttpMethod.POST, "/users/me/password", Permission.SELF, Body.JSON),
 
   LIST_IMAGES(HttpMethod.GET, "/images", Permission.IMAGES_READ),
@@ -33,6 +34,7 @@ public enum Operation {
   LIST_TARGETS(HttpMethod.GET, "/targets", Permission.TARGETS),
   GET_TARGET(HttpMethod.GET, "/targets/:id", Permission.TARGETS),
   DELETE_TARGET(HttpMethod.DELETE, "/targets/:id", Permission.TARGETS),
+  LIST_NODES(HttpMethod.GET, "/nodes", Permission.TARGETS),
 
   DISCOVERY(HttpMethod.GET, "/discovery", Permission.SESSIONS),
   START_SESSION(HttpMethod.POST, "/sessions", Permission.SESSIONS, Body.JSON),

@@ -52,6 +52,11 @@ final class Leases {
     return known.isAfter(grace) ? known : grace;
   }
 
+  /** When a lease was last extended (the map keeps only its end). */
+  Instant renewedAt(Lease lease) {
+    return lease.expiresAt().minusMillis(leaseMs);
+  }
+
   /** A lease as the map keeps it: whose session, and until when. */
   record Lease(String owner, Instant expiresAt) {}
 

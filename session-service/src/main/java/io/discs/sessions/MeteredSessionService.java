@@ -56,6 +56,17 @@ final class MeteredSessionService implements SessionService {
   }
 
   @Override
+  public Future<List<Session>> page(
+      io.discs.platform.sessions.SessionState state, int offset, int limit, Caller caller) {
+    return sessions.page(state, offset, limit, caller);
+  }
+
+  @Override
+  public Future<io.vertx.core.json.JsonObject> activeCounts(List<String> imageIds, Caller caller) {
+    return sessions.activeCounts(imageIds, caller);
+  }
+
+  @Override
   public Future<Boolean> hasActiveForImage(String imageId) {
     return sessions.hasActiveForImage(imageId);
   }

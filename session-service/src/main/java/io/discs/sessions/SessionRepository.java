@@ -27,7 +27,8 @@ final class SessionRepository {
       "SELECT "
           + COLUMNS
           + " FROM sessions.sessions WHERE ($1::text IS NULL OR owner = $1)"
-          + " ORDER BY created_at DESC, id LIMIT 1000";
+          + " AND ($2::text IS NULL OR state = $2)"
+          + " ORDER BY created_at DESC, id OFFSET $3 LIMIT $4";
   private static final String GET = "SELECT " + COLUMNS + " FROM sessions.sessions WHERE id = $1";
   private static final String ACTIVE =
       "SELECT " + COLUMNS + " FROM sessions.sessions WHERE state = 'ACTIVE'";
@@ -43,6 +44,9 @@ final class SessionRepository {
           + " AND state = 'ACTIVE'";
   private static final String ACTIVE_FOR_IMAGE =
       "SELECT EXISTS (SELECT 1 FROM sessions.sessions WHERE image_id = $1 AND state = 'ACTIVE')";
+  private static final String ACTIVE_COUNTS =
+      "SELECT image_id, count(*) FROM sessions.sessions WHERE state = 'ACTIVE'"
+          + " AND image_id = ANY($1) GROUP BY image_id";
   private static final String ALL_ACTIVE =
       "SELECT count(*) FROM sessions.sessions WHERE state = 'ACTIVE'";
   private static final String COUNT_ACTIVE =
@@ -96,8 +100,26 @@ final class SessionRepository {
     this.pool = pool;
   }
 
-  Future<List<StoredSession>> list(String owner) {
-    return pool.preparedQuery(LIST).execute(Tuple.of(owner)).map(SessionRepository::all);
+  /**
+   * @param owner only this owner's, or everyone's when null
+   * @param state only sessions in this stored state, or all when null
+   */
+  Future<List<StoredSession>> list(String owner, SessionState state, int offset, int limit) {
+    return pool.preparedQuery(LIST)
+        .execute(Tuple.of(owner, state == null ? null : state.name(), offset, limit))
+        .map(SessionRepository::all);
+  }
+
+  /** Active sessions per image, for the images given. */
+  Future<java.util.Map<UUID, Long>> activeCounts(List<UUID> imageIds) {
+    return pool.preparedQuery(ACTIVE_COUNTS)
+        .execute(Tuple.of(imageIds.toArray(UUID[]::new)))
+        .map(
+            rows -> {
+              java.util.Map<UUID, Long> counts = new java.util.HashMap<>();
+              rows.forEach(row -> counts.put(row.getUUID(0), row.getLong(1)));
+              return counts;
+            });
   }
 
   Future<Optional<StoredSession>> get(UUID id) {

@@ -27,10 +27,10 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -332,20 +332,24 @@ final class SessionServiceImpl implements SessionService {
   @Override
   public Future<Void> end(String id, Caller caller) {
     return Ids.parse(id, "session")
-        .compose(sessionId -> find(sessionId, caller))
+        .compose(sessionId -> find(sessionId, caller, true))
         .compose(
             stored -> {
               if (stored.state() != SessionState.ACTIVE) {
                 return Future.succeededFuture();
               }
-              return finish(stored, SessionState.ENDED, caller, "session.ended", null).mapEmpty();
+              String reason =
+                  stored.owner().equals(caller.getUsername())
+                      ? null
+                      : "ended by " + caller.getUsername();
+              return finish(stored, SessionState.ENDED, caller, "session.ended", reason).mapEmpty();
             });
   }
 
   @Override
   public Future<Session> get(String id, Caller caller) {
     return Ids.parse(id, "session")
-        .compose(sessionId -> find(sessionId, caller))
+        .compose(sessionId -> find(sessionId, caller, true))
         .compose(
             stored -> withLease(stored, Map.of()).compose(view -> detailed(view, stored, caller)));
   }
@@ -378,12 +382,22 @@ final class SessionServiceImpl implements SessionService {
 
   @Override
   public Future<List<Session>> list(Caller caller) {
+    return page(null, 0, MAX_PAGE, caller);
+  }
+
+  @Override
+  public Future<List<Session>> page(SessionState state, int offset, int limit, Caller caller) {
+    if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
+      return Future.failedFuture(
+          DomainErrors.badRequest("offset must be 0 or more and limit between 1 and " + MAX_PAGE));
+    }
+    SessionState stored = state == SessionState.PREPARING ? SessionState.ACTIVE : state;
     Future<Map<String, List<Connection>>> connections =
         placement
             .connections()
             .map(all -> all.stream().collect(Collectors.groupingBy(Connection::getTargetId)));
     return repository
-        .list(caller.hasRole(Role.ADMIN) ? null : caller.getUsername())
+        .list(oversees(caller) ? null : caller.getUsername(), stored, offset, limit)
         .compose(
             rows ->
                 connections.compose(
@@ -452,12 +466,19 @@ final class SessionServiceImpl implements SessionService {
   }
 
   private Future<StoredSession> find(UUID id, Caller caller) {
+    return find(id, caller, false);
+  }
+
+  /**
+   * @param overseen whether operators may act on it too (see and end; not heartbeat)
+   */
+  private Future<StoredSession> find(UUID id, Caller caller, boolean overseen) {
     return repository
         .get(id)
         .compose(
             found ->
                 found
-                    .filter(s -> mayUse(caller, s.owner()))
+                    .filter(s -> mayUse(caller, s.owner()) || (overseen && oversees(caller)))
                     .map(Future::succeededFuture)
                     .orElseGet(
                         () -> Future.failedFuture(DomainErrors.notFound("no session " + id))));
@@ -466,18 +487,16 @@ final class SessionServiceImpl implements SessionService {
   /** The row, its live lease, and who the backend says is connected to its target. */
   private Future<Session> withLease(
       StoredSession row, Map<String, List<Connection>> connectionsByTarget) {
-    Future<Instant> expires =
+    Future<Optional<Leases.Lease>> lease =
         row.state() != SessionState.ACTIVE
-            ? Future.succeededFuture(row.leaseExpiresAt())
-            : leases
-                .find(row.id().toString())
-                .map(lease -> lease.map(Leases.Lease::expiresAt).orElse(row.leaseExpiresAt()));
+            ? Future.succeededFuture(Optional.empty())
+            : leases.find(row.id().toString());
     List<Connection> connections =
         row.targetId() == null || row.state() != SessionState.ACTIVE
             ? List.of()
             : connectionsByTarget.getOrDefault(row.targetId().toString(), List.of());
-    return expires.map(
-        at ->
+    return lease.map(
+        live ->
             session(
                     row.id().toString(),
                     row.state() == SessionState.ACTIVE && row.targetId() == null
@@ -495,7 +514,8 @@ final class SessionServiceImpl implements SessionService {
                             row.targetLun()))
                 .setCreatedAt(row.createdAt())
                 .setReason(row.reason())
-                .setLeaseExpiresAt(at)
+                .setLeaseExpiresAt(live.map(Leases.Lease::expiresAt).orElse(row.leaseExpiresAt()))
+                .setLastHeartbeatAt(live.map(leases::renewedAt).orElse(null))
                 .setConnections(connections));
   }
 
@@ -526,6 +546,34 @@ final class SessionServiceImpl implements SessionService {
 
   private static boolean mayUse(Caller caller, String owner) {
     return caller.getUsername().equals(owner) || caller.hasRole(Role.ADMIN);
+  }
+
+  /** Operators and admins see every session and may end any (heartbeats stay the owner's). */
+  private static boolean oversees(Caller caller) {
+    return caller.hasRole(Role.ADMIN) || caller.hasRole(Role.OPERATOR);
+  }
+
+  @Override
+  public Future<JsonObject> activeCounts(List<String> imageIds, Caller caller) {
+    List<UUID> ids = new java.util.ArrayList<>();
+    for (String id : imageIds) {
+      try {
+        ids.add(UUID.fromString(id));
+      } catch (IllegalArgumentException notAnId) {
+        // An id no image can have is used by no session.
+      }
+    }
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(new JsonObject());
+    }
+    return repository
+        .activeCounts(ids)
+        .map(
+            counts -> {
+              JsonObject json = new JsonObject();
+              counts.forEach((id, count) -> json.put(id.toString(), count));
+              return json;
+            });
   }
 
   private static DomainEvent event(

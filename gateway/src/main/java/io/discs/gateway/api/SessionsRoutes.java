@@ -113,11 +113,32 @@ public final class SessionsRoutes implements ResourceRoutes {
         sessions.get(ctx.pathParam("id"), AccessControl.caller(ctx)).map(s -> s.toJson()));
   }
 
+  /** Newest first; {@code state}, {@code offset} and {@code limit} page it like images. */
   private void list(RoutingContext ctx) {
     Responses.json(
         ctx,
         HttpStatus.OK,
-        sessions.list(AccessControl.caller(ctx)).map(Responses.items(s -> s.toJson())));
+        sessions
+            .page(
+                state(ctx.request().getParam("state")),
+                Requests.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE),
+                Requests.intParam(
+                    ctx, "limit", SessionService.MAX_PAGE, 1, SessionService.MAX_PAGE),
+                AccessControl.caller(ctx))
+            .map(Responses.items(s -> s.toJson())));
+  }
+
+  private static SessionState state(String name) {
+    if (name == null) {
+      return null;
+    }
+    for (SessionState state : SessionState.values()) {
+      if (state.name().equalsIgnoreCase(name)) {
+        return state;
+      }
+    }
+    throw io.discs.platform.error.DomainErrors.badRequest(
+        "state must be one of " + java.util.Arrays.toString(SessionState.values()));
   }
 
   private void heartbeat(RoutingContext ctx) {

@@ -102,18 +102,50 @@ public final class Accounts {
   public Future<Void> delete(Caller caller, String username) {
     return users
         .delete(username)
-        .compose(
-            outcome ->
-                switch (outcome) {
-                  case DELETED -> Future.<Void>succeededFuture();
-                  case NOT_FOUND ->
-                      Future.<Void>failedFuture(DomainErrors.notFound("no user " + username));
-                  case LAST_ADMIN ->
-                      Future.<Void>failedFuture(
-                          DomainErrors.conflict("the last admin cannot be deleted"));
-                })
+        .compose(outcome -> guarded(outcome, username, "the last admin cannot be deleted"))
         .compose(v -> revocations.revoke(username))
         .onSuccess(v -> audit("user.deleted", caller, username, new JsonObject()));
+  }
+
+  /**
+   * Gives the user these roles; their tokens (which carry the old ones) stop working now, so the
+   * change holds at once. The last admin keeps the admin role.
+   */
+  public Future<Void> setRoles(Caller caller, String username, List<Role> roles) {
+    return users
+        .setRoles(username, roles)
+        .compose(outcome -> guarded(outcome, username, "the last admin must stay an admin"))
+        .compose(v -> revocations.revoke(username))
+        .onSuccess(
+            v ->
+                audit(
+                    "user.roles.changed",
+                    caller,
+                    username,
+                    new JsonObject().put("roles", wire(roles))));
+  }
+
+  /** An admin sets someone's password (they forgot it); their tokens stop working now. */
+  public Future<Void> resetPassword(Caller caller, String username, String password) {
+    String checked = Credentials.newPassword(password);
+    return passwords
+        .hash(checked)
+        .compose(hash -> users.updatePassword(username, hash))
+        .compose(
+            updated ->
+                updated
+                    ? revocations.revoke(username)
+                    : Future.<Void>failedFuture(DomainErrors.notFound("no user " + username)))
+        .onSuccess(v -> audit("user.password.reset", caller, username, new JsonObject()));
+  }
+
+  private static Future<Void> guarded(
+      UserStore.AdminGuarded outcome, String username, String lastAdmin) {
+    return switch (outcome) {
+      case DONE -> Future.succeededFuture();
+      case NOT_FOUND -> Future.failedFuture(DomainErrors.notFound("no user " + username));
+      case LAST_ADMIN -> Future.failedFuture(DomainErrors.conflict(lastAdmin));
+    };
   }
 
   /** The caller's own password, proving the current one; ends the tokens of the old one. */

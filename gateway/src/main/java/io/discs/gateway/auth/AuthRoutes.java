@@ -3,9 +3,11 @@ package io.discs.gateway.auth;
 import io.discs.gateway.Operation;
 import io.discs.gateway.Requests;
 import io.discs.gateway.api.ResourceRoutes;
+import io.discs.platform.Caller;
 import io.discs.platform.Role;
 import io.discs.platform.error.DomainErrors;
 import io.discs.platform.error.HttpStatus;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,6 +34,7 @@ public final class AuthRoutes implements ResourceRoutes {
     handlers.put(Operation.LIST_USERS, this::listUsers);
     handlers.put(Operation.CREATE_USER, this::createUser);
     handlers.put(Operation.DELETE_USER, this::deleteUser);
+    handlers.put(Operation.UPDATE_USER, this::updateUser);
     handlers.put(Operation.CHANGE_OWN_PASSWORD, this::changeOwnPassword);
   }
 
@@ -101,6 +104,34 @@ public final class AuthRoutes implements ResourceRoutes {
   private void deleteUser(RoutingContext ctx) {
     accounts
         .delete(AccessControl.caller(ctx), ctx.pathParam("name"))
+        .onSuccess(v -> ctx.response().setStatusCode(HttpStatus.NO_CONTENT).end())
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * Roles, a new password, or both; each ends the user's tokens. Both are checked before either is
+   * made, so a bad password does not leave the roles changed.
+   */
+  private void updateUser(RoutingContext ctx) {
+    JsonObject body = Requests.jsonBody(ctx);
+    String username = ctx.pathParam("name");
+    Caller caller = AccessControl.caller(ctx);
+    List<Role> roles = body.containsKey("roles") ? roles(body.getValue("roles")) : null;
+    String password = body.containsKey("password") ? stringField(body, "password") : null;
+    if (roles == null && password == null) {
+      throw DomainErrors.badRequest("give 'roles', 'password' or both");
+    }
+    if (password != null) {
+      Credentials.newPassword(password);
+    }
+    Future<Void> rolesSet =
+        roles == null ? Future.succeededFuture() : accounts.setRoles(caller, username, roles);
+    rolesSet
+        .compose(
+            v ->
+                password == null
+                    ? Future.<Void>succeededFuture()
+                    : accounts.resetPassword(caller, username, password))
         .onSuccess(v -> ctx.response().setStatusCode(HttpStatus.NO_CONTENT).end())
         .onFailure(ctx::fail);
   }

@@ -32,6 +32,14 @@ public final class UserStore {
              OR (SELECT count(*) FROM identity.users WHERE 'admin' = ANY(roles)) > 1)
       """;
 
+  /** One statement, for the same reason: the last admin keeps the role. */
+  private static final String SET_ROLES_UNLESS_LAST_ADMIN =
+      """
+      UPDATE identity.users SET roles = $2 WHERE username = $1
+        AND ('admin' = ANY($2) OR NOT ('admin' = ANY(roles))
+             OR (SELECT count(*) FROM identity.users WHERE 'admin' = ANY(roles)) > 1)
+      """;
+
   private final Pool pool;
 
   public UserStore(Pool pool) {
@@ -74,23 +82,32 @@ public final class UserStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
-  public Future<DeleteOutcome> delete(String username) {
+  public Future<AdminGuarded> delete(String username) {
     return pool.preparedQuery(DELETE_UNLESS_LAST_ADMIN)
         .execute(Tuple.of(username))
-        .compose(
-            rows -> {
-              if (rows.rowCount() == 1) {
-                return Future.succeededFuture(DeleteOutcome.DELETED);
-              }
-              return find(username)
-                  .map(
-                      user ->
-                          user.isPresent() ? DeleteOutcome.LAST_ADMIN : DeleteOutcome.NOT_FOUND);
-            });
+        .compose(rows -> outcome(username, rows.rowCount()));
   }
 
-  public enum DeleteOutcome {
-    DELETED,
+  /** Sets a user's roles, unless that would leave no admin. */
+  public Future<AdminGuarded> setRoles(String username, List<Role> roles) {
+    String[] roleNames = roles.stream().map(Role::wireName).distinct().toArray(String[]::new);
+    return pool.preparedQuery(SET_ROLES_UNLESS_LAST_ADMIN)
+        .execute(Tuple.of(username, (Object) roleNames))
+        .compose(rows -> outcome(username, rows.rowCount()));
+  }
+
+  /** A guarded statement that changed no row: the user is missing, or is the last admin. */
+  private Future<AdminGuarded> outcome(String username, int changed) {
+    if (changed == 1) {
+      return Future.succeededFuture(AdminGuarded.DONE);
+    }
+    return find(username)
+        .map(user -> user.isPresent() ? AdminGuarded.LAST_ADMIN : AdminGuarded.NOT_FOUND);
+  }
+
+  /** What a change that must leave at least one admin came to. */
+  public enum AdminGuarded {
+    DONE,
     NOT_FOUND,
     LAST_ADMIN
   }

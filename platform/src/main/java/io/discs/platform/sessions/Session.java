@@ -27,6 +27,7 @@ public final class Session {
   private List<Connection> connections;
   private Integer heartbeatIntervalSeconds;
   private Instant leaseExpiresAt;
+  private Instant lastHeartbeatAt;
   private Instant createdAt;
   private String reason;
   private FetchProgress preparing;
@@ -139,6 +140,16 @@ public final class Session {
 
   public Session setLeaseExpiresAt(Instant leaseExpiresAt) {
     this.leaseExpiresAt = leaseExpiresAt;
+    return this;
+  }
+
+  /** When the lease was last renewed, while the session is active and its lease is known. */
+  public Instant getLastHeartbeatAt() {
+    return lastHeartbeatAt;
+  }
+
+  public Session setLastHeartbeatAt(Instant lastHeartbeatAt) {
+    this.lastHeartbeatAt = lastHeartbeatAt;
     return this;
   }
 

@@ -24,8 +24,20 @@ public interface SessionService {
    */
   Future<Session> get(String id, Caller caller);
 
-  /** The caller's sessions; every session for an admin. */
+  /** The caller's sessions, newest first; every session for operators and admins. */
   Future<List<Session>> list(Caller caller);
+
+  /**
+   * One page of {@link #list}: from {@code offset}, at most {@code limit} (1 to {@link #MAX_PAGE}),
+   * in {@code state} only when it is not null (PREPARING counts as ACTIVE).
+   */
+  Future<List<Session>> page(SessionState state, int offset, int limit, Caller caller);
+
+  /** How many active sessions use each of these images (an image none uses is left out). */
+  Future<io.vertx.core.json.JsonObject> activeCounts(List<String> imageIds, Caller caller);
+
+  /** The largest page {@link #page} answers. */
+  int MAX_PAGE = 1000;
 
   /** Whether an active session uses the image: asked by image-service before it deletes one. */
   Future<Boolean> hasActiveForImage(String imageId);

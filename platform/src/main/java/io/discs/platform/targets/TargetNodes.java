@@ -29,7 +29,15 @@ public final class TargetNodes {
     GONE
   }
 
-  private record Seen(NodePresence presence, Instant at) {}
+  /**
+   * @param restartedAt when this node was first heard with its present incarnation after another,
+   *     or null when this registry knew no other
+   */
+  private record Seen(NodePresence presence, Instant at, Instant restartedAt) {}
+
+  /** What this registry knows of one node, for people to read. */
+  public record NodeView(
+      NodePresence presence, Standing standing, Instant lastHeardAt, Instant restartedAt) {}
 
   /**
    * How long a placement counts on top of what its node says. A node's count may have been taken
@@ -74,7 +82,16 @@ public final class TargetNodes {
 
   public void heard(NodePresence presence) {
     Instant now = clock.instant();
-    nodes.put(presence.node(), new Seen(presence, now));
+    nodes.merge(
+        presence.node(),
+        new Seen(presence, now, null),
+        (earlier, latest) ->
+            new Seen(
+                presence,
+                now,
+                earlier.presence().incarnation().equals(presence.incarnation())
+                    ? earlier.restartedAt()
+                    : now));
     Instant horizon = now.minus(PLACEMENT_COUNTS_FOR);
     placements.computeIfPresent(
         presence.node(),
@@ -127,6 +144,21 @@ public final class TargetNodes {
         presence.node(),
         List.of(now),
         (earlier, added) -> Stream.concat(earlier.stream(), added.stream()).toList());
+  }
+
+  /** Every node heard from since this registry started, live or not, by name. */
+  public List<NodeView> known() {
+    Instant horizon = clock.instant().minus(lease);
+    return nodes.values().stream()
+        .sorted(Comparator.comparing((Seen seen) -> seen.presence().node()))
+        .map(
+            seen ->
+                new NodeView(
+                    seen.presence(),
+                    seen.at().isAfter(horizon) ? Standing.SERVING : Standing.GONE,
+                    seen.at(),
+                    seen.restartedAt()))
+        .toList();
   }
 
   /** How a session's node stands, given the incarnation the session's target was made on. */

@@ -54,7 +54,8 @@ public final class ListenerDirectory {
     return live().map(nodes -> order(key, nodes));
   }
 
-  private Future<List<HostPort>> live() {
+  /** The image nodes' listeners that renewed their entries lately, in no particular order. */
+  public Future<List<HostPort>> live() {
     long now = System.nanoTime() / 1_000_000;
     if (now - cachedAt < CACHE_MS && !cached.isEmpty()) {
       return Future.succeededFuture(cached);
