@@ -95,13 +95,22 @@ class TusJsClientTest {
     return new JsonObject(last);
   }
 
-  /** tus-js-client installed from npm once per build into the build folder, beside our script. */
+  /**
+   * tus-js-client beside our script: the console's (the console module's build installed it from
+   * its lockfile), else installed from npm once per build into the build folder.
+   */
   private static Path tusJsClient() throws Exception {
     SystemTools.require("node", "nodejs");
-    SystemTools.require("npm", "npm");
     Path home = Path.of("target", "tus-js-client").toAbsolutePath();
     Files.createDirectories(home);
-    if (!Files.isDirectory(home.resolve("node_modules").resolve("tus-js-client"))) {
+    Path console = Path.of("..", "console", "node_modules").toAbsolutePath().normalize();
+    Path modules = home.resolve("node_modules");
+    if (!Files.exists(modules, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        && Files.isDirectory(console.resolve("tus-js-client"))) {
+      Files.createSymbolicLink(modules, console);
+    }
+    if (!Files.isDirectory(modules.resolve("tus-js-client"))) {
+      SystemTools.require("npm", "npm");
       Processes.check(
           List.of(
               "npm",
