@@ -43,6 +43,11 @@ final class MeteredIscsiService implements IscsiService {
   }
 
   @Override
+  public java.util.Optional<io.discs.targets.backend.DiscChanger> discChanger() {
+    return delegate.discChanger();
+  }
+
+  @Override
   public Future<Void> delete(String iqn) {
     return timed("delete", () -> delegate.delete(iqn));
   }

@@ -35,7 +35,7 @@ final class Reconciler {
   private final TargetNodes nodes;
   private final IscsiService backend;
   private final IscsiNames names;
-  private final Function<StoredTarget, Future<io.discs.targets.backend.TargetSpec>> specs;
+  private final Function<StoredTarget, Future<Void>> recreate;
   private final EventPublisher events;
   private final TargetsInFlight inFlight;
   private final Counter stray;
@@ -43,13 +43,16 @@ final class Reconciler {
   private final Counter failures;
   private boolean running;
 
+  /**
+   * @param recreate makes a row's target on the backend again (a drive with the disc it had)
+   */
   Reconciler(
       TargetRows repository,
       NodeIdentity node,
       TargetNodes nodes,
       IscsiService backend,
       IscsiNames names,
-      Function<StoredTarget, Future<io.discs.targets.backend.TargetSpec>> specs,
+      Function<StoredTarget, Future<Void>> recreate,
       EventPublisher events,
       TargetsInFlight inFlight,
       MeterRegistry registry) {
@@ -58,7 +61,7 @@ final class Reconciler {
     this.nodes = nodes;
     this.backend = backend;
     this.names = names;
-    this.specs = specs;
+    this.recreate = recreate;
     this.events = events;
     this.inFlight = inFlight;
     this.stray = drift(registry, "stray");
@@ -110,7 +113,7 @@ final class Reconciler {
                       .toList();
               List<Future<Void>> work = new ArrayList<>();
               removed.forEach(iqn -> work.add(backend.delete(iqn)));
-              missing.forEach(target -> work.add(specs.apply(target).compose(backend::create)));
+              missing.forEach(target -> work.add(recreate.apply(target)));
               return Future.join(work)
                   .transform(
                       done -> {

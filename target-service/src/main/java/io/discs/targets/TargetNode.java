@@ -95,6 +95,7 @@ record TargetNode(
                         mine ->
                             mine.stream()
                                 .map(TargetRows.StoredTarget::sha256)
+                                .filter(java.util.Objects::nonNull)
                                 .collect(Collectors.toSet())),
             s3 == null ? null : new S3BlobStore(vertx, s3, config.store().s3().bucket()));
     TargetServiceImpl service =
@@ -111,6 +112,7 @@ record TargetNode(
             nodes,
             inFlight,
             config.deadlines().targetCreation());
+    backend.discChanger().ifPresent(changer -> changer.onEmptied(service::emptied));
     Reconciler reconciler =
         new Reconciler(
             rows,
@@ -118,7 +120,7 @@ record TargetNode(
             nodes,
             backend,
             names,
-            service::spec,
+            service::recreate,
             services.events(),
             inFlight,
             services.metrics().registry());

@@ -20,7 +20,7 @@ import java.util.UUID;
 final class TargetRepository implements TargetRows {
   private static final String COLUMNS =
       "id, iqn, image_id, image_sha256, initiator_iqn, device_type, "
-          + "chap_user, chap_secret, mutual_user, mutual_secret, created_at, created_by, node, incarnation";
+          + "chap_user, chap_secret, mutual_user, mutual_secret, created_at, created_by, node, incarnation, drive";
   private static final String FROM = " FROM targets.targets";
   private static final String LIST = "SELECT " + COLUMNS + FROM + " ORDER BY created_at, id";
   private static final String ON_NODE =
@@ -39,10 +39,13 @@ final class TargetRepository implements TargetRows {
   private static final String INSERT =
       """
       INSERT INTO targets.targets (id, iqn, image_id, image_sha256, initiator_iqn, device_type, chap_user, chap_secret,
-                           mutual_user, mutual_secret, created_by, node, incarnation)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                           mutual_user, mutual_secret, created_by, node, incarnation, drive)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
       """;
   private static final String DELETE = "DELETE FROM targets.targets WHERE id = $1";
+  private static final String CHANGE_DISC =
+      "UPDATE targets.targets SET image_id = $3, image_sha256 = $4"
+          + " WHERE id = $1 AND drive AND image_id IS NOT DISTINCT FROM $2";
   private static final String COUNT_ON_NODE =
       "SELECT count(*) FROM targets.targets WHERE node = $1 AND incarnation = $2";
 
@@ -120,8 +123,16 @@ final class TargetRepository implements TargetRows {
                     mutual == null ? null : secrets.seal(mutual.secret(), target.id() + "/mutual"))
                 .addString(target.createdBy())
                 .addString(target.node().name())
-                .addUUID(target.node().incarnation()))
+                .addUUID(target.node().incarnation())
+                .addBoolean(target.drive()))
         .mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> changeDisc(UUID id, UUID expected, UUID imageId, String sha256) {
+    return pool.preparedQuery(CHANGE_DISC)
+        .execute(Tuple.of(id, expected, imageId, sha256))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   @Override
@@ -172,7 +183,8 @@ final class TargetRepository implements TargetRows {
               row.getString("created_by"),
               row.getString("node") == null || row.getUUID("incarnation") == null
                   ? null
-                  : new NodeIdentity(row.getString("node"), row.getUUID("incarnation"))));
+                  : new NodeIdentity(row.getString("node"), row.getUUID("incarnation")),
+              row.getBoolean("drive")));
     }
     return targets;
   }

@@ -29,9 +29,27 @@ interface TargetRows {
       ChapCredentials mutualChap,
       Instant createdAt,
       String createdBy,
-      NodeIdentity node) {
+      NodeIdentity node,
+      boolean drive) {
     boolean servedBy(NodeIdentity self) {
       return self.equals(node);
+    }
+
+    /** This row with another disc in (a drive's), or none when {@code imageId} is null. */
+    StoredTarget withDisc(UUID imageId, String sha256) {
+      return new StoredTarget(
+          id,
+          iqn,
+          imageId,
+          sha256,
+          initiatorIqn,
+          deviceType,
+          chap,
+          mutualChap,
+          createdAt,
+          createdBy,
+          node,
+          drive);
     }
   }
 
@@ -58,6 +76,12 @@ interface TargetRows {
 
   /** Whether there was such a row. */
   Future<Boolean> delete(UUID id);
+
+  /**
+   * A drive's disc, {@code imageId} null for none, if the row still has {@code expected} in (null:
+   * empty); answers whether it changed it. Of two changes at once, one wins and says so.
+   */
+  Future<Boolean> changeDisc(UUID id, UUID expected, UUID imageId, String sha256);
 
   Future<Long> countOn(NodeIdentity node);
 }

@@ -7,6 +7,7 @@ import io.discs.platform.events.DomainEvent;
 import io.discs.platform.events.DomainEvent.Outcome;
 import io.discs.platform.events.EventPublisher;
 import io.discs.platform.ids.Ids;
+import io.discs.platform.images.Image;
 import io.discs.platform.images.ImageDeletions;
 import io.discs.platform.images.ImageService;
 import io.discs.platform.targets.Chap;
@@ -19,6 +20,7 @@ import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
 import io.discs.targets.TargetRows.StoredTarget;
 import io.discs.targets.backend.BackendTarget;
+import io.discs.targets.backend.DiscChanger;
 import io.discs.targets.backend.InitiatorSession;
 import io.discs.targets.backend.IscsiService;
 import io.discs.targets.backend.TargetSpec;
@@ -120,6 +122,9 @@ final class TargetServiceImpl implements TargetService {
     } catch (ServiceException e) {
       return Future.failedFuture(e);
     }
+    if (request.isDrive()) {
+      return createDrive(imageIdText, initiator, wantsMutualChap, caller);
+    }
     // No lock: the row is written, then a deletion of the image under way is looked for (see
     // ImageDeletions), so targets of one image are made side by side.
     return Ids.parse(imageIdText, "image")
@@ -145,7 +150,8 @@ final class TargetServiceImpl implements TargetService {
                                   mutual,
                                   Instant.now(),
                                   caller.getUsername(),
-                                  node);
+                                  node,
+                                  false);
                           return inFlight.during(
                               row.iqn(),
                               () ->
@@ -196,10 +202,94 @@ final class TargetServiceImpl implements TargetService {
                             "could not remove late target {}: {}", late.iqn(), e.getMessage())));
   }
 
+  /**
+   * A drive, empty or with a disc in (made like a target: the row first, then the backend, within
+   * the node's limit). Only a backend that changes discs makes one: elsewhere a clear 409.
+   */
+  private Future<Target> createDrive(
+      String imageIdText, String initiator, boolean wantsMutualChap, Caller caller) {
+    if (backend.discChanger().isEmpty()) {
+      return Future.failedFuture(DomainErrors.conflict(noDrives()));
+    }
+    Future<Image> disc =
+        imageIdText == null
+            ? Future.succeededFuture(null)
+            : Ids.parse(imageIdText, "image").compose(id -> images.get(id.toString()));
+    return disc.compose(
+            image -> {
+              UUID id = UUID.randomUUID();
+              ChapCredentials chap = secrets.initiatorChap();
+              StoredTarget row =
+                  new StoredTarget(
+                      id,
+                      names.driveIqn(id),
+                      image == null ? null : UUID.fromString(image.getId()),
+                      image == null ? null : image.getSha256(),
+                      initiator,
+                      DeviceType.CDROM,
+                      chap,
+                      wantsMutualChap ? secrets.mutualChap(chap) : null,
+                      Instant.now(),
+                      caller.getUsername(),
+                      node,
+                      true);
+              return inFlight.during(
+                  row.iqn(),
+                  () ->
+                      repository
+                          .insert(row)
+                          .map(row)
+                          .compose(
+                              r ->
+                                  r.imageId() == null
+                                      ? Future.succeededFuture(r)
+                                      : unlessImageIsBeingDeleted(r))
+                          .compose(this::madeInTime));
+            })
+        .map(
+            stored -> {
+              events.publish(event("target.created", caller, stored, Outcome.SUCCESS));
+              return toTarget(stored, true);
+            });
+  }
+
+  private String noDrives() {
+    return "the "
+        + backend.name()
+        + " backend cannot change a drive's disc (tgt swaps a LUN's file only offline, LIO has no"
+        + " CD emulation): drives need a target node on the embedded backend";
+  }
+
+  /**
+   * A row's target on the backend: a drive with the disc the row names in it, or a target of its
+   * image. Also what reconciliation calls for a target the backend lost.
+   */
+  Future<Void> recreate(StoredTarget stored) {
+    if (!stored.drive()) {
+      return spec(stored).compose(backend::create);
+    }
+    DiscChanger changer = backend.discChanger().orElse(null);
+    if (changer == null) {
+      return Future.failedFuture(DomainErrors.conflict(noDrives()));
+    }
+    Future<Void> made =
+        changer.createDrive(
+            new TargetSpec(
+                stored.iqn(),
+                null,
+                stored.deviceType(),
+                stored.initiatorIqn(),
+                stored.chap(),
+                stored.mutualChap()));
+    return stored.imageId() == null
+        ? made
+        : made.compose(v -> blobs.blob(stored.imageId().toString(), stored.sha256()))
+            .compose(blob -> changer.insert(stored.iqn(), blob));
+  }
+
   /** The backend's target for a row just written; the row goes again if the backend fails. */
   private Future<StoredTarget> made(StoredTarget stored) {
-    return spec(stored)
-        .compose(backend::create)
+    return recreate(stored)
         .map(stored)
         .recover(
             failure ->
@@ -234,6 +324,211 @@ final class TargetServiceImpl implements TargetService {
                               ? forget(stored, caller)
                               : Future.failedFuture(failure));
             });
+  }
+
+  @Override
+  public Future<Target> insert(String id, String imageId, Caller caller) {
+    return driveServedHere(id)
+        .compose(
+            found ->
+                found.here()
+                    ? insertHere(found.stored(), imageId, caller)
+                    : otherNodes.apply(found.stored().node().name()).insert(id, imageId, caller));
+  }
+
+  @Override
+  public Future<Target> eject(String id, boolean force, Caller caller) {
+    return driveServedHere(id)
+        .compose(
+            found ->
+                found.here()
+                    ? ejectHere(found.stored(), force, caller)
+                    : otherNodes.apply(found.stored().node().name()).eject(id, force, caller));
+  }
+
+  /** A drive's row, and whether this node serves it (else its live node is asked). */
+  private record FoundDrive(StoredTarget stored, boolean here) {}
+
+  private Future<FoundDrive> driveServedHere(String id) {
+    return find(id)
+        .compose(
+            stored -> {
+              if (!stored.drive()) {
+                return Future.failedFuture(
+                    DomainErrors.conflict(
+                        "target " + id + " is not a drive: its disc cannot change"));
+              }
+              if (stored.servedBy(node)) {
+                return Future.succeededFuture(new FoundDrive(stored, true));
+              }
+              if (stored.node() == null
+                  || stored.node().name().equals(node.name())
+                  || nodes.standing(stored.node().name(), stored.node().incarnation().toString())
+                      != TargetNodes.Standing.SERVING) {
+                return Future.failedFuture(
+                    DomainErrors.gone("drive " + id + "'s target node is gone"));
+              }
+              return Future.succeededFuture(new FoundDrive(stored, false));
+            });
+  }
+
+  /**
+   * The row names the new disc before its bytes go in: a deletion of the image under way then sees
+   * it, or this sees the deletion and puts the row back. The row is put back too when the disc
+   * cannot be fetched or opened; the drive then still has its old disc.
+   */
+  private Future<Target> insertHere(StoredTarget stored, String imageIdText, Caller caller) {
+    DiscChanger changer = backend.discChanger().orElse(null);
+    if (changer == null) {
+      return Future.failedFuture(DomainErrors.conflict(noDrives()));
+    }
+    return Ids.parse(imageIdText, "image")
+        .compose(imageId -> images.get(imageId.toString()))
+        .compose(
+            image -> {
+              StoredTarget next =
+                  stored.withDisc(UUID.fromString(image.getId()), image.getSha256());
+              Future<Void> putBack =
+                  repository
+                      .changeDisc(stored.id(), next.imageId(), stored.imageId(), stored.sha256())
+                      .mapEmpty();
+              return repository
+                  .changeDisc(stored.id(), stored.imageId(), next.imageId(), next.sha256())
+                  .compose(
+                      changed ->
+                          changed
+                              ? Future.<Void>succeededFuture()
+                              : Future.failedFuture(
+                                  DomainErrors.conflict(
+                                      "the drive's disc changed meanwhile; look again")))
+                  .compose(
+                      v ->
+                          ImageDeletions.underway(vertx, image.getId())
+                              .compose(
+                                  deleting ->
+                                      deleting
+                                          ? putBack.transform(
+                                              x ->
+                                                  Future.<Void>failedFuture(
+                                                      DomainErrors.conflict(
+                                                          "image "
+                                                              + image.getId()
+                                                              + " is being deleted")))
+                                          : blobs
+                                              .blob(image.getId(), image.getSha256())
+                                              .compose(blob -> changer.insert(stored.iqn(), blob))
+                                              .recover(
+                                                  failure ->
+                                                      putBack.transform(
+                                                          x ->
+                                                              Future.<Void>failedFuture(failure)))))
+                  .map(
+                      v -> {
+                        publishDrive(
+                            "drive.inserted",
+                            caller.getUsername(),
+                            caller,
+                            next,
+                            new JsonObject().put("previousImageId", idOf(stored)));
+                        return toTarget(next, false);
+                      });
+            });
+  }
+
+  /** Drives being ejected through discs: their emptying is not an initiator's doing. */
+  private final Set<String> ejecting = ConcurrentHashMap.newKeySet();
+
+  private Future<Target> ejectHere(StoredTarget stored, boolean force, Caller caller) {
+    DiscChanger changer = backend.discChanger().orElse(null);
+    if (changer == null) {
+      return Future.failedFuture(DomainErrors.conflict(noDrives()));
+    }
+    ejecting.add(stored.iqn());
+    return changer
+        .eject(stored.iqn(), force)
+        .compose(
+            ejection ->
+                switch (ejection) {
+                  case REFUSED_LOCKED ->
+                      Future.<Target>failedFuture(
+                          DomainErrors.conflict(
+                              "the initiator has locked the disc in (PREVENT MEDIUM REMOVAL):"
+                                  + " it was asked to let go; eject again once it has, or force"
+                                  + " the eject"));
+                  case EJECTED, ALREADY_EMPTY ->
+                      repository
+                          .changeDisc(stored.id(), stored.imageId(), null, null)
+                          .map(
+                              changed -> {
+                                if (changed && stored.imageId() != null) {
+                                  publishDrive(
+                                      "drive.ejected",
+                                      caller.getUsername(),
+                                      caller,
+                                      stored,
+                                      new JsonObject().put("forced", force));
+                                }
+                                return toTarget(stored.withDisc(null, null), false);
+                              });
+                })
+        .andThen(done -> ejecting.remove(stored.iqn()));
+  }
+
+  /**
+   * A drive became empty without discs asking (an initiator's START STOP UNIT): its row follows, so
+   * what is inserted and what may be deleted stay true.
+   */
+  void emptied(String iqn) {
+    if (ejecting.contains(iqn)) {
+      return;
+    }
+    repository
+        .on(node)
+        .compose(
+            rows ->
+                rows.stream()
+                    .filter(row -> row.iqn().equals(iqn) && row.drive() && row.imageId() != null)
+                    .findFirst()
+                    .map(
+                        row ->
+                            repository
+                                .changeDisc(row.id(), row.imageId(), null, null)
+                                .onSuccess(
+                                    changed -> {
+                                      if (changed) {
+                                        publishDrive(
+                                            "drive.ejected",
+                                            "initiator " + row.initiatorIqn(),
+                                            null,
+                                            row,
+                                            new JsonObject().put("byInitiator", true));
+                                      }
+                                    })
+                                .<Void>mapEmpty())
+                    .orElse(Future.succeededFuture()))
+        .onFailure(
+            e -> LOG.warn("drive {} emptied; its row could not follow: {}", iqn, e.getMessage()));
+  }
+
+  private static String idOf(StoredTarget stored) {
+    return stored.imageId() == null ? null : stored.imageId().toString();
+  }
+
+  /** A drive's change in the audit log: which drive, which disc, whose initiator. */
+  private void publishDrive(
+      String type, String actor, Caller caller, StoredTarget stored, JsonObject extra) {
+    events.publish(
+        DomainEvent.of(
+            type,
+            actor,
+            "target/" + stored.id(),
+            Outcome.SUCCESS,
+            caller == null ? null : caller.getSourceIp(),
+            new JsonObject()
+                .put("iqn", stored.iqn())
+                .put("imageId", idOf(stored))
+                .put("initiatorIqn", stored.initiatorIqn())
+                .mergeIn(extra)));
   }
 
   @Override
@@ -412,7 +707,8 @@ final class TargetServiceImpl implements TargetService {
         .setNode(stored.node() == null ? null : stored.node().name())
         .setIncarnation(stored.node() == null ? null : stored.node().incarnation().toString())
         .setLun(backend.lun())
-        .setImageId(stored.imageId().toString())
+        .setImageId(idOf(stored))
+        .setDrive(stored.drive())
         .setInitiatorIqn(stored.initiatorIqn())
         .setDeviceType(stored.deviceType().wireName())
         .setChap(chap)
@@ -429,8 +725,9 @@ final class TargetServiceImpl implements TargetService {
         caller.getSourceIp(),
         new JsonObject()
             .put("iqn", stored.iqn())
-            .put("imageId", stored.imageId().toString())
+            .put("imageId", idOf(stored))
             .put("initiatorIqn", stored.initiatorIqn())
-            .put("deviceType", stored.deviceType().wireName()));
+            .put("deviceType", stored.deviceType().wireName())
+            .put("drive", stored.drive()));
   }
 }

@@ -47,7 +47,7 @@ final class InMemoryTargetRows implements TargetRows {
   @Override
   public Future<Boolean> servesImage(UUID imageId) {
     return Future.succeededFuture(
-        rows.values().stream().anyMatch(t -> t.imageId().equals(imageId)));
+        rows.values().stream().anyMatch(t -> imageId.equals(t.imageId())));
   }
 
   @Override
@@ -59,6 +59,17 @@ final class InMemoryTargetRows implements TargetRows {
   @Override
   public Future<Boolean> delete(UUID id) {
     return Future.succeededFuture(rows.remove(id) != null);
+  }
+
+  @Override
+  public synchronized Future<Boolean> changeDisc(
+      UUID id, UUID expected, UUID imageId, String sha256) {
+    StoredTarget row = rows.get(id);
+    if (row == null || !row.drive() || !java.util.Objects.equals(row.imageId(), expected)) {
+      return Future.succeededFuture(false);
+    }
+    rows.put(id, row.withDisc(imageId, sha256));
+    return Future.succeededFuture(true);
   }
 
   @Override

@@ -12,7 +12,6 @@ import io.discs.targets.names.IscsiNames;
 import io.discs.testing.DomainEventLog;
 import io.discs.testing.MovableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -53,7 +52,7 @@ class ReconcilerTest {
             nodes,
             backend,
             names,
-            target -> Future.succeededFuture(spec(target)),
+            target -> backend.create(spec(target)),
             new EventPublisher(vertx.eventBus()),
             inFlight,
             registry);
@@ -162,7 +161,8 @@ class ReconcilerTest {
         null,
         Instant.now(),
         "uma",
-        node);
+        node,
+        false);
   }
 
   private static TargetSpec spec(StoredTarget target) {

@@ -3,8 +3,10 @@ package io.discs.targets;
 import static io.discs.testing.ServiceFailures.assertFailsWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.platform.Caller;
+import io.discs.platform.config.HostPort;
 import io.discs.platform.error.HttpStatus;
 import io.discs.platform.events.EventPublisher;
 import io.discs.platform.images.BlobLayout;
@@ -16,9 +18,13 @@ import io.discs.platform.targets.Target;
 import io.discs.platform.targets.TargetNodes;
 import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
+import io.discs.targets.backend.IscsiService;
+import io.discs.targets.embedded.iscsi.EmbeddedBackend;
 import io.discs.targets.names.IscsiNames;
 import io.discs.testing.DomainEventLog;
+import io.discs.testing.FreePorts;
 import io.discs.testing.MovableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -48,11 +54,13 @@ class TargetServiceImplTest {
   private static final Caller OLGA = new Caller("olga", List.of("operator"), "192.0.2.7");
   private static final String INITIATOR = "iqn.1993-08.org.debian:01:laptop";
   private static final String SHA256 = "cd".repeat(32);
+  private static final String SHA256_B = "ef".repeat(32);
   private static final Duration LIMIT = Duration.ofMillis(500);
 
   @TempDir Path dir;
 
   private final String imageId = UUID.randomUUID().toString();
+  private final String imageB = UUID.randomUUID().toString();
   private final NodeIdentity self = new NodeIdentity("node-a", UUID.randomUUID());
   private final InMemoryTargetRows rows = new InMemoryTargetRows();
   private final MovableClock clock = new MovableClock();
@@ -66,13 +74,19 @@ class TargetServiceImplTest {
   void build(Vertx vertx) throws Exception {
     this.vertx = vertx;
     events = DomainEventLog.listen(vertx);
-    Path blob = BlobLayout.blob(dir.resolve("store"), SHA256);
-    Files.createDirectories(blob.getParent());
-    Files.write(blob, new byte[4096]);
+    for (String sha256 : List.of(SHA256, SHA256_B)) {
+      Path blob = BlobLayout.blob(dir.resolve("store"), sha256);
+      Files.createDirectories(blob.getParent());
+      Files.write(blob, new byte[(int) Image.MIN_BYTES]);
+    }
     backend = new InMemoryBackend(Set.of(DeviceType.DISK));
   }
 
   private TargetServiceImpl service() {
+    return service(backend);
+  }
+
+  private TargetServiceImpl service(IscsiService backend) {
     ImageService images =
         new ImageService() {
           @Override
@@ -82,9 +96,12 @@ class TargetServiceImplTest {
 
           @Override
           public Future<Image> get(String id) {
-            return id.equals(imageId)
-                ? Future.succeededFuture(new Image().setId(id).setSha256(SHA256))
-                : Future.failedFuture(new ServiceException(HttpStatus.NOT_FOUND, "no image " + id));
+            if (id.equals(imageId) || id.equals(imageB)) {
+              return Future.succeededFuture(
+                  new Image().setId(id).setSha256(id.equals(imageId) ? SHA256 : SHA256_B));
+            }
+            return Future.failedFuture(
+                new ServiceException(HttpStatus.NOT_FOUND, "no image " + id));
           }
 
           @Override
@@ -213,7 +230,8 @@ class TargetServiceImplTest {
             null,
             mine.createdAt(),
             mine.createdBy(),
-            other);
+            other,
+            false);
     rows.rows.put(theirs.id(), theirs);
 
     call(() -> targets.delete(made.getId(), OLGA));
@@ -239,6 +257,97 @@ class TargetServiceImplTest {
         .setImageId(imageId)
         .setInitiatorIqn(INITIATOR)
         .setDeviceType(type.wireName());
+  }
+
+  @Test
+  void aDriveTakesDiscsInAndOutAndItsRowAndTheLogFollow() throws Exception {
+    HostPort listen = new HostPort("127.0.0.1", FreePorts.next());
+    EmbeddedBackend embedded =
+        new EmbeddedBackend(vertx, listen, listen, new SimpleMeterRegistry());
+    embedded.start().await(10, TimeUnit.SECONDS);
+    try {
+      TargetServiceImpl targets = service(embedded);
+      embedded.onEmptied(targets::emptied);
+      Target drive =
+          call(
+              () ->
+                  targets.create(
+                      new TargetRequest().setInitiatorIqn(INITIATOR).setDrive(true), OLGA));
+      assertThat(drive.isDrive()).isTrue();
+      assertThat(drive.getImageId()).isNull();
+      assertThat(drive.getIqn()).contains(":drive.");
+      assertThat(drive.getChap().getSecret()).isNotBlank();
+      assertThat(embedded.hasDisc(drive.getIqn())).isFalse();
+
+      Target inserted = call(() -> targets.insert(drive.getId(), imageId, OLGA));
+      assertThat(inserted.getImageId()).isEqualTo(imageId);
+      assertThat(embedded.hasDisc(drive.getIqn())).isTrue();
+      assertThat(call(() -> targets.servesImage(imageId))).isTrue();
+
+      call(() -> targets.insert(drive.getId(), imageB, OLGA));
+      assertThat(call(() -> targets.get(drive.getId())).getImageId()).isEqualTo(imageB);
+      assertThat(call(() -> targets.servesImage(imageId))).isFalse();
+      assertFailsWith(
+          () -> call(() -> targets.insert(drive.getId(), UUID.randomUUID().toString(), OLGA)),
+          HttpStatus.NOT_FOUND);
+      assertThat(call(() -> targets.get(drive.getId())).getImageId())
+          .as("a disc that could not go in leaves the one there")
+          .isEqualTo(imageB);
+
+      Target ejected = call(() -> targets.eject(drive.getId(), false, OLGA));
+      assertThat(ejected.getImageId()).isNull();
+      assertThat(embedded.hasDisc(drive.getIqn())).isFalse();
+      assertThat(call(() -> targets.servesImage(imageB))).isFalse();
+      assertThat(call(() -> targets.eject(drive.getId(), false, OLGA)).getImageId()).isNull();
+
+      // An initiator's eject (START STOP UNIT) empties the drive without discs asking.
+      call(() -> targets.insert(drive.getId(), imageId, OLGA));
+      embedded.eject(drive.getIqn(), false).await(10, TimeUnit.SECONDS);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> call(() -> targets.get(drive.getId())).getImageId() == null);
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> events.types().size() >= 6);
+      assertThat(events.types())
+          .containsSubsequence(
+              "target.created",
+              "drive.inserted",
+              "drive.inserted",
+              "drive.ejected",
+              "drive.inserted",
+              "drive.ejected");
+      assertThat(events.last("drive.ejected").getString("actor"))
+          .isEqualTo("initiator " + INITIATOR);
+
+      Target plain = call(() -> targets.create(request(DeviceType.CDROM), OLGA));
+      assertFailsWith(
+          () -> call(() -> targets.insert(plain.getId(), imageB, OLGA)), HttpStatus.CONFLICT);
+    } finally {
+      embedded.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aBackendThatCannotChangeDiscsRefusesDrivesNamingItself() throws Exception {
+    TargetServiceImpl targets = service();
+    assertThatThrownBy(
+            () ->
+                call(
+                    () ->
+                        targets.create(
+                            new TargetRequest()
+                                .setImageId(imageId)
+                                .setInitiatorIqn(INITIATOR)
+                                .setDrive(true),
+                            OLGA)))
+        .isInstanceOfSatisfying(
+            ServiceException.class,
+            e -> {
+              assertThat(e.failureCode()).isEqualTo(HttpStatus.CONFLICT);
+              assertThat(e.getMessage())
+                  .contains("the " + backend.name() + " backend cannot change");
+            });
+    assertThat(rows.rows).isEmpty();
   }
 
   /** Another node's target-service: records that the call was passed on, and answers done. */

@@ -34,6 +34,19 @@ public final class DomainEventLog {
         .orElseThrow();
   }
 
+  /** The types of the events so far, in the order they came. */
+  public List<String> types() {
+    return events.stream().map(e -> e.getString("type")).toList();
+  }
+
+  /** The latest event of {@code type} so far. */
+  public JsonObject last(String type) {
+    return events.stream()
+        .filter(e -> type.equals(e.getString("type")))
+        .reduce((first, second) -> second)
+        .orElseThrow(() -> new AssertionError("no " + type + " event"));
+  }
+
   public boolean any(String type) {
     return find(type).isPresent();
   }

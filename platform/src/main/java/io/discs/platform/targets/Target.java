@@ -24,6 +24,7 @@ public final class Target {
   private Instant createdAt;
   private String node;
   private String incarnation;
+  private boolean drive;
 
   public Target() {}
 
@@ -146,6 +147,16 @@ public final class Target {
 
   public Target setIncarnation(String incarnation) {
     this.incarnation = incarnation;
+    return this;
+  }
+
+  /** A drive: {@code imageId} is the disc in it now, null while it is empty. */
+  public boolean isDrive() {
+    return drive;
+  }
+
+  public Target setDrive(boolean drive) {
+    this.drive = drive;
     return this;
   }
 }

@@ -15,6 +15,7 @@ public final class TargetRequest {
   private String initiatorIqn;
   private String deviceType;
   private boolean mutualChap;
+  private boolean drive;
 
   public TargetRequest() {}
 
@@ -52,6 +53,16 @@ public final class TargetRequest {
 
   public TargetRequest setInitiatorIqn(String initiatorIqn) {
     this.initiatorIqn = initiatorIqn;
+    return this;
+  }
+
+  /** A drive: its disc changes while it lives; {@code imageId} may be null (empty). */
+  public boolean isDrive() {
+    return drive;
+  }
+
+  public TargetRequest setDrive(boolean drive) {
+    this.drive = drive;
     return this;
   }
 

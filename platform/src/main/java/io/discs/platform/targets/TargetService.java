@@ -16,6 +16,19 @@ public interface TargetService {
   Future<Void> delete(String id, Caller caller);
 
   /**
+   * Puts an image into a drive (made with {@link TargetRequest#setDrive}), in place of any disc,
+   * fetching it onto the drive's node first; the drive's sessions stay logged in and hear of the
+   * change. 409 where the backend cannot change discs, or the image is being deleted.
+   */
+  Future<Target> insert(String id, String imageId, Caller caller);
+
+  /**
+   * Takes a drive's disc out. 409 while an initiator locks it in (PREVENT MEDIUM REMOVAL), unless
+   * {@code force}; the initiator is asked to let go either way.
+   */
+  Future<Target> eject(String id, boolean force, Caller caller);
+
+  /**
    * Brings the image's bytes onto this node (its cache), so that a target of it is then made at
    * once. Called with a long deadline: a fetch takes as long as the image is big.
    */

@@ -28,6 +28,11 @@ public interface IscsiService {
 
   Future<Void> create(TargetSpec spec);
 
+  /** Drives whose disc changes while they live, where this backend can make them. */
+  default java.util.Optional<DiscChanger> discChanger() {
+    return java.util.Optional.empty();
+  }
+
   Future<Void> delete(String iqn);
 
   /** What really exists on the backend, for reconciliation. */

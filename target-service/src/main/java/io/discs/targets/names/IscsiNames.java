@@ -19,6 +19,11 @@ public final class IscsiNames {
     return authority + ":" + image + "." + target;
   }
 
+  /** {@code <authority>:drive.<target-short>}: a drive outlives every disc put in it. */
+  public String driveIqn(UUID targetId) {
+    return authority + ":drive." + targetId.toString().replace("-", "").substring(0, 16);
+  }
+
   /** Only targets with this prefix are discs's to change or remove. */
   public boolean isOurs(String iqn) {
     return iqn.startsWith(authority + ":");

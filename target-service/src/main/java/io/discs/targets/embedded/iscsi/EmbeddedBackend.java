@@ -5,6 +5,7 @@ import io.discs.platform.error.DomainErrors;
 import io.discs.platform.images.Image;
 import io.discs.platform.targets.DeviceType;
 import io.discs.targets.backend.BackendTarget;
+import io.discs.targets.backend.DiscChanger;
 import io.discs.targets.backend.InitiatorSession;
 import io.discs.targets.backend.IscsiService;
 import io.discs.targets.backend.TargetSpec;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * initiators, serving each target's image read-only (the file is opened read-only; every write
  * command answers DATA PROTECT). Targets come and go at runtime; deleting one ends its sessions.
  */
-public final class EmbeddedBackend implements IscsiService {
+public final class EmbeddedBackend implements IscsiService, DiscChanger {
   private static final long MIN_IMAGE_BYTES = Image.MIN_BYTES;
   static final int MAX_LOGGING_IN = 128;
   static final int MAX_LOGGING_IN_PER_ADDRESS = 16;
@@ -46,6 +47,8 @@ public final class EmbeddedBackend implements IscsiService {
   private final String portal;
   private final MeterRegistry metrics;
   private final Map<String, EmbeddedTarget> targets = new ConcurrentHashMap<>();
+  private final java.util.List<java.util.function.Consumer<String>> emptiedListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<IscsiConnection, Boolean> connections = new ConcurrentHashMap<>();
   private final DataInBudget budget = DataInBudget.forHeap(Runtime.getRuntime().maxMemory());
   private final LoginRefusals refusals =
@@ -231,13 +234,18 @@ public final class EmbeddedBackend implements IscsiService {
    * A drive: a target whose CD/DVD LUN stays while its disc changes ({@link Drive}), empty until
    * {@link #insert}. {@code spec}'s image is not opened.
    */
+  @Override
   public Future<Void> createDrive(TargetSpec spec) {
     byte[] id = sha256(spec.iqn());
     Drive<BlockSource> drive =
         new Drive<>(
             java.util.HexFormat.of().formatHex(id, 0, 8),
             java.nio.ByteBuffer.wrap(id, 8, 8).getLong(),
-            this::close);
+            source -> {
+              close(source);
+              // Told once the drive's lock is let go: whether it is empty then says an eject.
+              vertx.runOnContext(v -> toldEmptied(spec.iqn()));
+            });
     EmbeddedTarget replaced = targets.put(spec.iqn(), new EmbeddedTarget(spec, drive));
     return replaced == null ? Future.succeededFuture() : retire(replaced);
   }
@@ -246,6 +254,7 @@ public final class EmbeddedBackend implements IscsiService {
    * Puts the image in {@code file} into the drive {@code iqn}, in place of its disc: every session
    * of it hears of the change, none is logged out.
    */
+  @Override
   public Future<Void> insert(String iqn, Path file) {
     Drive<BlockSource> drive = driveOf(iqn);
     if (drive == null) {
@@ -265,12 +274,41 @@ public final class EmbeddedBackend implements IscsiService {
   }
 
   /** Takes the disc out of the drive {@code iqn}, unless an initiator locks it and not forced. */
-  public Future<Drive.Ejection> eject(String iqn, boolean force) {
+  @Override
+  public Future<Ejection> eject(String iqn, boolean force) {
     Drive<BlockSource> drive = driveOf(iqn);
     if (drive == null) {
       return Future.failedFuture(DomainErrors.notFound("no drive " + iqn));
     }
-    return Future.succeededFuture(drive.eject(force));
+    return Future.succeededFuture(
+        switch (drive.eject(force)) {
+          case EJECTED -> Ejection.EJECTED;
+          case ALREADY_EMPTY -> Ejection.ALREADY_EMPTY;
+          case REFUSED_LOCKED -> Ejection.REFUSED_LOCKED;
+        });
+  }
+
+  @Override
+  public boolean hasDisc(String iqn) {
+    Drive<BlockSource> drive = driveOf(iqn);
+    return drive != null && drive.disc() != null;
+  }
+
+  @Override
+  public void onEmptied(java.util.function.Consumer<String> listener) {
+    emptiedListeners.add(listener);
+  }
+
+  @Override
+  public java.util.Optional<DiscChanger> discChanger() {
+    return java.util.Optional.of(this);
+  }
+
+  private void toldEmptied(String iqn) {
+    Drive<BlockSource> drive = driveOf(iqn);
+    if (drive != null && drive.disc() == null) {
+      emptiedListeners.forEach(listener -> listener.accept(iqn));
+    }
   }
 
   private Drive<BlockSource> driveOf(String iqn) {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.discs.platform.config.HostPort;
 import io.discs.platform.targets.DeviceType;
+import io.discs.targets.backend.DiscChanger;
 import io.discs.targets.backend.TargetSpec;
 import io.discs.targets.chap.ChapCredentials;
-import io.discs.targets.embedded.scsi.Drive;
 import io.discs.testing.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -89,7 +89,7 @@ class EmbeddedDriveTest {
       awaitOpenImages(1); // A's file was let go
 
       assertThat(backend.eject(TARGET, false).await(10, TimeUnit.SECONDS))
-          .isEqualTo(Drive.Ejection.EJECTED);
+          .isEqualTo(DiscChanger.Ejection.EJECTED);
       assertThat(testUnitReady(session)).isEqualTo(ATTENTION_NO_MEDIUM);
       assertThat(testUnitReady(session)).isEqualTo(NOT_READY_NO_MEDIUM);
       awaitOpenImages(0);
@@ -109,7 +109,7 @@ class EmbeddedDriveTest {
       assertThat(testUnitReady(session)).isEqualTo(NOT_READY_NO_MEDIUM);
       awaitOpenImages(0);
       assertThat(backend.eject(TARGET, false).await(10, TimeUnit.SECONDS))
-          .isEqualTo(Drive.Ejection.ALREADY_EMPTY);
+          .isEqualTo(DiscChanger.Ejection.ALREADY_EMPTY);
     }
   }
 
@@ -127,7 +127,7 @@ class EmbeddedDriveTest {
       assertThat(session.command(cdb(0x1e, 0, 0, 0, 1, 0), 0).status()).isEqualTo(GOOD);
 
       assertThat(backend.eject(TARGET, false).await(10, TimeUnit.SECONDS))
-          .isEqualTo(Drive.Ejection.REFUSED_LOCKED);
+          .isEqualTo(DiscChanger.Ejection.REFUSED_LOCKED);
       assertThat(mediaEvent(session)).as("NewMedia first").containsExactly(2, 0x02);
       assertThat(mediaEvent(session)).as("then EjectRequest").containsExactly(1, 0x02);
       assertThat(session.command(cdb(0x1b, 0, 0, 0, 0x02, 0), 0).senseCode())
@@ -136,7 +136,7 @@ class EmbeddedDriveTest {
       assertThat(read(session, 1)).isEqualTo(block(discA, 1));
 
       assertThat(backend.eject(TARGET, true).await(10, TimeUnit.SECONDS))
-          .isEqualTo(Drive.Ejection.EJECTED);
+          .isEqualTo(DiscChanger.Ejection.EJECTED);
       assertThat(testUnitReady(session)).isEqualTo(ATTENTION_NO_MEDIUM);
       assertThat(testUnitReady(session)).isEqualTo(NOT_READY_NO_MEDIUM);
     }
