@@ -328,22 +328,29 @@ final class TargetServiceImpl implements TargetService {
 
   @Override
   public Future<Target> insert(String id, String imageId, Caller caller) {
-    return driveServedHere(id)
-        .compose(
-            found ->
-                found.here()
-                    ? insertHere(found.stored(), imageId, caller)
-                    : otherNodes.apply(found.stored().node().name()).insert(id, imageId, caller));
+    return onDrivesNode(
+        id,
+        stored -> insertHere(stored, imageId, caller),
+        there -> there.insert(id, imageId, caller));
   }
 
   @Override
   public Future<Target> eject(String id, boolean force, Caller caller) {
+    return onDrivesNode(
+        id, stored -> ejectHere(stored, force, caller), there -> there.eject(id, force, caller));
+  }
+
+  /** Runs {@code here} on the node that serves the drive: this one, or its live node is asked. */
+  private Future<Target> onDrivesNode(
+      String id,
+      Function<StoredTarget, Future<Target>> here,
+      Function<TargetService, Future<Target>> there) {
     return driveServedHere(id)
         .compose(
             found ->
                 found.here()
-                    ? ejectHere(found.stored(), force, caller)
-                    : otherNodes.apply(found.stored().node().name()).eject(id, force, caller));
+                    ? here.apply(found.stored())
+                    : there.apply(otherNodes.apply(found.stored().node().name())));
   }
 
   /** A drive's row, and whether this node serves it (else its live node is asked). */
