@@ -1,6 +1,7 @@
 package io.discs.gateway;
 
 import io.discs.gateway.api.AuditRoutes;
+import io.discs.gateway.api.DrivesRoutes;
 import io.discs.gateway.api.ImagesRoutes;
 import io.discs.gateway.api.NodesRoutes;
 import io.discs.gateway.api.SessionsRoutes;
@@ -128,6 +129,7 @@ final class ApiRoutes {
             resumable,
             new TargetsRoutes(targets),
             new SessionsRoutes(sessions, images, this::portals),
+            new DrivesRoutes(sessions),
             new AuditRoutes(audit),
             new NodesRoutes(targetNodes, new ListenerDirectory(vertx)))
         .forEach(resource -> resource.addTo(handlers));

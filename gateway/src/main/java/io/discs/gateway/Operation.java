@@ -43,6 +43,14 @@ public enum Operation {
   HEARTBEAT(HttpMethod.POST, "/sessions/:id/heartbeat", Permission.SESSIONS),
   END_SESSION(HttpMethod.DELETE, "/sessions/:id", Permission.SESSIONS),
 
+  CREATE_DRIVE(HttpMethod.POST, "/drives", Permission.SESSIONS, Body.JSON),
+  LIST_DRIVES(HttpMethod.GET, "/drives", Permission.SESSIONS),
+  GET_DRIVE(HttpMethod.GET, "/drives/:id", Permission.SESSIONS),
+  DRIVE_HEARTBEAT(HttpMethod.POST, "/drives/:id/heartbeat", Permission.SESSIONS),
+  INSERT_DISC(HttpMethod.POST, "/drives/:id/insert", Permission.SESSIONS, Body.JSON),
+  EJECT_DISC(HttpMethod.POST, "/drives/:id/eject", Permission.SESSIONS, Body.JSON),
+  DELETE_DRIVE(HttpMethod.DELETE, "/drives/:id", Permission.SESSIONS),
+
   QUERY_AUDIT(HttpMethod.GET, "/audit", Permission.AUDIT),
   VERIFY_AUDIT(HttpMethod.GET, "/audit/verify", Permission.AUDIT);
 

@@ -67,6 +67,21 @@ final class MeteredSessionService implements SessionService {
   }
 
   @Override
+  public Future<List<Session>> drives(Caller caller) {
+    return sessions.drives(caller);
+  }
+
+  @Override
+  public Future<Session> insert(String id, String imageId, Caller caller) {
+    return sessions.insert(id, imageId, caller);
+  }
+
+  @Override
+  public Future<Session> eject(String id, boolean force, Caller caller) {
+    return sessions.eject(id, force, caller);
+  }
+
+  @Override
   public Future<Boolean> hasActiveForImage(String imageId) {
     return sessions.hasActiveForImage(imageId);
   }

@@ -22,12 +22,12 @@ import java.util.UUID;
 final class SessionRepository {
   private static final String COLUMNS =
       "id, state, image_id, target_id, target_iqn, target_portal, target_lun, device_type, initiator_iqn, "
-          + "owner, lease_expires_at, created_at, ended_at, target_node, target_incarnation, reason";
+          + "owner, lease_expires_at, created_at, ended_at, target_node, target_incarnation, reason, drive";
   private static final String LIST =
       "SELECT "
           + COLUMNS
           + " FROM sessions.sessions WHERE ($1::text IS NULL OR owner = $1)"
-          + " AND ($2::text IS NULL OR state = $2)"
+          + " AND ($2::text IS NULL OR state = $2) AND drive = $5"
           + " ORDER BY created_at DESC, id OFFSET $3 LIMIT $4";
   private static final String GET = "SELECT " + COLUMNS + " FROM sessions.sessions WHERE id = $1";
   private static final String ACTIVE =
@@ -53,9 +53,11 @@ final class SessionRepository {
       "SELECT count(*) FROM sessions.sessions WHERE owner = $1 AND state = 'ACTIVE'";
   private static final String INSERT =
       """
-      INSERT INTO sessions.sessions (id, state, image_id, initiator_iqn, device_type, owner, lease_expires_at)
-      VALUES ($1, 'ACTIVE', $2, $3, $4, $5, $6)
+      INSERT INTO sessions.sessions (id, state, image_id, initiator_iqn, device_type, owner, lease_expires_at, drive)
+      VALUES ($1, 'ACTIVE', $2, $3, $4, $5, $6, $7)
       """;
+  private static final String SET_DISC =
+      "UPDATE sessions.sessions SET image_id = $2 WHERE id = $1 AND drive AND state = 'ACTIVE'";
   private static final String ATTACH =
       """
       UPDATE sessions.sessions SET target_id = $2, target_iqn = $3, target_portal = $4, target_lun = $5,
@@ -92,7 +94,8 @@ final class SessionRepository {
       Instant createdAt,
       String targetNode,
       String targetIncarnation,
-      String reason) {}
+      String reason,
+      boolean drive) {}
 
   private final Pool pool;
 
@@ -103,11 +106,18 @@ final class SessionRepository {
   /**
    * @param owner only this owner's, or everyone's when null
    * @param state only sessions in this stored state, or all when null
+   * @param drives drives, or else mounts
    */
-  Future<List<StoredSession>> list(String owner, SessionState state, int offset, int limit) {
+  Future<List<StoredSession>> list(
+      String owner, SessionState state, boolean drives, int offset, int limit) {
     return pool.preparedQuery(LIST)
-        .execute(Tuple.of(owner, state == null ? null : state.name(), offset, limit))
+        .execute(Tuple.of(owner, state == null ? null : state.name(), offset, limit, drives))
         .map(SessionRepository::all);
+  }
+
+  /** The disc a drive was last given (null: ejected), while the drive is active. */
+  Future<Void> setDisc(UUID id, UUID imageId) {
+    return pool.preparedQuery(SET_DISC).execute(Tuple.of(id, imageId)).mapEmpty();
   }
 
   /** Active sessions per image, for the images given. */
@@ -157,8 +167,17 @@ final class SessionRepository {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /**
+   * @param imageId the disc; null only for a drive made empty
+   */
   Future<Void> insert(
-      UUID id, UUID imageId, String initiatorIqn, String deviceType, String owner, Instant lease) {
+      UUID id,
+      UUID imageId,
+      String initiatorIqn,
+      String deviceType,
+      String owner,
+      Instant lease,
+      boolean drive) {
     return pool.preparedQuery(INSERT)
         .execute(
             Tuple.of(
@@ -167,7 +186,8 @@ final class SessionRepository {
                 initiatorIqn,
                 deviceType,
                 owner,
-                OffsetDateTime.ofInstant(lease, ZoneOffset.UTC)))
+                OffsetDateTime.ofInstant(lease, ZoneOffset.UTC),
+                drive))
         .mapEmpty();
   }
 
@@ -235,7 +255,8 @@ final class SessionRepository {
               row.getUUID("target_incarnation") == null
                   ? null
                   : row.getUUID("target_incarnation").toString(),
-              row.getString("reason")));
+              row.getString("reason"),
+              row.getBoolean("drive")));
     }
     return sessions;
   }

@@ -92,7 +92,11 @@ final class SessionServiceImpl implements SessionService {
     String initiatorIqn = request.getInitiatorIqn();
     String device;
     try {
-      device = DeviceType.fromWire(request.getDeviceType()).wireName();
+      // A drive is an optical drive, whatever it holds.
+      device =
+          request.isDrive()
+              ? DeviceType.CDROM.wireName()
+              : DeviceType.fromWire(request.getDeviceType()).wireName();
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(DomainErrors.badRequest(e.getMessage()));
     }
@@ -106,14 +110,19 @@ final class SessionServiceImpl implements SessionService {
       return Future.failedFuture(e);
     }
     UUID id = UUID.randomUUID();
+    boolean empty = request.isDrive() && imageId == null;
     Future<Void> stored =
-        Ids.parse(imageId, "image")
+        (empty ? Future.<UUID>succeededFuture(null) : Ids.parse(imageId, "image"))
             .compose(
                 image ->
                     withinQuota(caller)
                         // Asked of image-service, not enforced by a foreign key: services own
                         // their tables.
-                        .compose(v -> images.get(image.toString()))
+                        .compose(
+                            v ->
+                                image == null
+                                    ? Future.succeededFuture()
+                                    : images.get(image.toString()).mapEmpty())
                         .compose(
                             found ->
                                 repository.insert(
@@ -122,7 +131,8 @@ final class SessionServiceImpl implements SessionService {
                                     initiatorIqn,
                                     device,
                                     caller.getUsername(),
-                                    leases.now().plusMillis(leases.leaseMs()))));
+                                    leases.now().plusMillis(leases.leaseMs()),
+                                    request.isDrive())));
     if (!request.isRespondAsync()) {
       return stored
           .compose(v -> makeTarget(id, request, device, caller, false))
@@ -195,7 +205,8 @@ final class SessionServiceImpl implements SessionService {
                       new JsonObject()
                           .put("imageId", request.getImageId())
                           .put("initiatorIqn", request.getInitiatorIqn())
-                          .put("targetIqn", target.getIqn())));
+                          .put("targetIqn", target.getIqn())
+                          .put("drive", request.isDrive())));
               return session(
                       id.toString(),
                       SessionState.ACTIVE,
@@ -208,7 +219,8 @@ final class SessionServiceImpl implements SessionService {
                       new Chap()
                           .setUsername(target.getChap().getUsername())
                           .setSecret(target.getChap().getSecret()))
-                  .setLeaseExpiresAt(expires);
+                  .setLeaseExpiresAt(expires)
+                  .setDrive(request.isDrive());
             });
   }
 
@@ -225,16 +237,19 @@ final class SessionServiceImpl implements SessionService {
         .place(request.getNode())
         .compose(
             node ->
-                (fetchFirst ? prepareOn(id, node, request, caller) : Future.<Void>succeededFuture())
+                (fetchFirst && request.getImageId() != null
+                        ? prepareOn(id, node, request, caller)
+                        : Future.<Void>succeededFuture())
                     .compose(
                         fetched ->
                             node.targets()
                                 .create(
                                     TargetRequest.of(
-                                        request.getImageId(),
-                                        request.getInitiatorIqn(),
-                                        device,
-                                        false),
+                                            request.getImageId(),
+                                            request.getInitiatorIqn(),
+                                            device,
+                                            false)
+                                        .setDrive(request.isDrive()),
                                     callers.seal(caller))))
         .recover(
             cause -> {
@@ -360,8 +375,22 @@ final class SessionServiceImpl implements SessionService {
    */
   private Future<Session> detailed(Session view, StoredSession stored, Caller caller) {
     if (view.getState() == SessionState.PREPARING) {
-      return placement.fetchProgress(stored.imageId().toString()).map(view::setPreparing);
+      return stored.imageId() == null
+          ? Future.succeededFuture(view)
+          : placement.fetchProgress(stored.imageId().toString()).map(view::setPreparing);
     }
+    if (stored.drive() && view.getState() == SessionState.ACTIVE && stored.targetId() != null) {
+      // What is in a drive is its target's to say: an initiator may have ejected the disc.
+      return targets
+          .get(stored.targetId().toString())
+          .map(target -> view.setImageId(target.getImageId()))
+          .compose(v -> withChap(view, stored, caller));
+    }
+    return withChap(view, stored, caller);
+  }
+
+  /** An active session's CHAP credentials, to its owner only (kept by its target node). */
+  private Future<Session> withChap(Session view, StoredSession stored, Caller caller) {
     if (view.getState() == SessionState.ACTIVE
         && stored.targetId() != null
         && stored.owner().equals(caller.getUsername())) {
@@ -386,27 +415,86 @@ final class SessionServiceImpl implements SessionService {
   }
 
   @Override
+  public Future<List<Session>> drives(Caller caller) {
+    return described(
+        repository.list(oversees(caller) ? null : caller.getUsername(), null, true, 0, MAX_PAGE));
+  }
+
+  @Override
+  public Future<Session> insert(String id, String imageId, Caller caller) {
+    return changeDisc(id, caller, (targetId, proven) -> targets.insert(targetId, imageId, proven));
+  }
+
+  @Override
+  public Future<Session> eject(String id, boolean force, Caller caller) {
+    return changeDisc(id, caller, (targetId, proven) -> targets.eject(targetId, force, proven));
+  }
+
+  /** A change of an active drive's disc, made by its target; the row keeps the disc it names. */
+  private Future<Session> changeDisc(
+      String id,
+      Caller caller,
+      java.util.function.BiFunction<String, Caller, Future<Target>> change) {
+    return activeDrive(id, caller)
+        .compose(
+            stored ->
+                change
+                    .apply(stored.targetId().toString(), callers.seal(caller))
+                    .compose(target -> repository.setDisc(stored.id(), discOf(target))))
+        .compose(v -> get(id, caller));
+  }
+
+  private static UUID discOf(Target target) {
+    return target.getImageId() == null ? null : UUID.fromString(target.getImageId());
+  }
+
+  /** One of the caller's drives that is active and has its target (its owner's, or an admin's). */
+  private Future<StoredSession> activeDrive(String id, Caller caller) {
+    return Ids.parse(id, "drive")
+        .compose(sessionId -> find(sessionId, caller))
+        .compose(
+            stored -> {
+              if (!stored.drive()) {
+                return Future.failedFuture(DomainErrors.notFound("no drive " + id));
+              }
+              if (stored.state() != SessionState.ACTIVE) {
+                return Future.failedFuture(over(stored.id(), stored));
+              }
+              if (stored.targetId() == null) {
+                return Future.failedFuture(
+                    DomainErrors.conflict("drive " + id + " is still being prepared"));
+              }
+              return Future.succeededFuture(stored);
+            });
+  }
+
+  @Override
   public Future<List<Session>> page(SessionState state, int offset, int limit, Caller caller) {
     if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
       return Future.failedFuture(
           DomainErrors.badRequest("offset must be 0 or more and limit between 1 and " + MAX_PAGE));
     }
     SessionState stored = state == SessionState.PREPARING ? SessionState.ACTIVE : state;
+    return described(
+        repository.list(
+            oversees(caller) ? null : caller.getUsername(), stored, false, offset, limit));
+  }
+
+  /** Rows as people see them: with their leases and who is connected to their targets. */
+  private Future<List<Session>> described(Future<List<StoredSession>> rows) {
     Future<Map<String, List<Connection>>> connections =
         placement
             .connections()
             .map(all -> all.stream().collect(Collectors.groupingBy(Connection::getTargetId)));
-    return repository
-        .list(oversees(caller) ? null : caller.getUsername(), stored, offset, limit)
-        .compose(
-            rows ->
-                connections.compose(
-                    byTarget -> {
-                      List<Future<Session>> described =
-                          rows.stream().map(row -> withLease(row, byTarget)).toList();
-                      return Future.all(described)
-                          .map(all -> described.stream().map(Future::result).toList());
-                    }));
+    return rows.compose(
+        found ->
+            connections.compose(
+                byTarget -> {
+                  List<Future<Session>> described =
+                      found.stream().map(row -> withLease(row, byTarget)).toList();
+                  return Future.all(described)
+                      .map(all -> described.stream().map(Future::result).toList());
+                }));
   }
 
   /**
@@ -502,7 +590,7 @@ final class SessionServiceImpl implements SessionService {
                     row.state() == SessionState.ACTIVE && row.targetId() == null
                         ? SessionState.PREPARING
                         : row.state(),
-                    row.imageId().toString(),
+                    row.imageId() == null ? null : row.imageId().toString(),
                     row.initiatorIqn(),
                     row.owner(),
                     row.deviceType(),
@@ -516,7 +604,8 @@ final class SessionServiceImpl implements SessionService {
                 .setReason(row.reason())
                 .setLeaseExpiresAt(live.map(Leases.Lease::expiresAt).orElse(row.leaseExpiresAt()))
                 .setLastHeartbeatAt(live.map(leases::renewedAt).orElse(null))
-                .setConnections(connections));
+                .setConnections(connections)
+                .setDrive(row.drive()));
   }
 
   /** Every view of a session starts here, so the answer to start and a listing agree. */

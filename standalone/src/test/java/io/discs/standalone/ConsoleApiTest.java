@@ -190,8 +190,6 @@ class ConsoleApiTest {
   }
 
   private JsonArray items(String path, String token) throws Exception {
-    HttpResponse<Buffer> response = system.get(path, token);
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
-    return response.bodyAsJsonObject().getJsonArray("items");
+    return system.items(path, token);
   }
 }

@@ -198,6 +198,13 @@ final class TestSystem implements AutoCloseable {
         + initiator;
   }
 
+  /** A listing's items; fails unless 200. */
+  JsonArray items(String path, String token) throws Exception {
+    HttpResponse<Buffer> response = get(path, token);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    return response.bodyAsJsonObject().getJsonArray("items");
+  }
+
   HttpResponse<Buffer> get(String path, String token) throws Exception {
     return client.get(path).bearerTokenAuthentication(token).send().await(10, TimeUnit.SECONDS);
   }

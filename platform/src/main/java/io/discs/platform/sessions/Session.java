@@ -28,6 +28,7 @@ public final class Session {
   private Integer heartbeatIntervalSeconds;
   private Instant leaseExpiresAt;
   private Instant lastHeartbeatAt;
+  private boolean drive;
   private Instant createdAt;
   private String reason;
   private FetchProgress preparing;
@@ -140,6 +141,16 @@ public final class Session {
 
   public Session setLeaseExpiresAt(Instant leaseExpiresAt) {
     this.leaseExpiresAt = leaseExpiresAt;
+    return this;
+  }
+
+  /** A drive: {@code imageId} is the disc in it now, null while it is empty. */
+  public boolean isDrive() {
+    return drive;
+  }
+
+  public Session setDrive(boolean drive) {
+    this.drive = drive;
     return this;
   }
 

@@ -24,7 +24,7 @@ public interface SessionService {
    */
   Future<Session> get(String id, Caller caller);
 
-  /** The caller's sessions, newest first; every session for operators and admins. */
+  /** The caller's mounts, newest first; everyone's for operators and admins. Drives are apart. */
   Future<List<Session>> list(Caller caller);
 
   /**
@@ -32,6 +32,18 @@ public interface SessionService {
    * in {@code state} only when it is not null (PREPARING counts as ACTIVE).
    */
   Future<List<Session>> page(SessionState state, int offset, int limit, Caller caller);
+
+  /** The caller's drives, newest first; everyone's for operators and admins. */
+  Future<List<Session>> drives(Caller caller);
+
+  /**
+   * Puts an image into one of the caller's active drives (started with {@link
+   * SessionStartRequest#setDrive}), in place of its disc; its initiator stays logged in.
+   */
+  Future<Session> insert(String id, String imageId, Caller caller);
+
+  /** Takes the disc out of one of the caller's drives; 409 while the initiator locks it in. */
+  Future<Session> eject(String id, boolean force, Caller caller);
 
   /** How many active sessions use each of these images (an image none uses is left out). */
   Future<io.vertx.core.json.JsonObject> activeCounts(List<String> imageIds, Caller caller);

@@ -16,6 +16,7 @@ public final class SessionStartRequest {
   private String deviceType;
   private String node;
   private boolean respondAsync;
+  private boolean drive;
 
   public SessionStartRequest() {}
 
@@ -84,6 +85,16 @@ public final class SessionStartRequest {
 
   public SessionStartRequest setRespondAsync(boolean respondAsync) {
     this.respondAsync = respondAsync;
+    return this;
+  }
+
+  /** A drive: a target whose disc changes while it lives; {@code imageId} may be null (empty). */
+  public boolean isDrive() {
+    return drive;
+  }
+
+  public SessionStartRequest setDrive(boolean drive) {
+    this.drive = drive;
     return this;
   }
 }
