@@ -90,6 +90,11 @@ final class ApiRoutes {
             vertx, config.uploads().idleSeconds(), config.uploads().maxImageBytes(), member);
   }
 
+  /** The Redfish service over people's drives ({@code /redfish}). */
+  Router redfish(Vertx vertx) {
+    return new io.discs.gateway.redfish.RedfishRoutes(sessions, images, access).router(vertx);
+  }
+
   Router router(Vertx vertx) {
     Map<Operation, Handler<RoutingContext>> handlers = handlers(vertx);
     Router api = Router.router(vertx);

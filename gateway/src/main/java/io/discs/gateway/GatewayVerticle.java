@@ -155,6 +155,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     root.get(ApiRoutes.BASE + "/openapi.yaml").handler(OpenApiDocument.handler(openApi));
     root.route(ApiRoutes.BASE + "/*").subRouter(api.router(vertx));
+    root.route("/redfish*").subRouter(api.redfish(vertx));
     ConsoleRoutes.mount(root, console);
     Problems.handle(root);
     return root;
