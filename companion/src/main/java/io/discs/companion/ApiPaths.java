@@ -7,6 +7,7 @@ final class ApiPaths {
   static final String SESSIONS = BASE + "/sessions";
   static final String DISCOVERY = BASE + "/discovery";
   static final String UPLOADS = BASE + "/uploads";
+  static final String DRIVES = BASE + "/drives";
 
   private ApiPaths() {}
 

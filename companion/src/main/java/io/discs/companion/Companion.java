@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
       ImagesCommand.class,
       UploadCommand.class,
       MountCommand.class,
+      DriveCommand.class,
       UnmountCommand.class,
       SessionsCommand.class
     })

@@ -12,7 +12,7 @@ final class ImagesCommand extends Subcommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JsonNode discovery = companion.client().get(ApiPaths.DISCOVERY);
+    JsonNode discovery = companion().client().get(ApiPaths.DISCOVERY);
     out().printf("%-36s  %-30s  %8s  %-7s  %s%n", "ID", "NAME", "MiB", "FORMAT", "BOOTABLE");
     for (JsonNode image : discovery.path("images")) {
       out()

@@ -49,7 +49,7 @@ final class LoginCommand extends Subcommand implements Callable<Integer> {
             user,
             token.path("access_token").asText(),
             caFile == null ? null : caFile.toString())
-        .save(companion.configDir());
+        .save(companion().configDir());
     out().println("logged in to " + server + " as " + user);
     return 0;
   }

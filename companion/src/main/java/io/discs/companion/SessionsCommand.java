@@ -9,7 +9,7 @@ final class SessionsCommand extends Subcommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JsonNode sessions = companion.client().get(ApiPaths.SESSIONS);
+    JsonNode sessions = companion().client().get(ApiPaths.SESSIONS);
     out().printf("%-36s  %-8s  %-24s  %s%n", "ID", "STATE", "LEASE UNTIL", "TARGET");
     for (JsonNode session : sessions.path("items")) {
       out()

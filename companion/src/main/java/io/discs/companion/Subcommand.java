@@ -2,13 +2,15 @@ package io.discs.companion;
 
 import java.io.PrintWriter;
 import picocli.CommandLine;
-import picocli.CommandLine.ParentCommand;
 
 /** What every subcommand reaches for: the root command's settings and its output streams. */
 abstract class Subcommand {
-  @ParentCommand protected Companion companion;
-
   @CommandLine.Spec protected CommandLine.Model.CommandSpec spec;
+
+  /** The root command, whose options (the configuration folder, the server) every one shares. */
+  protected Companion companion() {
+    return (Companion) spec.root().userObject();
+  }
 
   protected PrintWriter out() {
     return spec.commandLine().getOut();

@@ -15,7 +15,7 @@ final class UnmountCommand extends Subcommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    companion.client().delete(ApiPaths.session(session));
+    companion().client().delete(ApiPaths.session(session));
     out().println("session " + session + " ended");
     return 0;
   }

@@ -53,9 +53,9 @@ final class UploadCommand extends Subcommand implements Callable<Integer> {
     if (size == 0) {
       throw new CompanionException(file + " is empty", 2);
     }
-    Credentials login = Credentials.load(companion.configDir());
-    ApiClient api = companion.client();
-    ResumeRecords resumes = new ResumeRecords(companion.configDir());
+    Credentials login = Credentials.load(companion().configDir());
+    ApiClient api = companion().client();
+    ResumeRecords resumes = new ResumeRecords(companion().configDir());
     UploadProgress progress =
         new UploadProgress(
             err(),

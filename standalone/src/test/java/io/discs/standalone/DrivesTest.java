@@ -132,6 +132,89 @@ class DrivesTest {
     assertThat(types.stream().filter("drive.inserted"::equals)).hasSize(2);
   }
 
+  @Test
+  void theCompanionAttachesADriveOnceAndChangesItsDiscFromAnotherTerminal() throws Exception {
+    String qemuImg = SystemTools.require("qemu-img", "qemu-utils").toString();
+    system = TestSystem.start(Map.of());
+    String admin = system.adminToken();
+    system.createUser(admin, "uma", PASSWORD, "user");
+    Path dir = TempDirs.create("companion-drive");
+    JsonObject a =
+        system.uploadImage(
+            admin, "a.iso", DiscImages.iso9660(dir.resolve("a.iso"), "DISC_A", 2 << 20, false, 3));
+    Path config = dir.resolve("companion");
+    Path password = dir.resolve("password");
+    java.nio.file.Files.writeString(password, PASSWORD);
+    String server = "http://127.0.0.1:" + system.discs.httpPort();
+    Processes.Result login =
+        Processes.runWithInput(
+            CompanionCli.command(
+                config, "login", "--server", server, "--user", "uma", "--password-stdin"),
+            password);
+    assertThat(login.exitCode()).as(login.output()).isZero();
+
+    Process attached =
+        new ProcessBuilder(
+                CompanionCli.command(
+                    config,
+                    "drive",
+                    "attach",
+                    "--attach",
+                    "none",
+                    "--json",
+                    "--initiator-iqn",
+                    INITIATOR))
+            .redirectError(dir.resolve("attach.err").toFile())
+            .start();
+    try {
+      java.io.BufferedReader lines =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  attached.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      JsonObject details =
+          new JsonObject(
+              java.util.concurrent.CompletableFuture.supplyAsync(() -> CompanionCli.readLine(lines))
+                  .get(60, TimeUnit.SECONDS));
+      String id = details.getString("sessionId");
+      String opts =
+          TestSystem.qemuIscsi(
+              details.getString("portal"),
+              details.getString("iqn"),
+              details.getInteger("lun"),
+              INITIATOR,
+              details.getJsonObject("chap"));
+
+      Processes.Result insert =
+          Processes.run(CompanionCli.command(config, "drive", "insert", id, "a.iso"));
+      assertThat(insert.exitCode()).as(insert.output()).isZero();
+      assertThat(insert.output())
+          .as(system.get("/api/v1/drives/" + id, system.token("uma", PASSWORD)).bodyAsString())
+          .contains("disc      a.iso");
+      TestSystem.assertReadsWhole(qemuImg, opts, dir.resolve("read.raw"), a.getString("sha256"));
+      Processes.Result status = Processes.run(CompanionCli.command(config, "drive", "status"));
+      assertThat(status.output()).contains(id).contains(" in ");
+      Processes.Result eject = Processes.run(CompanionCli.command(config, "drive", "eject", id));
+      assertThat(eject.exitCode()).as(eject.output()).isZero();
+      assertThat(eject.output()).contains("disc      none");
+      Processes.Result unknown =
+          Processes.run(CompanionCli.command(config, "drive", "insert", id, "nothing.iso"));
+      assertThat(unknown.exitCode()).isEqualTo(2);
+      assertThat(unknown.output().strip()).startsWith("discs-companion: no image 'nothing.iso'");
+
+      // Ctrl-C: the drive ends with the process that keeps it.
+      new ProcessBuilder("kill", "-INT", String.valueOf(attached.pid())).start().waitFor();
+      assertThat(attached.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(
+              system
+                  .get("/api/v1/drives/" + id, system.token("uma", PASSWORD))
+                  .bodyAsJsonObject()
+                  .getString("state"))
+          .isEqualTo("ENDED");
+    } finally {
+      attached.destroyForcibly();
+    }
+  }
+
   private HttpResponse<Buffer> post(String path, String token, JsonObject body) throws Exception {
     var request = system.client.post(path).bearerTokenAuthentication(token);
     return (body == null ? request.send() : request.sendJsonObject(body))

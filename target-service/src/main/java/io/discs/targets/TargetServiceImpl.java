@@ -395,10 +395,13 @@ final class TargetServiceImpl implements TargetService {
             image -> {
               StoredTarget next =
                   stored.withDisc(UUID.fromString(image.getId()), image.getSha256());
-              Future<Void> putBack =
-                  repository
-                      .changeDisc(stored.id(), next.imageId(), stored.imageId(), stored.sha256())
-                      .mapEmpty();
+              // Only when needed: made now, it would race the change it undoes.
+              java.util.function.Supplier<Future<Void>> putBack =
+                  () ->
+                      repository
+                          .changeDisc(
+                              stored.id(), next.imageId(), stored.imageId(), stored.sha256())
+                          .mapEmpty();
               return repository
                   .changeDisc(stored.id(), stored.imageId(), next.imageId(), next.sha256())
                   .compose(
@@ -414,21 +417,26 @@ final class TargetServiceImpl implements TargetService {
                               .compose(
                                   deleting ->
                                       deleting
-                                          ? putBack.transform(
-                                              x ->
-                                                  Future.<Void>failedFuture(
-                                                      DomainErrors.conflict(
-                                                          "image "
-                                                              + image.getId()
-                                                              + " is being deleted")))
+                                          ? putBack
+                                              .get()
+                                              .transform(
+                                                  x ->
+                                                      Future.<Void>failedFuture(
+                                                          DomainErrors.conflict(
+                                                              "image "
+                                                                  + image.getId()
+                                                                  + " is being deleted")))
                                           : blobs
                                               .blob(image.getId(), image.getSha256())
                                               .compose(blob -> changer.insert(stored.iqn(), blob))
                                               .recover(
                                                   failure ->
-                                                      putBack.transform(
-                                                          x ->
-                                                              Future.<Void>failedFuture(failure)))))
+                                                      putBack
+                                                          .get()
+                                                          .transform(
+                                                              x ->
+                                                                  Future.<Void>failedFuture(
+                                                                      failure)))))
                   .map(
                       v -> {
                         publishDrive(
