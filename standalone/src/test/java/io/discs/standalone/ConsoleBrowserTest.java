@@ -47,8 +47,8 @@ class ConsoleBrowserTest {
     assertThat(playwright).as("the console module's build runs npm ci").exists();
 
     Path work = TempDirs.create("console-e2e");
-    DiscImages.iso9660(work.resolve("alpha.iso"), "ALPHA", 24L << 20, true, 71);
-    DiscImages.iso9660(work.resolve("bravo.iso"), "BRAVO", 24L << 20, false, 72);
+    DiscImages.iso9660(work.resolve("alpha.iso"), "ALPHA", 20L << 20, true, 71);
+    DiscImages.iso9660(work.resolve("bravo.iso"), "BRAVO", 20L << 20, false, 72);
     DiscImages.iso9660(
         work.resolve("<img src=x onerror=alert(1)>.iso"), "HOSTILE", 1L << 20, false, 73);
     Files.writeString(work.resolve("notes.iso"), "meeting notes, not a disc\n".repeat(40_000));
@@ -74,6 +74,10 @@ class ConsoleBrowserTest {
             CONSOLE.resolve("playwright.config.ts").toString());
     Processes.Result run = Processes.run(command, env, Duration.ofMinutes(6));
     assertThat(run.exitCode()).as(run.output()).isZero();
+    run.output()
+        .lines()
+        .filter(line -> line.contains("console first page"))
+        .forEach(System.out::println);
     assertThat(Path.of("target", "console-screenshots", "library.png")).exists();
   }
 

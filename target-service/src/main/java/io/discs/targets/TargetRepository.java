@@ -71,6 +71,13 @@ final class TargetRepository implements TargetRows {
         .map(this::opened);
   }
 
+  @Override
+  public Future<List<StoredTarget>> sealedOn(NodeIdentity node) {
+    return pool.preparedQuery(ON_NODE)
+        .execute(Tuple.of(node.name(), node.incarnation()))
+        .map(this::sealed);
+  }
+
   /**
    * Removes the rows of this node's earlier starts (and rows that name no node, from before nodes
    * had names): their targets died with that process. Answers what it removed.

@@ -59,6 +59,9 @@ interface TargetRows {
   /** The rows this start of this node serves, CHAP secrets open. */
   Future<List<StoredTarget>> on(NodeIdentity node);
 
+  /** The same rows with their CHAP secrets left sealed: for what needs no secret. */
+  Future<List<StoredTarget>> sealedOn(NodeIdentity node);
+
   /**
    * Removes the rows of this node's earlier starts (and rows that name no node, from before nodes
    * had names): their targets died with that process. Answers what it removed.

@@ -25,6 +25,11 @@ final class InMemoryTargetRows implements TargetRows {
   }
 
   @Override
+  public Future<List<StoredTarget>> sealedOn(NodeIdentity node) {
+    return on(node);
+  }
+
+  @Override
   public Future<List<StoredTarget>> forgetEarlierStarts(NodeIdentity node) {
     return Future.succeededFuture(
         remove(
