@@ -17,6 +17,8 @@ final class MeteredSessionService implements SessionService {
   private final SessionService sessions;
   private final Counter started;
   private final Counter heartbeats;
+  private final Counter inserted;
+  private final Counter ejected;
 
   MeteredSessionService(SessionService sessions, MeterRegistry registry) {
     this.sessions = sessions;
@@ -28,6 +30,8 @@ final class MeteredSessionService implements SessionService {
         Counter.builder("discs.sessions.heartbeats")
             .description("heartbeats that kept a session alive")
             .register(registry);
+    this.inserted = discChanges(registry, "inserted");
+    this.ejected = discChanges(registry, "ejected");
   }
 
   @Override
@@ -73,12 +77,20 @@ final class MeteredSessionService implements SessionService {
 
   @Override
   public Future<Session> insert(String id, String imageId, Caller caller) {
-    return sessions.insert(id, imageId, caller);
+    return sessions.insert(id, imageId, caller).onSuccess(s -> inserted.increment());
   }
 
   @Override
   public Future<Session> eject(String id, boolean force, Caller caller) {
-    return sessions.eject(id, force, caller);
+    return sessions.eject(id, force, caller).onSuccess(s -> ejected.increment());
+  }
+
+  /** Discs put into or taken out of drives through discs (an initiator's own ejects are not). */
+  private static Counter discChanges(MeterRegistry registry, String change) {
+    return Counter.builder("discs.drives.disc.changes")
+        .tag("change", change)
+        .description("discs inserted into or ejected from drives through the API")
+        .register(registry);
   }
 
   @Override
