@@ -152,17 +152,22 @@ class ConsoleApiTest {
         .isEqualTo(404);
 
     // A node announces itself on a period: the gateway knows it from its next presence.
-    JsonObject node = null;
-    for (int tries = 0; tries < 60 && node == null; tries++) {
-      JsonArray nodes =
-          system.get("/api/v1/nodes", olga).bodyAsJsonObject().getJsonArray("targetNodes");
-      if (!nodes.isEmpty() && nodes.getJsonObject(0).getLong("targets") == 2) {
-        node = nodes.getJsonObject(0);
-      } else {
-        Thread.sleep(500);
-      }
-    }
-    assertThat(node).as("the target node with its two targets").isNotNull();
+    JsonObject node =
+        org.awaitility.Awaitility.await("the target node with its two targets")
+            .atMost(java.time.Duration.ofSeconds(30))
+            .pollInterval(java.time.Duration.ofMillis(500))
+            .until(
+                () ->
+                    system
+                        .get("/api/v1/nodes", olga)
+                        .bodyAsJsonObject()
+                        .getJsonArray("targetNodes")
+                        .stream()
+                        .map(JsonObject.class::cast)
+                        .filter(n -> n.getLong("targets") == 2)
+                        .findFirst()
+                        .orElse(null),
+                java.util.Objects::nonNull);
     assertThat(node.getString("state")).isEqualTo("serving");
     assertThat(node.getString("portal")).isNotBlank();
     assertThat(system.get("/api/v1/nodes", uma).statusCode()).isEqualTo(403);

@@ -36,6 +36,7 @@ class RedfishTest {
           "validate.py");
   private TestSystem system;
   private Path dir;
+  private String python;
 
   @AfterEach
   void stop() throws Exception {
@@ -47,7 +48,7 @@ class RedfishTest {
   @Test
   void curlInsertsAndEjectsAndTheResourcesFollowDmtfsSchema() throws Exception {
     String curl = SystemTools.require("curl", "curl").toString();
-    SystemTools.require("python3", "python3-jsonschema");
+    python = SystemTools.requirePythonModule("jsonschema", "python3-jsonschema").toString();
     dir = TempDirs.create("redfish");
     copySchemas();
     system = TestSystem.start(Map.of());
@@ -187,7 +188,7 @@ class RedfishTest {
     Processes.Result result =
         Processes.run(
             List.of(
-                "python3",
+                python,
                 dir.resolve("schemas").resolve("validate.py").toString(),
                 dir.resolve("schemas").toString(),
                 schema,

@@ -29,6 +29,38 @@ public final class SystemTools {
     return found.get();
   }
 
+  /**
+   * Debian's python3 with {@code module} importable, like {@link #require}: a python3 without the
+   * module skips (or fails under CI) with the package to install, not with an import error later.
+   */
+  public static Path requirePythonModule(String module, String debianPackage) {
+    Path python = require("python3", "python3");
+    boolean importable;
+    try {
+      importable =
+          new ProcessBuilder(python.toString(), "-c", "import " + module)
+                  .redirectErrorStream(true)
+                  .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                  .start()
+                  .waitFor()
+              == 0;
+    } catch (java.io.IOException e) {
+      importable = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      importable = false;
+    }
+    if (!importable) {
+      String message =
+          "python3 cannot import " + module + ": install the Debian package " + debianPackage;
+      if ("true".equals(System.getenv("CI"))) {
+        Assertions.fail(message);
+      }
+      Assumptions.abort(message);
+    }
+    return python;
+  }
+
   /** A file a package installs (a firmware image, a sample disc), like {@link #require}. */
   public static Path requireFile(Path file, String debianPackage) {
     if (!Files.isRegularFile(file)) {
