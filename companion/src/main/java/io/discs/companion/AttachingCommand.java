@@ -110,6 +110,9 @@ abstract class AttachingCommand extends Subcommand {
                 session.credentials(),
                 Duration.ofSeconds(deviceWaitSeconds));
       }
+      if (device != null) {
+        attached(device);
+      }
       print(session, device);
       return new Heartbeats(api, session, maxHeartbeats, out(), err()).run(stop);
     } catch (CompanionException e) {
@@ -198,6 +201,9 @@ abstract class AttachingCommand extends Subcommand {
     }
     return found;
   }
+
+  /** Once the device is there, before it is printed: what the command does with it. */
+  void attached(AttachedDevice device) {}
 
   private void print(MountedSession session, AttachedDevice device) throws Exception {
     if (json) {

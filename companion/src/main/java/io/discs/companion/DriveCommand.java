@@ -63,6 +63,17 @@ final class DriveCommand implements Runnable {
     }
 
     @Override
+    void attached(AttachedDevice device) {
+      if (!SysfsDevices.system().watchMedia(device.node())) {
+        err()
+            .println(
+                "discs-companion: the kernel could not be asked to poll "
+                    + device.node()
+                    + " for disc changes; a new disc shows when the device is next opened");
+      }
+    }
+
+    @Override
     String keepingLine(String id) {
       return "keeping the drive; 'discs-companion drive insert "
           + Printable.of(id)
@@ -149,7 +160,7 @@ final class DriveCommand implements Runnable {
       return 0;
     }
 
-    /** One drive: its state, and the name of the disc in it. */
+    /** One drive: its state, the name of the disc in it, and its connections. */
     static void print(java.io.PrintWriter out, JsonNode drive, ApiClient api) {
       String imageId = drive.path("imageId").asText(null);
       String disc = "none";
@@ -160,6 +171,14 @@ final class DriveCommand implements Runnable {
       out.println("state     " + Printable.of(drive.path("state").asText()));
       out.println("disc      " + Printable.of(disc));
       out.println("target    " + Printable.of(drive.path("target").path("iqn").asText("-")));
+      // The same connection before and after a change of disc: no new login was needed.
+      for (JsonNode connection : drive.path("connections")) {
+        out.println(
+            "connected "
+                + Printable.of(connection.path("address").asText())
+                + " since "
+                + Printable.of(connection.path("connectedSince").asText()));
+      }
       out.flush();
     }
   }

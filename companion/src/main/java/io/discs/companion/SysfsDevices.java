@@ -54,6 +54,31 @@ final class SysfsDevices {
         new AttachedDevice(node.get(), Files.exists(link) ? Optional.of(link) : Optional.empty()));
   }
 
+  /** How often the kernel asks a drive whether its disc changed, once {@link #watchMedia} asks. */
+  static final String MEDIA_POLL_MILLIS = "2000";
+
+  /**
+   * Makes the kernel ask the drive at {@code node} every {@link #MEDIA_POLL_MILLIS} ms whether its
+   * disc changed, unless something (udisks, an administrator) already set how often: by default
+   * Linux polls no drive, so a disc changed from elsewhere shows only when the device is next
+   * opened, and udev hears of no change (no {@code DISK_MEDIA_CHANGE}, no eject request).
+   *
+   * @return whether polling is on now
+   */
+  boolean watchMedia(Path node) {
+    Path poll =
+        sys.resolve("block").resolve(node.getFileName().toString()).resolve("events_poll_msecs");
+    try {
+      String now = Files.readString(poll).strip();
+      if (now.equals("-1") || now.equals("0")) {
+        Files.writeString(poll, MEDIA_POLL_MILLIS);
+      }
+      return true;
+    } catch (IOException | RuntimeException notHere) {
+      return false;
+    }
+  }
+
   /** The device node the kernel named for the LUN, if it has named one yet. */
   Optional<Path> find(String iqn, int lun) {
     Path sessions = sys.resolve("class/iscsi_session");

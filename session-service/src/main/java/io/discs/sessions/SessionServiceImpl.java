@@ -379,14 +379,24 @@ final class SessionServiceImpl implements SessionService {
           ? Future.succeededFuture(view)
           : placement.fetchProgress(stored.imageId().toString()).map(view::setPreparing);
     }
-    if (stored.drive() && view.getState() == SessionState.ACTIVE && stored.targetId() != null) {
-      // What is in a drive is its target's to say: an initiator may have ejected the disc.
-      return targets
-          .get(stored.targetId().toString())
-          .map(target -> view.setImageId(target.getImageId()))
-          .compose(v -> withChap(view, stored, caller));
+    if (view.getState() != SessionState.ACTIVE || stored.targetId() == null) {
+      return withChap(view, stored, caller);
     }
-    return withChap(view, stored, caller);
+    String targetId = stored.targetId().toString();
+    Future<Session> connected =
+        placement
+            .connections()
+            .map(
+                all ->
+                    view.setConnections(
+                        all.stream().filter(c -> targetId.equals(c.getTargetId())).toList()));
+    if (stored.drive()) {
+      // What is in a drive is its target's to say: an initiator may have ejected the disc.
+      connected =
+          connected.compose(
+              v -> targets.get(targetId).map(target -> view.setImageId(target.getImageId())));
+    }
+    return connected.compose(v -> withChap(view, stored, caller));
   }
 
   /** An active session's CHAP credentials, to its owner only (kept by its target node). */

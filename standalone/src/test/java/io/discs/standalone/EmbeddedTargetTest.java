@@ -15,8 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -165,15 +163,15 @@ class EmbeddedTargetTest {
     String testCu = tool("iscsi-test-cu", "libiscsi-bin");
 
     List<String> iscsiFailures =
-        failures(
+        IscsiTestCu.failures(
             Processes.run(
                 List.of(testCu, "-i", initiator, "-I", initiator, "--test=iSCSI.*", url)));
     List<String> readOnlyFailures =
-        failures(
+        IscsiTestCu.failures(
             Processes.run(
                 List.of(testCu, "-i", initiator, "--dataloss", "--test=SCSI.ReadOnly.*", url)));
     List<String> scsiFailures =
-        failures(
+        IscsiTestCu.failures(
             Processes.run(List.of(testCu, "-i", initiator, "-I", initiator, "--test=SCSI.*", url)));
     List<String> failuresWithDataloss = new ArrayList<>();
     for (String test : scsiFailures) {
@@ -189,7 +187,7 @@ class EmbeddedTargetTest {
                   "--test=SCSI." + test,
                   url));
       assertThat(rerun.output()).as("SCSI.%s with --dataloss", test).contains("passed");
-      failuresWithDataloss.addAll(failures(rerun));
+      failuresWithDataloss.addAll(IscsiTestCu.failures(rerun));
     }
 
     assertThat(iscsiFailures).isEmpty();
@@ -257,29 +255,6 @@ class EmbeddedTargetTest {
                 copy.toString()));
     assertThat(convert.exitCode()).as(convert.output()).isZero();
     assertThat(DiscImages.sha256(copy)).isEqualTo(image.getString("sha256"));
-  }
-
-  /** Suite.Test names that iscsi-test-cu reported as failed. */
-  private static List<String> failures(Processes.Result result) {
-    List<String> failed = new ArrayList<>();
-    String suite = null;
-    String test = null;
-    Matcher suiteLine = Pattern.compile("^Suite: (\\S+)").matcher("");
-    Matcher testLine = Pattern.compile("^\\s*Test: (\\S+)").matcher("");
-    for (String line : result.output().split("\n")) {
-      if (suiteLine.reset(line).find()) {
-        suite = suiteLine.group(1);
-      }
-      if (testLine.reset(line).find()) {
-        test = testLine.group(1);
-      }
-      if ((line.contains("FAILED") || line.contains("CU_ASSERT"))
-          && !failed.contains(suite + "." + test)) {
-        failed.add(suite + "." + test);
-      }
-    }
-    assertThat(result.output()).contains("Run Summary");
-    return failed;
   }
 
   private static JsonObject createTarget(String deviceType) throws Exception {

@@ -61,9 +61,11 @@ class LinuxGuestMountTest {
     try (TestSystem system = TestSystem.start(settings)) {
       String admin = system.adminToken();
       system.createUser(admin, USER, PASSWORD, "user");
-      Disc disc = makeDisc();
+      Disc disc = makeDisc("guest", 16);
       JsonObject image = system.uploadImage(admin, "guest.iso", disc.iso());
       assertThat(image.getString("sha256")).isEqualTo(disc.sha256());
+      Disc second = makeDisc("guest-b", 17);
+      system.uploadImage(admin, "guest-b.iso", second.iso());
 
       Path scenario = Files.createDirectories(dir.resolve("scenario"));
       Files.copy(companionJar, scenario.resolve("companion.jar"));
@@ -82,6 +84,10 @@ class LinuxGuestMountTest {
       env.put("IMAGE_SHA", disc.sha256());
       env.put("FILE_NAME", disc.fileName());
       env.put("FILE_SHA", disc.fileSha256());
+      env.put("IMAGE_B_NAME", "guest-b.iso");
+      env.put("IMAGE_B_SIZE", String.valueOf(Files.size(second.iso())));
+      env.put("IMAGE_B_SHA", second.sha256());
+      env.put("FILE_B_SHA", second.fileSha256());
       env.put("LEASE_SECONDS", String.valueOf(LEASE));
       QemuGuest.writeEnvironment(scenario, env);
 
@@ -130,6 +136,26 @@ class LinuxGuestMountTest {
               "cdrom-udev-sees-media",
               "cdrom-udev-sees-data-track",
               "cdrom-nothing-left",
+              "drive-kernel-polls-media",
+              "drive-reads-a",
+              "drive-mounts-a",
+              "drive-file-a",
+              "drive-eject-says-none",
+              "drive-no-medium",
+              "drive-empty-mount-fails",
+              "drive-reads-b",
+              "drive-mounts-b",
+              "drive-file-b",
+              "drive-same-kernel-session",
+              "drive-same-connection",
+              "drive-udev-saw-media-change",
+              "drive-udev-saw-eject-request",
+              "drive-udev-sees-media",
+              "drive-ejected-here",
+              "drive-server-saw-the-eject",
+              "drive-tray-closes-on-open",
+              "drive-server-saw-the-reload",
+              "drive-nothing-left",
               "lease-lost-message",
               "lease-lost-nothing-left");
       Map<String, String> results = results(run.lines());
@@ -142,7 +168,11 @@ class LinuxGuestMountTest {
           .containsEntry("second-mount-exit", "2")
           .containsEntry("disk-sigint-exit", "130")
           .containsEntry("cdrom-sigint-exit", "130")
-          .containsEntry("lease-lost-exit", "7");
+          .containsEntry("lease-lost-exit", "7")
+          .containsEntry("drive-eject-exit", "0")
+          .containsEntry("drive-insert-exit", "0")
+          .containsEntry("drive-sigint-exit", "130");
+      assertThat(results.get("drive-device")).as(console).matches("/dev/sr[0-9]+");
       assertThat(results.get("disk-device")).as(console).matches("/dev/sd[a-z]+");
       assertThat(results.get("cdrom-device")).as(console).matches("/dev/sr[0-9]+");
 
@@ -160,6 +190,12 @@ class LinuxGuestMountTest {
           .containsEntry(results.get("cdrom-session"), "ENDED")
           .containsEntry(results.get("lost-session"), "EXPIRED")
           .doesNotContainValue("ACTIVE");
+      assertThat(
+              system
+                  .get("/api/v1/drives/" + results.get("drive-id"), user)
+                  .bodyAsJsonObject()
+                  .getString("state"))
+          .isEqualTo("ENDED");
       assertThat(system.get("/api/v1/targets", admin).bodyAsJsonObject().getJsonArray("items"))
           .isEmpty();
     }
@@ -168,13 +204,13 @@ class LinuxGuestMountTest {
   private record Disc(Path iso, String sha256, String fileName, String fileSha256) {}
 
   /** A real ISO 9660 file system (xorriso), so the guest can mount it and hash a file on it. */
-  private Disc makeDisc() throws Exception {
-    Path tree = Files.createDirectories(dir.resolve("disc-tree"));
+  private Disc makeDisc(String name, long seed) throws Exception {
+    Path tree = Files.createDirectories(dir.resolve(name + "-tree"));
     byte[] content = new byte[3 << 20];
-    new Random(16).nextBytes(content);
+    new Random(seed).nextBytes(content);
     Files.write(tree.resolve("payload.bin"), content);
     Files.writeString(tree.resolve("readme.txt"), "a disc for the Debian guest\n");
-    Path iso = dir.resolve("guest.iso");
+    Path iso = dir.resolve(name + ".iso");
     Processes.check(
         List.of(
             "xorriso",
@@ -182,7 +218,7 @@ class LinuxGuestMountTest {
             "mkisofs",
             "-quiet",
             "-V",
-            "DISCS_GUEST",
+            name.toUpperCase(java.util.Locale.ROOT).replace('-', '_'),
             "-o",
             iso.toString(),
             tree.toString()),

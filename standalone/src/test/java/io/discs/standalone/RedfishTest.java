@@ -62,16 +62,8 @@ class RedfishTest {
         system.uploadImage(
             admin, "b.iso", DiscImages.iso9660(dir.resolve("b.iso"), "RF_B", 1 << 20, false, 6));
     String uma = system.token("uma", PASSWORD);
-    HttpResponse<Buffer> made =
-        system
-            .client
-            .post("/api/v1/drives")
-            .bearerTokenAuthentication(uma)
-            .sendJsonObject(new JsonObject().put("initiatorIqn", "iqn.2026-12.test:redfish"))
-            .await(60, TimeUnit.SECONDS);
-    assertThat(made.statusCode()).as(made.bodyAsString()).isEqualTo(201);
-    String media =
-        "/redfish/v1/Managers/discs/VirtualMedia/" + made.bodyAsJsonObject().getString("id");
+    String driveId = drive(uma, "iqn.2026-12.test:redfish");
+    String media = "/redfish/v1/Managers/discs/VirtualMedia/" + driveId;
     String base = "http://127.0.0.1:" + system.discs.httpPort();
 
     assertThat(system.client.get("/redfish/v1").send().await(10, TimeUnit.SECONDS).statusCode())
@@ -131,10 +123,7 @@ class RedfishTest {
     assertThat(curl(curl, uma, base + insert, new JsonObject().put("Image", b.getString("id"))))
         .isEqualTo("204");
     assertThat(redfish(media, uma).getString("ImageName")).isEqualTo("b.iso");
-    JsonObject drive =
-        system
-            .get("/api/v1/drives/" + made.bodyAsJsonObject().getString("id"), uma)
-            .bodyAsJsonObject();
+    JsonObject drive = system.get("/api/v1/drives/" + driveId, uma).bodyAsJsonObject();
     assertThat(drive.getString("imageId")).isEqualTo(b.getString("id"));
 
     String vera = system.token("vera", PASSWORD);
@@ -148,6 +137,63 @@ class RedfishTest {
                 .statusCode())
         .as("another person's drive")
         .isEqualTo(404);
+  }
+
+  @Test
+  void sushyAsIronicUsesItInsertsAndEjects() throws Exception {
+    String sushy = SystemTools.requirePythonModule("sushy", "python3-sushy").toString();
+    dir = TempDirs.create("redfish-sushy");
+    system = TestSystem.start(Map.of());
+    String admin = system.adminToken();
+    system.createUser(admin, "uma", PASSWORD, "user");
+    JsonObject a =
+        system.uploadImage(
+            admin, "a.iso", DiscImages.iso9660(dir.resolve("a.iso"), "RF_A", 1 << 20, true, 7));
+    String uma = system.token("uma", PASSWORD);
+    String driveId = drive(uma, "iqn.2026-12.test:sushy");
+    String base = "http://127.0.0.1:" + system.discs.httpPort();
+    Path script = dir.resolve("sushy-client.py");
+    try (var resource = getClass().getResourceAsStream("/redfish/sushy-client.py")) {
+      Files.copy(resource, script);
+    }
+
+    Processes.Result run =
+        Processes.run(
+            List.of(sushy, script.toString()),
+            Map.of(
+                "BASE",
+                base,
+                "TOKEN",
+                uma,
+                "MEDIA",
+                "/redfish/v1/Managers/discs/VirtualMedia/" + driveId,
+                "IMAGE_A",
+                base + "/api/v1/images/" + a.getString("id")),
+            Duration.ofMinutes(1));
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output().lines().filter(l -> l.startsWith("SUSHY ")).toList())
+        .as(run.output())
+        .containsExactly(
+            "SUSHY media-types CD,DVD",
+            "SUSHY before-inserted False",
+            "SUSHY after-insert-inserted True",
+            "SUSHY after-insert-image-name a.iso",
+            "SUSHY after-eject-inserted False",
+            "SUSHY after-eject-image-name None");
+  }
+
+  /** A new empty drive of the token's owner; its id. */
+  private String drive(String token, String initiator) throws Exception {
+    HttpResponse<Buffer> made =
+        system
+            .client
+            .post("/api/v1/drives")
+            .bearerTokenAuthentication(token)
+            .sendJsonObject(new JsonObject().put("initiatorIqn", initiator))
+            .await(60, TimeUnit.SECONDS);
+    assertThat(made.statusCode()).as(made.bodyAsString()).isEqualTo(201);
+    return made.bodyAsJsonObject().getString("id");
   }
 
   private JsonObject redfish(String path, String token) throws Exception {

@@ -112,7 +112,13 @@ record TargetNode(
             nodes,
             inFlight,
             config.deadlines().targetCreation());
-    backend.discChanger().ifPresent(changer -> changer.onEmptied(service::emptied));
+    backend
+        .discChanger()
+        .ifPresent(
+            changer -> {
+              changer.onEmptied(service::emptied);
+              changer.onReloaded(service::reloaded);
+            });
     Reconciler reconciler =
         new Reconciler(
             rows,

@@ -68,6 +68,8 @@ final class TargetServiceImpl implements TargetService {
   /** When discs first saw each connection; backends report who is connected, not since when. */
   private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
 
+  private final EjectRequests ejectRequests;
+
   TargetServiceImpl(
       Vertx vertx,
       TargetRows repository,
@@ -93,6 +95,7 @@ final class TargetServiceImpl implements TargetService {
     this.nodes = nodes;
     this.inFlight = inFlight;
     this.creationLimit = creationLimit;
+    this.ejectRequests = new EjectRequests(vertx, EJECT_REQUEST_PATIENCE);
   }
 
   @Override
@@ -450,6 +453,12 @@ final class TargetServiceImpl implements TargetService {
             });
   }
 
+  /**
+   * How long an eject refused by an initiator's lock waits for the initiator to answer the
+   * EjectRequest by ejecting (Linux polls its CD drives every few seconds where they are watched).
+   */
+  static final Duration EJECT_REQUEST_PATIENCE = Duration.ofSeconds(10);
+
   /** Drives being ejected through discs: their emptying is not an initiator's doing. */
   private final Set<String> ejecting = ConcurrentHashMap.newKeySet();
 
@@ -463,13 +472,28 @@ final class TargetServiceImpl implements TargetService {
         .eject(stored.iqn(), force)
         .compose(
             ejection ->
+                ejection != DiscChanger.Ejection.REFUSED_LOCKED
+                    ? Future.succeededFuture(ejection)
+                    : ejectRequests
+                        .awaitLetGo(stored.iqn(), () -> changer.hasDisc(stored.iqn()))
+                        .compose(
+                            letGo ->
+                                letGo
+                                    // Out of the tray it was ejected into, for good.
+                                    ? changer
+                                        .eject(stored.iqn(), false)
+                                        .map(DiscChanger.Ejection.EJECTED)
+                                    : Future.failedFuture(
+                                        DomainErrors.conflict(
+                                            "the initiator has locked the disc in (PREVENT MEDIUM"
+                                                + " REMOVAL) and did not let go within "
+                                                + EJECT_REQUEST_PATIENCE.toSeconds()
+                                                + " s of being asked; eject again once it has, or"
+                                                + " force the eject"))))
+        .compose(
+            ejection ->
                 switch (ejection) {
-                  case REFUSED_LOCKED ->
-                      Future.<Target>failedFuture(
-                          DomainErrors.conflict(
-                              "the initiator has locked the disc in (PREVENT MEDIUM REMOVAL):"
-                                  + " it was asked to let go; eject again once it has, or force"
-                                  + " the eject"));
+                  case REFUSED_LOCKED -> throw new IllegalStateException("answered above");
                   case EJECTED, ALREADY_EMPTY ->
                       repository
                           .changeDisc(stored.id(), stored.imageId(), null, null)
@@ -494,6 +518,7 @@ final class TargetServiceImpl implements TargetService {
    * what is inserted and what may be deleted stay true.
    */
   void emptied(String iqn) {
+    ejectRequests.emptied(iqn);
     if (ejecting.contains(iqn)) {
       return;
     }
@@ -511,6 +536,7 @@ final class TargetServiceImpl implements TargetService {
                                 .onSuccess(
                                     changed -> {
                                       if (changed) {
+                                        inTrays.put(iqn, row);
                                         publishDrive(
                                             "drive.ejected",
                                             "initiator " + row.initiatorIqn(),
@@ -523,6 +549,47 @@ final class TargetServiceImpl implements TargetService {
                     .orElse(Future.succeededFuture()))
         .onFailure(
             e -> LOG.warn("drive {} emptied; its row could not follow: {}", iqn, e.getMessage()));
+  }
+
+  /** Drives an initiator ejected, with their row as it was: the disc waits in the open tray. */
+  private final Map<String, StoredTarget> inTrays = new ConcurrentHashMap<>();
+
+  /**
+   * An initiator closed a drive's tray with the disc it had ejected: the row names it again, unless
+   * the image went (or is going) meanwhile, when the disc is taken out for good.
+   */
+  void reloaded(String iqn) {
+    StoredTarget before = inTrays.remove(iqn);
+    DiscChanger changer = backend.discChanger().orElse(null);
+    if (before == null || changer == null) {
+      return;
+    }
+    images
+        .get(before.imageId().toString())
+        .compose(image -> ImageDeletions.underway(vertx, image.getId()))
+        .compose(
+            deleting ->
+                deleting
+                    ? Future.<Boolean>failedFuture("the image is being deleted")
+                    : repository.changeDisc(before.id(), null, before.imageId(), before.sha256()))
+        .compose(
+            changed ->
+                changed
+                    ? Future.<Void>succeededFuture()
+                    : Future.<Void>failedFuture("the drive changed meanwhile"))
+        .onSuccess(
+            v ->
+                publishDrive(
+                    "drive.inserted",
+                    "initiator " + before.initiatorIqn(),
+                    null,
+                    before,
+                    new JsonObject().put("byInitiator", true).put("reloaded", true)))
+        .onFailure(
+            why -> {
+              LOG.info("drive {} reloaded a disc it cannot keep ({}): out it goes", iqn, why);
+              changer.eject(iqn, true);
+            });
   }
 
   private static String idOf(StoredTarget stored) {

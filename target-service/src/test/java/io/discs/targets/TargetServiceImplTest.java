@@ -19,6 +19,8 @@ import io.discs.platform.targets.TargetNodes;
 import io.discs.platform.targets.TargetRequest;
 import io.discs.platform.targets.TargetService;
 import io.discs.targets.backend.IscsiService;
+import io.discs.targets.chap.ChapCredentials;
+import io.discs.targets.embedded.iscsi.BlockingInitiator;
 import io.discs.targets.embedded.iscsi.EmbeddedBackend;
 import io.discs.targets.names.IscsiNames;
 import io.discs.testing.DomainEventLog;
@@ -268,6 +270,7 @@ class TargetServiceImplTest {
     try {
       TargetServiceImpl targets = service(embedded);
       embedded.onEmptied(targets::emptied);
+      embedded.onReloaded(targets::reloaded);
       Target drive =
           call(
               () ->
@@ -300,14 +303,32 @@ class TargetServiceImplTest {
       assertThat(call(() -> targets.servesImage(imageB))).isFalse();
       assertThat(call(() -> targets.eject(drive.getId(), false, OLGA)).getImageId()).isNull();
 
-      // An initiator's eject (START STOP UNIT) empties the drive without discs asking.
+      // An initiator's eject (START STOP UNIT) empties the drive without discs asking; its load
+      // closes the tray with the disc back in, and the row follows both.
       call(() -> targets.insert(drive.getId(), imageId, OLGA));
-      embedded.eject(drive.getIqn(), false).await(10, TimeUnit.SECONDS);
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> call(() -> targets.get(drive.getId())).getImageId() == null);
+      try (BlockingInitiator initiator =
+          BlockingInitiator.login(
+              listen.host(),
+              listen.port(),
+              drive.getIqn(),
+              INITIATOR,
+              new ChapCredentials(drive.getChap().getUsername(), drive.getChap().getSecret()))) {
+        assertThat(initiator.command(new byte[] {0x1b, 0, 0, 0, 0x02, 0}, 0).status()).isZero();
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> call(() -> targets.get(drive.getId())).getImageId() == null);
+        assertThat(call(() -> targets.servesImage(imageId)))
+            .as("out of the drive, the disc is the library's again")
+            .isFalse();
 
-      await().atMost(Duration.ofSeconds(5)).until(() -> events.types().size() >= 6);
+        initiator.command(new byte[6], 0); // the attention of its own eject
+        assertThat(initiator.command(new byte[] {0x1b, 0, 0, 0, 0x03, 0}, 0).status()).isZero();
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> imageId.equals(call(() -> targets.get(drive.getId())).getImageId()));
+      }
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> events.types().size() >= 7);
       assertThat(events.types())
           .containsSubsequence(
               "target.created",
@@ -315,8 +336,11 @@ class TargetServiceImplTest {
               "drive.inserted",
               "drive.ejected",
               "drive.inserted",
-              "drive.ejected");
+              "drive.ejected",
+              "drive.inserted");
       assertThat(events.last("drive.ejected").getString("actor"))
+          .isEqualTo("initiator " + INITIATOR);
+      assertThat(events.last("drive.inserted").getString("actor"))
           .isEqualTo("initiator " + INITIATOR);
 
       Target plain = call(() -> targets.create(request(DeviceType.CDROM), OLGA));

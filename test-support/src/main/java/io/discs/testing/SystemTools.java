@@ -32,33 +32,44 @@ public final class SystemTools {
   /**
    * Debian's python3 with {@code module} importable, like {@link #require}: a python3 without the
    * module skips (or fails under CI) with the package to install, not with an import error later.
+   * Debian's own interpreter is asked first (its packages install there), then the one on the
+   * {@code PATH} (which may be another, such as pyenv's).
    */
   public static Path requirePythonModule(String module, String debianPackage) {
-    Path python = require("python3", "python3");
-    boolean importable;
+    java.util.List<Path> candidates = new java.util.ArrayList<>();
+    Path debian = Path.of("/usr/bin/python3");
+    if (Files.isExecutable(debian)) {
+      candidates.add(debian);
+    }
+    find("python3").ifPresent(candidates::add);
+    for (Path python : candidates) {
+      if (imports(python, module)) {
+        return python;
+      }
+    }
+    String message =
+        "python3 cannot import " + module + ": install the Debian package " + debianPackage;
+    if ("true".equals(System.getenv("CI"))) {
+      Assertions.fail(message);
+    }
+    Assumptions.abort(message);
+    throw new IllegalStateException(message);
+  }
+
+  private static boolean imports(Path python, String module) {
     try {
-      importable =
-          new ProcessBuilder(python.toString(), "-c", "import " + module)
-                  .redirectErrorStream(true)
-                  .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                  .start()
-                  .waitFor()
-              == 0;
+      return new ProcessBuilder(python.toString(), "-c", "import " + module)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start()
+              .waitFor()
+          == 0;
     } catch (java.io.IOException e) {
-      importable = false;
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      importable = false;
+      return false;
     }
-    if (!importable) {
-      String message =
-          "python3 cannot import " + module + ": install the Debian package " + debianPackage;
-      if ("true".equals(System.getenv("CI"))) {
-        Assertions.fail(message);
-      }
-      Assumptions.abort(message);
-    }
-    return python;
   }
 
   /** A file a package installs (a firmware image, a sample disc), like {@link #require}. */

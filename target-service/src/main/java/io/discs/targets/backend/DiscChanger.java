@@ -31,8 +31,14 @@ public interface DiscChanger {
   boolean hasDisc(String iqn);
 
   /**
-   * Told (on the event loop) the iqn of a drive that became empty, whoever emptied it: an initiator
-   * (START STOP UNIT) does so without asking discs.
+   * Told (on the event loop) the iqn of a drive an initiator emptied (START STOP UNIT, eject), as
+   * it does without asking discs: the disc waits in the open tray until a reload or a change.
    */
   void onEmptied(Consumer<String> listener);
+
+  /**
+   * Told (on the event loop) the iqn of a drive whose initiator closed the tray with the disc it
+   * had ejected back in (START STOP UNIT, load).
+   */
+  void onReloaded(Consumer<String> listener);
 }

@@ -47,6 +47,8 @@ public final class EmbeddedBackend implements IscsiService, DiscChanger {
   private final String portal;
   private final MeterRegistry metrics;
   private final Map<String, EmbeddedTarget> targets = new ConcurrentHashMap<>();
+  private final java.util.List<java.util.function.Consumer<String>> reloadedListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final java.util.List<java.util.function.Consumer<String>> emptiedListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<IscsiConnection, Boolean> connections = new ConcurrentHashMap<>();
@@ -215,6 +217,9 @@ public final class EmbeddedBackend implements IscsiService, DiscChanger {
   /** Ends the target's sessions now; closes its file on a worker. */
   private Future<Void> retire(EmbeddedTarget target) {
     target.endSessions();
+    if (target.drive() != null) {
+      return Future.join(target.drive().releaseAll().stream().map(this::close).toList()).mapEmpty();
+    }
     return close(target.source());
   }
 
@@ -241,10 +246,18 @@ public final class EmbeddedBackend implements IscsiService, DiscChanger {
         new Drive<>(
             java.util.HexFormat.of().formatHex(id, 0, 8),
             java.nio.ByteBuffer.wrap(id, 8, 8).getLong(),
-            source -> {
-              close(source);
-              // Told once the drive's lock is let go: whether it is empty then says an eject.
-              vertx.runOnContext(v -> toldEmptied(spec.iqn()));
+            this::close,
+            new Drive.InitiatorChanges() {
+              // Told once the drive's lock is let go: how the drive stands then says what to do.
+              @Override
+              public void ejected() {
+                vertx.runOnContext(v -> toldEmptied(spec.iqn()));
+              }
+
+              @Override
+              public void reloaded() {
+                vertx.runOnContext(v -> toldReloaded(spec.iqn()));
+              }
             });
     EmbeddedTarget replaced = targets.put(spec.iqn(), new EmbeddedTarget(spec, drive));
     return replaced == null ? Future.succeededFuture() : retire(replaced);
@@ -309,6 +322,18 @@ public final class EmbeddedBackend implements IscsiService, DiscChanger {
     if (drive != null && drive.disc() == null) {
       emptiedListeners.forEach(listener -> listener.accept(iqn));
     }
+  }
+
+  private void toldReloaded(String iqn) {
+    Drive<BlockSource> drive = driveOf(iqn);
+    if (drive != null && drive.disc() != null) {
+      reloadedListeners.forEach(listener -> listener.accept(iqn));
+    }
+  }
+
+  @Override
+  public void onReloaded(java.util.function.Consumer<String> listener) {
+    reloadedListeners.add(listener);
   }
 
   private Drive<BlockSource> driveOf(String iqn) {

@@ -20,6 +20,11 @@ import java.util.function.Consumer;
  * nexus holds it: START STOP UNIT's eject is then refused, and the control plane's eject asks
  * (EjectRequest) unless it forces.
  *
+ * <p>An initiator's eject opens the tray: the disc leaves the drive but stays in the tray, and a
+ * load (START STOP UNIT with LoEj and Start, what Linux sends when something opens a drive whose
+ * tray is open) closes it with the disc back in, as a real drive does. A change made by the control
+ * plane takes the disc out of the tray for good.
+ *
  * <p>One drive is shared by the connections of its target, on several event loops: every method
  * holds the drive's lock, and a command is answered against the disc in it at that moment ({@link
  * Executed#disc}), so a read is made from the disc it was decided on even if the disc changes right
@@ -75,24 +80,40 @@ public final class Drive<D> {
   private final String serial;
   private final long naa;
   private final ScsiDevice empty;
-  private final Consumer<D> removed;
+  private final Consumer<D> released;
+  private final InitiatorChanges initiator;
 
   private Disc<D> disc;
   private ScsiDevice loaded;
+
+  /** The disc an initiator ejected, in the open tray until a load or a change of the control's. */
+  private Disc<D> tray;
+
   private final Map<String, Deque<Sense>> attentions = new HashMap<>();
   private final Set<String> preventing = new HashSet<>();
   private final Deque<Integer> mediaEvents = new ArrayDeque<>();
 
+  /** What an initiator did to the disc on its own (told while the drive's lock is held). */
+  public interface InitiatorChanges {
+    /** It ejected the disc: the tray is open with the disc in it. */
+    void ejected();
+
+    /** It closed the tray with the disc it had ejected back in. */
+    void reloaded();
+  }
+
   /**
    * @param naa a 60-bit identifier unique to this logical unit, the same whatever disc is in
-   * @param removed told of every disc that leaves the drive, however it left (replaced, ejected by
-   *     the control plane or by an initiator), while the drive's lock is held: it must not block
+   * @param released told of every disc the drive no longer holds (replaced, taken out by the
+   *     control plane, out of the tray for good), while the drive's lock is held: it must not block
+   * @param initiator told of an initiator's eject and reload
    */
-  public Drive(String serial, long naa, Consumer<D> removed) {
+  public Drive(String serial, long naa, Consumer<D> released, InitiatorChanges initiator) {
     this.serial = serial;
     this.naa = naa;
     this.empty = ScsiDevice.emptyDrive(serial, naa);
-    this.removed = removed;
+    this.released = released;
+    this.initiator = initiator;
   }
 
   /** A nexus logged in: from now on it is told of changes. */
@@ -108,9 +129,10 @@ public final class Drive<D> {
 
   /** Puts {@code next} in, in place of any disc there. */
   public synchronized void insert(Disc<D> next) {
+    emptyTray();
     if (disc != null) {
       mediaEvents.add(MEDIA_REMOVAL);
-      removed.accept(disc.bytes());
+      released.accept(disc.bytes());
     }
     disc = next;
     loaded = new ScsiDevice(ScsiDevice.Kind.CDROM, next.sizeBytes(), serial, naa);
@@ -124,6 +146,7 @@ public final class Drive<D> {
    */
   public synchronized Ejection eject(boolean force) {
     if (disc == null) {
+      emptyTray();
       return Ejection.ALREADY_EMPTY;
     }
     if (!preventing.isEmpty() && !force) {
@@ -131,8 +154,28 @@ public final class Drive<D> {
       return Ejection.REFUSED_LOCKED;
     }
     preventing.clear();
-    removeDisc();
+    Disc<D> out = disc;
+    takeOut();
+    released.accept(out.bytes());
     return Ejection.EJECTED;
+  }
+
+  /**
+   * Everything the drive holds (the disc in it, the one in its tray), which it lets go of: for a
+   * drive being removed.
+   */
+  public synchronized List<D> releaseAll() {
+    List<D> held = new java.util.ArrayList<>();
+    if (disc != null) {
+      held.add(disc.bytes());
+    }
+    if (tray != null) {
+      held.add(tray.bytes());
+    }
+    disc = null;
+    loaded = null;
+    tray = null;
+    return held;
   }
 
   /** The disc in the drive, or null. */
@@ -170,7 +213,7 @@ public final class Drive<D> {
       return answer(Cdb.good());
     }
     if (code == ScsiOpcode.START_STOP_UNIT.code()) {
-      return answer(startStop(cdb));
+      return answer(startStop(nexus, cdb));
     }
     if (disc == null) {
       return answer(
@@ -185,25 +228,57 @@ public final class Drive<D> {
    * START STOP UNIT: with LoEj, stop ejects (unless the disc is locked in) and start loads (a
    * virtual tray has nothing to load: it stays as it is). Power conditions change nothing.
    */
-  private ScsiResult startStop(byte[] cdb) {
+  private ScsiResult startStop(String nexus, byte[] cdb) {
     boolean start = (cdb[4] & 0x01) != 0;
     boolean loadOrEject = (cdb[4] & 0x02) != 0;
-    if ((cdb[4] & 0xf0) != 0 || !loadOrEject || start || disc == null) {
+    if ((cdb[4] & 0xf0) != 0 || !loadOrEject) {
+      return Cdb.good();
+    }
+    if (start) {
+      if (disc == null && tray != null) {
+        load(tray);
+        tray = null;
+        // Whoever closed the tray knows: a unit attention would fail its next read (Linux fails
+        // a removable unit's I/O on one), and it is the very open that closed the tray.
+        Deque<Sense> own = attentions.get(nexus);
+        if (own != null) {
+          own.clear();
+        }
+        initiator.reloaded();
+      }
+      return Cdb.good();
+    }
+    if (disc == null) {
       return Cdb.good();
     }
     if (!preventing.isEmpty()) {
       return new ScsiResult.CheckCondition(Sense.REMOVAL_PREVENTED);
     }
-    removeDisc();
+    tray = disc;
+    takeOut();
+    initiator.ejected();
     return Cdb.good();
   }
 
-  private void removeDisc() {
-    removed.accept(disc.bytes());
+  private void load(Disc<D> next) {
+    disc = next;
+    loaded = new ScsiDevice(ScsiDevice.Kind.CDROM, next.sizeBytes(), serial, naa);
+    mediaEvents.add(NEW_MEDIA);
+    tellEveryNexus(List.of(Sense.ATTENTION_MEDIUM_CHANGED));
+  }
+
+  private void takeOut() {
     disc = null;
     loaded = null;
     mediaEvents.add(MEDIA_REMOVAL);
     tellEveryNexus(List.of(Sense.ATTENTION_MEDIUM_REMOVED));
+  }
+
+  private void emptyTray() {
+    if (tray != null) {
+      released.accept(tray.bytes());
+      tray = null;
+    }
   }
 
   /** Every nexus hears of the latest change only: what it had not heard yet is overtaken by it. */

@@ -15,7 +15,7 @@ import java.util.Map;
  * CHAP and READ (10) at queue depth one. Written from RFC 7143 alone, so a test that uses it needs
  * no tool from outside the JVM.
  */
-final class BlockingInitiator implements AutoCloseable {
+public final class BlockingInitiator implements AutoCloseable {
   private final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
@@ -30,7 +30,7 @@ final class BlockingInitiator implements AutoCloseable {
   }
 
   /** Logs in to {@code target} as {@code initiator} with CHAP; fails unless full feature phase. */
-  static BlockingInitiator login(
+  public static BlockingInitiator login(
       String host, int port, String target, String initiator, ChapCredentials chap)
       throws IOException {
     BlockingInitiator session = new BlockingInitiator(new Socket(host, port));
@@ -76,7 +76,7 @@ final class BlockingInitiator implements AutoCloseable {
   }
 
   /** READ (10) of {@code blocks} blocks of 512 bytes at {@code lba}; the bytes, status GOOD. */
-  byte[] read(long lba, int blocks) throws IOException {
+  public byte[] read(long lba, int blocks) throws IOException {
     int length = blocks * 512;
     ByteBuffer bhs = ByteBuffer.allocate(48);
     bhs.put(0, (byte) 0x01).put(1, (byte) 0xc0); // final, read
@@ -103,9 +103,9 @@ final class BlockingInitiator implements AutoCloseable {
   }
 
   /** What one command ended with: its status, the data it sent and the sense data, if any. */
-  record Outcome(int status, byte[] data, byte[] sense) {
+  public record Outcome(int status, byte[] data, byte[] sense) {
     /** Sense key, additional sense code and qualifier, as in {@code 0x023a00}. */
-    int senseCode() {
+    public int senseCode() {
       return sense.length < 14
           ? 0
           : (sense[2] & 0x0f) << 16 | (sense[12] & 0xff) << 8 | (sense[13] & 0xff);
@@ -113,7 +113,7 @@ final class BlockingInitiator implements AutoCloseable {
   }
 
   /** Any command that reads at most {@code expected} bytes; the status need not be GOOD. */
-  Outcome command(byte[] cdb, int expected) throws IOException {
+  public Outcome command(byte[] cdb, int expected) throws IOException {
     ByteBuffer bhs = ByteBuffer.allocate(48);
     bhs.put(0, (byte) 0x01).put(1, (byte) (expected > 0 ? 0xc0 : 0x80)); // final, read
     bhs.putInt(16, itt++).putInt(20, expected).putInt(24, cmdSn++).putInt(28, expStatSn);

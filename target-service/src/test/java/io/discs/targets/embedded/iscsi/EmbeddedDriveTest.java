@@ -97,7 +97,7 @@ class EmbeddedDriveTest {
   }
 
   @Test
-  void aDiscTheInitiatorEjectsIsLetGo() throws Exception {
+  void aDiscTheInitiatorEjectsWaitsInTheTrayUntilTakenOut() throws Exception {
     backend.insert(TARGET, discA).await(10, TimeUnit.SECONDS);
     awaitOpenImages(1);
     try (BlockingInitiator session =
@@ -107,9 +107,11 @@ class EmbeddedDriveTest {
       // Its own eject is a change like any other (QEMU tells the ejecting initiator too).
       assertThat(testUnitReady(session)).isEqualTo(ATTENTION_NO_MEDIUM);
       assertThat(testUnitReady(session)).isEqualTo(NOT_READY_NO_MEDIUM);
-      awaitOpenImages(0);
+      awaitOpenImages(1); // in the open tray
+
       assertThat(backend.eject(TARGET, false).await(10, TimeUnit.SECONDS))
           .isEqualTo(DiscChanger.Ejection.ALREADY_EMPTY);
+      awaitOpenImages(0);
     }
   }
 

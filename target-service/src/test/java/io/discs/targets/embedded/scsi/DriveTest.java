@@ -16,7 +16,23 @@ class DriveTest {
   private static final Drive.Disc<String> DISC_B = new Drive.Disc<>(20_000L * 2048, "B");
 
   private final java.util.List<String> removed = new java.util.ArrayList<>();
-  private final Drive<String> drive = new Drive<>("serial", 7, removed::add);
+  private final java.util.List<String> byInitiator = new java.util.ArrayList<>();
+  private final Drive<String> drive =
+      new Drive<>(
+          "serial",
+          7,
+          removed::add,
+          new Drive.InitiatorChanges() {
+            @Override
+            public void ejected() {
+              byInitiator.add("ejected");
+            }
+
+            @Override
+            public void reloaded() {
+              byInitiator.add("reloaded");
+            }
+          });
 
   @Test
   void anEmptyDriveIsARemovableUnitWithNoMedium() {
@@ -109,10 +125,52 @@ class DriveTest {
     assertThat(run(ALICE, preventAllow(false))).isEqualTo(new ScsiResult.Good());
     assertThat(run(ALICE, startStop(false, true))).isEqualTo(new ScsiResult.Good());
     assertThat(drive.disc()).as("the initiator ejected it").isNull();
-    assertThat(removed).containsExactly("A");
+    assertThat(removed).as("it waits in the open tray").isEmpty();
+    assertThat(byInitiator).containsExactly("ejected");
     assertThat(run(ALICE, testUnitReady())).isEqualTo(check(Sense.ATTENTION_MEDIUM_REMOVED));
     assertThat(run(ALICE, testUnitReady())).isEqualTo(check(Sense.MEDIUM_NOT_PRESENT));
     assertThat(mediaEvent(ALICE)).as("MediaRemoval").containsExactly(3, 0x01);
+  }
+
+  @Test
+  void aLoadClosesTheTrayWithTheEjectedDiscUntilTheControlPlaneTakesItOut() {
+    drive.attach(ALICE);
+    drive.attach(SECOND);
+    drive.insert(DISC_A);
+    drainAttentions(ALICE);
+    drainAttentions(SECOND);
+    assertThat(run(ALICE, startStop(false, true))).isEqualTo(new ScsiResult.Good());
+    drainAttentions(ALICE);
+    drainAttentions(SECOND);
+
+    assertThat(run(ALICE, startStop(true, true))).isEqualTo(new ScsiResult.Good());
+
+    assertThat(drive.disc()).isEqualTo("A");
+    assertThat(byInitiator).containsExactly("ejected", "reloaded");
+    assertThat(run(ALICE, read10(5, 1)))
+        .as("the nexus that closed the tray reads at once")
+        .isEqualTo(new ScsiResult.MediumRead(5 * 2048, 2048));
+    assertThat(run(SECOND, testUnitReady())).isEqualTo(check(Sense.ATTENTION_MEDIUM_CHANGED));
+    assertThat(run(SECOND, testUnitReady())).isEqualTo(new ScsiResult.Good());
+    assertThat(removed).isEmpty();
+
+    // Ejected again, then taken out by the control plane: a load finds the tray empty.
+    drainAttentions(ALICE);
+    assertThat(run(ALICE, startStop(false, true))).isEqualTo(new ScsiResult.Good());
+    assertThat(drive.eject(false)).isEqualTo(Drive.Ejection.ALREADY_EMPTY);
+    assertThat(removed).containsExactly("A");
+    drainAttentions(ALICE);
+    assertThat(run(ALICE, startStop(true, true))).isEqualTo(new ScsiResult.Good());
+    assertThat(drive.disc()).isNull();
+    assertThat(run(ALICE, testUnitReady())).isEqualTo(check(Sense.MEDIUM_NOT_PRESENT));
+
+    // A disc inserted while another waits in the tray replaces it there too.
+    drive.insert(DISC_B);
+    drainAttentions(ALICE);
+    assertThat(run(ALICE, startStop(false, true))).isEqualTo(new ScsiResult.Good());
+    drive.insert(DISC_A);
+    assertThat(removed).containsExactly("A", "B");
+    assertThat(drive.releaseAll()).containsExactly("A");
   }
 
   @Test
