@@ -24,6 +24,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The cluster across hosts: three test hosts in network namespaces (host 1 PostgreSQL and a
@@ -37,6 +40,8 @@ import org.junit.jupiter.api.Test;
  * the disc is mounted (after it is back the session is FAILED, the companion's mount stops with the
  * reason, and no target row is left).
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(SideLane.WAITING_CLUSTERS)
 class ClusterNamespacesTest {
   private static final String PASSWORD = "namespaces-admin-password";
   private static final String SECRET = "namespaces-secret-0123456789abcdef-0";

@@ -35,6 +35,9 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
@@ -44,6 +47,8 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * {@code kill -9} of the target node ends its session (FAILED, with the reason) and leaves no
  * target behind once it is back.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(SideLane.WAITING_CLUSTERS)
 class ClusterProcessesTest {
   private static final String PASSWORD = "cluster-admin-password";
   private static final String SECRET = "cluster-secret-0123456789abcdef-0123";
