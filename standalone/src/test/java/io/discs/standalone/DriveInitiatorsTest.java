@@ -1,22 +1,20 @@
 package io.discs.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discs.testing.DiscImages;
 import io.discs.testing.Processes;
 import io.discs.testing.SystemTools;
 import io.discs.testing.TempDirs;
+import io.discs.testing.guest.QemuScreen;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -30,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A drive as initiators that are not discs' own see it: libiscsi byte by byte (sense data, media
  * events, the lock and the eject request), libiscsi's conformance suite against a CD-ROM target of
- * the same disc, and QEMU's iSCSI block driver across a change of disc.
+ * the same disc, and a QEMU machine booting a drive's disc and reading it across a change.
  */
 class DriveInitiatorsTest {
   private static final String PASSWORD = "a long enough password";
@@ -147,49 +145,53 @@ class DriveInitiatorsTest {
   }
 
   /**
-   * QEMU's iSCSI driver retries a command that meets a UNIT ATTENTION and does not tell the device
-   * it emulates: after a change a running QEMU reads the new disc's bytes at the size it read when
+   * QEMU boots GRUB's rescue CD from a drive through its {@code iscsi://} driver as an IDE CD. Its
+   * iSCSI driver retries a command that meets a UNIT ATTENTION and tells the drive it emulates
+   * nothing: after a change the running machine reads the new disc's bytes at the size it read when
    * it opened the drive. (Its own {@code change} command, not the target, is what a QEMU guest's CD
    * drive learns a new disc from; the README says so.)
    */
   @Test
-  void qemusIscsiDriverReadsTheNewDiscAtTheSizeItOpenedWith() throws Exception {
-    String qemuIo = SystemTools.require("qemu-io", "qemu-utils").toString();
+  void qemuBootsADrivesDiscAndAfterAChangeReadsTheNewDiscAtTheOldSize() throws Exception {
+    SystemTools.require("qemu-system-x86_64", "qemu-system-x86");
+    Path rescue =
+        SystemTools.requireFile(
+            Path.of("/usr/lib/grub-rescue/grub-rescue-cdrom.iso"), "grub-rescue-pc");
+    JsonObject rescueImage = system.uploadImage(admin, "rescue.iso", rescue);
     String initiator = nextInitiator();
-    JsonObject drive = drive(initiator, discA);
-    String opts =
-        TestSystem.qemuIscsi(
-            drive.getJsonObject("target").getString("portal"),
-            drive.getJsonObject("target").getString("iqn"),
-            0,
-            initiator,
-            drive.getJsonObject("chap"));
-    int at = 40 * 2048;
-    Process qemu =
-        new ProcessBuilder(
-                // Line-buffered: each dump must arrive while qemu-io sleeps, not when it exits.
-                SystemTools.require("stdbuf", "coreutils").toString(),
-                "-oL",
-                qemuIo,
-                "-r",
-                "--image-opts",
-                opts,
-                "-c",
-                "read -v " + at + " 16",
-                "-c",
-                "sleep 8000",
-                "-c",
-                "read -v " + at + " 16",
-                "-c",
-                "length")
-            .redirectErrorStream(true)
-            .start();
-    try {
-      BufferedReader lines =
-          new BufferedReader(new InputStreamReader(qemu.getInputStream(), StandardCharsets.UTF_8));
-      List<String> seen = new ArrayList<>();
-      String first = hexLine(lines, seen);
-      assertThat(first).as(String.join("\n", seen)).isEqualTo(hex(fileA, at));
+    JsonObject drive = drive(initiator, rescueImage);
+    JsonObject chap = drive.getJsonObject("chap");
+    String url =
+        "iscsi://"
+            + chap.getString("username")
+            + "%"
+            + chap.getString("secret")
+            + "@"
+            + drive.getJsonObject("target").getString("portal")
+            + "/"
+            + drive.getJsonObject("target").getString("iqn")
+            + "/0";
+    Path work = Path.of("target", "drive-qemu-boot").toAbsolutePath();
+    Processes.check(List.of("rm", "-rf", work.toString()), Duration.ofSeconds(30));
+    try (QemuScreen machine =
+        QemuScreen.start(
+            List.of(
+                "-iscsi",
+                "initiator-name=" + initiator,
+                "-drive",
+                "file=" + url + ",if=none,id=cd,media=cdrom,readonly=on",
+                "-device",
+                "ide-cd,drive=cd,bootindex=0",
+                "-nic",
+                "none"),
+            work)) {
+      QemuScreen.Screen menu =
+          await()
+              .pollDelay(Duration.ofSeconds(2))
+              .pollInterval(Duration.ofSeconds(2))
+              .atMost(Duration.ofSeconds(180))
+              .until(machine::grab, IpxeSanBootTest::showsMenu);
+      assertThat(menu).as("GRUB's menu from the drive; see " + work).isNotNull();
 
       HttpResponse<Buffer> inserted =
           system
@@ -200,26 +202,49 @@ class DriveInitiatorsTest {
               .await(30, TimeUnit.SECONDS);
       assertThat(inserted.statusCode()).as(inserted.bodyAsString()).isEqualTo(200);
 
-      String second = hexLine(lines, seen);
-      assertThat(second).as(String.join("\n", seen)).isEqualTo(hex(fileB, at));
-      String rest = lines.lines().reduce("", (x, y) -> x + y + "\n");
-      assertThat(rest).as(String.join("\n", seen) + rest).contains("2 MiB");
-      assertThat(qemu.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      qemu.destroyForcibly();
+      int at = 40 * 2048;
+      // The first reads meet the change's unit attentions and are retried; qemu-io prints on
+      // QEMU's standard output: ask until a read's bytes show there.
+      String dumpLine = String.format("%08x:", at);
+      String read =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .pollInterval(Duration.ofMillis(500))
+              .until(
+                  () -> {
+                    machine.monitor("qemu-io cd \"read -v " + at + " 16\"");
+                    return hexOf(machine.log(), dumpLine);
+                  },
+                  java.util.Objects::nonNull);
+      assertThat(read).as(machine.log()).isEqualTo(hex(fileB, at));
+      String rescueLength =
+          Processes.run(
+                  List.of(
+                      SystemTools.require("qemu-io", "qemu-utils").toString(),
+                      "-r",
+                      "-c",
+                      "length",
+                      rescue.toString()))
+              .output()
+              .strip();
+      machine.monitor("qemu-io cd \"length\"");
+      await()
+          .alias("the size QEMU opened the drive with (the rescue CD's, not disc B's)")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> machine.log().lines().anyMatch(rescueLength::equals));
     }
   }
 
-  /** The bytes of the next hex dump line qemu-io prints, as lower-case hex without spaces. */
-  private static String hexLine(BufferedReader lines, List<String> seen) throws Exception {
-    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-      seen.add(line);
-      if (line.matches("^[0-9a-f]{8}:\\s+([0-9a-f]{2}\\s+){16}.*")) {
+  /** The 16 bytes of the last dump line of qemu-io in {@code output} at {@code prefix}; or null. */
+  private static String hexOf(String output, String prefix) {
+    String found = null;
+    for (String line : output.split("\\R")) {
+      if (line.startsWith(prefix) && line.matches("^[0-9a-f]{8}:\\s+([0-9a-f]{2}\\s+){16}.*")) {
         String[] fields = line.substring(9).trim().split("\\s+");
-        return String.join("", Arrays.copyOfRange(fields, 0, 16));
+        found = String.join("", Arrays.copyOfRange(fields, 0, 16));
       }
     }
-    throw new AssertionError("qemu-io printed no hex dump: " + String.join("\n", seen));
+    return found;
   }
 
   private static String hex(Path file, int at) throws Exception {

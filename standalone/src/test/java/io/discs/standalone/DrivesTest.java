@@ -220,6 +220,42 @@ class DrivesTest {
     }
   }
 
+  @Test
+  void aDriveWhoseHeartbeatsStopIsReapedAndItsDiscFreed() throws Exception {
+    system =
+        TestSystem.start(
+            Map.of(
+                "DISCS_LEASE_SECONDS", "10",
+                "DISCS_HEARTBEAT_SECONDS", "3",
+                "DISCS_REAPER_SECONDS", "1"));
+    String admin = system.adminToken();
+    system.createUser(admin, "uma", PASSWORD, "user");
+    Path dir = TempDirs.create("drive-reaped");
+    JsonObject a =
+        system.uploadImage(
+            admin, "a.iso", DiscImages.iso9660(dir.resolve("a.iso"), "DISC_A", 2 << 20, false, 4));
+    String uma = system.token("uma", PASSWORD);
+    HttpResponse<Buffer> made =
+        post(
+            "/api/v1/drives",
+            uma,
+            new JsonObject().put("initiatorIqn", INITIATOR).put("imageId", a.getString("id")));
+    assertThat(made.statusCode()).as(made.bodyAsString()).isEqualTo(201);
+    String id = made.bodyAsJsonObject().getString("id");
+    assertThat(delete("/api/v1/images/" + a.getString("id"), admin).statusCode())
+        .as("a disc in a drive stays in the library")
+        .isEqualTo(409);
+
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(25))
+        .pollInterval(java.time.Duration.ofMillis(500))
+        .until(
+            () -> system.get("/api/v1/drives/" + id, uma).bodyAsJsonObject().getString("state"),
+            "EXPIRED"::equals);
+    assertThat(items("/api/v1/targets", admin)).isEmpty();
+    assertThat(delete("/api/v1/images/" + a.getString("id"), admin).statusCode()).isEqualTo(204);
+  }
+
   private HttpResponse<Buffer> post(String path, String token, JsonObject body) throws Exception {
     var request = system.client.post(path).bearerTokenAuthentication(token);
     return (body == null ? request.send() : request.sendJsonObject(body))

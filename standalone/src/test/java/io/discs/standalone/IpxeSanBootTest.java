@@ -112,7 +112,7 @@ class IpxeSanBootTest {
   }
 
   /** The menu's highlight bar: light grey across the first entry's row. */
-  private static boolean showsMenu(QemuScreen.Screen screen) {
+  static boolean showsMenu(QemuScreen.Screen screen) {
     int[] left = screen.pixel(screen.width() / 4, 71);
     int[] right = screen.pixel(screen.width() * 3 / 4, 71);
     return left[0] > 128 && left[0] == left[1] && Arrays.equals(left, right);

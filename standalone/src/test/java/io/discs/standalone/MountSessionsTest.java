@@ -27,10 +27,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The mount flow end to end: a user mounts, reads, keeps the lease, walks away, and nothing stays.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(SideLane.WAITING_CLUSTERS)
 class MountSessionsTest {
   private static final int LEASE = 10;
   private static final String INITIATOR = "iqn.2026-01.test.discs:laptop";
@@ -66,6 +71,28 @@ class MountSessionsTest {
             "DISCS_MAX_SESSIONS_PER_USER",
             "3"));
     return settings;
+  }
+
+  @Test
+  void aDriveIsRefusedByTheTgtBackendWhichSaysSo() throws Exception {
+    var made =
+        system
+            .client
+            .post("/api/v1/drives")
+            .bearerTokenAuthentication(user)
+            .sendJsonObject(
+                new JsonObject()
+                    .put("initiatorIqn", INITIATOR + "-drive")
+                    .put("imageId", image.getString("id")))
+            .await(30, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(made.statusCode()).as(made.bodyAsString()).isEqualTo(409);
+    assertThat(made.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(made.bodyAsJsonObject().getString("detail"))
+        .startsWith("the tgt backend cannot change a drive's disc");
+    assertThat(system.items("/api/v1/drives", user).stream().map(JsonObject.class::cast))
+        .noneMatch(drive -> "ACTIVE".equals(drive.getString("state")));
+    assertThat(tgtd.show()).as("no half-made target").doesNotContain(":drive.");
   }
 
   @AfterAll

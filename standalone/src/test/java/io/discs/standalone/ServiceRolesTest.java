@@ -51,6 +51,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * One jar, any role: two processes' worth of services on a Hazelcast cluster in this JVM, one
@@ -58,6 +61,8 @@ import org.junit.jupiter.api.Test;
  * answers requests that need the other, and streams uploads to the image node's internal listener;
  * the other serves its operations endpoints alone.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(SideLane.WAITING_CLUSTERS)
 class ServiceRolesTest {
   private static final String PASSWORD = "roles-admin-password";
   private static final String SECRET = "roles-cluster-secret-0123456789abcdef";

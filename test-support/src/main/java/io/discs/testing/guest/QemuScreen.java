@@ -67,10 +67,22 @@ public final class QemuScreen implements AutoCloseable {
   /** The screen now. */
   public Screen grab() throws IOException, InterruptedException {
     Path file = workDir.resolve("screen-" + (++grabs) + ".ppm");
+    monitor("screendump " + file);
+    for (int i = 0; i < 50 && !Files.exists(file); i++) {
+      Thread.sleep(100);
+    }
+    return Screen.parse(Files.readAllBytes(file), file);
+  }
+
+  /**
+   * Runs one command of QEMU's human monitor and answers what it printed (between the prompt it
+   * shows on connecting and the one after the command). Some commands print elsewhere: {@code
+   * qemu-io}'s output goes to QEMU's standard output, {@link #log}.
+   */
+  public String monitor(String command) throws IOException, InterruptedException {
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       channel.connect(UnixDomainSocketAddress.of(monitor));
-      channel.write(
-          ByteBuffer.wrap(("screendump " + file + "\n").getBytes(StandardCharsets.US_ASCII)));
+      channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
       // The monitor prompts once on connecting and again once it has run the command. A monitor
       // that never answers must fail the test, not hang the build: poll with a deadline.
       channel.configureBlocking(false);
@@ -79,7 +91,8 @@ public final class QemuScreen implements AutoCloseable {
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (seen.toString().split("\\(qemu\\)", -1).length - 1 < 2) {
         if (System.nanoTime() > deadline) {
-          throw new IOException("QEMU's monitor did not answer screendump within 10 s: " + seen);
+          throw new IOException(
+              "QEMU's monitor did not answer " + command + " within 10 s: " + seen);
         }
         reply.clear();
         int n = channel.read(reply);
@@ -92,11 +105,16 @@ public final class QemuScreen implements AutoCloseable {
         }
         seen.append(new String(reply.array(), 0, n, StandardCharsets.ISO_8859_1));
       }
+      String all = seen.toString();
+      int first = all.indexOf("(qemu)");
+      int last = all.lastIndexOf("(qemu)");
+      return first < 0 || last <= first ? all : all.substring(first + 6, last);
     }
-    for (int i = 0; i < 50 && !Files.exists(file); i++) {
-      Thread.sleep(100);
-    }
-    return Screen.parse(Files.readAllBytes(file), file);
+  }
+
+  /** What QEMU printed on its standard output and error so far. */
+  public String log() throws IOException {
+    return Files.readString(workDir.resolve("qemu.log"), StandardCharsets.ISO_8859_1);
   }
 
   @Override
