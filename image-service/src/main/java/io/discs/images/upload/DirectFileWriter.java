@@ -241,6 +241,22 @@ final class DirectFileWriter implements AutoCloseable {
 
   /** Writing role: writes each buffer where it goes, then gives it back for reuse. */
   void write(List<Staged> staged) throws IOException {
+    for (Staged piece : staged) {
+      // A buffer set aside is full; one that is not was touched after it was handed over.
+      if (piece.bytes().remaining() != stagingBytes || piece.at() % alignment != 0) {
+        throw new IllegalStateException(
+            "a staged buffer for "
+                + file.getFileName()
+                + " holds "
+                + piece.bytes().remaining()
+                + " bytes at "
+                + piece.at()
+                + ", not "
+                + stagingBytes
+                + " at a multiple of "
+                + alignment);
+      }
+    }
     int from = 0;
     while (from < staged.size()) {
       int to = from + 1;
@@ -303,6 +319,13 @@ final class DirectFileWriter implements AutoCloseable {
         filling.put((byte) 0);
       }
       writeAt(new ByteBuffer[] {filling.flip()}, fillingAt);
+    }
+    long size = channel.size();
+    if (size < length) {
+      // Every byte received was written before this, or a write failed and said so: a shorter
+      // file means writes were lost, and its digest would name bytes it does not hold.
+      throw new IOException(
+          file.getFileName() + " holds " + size + " bytes of the " + length + " written to it");
     }
     channel.truncate(length);
     channel.force(true);

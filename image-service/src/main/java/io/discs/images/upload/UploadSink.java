@@ -147,19 +147,26 @@ public final class UploadSink implements ChunkSink {
                 v ->
                     stages.failure() != null
                         ? Future.<Void>failedFuture(stages.failure())
-                        : io.<Void>executeBlocking(
-                            () -> {
-                              closed = true;
-                              last.read(writer.partial(), meter.hash());
-                              try {
-                                writer.finish();
-                              } catch (IOException e) {
-                                writer.close();
-                                throw typed(e);
-                              }
-                              return null;
-                            },
-                            false))
+                        : stages.unwrittenBuffers() != 0
+                            ? Future.<Void>failedFuture(
+                                new IllegalStateException(
+                                    stages.unwrittenBuffers()
+                                        + " staged buffers of "
+                                        + file.getFileName()
+                                        + " were never written"))
+                            : io.<Void>executeBlocking(
+                                () -> {
+                                  closed = true;
+                                  last.read(writer.partial(), meter.hash());
+                                  try {
+                                    writer.finish();
+                                  } catch (IOException e) {
+                                    writer.close();
+                                    throw typed(e);
+                                  }
+                                  return null;
+                                },
+                                false))
             .recover(cause -> abandon().transform(v -> Future.failedFuture(cause)));
     return ended;
   }
