@@ -237,6 +237,11 @@ public final class ImageIngestor {
     if (known != null) {
       return known;
     }
+    if (failure instanceof IllegalStateException ours) {
+      // Not the client's doing: the store could not take what arrived.
+      LOG.warn("an upload could not be taken whole", ours);
+      return DomainErrors.internal("the upload could not be stored");
+    }
     LOG.debug("upload stream ended by {}", failure.toString());
     return DomainErrors.uploadCutShort();
   }

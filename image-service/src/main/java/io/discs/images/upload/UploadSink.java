@@ -52,6 +52,9 @@ public final class UploadSink implements ChunkSink {
   /** The hash stage's, for the last partial buffer at the end. */
   private final BufferBytes last = new BufferBytes();
 
+  /** Set when a chunk could not be read: the upload cannot be whole any more. */
+  private IllegalStateException broken;
+
   private Handler<Void> drainHandler;
   private Future<Void> ended;
   private boolean closed;
@@ -107,6 +110,9 @@ public final class UploadSink implements ChunkSink {
   @Override
   public Future<Void> write(Buffer data) {
     try {
+      if (broken != null) {
+        return Future.failedFuture(broken);
+      }
       if (!meter.count(data)) {
         return Future.failedFuture(meter.tooLargeError());
       }
@@ -121,6 +127,14 @@ public final class UploadSink implements ChunkSink {
       } else {
         received.read(data, stage);
       }
+    } catch (RuntimeException unreadable) {
+      // Thrown into the source's handler, it would be swallowed and the chunk lost while its
+      // bytes were counted: the upload fails instead (a lent chunk the pool took back early).
+      broken =
+          unreadable instanceof IllegalStateException ours
+              ? ours
+              : new IllegalStateException("an upload chunk could not be read", unreadable);
+      return Future.failedFuture(broken);
     } finally {
       LentBuffer.giveBack(data);
     }
@@ -145,28 +159,26 @@ public final class UploadSink implements ChunkSink {
             .idle()
             .compose(
                 v ->
-                    stages.failure() != null
-                        ? Future.<Void>failedFuture(stages.failure())
-                        : stages.unwrittenBuffers() != 0
-                            ? Future.<Void>failedFuture(
-                                new IllegalStateException(
-                                    stages.unwrittenBuffers()
-                                        + " staged buffers of "
-                                        + file.getFileName()
-                                        + " were never written"))
-                            : io.<Void>executeBlocking(
-                                () -> {
-                                  closed = true;
-                                  last.read(writer.partial(), meter.hash());
-                                  try {
-                                    writer.finish();
-                                  } catch (IOException e) {
-                                    writer.close();
-                                    throw typed(e);
-                                  }
-                                  return null;
-                                },
-                                false))
+                    broken != null
+                        ? Future.<Void>failedFuture(broken)
+                        : stages.failure() != null
+                            ? Future.<Void>failedFuture(stages.failure())
+                            : stages.unwrittenBuffers() != 0
+                                ? Future.<Void>failedFuture(
+                                    stages.neverWritten(file.getFileName().toString()))
+                                : io.<Void>executeBlocking(
+                                    () -> {
+                                      closed = true;
+                                      last.read(writer.partial(), meter.hash());
+                                      try {
+                                        writer.finish();
+                                      } catch (IOException e) {
+                                        writer.close();
+                                        throw typed(e);
+                                      }
+                                      return null;
+                                    },
+                                    false))
             .recover(cause -> abandon().transform(v -> Future.failedFuture(cause)));
     return ended;
   }

@@ -82,11 +82,37 @@ final class UploadStages {
     return stopped;
   }
 
+  /** Where the stages were stopped from, for the report of buffers never written. */
+  private Throwable stoppedAt;
+
   /** No stage starts another task, and what waited for one is dropped. */
   void stop() {
+    if (!stopped) {
+      stoppedAt = new Throwable("the stages were stopped here");
+    }
     stopped = true;
     unhashed = new ArrayList<>();
     unwritten = new ArrayList<>();
+  }
+
+  /** How the stages stand, for a report of buffers that were never written. */
+  IllegalStateException neverWritten(String file) {
+    return new IllegalStateException(
+        unwrittenBuffers
+            + " staged buffers of "
+            + file
+            + " were never written (stopped "
+            + stopped
+            + ", hashing "
+            + hashing
+            + ", writing "
+            + writing
+            + ", waiting to hash "
+            + unhashed.size()
+            + ", waiting to write "
+            + unwritten.size()
+            + ")",
+        stoppedAt);
   }
 
   /** When no stage is running a task and none will start one (everything submitted is through). */

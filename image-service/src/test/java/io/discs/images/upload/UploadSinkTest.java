@@ -60,6 +60,44 @@ class UploadSinkTest {
   }
 
   /**
+   * A lent chunk whose memory the pool has taken back cannot be read: the write fails and so does
+   * the upload. Thrown instead into the source's handler, the exception was swallowed and the chunk
+   * lost while its bytes were counted: an upload kept short under a wrong digest.
+   */
+  @Test
+  void aChunkThatCannotBeReadFailsTheUploadInsteadOfVanishing(Vertx vertx) throws Exception {
+    Path file = Files.createFile(dir.resolve("upload.part"));
+    WorkerExecutor io = vertx.createSharedWorkerExecutor("upload-sink-test", 2);
+    UploadSink sink =
+        UploadSink.open(io, new StagingBuffers(), file, 1 << 20).await(10, TimeUnit.SECONDS);
+    io.netty.buffer.ByteBuf pooled =
+        PooledByteBufAllocator.DEFAULT.directBuffer(4096).writeBytes(new byte[4096]);
+    Buffer lent = new LentBytes().lend(pooled);
+    pooled.release(); // taken back before the sink read it
+
+    java.util.concurrent.CompletableFuture<String> outcome =
+        new java.util.concurrent.CompletableFuture<>();
+    vertx.runOnContext(
+        v -> {
+          Future<Void> written;
+          try {
+            written = sink.write(lent);
+          } catch (RuntimeException thrown) {
+            outcome.complete("thrown: " + thrown);
+            return;
+          }
+          written
+              .transform(w -> sink.end().transform(e -> Future.succeededFuture(w + " / " + e)))
+              .onSuccess(outcome::complete);
+        });
+
+    assertThat(outcome.get(10, TimeUnit.SECONDS))
+        .startsWith("Future{cause=")
+        .doesNotContain("thrown")
+        .contains(" / Future{cause=");
+  }
+
+  /**
    * With no staging buffer kept (the first upload after a start), new ones are allocated by the
    * workers, never on the event loop (a 2 MiB direct allocation zeroes it and may run a GC).
    */

@@ -20,6 +20,7 @@ public final class LentBytes implements Shareable {
 
   private final AtomicLong outstanding = new AtomicLong();
   private final AtomicLong total = new AtomicLong();
+  private final AtomicLong releasedElsewhere = new AtomicLong();
 
   /** A counter of its own, for a tap used without a Vert.x instance's (tests of the tap). */
   public LentBytes() {}
@@ -46,6 +47,16 @@ public final class LentBytes implements Shareable {
 
   void givenBack(long bytes) {
     outstanding.addAndGet(-bytes);
+  }
+
+  /** A chunk was found released by someone else when it was given back: a bug, counted. */
+  void releasedElsewhere() {
+    releasedElsewhere.incrementAndGet();
+  }
+
+  /** Chunks found released by someone else when given back (should stay zero). */
+  public long releasedElsewhereCount() {
+    return releasedElsewhere.get();
   }
 
   /** Bytes lent and not given back yet. */

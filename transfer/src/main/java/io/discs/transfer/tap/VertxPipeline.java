@@ -72,6 +72,11 @@ final class VertxPipeline {
 
     @Override
     public ByteBuffer bytes() {
+      if (givenBack.get() || pooled.refCnt() == 0) {
+        // Its memory may already hold another connection's bytes: reading it would store them.
+        throw new IllegalStateException(
+            "an upload chunk's pooled memory was taken back before it was read");
+      }
       return pooled.nioBuffer(pooled.readerIndex(), length);
     }
 
@@ -79,7 +84,11 @@ final class VertxPipeline {
     public void giveBack() {
       if (givenBack.compareAndSet(false, true)) {
         counter.givenBack(length);
-        pooled.release();
+        if (pooled.refCnt() > 0) {
+          pooled.release();
+        } else {
+          counter.releasedElsewhere();
+        }
       }
     }
   }
