@@ -95,6 +95,15 @@ final class UploadStages {
     unwritten = new ArrayList<>();
   }
 
+  /**
+   * Whether a stage runs a task or buffers wait for one. Both flags down is not enough: a task that
+   * ends before its completion handler is attached (a fast write) runs that handler at once, inside
+   * the other stage's handler, before that one has started its next task on what waits for it.
+   */
+  private boolean busy() {
+    return hashing || writing || (!stopped && (!unhashed.isEmpty() || !unwritten.isEmpty()));
+  }
+
   /** How the stages stand, for a report of buffers that were never written. */
   IllegalStateException neverWritten(String file) {
     return new IllegalStateException(
@@ -119,7 +128,7 @@ final class UploadStages {
   Future<Void> idle() {
     hashNext();
     writeNext();
-    if (!hashing && !writing) {
+    if (!busy()) {
       return Future.succeededFuture();
     }
     if (whenIdle == null) {
@@ -196,7 +205,7 @@ final class UploadStages {
 
   private void progressed() {
     progressed.run();
-    if (whenIdle != null && !hashing && !writing) {
+    if (whenIdle != null && !busy()) {
       Promise<Void> idle = whenIdle;
       whenIdle = null;
       idle.complete();

@@ -60,6 +60,70 @@ class UploadSinkTest {
   }
 
   /**
+   * A worker that runs each task when told to, or at once: a task finished before its completion
+   * handler is attached runs that handler inline, as a fast write on a warm JVM does.
+   */
+  private static final class SteppedWorker implements WorkerExecutor {
+    private final java.util.ArrayDeque<Runnable> queued = new java.util.ArrayDeque<>();
+    private boolean inline = true;
+
+    @Override
+    public <T> Future<T> executeBlocking(java.util.concurrent.Callable<T> task, boolean ordered) {
+      Promise<T> done = Promise.promise();
+      Runnable run =
+          () -> {
+            try {
+              done.complete(task.call());
+            } catch (Exception e) {
+              done.fail(e);
+            }
+          };
+      if (inline) {
+        run.run();
+      } else {
+        queued.add(run);
+      }
+      return done.future();
+    }
+
+    @Override
+    public Future<Void> close() {
+      return Future.succeededFuture();
+    }
+  }
+
+  /**
+   * The end of an upload waits for every staged buffer: here the write of the first finishes inside
+   * the hash stage's completion, while four more wait to be hashed. Taking both stages' flags for
+   * idleness ended the upload then, and kept 2 MiB of 12 under a wrong digest.
+   */
+  @Test
+  void theEndWaitsForEveryBufferWhenAWriteFinishesInsideTheHashStagesCompletion() throws Exception {
+    byte[] all = randomBytes(12 << 20, 21);
+    Path file = Files.createFile(dir.resolve("upload.part"));
+    SteppedWorker io = new SteppedWorker();
+    UploadSink sink =
+        UploadSink.open(io, new StagingBuffers(), file, all.length).await(10, TimeUnit.SECONDS);
+    io.inline = false;
+    for (int at = 0; at < all.length; at += 64 << 10) {
+      assertThat(
+              sink.write(Buffer.buffer(Arrays.copyOfRange(all, at, at + (64 << 10)))).succeeded())
+          .isTrue();
+    }
+    Future<Void> ended = sink.end();
+    assertThat(ended.isComplete()).isFalse();
+
+    io.inline = true;
+    while (!io.queued.isEmpty()) {
+      io.queued.poll().run();
+    }
+
+    assertThat(ended.succeeded()).as(String.valueOf(ended.cause())).isTrue();
+    assertThat(Files.readAllBytes(file)).isEqualTo(all);
+    assertThat(sink.sha256Hex()).isEqualTo(sha256Hex(all));
+  }
+
+  /**
    * A lent chunk whose memory the pool has taken back cannot be read: the write fails and so does
    * the upload. Thrown instead into the source's handler, the exception was swallowed and the chunk
    * lost while its bytes were counted: an upload kept short under a wrong digest.
