@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Sessions on a target node whose cache does not hold the image yet, on a bucket: started with
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the bucket, then become usable; when the S3 server goes away mid-fetch the session ends FAILED
  * with the reason and no partial cache file is left.
  */
+// A GiB upload and fetch: never beside the side lane's clusters (once closed under their load).
+@ResourceLock(SideLane.WAITING_CLUSTERS)
 class BucketFetchFailureTest {
   private static final String INITIATOR = "iqn.2026-12.test.discs:cold";
 
