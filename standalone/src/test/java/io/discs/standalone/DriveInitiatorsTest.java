@@ -139,9 +139,16 @@ class DriveInitiatorsTest {
     assertThat(cdromFailures)
         .as("failed on the drive: %s", driveFailures)
         .containsAll(driveFailures);
-    assertThat(system.get("/api/v1/drives/" + drive.getString("id"), uma).bodyAsJsonObject())
-        .as("the suite's START STOP UNIT and PREVENT tests leave the drive as discs knows it")
-        .isNotNull();
+    // The suite's START STOP UNIT tests eject and load again: the row follows the tray back.
+    JsonObject after =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> system.get("/api/v1/drives/" + drive.getString("id"), uma).bodyAsJsonObject(),
+                now -> discA.getString("id").equals(now.getString("imageId")));
+    assertThat(after.getString("state")).isEqualTo("ACTIVE");
+    assertThat(after.getBoolean("inserted")).isTrue();
   }
 
   /**
